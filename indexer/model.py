@@ -1,0 +1,197 @@
+"""The project's own data types: what flows from readers to backends and from backends to users.
+
+Engine payloads (SQLite rows, Elasticsearch JSON) never travel past a backend; these do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Facet fields, in display order. Keys of Document.metadata / DocumentRecord.facets.
+FACET_FIELDS: tuple[str, ...] = (
+    "type",  # onderzoek, praktijkverhaal, agenda, interventie, beleidsbrief, nieuws
+    "thema",
+    "sector",
+    "gemeente",
+    "provincie",
+    "jaar",
+    "bewijskracht",
+)
+
+DOC_TYPES: tuple[str, ...] = (
+    "onderzoek",
+    "praktijkverhaal",
+    "agenda",
+    "interventie",
+    "beleidsbrief",
+    "nieuws",
+)
+
+MODES: tuple[str, ...] = ("hybrid", "keyword", "semantic")
+
+
+@dataclass
+class Section:
+    """A stretch of a document's text under one heading (heading may be empty)."""
+
+    heading: str
+    text: str
+
+
+@dataclass
+class Document:
+    """What every reader returns: one source document, before analysis.
+
+    ``sections`` keeps the document's own structure (headings) when the format has it;
+    ``text`` is always the full repaired text (sections joined by blank lines).
+    ``metadata`` holds front matter / record fields as read (strings, lists, numbers).
+    """
+
+    id: str
+    title: str
+    doc_type: str  # one of DOC_TYPES, or "" when the reader cannot tell (enrichment infers it)
+    source_path: str  # relative to the corpus root, POSIX separators
+    text: str
+    sections: list[Section] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: str  # GEMEENTE, PROVINCIE, SECTOR, ORGANISATIE, PERSOON
+    text: str  # as written in the document
+    value: str  # normalised (e.g. "Den Haag", "vmbo", "OCW")
+    start: int = -1  # character offsets in the analysed text, -1 when unknown
+    end: int = -1
+
+
+@dataclass
+class Analysis:
+    """Output of the spaCy pipeline for one document."""
+
+    sentences: list[tuple[int, int]]  # character spans of sentences in the analysed text
+    lemmas: list[str]
+    entities: list[Entity]
+    pipeline: str  # e.g. "nl_core_news_sm 3.8.0" or "blank:nl+lookups"
+
+
+@dataclass
+class Passage:
+    """A retrieval unit: sentence-aligned stretch of one document."""
+
+    id: str  # stable: f"{doc_id}#{ordinal}-{hash8}"
+    doc_id: str
+    ordinal: int
+    heading: str
+    text: str
+    hash: str  # sha1 of heading + text (embedding cache key together with embedder name)
+
+
+@dataclass
+class IndexedDocument:
+    """A document ready for a backend: metadata enriched, passages cut, vectors attached."""
+
+    id: str
+    title: str
+    doc_type: str
+    source_path: str
+    text: str
+    content_hash: str
+    facets: dict[str, list[str]]  # facet field -> values (see FACET_FIELDS)
+    metadata: dict[str, Any]  # everything else worth showing (samenvatting, doelgroep, datum...)
+    entities: list[Entity]
+    passages: list[Passage]
+    vectors: Any = None  # numpy float32 array (len(passages), dim), L2-normalised
+    doc_vector: Any = None  # numpy float32 (dim,), normalised mean of passage vectors
+
+
+@dataclass
+class IndexMeta:
+    """Recorded in the index so a saved index says what built it."""
+
+    backend: str
+    embedder: str
+    dim: int
+    pipeline: str
+    analyzer_version: str
+    mapping_version: str = ""
+    created: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- search side -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One entry of a single retriever's ranking."""
+
+    passage_id: str
+    score: float
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    passage_id: str
+    title: str
+    doc_type: str
+    heading: str
+    text: str  # full passage text
+    snippet: str  # HTML-safe, query terms wrapped in <mark>
+    score: float  # fused score
+    keyword_rank: int | None = None
+    keyword_score: float | None = None
+    semantic_rank: int | None = None
+    semantic_score: float | None = None
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    source_path: str = ""
+    more_passages: list[str] = field(default_factory=list)  # other matching passage ids of this doc
+
+
+@dataclass
+class SearchRequest:
+    query: str
+    mode: str = "hybrid"
+    k: int = 10
+    page: int = 1
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    collapse: bool = False  # one best passage per document
+    sort: str = "relevance"  # or "date"
+    doc_id: str | None = None  # restrict to one document ("more passages of this document")
+
+
+@dataclass
+class SearchResponse:
+    request: SearchRequest
+    total: int  # number of results (documents when collapsed, else passages)
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None  # "Bedoelde u ..."
+    detected: dict[str, list[str]] = field(default_factory=dict)  # filters recognised in the query
+    took_ms: float = 0.0
+
+
+@dataclass
+class DocumentRecord:
+    """A stored document as the app shows it."""
+
+    id: str
+    title: str
+    doc_type: str
+    source_path: str
+    text: str
+    facets: dict[str, list[str]]
+    metadata: dict[str, Any]
+    entities: list[Entity]
+    passages: list[Passage]
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    passages: int
+    by_facet: dict[str, dict[str, int]]
+    meta: IndexMeta
+    size_bytes: int
+    location: str

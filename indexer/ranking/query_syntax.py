@@ -1,0 +1,95 @@
+"""Search-box syntax: ``"exacte zin"``, ``-uitsluiten``, ``OF``/``OR``; everything else is text.
+
+The parser only produces a ParsedQuery; no user character ever reaches an engine as syntax.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 500
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_OR_WORDS = {"OF", "OR", "|"}
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A group of alternatives: any one of ``terms``/``phrases`` satisfies it."""
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    raw: str
+    text: str  # the free text with syntax removed (for the embedder and snippets)
+    clauses: tuple[Clause, ...] = ()  # OR-groups; plain words form single-term clauses
+    excluded: tuple[str, ...] = ()  # words or phrases after "-"
+    phrases: tuple[str, ...] = field(default=())  # all quoted phrases (must occur)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses and not self.phrases
+
+    def positive_terms(self) -> list[str]:
+        out: list[str] = []
+        for c in self.clauses:
+            out.extend(c.terms)
+            for p in c.phrases:
+                out.extend(p.split())
+        return out
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Parse a search-box string.
+
+    >>> parse_query('taal "voor- en vroegschoolse educatie" -rotterdam').excluded
+    ('rotterdam',)
+    """
+    raw = (raw or "").strip()
+    items: list[tuple[str, str]] = []  # (kind, value): kind in term|phrase|or|not_term|not_phrase
+    for m in _TOKEN.finditer(raw):
+        neg, quoted, word = m.group(1), m.group(2), m.group(3)
+        if quoted is not None:
+            q = " ".join(quoted.split())
+            if q:
+                items.append(("not_phrase" if neg else "phrase", q))
+            continue
+        if word in _OR_WORDS:
+            items.append(("or", word))
+        elif word.startswith("-") and len(word) > 1 and word[1].isalnum():
+            items.append(("not_term", word[1:]))
+        else:
+            items.append(("term", word))
+
+    clauses: list[Clause] = []
+    excluded: list[str] = []
+    phrases: list[str] = []
+    join_next = False
+    for kind, value in items:
+        if kind == "or":
+            join_next = bool(clauses)
+            continue
+        if kind.startswith("not_"):
+            excluded.append(value)
+            join_next = False
+            continue
+        new = Clause(terms=(value,)) if kind == "term" else Clause(phrases=(value,))
+        if join_next and clauses:
+            last = clauses.pop()
+            new = Clause(terms=last.terms + new.terms, phrases=last.phrases + new.phrases)
+        clauses.append(new)
+        join_next = False
+    for c in clauses:
+        if len(c.terms) + len(c.phrases) == 1:
+            phrases.extend(c.phrases)
+    text_parts = [v for k, v in items if k in ("term", "phrase")]
+    return ParsedQuery(
+        raw=raw,
+        text=" ".join(text_parts),
+        clauses=tuple(clauses),
+        excluded=tuple(excluded),
+        phrases=tuple(phrases),
+    )
