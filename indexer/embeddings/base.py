@@ -29,3 +29,14 @@ def normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (m / norms).astype(np.float32, copy=False)
+
+
+def empty(dim: int) -> np.ndarray:
+    """The (0, dim) float32 array every embedder returns for an empty input list."""
+    return np.zeros((0, dim), dtype=np.float32)
+
+
+def batches(texts: Sequence[str], size: int):
+    """Consecutive slices of at most ``size`` texts (keeps peak memory bounded)."""
+    for start in range(0, len(texts), size):
+        yield texts[start : start + size]
