@@ -1,0 +1,88 @@
+"""Document readers: find corpus files and turn each into Documents (one module per format)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from indexer.errors import GkaError, ReadError
+from indexer.model import Document
+from indexer.readers.base import Reader
+from indexer.readers.common import DEFAULT_MAX_BYTES
+from indexer.readers.docx import DocxReader
+from indexer.readers.html import HtmlReader
+from indexer.readers.markdown import MarkdownReader
+from indexer.readers.pdf import PdfReader
+from indexer.readers.records import RecordReader
+from indexer.readers.text import TextReader
+
+READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
+# Files that document a corpus folder rather than hold knowledge.
+SKIPPED_NAMES = frozenset({"readme.md"})
+
+__all__ = ["SUPPORTED_EXTENSIONS", "Reader", "discover", "read_file", "reader_for"]
+
+
+def reader_for(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Reader:
+    ext = path.suffix.lower()
+    for cls in READER_CLASSES:
+        if ext in cls.extensions:
+            return cls(max_bytes=max_bytes)
+    raise ReadError(path, f"unsupported extension {ext or '(none)'}")
+
+
+def read_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Read one file into Documents; every failure is a ReadError (RecordError) with one reason."""
+    path, root = Path(path), Path(root)
+    reader = reader_for(path, max_bytes)
+    try:
+        return reader.read(path, root)
+    except GkaError:
+        raise
+    except (OSError, UnicodeError) as exc:
+        raise ReadError(path, f"cannot read file ({exc})") from exc
+    except RecursionError:
+        raise ReadError(path, "content nested too deeply") from None
+    except MemoryError:
+        raise ReadError(path, "file needs too much memory to read") from None
+    except Exception as exc:  # one hostile or damaged file must not stop a whole build
+        raise ReadError(path, f"could not be read ({type(exc).__name__}: {exc})") from exc
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[str], list[ReadError]]:
+    """Find readable files: (file, root) pairs, skipped-file notes, and errors for missing paths.
+
+    Folders are walked recursively (root = the folder); a file given directly has its parent as
+    root. Hidden files/folders and README.md files inside folders are left out.
+    """
+    found: dict[Path, Path] = {}
+    skipped: list[str] = []
+    errors: list[ReadError] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            candidates = [(file, given) for file in _walk(given)]
+        elif given.is_file():
+            candidates = [(given, given.parent)]
+        else:
+            errors.append(ReadError(given, "no such file or directory"))
+            continue
+        for file, root in candidates:
+            ext = file.suffix.lower()
+            if ext not in SUPPORTED_EXTENSIONS:
+                skipped.append(f"{file} (unsupported extension {ext or '(none)'})")
+            elif file not in found:
+                found[file] = root
+    pairs = sorted(found.items(), key=lambda pair: (str(pair[1]), pair[0].as_posix()))
+    return pairs, sorted(skipped), errors
+
+
+def _walk(folder: Path) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.lower() in SKIPPED_NAMES:
+                continue
+            files.append(Path(dirpath) / name)
+    return files

@@ -1,0 +1,169 @@
+"""Shared reader helpers: size limits, document ids and types, metadata and titles."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import ReadError
+from indexer.model import Document, Section
+
+DEFAULT_MAX_BYTES = 50 * 2**20
+TITLE_MAX_CHARS = 120
+
+# Top-level corpus folder -> doc_type ("beleid" is left to enrichment: beleidsbrief or nieuws).
+FOLDER_TYPES = {
+    "onderzoek": "onderzoek",
+    "praktijkverhalen": "praktijkverhaal",
+    "agendas": "agenda",
+    "interventies": "interventie",
+    "beleid": "",
+}
+# Metadata keys whose values are lists of strings (front matter, HTML meta, records).
+LIST_KEYS = frozenset(
+    {"gemeenten", "provincies", "sectoren", "themas", "doelgroep", "uitvoerders", "trefwoorden"}
+)
+TITLE_KEYS = ("titel", "title")
+
+
+def check_size(path: Path, max_bytes: int) -> int:
+    """Refuse empty and oversized files before reading a byte of them."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise ReadError(path, "empty file")
+    if size > max_bytes:
+        raise ReadError(
+            path,
+            f"file is {size / 2**20:.1f} MB, larger than the limit of {max_bytes / 2**20:g} MB"
+            " (set GKA_MAX_FILE_MB)",
+        )
+    return size
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    check_size(path, max_bytes)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def relative_id(path: Path, root: Path) -> str:
+    """The path relative to the corpus root, POSIX separators (the file's document id)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def folder_doc_type(rel_path: str) -> str:
+    parts = rel_path.split("/")
+    return FOLDER_TYPES.get(parts[0].lower(), "") if len(parts) > 1 else ""
+
+
+def normalize_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """Lower-case keys, list keys as lists of strings, dates as ISO strings, jaar as int."""
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        key = str(key).strip().lower()
+        value = to_plain(value)
+        if key in LIST_KEYS:
+            value = as_string_list(value)
+        elif key == "jaar" and isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        out[key] = value
+    return out
+
+
+def as_string_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    text = str(value)
+    separator = ";" if ";" in text else ","
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def to_plain(value: Any) -> Any:
+    """YAML dates and nested values into JSON-friendly types."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def metadata_title(meta: dict[str, Any]) -> str:
+    for key in TITLE_KEYS:
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return shorten(value)
+    return ""
+
+
+def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def fallback_title(text: str, path: Path) -> str:
+    """First non-empty line of the text (shortened), else the file stem."""
+    for line in text.split("\n"):
+        if line.strip():
+            return shorten(line)
+    return path.stem
+
+
+def clean_heading(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().strip("#").strip()
+
+
+def join_sections(sections: list[Section]) -> str:
+    """Full text: each heading and section text as its own blank-line separated block."""
+    blocks: list[str] = []
+    for section in sections:
+        if section.heading:
+            blocks.append(section.heading)
+        if section.text.strip():
+            blocks.append(section.text.strip())
+    return "\n\n".join(blocks)
+
+
+def make_document(
+    path: Path,
+    root: Path,
+    sections: list[Section],
+    title: str = "",
+    metadata: dict[str, Any] | None = None,
+    doc_type: str | None = None,
+) -> Document:
+    """Assemble a file's Document: id from the path, type from metadata or folder, title fallback."""
+    metadata = metadata or {}
+    rel = relative_id(path, root)
+    sections = [s for s in sections if s.heading or s.text.strip()]
+    text = join_sections(sections)
+    if not text.strip():
+        raise ReadError(path, "no text content")
+    if doc_type is None:
+        declared = metadata.get("type")
+        doc_type = declared.strip().lower() if isinstance(declared, str) else folder_doc_type(rel)
+    title = metadata_title(metadata) or title or fallback_title(text, path)
+    return Document(
+        id=rel,
+        title=title,
+        doc_type=doc_type,
+        source_path=rel,
+        text=text,
+        sections=sections,
+        metadata=metadata,
+    )

@@ -1,0 +1,86 @@
+"""PDF files via pypdf: text of all pages, repaired into paragraphs."""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+
+from indexer.errors import ReadError
+from indexer.model import Document, Section
+from indexer.readers.common import DEFAULT_MAX_BYTES, make_document, read_bytes, shorten
+from indexer.repair import normalize_chars, repair_text
+
+# Producer-made titles that are not the document's title.
+_JUNK_TITLE = re.compile(r"^(untitled|naamloos|microsoft word\b|document\d*$|.*\.(docx?|pdf|indd)$)", re.I)
+
+
+class PdfReader:
+    extensions = (".pdf",)
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.max_bytes = max_bytes
+
+    def read(self, path: Path, root: Path) -> list[Document]:
+        data = read_bytes(path, self.max_bytes)
+        if b"%PDF-" not in data[:1024] or b"%%EOF" not in data[-2048:]:
+            raise ReadError(path, "corrupt or truncated PDF")
+        reader = _open(data, path)
+        pages = _page_texts(reader, path)
+        raw = "\n".join(pages)
+        text = repair_text(raw)
+        if not text.strip():
+            raise ReadError(path, "PDF has no extractable text (scanned?)")
+        title = _metadata_title(reader) or _heading_line(normalize_chars(raw))
+        return [make_document(path, root, [Section(heading="", text=text)], title=title)]
+
+
+def _open(data: bytes, path: Path):
+    from pypdf import PdfReader as _PypdfReader
+    from pypdf.errors import DependencyError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported by us, once
+    try:
+        reader = _PypdfReader(io.BytesIO(data), strict=False)
+    except DependencyError:
+        raise ReadError(path, "encrypted PDF", hint="the cryptography package is needed") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+        raise ReadError(path, "corrupt or truncated PDF") from None
+    if reader.is_encrypted:
+        try:
+            # Owner-password-only PDFs (copy/print restrictions) open with an empty user password.
+            opened = reader.decrypt("")
+        except (DependencyError, PdfReadError, NotImplementedError, ValueError):
+            opened = 0
+        if not opened:
+            raise ReadError(path, "encrypted PDF", hint="save an unprotected copy of the file")
+    return reader
+
+
+def _page_texts(reader, path: Path) -> list[str]:
+    try:
+        return [page.extract_text() or "" for page in reader.pages]
+    except RecursionError:
+        raise ReadError(path, "corrupt or truncated PDF") from None
+    except Exception as exc:  # pypdf raises many types on damaged content streams
+        if type(exc).__module__.startswith(("pypdf", "zlib", "struct", "builtins")):
+            raise ReadError(path, "corrupt or truncated PDF") from None
+        raise
+
+
+def _metadata_title(reader) -> str:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except Exception:  # a damaged info dictionary should not cost us the text
+        return ""
+    title = " ".join(str(title or "").split())
+    return "" if not title or _JUNK_TITLE.match(title) else shorten(title)
+
+
+def _heading_line(raw: str) -> str:
+    """First short line with letters that does not end a sentence: the likely title."""
+    for line in raw.split("\n")[:40]:
+        line = " ".join(line.split())
+        if 3 <= len(line) <= 120 and sum(ch.isalpha() for ch in line) >= 3 and not line.endswith((".", ",")):
+            return line
+    return ""

@@ -1,0 +1,139 @@
+"""Structured intervention records (.yaml/.yml/.json), validated against the intervention schema.
+
+A file holds one record (a mapping), a list of records, or a mapping with an ``interventies``
+list. Every record becomes its own Document with id = the record's ``id``.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from indexer.config import DATA_DIR
+from indexer.errors import ReadError, RecordError
+from indexer.model import Document, Section
+from indexer.readers.common import (
+    DEFAULT_MAX_BYTES,
+    join_sections,
+    normalize_metadata,
+    read_bytes,
+    relative_id,
+    shorten,
+    to_plain,
+)
+from indexer.readers.safe_yaml import load_json, load_yaml
+from indexer.repair import decode_bytes, normalize_chars
+
+SCHEMA_PATH = DATA_DIR / "intervention.schema.v1.json"
+# Record field -> section heading, in reading order.
+SECTION_FIELDS = (
+    ("samenvatting", "Samenvatting"),
+    ("beschrijving", "Beschrijving"),
+    ("doelgroep", "Doelgroep"),
+    ("resultaten", "Resultaten"),
+    ("uitvoerders", "Uitvoerders"),
+)
+_TYPE_NAMES = {"integer": "integer", "string": "text", "array": "a list", "object": "a mapping",
+               "number": "a number", "boolean": "true or false"}
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+class RecordReader:
+    extensions = (".yaml", ".yml", ".json")
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.max_bytes = max_bytes
+
+    def read(self, path: Path, root: Path) -> list[Document]:
+        text = normalize_chars(decode_bytes(read_bytes(path, self.max_bytes), path))
+        if not text.strip():
+            raise ReadError(path, "empty file")
+        if path.suffix.lower() == ".json":
+            data = load_json(text, path)
+        else:
+            data = load_yaml(text, path)
+        records = _record_list(data, path)
+        source = relative_id(path, root)
+        seen: set[str] = set()
+        documents = []
+        for number, record in enumerate(records, start=1):
+            label = record.get("id") if isinstance(record, dict) else None
+            label = label if isinstance(label, str) and label else f"#{number}"
+            if not isinstance(record, dict):
+                raise RecordError(path, f"record {label}: expected a mapping of fields")
+            validate_record(record, path, label)
+            if label in seen:
+                raise RecordError(path, f"duplicate record id '{label}'")
+            seen.add(label)
+            documents.append(record_document(record, source))
+        return documents
+
+
+def _record_list(data: Any, path: Path) -> list[Any]:
+    if isinstance(data, dict) and isinstance(data.get("interventies"), list):
+        data = data["interventies"]
+    if isinstance(data, dict):
+        return [data]
+    if isinstance(data, list) and data:
+        return data
+    if data is None or data == []:
+        raise ReadError(path, "no records in file")
+    raise RecordError(path, "expected a record (mapping) or a list of records")
+
+
+def validate_record(record: dict[str, Any], path: Path, label: str) -> None:
+    """Raise RecordError with the first schema violation, required fields first."""
+    errors = list(_validator().iter_errors(to_plain(record)))  # YAML dates as ISO strings
+    if not errors:
+        return
+    errors.sort(key=lambda e: (e.validator != "required", len(e.absolute_path), list(map(str, e.absolute_path))))
+    raise RecordError(path, f"record '{label}': {_describe(errors[0])}")
+
+
+def _describe(error) -> str:
+    field = ".".join(str(p) for p in error.absolute_path)
+    where = f"field '{field}'" if field else "record"
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        prefix = f"{where}: " if field else ""
+        return f"{prefix}missing required field '{missing}'"
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        names = [_TYPE_NAMES.get(w, w) for w in wanted if w != "null"]
+        empty = " (or empty)" if "null" in wanted else ""
+        return f"{where} must be {' or '.join(names)}{empty}"
+    if error.validator == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        return f"{where} has value {error.instance!r}, not one of: {options}"
+    if error.validator == "additionalProperties":
+        return f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
+    return f"{where}: {error.message}"
+
+
+def record_document(record: dict[str, Any], source: str) -> Document:
+    metadata = normalize_metadata(record)
+    sections = []
+    for key, heading in SECTION_FIELDS:
+        value = metadata.get(key)
+        if isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        if isinstance(value, str) and value.strip():
+            sections.append(Section(heading=heading, text=value.strip()))
+    return Document(
+        id=record["id"],
+        title=shorten(record["naam"], 200),
+        doc_type="interventie",
+        source_path=source,
+        text=join_sections(sections),
+        sections=sections,
+        metadata=metadata,
+    )
