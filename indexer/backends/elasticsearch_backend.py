@@ -1,0 +1,279 @@
+"""The Elasticsearch backend: the Backend protocol over an alias of versioned indices.
+
+Layout: the alias ``settings.es_index`` (default ``gka``) points at one physical index
+``<alias>-v<mapping version>-<UTC timestamp>``. Each passage is one ES doc (``kind=passage``,
+with facets and vector) and each document one ES doc (``kind=document``, id
+``doc::<doc_id>``, with full text, metadata, entities, document vector, content hash).
+Request bodies are built in es_queries, responses read in es_results; no Elasticsearch
+payload leaves this package. Nothing contacts the cluster before the first method call.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from indexer.backends import es_queries as q
+from indexer.backends import es_results as r
+from indexer.backends.es_client import (
+    import_elasticsearch,
+    is_license_error,
+    make_client,
+    safe_url,
+    translated_errors,
+)
+from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
+from indexer.backends.es_writer import ElasticsearchWriter
+from indexer.config import Settings
+from indexer.errors import DocumentNotFound, IndexMismatch, IndexNotFound
+from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
+from indexer.ranking.query_syntax import ParsedQuery
+
+log = logging.getLogger(__name__)
+
+Filters = dict[str, list[str]]
+PAGE = 1000
+REINDEX_HINT = "rebuild the index: python -m indexer build --rebuild"
+
+
+class ElasticsearchBackend:
+    """:param settings: es_url, es_index (alias), credentials, es_server_rrf, es_timeout.
+    :param node_class: transport node class (tests inject a fake node here)."""
+
+    name = "elasticsearch"
+
+    def __init__(self, settings: Settings, *, node_class: Any = None):
+        self.settings = settings
+        self.alias = settings.es_index
+        self._url = settings.es_url
+        self._client = make_client(settings, node_class=node_class)
+        self._rrf_unlicensed = False
+        self._source_exclude_vectors: bool | None = None  # server understands _source.exclude_vectors
+
+    # -- lifecycle / metadata -------------------------------------------------------------
+    def meta(self) -> IndexMeta | None:
+        index = self._live_index()
+        if index is None:
+            return None
+        with self._errors(f"read the mapping of {index}"):
+            resp = self._client.indices.get_mapping(index=index)
+        return r.meta_of(resp.body.get(index, {}).get("mappings", {}).get("_meta"))
+
+    def document_hashes(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        after: list[Any] | None = None
+        while True:
+            resp = self._search(q.document_hashes_body(PAGE, after))
+            page = r.hits(resp)
+            for hit in page:
+                src = hit.get("_source", {})
+                out[str(src.get("doc_id"))] = str(src.get("content_hash", ""))
+            if len(page) < PAGE:
+                return out
+            after = page[-1]["sort"]
+
+    def cached_document(self, doc_id: str) -> IndexedDocument | None:
+        meta = self.meta()
+        if meta is None:
+            return None
+        docs = r.hits(self._search_with_vectors({"query": {"ids": {"values": [q.document_es_id(doc_id)]}},
+                                                 "size": 1}, ["*"]))
+        if not docs:
+            return None
+        passage_hits = self._document_passage_hits(doc_id, with_vectors=True)
+        return r.indexed_document_of(docs[0].get("_source", {}), passage_hits, meta.dim)
+
+    def writer(self, meta: IndexMeta, full: bool) -> ElasticsearchWriter:
+        import_elasticsearch()
+        old = self._alias_indices()
+        meta_body = r.meta_to_mapping(meta, MAPPING_VERSION)
+        if full:
+            index = physical_index_name(self.alias)
+            body = load_index_body(meta.dim, meta.embedder)
+            body["mappings"]["_meta"] = meta_body
+            with self._errors(f"create index {index}"):
+                self._client.indices.create(index=index, settings=body["settings"], mappings=body["mappings"])
+            return ElasticsearchWriter(self._client, self._url, self.alias, index, True, old)
+        if not old:
+            raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}; "
+                                "an incremental build needs a live index")
+        live = self.meta()
+        check_compatible(live, meta)
+        return ElasticsearchWriter(self._client, self._url, self.alias, sorted(old)[-1], False, old, meta_body)
+
+    # -- retrieval --------------------------------------------------------------------------
+    def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
+        if query.is_empty:
+            return []
+        return r.scored(self._search(q.keyword_search_body(query, filters, k)))
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
+        return r.scored(self._search(q.vector_search_body(_floats(vector), filters, k)))
+
+    def hybrid_search(self, query: ParsedQuery, vector: np.ndarray, filters: Filters, k: int,
+                      rank_window_size: int) -> list[Scored] | None:
+        """Server-side RRF (``rrf`` retriever); None when disabled (settings.es_server_rrf) or
+        not licensed, so the caller fuses keyword_search + vector_search itself."""
+        if not self.settings.es_server_rrf or self._rrf_unlicensed or query.is_empty:
+            return None
+        body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size)
+        es = import_elasticsearch()
+        with self._errors(f"rrf search {self.alias}"):
+            try:
+                resp = self._client.search(index=self.alias, body=body)
+            except es.ApiError as exc:
+                if not is_license_error(exc):
+                    raise
+                self._rrf_unlicensed = True
+                log.warning("server-side RRF is not covered by the cluster's licence; "
+                            "fusing on the client instead (unset GKA_ES_SERVER_RRF to silence)")
+                return None
+        return r.scored(resp.body)
+
+    def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None,
+                     filters: Filters) -> dict[str, dict[str, int]]:
+        body = q.facet_body(query, None if vector is None else _floats(vector), filters)
+        return r.facet_counts_of(self._search(body))
+
+    def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
+        if not passage_ids:
+            return []
+        found = self._mget(list(dict.fromkeys(passage_ids)), q.PASSAGE_SOURCE)
+        doc_ids = list(dict.fromkeys(src["doc_id"] for src in found.values() if "doc_id" in src))
+        docs = self._mget([q.document_es_id(d) for d in doc_ids], q.DOC_LIGHT_SOURCE)
+        out = []
+        for pid in passage_ids:
+            src = found.get(pid)
+            doc_src = docs.get(q.document_es_id(src.get("doc_id", ""))) if src else None
+            if src is not None and doc_src is not None:
+                out.append((r.passage_of(pid, src), r.document_of(doc_src, with_text=False)))
+        return out
+
+    def get_document(self, doc_id: str) -> DocumentRecord:
+        found = self._mget([q.document_es_id(doc_id)], None)
+        source = found.get(q.document_es_id(doc_id))
+        if source is None:
+            raise DocumentNotFound(f"no document with id {doc_id!r}")
+        passages = [r.passage_of(h["_id"], h.get("_source", {})) for h in self._document_passage_hits(doc_id)]
+        return r.document_of(source, passages)
+
+    def related(self, doc_id: str, k: int) -> list[Scored]:
+        body = {"query": {"ids": {"values": [q.document_es_id(doc_id)]}}, "size": 1}
+        docs = r.hits(self._search_with_vectors(body, ["doc_id", "vector"]))
+        if not docs:
+            raise DocumentNotFound(f"no document with id {doc_id!r}")
+        vector = docs[0].get("_source", {}).get("vector")
+        if not vector:
+            return []
+        return r.scored(self._search(q.related_body(vector, doc_id, k)), id_field="doc_id")
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """Best effort: words of the most frequent document titles (Elasticsearch has no cheap
+        whole-index term list); may be empty, spelling suggestions then stay off."""
+        return iter(r.vocabulary_of(self._search(q.vocabulary_body())))
+
+    def highlight(self, passage_ids: Sequence[str], query: ParsedQuery) -> dict[str, str]:
+        """HTML-safe fragments (``<mark>`` around matches, the rest HTML-escaped) per passage id."""
+        if not passage_ids:
+            return {}
+        return r.highlights_of(self._search(q.highlight_body(passage_ids, query)))
+
+    def stats(self) -> IndexStats:
+        meta = self.meta()
+        if meta is None:
+            raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}")
+        documents, passages, by_facet = r.stats_counts_of(self._search(q.stats_body()))
+        with self._errors(f"read stats of {self.alias}"):
+            st = self._client.indices.stats(index=self.alias, metric="store").body
+        size = st.get("_all", {}).get("primaries", {}).get("store", {}).get("size_in_bytes", 0)
+        return IndexStats(documents, passages, by_facet, meta, int(size),
+                          f"{safe_url(self._url).rstrip('/')}/{self.alias}")
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _errors(self, action: str):
+        return translated_errors(self._url, action)
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self._errors(f"search {self.alias}"):
+            return self._client.search(index=self.alias, body=body).body
+
+    def _search_with_vectors(self, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        """Search returning vectors in _source: ES >= 9.2 leaves them out unless
+        ``_source.exclude_vectors`` is false, which older servers reject (then retried plainly)."""
+        es = import_elasticsearch()
+        if self._source_exclude_vectors is not False:
+            with_flag = {**body, "_source": {"includes": fields, "exclude_vectors": False}}
+            with self._errors(f"search {self.alias}"):
+                try:
+                    resp = self._client.search(index=self.alias, body=with_flag).body
+                    self._source_exclude_vectors = True
+                    return resp
+                except es.BadRequestError:
+                    self._source_exclude_vectors = False
+        return self._search({**body, "_source": fields})
+
+    def _mget(self, ids: list[str], fields: list[str] | None) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        kwargs = {"source_includes": fields} if fields else {}
+        with self._errors(f"fetch documents from {self.alias}"):
+            resp = self._client.mget(index=self.alias, ids=ids, **kwargs).body
+        return {d["_id"]: d.get("_source", {}) for d in resp.get("docs", []) if d.get("found")}
+
+    def _document_passage_hits(self, doc_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        after: list[Any] | None = None
+        while True:
+            body = q.document_passages_body(doc_id, PAGE, after)
+            if with_vectors:
+                page = r.hits(self._search_with_vectors(body, q.PASSAGE_SOURCE + ["vector"]))
+            else:
+                page = r.hits(self._search(body))
+            out.extend(page)
+            if len(page) < PAGE:
+                return out
+            after = page[-1]["sort"]
+
+    def _alias_indices(self) -> list[str]:
+        es = import_elasticsearch()
+        with self._errors(f"resolve alias {self.alias}"):
+            try:
+                resp = self._client.indices.get_alias(name=self.alias)
+            except es.NotFoundError:
+                return []
+        return sorted(resp.body)
+
+    def _live_index(self) -> str | None:
+        indices = self._alias_indices()
+        return indices[-1] if indices else None
+
+
+def physical_index_name(alias: str, now: datetime | None = None) -> str:
+    """``<alias>-v<mapping version>-<UTC timestamp>``, lowercase as ES requires."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dt%H%M%S%fz")
+    return f"{alias}-v{MAPPING_VERSION}-{stamp}".lower()
+
+
+def check_compatible(live: IndexMeta | None, wanted: IndexMeta) -> None:
+    """IndexMismatch unless the live index has this mapping version, embedder and dimension."""
+    if live is None:
+        raise IndexMismatch("the live index records no metadata", hint=REINDEX_HINT)
+    problems = []
+    if live.mapping_version != MAPPING_VERSION:
+        problems.append(f"mapping version {live.mapping_version!r} (this code writes {MAPPING_VERSION!r})")
+    if live.embedder != wanted.embedder:
+        problems.append(f"embedder {live.embedder!r} (requested {wanted.embedder!r})")
+    if int(live.dim) != int(wanted.dim):
+        problems.append(f"dimension {live.dim} (requested {wanted.dim})")
+    if problems:
+        raise IndexMismatch("cannot update the live index incrementally: it has " + ", ".join(problems),
+                            hint=REINDEX_HINT)
+
+
+def _floats(vector: Any) -> list[float]:
+    return [float(x) for x in np.asarray(vector, dtype=np.float32).ravel()]

@@ -1,0 +1,267 @@
+"""Pure builders of Elasticsearch request bodies; no client, no I/O (printable and testable).
+
+User text only ever enters ``multi_match`` / ``match_phrase`` queries as analysed text;
+it is never passed as ``query_string`` syntax.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from indexer.model import FACET_FIELDS
+from indexer.ranking.query_syntax import ParsedQuery
+
+Filters = dict[str, list[str]]
+Body = dict[str, Any]
+
+PASSAGE = "passage"
+DOCUMENT = "document"
+SEARCH_FIELDS = ["title^2", "heading^1.5", "text"]
+SEARCH_ANALYZER = "gka_dutch_search"
+MIN_SHOULD_MATCH = "2<75%"  # up to 2 clauses: all; more: three quarters of them
+FACET_SIZE = 100
+MAX_NUM_CANDIDATES = 10_000
+PASSAGE_SOURCE = ["doc_id", "passage_id", "passage_hash", "ordinal", "heading", "text"]
+DOC_LIGHT_SOURCE = ["doc_id", "title", "doc_type", "source_path", "metadata", "entities", *FACET_FIELDS]
+
+
+def document_es_id(doc_id: str) -> str:
+    return f"doc::{doc_id}"
+
+
+def kind_filter(kind: str) -> Body:
+    return {"term": {"kind": kind}}
+
+
+def filter_clauses(filters: Filters, *, skip: str | None = None) -> list[Body]:
+    """One ``terms`` clause per facet field with values (OR within, AND across); ``skip``
+    leaves one field out (disjunctive facets). Unknown fields are ignored."""
+    return [
+        {"terms": {field: list(values)}}
+        for field, values in sorted(filters.items())
+        if field in FACET_FIELDS and field != skip and values
+    ]
+
+
+def keyword_query(query: ParsedQuery, filters: Filters) -> Body:
+    """The ``bool`` query of a keyword search over passages.
+
+    Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
+    ``match_phrase``); single-term clauses are combined with ``minimum_should_match``
+    ``2<75%``, quoted phrases and OR-groups are ``must``; excluded words/phrases
+    are ``must_not``; facet filters go to ``filter`` (no scoring).
+    """
+    term_clauses: list[Body] = []
+    must: list[Body] = []
+    for clause in query.clauses:
+        alternatives = [_multi_match(" ".join(clause.terms))] if clause.terms else []
+        alternatives += [_phrase(p) for p in clause.phrases]
+        if clause.phrases or len(clause.terms) > 1:
+            must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
+        else:
+            term_clauses.extend(alternatives)
+    must_not = [_phrase(x) if " " in x.strip() else _multi_match(x) for x in query.excluded]
+    bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
+    if term_clauses:
+        bool_query["should"] = term_clauses
+        bool_query["minimum_should_match"] = MIN_SHOULD_MATCH if len(term_clauses) > 1 else 1
+    if must:
+        bool_query["must"] = must
+    if must_not:
+        bool_query["must_not"] = must_not
+    if not term_clauses and not must:
+        bool_query["must"] = [{"match_none": {}}]
+    return {"bool": bool_query}
+
+
+def keyword_search_body(query: ParsedQuery, filters: Filters, k: int) -> Body:
+    return {"query": keyword_query(query, filters), "size": k, "_source": False, "track_total_hits": False}
+
+
+def knn_clause(vector: Sequence[float], filters: Filters, k: int, *, kind: str = PASSAGE,
+               exclude_ids: Sequence[str] = ()) -> Body:
+    """Top-level ``knn`` with the filters inside (pre-filtering, so k results survive them)."""
+    knn_filter: Body = {"bool": {"filter": [kind_filter(kind), *filter_clauses(filters)]}}
+    if exclude_ids:
+        knn_filter["bool"]["must_not"] = [{"ids": {"values": list(exclude_ids)}}]
+    return {
+        "field": "vector",
+        "query_vector": [float(x) for x in vector],
+        "k": k,
+        "num_candidates": num_candidates(k),
+        "filter": knn_filter,
+    }
+
+
+def num_candidates(k: int) -> int:
+    return min(MAX_NUM_CANDIDATES, max(100, 4 * k))
+
+
+def vector_search_body(vector: Sequence[float], filters: Filters, k: int) -> Body:
+    return {"knn": knn_clause(vector, filters, k), "size": k, "_source": False}
+
+
+def related_body(vector: Sequence[float], doc_id: str, k: int) -> Body:
+    knn = knn_clause(vector, {}, k, kind=DOCUMENT, exclude_ids=[document_es_id(doc_id)])
+    return {"knn": knn, "size": k, "_source": ["doc_id"]}
+
+
+def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Filters, k: int,
+                       rank_window_size: int, rank_constant: int = 60) -> Body:
+    """Server-side fusion: an ``rrf`` retriever over a standard and a knn retriever
+    (needs an Enterprise licence from 8.16, Platinum before)."""
+    knn = knn_clause(vector, filters, max(k, rank_window_size))
+    return {
+        "retriever": {
+            "rrf": {
+                "retrievers": [
+                    {"standard": {"query": keyword_query(query, filters)}},
+                    {"knn": knn},
+                ],
+                "rank_window_size": max(k, rank_window_size),
+                "rank_constant": rank_constant,
+            }
+        },
+        "size": k,
+        "_source": False,
+    }
+
+
+def facet_body(query: ParsedQuery | None, vector: Sequence[float] | None, filters: Filters,
+               knn_k: int = 100) -> Body:
+    """One ``size: 0`` search with disjunctive facet aggregations.
+
+    With a query/vector the result set is passages (keyword bool OR knn candidates) and each
+    bucket counts distinct ``doc_id`` (``cardinality``); without one the set is the
+    ``kind=document`` docs and ``doc_count`` already counts documents. All filters apply as
+    ``post_filter``-like filter aggs: each field's agg uses the OTHER fields' filters.
+    """
+    has_query = query is not None and not query.is_empty
+    if has_query or vector is not None:
+        body: Body = {"size": 0}
+        if has_query:
+            keyword = keyword_query(query, {})  # type: ignore[arg-type]
+            body["query"] = keyword
+        if vector is not None:
+            body["knn"] = knn_clause(vector, {}, knn_k)
+        counted = {"docs": {"cardinality": {"field": "doc_id"}}}
+    else:
+        body = {"size": 0, "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}}}
+        counted = {}
+    aggs: Body = {}
+    for field in FACET_FIELDS:
+        terms: Body = {"terms": {"field": field, "size": FACET_SIZE}}
+        if counted:
+            terms["aggs"] = counted
+        others = filter_clauses(filters, skip=field)
+        aggs[field] = {"filter": {"bool": {"filter": others}}, "aggs": {"values": terms}}
+    body["aggs"] = aggs
+    body["track_total_hits"] = False
+    return body
+
+
+def passages_body(passage_ids: Sequence[str]) -> Body:
+    return {"ids": list(passage_ids)}
+
+
+def document_passages_body(doc_id: str, size: int, search_after: list[Any] | None = None,
+                           with_vectors: bool = False) -> Body:
+    body: Body = {
+        "query": {"bool": {"filter": [kind_filter(PASSAGE), {"term": {"doc_id": doc_id}}]}},
+        "sort": [{"ordinal": "asc"}, {"passage_id": "asc"}],
+        "size": size,
+        "_source": PASSAGE_SOURCE + (["vector"] if with_vectors else []),
+    }
+    if search_after:
+        body["search_after"] = search_after
+    return body
+
+
+def document_hashes_body(size: int, search_after: list[Any] | None = None) -> Body:
+    body: Body = {
+        "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}},
+        "sort": [{"doc_id": "asc"}],
+        "size": size,
+        "_source": ["doc_id", "content_hash"],
+        "track_total_hits": False,
+    }
+    if search_after:
+        body["search_after"] = search_after
+    return body
+
+
+def delete_document_query(doc_id: str) -> Body:
+    """Both kinds: the passages and the document record of ``doc_id``."""
+    return {"query": {"term": {"doc_id": doc_id}}}
+
+
+def highlight_body(passage_ids: Sequence[str], query: ParsedQuery, fragment_size: int = 180) -> Body:
+    """Fetch highlighted fragments for known passages (unified highlighter, HTML-encoded)."""
+    terms = " ".join(query.positive_terms()) or query.text
+    return {
+        "query": {
+            "bool": {
+                "filter": [{"ids": {"values": list(passage_ids)}}],
+                "should": [_multi_match(terms)] if terms else [],
+            }
+        },
+        "size": len(passage_ids),
+        "_source": False,
+        "highlight": {
+            "type": "unified",
+            "encoder": "html",
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "fields": {"text": {"fragment_size": fragment_size, "number_of_fragments": 1,
+                                "no_match_size": fragment_size}},
+        },
+    }
+
+
+def vocabulary_body(size: int = 5000) -> Body:
+    """Best effort: most frequent title keywords of the documents (no term statistics API)."""
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}},
+        "aggs": {"titles": {"terms": {"field": "title.keyword", "size": size}}},
+    }
+
+
+def stats_body() -> Body:
+    """Document and passage counts and per-facet document counts in one request."""
+    facets = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}
+    return {
+        "size": 0,
+        "query": {"match_all": {}},
+        "aggs": {
+            "kinds": {"terms": {"field": "kind", "size": 10}},
+            "documents": {"filter": kind_filter(DOCUMENT), "aggs": facets},
+        },
+        "track_total_hits": False,
+    }
+
+
+def _multi_match(text: str) -> Body:
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": list(SEARCH_FIELDS),
+            "type": "best_fields",
+            "analyzer": SEARCH_ANALYZER,
+            "operator": "or",
+        }
+    }
+
+
+def _phrase(text: str) -> Body:
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": list(SEARCH_FIELDS),
+            "type": "phrase",
+            "analyzer": SEARCH_ANALYZER,
+        }
+    }
+
+
+def _any(alternatives: list[Body]) -> Body:
+    return {"bool": {"should": alternatives, "minimum_should_match": 1}}

@@ -1,0 +1,203 @@
+"""Writing to Elasticsearch: bulk actions from IndexedDocuments and the Writer of a build.
+
+Full build: a new physical index ``<alias>-v<version>-<UTC timestamp>`` is filled while
+readers keep using the alias; ``commit`` refreshes it and moves the alias in ONE
+``POST _aliases`` call (``add`` the new index, ``remove_index`` the old one: deleting the
+old index drops its alias in the same cluster-state update); ``abort`` deletes the new index.
+
+Incremental build: changes are kept until ``commit``, which deletes the changed/removed
+documents' ES docs (``delete_by_query`` on ``doc_id``), bulk-indexes the new versions and
+refreshes; ``abort`` therefore writes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from indexer.backends import es_queries as q
+from indexer.backends.es_client import translated_errors
+from indexer.backends.es_results import entity_to_dict
+from indexer.model import FACET_FIELDS, IndexedDocument
+
+log = logging.getLogger(__name__)
+
+FLUSH_ACTIONS = 1000
+BULK_CHUNK = 500
+BULK_RETRIES = 3
+BULK_BACKOFF = 1.0
+
+
+def _vector(values: Any) -> list[float] | None:
+    """A JSON-ready vector, or None for missing/zero vectors (cosine rejects zero magnitude)."""
+    if values is None:
+        return None
+    arr = np.asarray(values, dtype=np.float32).ravel()
+    if arr.size == 0 or not np.any(arr):
+        return None
+    return [float(x) for x in arr]
+
+
+def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
+    return {f: [str(v) for v in doc.facets.get(f, [])] for f in FACET_FIELDS if doc.facets.get(f)}
+
+
+def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any]]:
+    """Bulk ``index`` actions: one per passage (kind=passage) and one for the document."""
+    facets = _facet_fields(doc)
+    vectors = doc.vectors if doc.vectors is not None else [None] * len(doc.passages)
+    for passage, vec in zip(doc.passages, vectors):
+        source: dict[str, Any] = {
+            "kind": q.PASSAGE,
+            "doc_id": doc.id,
+            "passage_id": passage.id,
+            "passage_hash": passage.hash,
+            "ordinal": passage.ordinal,
+            "doc_type": doc.doc_type,
+            "title": doc.title,
+            "heading": passage.heading,
+            "text": passage.text,
+            "source_path": doc.source_path,
+            **facets,
+        }
+        vector = _vector(vec)
+        if vector is not None:
+            source["vector"] = vector
+        yield {"_op_type": "index", "_index": index, "_id": passage.id, "_source": source}
+    source = {
+        "kind": q.DOCUMENT,
+        "doc_id": doc.id,
+        "doc_type": doc.doc_type,
+        "title": doc.title,
+        "text": doc.text,
+        "source_path": doc.source_path,
+        "content_hash": doc.content_hash,
+        "metadata": doc.metadata,
+        "entities": [entity_to_dict(e) for e in doc.entities],
+        **facets,
+    }
+    vector = _vector(doc.doc_vector)
+    if vector is not None:
+        source["vector"] = vector
+    yield {"_op_type": "index", "_index": index, "_id": q.document_es_id(doc.id), "_source": source}
+
+
+def alias_swap_actions(alias: str, new_index: str, old_indices: Iterable[str]) -> list[dict[str, Any]]:
+    """The actions of the single ``POST _aliases`` that publishes ``new_index``."""
+    actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
+    actions += [{"remove_index": {"index": old}} for old in old_indices if old != new_index]
+    return actions
+
+
+class ElasticsearchWriter:
+    """A build in progress (see module docstring). ``errors`` lists per-document failures
+    (``"<doc id>: <type>: <reason>"``); they do not stop the build."""
+
+    def __init__(self, client: Any, url: str, alias: str, index: str, full: bool,
+                 old_indices: list[str], meta_body: dict[str, Any] | None = None):
+        self._client = client
+        self._url = url
+        self.alias = alias
+        self.index = index
+        self.full = full
+        self._old = list(old_indices)
+        self._meta_body = meta_body
+        self._pending: dict[str, IndexedDocument] = {}
+        self._deleted: set[str] = set()
+        self._buffered_actions = 0
+        self._done = False
+        self.errors: list[str] = []
+
+    # -- Writer protocol
+    def upsert(self, doc: IndexedDocument) -> None:
+        self._check_open()
+        self._pending[doc.id] = doc
+        self._buffered_actions += len(doc.passages) + 1
+        if self.full and self._buffered_actions >= FLUSH_ACTIONS:
+            self._flush()
+
+    def delete(self, doc_id: str) -> None:
+        self._check_open()
+        self._pending.pop(doc_id, None)
+        self._deleted.add(doc_id)
+
+    def commit(self) -> None:
+        self._check_open()
+        self._flush()
+        with translated_errors(self._url, f"refresh {self.index}"):
+            self._client.indices.refresh(index=self.index)
+        if self.full:
+            actions = alias_swap_actions(self.alias, self.index, self._old)
+            with translated_errors(self._url, f"move alias {self.alias} to {self.index}"):
+                self._client.indices.update_aliases(actions=actions)
+        elif self._meta_body is not None:
+            with translated_errors(self._url, f"update _meta of {self.index}"):
+                self._client.indices.put_mapping(index=self.index, meta=self._meta_body)
+        self._done = True
+        if self.errors:
+            log.warning("%d document(s) could not be indexed into %s", len(self.errors), self.index)
+
+    def abort(self) -> None:
+        if self._done:
+            return
+        self._pending.clear()
+        self._deleted.clear()
+        self._done = True
+        if self.full:
+            with translated_errors(self._url, f"delete {self.index}"):
+                self._client.indices.delete(index=self.index, ignore_unavailable=True)
+
+    # -- internals
+    def _check_open(self) -> None:
+        if self._done:
+            raise RuntimeError("this writer was already committed or aborted")
+
+    def _flush(self) -> None:
+        stale = set(self._deleted)
+        if not self.full:
+            stale |= set(self._pending)
+        if stale:
+            with translated_errors(self._url, f"delete changed documents from {self.index}"):
+                self._client.delete_by_query(
+                    index=self.index,
+                    query={"terms": {"doc_id": sorted(stale)}},
+                    conflicts="proceed",
+                    refresh=True,
+                )
+        docs = list(self._pending.values())
+        self._pending.clear()
+        self._deleted.clear()
+        self._buffered_actions = 0
+        if docs:
+            self._bulk(docs)
+
+    def _bulk(self, docs: list[IndexedDocument]) -> None:
+        from elasticsearch import helpers  # lazy: the backend checked the import already
+
+        owner: dict[str, str] = {}
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for doc in docs:
+                for action in document_actions(doc, self.index):
+                    owner[action["_id"]] = doc.id
+                    yield action
+
+        with translated_errors(self._url, f"bulk index into {self.index}"):
+            for ok, item in helpers.streaming_bulk(
+                self._client, actions(), chunk_size=BULK_CHUNK, max_retries=BULK_RETRIES,
+                initial_backoff=BULK_BACKOFF, raise_on_error=False,
+            ):
+                if not ok:
+                    self.errors.append(_bulk_error(item, owner))
+
+
+def _bulk_error(item: dict[str, Any], owner: dict[str, str]) -> str:
+    info = next(iter(item.values()), {}) if item else {}
+    es_id = str(info.get("_id", "?"))
+    error = info.get("error", {})
+    if isinstance(error, dict):
+        reason = f"{error.get('type', 'error')}: {error.get('reason', '')}".strip(": ")
+    else:
+        reason = str(error)
+    return f"{owner.get(es_id, es_id)}: {reason} (status {info.get('status', '?')})"
