@@ -34,7 +34,7 @@ _ABBREVIATIONS = frozenset(
 )
 # Elliptic compounds: "voor- en vroegschoolse" keeps the hyphen and the space.
 _CONJUNCTIONS = frozenset({"en", "of", "tot", "noch", "dan", "als"})
-_VOWELS = set("aeiouyáéíóúàèëïöüâêîôû")
+_DIGRAPHS = frozenset("aa ee oo uu ie ei eu oe ou au ui ij".split())
 _TERMINAL = re.compile(r"[.!?:;][\"')\]]*$")
 _HYPHEN_END = re.compile(r"([^\W\d_][\w']*)-$")  # line ends in a word fragment plus hyphen
 _LETTER_START = re.compile(r"[\"'(]?([^\W\d_]+)")
@@ -131,7 +131,7 @@ def _drop_furniture(lines: list[str]) -> list[str]:
     repeated = {
         line
         for line, n in counts.items()
-        if n >= _FURNITURE_MIN_REPEATS and len(line) <= _FURNITURE_MAX_LEN
+        if n >= _FURNITURE_MIN_REPEATS and len(line) <= _FURNITURE_MAX_LEN and not line.endswith(".")
     }
     return [
         line
@@ -222,14 +222,14 @@ def _keeps_hyphen(left: str, right: str) -> bool:
         return True  # "Noord-Holland", "GKA-agenda's"
     if len(left) >= 2 and left.isupper():
         return True  # "GKA-agenda"
+    if (left[-1] + right[0]).lower() in _DIGRAPHS:
+        return True  # vowel clash that joining would turn into one sound: "auto-ongeluk", "zee-egel"
     if _zipf((left + right).lower()) > 0:
         return False  # a known word: "verwachtingen", "emancipatie", "professionals"
     if left.lower() in _ABBREVIATIONS:
         return True  # "mbo-student", "vmbo-havo"
-    if left[-1].lower() in _VOWELS and right[0].lower() in _VOWELS:
-        return True  # vowel clash: "auto-ongeluk", "zee-egel"
     # Two real words: keep them apart (safer for search than gluing an unknown compound).
-    return len(left) >= 3 and len(right) >= 3 and _zipf(left.lower()) >= 3 and _zipf(right.lower()) >= 3
+    return len(left) >= 3 and len(right) >= 3 and _zipf(left.lower()) >= 2.5 and _zipf(right.lower()) >= 2.5
 
 
 @lru_cache(maxsize=50_000)
