@@ -146,6 +146,7 @@ class Hit:
     semantic_score: float | None = None
     facets: dict[str, list[str]] = field(default_factory=dict)
     source_path: str = ""
+    date: str = ""  # datum (YYYY-MM-DD) or year, for sorting and display
     more_passages: list[str] = field(default_factory=list)  # other matching passage ids of this doc
 
 

@@ -1,0 +1,280 @@
+"""The embedded backend: one directory, no server. Reads the live generation, writes new ones."""
+from __future__ import annotations
+
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from indexer.backends.embedded import layout, store
+from indexer.backends.embedded.bm25 import TermIndex
+from indexer.backends.embedded.facets import FacetIndex
+from indexer.backends.embedded.keyword import excluded_mask, normalise_for_match, plan_query, score_plan
+from indexer.backends.embedded.writer import EmbeddedWriter
+from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
+from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
+from indexer.ranking.query_syntax import ParsedQuery
+
+Filters = dict[str, list[str]]
+
+
+class _Generation:
+    """Everything loaded from one immutable generation."""
+
+    def __init__(self, gen: Path):
+        self.path = gen
+        self.db = store.ThreadLocalConnections(gen / store.DB_NAME)
+        conn = self.db.get()
+        self.meta = store.read_meta(conn)
+        self.passage_ids: list[str] = [r[0] for r in conn.execute("SELECT id FROM passages ORDER BY idx")]
+        self.passage_index = {pid: i for i, pid in enumerate(self.passage_ids)}
+        self.passage_doc = np.fromiter(
+            (r[0] for r in conn.execute("SELECT doc_idx FROM passages ORDER BY idx")), dtype=np.int32
+        )
+        docs = conn.execute("SELECT id, facets, content_hash FROM documents ORDER BY idx").fetchall()
+        self.doc_ids = [d[0] for d in docs]
+        self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
+        self.doc_hashes = {d[0]: d[2] for d in docs}
+        self.facets = FacetIndex([json.loads(d[1]) for d in docs], self.passage_doc)
+        n = len(self.passage_ids)
+        self.body = TermIndex.load(gen, "body", n)
+        self.title = TermIndex.load(gen, "title", n)
+        self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
+        self.docvecs = np.load(gen / "docvecs.npy", mmap_mode="r")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, index_dir: Path, analyzer=None):
+        self.index_dir = Path(index_dir)
+        self._analyzer = analyzer
+        self._lock = threading.Lock()
+        self._gen: _Generation | None = None
+        self._stamp = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def analyzer(self):
+        if self._analyzer is None:
+            from indexer.analysis import get_analyzer
+
+            self._analyzer = get_analyzer()
+        return self._analyzer
+
+    def _live(self) -> _Generation:
+        """The loaded live generation; reloads when a build has published a new one."""
+        stamp = layout.pointer_stamp(self.index_dir)
+        gen = self._gen
+        if gen is not None and stamp == self._stamp:
+            return gen
+        with self._lock:
+            if self._gen is not None and stamp == self._stamp:
+                return self._gen
+            path = layout.current_generation(self.index_dir)
+            if path is None:
+                raise IndexNotFound(f"no index in {self.index_dir}")
+            try:
+                new = _Generation(path)
+            except (OSError, ValueError, KeyError) as exc:
+                raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
+            self._gen, self._stamp = new, stamp
+            self._plan_cached.cache_clear()
+            # the old generation's files stay valid for threads still using it (POSIX unlink semantics)
+            return new
+
+    def meta(self) -> IndexMeta | None:
+        try:
+            return self._live().meta
+        except IndexNotFound:
+            return None
+
+    def document_hashes(self) -> dict[str, str]:
+        try:
+            return dict(self._live().doc_hashes)
+        except IndexNotFound:
+            return {}
+
+    def cached_document(self, doc_id: str) -> IndexedDocument | None:
+        return None  # incremental writes carry unchanged documents over inside the writer
+
+    def writer(self, meta: IndexMeta, full: bool) -> EmbeddedWriter:
+        return EmbeddedWriter(self.index_dir, meta, full, self.analyzer)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._gen is not None:
+                self._gen.close()
+            self._gen = None
+
+    # -- retrieval --------------------------------------------------------------------------
+
+    @lru_cache(maxsize=64)
+    def _plan_cached(self, query: ParsedQuery):
+        return plan_query(query, self.analyzer)
+
+    def _keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
+        plan = self._plan_cached(query)
+        scores, _ = score_plan(plan, g.body, g.title)
+        excluded = excluded_mask(plan, g.body)
+        if excluded is not None:
+            scores[excluded] = 0.0
+        if plan.phrases or plan.excluded_phrases:
+            self._apply_phrases(g, plan, scores)
+        return scores
+
+    def _apply_phrases(self, g: _Generation, plan, scores: np.ndarray) -> None:
+        candidates = np.nonzero(scores > 0)[0]
+        if not len(candidates):
+            return
+        texts = self._texts(g, candidates)
+        for idx in candidates:
+            text = texts[int(idx)]
+            if any(p not in text for p in plan.phrases) or any(p in text for p in plan.excluded_phrases):
+                scores[idx] = 0.0
+
+    def _texts(self, g: _Generation, idxs: np.ndarray) -> dict[int, str]:
+        conn = g.db.get()
+        out: dict[int, str] = {}
+        for chunk in store.chunked([int(i) for i in idxs]):
+            q = f"SELECT p.idx, p.heading, p.text, d.title FROM passages p JOIN documents d ON d.idx = p.doc_idx WHERE p.idx IN ({','.join('?' * len(chunk))})"
+            for idx, heading, text, title in conn.execute(q, chunk):
+                out[idx] = " " + normalise_for_match(f"{title} {heading} {text}") + " "
+        return out
+
+    def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
+        g = self._live()
+        if query.is_empty:
+            return []
+        scores = self._keyword_scores(g, query)
+        return self._top(g, scores, filters, k, positive=True)
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
+        g = self._live()
+        if len(g.passage_ids) == 0:
+            return []
+        scores = np.asarray(g.vectors @ np.asarray(vector, dtype=np.float32), dtype=np.float32)
+        return self._top(g, scores, filters, k, positive=False)
+
+    def _top(self, g: _Generation, scores: np.ndarray, filters: Filters, k: int, positive: bool) -> list[Scored]:
+        mask = g.facets.passage_mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        if positive:
+            scores = np.where(scores > 0, scores, -np.inf)
+        k = min(k, len(scores))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Scored(g.passage_ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters, depth: int = 100):
+        g = self._live()
+        if (query is None or query.is_empty) and vector is None:
+            return g.facets.counts(None, filters)
+        selected = np.zeros(len(g.passage_ids), dtype=bool)
+        if query is not None and not query.is_empty:
+            selected |= self._keyword_scores(g, query) > 0
+        if vector is not None and len(g.passage_ids):
+            sims = np.asarray(g.vectors @ np.asarray(vector, dtype=np.float32))
+            d = min(depth, len(sims))
+            selected[np.argpartition(-sims, d - 1)[:d]] = True
+        docs = np.zeros(g.facets.n_docs, dtype=bool)
+        docs[g.passage_doc[selected]] = True
+        return g.facets.counts(docs, filters)
+
+    # -- records ----------------------------------------------------------------------------
+
+    def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
+        g = self._live()
+        idxs = [g.passage_index[p] for p in passage_ids if p in g.passage_index]
+        if not idxs:
+            return []
+        conn = g.db.get()
+        rows = {}
+        for chunk in store.chunked(idxs):
+            q = f"SELECT {store.PASSAGE_COLUMNS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
+            rows.update({r[0]: r for r in conn.execute(q, chunk)})
+        doc_idxs = sorted({r[2] for r in rows.values()})
+        docs = {}
+        for chunk in store.chunked(doc_idxs):
+            q = f"SELECT {store.DOC_COLUMNS} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            docs.update({r[0]: store.record_from_row(r, with_text=False) for r in conn.execute(q, chunk)})
+        out = []
+        for i in idxs:
+            row = rows[i]
+            doc = docs[row[2]]
+            out.append((store.passage_from_row(row, doc.id), doc))
+        return out
+
+    def get_document(self, doc_id: str) -> DocumentRecord:
+        g = self._live()
+        conn = g.db.get()
+        row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise DocumentNotFound(f"no document {doc_id!r}")
+        record = store.record_from_row(row)
+        prows = conn.execute(f"SELECT {store.PASSAGE_COLUMNS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
+        record.passages = [store.passage_from_row(r, doc_id) for r in prows]
+        return record
+
+    def documents(self, filters: Filters, offset: int, limit: int, sort: str = "title") -> tuple[list[DocumentRecord], int]:
+        g = self._live()
+        mask = g.facets.doc_mask(filters)
+        idxs = list(range(g.facets.n_docs)) if mask is None else [int(i) for i in np.nonzero(mask)[0]]
+        if not idxs:
+            return [], 0
+        conn = g.db.get()
+        records = []
+        for chunk in store.chunked(idxs):
+            q = f"SELECT {store.DOC_COLUMNS} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            records.extend(store.record_from_row(r, with_text=False) for r in conn.execute(q, chunk))
+        records.sort(key=lambda r: r.title.lower())
+        return records[offset : offset + limit], len(records)
+
+    def sort_dates(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        g = self._live()
+        conn = g.db.get()
+        out = {}
+        for chunk in store.chunked(list(doc_ids)):
+            q = f"SELECT id, sort_date FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(dict(conn.execute(q, chunk).fetchall()))
+        return out
+
+    def related(self, doc_id: str, k: int) -> list[Scored]:
+        g = self._live()
+        d = g.doc_index.get(doc_id)
+        if d is None:
+            raise DocumentNotFound(f"no document {doc_id!r}")
+        sims = np.asarray(g.docvecs @ np.asarray(g.docvecs[d]), dtype=np.float32)
+        sims[d] = -np.inf
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [Scored(g.doc_ids[i], float(sims[i])) for i in order if np.isfinite(sims[i])]
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        g = self._live()
+        words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
+        return iter(words.items())
+
+    def term_df(self, term: str) -> int:
+        return self._live().body.df(term)
+
+    def stats(self) -> IndexStats:
+        g = self._live()
+        size = sum(f.stat().st_size for f in g.path.iterdir() if f.is_file())
+        return IndexStats(
+            documents=len(g.doc_ids),
+            passages=len(g.passage_ids),
+            by_facet=g.facets.counts(None, {}),
+            meta=g.meta,
+            size_bytes=size,
+            location=str(g.path),
+        )

@@ -1,0 +1,73 @@
+"""Facet values as incidence arrays: filters become boolean masks, counts become bincounts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.model import FACET_FIELDS
+
+
+@dataclass
+class FieldIndex:
+    values: list[str]  # value id -> value
+    value_ids: dict[str, int]
+    pair_doc: np.ndarray  # int32 document index of each (doc, value) pair
+    pair_value: np.ndarray  # int32 value id of each pair
+
+
+class FacetIndex:
+    def __init__(self, doc_facets: list[dict[str, list[str]]], passage_doc: np.ndarray):
+        self.n_docs = len(doc_facets)
+        self.passage_doc = passage_doc
+        self.fields: dict[str, FieldIndex] = {}
+        for field in FACET_FIELDS:
+            values: list[str] = []
+            ids: dict[str, int] = {}
+            docs: list[int] = []
+            vals: list[int] = []
+            for d, facets in enumerate(doc_facets):
+                for v in dict.fromkeys(facets.get(field) or []):
+                    vid = ids.get(v)
+                    if vid is None:
+                        vid = ids[v] = len(values)
+                        values.append(v)
+                    docs.append(d)
+                    vals.append(vid)
+            self.fields[field] = FieldIndex(
+                values, ids, np.asarray(docs, dtype=np.int32), np.asarray(vals, dtype=np.int32)
+            )
+
+    def doc_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray | None:
+        """Documents passing every filter except ``skip``'s; None when nothing filters."""
+        mask: np.ndarray | None = None
+        for field, wanted in filters.items():
+            if field == skip or not wanted:
+                continue
+            fi = self.fields[field]
+            vids = [fi.value_ids[v] for v in wanted if v in fi.value_ids]
+            ok = np.zeros(self.n_docs, dtype=bool)
+            if vids:
+                sel = np.isin(fi.pair_value, np.asarray(vids, dtype=np.int32))
+                ok[fi.pair_doc[sel]] = True
+            mask = ok if mask is None else (mask & ok)
+        return mask
+
+    def passage_mask(self, filters: dict[str, list[str]]) -> np.ndarray | None:
+        dm = self.doc_mask(filters)
+        return None if dm is None else dm[self.passage_doc]
+
+    def counts(self, selected_docs: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+        """Disjunctive facet counts: for each field, documents in ``selected_docs`` (bool mask,
+        None = all) passing the other fields' filters."""
+        out: dict[str, dict[str, int]] = {}
+        for field, fi in self.fields.items():
+            mask = self.doc_mask(filters, skip=field)
+            if selected_docs is not None:
+                mask = selected_docs if mask is None else (mask & selected_docs)
+            sel = fi.pair_value if mask is None else fi.pair_value[mask[fi.pair_doc]]
+            counts = np.bincount(sel, minlength=len(fi.values))
+            pairs = [(fi.values[i], int(c)) for i, c in enumerate(counts) if c > 0]
+            pairs.sort(key=lambda vc: (-vc[1], vc[0]))
+            out[field] = dict(pairs)
+        return out

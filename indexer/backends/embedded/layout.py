@@ -1,0 +1,122 @@
+"""On-disk layout of the embedded index: immutable generations behind an atomic pointer.
+
+    <index_dir>/CURRENT            name of the live generation (replaced atomically)
+    <index_dir>/gen-000007/        one complete, immutable index
+    <index_dir>/cache/             embedding cache (survives generations)
+    <index_dir>/build.lock         held by a running build
+
+A build writes a new generation next to the live one and only then swaps CURRENT with
+os.replace, so a build that dies half-way leaves the previous index intact, and readers
+never see a half-written index. Old generations are kept one step back for readers that
+still have them open.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from indexer.errors import BackendUnavailable, GkaError
+
+POINTER = "CURRENT"
+PREFIX = "gen-"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation directory, or None when no index has been committed."""
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BackendUnavailable(f"cannot read the index pointer in {index_dir}: {exc}") from exc
+    gen = index_dir / name
+    if not name.startswith(PREFIX) or not gen.is_dir():
+        raise BackendUnavailable(f"the index pointer in {index_dir} names a missing generation {name!r}")
+    return gen
+
+
+def pointer_stamp(index_dir: Path) -> tuple[int, int] | None:
+    """Cheap change detector for readers: (inode, mtime_ns) of CURRENT."""
+    try:
+        st = os.stat(index_dir / POINTER)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _generations(index_dir: Path) -> list[Path]:
+    return sorted(p for p in index_dir.glob(PREFIX + "*") if p.is_dir())
+
+
+def new_generation(index_dir: Path) -> Path:
+    """Create an empty directory for the next generation."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    existing = _generations(index_dir)
+    number = int(existing[-1].name[len(PREFIX) :]) + 1 if existing else 1
+    gen = index_dir / f"{PREFIX}{number:06d}"
+    gen.mkdir()
+    return gen
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(index_dir: Path, gen: Path) -> None:
+    """Make ``gen`` the live generation atomically, then prune generations older than the previous one."""
+    for f in gen.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    _fsync_dir(gen)
+    previous = current_generation(index_dir)
+    tmp = index_dir / (POINTER + ".tmp")
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+    _fsync_dir(index_dir)
+    keep = {gen.name} | ({previous.name} if previous else set())
+    for old in _generations(index_dir):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(gen: Path) -> None:
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+def remove_stale(index_dir: Path) -> None:
+    """Delete generations left by builds that died (newer than the live one)."""
+    live = current_generation(index_dir)
+    for gen in _generations(index_dir):
+        if live is None or gen.name > live.name:
+            shutil.rmtree(gen, ignore_errors=True)
+
+
+class BuildLocked(GkaError):
+    """Another build is writing to this index right now."""
+
+    hint = "wait for the other build to finish"
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(index_dir / "build.lock", "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildLocked(f"another build holds {index_dir / 'build.lock'}") from exc
+        yield
+    finally:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()

@@ -1,0 +1,175 @@
+"""Writes one new generation; publishes it atomically on commit.
+
+Incremental builds (``full=False``) carry the previous generation's untouched documents over
+by copying rows and vector slices — no re-analysis, no re-embedding.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from contextlib import ExitStack
+from pathlib import Path
+
+import numpy as np
+
+from indexer.backends.embedded import layout, store
+from indexer.backends.embedded.bm25 import build_term_index
+from indexer.errors import GkaError, IndexMismatch
+from indexer.model import IndexedDocument, IndexMeta
+
+_WORD = re.compile(r"[^\W\d_][^\W_]{2,}", re.UNICODE)
+
+
+class EmbeddedWriter:
+    def __init__(self, index_dir: Path, meta: IndexMeta, full: bool, analyzer):
+        self.index_dir = index_dir
+        self.meta = meta
+        self.analyzer = analyzer
+        self._stack = ExitStack()
+        self._stack.enter_context(layout.build_lock(index_dir))
+        try:
+            layout.remove_stale(index_dir)
+            self.previous = None if full else layout.current_generation(index_dir)
+            if self.previous is not None:
+                self._check_compatible(self.previous)
+            self.gen = layout.new_generation(index_dir)
+            self.conn = store.create(self.gen / store.DB_NAME)
+        except BaseException:
+            self._stack.close()
+            raise
+        self.touched: set[str] = set()
+        self.vectors: list[np.ndarray] = []
+        self.docvecs: list[np.ndarray] = []
+        self.n_docs = 0
+        self.n_passages = 0
+        self.closed = False
+
+    def _check_compatible(self, previous: Path) -> None:
+        conn = store.open_readonly(previous / store.DB_NAME)
+        try:
+            old = store.read_meta(conn)
+        finally:
+            conn.close()
+        if (old.embedder, old.dim, old.analyzer_version) != (self.meta.embedder, self.meta.dim, self.meta.analyzer_version):
+            raise IndexMismatch(
+                f"the index was built with embedder {old.embedder} ({old.dim}-d), analyzer {old.analyzer_version}; "
+                f"this build uses {self.meta.embedder} ({self.meta.dim}-d), analyzer {self.meta.analyzer_version}"
+            )
+
+    # -- Writer protocol ------------------------------------------------------------------
+
+    def upsert(self, doc: IndexedDocument) -> None:
+        if doc.id in self.touched:
+            raise GkaError(f"duplicate document id {doc.id!r} ({doc.source_path})")
+        self.touched.add(doc.id)
+        vectors = np.asarray(doc.vectors, dtype=np.float32).reshape(len(doc.passages), self.meta.dim)
+        title_terms = " ".join(self.analyzer.index_terms(doc.title))
+        sort_date = str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0])
+        self.conn.execute(
+            f"INSERT INTO documents ({store.DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                self.n_docs, doc.id, doc.title, doc.doc_type, doc.source_path, doc.text, doc.content_hash,
+                store.dumps(doc.facets), store.dumps(doc.metadata),
+                store.dumps([e.__dict__ for e in doc.entities]), sort_date, title_terms,
+            ),
+        )
+        rows = []
+        for p in doc.passages:
+            terms = self.analyzer.index_terms(f"{p.heading}\n{p.text}" if p.heading else p.text)
+            rows.append((self.n_passages + len(rows), p.id, self.n_docs, p.ordinal, p.heading, p.text, p.hash, " ".join(terms)))
+        self.conn.executemany(f"INSERT INTO passages ({store.PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", rows)
+        self.vectors.append(vectors)
+        self.docvecs.append(_doc_vector(doc, vectors, self.meta.dim))
+        self.n_docs += 1
+        self.n_passages += len(rows)
+
+    def delete(self, doc_id: str) -> None:
+        self.touched.add(doc_id)
+
+    def commit(self) -> None:
+        try:
+            if self.previous is not None:
+                self._carry_over(self.previous)
+            self._write_arrays()
+            store.write_meta(self.conn, self.meta)
+            self.conn.execute("COMMIT")
+            self.conn.close()
+            layout.publish(self.index_dir, self.gen)
+        except BaseException:
+            self.abort()
+            raise
+        self._finish()
+
+    def abort(self) -> None:
+        if self.closed:
+            return
+        try:
+            self.conn.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection must not mask the real error
+            pass
+        layout.discard(self.gen)
+        self._finish()
+
+    def _finish(self) -> None:
+        self.closed = True
+        self._stack.close()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _carry_over(self, previous: Path) -> None:
+        old = store.open_readonly(previous / store.DB_NAME)
+        old_vectors = np.load(previous / "vectors.npy", mmap_mode="r")
+        old_docvecs = np.load(previous / "docvecs.npy", mmap_mode="r")
+        try:
+            for row in old.execute(f"SELECT {store.DOC_COLUMNS} FROM documents ORDER BY idx"):
+                if row[1] in self.touched:
+                    continue
+                old_idx = row[0]
+                self.conn.execute(
+                    f"INSERT INTO documents ({store.DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (self.n_docs,) + tuple(row[1:]),
+                )
+                prows = old.execute(
+                    f"SELECT {store.PASSAGE_COLUMNS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (old_idx,)
+                ).fetchall()
+                new_rows = [(self.n_passages + i, r[1], self.n_docs) + tuple(r[3:]) for i, r in enumerate(prows)]
+                self.conn.executemany(
+                    f"INSERT INTO passages ({store.PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", new_rows
+                )
+                idxs = np.asarray([r[0] for r in prows], dtype=np.int64)
+                self.vectors.append(np.asarray(old_vectors[idxs], dtype=np.float32))
+                self.docvecs.append(np.asarray(old_docvecs[old_idx], dtype=np.float32))
+                self.n_docs += 1
+                self.n_passages += len(prows)
+        finally:
+            old.close()
+
+    def _write_arrays(self) -> None:
+        dim = self.meta.dim
+        vectors = np.concatenate(self.vectors) if self.vectors else np.zeros((0, dim), np.float32)
+        docvecs = np.stack(self.docvecs) if self.docvecs else np.zeros((0, dim), np.float32)
+        np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
+        np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
+        body, titles, words = [], [], Counter()
+        query = (
+            "SELECT p.terms, d.title_terms, p.text FROM passages p JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
+        )
+        for terms, title_terms, text in self.conn.execute(query):
+            body.append(terms.split())
+            titles.append(title_terms.split())
+            words.update(w.lower() for w in _WORD.findall(text))
+        build_term_index(body).save(self.gen, "body")
+        build_term_index(titles).save(self.gen, "title")
+        surface = {w: c for w, c in words.items() if c >= 2 or len(w) >= 6}
+        (self.gen / "surface_words.json").write_text(json.dumps(surface, ensure_ascii=False), encoding="utf-8")
+
+
+def _doc_vector(doc: IndexedDocument, vectors: np.ndarray, dim: int) -> np.ndarray:
+    if doc.doc_vector is not None:
+        return np.asarray(doc.doc_vector, dtype=np.float32).reshape(dim)
+    if len(vectors) == 0:
+        return np.zeros(dim, dtype=np.float32)
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm else mean).astype(np.float32)

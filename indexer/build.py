@@ -1,0 +1,221 @@
+"""The build: files -> documents -> analysis -> passages -> vectors -> backend, incrementally.
+
+A file whose content (and the pipeline that analyses it) is unchanged is not re-read; a
+changed file's documents are replaced; documents of deleted files are removed. Embeddings
+are cached by passage hash, so an interrupted build resumes without redoing finished work.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from indexer.backends import open_backend
+from indexer.config import Settings
+from indexer.errors import GkaError, ReadError
+from indexer.model import IndexedDocument, IndexMeta
+from indexer.passages import split_passages
+
+CHUNKER_VERSION = "p1"
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0  # documents in the index after the build
+    passages: int = 0
+    indexed: int = 0  # documents (re)analysed and written by this build
+    unchanged: int = 0
+    removed: int = 0
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    pipeline: str = ""
+    embedder: str = ""
+    embedded_passages: int = 0  # passages whose vectors were computed (not from the cache)
+    written: bool = False
+
+
+def _file_hash(path: Path, rel: str, salt: str) -> str:
+    h = hashlib.sha1(salt.encode("utf-8"))
+    h.update(rel.encode("utf-8"))
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Progress:
+    """tqdm bar with ETA on a terminal; silent otherwise (a summary line is printed at the end)."""
+
+    def __init__(self, total: int, enabled: bool | None):
+        self.bar = None
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        if enabled and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", desc="indexeren", file=sys.stderr)
+
+    def step(self, label: str = "") -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(label[-40:], refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def build_index(
+    paths: Sequence[Path],
+    settings: Settings,
+    progress: bool | None = None,
+    rebuild: bool = False,
+    embedder=None,
+) -> BuildReport:
+    """Index ``paths`` into the backend named by ``settings``; see BuildReport for the outcome.
+    Raises GkaError when the index cannot be written."""
+    from indexer.analysis import get_analyzer
+    from indexer.embeddings import embed_cached, make_embedder
+    from indexer.embeddings.cache import EmbeddingCache
+    from indexer.nlp import analyse, enrich, load_pipeline
+    from indexer.readers import discover, read_file
+
+    started = time.perf_counter()
+    report = BuildReport()
+    files, report.skipped, missing = discover([Path(p) for p in paths])
+    report.errors.extend(str(e) for e in missing)
+    report.files = len(files)
+
+    pipeline = load_pipeline()
+    analyzer = get_analyzer()
+    embedder = embedder or make_embedder(settings.embedder)
+    report.pipeline, report.embedder = pipeline.name, embedder.name
+    backend = open_backend(settings, analyzer=analyzer)
+    meta = IndexMeta(
+        backend=backend.name,
+        embedder=embedder.name,
+        dim=embedder.dim,
+        pipeline=pipeline.name,
+        analyzer_version=analyzer.version,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    old = backend.meta()
+    full = rebuild or old is None or (old.embedder, old.dim, old.pipeline, old.analyzer_version) != (
+        meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
+    old_hashes = {} if full else backend.document_hashes()
+    known_hashes = set(old_hashes.values())
+    salt = f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}"
+
+    cache_dir = Path(settings.index_dir) / "cache"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
+    max_bytes = int(settings.max_file_mb * 2**20)
+    ready: list[IndexedDocument] = []
+    kept_hashes: set[str] = set()
+    t_read = t_embed = 0.0
+    bar = _Progress(len(files), progress)
+    try:
+        for path, root in files:
+            rel = path.relative_to(root).as_posix() if path != root else path.name
+            bar.step(rel)
+            try:
+                digest = _file_hash(path, rel, salt)
+            except OSError as exc:
+                report.errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+                continue
+            if digest in known_hashes:
+                kept_hashes.add(digest)
+                continue
+            t0 = time.perf_counter()
+            try:
+                docs = read_file(path, root, max_bytes=max_bytes)
+                analysed = [_analyse(d, digest, analyse, enrich, pipeline) for d in docs]
+            except ReadError as exc:
+                report.errors.append(str(exc))
+                continue
+            except (GkaError, ValueError, RecursionError, MemoryError) as exc:
+                report.errors.append(f"{path}: {type(exc).__name__}: {exc}")
+                continue
+            t1 = time.perf_counter()
+            for doc in analysed:
+                items = [(p.hash, _embedding_text(doc.title, p.heading, p.text)) for p in doc.passages]
+                before = cache.count(embedder.name)
+                doc.vectors = embed_cached(embedder, items, cache) if items else np.zeros((0, embedder.dim), np.float32)
+                report.embedded_passages += cache.count(embedder.name) - before
+            t_embed += time.perf_counter() - t1
+            t_read += t1 - t0
+            ready.extend(analysed)
+    finally:
+        bar.close()
+        cache.close()
+
+    report.unchanged = sum(1 for h in old_hashes.values() if h in kept_hashes)
+    upserted = {d.id for d in ready}
+    removed = [d for d, h in old_hashes.items() if h not in kept_hashes and d not in upserted]
+    report.removed = len(removed)
+    report.indexed = len(ready)
+    t2 = time.perf_counter()
+    if full or ready or removed:
+        if not ready and not kept_hashes and files and full:
+            raise GkaError("nothing could be indexed: every file failed", hint="see the errors above")
+        _write(backend, meta, full, ready, removed, report)
+    report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
+    stats = backend.stats() if backend.meta() is not None else None
+    backend.close()
+    if stats is not None:
+        report.documents, report.passages = stats.documents, stats.passages
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildReport) -> None:
+    writer = backend.writer(meta, full=full)
+    try:
+        for doc in ready:
+            try:
+                writer.upsert(doc)
+            except GkaError as exc:
+                report.errors.append(str(exc))
+        for doc_id in removed:
+            writer.delete(doc_id)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.commit()
+    report.errors.extend(getattr(writer, "errors", []))
+    report.written = True
+
+
+def _embedding_text(title: str, heading: str, text: str) -> str:
+    # the title gives a passage its context (a story's name, the municipality of an agenda)
+    head = title if not heading or heading == title else f"{title} — {heading}"
+    return f"{head}\n{text}"
+
+
+def _analyse(doc, digest: str, analyse, enrich, pipeline) -> IndexedDocument:
+    analysis = analyse(doc.text, pipeline)
+    facets, extra = enrich(doc, analysis)
+    passages = split_passages(doc, analysis.sentences)
+    metadata = dict(doc.metadata)
+    metadata.update(extra)
+    return IndexedDocument(
+        id=doc.id,
+        title=doc.title,
+        doc_type=(facets.get("type") or [doc.doc_type])[0],
+        source_path=doc.source_path,
+        text=doc.text,
+        content_hash=digest,
+        facets=facets,
+        metadata=metadata,
+        entities=analysis.entities,
+        passages=passages,
+    )

@@ -1,0 +1,149 @@
+"""Sentence-aware passages: whole sentences, grouped per section to a target length.
+
+Passages never cut a sentence (a run-on "sentence" longer than ``max_words`` from a bad
+extraction is the one exception: it is cut at word boundaries). Small sections are merged
+with their neighbours so that a 20-word "Doelgroep" section does not become a passage alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from indexer.model import Document, Passage
+
+TARGET_WORDS = 120
+MIN_WORDS = 80
+MAX_WORDS = 250
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class _Span:
+    heading: str
+    start: int
+    end: int
+
+
+def section_spans(doc: Document) -> list[_Span]:
+    """Character spans of the document's sections inside ``doc.text``."""
+    spans: list[_Span] = []
+    cursor = 0
+    for section in doc.sections:
+        body = section.text.strip()
+        if not body:
+            continue
+        at = doc.text.find(body, cursor)
+        if at < 0:
+            continue
+        spans.append(_Span(section.heading.strip(), at, at + len(body)))
+        cursor = at + len(body)
+    if not spans:
+        spans = [_Span("", 0, len(doc.text))]
+    return spans
+
+
+def _sentences_in(spans: list[tuple[int, int]], start: int, end: int, text: str) -> list[tuple[int, int]]:
+    inside = [(max(s, start), min(e, end)) for s, e in spans if e > start and s < end]
+    if not inside:
+        inside = [(start, end)]
+    # cover any gaps (text the sentencizer skipped) so nothing is lost
+    out: list[tuple[int, int]] = []
+    pos = start
+    for s, e in inside:
+        if s > pos and text[pos:s].strip():
+            out.append((pos, s))
+        out.append((s, e))
+        pos = max(pos, e)
+    if pos < end and text[pos:end].strip():
+        out.append((pos, end))
+    return out
+
+
+def _split_long(text: str, max_words: int) -> list[str]:
+    words = text.split()
+    return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+
+
+def _clean(text: str) -> str:
+    # keep paragraph breaks as single newlines, collapse other whitespace
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n".join(p for p in paragraphs if p)
+
+
+def _group(sentences: list[str], target: int, max_words: int) -> list[list[str]]:
+    groups: list[list[str]] = []
+    current: list[str] = []
+    count = 0
+    for sent in sentences:
+        n = len(sent.split())
+        if current and (count + n > max_words or count >= target):
+            groups.append(current)
+            current, count = [], 0
+        current.append(sent)
+        count += n
+    if current:
+        groups.append(current)
+    # fold a short tail into its predecessor when the result stays within bounds
+    if len(groups) > 1:
+        tail = sum(len(s.split()) for s in groups[-1])
+        prev = sum(len(s.split()) for s in groups[-2])
+        if tail < MIN_WORDS // 2 and prev + tail <= max_words:
+            groups[-2].extend(groups.pop())
+    return groups
+
+
+def split_passages(
+    doc: Document,
+    sentences: list[tuple[int, int]],
+    target_words: int = TARGET_WORDS,
+    max_words: int = MAX_WORDS,
+) -> list[Passage]:
+    """Cut ``doc`` into passages along sentence spans (character offsets into ``doc.text``)."""
+    blocks: list[tuple[str, list[str]]] = []  # (heading, sentences) per section
+    for span in section_spans(doc):
+        sents: list[str] = []
+        for s, e in _sentences_in(sentences, span.start, span.end, doc.text):
+            piece = _clean(doc.text[s:e])
+            if not piece:
+                continue
+            sents.extend(_split_long(piece, max_words) if len(piece.split()) > max_words else [piece])
+        if sents:
+            blocks.append((span.heading, sents))
+
+    merged = _merge_small_sections(blocks, max_words)
+    passages: list[Passage] = []
+    for heading, sents in merged:
+        for group in _group(sents, target_words, max_words):
+            text = " ".join(group)
+            ordinal = len(passages)
+            digest = hashlib.sha1(f"{heading}\n{text}".encode("utf-8")).hexdigest()
+            passages.append(
+                Passage(
+                    id=f"{doc.id}#p{ordinal}",
+                    doc_id=doc.id,
+                    ordinal=ordinal,
+                    heading=heading,
+                    text=text,
+                    hash=digest,
+                )
+            )
+    return passages
+
+
+def _merge_small_sections(
+    blocks: list[tuple[str, list[str]]], max_words: int
+) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    for heading, sents in blocks:
+        words = sum(len(s.split()) for s in sents)
+        if out:
+            prev_heading, prev_sents = out[-1]
+            prev_words = sum(len(s.split()) for s in prev_sents)
+            if (prev_words < MIN_WORDS or words < MIN_WORDS // 2) and prev_words + words <= max_words:
+                joined = " / ".join(h for h in (prev_heading, heading) if h)
+                out[-1] = (joined, prev_sents + sents)
+                continue
+        out.append((heading, list(sents)))
+    return out

@@ -1,0 +1,85 @@
+"""Fusion of a keyword and a semantic ranking: pure functions over ranked (id, score) lists.
+
+``convex`` combines normalised scores and so keeps each retriever's confidence: a strong
+BM25 match is not dragged down by a weak embedder, and when the keyword side finds nothing
+(an English question) the semantic side decides alone. ``rrf`` is the classic rank fusion.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+Ranking = Sequence[tuple[str, float]]  # best first
+
+
+def rrf(rankings: Sequence[Ranking], k: int = 60, weights: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion: score(d) = sum_i w_i / (k + rank_i(d)), ranks from 1.
+
+    >>> rrf([[("a", 9.0), ("b", 1.0)], [("b", 0.9)]], k=60)[0][0]
+    'b'
+    """
+    if k < 0:
+        raise ValueError("k must be >= 0")
+    weights = list(weights) if weights is not None else [1.0] * len(rankings)
+    if len(weights) != len(rankings):
+        raise ValueError("one weight per ranking")
+    scores: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights):
+        for rank, (item, _) in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + w / (k + rank)
+    return _sorted(scores)
+
+
+def max_normalise(ranking: Ranking) -> dict[str, float]:
+    """Divide by the best score (BM25 has a natural zero but no upper bound)."""
+    if not ranking:
+        return {}
+    top = max(s for _, s in ranking)
+    return {i: (s / top if top > 0 else 0.0) for i, s in ranking}
+
+
+def min_max_normalise(ranking: Ranking, floor: float | None = None) -> dict[str, float]:
+    """Map scores to [0, 1] over the list (cosine has no natural zero for a given query).
+    ``floor`` optionally fixes the low end (e.g. a similarity considered unrelated)."""
+    if not ranking:
+        return {}
+    scores = [s for _, s in ranking]
+    low = min(scores) if floor is None else min(floor, max(scores))
+    high = max(scores)
+    span = high - low
+    return {i: ((s - low) / span if span > 0 else 1.0) for i, s in ranking}
+
+
+def convex(
+    keyword: Ranking,
+    semantic: Ranking,
+    keyword_weight: float = 0.4,
+    keyword_scale: float | None = None,
+    semantic_floor: float | None = None,
+) -> list[tuple[str, float]]:
+    """fused = w * keyword_norm + (1 - w) * semantic_norm; a missing side contributes 0.
+
+    ``keyword_scale``: divide BM25 by this instead of the best score, so that a query whose
+    best keyword match is weak contributes less (None: max-normalise).
+    """
+    if not 0.0 <= keyword_weight <= 1.0:
+        raise ValueError("keyword_weight must be within [0, 1]")
+    if keyword_scale:
+        kw = {i: min(1.0, s / keyword_scale) for i, s in keyword}
+    else:
+        kw = max_normalise(keyword)
+    sem = min_max_normalise(semantic, semantic_floor)
+    scores: dict[str, float] = {}
+    for i, v in kw.items():
+        scores[i] = keyword_weight * v
+    for i, v in sem.items():
+        scores[i] = scores.get(i, 0.0) + (1.0 - keyword_weight) * v
+    return _sorted(scores)
+
+
+def ranks(ranking: Ranking) -> Mapping[str, int]:
+    return {item: r for r, (item, _) in enumerate(ranking, start=1)}
+
+
+def _sorted(scores: Mapping[str, float]) -> list[tuple[str, float]]:
+    # ties broken by id so pagination is stable across calls
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -1,0 +1,163 @@
+"""One search: parse, retrieve from both sides, fuse, boost, collapse, page, snippet.
+
+Backend-independent: it only uses the Backend protocol, so both backends rank alike.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from indexer.errors import QueryError
+from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
+from indexer.ranking import fusion
+from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
+from indexer.ranking.snippets import make_snippet
+
+MAX_K = 50
+MAX_PAGE = 50
+ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
+
+
+@dataclass
+class RankingConfig:
+    fusion: str = "convex"
+    keyword_weight: float = 0.4
+    rrf_k: int = 60
+    depth: int = 50
+    keyword_scale: float | None = None
+
+
+def validate(request: SearchRequest) -> None:
+    if request.mode not in MODES:
+        raise QueryError(f"unknown mode {request.mode!r}; choose one of: {', '.join(MODES)}")
+    if not 1 <= request.k <= MAX_K:
+        raise QueryError(f"k must be between 1 and {MAX_K}, got {request.k}")
+    if not 1 <= request.page <= MAX_PAGE:
+        raise QueryError(f"page must be between 1 and {MAX_PAGE}, got {request.page}")
+    if len(request.query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(request.query)} characters; the limit is {MAX_QUERY_CHARS}")
+    for field in request.filters:
+        if field not in FACET_FIELDS:
+            raise QueryError(f"unknown filter field {field!r}; choose from: {', '.join(FACET_FIELDS)}")
+    if request.sort not in ("relevance", "date"):
+        raise QueryError("sort must be 'relevance' or 'date'")
+
+
+class Searcher:
+    def __init__(self, backend, analyzer, embed_query, config: RankingConfig, detect=None, suggest=None):
+        self.backend = backend
+        self.analyzer = analyzer
+        self.embed_query = embed_query  # callable text -> vector (lazy-loads the embedder)
+        self.config = config
+        self.detect = detect  # callable text -> {field: [values]}
+        self.suggest = suggest  # callable ParsedQuery -> str | None
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        start = time.perf_counter()
+        validate(request)
+        query = parse_query(request.query)
+        filters = {f: list(v) for f, v in request.filters.items() if v}
+        if request.doc_id is not None:
+            depth = 1000
+        else:
+            depth = max(self.config.depth, request.page * request.k * (3 if request.collapse else 1))
+        if query.is_empty:
+            return SearchResponse(request, 0, [], self.backend.facet_counts(None, None, filters),
+                                  took_ms=(time.perf_counter() - start) * 1000)
+
+        keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
+        fused = self._fuse(keyword, semantic, request.mode)
+        detected = self.detect(query.text) if self.detect else {}
+        hits = self._hits(fused, keyword, semantic, detected, request)
+        total = len(hits)
+        if request.sort == "date":
+            hits.sort(key=lambda h: h.date, reverse=True)
+        page = hits[(request.page - 1) * request.k : request.page * request.k]
+        for hit in page:
+            hit.snippet = make_snippet(self.analyzer, hit.text, query.text)
+        facets = self.backend.facet_counts(query if request.mode != "semantic" else None,
+                                           vector if request.mode != "keyword" else None, filters)
+        suggestion = self.suggest(query) if self.suggest and len(keyword) < 3 else None
+        return SearchResponse(
+            request=request,
+            total=total,
+            hits=page,
+            facets=facets,
+            suggestion=suggestion,
+            detected={f: v for f, v in detected.items() if v},
+            took_ms=(time.perf_counter() - start) * 1000,
+        )
+
+    def _retrieve(self, query: ParsedQuery, mode: str, filters, depth: int):
+        keyword, semantic, vector = [], [], None
+        if mode in ("keyword", "hybrid"):
+            keyword = [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, depth)]
+        if mode in ("semantic", "hybrid") and query.text.strip():
+            vector = self.embed_query(query.text)
+            semantic = [(s.passage_id, s.score) for s in self.backend.vector_search(vector, filters, depth)]
+            if query.excluded or query.phrases:
+                # the user's hard constraints (exact phrase, exclusion) bind the semantic side too
+                allowed = set(p for p, _ in keyword) if query.phrases else None
+                semantic = self._constrain(semantic, query, allowed)
+        return keyword, semantic, vector
+
+    def _constrain(self, semantic, query: ParsedQuery, allowed):
+        if allowed is not None:
+            semantic = [(p, s) for p, s in semantic if p in allowed]
+        if query.excluded:
+            excluded_terms = set()
+            for item in query.excluded:
+                excluded_terms.update(self.analyzer.analyze_phrase(item))
+            records = dict((p.id, p) for p, _ in self.backend.passages([p for p, _ in semantic]))
+            semantic = [
+                (pid, s) for pid, s in semantic
+                if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
+            ]
+        return semantic
+
+    def _fuse(self, keyword, semantic, mode: str):
+        if mode == "keyword":
+            return keyword
+        if mode == "semantic":
+            return semantic
+        if self.config.fusion == "rrf":
+            return fusion.rrf([keyword, semantic], k=self.config.rrf_k)
+        return fusion.convex(keyword, semantic, self.config.keyword_weight, self.config.keyword_scale)
+
+    def _hits(self, fused, keyword, semantic, detected, request: SearchRequest) -> list[Hit]:
+        kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
+        kw_score, sem_score = dict(keyword), dict(semantic)
+        records = self.backend.passages([pid for pid, _ in fused])
+        scores = dict(fused)
+        hits: list[Hit] = []
+        for passage, doc in records:
+            if request.doc_id is not None and doc.id != request.doc_id:
+                continue
+            score = scores[passage.id]
+            if detected and any(set(doc.facets.get(f, [])) & set(v) for f, v in detected.items()):
+                score *= 1.0 + ENTITY_BOOST
+            hits.append(Hit(
+                doc_id=doc.id, passage_id=passage.id, title=doc.title, doc_type=doc.doc_type,
+                heading=passage.heading, text=passage.text, snippet="", score=score,
+                keyword_rank=kw_rank.get(passage.id), keyword_score=kw_score.get(passage.id),
+                semantic_rank=sem_rank.get(passage.id), semantic_score=sem_score.get(passage.id),
+                facets=doc.facets, source_path=doc.source_path,
+                date=str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0]),
+            ))
+        hits.sort(key=lambda h: (-h.score, h.passage_id))
+        if request.collapse and request.doc_id is None:
+            hits = _collapse(hits)
+        return hits
+
+
+def _collapse(hits: list[Hit]) -> list[Hit]:
+    best: dict[str, Hit] = {}
+    order: list[str] = []
+    for hit in hits:
+        if hit.doc_id in best:
+            best[hit.doc_id].more_passages.append(hit.passage_id)
+        else:
+            best[hit.doc_id] = hit
+            order.append(hit.doc_id)
+    return [best[d] for d in order]
+

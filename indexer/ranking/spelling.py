@@ -1,0 +1,56 @@
+"""'Bedoelde u ...': replace query words the index does not know by a close, frequent index word."""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Callable, Iterable
+
+from indexer.ranking.query_syntax import ParsedQuery
+
+MIN_LENGTH = 4
+
+
+class Speller:
+    def __init__(self, vocabulary: Iterable[tuple[str, int]], analyzer, term_df: Callable[[str], int] | None = None):
+        self.freq = dict(vocabulary)
+        self.analyzer = analyzer
+        self.term_df = term_df
+        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in self.freq:
+            self._buckets[(word[:1], len(word))].append(word)
+
+    def known(self, word: str) -> bool:
+        lw = word.lower()
+        if lw in self.freq:
+            return True
+        if self.term_df is not None:
+            return any(self.term_df(t) > 0 for t in self.analyzer.word_terms(word))
+        return False
+
+    def correct(self, word: str) -> str | None:
+        lw = word.lower()
+        candidates: list[str] = []
+        for length in range(len(lw) - 2, len(lw) + 3):
+            candidates.extend(self._buckets.get((lw[:1], length), ()))
+        matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=0.78)
+        if not matches:
+            return None
+        return max(matches, key=lambda m: (difflib.SequenceMatcher(None, lw, m).ratio(), self.freq[m]))
+
+    def suggest(self, query: ParsedQuery) -> str | None:
+        words = [t for c in query.clauses for t in c.terms]
+        unknown = [w for w in words if len(w) >= MIN_LENGTH and w.isalpha() and not self.known(w)]
+        if len(unknown) * 2 > len(words):
+            return None  # mostly unknown words: another language, not typos
+        changed = False
+        out: list[str] = []
+        for word in words:
+            clean = word.strip(".,;:!?()[]{}'\"")
+            if len(clean) >= MIN_LENGTH and clean.isalpha() and not self.known(clean):
+                fixed = self.correct(clean)
+                if fixed and fixed != clean.lower():
+                    out.append(fixed)
+                    changed = True
+                    continue
+            out.append(word)
+        return " ".join(out) if changed else None

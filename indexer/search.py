@@ -1,0 +1,176 @@
+"""open_service(settings): the SearchService the CLI and the web app use."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from indexer.backends import open_backend
+from indexer.config import Settings
+from indexer.errors import GkaError, IndexMismatch, IndexNotFound
+from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
+from indexer.ranking.searcher import RankingConfig, Searcher
+from indexer.ranking.spelling import Speller
+from indexer.service import Related, Suggestion
+
+
+class Service:
+    """SearchService over one backend; loads the embedder named in the index on first use."""
+
+    def __init__(self, settings: Settings, backend, analyzer, embedder=None):
+        self.settings = settings
+        self.backend = backend
+        self.analyzer = analyzer
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, object] = OrderedDict()
+        self._speller: tuple[object, Speller] | None = None
+        self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
+        self.searcher = Searcher(
+            backend,
+            analyzer,
+            self._embed_query,
+            RankingConfig(
+                fusion=settings.fusion,
+                keyword_weight=settings.keyword_weight,
+                rrf_k=settings.rrf_k,
+                depth=settings.candidate_depth,
+            ),
+            detect=_detector(),
+            suggest=self._suggest_spelling,
+        )
+
+    # -- embedder -----------------------------------------------------------------------------
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    from indexer.embeddings import make_embedder
+
+                    meta = self.backend.meta()
+                    if meta is None:
+                        raise IndexNotFound(f"no index at {self.settings.index_dir}")
+                    self._embedder = make_embedder(meta.embedder)
+        return self._embedder
+
+    def _embed_query(self, text: str):
+        key = " ".join(text.lower().split())
+        with self._lock:
+            if key in self._query_vectors:
+                self._query_vectors.move_to_end(key)
+                return self._query_vectors[key]
+        vector = self.embedder.embed_query(text)
+        with self._lock:
+            self._query_vectors[key] = vector
+            while len(self._query_vectors) > 512:
+                self._query_vectors.popitem(last=False)
+        return vector
+
+    # -- SearchService ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        return self.searcher.search(request)
+
+    def get_document(self, doc_id: str) -> DocumentRecord:
+        return self.backend.get_document(doc_id)
+
+    def related(self, doc_id: str, k: int = 5) -> list[Related]:
+        scored = self.backend.related(doc_id, k)
+        out = []
+        for s in scored:
+            doc = self.backend.get_document(s.passage_id)
+            out.append(Related(doc.id, doc.title, doc.doc_type, s.score))
+        return out
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        return self.backend.facet_counts(None, None, {})
+
+    def documents(self, filters, page: int = 1, per_page: int = 50):
+        return self.backend.documents(filters, (page - 1) * per_page, per_page)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        prefix = " ".join(prefix.lower().split())
+        if len(prefix) < 2:
+            return []
+        out: list[Suggestion] = []
+        for gemeente in self.facets().get("gemeente", {}):
+            if gemeente.lower().startswith(prefix):
+                out.append(Suggestion(gemeente, "gemeente"))
+        for doc_id, title, doc_type in self._title_list():
+            low = title.lower()
+            if low.startswith(prefix) or f" {prefix}" in low:
+                out.append(Suggestion(title, "interventie" if doc_type == "interventie" else "titel", doc_id))
+            if len(out) >= limit * 3:
+                break
+        out.sort(key=lambda s: (not s.text.lower().startswith(prefix), s.kind != "gemeente", s.text.lower()))
+        return out[:limit]
+
+    def health(self) -> dict:
+        try:
+            stats = self.backend.stats()
+        except GkaError as exc:
+            return {"ok": False, "documents": 0, "backend": self.backend.name, "embedder": "", "detail": str(exc)}
+        return {
+            "ok": True,
+            "documents": stats.documents,
+            "passages": stats.passages,
+            "backend": self.backend.name,
+            "embedder": stats.meta.embedder,
+            "detail": "",
+        }
+
+    def stats(self) -> IndexStats:
+        return self.backend.stats()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _generation_key(self):
+        meta = self.backend.meta()
+        return (id(meta), meta.created if meta else None)
+
+    def _title_list(self) -> list[tuple[str, str, str]]:
+        key = self._generation_key()
+        if self._titles is None or self._titles[0] != key:
+            records, _ = self.backend.documents({}, 0, 10**6)
+            self._titles = (key, [(r.id, r.title, r.doc_type) for r in records])
+        return self._titles[1]
+
+    def _suggest_spelling(self, query):
+        key = self._generation_key()
+        if self._speller is None or self._speller[0] != key:
+            term_df = getattr(self.backend, "term_df", None)
+            self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, term_df))
+        return self._speller[1].suggest(query)
+
+
+def _detector():
+    try:
+        from indexer.nlp import detect_query_entities
+    except ImportError:  # NLP package not importable: no query understanding, search still works
+        return None
+    return detect_query_entities
+
+
+def open_service(settings: Settings, embedder=None) -> Service:
+    """Open the index named by ``settings``. Raises IndexNotFound when there is none yet."""
+    from indexer.analysis import get_analyzer
+
+    analyzer = get_analyzer()
+    backend = open_backend(settings, analyzer=analyzer)
+    try:
+        meta = backend.meta()
+    except GkaError:
+        backend.close()
+        raise
+    if meta is None:
+        backend.close()
+        raise IndexNotFound(f"no index at {settings.index_dir}" if settings.backend == "embedded" else "no index in the cluster")
+    if embedder is not None and (embedder.name, embedder.dim) != (meta.embedder, meta.dim):
+        raise IndexMismatch(
+            f"the index was built with {meta.embedder} ({meta.dim}-d) but {embedder.name} ({embedder.dim}-d) was given"
+        )
+    return Service(settings, backend, analyzer, embedder)
