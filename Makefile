@@ -1,0 +1,42 @@
+# Quick start:  make run   (install, build the sample index on first start, serve on http://127.0.0.1:8000)
+#               make test  (install, run the whole test suite)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: install install-dev run build test test-fast eval bench clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) -m search_app
+
+build: install
+	$(PY) -m indexer build
+
+test: install-dev
+	$(PY) -m pytest -q
+
+test-fast: install-dev
+	$(PY) -m pytest -q -m "not slow and not e2e"
+
+eval: install
+	$(PY) -m indexer build ../shared/seeds --index var/seeds-index
+	$(PY) -m indexer eval ../shared/eval/dev_queries.jsonl --index var/seeds-index
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/ .pytest_cache test-artifacts
