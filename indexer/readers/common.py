@@ -38,10 +38,15 @@ def check_size(path: Path, max_bytes: int) -> int:
     if size > max_bytes:
         raise ReadError(
             path,
-            f"file is {size / 2**20:.1f} MB, larger than the limit of {max_bytes / 2**20:g} MB"
+            f"file is {size / 2**20:.1f} MB, larger than the limit of {format_mb(max_bytes)} MB"
             " (set GKA_MAX_FILE_MB)",
         )
     return size
+
+
+def format_mb(n_bytes: float) -> str:
+    """Megabytes with at most one decimal: 50, 0.1, 12.5."""
+    return f"{n_bytes / 2**20:.1f}".removesuffix(".0")
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:

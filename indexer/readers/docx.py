@@ -7,7 +7,14 @@ from pathlib import Path
 
 from indexer.errors import ReadError
 from indexer.model import Document, Section
-from indexer.readers.common import DEFAULT_MAX_BYTES, check_size, clean_heading, make_document, shorten
+from indexer.readers.common import (
+    DEFAULT_MAX_BYTES,
+    check_size,
+    clean_heading,
+    format_mb,
+    make_document,
+    shorten,
+)
 from indexer.repair import normalize_chars
 
 # Heading styles in English and Dutch Word ("Kop 1"); Title/"Titel" names the document.
@@ -57,7 +64,7 @@ class DocxReader:
         if "word/document.xml" not in names:
             raise ReadError(path, "not a valid DOCX file (no word/document.xml)")
         if expanded > limit:
-            raise ReadError(path, f"DOCX expands to more than {limit / 2**20:g} MB (zip bomb?)")
+            raise ReadError(path, f"DOCX expands to more than {format_mb(limit)} MB (zip bomb?)")
 
 
 def _sections(document) -> tuple[list[Section], str]:

@@ -38,7 +38,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    data = load_yaml(match.group(1), path, where="front matter")
+    data = load_yaml(match.group(1), path, where="front matter", first_line=2)
     if data is None:
         data = {}
     if not isinstance(data, dict):

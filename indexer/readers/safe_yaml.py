@@ -41,8 +41,11 @@ class _TooDeep(Exception):
     pass
 
 
-def load_yaml(text: str, path: Path, where: str = "") -> Any:
-    """Parse YAML; raise ReadError "YAML error at line N: ..." (``where`` names e.g. front matter)."""
+def load_yaml(text: str, path: Path, where: str = "", first_line: int = 1) -> Any:
+    """Parse YAML; raise ReadError "YAML error at line N: ...".
+
+    ``where`` names the part of the file (front matter) that starts at file line ``first_line``.
+    """
     suffix = f" in {where}" if where else ""
     try:
         return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
@@ -50,7 +53,7 @@ def load_yaml(text: str, path: Path, where: str = "") -> Any:
         raise ReadError(path, f"YAML nested deeper than {MAX_DEPTH} levels{suffix}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f" at line {mark.line + 1}" if mark is not None else ""
+        line = f" at line {mark.line + first_line}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise ReadError(path, f"YAML error{line}{suffix}: {problem}") from None
     except yaml.YAMLError as exc:

@@ -1,0 +1,310 @@
+"""Readers: discovery, every format, and every kind of bad input."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import ReadError, RecordError
+from indexer.readers import SUPPORTED_EXTENSIONS, discover, read_file
+
+CORPUS = Path(__file__).parent / "data" / "readers" / "corpus"
+SEEDS = Path("/work/shared/seeds")
+RECORD = {
+    "id": "alliantie-voor-talent",
+    "naam": "Alliantie voor Talent Schiedam",
+    "samenvatting": "Werkgevers, kinderopvang, bibliotheek en sportclub werken samen met het Lentiz College.",
+    "sectoren": ["vmbo", "mbo"],
+    "themas": ["talentontwikkeling"],
+    "bewijskracht": "niet beoordeeld",
+    "bronnen": [{"document": "001_91b0f96cfdc7bc3f.txt", "vindplaats": "magazine, Schiedam"}],
+}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def read_one(path: Path, root: Path | None = None, **kwargs):
+    docs = read_file(path, root or path.parent, **kwargs)
+    assert len(docs) == 1
+    return docs[0]
+
+
+def make_pdf(text: str, title: str = "", password: str = "") -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    if title:
+        pdf.set_title(title)
+    if password:
+        pdf.set_encryption(owner_password="eigenaar", user_password=password)
+    pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+# ---- discovery ---------------------------------------------------------------------------
+
+
+def test_discover_walks_sorted_and_skips_hidden_readme_and_unknown(tmp_path):
+    pairs, skipped, errors = discover([CORPUS, tmp_path / "bestaat-niet"])
+    rel = [file.relative_to(root).as_posix() for file, root in pairs]
+    assert rel == [
+        "beleid/voortgang.html",
+        "interventies/twee.yaml",
+        "nieuws.txt",
+        "praktijkverhalen/de-hef.md",
+    ]
+    assert all(root == CORPUS for _, root in pairs)
+    assert skipped == [f"{CORPUS / 'praktijkverhalen' / 'foto.xyz'} (unsupported extension .xyz)"]
+    assert len(errors) == 1 and "bestaat-niet" in str(errors[0])
+
+
+def test_discover_file_given_directly_has_parent_as_root():
+    file = CORPUS / "praktijkverhalen" / "de-hef.md"
+    pairs, _, _ = discover([file, file])
+    assert pairs == [(file, file.parent)]
+    assert read_one(file, file.parent).id == "de-hef.md"
+
+
+def test_supported_extensions():
+    assert set(SUPPORTED_EXTENSIONS) == {
+        ".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".yaml", ".yml", ".json"
+    }
+
+
+# ---- formats -----------------------------------------------------------------------------
+
+
+def test_markdown_front_matter_and_sections():
+    doc = read_one(CORPUS / "praktijkverhalen" / "de-hef.md", CORPUS)
+    assert doc.id == "praktijkverhalen/de-hef.md" == doc.source_path
+    assert doc.title == "Vakcollege De Hef: ouders als partner"
+    assert doc.doc_type == "praktijkverhaal"
+    assert doc.metadata["datum"] == "2017-06-01" and doc.metadata["jaar"] == 2017
+    assert doc.metadata["provincies"] == ["Zuid-Holland"]
+    assert doc.metadata["themas"] == ["ouderbetrokkenheid", "coaching"]
+    assert doc.metadata["bronnen"][0]["vindplaats"] == "magazine, interview De Hef"
+    assert [s.heading for s in doc.sections] == ["Vakcollege De Hef", "Wat de school anders doet", "Resultaten"]
+    assert "traditionele contactmomenten" in doc.sections[0].text  # soft wrap joined
+    assert "kiezen ze voor individuele begeleiding." in doc.text  # link and bold markup stripped
+    assert "- dagelijkse ochtendstart met de mentor\n- gesprek in vredestijd" in doc.text
+    assert "titel:" not in doc.text
+
+
+def test_html_meta_sections_and_no_script_or_style():
+    doc = read_one(CORPUS / "beleid" / "voortgang.html", CORPUS)
+    assert doc.title == "Voortgangsrapportage Gelijke Kansen Alliantie"
+    assert doc.doc_type == ""  # beleid: enrichment decides
+    assert doc.metadata["gemeenten"] == ["Den Haag", "Rotterdam", "Schiedam"]
+    assert doc.metadata["jaar"] == 2019 and "viewport" not in doc.metadata
+    assert [s.heading for s in doc.sections] == ["Aanbiedingsbrief voortgangsrapportage", "Gemeenten", "GKA-agenda's"]
+    assert "de Voortgangsrapportage Gelijke Kansen Alliantie (GKA)." in doc.text
+    assert "dertig getekende agenda's\n\n169 interventies" in doc.text
+    for junk in ("tracking", "font-family", "ook niet", "commentaar", "Home"):
+        assert junk not in doc.text
+
+
+def test_records_list_becomes_documents():
+    docs = read_file(CORPUS / "interventies" / "twee.yaml", CORPUS)
+    assert [d.id for d in docs] == ["mentoren-op-zuid", "talentklassen-marnix"]
+    first = docs[0]
+    assert first.title == "Mentoren op Zuid" and first.doc_type == "interventie"
+    assert first.source_path == "interventies/twee.yaml"
+    assert [s.heading for s in first.sections] == ["Samenvatting", "Beschrijving", "Doelgroep", "Resultaten", "Uitvoerders"]
+    assert first.metadata["gemeenten"] == ["Rotterdam"] and first.metadata["jaar"] == 2017
+    assert "Hbo-studenten zijn een jaar lang mentor" in first.text
+
+
+def test_json_record(tmp_path):
+    doc = read_one(write(tmp_path, "interventies/a.json", json.dumps(RECORD)), tmp_path)
+    assert doc.id == "alliantie-voor-talent" and doc.sections[0].heading == "Samenvatting"
+
+
+def test_text_reader_repairs_and_titles(tmp_path):
+    doc = read_one(CORPUS / "nieuws.txt", CORPUS)
+    assert doc.id == "nieuws.txt" and doc.doc_type == ""
+    assert doc.title == "Eerste halte van de Gelijke Kansen Bus: Tilburg"
+    assert "straatvoetbalster en verschilmaker roxanne gaf een speciale gymles" in flat(doc.text)
+
+
+def test_cp1252_text(tmp_path):
+    path = write(tmp_path, "onderzoek/brief.txt", "Financiële ondersteuning: € 7 miljoen voor coördinatie.\n".encode("cp1252"))
+    doc = read_one(path, tmp_path)
+    assert doc.text == "Financiële ondersteuning: € 7 miljoen voor coördinatie."
+    assert doc.doc_type == "onderzoek"
+
+
+def test_pdf_with_dutch_accents_and_metadata_title(tmp_path):
+    text = "Ouders worden betrokken bij de loopbaanoriëntatie en de coördinatie van het curriculum. " * 3
+    doc = read_one(write(tmp_path, "agendas/a.pdf", make_pdf(text, title="GKA-agenda Schiedam")), tmp_path)
+    assert doc.title == "GKA-agenda Schiedam" and doc.doc_type == "agenda"
+    assert "loopbaanoriëntatie en de coördinatie van het curriculum" in flat(doc.text)
+
+
+def test_pdf_title_falls_back_to_heading_line(tmp_path):
+    doc = read_one(write(tmp_path, "b.pdf", make_pdf("Gelijke kansen in Tilburg\nDe bus stopte bij het Vakcollege.")))
+    assert doc.title == "Gelijke kansen in Tilburg"
+
+
+def test_docx_headings_tables_and_core_title(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Tel mee met Taal"
+    document.add_heading("Aanleiding", level=1)
+    document.add_paragraph("Laaggeletterdheid van ouders werkt door in de taalontwikkeling van kinderen.")
+    document.add_heading("Aanpak in de gemeente", level=2)
+    document.add_paragraph("Bibliotheek en school werken samen met het consultatiebureau.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Gemeente"
+    table.rows[0].cells[1].text = "Zaanstad"
+    path = tmp_path / "c.docx"
+    document.save(path)
+    doc = read_one(path)
+    assert doc.title == "Tel mee met Taal"
+    assert [s.heading for s in doc.sections] == ["Aanleiding", "Aanpak in de gemeente"]
+    assert "Gemeente | Zaanstad" in doc.sections[1].text
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["leeg.txt", "leeg.pdf", "leeg.md", "leeg.yaml", "leeg.docx"])
+def test_empty_files(tmp_path, name):
+    with pytest.raises(ReadError, match="empty file"):
+        read_file(write(tmp_path, name, b""), tmp_path)
+
+
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        ("kapot.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ngarbage", "corrupt or truncated PDF"),
+        ("geen.pdf", b"Dit is geen PDF maar gewone tekst.", "corrupt or truncated PDF"),
+        ("junk.txt", bytes(range(256)) * 4, "binary content, not text"),
+        ("geen.docx", b"Dit is geen zip-bestand.", "not a valid DOCX (zip) file"),
+        ("fout.yaml", "id: a\nnaam: [niet gesloten\nsamenvatting: x\n", "YAML error at line 3"),
+        ("geen-lijst.json", '"alleen een string"', "expected a record"),
+    ],
+)
+def test_bad_content(tmp_path, name, data, reason):
+    with pytest.raises(ReadError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        read_file(write(tmp_path, name, data), tmp_path)
+
+
+def test_truncated_pdf(tmp_path):
+    data = make_pdf("Gelijke kansen in het onderwijs. " * 20)
+    with pytest.raises(ReadError, match="corrupt or truncated PDF"):
+        read_file(write(tmp_path, "half.pdf", data[: len(data) // 2]), tmp_path)
+
+
+def test_encrypted_pdf(tmp_path):
+    with pytest.raises(ReadError, match="encrypted PDF"):
+        read_file(write(tmp_path, "geheim.pdf", make_pdf("Vertrouwelijk verslag.", password="geheim")), tmp_path)
+
+
+def test_pdf_without_text(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50)  # a drawing only, as in a scan without OCR
+    with pytest.raises(ReadError, match=r"no extractable text \(scanned\?\)"):
+        read_file(write(tmp_path, "scan.pdf", bytes(pdf.output())), tmp_path)
+
+
+def test_file_over_size_limit_is_refused_before_reading(tmp_path):
+    path = write(tmp_path, "groot.txt", "Gelijke kansen. " * 10_000)
+    with pytest.raises(ReadError, match=r"file is 0\.2 MB, larger than the limit of 0\.1 MB \(set GKA_MAX_FILE_MB\)"):
+        read_file(path, tmp_path, max_bytes=100 * 1024)
+
+
+def test_docx_zip_bomb(tmp_path):
+    path = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + " " * 3_000_000 + "</w:document>")
+    assert path.stat().st_size < 100_000
+    with pytest.raises(ReadError, match=r"DOCX expands to more than 0\.4 MB \(zip bomb\?\)"):
+        read_file(path, tmp_path, max_bytes=100 * 1024)
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"naam": None}, "record 'alliantie-voor-talent': missing required field 'naam'"),
+        ({"jaar": "tweeduizend"}, "record 'alliantie-voor-talent': field 'jaar' must be integer"),
+        ({"sectoren": "vmbo"}, "field 'sectoren' must be a list"),
+        ({"bewijskracht": "bewezen"}, "field 'bewijskracht' has value 'bewezen', not one of"),
+        ({"kleur": "blauw"}, "unknown field(s): 'kleur'"),
+    ],
+)
+def test_invalid_records(tmp_path, change, reason):
+    record = {k: v for k, v in {**RECORD, **change}.items() if v is not None}
+    path = write(tmp_path, "r.json", json.dumps(record))
+    with pytest.raises(RecordError) as info:
+        read_file(path, tmp_path)
+    assert reason in info.value.reason
+
+
+def test_duplicate_record_ids(tmp_path):
+    with pytest.raises(RecordError, match="duplicate record id 'alliantie-voor-talent'"):
+        read_file(write(tmp_path, "dubbel.json", json.dumps([RECORD, RECORD])), tmp_path)
+
+
+def test_billion_laughs_yaml_is_refused(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in "bcdefghi":
+        prev = chr(ord(level) - 1)
+        lines.append(f"{level}: &{level} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+    with pytest.raises(ReadError, match="anchors and aliases are not allowed"):
+        read_file(write(tmp_path, "lol.yaml", "\n".join(lines)), tmp_path)
+
+
+@pytest.mark.parametrize("name, data", [("diep.json", "[" * 100_000 + "]" * 100_000), ("diep.yaml", "[" * 5_000 + "]" * 5_000)])
+def test_deep_nesting_is_refused(tmp_path, name, data):
+    with pytest.raises(ReadError, match="nested deeper than 50 levels"):
+        read_file(write(tmp_path, name, data), tmp_path)
+
+
+def test_front_matter_yaml_error_names_line(tmp_path):
+    path = write(tmp_path, "x.md", "---\ntitel: Goed\njaar: [2017\n---\n\nTekst over gelijke kansen.\n")
+    with pytest.raises(ReadError, match="YAML error at line 3 in front matter"):
+        read_file(path, tmp_path)
+
+
+def test_nonexistent_path(tmp_path):
+    with pytest.raises(ReadError, match="cannot read file"):
+        read_file(tmp_path / "weg.txt", tmp_path)
+
+
+# ---- the seed texts ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed texts not available")
+def test_all_seeds_read_and_repaired():
+    pairs, skipped, errors = discover([SEEDS])
+    assert len(pairs) == 5 and not skipped and not errors
+    docs = {doc.id: doc for file, root in pairs for doc in read_file(file, root)}
+    magazine = flat(docs["001_91b0f96cfdc7bc3f.txt"].text)
+    assert "straatvoetbalster en verschilmaker" in magazine
+    assert "loopbaanoriëntatie is de kern van het curriculum" in magazine
+    assert "rapportage gelijke kansen alliantie 7" not in magazine
+    assert "dezelfde codes, regels en verwachtingen" in magazine
+    for letter in ("000_ffc2af399ed0854b.txt", "002_9ea25554b5d0372d.txt"):
+        assert "onze referentie" not in flat(docs[letter].text)
+    assert "gerichte maatregelen genomen en vooral ingezet op het verbeteren van de overgangen in het onderwijs" in flat(
+        docs["000_ffc2af399ed0854b.txt"].text
+    )
+    assert docs["003_323f1d392dae868e.txt"].title == "De Gelijke Kansen Alliantie groeit en bloeit"
