@@ -1,0 +1,217 @@
+"""The Dutch keyword analyzer: one pipeline for index time and query time.
+
+tokens -> lowercase + fold diacritics -> numbers -> stopwords -> lemma (spacy-lookups-data)
+-> Snowball Dutch stem; hyphen pieces and compound parts are extra terms after a word's own
+term; at query time synonyms (mappings/synonyms.txt) and the English glossary add weighted terms.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from indexer.analysis import resources
+from indexer.analysis.decompound import Decompounder
+from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, parse_rules
+from indexer.analysis.text_norm import (
+    Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_s, tokenize,
+)
+
+VERSION = "nl-v1"  # bump whenever index_terms() output changes: stored in the index metadata
+PART_WEIGHT = 0.5  # compound part of a query word
+HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
+SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
+GLOSSARY_WEIGHT = 0.8
+GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str
+    weight: float
+    group: int  # index into tokens(query) of the user's word (first word of a matched span)
+    origin: str  # "word" | "part" | "synonym" | "glossary"
+
+
+@dataclass(frozen=True)
+class _Word:
+    term: str | None  # None: stopword or nothing left
+    parts: tuple[tuple[str, str], ...]  # (term, "part" | "hyphen"), never equal to term
+
+
+class DutchAnalyzer:
+    version = VERSION
+
+    def __init__(self) -> None:
+        self._stop = frozenset(fold(w) for w in resources.read_lines(resources.DATA_FILES["stopwords"]))
+        self._lemmas = resources.load_lemmas(fold)
+        self._zipf = resources.load_zipf()
+        self._decompounder = Decompounder(self._zipf, self._lemmas)
+        # Classic Snowball Dutch (= Elasticsearch's "dutch" stemmer). PyStemmer 3's "dutch" is
+        # Kraaij-Pohlmann and over-stems: begeleiding -> beleid, gemeenten -> meen.
+        self._stemmer = Stemmer.Stemmer("dutch_porter")
+        self._word = lru_cache(maxsize=200_000)(self._analyze_word)
+        self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)
+        self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
+
+    # ---- public API -------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[Token]:
+        return tokenize(text)
+
+    def index_terms(self, text: str) -> list[str]:
+        out: list[str] = []
+        for _, word in self._analyze_text(text):
+            if word.term:
+                out.append(word.term)
+            out.extend(term for term, _ in word.parts)
+        return out
+
+    def word_terms(self, word: str) -> set[str]:
+        analysed = self._word(word)
+        terms = {t for t, _ in analysed.parts}
+        if analysed.term:
+            terms.add(analysed.term)
+        return terms
+
+    def analyze_phrase(self, text: str) -> list[str]:
+        return [w.term for w in (self._word(t.surface) for t in tokenize(text)) if w.term]
+
+    def query_terms(self, text: str) -> list[QueryTerm]:
+        toks = tokenize(text)
+        found: list[QueryTerm] = []
+        seq: list[tuple[int, str]] = []  # (group, word term) of non-stopwords, for synonyms
+        for group, word in self._analyze_text(text, toks):
+            if word.term:
+                found.append(QueryTerm(word.term, 1.0, group, "word"))
+                seq.append((group, word.term))
+            for term, kind in word.parts:
+                found.append(QueryTerm(term, PART_WEIGHT if kind == "part" else HYPHEN_WEIGHT, group, "part"))
+        terms = [t for _, t in seq]
+        for start, end, targets in self._synonyms.matches(terms):
+            own = set(terms[start:end])
+            found.extend(_expand(targets, seq[start][0], SYNONYM_WEIGHT, "synonym", own))
+        surfaces = [fold(t.surface) for t in toks]
+        for start, end, targets in self._glossary.matches(surfaces, longest_only=True):
+            if end - start > 1 or not self._is_dutch(surfaces[start]):
+                found.extend(_expand(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
+        return _dedupe(found)
+
+    # ---- pipeline -----------------------------------------------------------------------
+
+    def _term(self, word: str) -> str | None:
+        """Analysed term of one folded word without hyphens; None for stopwords."""
+        word = strip_apostrophe_s(word).replace("'", "")
+        if not word or word in self._stop:
+            return None
+        if any(c.isdigit() for c in word):
+            return normalize_number(word)
+        if len(word) < 2:
+            return None
+        return self._stemmer.stemWord(self._lemmas.get(word, word))
+
+    def _analyze_word(self, surface: str) -> _Word:
+        folded = strip_apostrophe_s(fold(surface))
+        if folded in self._stop:
+            return _Word(None, ())
+        pieces = split_hyphens(folded)
+        if len(pieces) <= 1:
+            term = self._term(folded)
+            return _Word(term, self._compound_parts(folded, term, set()) if term else ())
+        term = self._term("".join(pieces))
+        parts: list[tuple[str, str]] = []
+        seen = {term}
+        for piece in pieces:
+            piece_term = self._term(piece)
+            if piece_term and piece_term not in seen:
+                seen.add(piece_term)
+                parts.append((piece_term, "hyphen"))
+            if piece_term:
+                parts.extend(self._compound_parts(piece, piece_term, seen))
+        return _Word(term, tuple(parts))
+
+    def _compound_parts(self, word: str, term: str, seen: set) -> list[tuple[str, str]]:
+        out = []
+        for part in self._decompounder.split(word.replace("'", "")):
+            part_term = self._term(part)
+            if part_term and part_term != term and part_term not in seen:
+                seen.add(part_term)
+                out.append((part_term, "part"))
+        return out
+
+    def _analyze_text(self, text: str, toks: list[Token] | None = None):
+        """Yield (token index, _Word); suspended compounds get their full form's terms too."""
+        toks = tokenize(text) if toks is None else toks
+        for i, tok in enumerate(toks):
+            word = self._word(tok.surface)
+            side = dangling_hyphen(text, tok)
+            if side:
+                word = self._complete_suspended(word, tok, toks, i, side)
+            yield i, word
+
+    def _complete_suspended(self, word: _Word, tok: Token, toks, i: int, side: str) -> _Word:
+        """"voor- en vroegschoolse" -> voorschoolse; "oriëntatie en -begeleiding" -> ...begeleiding."""
+        own = strip_apostrophe_s(fold(tok.surface))
+        neighbours = toks[i + 1 : i + 4] if side == "right" else reversed(toks[max(0, i - 3) : i])
+        for other in neighbours:
+            full = self._join_suspended(own, strip_apostrophe_s(fold(other.surface)), side)
+            if full:
+                whole = self._word(full)
+                extra = ([(whole.term, "part")] if whole.term else []) + list(whole.parts)
+                if word.term is None and extra:  # "voor" is a stopword, "voorschoolse" is not
+                    return _Word(extra[0][0], tuple(p for p in extra[1:] if p[0] != extra[0][0]))
+                merged = [p for p in extra if p[0] != word.term and p not in word.parts]
+                return _Word(word.term, tuple(word.parts) + tuple(merged))
+        return word
+
+    def _join_suspended(self, own: str, other: str, side: str) -> str:
+        if side == "left":  # other = modifier + head: keep the modifier, put own head on it
+            parts = self._decompounder.split(other)
+            return other[: other.rfind(parts[-1])] + own if parts and parts[-1] in other else ""
+        for cut in range(3, len(other) - 3):  # other = modifier + head: own + head
+            if self._zipf.get(other[:cut], 0.0) >= 3.0 and other[:cut] not in self._stop:
+                return own + other[cut:]
+        return ""
+
+    # ---- data ---------------------------------------------------------------------------
+
+    def _surface_words(self, text: str) -> list[str]:
+        return [fold(t.surface) for t in tokenize(text)]
+
+    def _is_dutch(self, folded: str) -> bool:
+        word = strip_apostrophe_s(folded)
+        if word in self._stop:
+            return True
+        return self._zipf.get(word, 0.0) > GLOSSARY_MAX_NL_ZIPF or self._zipf.get(self._lemmas.get(word, ""), 0.0) > 0
+
+    def _load_spans(self, name: str, header, keys, targets=None) -> SpanIndex:
+        index = SpanIndex()
+        targets = targets or keys
+        for rule in parse_rules(resources.DATA_FILES[name], header):
+            for source in rule.sources:
+                key = tuple(keys(source))
+                for target in rule.targets:
+                    index.add(key, tuple(targets(target)))
+                if name == "glossary" and len(key) == 1 and not key[0].endswith("s"):
+                    for target in rule.targets:  # plural English forms: teachers, parents
+                        index.add((key[0] + "s",), tuple(targets(target)))
+        return index
+
+
+def _expand(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:
+    out = []
+    for target in targets:
+        terms = [t for t in dict.fromkeys(target) if t not in own]
+        out.extend(QueryTerm(t, round(weight / len(target), 4), group, origin) for t in terms)
+    return out
+
+
+def _dedupe(found: list[QueryTerm]) -> list[QueryTerm]:
+    """One entry per term: the highest weight wins, first position kept."""
+    best: dict[str, QueryTerm] = {}
+    for qt in found:
+        if qt.term not in best or qt.weight > best[qt.term].weight:
+            best[qt.term] = qt
+    order = list(dict.fromkeys(q.term for q in found))
+    return [best[t] for t in order]

@@ -1,0 +1,81 @@
+"""Synonym and glossary files: parsing (Solr/ES syntax) and span matching over word sequences."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.errors import ConfigError
+
+SYNONYM_HEADER = "# gka-synonyms version"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One file line: any of ``sources`` maps to all of ``targets``.
+
+    Equivalence lines ("a, b, c") have sources == targets; explicit ones ("a => b") do not.
+    """
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+def parse_rules(path: Path, header: str | None = None) -> list[Rule]:
+    """Parse "a, b, c" and "a, b => c, d" lines; "#" starts a comment line.
+
+    Raises ConfigError on an empty entry or a missing header, with the line number.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise ConfigError(f"analyzer data file missing: {path}") from exc
+    if header and not (lines and lines[0].startswith(header)):
+        raise ConfigError(f"{path}: first line must start with {header!r}")
+    rules: list[Rule] = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        lhs, arrow, rhs = line.partition("=>")
+        sources = tuple(s.strip() for s in lhs.split(","))
+        targets = tuple(s.strip() for s in rhs.split(",")) if arrow else sources
+        if any(not s for s in sources + targets) or "=>" in rhs:
+            raise ConfigError(f"{path}:{number}: empty entry or repeated '=>' in {raw!r}")
+        rules.append(Rule(sources, targets))
+    return rules
+
+
+class SpanIndex:
+    """Find every known word sequence (tuple of strings) that occurs in a longer sequence."""
+
+    def __init__(self) -> None:
+        self._targets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self.max_len = 0
+
+    def add(self, key: tuple[str, ...], target: tuple[str, ...]) -> None:
+        if key and target and target != key:
+            bucket = self._targets.setdefault(key, [])
+            if target not in bucket:
+                bucket.append(target)
+            self.max_len = max(self.max_len, len(key))
+
+    def __contains__(self, key: tuple[str, ...]) -> bool:
+        return key in self._targets
+
+    def matches(self, seq: list[str], longest_only: bool = False):
+        """Yield (start, end, targets) for every span of ``seq`` that is a key.
+
+        With ``longest_only`` spans do not overlap and the longest key at a position wins.
+        """
+        pos = 0
+        while pos < len(seq):
+            advanced = False
+            for end in range(min(len(seq), pos + self.max_len), pos, -1):
+                targets = self._targets.get(tuple(seq[pos:end]))
+                if targets:
+                    yield pos, end, targets
+                    if longest_only:
+                        pos, advanced = end, True
+                        break
+            if not advanced:
+                pos += 1

@@ -1,0 +1,80 @@
+"""Where the analyzer's data lives and how it is read (once, as plain dicts and sets)."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from indexer.config import MAPPINGS_DIR
+from indexer.errors import ConfigError, DependencyMissing
+
+_HERE_DATA = Path(__file__).resolve().parent / "data"
+
+DATA_FILES: dict[str, Path] = {
+    "stopwords": MAPPINGS_DIR / "stopwords_nl.txt",
+    "synonyms": MAPPINGS_DIR / "synonyms.txt",
+    "glossary": MAPPINGS_DIR / "glossary_en_nl.txt",
+    "compound_words": MAPPINGS_DIR / "compound_words.txt",
+    "zipf": _HERE_DATA / "nl_zipf.tsv",
+    "domain_words": _HERE_DATA / "domain_words.txt",
+}
+
+# Exception tables of spacy-lookups-data, most trusted first: "scholen" is school (noun)
+# before schuilen (verb). Function-word tables (adp, det, pron) are left out on purpose.
+_EXC_POS_ORDER = ("noun", "verb", "adj", "adv")
+
+
+def read_lines(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a UTF-8 text file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"analyzer data file missing: {path}") from exc
+    return [s for s in (line.strip() for line in text.splitlines()) if s and not s.startswith("#")]
+
+
+def load_zipf(path: Path | None = None) -> dict[str, float]:
+    """Folded word -> zipf frequency, for the words of the compound word list."""
+    out: dict[str, float] = {}
+    for line in read_lines(path or DATA_FILES["zipf"]):
+        word, _, zipf = line.partition("\t")
+        out[word] = float(zipf or 0.0)
+    return out
+
+
+def _lookups_dir() -> Path:
+    try:
+        import spacy_lookups_data
+    except ImportError as exc:  # pragma: no cover - installed in the project venv
+        raise DependencyMissing(
+            "spacy-lookups-data is not installed", hint="pip install spacy-lookups-data"
+        ) from exc
+    return Path(spacy_lookups_data.__file__).resolve().parent / "data"
+
+
+def _read_gz_json(path: Path) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def load_lemmas(fold) -> dict[str, str]:
+    """Folded inflected form -> folded lemma, from the Dutch lookup + exception tables.
+
+    Read straight from the package's JSON files: plain dict lookups, no spaCy pipeline.
+    """
+    base = _lookups_dir()
+    lemmas: dict[str, str] = {}
+    exc = _read_gz_json(base / "nl_lemma_exc.json.gz")
+    nouns = set(_read_gz_json(base / "nl_lemma_index.json.gz").get("noun", ()))
+    for pos in reversed(_EXC_POS_ORDER):  # later (more trusted) tables overwrite
+        for form, lemma_list in exc.get(pos, {}).items():
+            if lemma_list and form not in nouns:  # "school" stays school, not schuilen
+                lemmas[form] = lemma_list[0]
+    lemmas.update(_read_gz_json(base / "nl_lemma_lookup.json.gz"))
+    out: dict[str, str] = {}
+    for form, lemma in lemmas.items():
+        if "'" in form or " " in form or form.startswith("-"):
+            continue  # contractions and fragments: handled by the stopword list / tokenizer
+        key = form if form.isascii() and form.islower() else fold(form)
+        out.setdefault(key, lemma if lemma.isascii() and lemma.islower() else fold(lemma))
+    return out
