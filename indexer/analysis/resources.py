@@ -17,6 +17,7 @@ DATA_FILES: dict[str, Path] = {
     "compound_words": MAPPINGS_DIR / "compound_words.txt",
     "zipf": _HERE_DATA / "nl_zipf.tsv",
     "domain_words": _HERE_DATA / "domain_words.txt",
+    "lemma_overrides": _HERE_DATA / "lemma_overrides.tsv",
 }
 
 # Exception tables of spacy-lookups-data, most trusted first: "scholen" is school (noun)
@@ -77,4 +78,7 @@ def load_lemmas(fold) -> dict[str, str]:
             continue  # contractions and fragments: handled by the stopword list / tokenizer
         key = form if form.isascii() and form.islower() else fold(form)
         out.setdefault(key, lemma if lemma.isascii() and lemma.islower() else fold(lemma))
+    for line in read_lines(DATA_FILES["lemma_overrides"]):
+        form, _, lemma = line.partition("\t")
+        out[form] = lemma
     return out

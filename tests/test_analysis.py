@@ -1,0 +1,181 @@
+"""Behaviour of the Dutch keyword analyzer on real Dutch words and sentences."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import DutchAnalyzer, QueryTerm, Token, get_analyzer
+from indexer.analysis.expansion import SYNONYM_HEADER, parse_rules
+from indexer.analysis.resources import DATA_FILES, read_lines
+
+
+@pytest.fixture(scope="module")
+def a() -> DutchAnalyzer:
+    return get_analyzer()
+
+
+def shares(a, query: str, text: str) -> set[str]:
+    return {q.term for q in a.query_terms(query)} & set(a.index_terms(text))
+
+
+def test_get_analyzer_is_cached_and_versioned(a):
+    assert get_analyzer() is a
+    assert a.version.startswith("nl-v")
+
+
+def test_tokens_map_back_to_original_text(a):
+    text = "De mbo-student uit 's-Hertogenbosch bekeek GKA-agenda’s, baby's en 25.000 euro (2018)."
+    toks = a.tokens(text)
+    assert all(text[t.start : t.end] == t.surface for t in toks)
+    assert [t.surface for t in toks] == [
+        "De", "mbo-student", "uit", "'s-Hertogenbosch", "bekeek", "GKA-agenda’s", "baby's", "en",
+        "25.000", "euro", "2018",
+    ]
+    assert isinstance(toks[0], Token)
+
+
+@pytest.mark.parametrize(
+    "compound, text",
+    [
+        ("huiswerkbegeleiding", "begeleiding bij het huiswerk"),
+        ("taalachterstand", "een achterstand in taal"),
+        ("kinderopvang", "opvang voor kinderen"),
+        ("schoolverlaters", "verlaters van de school"),
+        ("loopbaanoriëntatie", "oriëntatie op je loopbaan"),
+        ("ouderbetrokkenheid", "betrokkenheid van ouders"),
+        ("straatvoetbalster", "voetbal op straat"),
+        ("leesgedrag", "gedrag bij het lezen"),
+        ("studievertraging", "vertraging in de studie"),
+    ],
+)
+def test_compounds_match_their_parts_both_ways(a, compound, text):
+    assert len(shares(a, compound, text)) >= 2  # query compound -> text with the parts
+    assert len(shares(a, text, compound)) >= 2  # query parts -> text with the compound
+
+
+def test_compound_parts_follow_the_compound_term(a):
+    terms = a.index_terms("huiswerkbegeleiding")
+    assert terms[0] == "huiswerkbegeleid" and set(terms[1:]) == {"huiswerk", "begeleid"}
+    assert a.word_terms("kinderopvang") == {"kinderopvang", "kind", "opvang"}
+
+
+@pytest.mark.parametrize("word", ["verwachtingen", "onderwijs", "gemeente", "onderzoek", "samenwerking"])
+def test_no_bogus_splits(a, word):
+    assert len(a.word_terms(word)) == 1
+
+
+def test_laaggeletterdheid_splits_sensibly(a):
+    allowed = set(a.analyze_phrase("laaggeletterdheid laaggeletterd laag geletterdheid geletterd"))
+    assert a.word_terms("laaggeletterdheid") <= allowed
+
+
+def test_diacritics_fold(a):
+    assert a.index_terms("loopbaanoriëntatie") == a.index_terms("loopbaanorientatie")
+    assert a.index_terms("geïnvesteerd créëren") == a.index_terms("geinvesteerd creeren")
+
+
+def test_stopwords_removed(a):
+    assert a.index_terms("de het van een en") == []
+    assert a.analyze_phrase("het belang van de leerling") == a.analyze_phrase("belang leerling")
+    stop = read_lines(DATA_FILES["stopwords"])
+    assert {"de", "het", "van", "niet"} <= set(stop) and len(stop) >= 100
+
+
+def test_lemmas_unify_inflections(a):
+    assert a.analyze_phrase("kinderen") == a.analyze_phrase("kind")
+    assert a.analyze_phrase("ging") == a.analyze_phrase("gaan")
+    assert a.analyze_phrase("scholen") == a.analyze_phrase("school")
+    assert a.analyze_phrase("begeleiding") != a.analyze_phrase("beleid")  # no over-stemming
+
+
+def test_hyphenated_words_index_joined_form_and_parts(a):
+    terms = a.index_terms("mbo-student")
+    assert terms[0] == "mbostudent" and {"mbo", "student"} <= set(terms)
+    assert {"vmbo", "leerling"} <= set(a.index_terms("vmbo-leerlingen"))
+    assert {"gka", "agenda"} <= set(a.index_terms("GKA-agenda's"))
+    assert shares(a, "mbo student", "de mbo-student") == {"mbo", "student"}
+
+
+def test_suspended_hyphen_completes_the_compound(a):
+    assert "voorschol" in a.index_terms("voor- en vroegschoolse educatie")
+    assert "loopbaanbegeleid" in a.index_terms("loopbaanoriëntatie en -begeleiding")
+
+
+def test_numbers(a):
+    assert a.index_terms("25.000 leerlingen") == a.index_terms("25000 leerlingen")
+    assert "2018" in a.index_terms("in 2018")
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("vve", "voor- en vroegschoolse educatie in de wijk"),
+        ("basisschool", "kinderen in het primair onderwijs"),
+        ("vsv", "aantal voortijdig schoolverlaten per regio"),
+        ("voortijdig schoolverlaters", "de vsv-cijfers dalen"),
+        ("docent", "elke leraar in de klas"),
+        ("ouderbetrokkenheid", "betrokkenheid van ouders bij school"),
+    ],
+)
+def test_synonyms_expand_queries(a, query, text):
+    extra = {q.term for q in a.query_terms(query) if q.origin != "word"}
+    assert extra & set(a.index_terms(text))
+    assert any(q.origin == "synonym" for q in a.query_terms(query))
+
+
+def test_multiword_synonym_weight_is_divided_and_grouped(a):
+    terms = a.query_terms("wat doet de vve")
+    syn = [q for q in terms if q.origin == "synonym"]
+    assert syn and all(q.group == 3 and q.weight < 1.0 for q in syn)
+    assert next(q for q in terms if q.origin == "word").weight == 1.0
+
+
+def test_english_glossary(a):
+    terms = a.query_terms("parents involvement low-income")
+    gloss = {q.term for q in terms if q.origin == "glossary"}
+    assert set(a.analyze_phrase("ouders armoede")) <= gloss
+    assert all(isinstance(q, QueryTerm) and 0 < q.weight <= 1 for q in terms)
+
+
+def test_glossary_leaves_dutch_words_alone(a):
+    assert not [q for q in a.query_terms("school minister agenda") if q.origin == "glossary"]
+
+
+SENTENCES = [
+    "Kinderen die niet worden voorgelezen staan bij voorbaat op achterstand.",
+    "Loopbaanoriëntatie is de kern van het curriculum op het vmbo.",
+    "Dit jaar zijn met 30 gemeenten samenwerkingsagenda’s opgesteld.",
+    "De mbo-student die vanuit het praktijkonderwijs doorstroomt, gaat in zichzelf geloven.",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_index_query_symmetry(a, sentence):
+    indexed = set(a.index_terms(sentence))
+    for tok in a.tokens(sentence):
+        words = [q for q in a.query_terms(tok.surface) if q.origin == "word"]
+        assert all(q.term in indexed for q in words), tok.surface
+        assert a.word_terms(tok.surface) <= indexed
+
+
+def test_synonyms_file_is_es_compatible():
+    path = DATA_FILES["synonyms"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith(SYNONYM_HEADER)
+    rules = 0
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        rules += 1
+        assert line.count("=>") <= 1
+        for side in line.split("=>"):
+            entries = [e.strip() for e in side.split(",")]
+            assert all(entries), line
+    assert rules >= 60 and len(parse_rules(path, SYNONYM_HEADER)) == rules
+
+
+def test_glossary_and_word_list_files():
+    assert len(parse_rules(DATA_FILES["glossary"])) >= 250
+    words = read_lines(DATA_FILES["compound_words"])
+    assert 5_000 <= len(words) <= 30_000
+    assert all(w == w.lower() and " " not in w for w in words)
+    assert {"huiswerk", "begeleiding", "taal", "achterstand"} <= set(words)
