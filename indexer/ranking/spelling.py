@@ -24,7 +24,9 @@ class Speller:
         if lw in self.freq:
             return True
         if self.term_df is not None:
-            return any(self.term_df(t) > 0 for t in self.analyzer.word_terms(word))
+            # only the word's own term counts: compound parts of a typo ("huiswerkklsa") are known words
+            terms = self.analyzer.index_terms(word)
+            return bool(terms) and self.term_df(terms[0]) > 0
         return False
 
     def correct(self, word: str) -> str | None:

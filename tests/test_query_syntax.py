@@ -1,0 +1,43 @@
+from hypothesis import given, strategies as st
+
+from indexer.ranking.query_syntax import parse_query
+
+
+def test_plain_words_become_single_term_clauses():
+    q = parse_query("ouderbetrokkenheid in het mbo")
+    assert [c.terms for c in q.clauses] == [("ouderbetrokkenheid",), ("in",), ("het",), ("mbo",)]
+    assert q.text == "ouderbetrokkenheid in het mbo"
+
+
+def test_phrase_exclusion_and_or():
+    q = parse_query('"brede brugklas" amsterdam OF rotterdam -vwo -"speciaal onderwijs"')
+    assert q.phrases == ("brede brugklas",)
+    assert ("amsterdam", "rotterdam") in [c.terms for c in q.clauses]
+    assert q.excluded == ("vwo", "speciaal onderwijs")
+    assert "vwo" not in q.text
+
+
+def test_or_in_english_and_unclosed_quote():
+    q = parse_query('taal OR lezen "voorlezen thuis')
+    assert q.clauses[0].terms == ("taal", "lezen")
+    assert q.phrases == ("voorlezen thuis",)
+
+
+def test_fts_and_lucene_operators_are_plain_text():
+    q = parse_query("NEAR(taal lezen) huis* titel:armoede AND NOT ^2 ~")
+    words = [t for c in q.clauses for t in c.terms]
+    assert "NEAR(taal" in words and "huis*" in words and "titel:armoede" in words
+    assert q.excluded == ()
+
+
+def test_lone_dash_is_not_an_exclusion():
+    q = parse_query("vmbo - havo")
+    assert q.excluded == ()
+
+
+@given(st.text(max_size=200))
+def test_parser_never_fails_and_is_idempotent_on_text(raw):
+    q = parse_query(raw)
+    assert isinstance(q.text, str)
+    again = parse_query(q.text)
+    assert again.text == " ".join(again.text.split())
