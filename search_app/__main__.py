@@ -1,0 +1,62 @@
+"""Serve the Kennisbank with waitress: ``python -m search_app [--host H] [--port P]``.
+
+The index comes from GKA_INDEX_DIR (Settings.from_env). When no index exists yet, the sample
+corpus is indexed first, so a fresh checkout serves something useful.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from indexer.config import Settings
+from indexer.errors import GkaError, IndexNotFound
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from search_app import create_app
+
+    app = create_app()
+    try:
+        ensure_index(app.config["GKA_SETTINGS"], Path(app.config["CORPUS_DIR"]))
+    except GkaError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        print(f"fout: {exc}{hint}", file=sys.stderr)
+        return 1
+    from waitress import serve
+
+    print(f"Kennisbank Gelijke Kansen op http://{args.host}:{args.port}/", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="gka")
+    return 0
+
+
+def ensure_index(settings: Settings, corpus_dir: Path) -> None:
+    """Build the index from ``corpus_dir`` when there is none yet."""
+    from indexer.search import open_service
+
+    try:
+        open_service(settings).close()
+        return
+    except IndexNotFound:
+        pass
+    from indexer.build import build_index
+
+    print(f"Geen index gevonden; de voorbeeldcorpus in {corpus_dir} wordt eerst geïndexeerd...", flush=True)
+    report = build_index([corpus_dir], settings, progress=True)
+    print(f"Index klaar: {report.documents} documenten, {report.passages} passages, {len(report.errors)} fouten.", flush=True)
+    for error in report.errors[:20]:
+        print(f"  - {error}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m search_app", description="Serve the Kennisbank Gelijke Kansen.")
+    parser.add_argument("--host", default=os.environ.get("GKA_HOST", "127.0.0.1"), help="address to listen on (GKA_HOST)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GKA_PORT", "8000")), help="port (GKA_PORT)")
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

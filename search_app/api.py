@@ -1,0 +1,70 @@
+"""JSON API: search, documents, related, facets, autocomplete, health and the OpenAPI document.
+
+Every shape returned here is documented in openapi.py (tests check both directions).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from indexer.errors import BackendUnavailable, IndexNotFound
+from search_app.openapi import build_openapi
+from search_app.params import parse_int, parse_query_text, parse_search_args
+from search_app.serialize import (
+    document_to_dict,
+    jsonable,
+    related_to_dict,
+    response_to_dict,
+    suggestion_to_dict,
+)
+from search_app.service import discard_failed_service, get_service
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/search")
+def search():
+    req = parse_search_args(request.args)
+    return jsonify(response_to_dict(get_service().search(req)))
+
+
+@bp.get("/api/documents/<path:doc_id>")
+def document(doc_id: str):
+    return jsonify(document_to_dict(get_service().get_document(doc_id)))
+
+
+@bp.get("/api/documents/<path:doc_id>/related")
+def related(doc_id: str):
+    k = parse_int("k", request.args.get("k"), 5, 1, 20)
+    service = get_service()
+    service.get_document(doc_id)  # 404 for an unknown id instead of an empty list
+    items = service.related(doc_id, k=k)
+    return jsonify({"doc_id": doc_id, "related": [related_to_dict(r) for r in items]})
+
+
+@bp.get("/api/facets")
+def facets():
+    return jsonify({"facets": jsonable(get_service().facets())})
+
+
+@bp.get("/api/suggest")
+def suggest():
+    prefix = parse_query_text(request.args.get("q", ""))
+    limit = parse_int("limit", request.args.get("limit"), 8, 1, 20)
+    items = get_service().suggest(prefix, limit=limit) if prefix else []
+    return jsonify({"query": prefix, "suggestions": [suggestion_to_dict(s) for s in items]})
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        health = jsonable(get_service().health())
+    except (IndexNotFound, BackendUnavailable) as exc:
+        health = {"ok": False, "documents": 0, "backend": "", "embedder": "", "detail": str(exc)}
+    if not health.get("ok"):
+        discard_failed_service()  # reopen on the next request: that is how the app recovers
+    return jsonify(health), 200 if health.get("ok") else 503
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(build_openapi())

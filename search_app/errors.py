@@ -1,0 +1,72 @@
+"""Library exceptions translated at the web edge: JSON for the API, friendly Dutch pages otherwise.
+
+QueryError -> 400, DocumentNotFound -> 404, IndexNotFound/BackendUnavailable -> 503.
+Anything unexpected is logged and answered with a plain 500 that leaks no internals.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound, QueryError
+from search_app.service import discard_failed_service
+
+RETRY_AFTER_SECONDS = 5
+
+PAGE_TEXT = {
+    400: ("Ongeldige zoekopdracht", "Er klopt iets niet aan de zoekopdracht."),
+    404: ("Niet gevonden", "Deze pagina of dit document bestaat niet (meer)."),
+    405: ("Niet toegestaan", "Deze actie is hier niet mogelijk."),
+    503: (
+        "Zoeken is even niet beschikbaar",
+        "De zoekindex is op dit moment niet bereikbaar. Probeer het over een paar minuten opnieuw.",
+    ),
+    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(QueryError, lambda e: error_response(400, str(e), detail=str(e)))
+    app.register_error_handler(DocumentNotFound, lambda e: error_response(404, str(e)))
+    app.register_error_handler(IndexNotFound, _unavailable)
+    app.register_error_handler(BackendUnavailable, _unavailable)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def wants_json() -> bool:
+    path = request.path
+    return path.startswith("/api/") or path == "/healthz" or path.endswith(".json")
+
+
+def error_response(status: int, message: str, detail: str | None = None):
+    """One error shape for the API, one page template for people."""
+    if wants_json():
+        response = jsonify({"error": {"status": status, "message": message}})
+    else:
+        title, text = PAGE_TEXT.get(status, PAGE_TEXT[500])
+        body = render_template("error.html", status=status, title=title, text=text, detail=detail)
+        response = current_app.response_class(body, mimetype="text/html")
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _unavailable(exc: Exception):
+    # Drop the broken service so a later request reopens it: recovery without a restart.
+    discard_failed_service()
+    current_app.logger.warning("backend unavailable: %s", exc)
+    return error_response(503, f"Zoekindex niet beschikbaar: {exc}")
+
+
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    if status == 404:
+        return error_response(404, "Niet gevonden.")
+    return error_response(status, exc.description or PAGE_TEXT.get(status, PAGE_TEXT[500])[0])
+
+
+def _unexpected(exc: Exception):
+    current_app.logger.exception("unexpected error on %s", request.path)
+    return error_response(500, "Interne fout.")

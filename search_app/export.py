@@ -1,0 +1,91 @@
+"""Export of search results as CSV and JSON, with the same query parameters as the search page.
+
+Rows are capped (EXPORT_MAX_ROWS) and CSV cells are made safe for spreadsheets: a cell that
+starts with = + - @ (or a tab/CR) would run as a formula in Excel, so it gets a leading quote.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+
+from flask import Blueprint, current_app, request, url_for
+
+from indexer.errors import QueryError
+from indexer.model import Hit, SearchRequest
+from search_app.params import MAX_K, MAX_PAGE, parse_search_args
+from search_app.serialize import hit_to_dict, jsonable
+from search_app.service import get_service
+
+bp = Blueprint("export", __name__)
+
+CSV_COLUMNS = (
+    "rang", "titel", "type", "kop", "passage", "score", "gemeente", "provincie", "sector", "thema",
+    "jaar", "bewijskracht", "doc_id", "url",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """Neutralise spreadsheet formulas in text cells (OWASP 'CSV injection')."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+@bp.get("/export.csv")
+def export_csv():
+    req, hits = _collect()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for rank, hit in enumerate(hits, start=1):
+        writer.writerow([csv_safe(v) for v in _csv_row(rank, hit)])
+    # The BOM lets spreadsheet programs read the Dutch characters as UTF-8.
+    body = "\ufeff" + buffer.getvalue()
+    return _download(body, "text/csv; charset=utf-8", "zoekresultaten.csv")
+
+
+@bp.get("/export.json")
+def export_json():
+    req, hits = _collect()
+    payload = {
+        "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
+        "collapse": req.collapse, "sort": req.sort, "count": len(hits),
+        "hits": [hit_to_dict(h) for h in hits],
+    }
+    body = json.dumps(payload, ensure_ascii=False, indent=1)
+    return _download(body, "application/json; charset=utf-8", "zoekresultaten.json")
+
+
+def _collect() -> tuple[SearchRequest, list[Hit]]:
+    """Run the search page by page (MAX_K per page) until EXPORT_MAX_ROWS or the end."""
+    req = parse_search_args(request.args, default_collapse=True)
+    if not req.query:
+        raise QueryError("Geef een zoekvraag op (parameter q) om resultaten te exporteren.")
+    cap = int(current_app.config["EXPORT_MAX_ROWS"])
+    service, hits = get_service(), []
+    for page in range(1, MAX_PAGE + 1):
+        response = service.search(replace(req, k=MAX_K, page=page))
+        hits.extend(response.hits)
+        if len(hits) >= cap or len(response.hits) < MAX_K or len(hits) >= response.total:
+            break
+    return req, hits[:cap]
+
+
+def _csv_row(rank: int, hit: Hit) -> list[object]:
+    facets = hit.facets or {}
+    joined = {f: "; ".join(map(str, facets.get(f, []))) for f in ("gemeente", "provincie", "sector", "thema", "jaar", "bewijskracht")}
+    url = url_for("pages.document", doc_id=hit.doc_id, _external=True)
+    return [
+        rank, hit.title, hit.doc_type, hit.heading, hit.text, round(float(hit.score), 6),
+        joined["gemeente"], joined["provincie"], joined["sector"], joined["thema"], joined["jaar"],
+        joined["bewijskracht"], hit.doc_id, url,
+    ]
+
+
+def _download(body: str, mimetype: str, filename: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

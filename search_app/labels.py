@@ -1,0 +1,86 @@
+"""Dutch display labels for facet fields, values, modes and document types.
+
+Values stay what the index stores (``vve``, ``agenda``); only what users read is translated.
+The vocabulary file is the one the corpus and indexer share, so labels never drift.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+from indexer.config import DATA_DIR
+
+FIELD_LABELS: dict[str, str] = {
+    "type": "Soort document",
+    "thema": "Thema",
+    "sector": "Sector",
+    "gemeente": "Gemeente",
+    "provincie": "Provincie",
+    "jaar": "Jaar",
+    "bewijskracht": "Bewijskracht",
+}
+
+TYPE_LABELS: dict[str, str] = {
+    "onderzoek": "Onderzoek",
+    "praktijkverhaal": "Praktijkverhaal",
+    "agenda": "Lokale agenda",
+    "interventie": "Interventie",
+    "beleidsbrief": "Beleidsbrief",
+    "nieuws": "Nieuws",
+}
+
+TYPE_LABELS_PLURAL: dict[str, str] = {
+    "onderzoek": "Onderzoeken",
+    "praktijkverhaal": "Praktijkverhalen",
+    "agenda": "Lokale agenda's",
+    "interventie": "Interventies",
+    "beleidsbrief": "Beleidsbrieven",
+    "nieuws": "Nieuws",
+}
+
+MODE_LABELS: dict[str, str] = {"hybrid": "Hybride", "keyword": "Trefwoord", "semantic": "Semantisch"}
+SORT_LABELS: dict[str, str] = {"relevance": "Relevantie", "date": "Datum (nieuwste eerst)"}
+
+# Metadata fields shown on the document page, in this order; others follow alphabetically.
+METADATA_LABELS: dict[str, str] = {
+    "samenvatting": "Samenvatting",
+    "doelgroep": "Doelgroep",
+    "uitvoerders": "Uitvoerders",
+    "looptijd": "Looptijd",
+    "resultaten": "Resultaten",
+    "datum": "Datum",
+    "auteur": "Auteur",
+    "bronnen": "Bronnen",
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "GEMEENTE": "Gemeenten",
+    "PROVINCIE": "Provincies",
+    "SECTOR": "Sectoren",
+    "ORGANISATIE": "Organisaties",
+    "PERSOON": "Personen",
+}
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    with (DATA_DIR / "vocab.v1.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def sector_labels() -> dict[str, str]:
+    return dict(_vocab().get("sectors") or {})
+
+
+def value_label(field: str, value: str) -> str:
+    """How a facet value reads in the interface (``vve`` -> ``voor- en vroegschoolse educatie``)."""
+    if field == "type":
+        return TYPE_LABELS.get(value, value)
+    if field == "sector":
+        return sector_labels().get(value, value)
+    return value
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.capitalize())

@@ -1,0 +1,236 @@
+"""The OpenAPI 3.1 document of the JSON API, built from the same constants the code validates with.
+
+Tests check that every /api route and /healthz is documented (and nothing more), that the
+document is valid, and that real responses validate against these schemas.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from indexer.model import DOC_TYPES, FACET_FIELDS, MODES
+from indexer.ranking.query_syntax import MAX_QUERY_CHARS
+from search_app.params import MAX_K, MAX_PAGE, MODE_ALIASES, SORT_ALIASES, SORTS
+
+_STR = {"type": "string"}
+_NUM_OR_NULL = {"type": ["number", "null"]}
+_INT_OR_NULL = {"type": ["integer", "null"]}
+_FACET_MAP = {"type": "object", "additionalProperties": {"type": "array", "items": _STR}}
+_FACET_COUNTS = {
+    "type": "object",
+    "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS: dict[str, dict] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {"status": {"type": "integer"}, "message": _STR},
+            }
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["doc_id", "passage_id", "title", "type", "heading", "text", "snippet", "score"],
+        "properties": {
+            "doc_id": _STR,
+            "passage_id": _STR,
+            "title": _STR,
+            "type": _STR,
+            "heading": _STR,
+            "text": _STR,
+            "snippet": {"type": "string", "description": "HTML-safe; query terms wrapped in <mark>."},
+            "score": {"type": ["number", "null"]},
+            "keyword_rank": _INT_OR_NULL,
+            "keyword_score": _NUM_OR_NULL,
+            "semantic_rank": _INT_OR_NULL,
+            "semantic_score": _NUM_OR_NULL,
+            "facets": _FACET_MAP,
+            "source_path": _STR,
+            "more_passages": {"type": "array", "items": _STR},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": ["query", "mode", "total", "page", "k", "hits", "facets", "suggestion", "detected", "took_ms"],
+        "properties": {
+            "query": _STR,
+            "mode": {"enum": list(MODES)},
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "k": {"type": "integer", "minimum": 1, "maximum": MAX_K},
+            "filters": _FACET_MAP,
+            "collapse": {"type": "boolean"},
+            "sort": {"enum": list(SORTS)},
+            "doc_id": {"type": ["string", "null"]},
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": _FACET_COUNTS,
+            "suggestion": {"type": ["string", "null"], "description": "'Bedoelde u ...'"},
+            "detected": {**_FACET_MAP, "description": "Filters recognised in the query."},
+            "took_ms": {"type": "number"},
+        },
+    },
+    "Document": {
+        "type": "object",
+        "required": ["id", "title", "type", "source_path", "text", "facets", "metadata", "entities", "passages"],
+        "properties": {
+            "id": _STR,
+            "title": _STR,
+            "type": _STR,
+            "source_path": _STR,
+            "text": _STR,
+            "facets": _FACET_MAP,
+            "metadata": {"type": "object"},
+            "entities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["label", "text", "value"],
+                    "properties": {
+                        "label": _STR, "text": _STR, "value": _STR,
+                        "start": {"type": "integer"}, "end": {"type": "integer"},
+                    },
+                },
+            },
+            "passages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "ordinal", "heading", "text"],
+                    "properties": {"id": _STR, "ordinal": {"type": "integer"}, "heading": _STR, "text": _STR},
+                },
+            },
+        },
+    },
+    "RelatedList": {
+        "type": "object",
+        "required": ["doc_id", "related"],
+        "properties": {
+            "doc_id": _STR,
+            "related": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["doc_id", "title", "type", "score"],
+                    "properties": {"doc_id": _STR, "title": _STR, "type": _STR, "score": {"type": "number"}},
+                },
+            },
+        },
+    },
+    "Facets": {"type": "object", "required": ["facets"], "properties": {"facets": _FACET_COUNTS}},
+    "Suggestions": {
+        "type": "object",
+        "required": ["query", "suggestions"],
+        "properties": {
+            "query": _STR,
+            "suggestions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text", "kind"],
+                    "properties": {
+                        "text": _STR,
+                        "kind": {"enum": ["titel", "interventie", "gemeente", "term"]},
+                        "doc_id": {"type": ["string", "null"]},
+                    },
+                },
+            },
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["ok"],
+        "properties": {
+            "ok": {"type": "boolean"},
+            "documents": {"type": "integer"},
+            "backend": _STR,
+            "embedder": _STR,
+            "detail": _STR,
+        },
+    },
+}
+
+
+def _query(name: str, schema: dict, description: str, **extra) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
+
+
+def _filter_param(field: str) -> dict:
+    items = {"enum": list(DOC_TYPES)} if field == "type" else _STR
+    return _query(
+        field, {"type": "array", "items": items},
+        f"Filter on facet '{field}'; repeat the parameter for OR (?{field}=a&{field}=b).",
+        style="form", explode=True,
+    )
+
+
+SEARCH_PARAMS = [
+    _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
+           'Query; supports "exacte zin", -uitsluiten and OF/OR.'),
+    _query("mode", {"enum": list(MODES) + list(MODE_ALIASES)}, "Retrieval mode (Dutch aliases accepted)."),
+    _query("k", {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}, "Results per page."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_K}, "Alias of k."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
+    _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
+           "One best passage per document."),
+    _query("sort", {"enum": list(SORTS) + list(SORT_ALIASES)}, "relevance (default) or date."),
+    _query("doc_id", _STR, "Restrict to the passages of one document."),
+] + [_filter_param(f) for f in FACET_FIELDS]
+
+DOC_ID_PARAM = {
+    "name": "doc_id", "in": "path", "required": True, "schema": _STR,
+    "description": "Document id; may contain slashes.",
+}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _op(summary: str, ok: str, errors: tuple[int, ...], params: list | None = None) -> dict:
+    text = {400: "Invalid parameters", 404: "Unknown document", 503: "Search backend unavailable"}
+    responses = {"200": _json(ok, "OK")}
+    responses.update({str(code): _json("Error", text[code]) for code in errors})
+    return {"get": {"summary": summary, "parameters": params or [], "responses": responses}}
+
+
+@lru_cache(maxsize=1)
+def build_openapi() -> dict:
+    health = _op("Health of the search backend", "Health", ())
+    health["get"]["responses"]["503"] = _json("Health", "Backend not usable")
+    spec = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kennisbank Gelijke Kansen API",
+            "version": "1.0.0",
+            "description": "Search the Dutch Gelijke Kansen knowledge base. Errors: {error: {status, message}}.",
+        },
+        "paths": {
+            "/api/search": _op("Search passages and documents", "SearchResponse", (400, 503), SEARCH_PARAMS),
+            "/api/documents/{doc_id}": _op("One document", "Document", (404, 503), [DOC_ID_PARAM]),
+            "/api/documents/{doc_id}/related": _op(
+                "Similar documents", "RelatedList", (400, 404, 503),
+                [DOC_ID_PARAM, _query("k", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "How many.")],
+            ),
+            "/api/facets": _op("Facet counts over the whole index", "Facets", (503,)),
+            "/api/suggest": _op(
+                "Autocomplete suggestions", "Suggestions", (400, 503),
+                [_query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Prefix typed so far."),
+                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}, "Max suggestions.")],
+            ),
+            "/healthz": health,
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {
+                "200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}
+            }}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }
+    return spec

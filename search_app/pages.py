@@ -1,0 +1,113 @@
+"""HTML pages: search, document, source file, interventions catalogue, municipality page."""
+from __future__ import annotations
+
+import mimetypes
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+
+from indexer.errors import QueryError
+from indexer.model import FACET_FIELDS, SearchRequest
+from search_app import present
+from search_app.params import MAX_PAGE, parse_filters, parse_int, parse_query_text, parse_search_args
+from search_app.service import get_service
+
+bp = Blueprint("pages", __name__)
+
+CATALOGUE_FIELDS = ("sector", "thema", "doelgroep", "bewijskracht")
+CATALOGUE_PER_PAGE = 20
+BROWSE_CAP = 2000  # catalogue and municipality pages list at most this many documents
+# Plain-text formats are shown as text; markup formats are sandboxed by a strict CSP (see __init__).
+_TEXT_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".json", ".csv"}
+
+
+@bp.get("/")
+def search():
+    req = parse_search_args(request.args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    response = get_service().search(req) if req.query else None
+    pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
+    return render_template(
+        "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
+        facet_fields=FACET_FIELDS,
+    )
+
+
+@bp.get("/documenten/<path:doc_id>")
+def document(doc_id: str):
+    service = get_service()
+    doc = service.get_document(doc_id)
+    query = parse_query_text(request.args.get("q", ""))
+    return render_template(
+        "document.html", doc=doc, query=query, matched=_matching_passages(service, doc_id, query),
+        terms=present.query_terms(query) if query else [], related=service.related(doc_id, k=5),
+        entities=present.group_entities(doc.entities), metadata=present.metadata_items(doc.metadata),
+        show_passages=present.passages_cover_text(doc), facet_fields=FACET_FIELDS,
+        has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,
+    )
+
+
+def _matching_passages(service, doc_id: str, query: str) -> list[str]:
+    """Ids of this document's passages that match ``query`` literally (keyword mode: semantic
+    search would 'match' every passage)."""
+    if not query:
+        return []
+    try:
+        response = service.search(SearchRequest(query=query, mode="keyword", k=50, doc_id=doc_id))
+    except QueryError:
+        return []
+    return [hit.passage_id for hit in response.hits]
+
+
+@bp.get("/bron/<path:doc_id>")
+def source(doc_id: str):
+    doc = get_service().get_document(doc_id)
+    path = present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path)
+    if path is None:
+        abort(404)
+    if path.suffix.lower() in _TEXT_SUFFIXES:
+        return send_file(path, mimetype="text/plain; charset=utf-8", max_age=300)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    inline = mimetype in ("text/html", "application/pdf", "text/plain")
+    return send_file(path, mimetype=mimetype, as_attachment=not inline, max_age=300)
+
+
+@bp.get("/interventies")
+def interventions():
+    filters = parse_filters(request.args, ignore={"page"}, allowed=CATALOGUE_FIELDS)
+    page = parse_int("page", request.args.get("page"), 1, 1, 10**4)
+    records = _browse(get_service(), {"type": ["interventie"]})
+    chosen = [r for r in records if present.matches(r, filters)]
+    start = (page - 1) * CATALOGUE_PER_PAGE
+    return render_template(
+        "interventions.html", records=chosen[start : start + CATALOGUE_PER_PAGE], total=len(chosen),
+        filters=filters, counts=present.count_facets(records, CATALOGUE_FIELDS, filters),
+        fields=CATALOGUE_FIELDS, pages=present.paginate(len(chosen), page, CATALOGUE_PER_PAGE, 10**4),
+    )
+
+
+@bp.get("/gemeente/<naam>")
+def municipality(naam: str):
+    service = get_service()
+    records = _browse(service, {"gemeente": [naam]})
+    if not records:
+        # Accept any capitalisation in the address: /gemeente/rotterdam -> /gemeente/Rotterdam.
+        known = {g.lower(): g for g in service.facets().get("gemeente", {})}
+        canonical = known.get(naam.lower())
+        if canonical and canonical != naam:
+            return redirect(url_for("pages.municipality", naam=canonical))
+        abort(404)
+    return render_template(
+        "municipality.html", naam=naam, total=len(records), groups=present.group_by_type(records)
+    )
+
+
+def _browse(service, filters: dict[str, list[str]]) -> list:
+    """All documents matching ``filters`` (up to BROWSE_CAP), fetched page by page."""
+    records, page, per_page = [], 1, 200
+    while len(records) < BROWSE_CAP:
+        batch, total = service.documents(filters, page=page, per_page=per_page)
+        records.extend(batch)
+        if not batch or len(records) >= total:
+            break
+        page += 1
+    return records[:BROWSE_CAP]
+

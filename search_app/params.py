@@ -1,0 +1,170 @@
+"""Search parameters from the query string, shared by the pages, the API and the export.
+
+Everything a user can type passes through here first. Bad values raise QueryError (HTTP 400)
+with a Dutch message that says how to fix it, so no view hands the service an unchecked value.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.errors import QueryError
+from indexer.model import FACET_FIELDS, MODES, SearchRequest
+from indexer.ranking.query_syntax import MAX_QUERY_CHARS
+
+MAX_K = 50
+MAX_PAGE = 50
+MAX_VALUES_PER_FIELD = 20
+MAX_VALUE_CHARS = 200
+
+# Dutch names from the interface map onto the engine's mode names.
+MODE_ALIASES = {"hybride": "hybrid", "trefwoord": "keyword", "semantisch": "semantic"}
+SORT_ALIASES = {"relevantie": "relevance", "datum": "date"}
+SORTS = ("relevance", "date")
+CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
+_TRUE = {"1", "true", "ja", "on", "yes"}
+_FALSE = {"0", "false", "nee", "off", "no"}
+# Control characters (except tab/newline) never belong in a query; they only confuse engines.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def parse_search_args(
+    args: MultiDict,
+    *,
+    default_k: int = 10,
+    default_collapse: bool = False,
+    extra_params: Iterable[str] = (),
+) -> SearchRequest:
+    """Build a validated SearchRequest from request args (``?q=...&gemeente=Rotterdam``).
+
+    ``extra_params`` are names a view reads itself (not filters, not an error).
+    """
+    k_raw = args.get("k") if args.get("k") not in (None, "") else args.get("per_page")
+    return SearchRequest(
+        query=parse_query_text(args.get("q", "")),
+        mode=parse_mode(args.get("mode")),
+        k=parse_int("k", k_raw, default_k, 1, MAX_K),
+        page=parse_int("page", args.get("page"), 1, 1, MAX_PAGE),
+        filters=parse_filters(args, ignore=CONTROL_PARAMS | set(extra_params)),
+        collapse=parse_bool("collapse", args.get("collapse"), default_collapse),
+        sort=parse_sort(args.get("sort")),
+        doc_id=_clean(args.get("doc_id", "")) or None,
+    )
+
+
+def parse_query_text(raw: str | None) -> str:
+    text = _CONTROL_CHARS.sub(" ", raw or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"De zoekvraag is te lang ({len(text)} tekens); gebruik maximaal {MAX_QUERY_CHARS} tekens."
+        )
+    return text
+
+
+def parse_mode(raw: str | None) -> str:
+    value = (raw or "").strip().lower()
+    if not value:
+        return "hybrid"
+    value = MODE_ALIASES.get(value, value)
+    if value not in MODES:
+        raise QueryError(f"Onbekende zoekmodus {raw!r}; kies uit: hybride, trefwoord, semantisch.")
+    return value
+
+
+def parse_sort(raw: str | None) -> str:
+    value = (raw or "").strip().lower()
+    if not value:
+        return "relevance"
+    value = SORT_ALIASES.get(value, value)
+    if value not in SORTS:
+        raise QueryError(f"Onbekende sortering {raw!r}; kies uit: relevantie, datum.")
+    return value
+
+
+def parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    if raw is None or str(raw).strip() == "":
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise QueryError(f"Parameter {name} moet een geheel getal zijn, niet {raw!r}.") from None
+    if not low <= value <= high:
+        raise QueryError(f"Parameter {name} moet tussen {low} en {high} liggen, niet {value}.")
+    return value
+
+
+def parse_bool(name: str, raw: str | None, default: bool) -> bool:
+    value = (raw or "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise QueryError(f"Parameter {name} moet 1 of 0 zijn, niet {raw!r}.")
+
+
+def parse_filters(
+    args: MultiDict, ignore: Iterable[str] = CONTROL_PARAMS, allowed: Iterable[str] = FACET_FIELDS
+) -> dict[str, list[str]]:
+    """Facet filters: repeated keys are OR (``?gemeente=A&gemeente=B``), fields are AND."""
+    ignore, allowed = set(ignore), tuple(allowed)
+    filters: dict[str, list[str]] = {}
+    for field in args.keys():
+        if field in ignore:
+            continue
+        if field not in allowed:
+            raise QueryError(f"Onbekend filter {field!r}; gebruik een van: {', '.join(allowed)}.")
+        values = list(dict.fromkeys(v for v in map(_clean, args.getlist(field)) if v))
+        if len(values) > MAX_VALUES_PER_FIELD:
+            raise QueryError(f"Te veel waarden voor filter {field!r} (maximaal {MAX_VALUES_PER_FIELD}).")
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise QueryError(f"Een waarde voor filter {field!r} is te lang.")
+        if values:
+            filters[field] = values
+    return filters
+
+
+def request_params(
+    req: SearchRequest,
+    *,
+    filters: dict[str, list[str]] | None = None,
+    default_k: int = 10,
+    default_collapse: bool = False,
+    **changes,
+) -> dict:
+    """The canonical query-string dict for ``req`` (defaults left out), with ``changes`` applied
+    and, when given, ``filters`` instead of the request's own.
+
+    Used to build links (pagination, facet toggles) that keep every other choice.
+    """
+    params: dict[str, object] = {
+        "q": req.query or None,
+        "mode": req.mode if req.mode != "hybrid" else None,
+        "per_page": req.k if req.k != default_k else None,
+        "page": req.page if req.page != 1 else None,
+        "sort": req.sort if req.sort != "relevance" else None,
+        "collapse": ("1" if req.collapse else "0") if req.collapse != default_collapse else None,
+        "doc_id": req.doc_id,
+    }
+    chosen = req.filters if filters is None else filters
+    params.update({field: list(values) for field, values in chosen.items()})
+    params.update(changes)
+    return {k: v for k, v in params.items() if v not in (None, "", [])}
+
+
+def toggle_filter(filters: dict[str, list[str]], field: str, value: str) -> dict[str, list[str]]:
+    """Filters with ``value`` added to ``field`` or, when already there, removed."""
+    out = {f: list(vs) for f, vs in filters.items()}
+    values = out.setdefault(field, [])
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    return {f: vs for f, vs in out.items() if vs}
+
+
+def _clean(value: str) -> str:
+    return _CONTROL_CHARS.sub("", value or "").strip()

@@ -1,0 +1,167 @@
+"""Presentation helpers for the HTML pages: highlighting, grouping, facet lists, pagination.
+
+Pure functions over the project's types, so they are easy to test and keep views short.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from markupsafe import Markup, escape
+
+from indexer.model import DOC_TYPES, DocumentRecord, Entity
+from indexer.ranking.query_syntax import parse_query
+from search_app.labels import ENTITY_LABELS, METADATA_LABELS
+
+EXAMPLE_QUERIES: dict[str, list[str]] = {
+    "Leraar": ["woordenschat peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
+    "Onderzoeker": ["effect voorschoolse educatie", "segregatie schooladvies", "monitoring -nieuws"],
+    "Gemeentelijk coördinator": ["lokale agenda Rotterdam", "armoede schoolkosten", "interventie taalontwikkeling"],
+}
+
+
+def query_terms(query: str) -> list[str]:
+    """Words and phrases worth marking in a text (excluded words are not)."""
+    parsed = parse_query(query)
+    terms = list(parsed.phrases) + [t for t in parsed.positive_terms() if len(t) > 1]
+    return sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+
+
+def highlight(text: str, terms: Iterable[str]) -> Markup:
+    """Escape ``text`` and wrap each occurrence of ``terms`` in <mark>.
+
+    The text is split on the raw terms first and every piece escaped on its own, so a term can
+    never match inside an entity like ``&amp;``.
+    """
+    terms = [t for t in terms if t]
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(Markup("<mark>%s</mark>") % m.group(0))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def group_entities(entities: Iterable[Entity]) -> list[tuple[str, list[str]]]:
+    """Distinct normalised entity values per label, labels in a fixed order."""
+    groups: dict[str, dict[str, None]] = {}
+    for e in entities:
+        groups.setdefault(e.label, {})[e.value or e.text] = None
+    order = list(ENTITY_LABELS) + sorted(set(groups) - set(ENTITY_LABELS))
+    return [(ENTITY_LABELS.get(label, label.title()), sorted(groups[label])) for label in order if label in groups]
+
+
+def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Metadata fields as (label, lines of text), known fields first; empty values left out."""
+    keys = [k for k in METADATA_LABELS if k in metadata]
+    keys += sorted(k for k in metadata if k not in METADATA_LABELS and not k.startswith("_"))
+    items = []
+    for key in keys:
+        lines = [line for line in _lines(metadata[key]) if line]
+        if lines:
+            items.append((METADATA_LABELS.get(key, key.replace("_", " ").capitalize()), lines))
+    return items
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        # Sources in intervention records: {"document": ..., "vindplaats": ...}
+        return [" — ".join(str(v) for v in value.values() if v not in (None, ""))]
+    if isinstance(value, (list, tuple, set)):
+        return [line for v in value for line in _lines(v)]
+    return [str(value)]
+
+
+def passages_cover_text(doc: DocumentRecord) -> bool:
+    """True when the passages tile the text (no big overlaps), so they can stand in for it."""
+    total = sum(len(p.text) for p in doc.passages)
+    return bool(doc.passages) and total <= len(doc.text) * 1.15 + 200
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    active: bool
+
+
+def facet_values(counts: dict[str, int], active: Iterable[str], field: str) -> list[FacetValue]:
+    """Values by count (years newest first); active values always listed, even with count 0."""
+    active = list(active)
+    merged = dict(counts)
+    for value in active:
+        merged.setdefault(value, 0)
+    if field == "jaar":
+        order = sorted(merged, key=lambda v: v, reverse=True)
+    else:
+        order = sorted(merged, key=lambda v: (-merged[v], v.lower()))
+    return [FacetValue(v, merged[v], v in active) for v in order]
+
+
+def count_facets(records: list[DocumentRecord], fields: Iterable[str], filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Disjunctive facet counts over ``records``: for each field the other fields' filters apply."""
+    counts: dict[str, dict[str, int]] = {}
+    for field in fields:
+        others = {f: v for f, v in filters.items() if f != field}
+        field_counts: dict[str, int] = {}
+        for rec in records:
+            if matches(rec, others):
+                for value in set(record_values(rec, field)):
+                    field_counts[value] = field_counts.get(value, 0) + 1
+        counts[field] = field_counts
+    return counts
+
+
+def record_values(rec: DocumentRecord, field: str) -> list[str]:
+    """Facet values, or for non-facet fields (doelgroep) the metadata list."""
+    if field in rec.facets:
+        return [str(v) for v in rec.facets[field]]
+    return [line for line in _lines(rec.metadata.get(field)) if line]
+
+
+def matches(rec: DocumentRecord, filters: dict[str, list[str]]) -> bool:
+    return all(set(values) & set(record_values(rec, field)) for field, values in filters.items())
+
+
+def group_by_type(records: Iterable[DocumentRecord]) -> list[tuple[str, list[DocumentRecord]]]:
+    groups: dict[str, list[DocumentRecord]] = {}
+    for rec in records:
+        groups.setdefault(rec.doc_type or "overig", []).append(rec)
+    order = [t for t in DOC_TYPES if t in groups] + sorted(set(groups) - set(DOC_TYPES))
+    return [(t, groups[t]) for t in order]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+
+    @property
+    def window(self) -> list[int]:
+        low, high = max(1, self.page - 3), min(self.pages, self.page + 3)
+        return list(range(low, high + 1))
+
+
+def paginate(total: int, page: int, per_page: int, max_page: int) -> Pagination:
+    return Pagination(page=page, pages=max(1, min(max_page, math.ceil(total / per_page))))
+
+
+def safe_source_path(corpus_dir: Path, source_path: str) -> Path | None:
+    """The file under ``corpus_dir`` named by ``source_path``, or None when it would escape the
+    directory (``..``, absolute paths, symlinks pointing out) or is not a regular file."""
+    if not source_path or "\x00" in source_path:
+        return None
+    root = Path(corpus_dir).resolve()
+    candidate = (root / source_path).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate

@@ -1,0 +1,94 @@
+"""The project's types as plain JSON-ready dicts (API responses and JSON export).
+
+Shapes here are the ones documented in openapi.py; change both together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from indexer.model import DocumentRecord, Hit, SearchResponse
+from indexer.service import Related, Suggestion
+
+
+def jsonable(value: Any) -> Any:
+    """Metadata comes from YAML front matter: dates, sets and numbers must survive JSON."""
+    if isinstance(value, (str, bool, int)) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def hit_to_dict(hit: Hit) -> dict:
+    return {
+        "doc_id": hit.doc_id,
+        "passage_id": hit.passage_id,
+        "title": hit.title,
+        "type": hit.doc_type,
+        "heading": hit.heading,
+        "text": hit.text,
+        "snippet": hit.snippet,
+        "score": jsonable(float(hit.score)),
+        "keyword_rank": hit.keyword_rank,
+        "keyword_score": jsonable(hit.keyword_score),
+        "semantic_rank": hit.semantic_rank,
+        "semantic_score": jsonable(hit.semantic_score),
+        "facets": jsonable(hit.facets),
+        "source_path": hit.source_path,
+        "more_passages": list(hit.more_passages),
+    }
+
+
+def response_to_dict(response: SearchResponse) -> dict:
+    req = response.request
+    return {
+        "query": req.query,
+        "mode": req.mode,
+        "total": response.total,
+        "page": req.page,
+        "k": req.k,
+        "filters": jsonable(req.filters),
+        "collapse": req.collapse,
+        "sort": req.sort,
+        "doc_id": req.doc_id,
+        "hits": [hit_to_dict(h) for h in response.hits],
+        "facets": jsonable(response.facets),
+        "suggestion": response.suggestion,
+        "detected": jsonable(response.detected),
+        "took_ms": round(float(response.took_ms), 3),
+    }
+
+
+def document_to_dict(doc: DocumentRecord) -> dict:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "type": doc.doc_type,
+        "source_path": doc.source_path,
+        "text": doc.text,
+        "facets": jsonable(doc.facets),
+        "metadata": jsonable(doc.metadata),
+        "entities": [
+            {"label": e.label, "text": e.text, "value": e.value, "start": e.start, "end": e.end}
+            for e in doc.entities
+        ],
+        "passages": [
+            {"id": p.id, "ordinal": p.ordinal, "heading": p.heading, "text": p.text}
+            for p in doc.passages
+        ],
+    }
+
+
+def related_to_dict(rel: Related) -> dict:
+    return {"doc_id": rel.doc_id, "title": rel.title, "type": rel.doc_type, "score": jsonable(float(rel.score))}
+
+
+def suggestion_to_dict(sug: Suggestion) -> dict:
+    return {"text": sug.text, "kind": sug.kind, "doc_id": sug.doc_id}

@@ -1,0 +1,71 @@
+"""Template globals: labels, link builders that keep the current search, versioned asset URLs."""
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+
+from indexer.model import SearchRequest
+from search_app import labels
+from search_app.params import request_params, toggle_filter
+from search_app.present import facet_values, highlight
+
+
+def init_app(app: Flask, asset_version: str) -> None:
+    def asset_url(filename: str) -> str:
+        return url_for("static", filename=filename, v=asset_version)
+
+    app.jinja_env.globals.update(
+        asset_url=asset_url,
+        search_url=search_url,
+        toggle_url=toggle_url,
+        toggler=lambda req: (lambda field, value: toggle_url(req, field, value)),
+        page_linker=lambda req: (lambda n: search_url(req, page=n if n > 1 else None)),
+        export_url=export_url,
+        facet_values=facet_values,
+        highlight=highlight,
+        catalogue_linker=lambda filters: (
+            lambda field, value: url_for("pages.interventions", **toggle_filter(filters, field, value))
+        ),
+        catalogue_page_linker=lambda filters: (
+            lambda n: url_for("pages.interventions", **filters, page=n if n > 1 else None)
+        ),
+        field_label=labels.field_label,
+        value_label=labels.value_label,
+        type_label=lambda t: labels.TYPE_LABELS.get(t, t or "Document"),
+        type_label_plural=lambda t: labels.TYPE_LABELS_PLURAL.get(t, t),
+        MODE_LABELS=labels.MODE_LABELS,
+        SORT_LABELS=labels.SORT_LABELS,
+    )
+    app.jinja_env.filters["nl_number"] = nl_number
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def search_url(req: SearchRequest | None = None, *, filters=None, **changes) -> str:
+    """URL of the search page for ``req`` with ``changes`` (e.g. page=2, doc_id=...)."""
+    req = req or SearchRequest(query="")
+    params = request_params(
+        req, filters=filters, default_k=current_app.config["PER_PAGE"], default_collapse=True, **changes
+    )
+    return url_for("pages.search", **params)
+
+
+def toggle_url(req: SearchRequest, field: str, value: str) -> str:
+    """Add or remove one filter value; back to page 1 because the result set changes."""
+    return search_url(req, filters=toggle_filter(req.filters, field, value), page=None)
+
+
+def export_url(req: SearchRequest, endpoint: str) -> str:
+    """Same search as on screen, but every result (the export pages through them itself)."""
+    params = request_params(req, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    params.pop("page", None)
+    params.pop("per_page", None)
+    return url_for(endpoint, **params)
+
+
+def nl_number(value: float | int, digits: int = 3) -> str:
+    """Dutch decimal comma for scores shown to people."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:.{digits}f}".replace(".", ",")
