@@ -47,7 +47,7 @@ class DutchAnalyzer:
         self._stop = frozenset(fold(w) for w in resources.read_lines(resources.DATA_FILES["stopwords"]))
         self._lemmas = resources.load_lemmas(fold)
         self._zipf = resources.load_zipf()
-        self._decompounder = Decompounder(self._zipf, self._lemmas)
+        self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs())
         # Classic Snowball Dutch (= Elasticsearch's "dutch" stemmer). PyStemmer 3's "dutch" is
         # Kraaij-Pohlmann and over-stems: begeleiding -> beleid, gemeenten -> meen.
         self._stemmer = Stemmer.Stemmer("dutch_porter")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 MIN_WORD_LEN = 6  # shorter words are almost never transparent compounds
 MIN_PART_LEN = 3
-SHORT_PART_MIN_ZIPF = 3.5  # 3-letter parts (gym, les, rol) must be common words
+SHORT_PART_MIN_ZIPF = 4.8  # 3-letter parts (les, rol, bus) must be very common words
 PART_MIN_ZIPF = 3.0
 SPLIT_PENALTY = 0.5  # per extra part: prefer fewer, longer parts
 SPLIT_MARGIN = 0.0  # split only when it beats the whole word by this much
@@ -23,12 +23,13 @@ LINKERS = ("", "s", "e", "en")  # tussenklanken: kansengelijkheid, leesgedrag, r
 # overgang, samenwerking, verwachting), so they never open a split.
 NO_FIRST_PART = frozenset(
     """onder over voor door achter tegen samen mee uit aan toe terug weg vooruit binnen buiten
-    boven neer open af op om in bij na rond voort heen ver her ont mis wan aarts tussen ten""".split()
+    boven neer open af op om in bij na rond voort heen ver her ont mis wan aarts tussen ten best buit""".split()
 )
 # Derivational suffixes that happen to be words (heid, dom, schap...): never a part.
 NO_PART = frozenset(
     """heid heden schap schappen dom ing ingen lijk lijke achtig baar loos zaam tje tjes ling
-    lingen ster sters isme iteit atie aties ische isch nis nissen erij ter ten den der des""".split()
+    lingen ster sters isme iteit atie aties ische isch nis nissen erij ter ten den der des
+    ding dingen ring ren nen ken ure eert lijks ste jaars even""".split()
 )
 # Agent suffix -ster (voetbalster): not a part itself, but the base is emitted too.
 AGENT_SUFFIXES = ("sters", "ster")
@@ -43,9 +44,10 @@ class Decompounder:
     :param lemmas: folded inflected form -> lemma, to recognise an inflected last part
     """
 
-    def __init__(self, zipf: dict[str, float], lemmas: dict[str, str]):
+    def __init__(self, zipf: dict[str, float], lemmas: dict[str, str], verbs: frozenset = frozenset()):
         self._zipf = zipf
         self._lemmas = lemmas
+        self._verbs = verbs  # verb lemmas: kunnen, blijken, beleven are not compounds
         self.split = lru_cache(maxsize=200_000)(self._split)
 
     def _part_zipf(self, seg: str, first: bool, last: bool) -> float:
@@ -90,7 +92,7 @@ class Decompounder:
 
     def _split(self, word: str) -> tuple[str, ...]:
         """Parts of a compound (lemma-ish surface forms), or () when it should stay whole."""
-        if len(word) < MIN_WORD_LEN or not word.isalpha():
+        if len(word) < MIN_WORD_LEN or not word.isalpha() or self._lemmas.get(word, word) in self._verbs:
             return ()
         whole = max(self._zipf.get(word, 0.0), self._zipf.get(self._lemmas.get(word, ""), 0.0))
         agent = _agent_base(word)

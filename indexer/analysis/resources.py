@@ -82,3 +82,8 @@ def load_lemmas(fold) -> dict[str, str]:
         form, _, lemma = line.partition("\t")
         out[form] = lemma
     return out
+
+
+def load_verbs() -> frozenset[str]:
+    """Verb lemmas of spacy-lookups-data (the decompounder leaves verbs whole)."""
+    return frozenset(_read_gz_json(_lookups_dir() / "nl_lemma_index.json.gz").get("verb", ()))
