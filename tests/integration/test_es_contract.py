@@ -1,0 +1,128 @@
+"""The Backend contract on a live cluster: run with GKA_ES_URL=http://localhost:9200 pytest -m elasticsearch.
+
+Uses its own alias (``gka-contract-<random>``) and removes its indices afterwards.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import numpy as np
+import pytest
+
+pytestmark = [
+    pytest.mark.elasticsearch,
+    pytest.mark.skipif(not os.environ.get("GKA_ES_URL"), reason="GKA_ES_URL is not set (no live Elasticsearch)"),
+]
+
+TEXTS = {
+    "d1": ("Kinderopvang en taalontwikkeling in Rotterdam",
+           ["Peuters in de kinderopvang leren spelenderwijs Nederlandse woorden.",
+            "De gemeente Rotterdam financiert extra uren voorschoolse educatie."],
+           {"type": ["praktijkverhaal"], "gemeente": ["Rotterdam"], "jaar": ["2023"]}),
+    "d2": ("Onderzoek naar huiswerkbegeleiding",
+           ["Leerlingen in het vmbo profiteren van huiswerkbegeleiding na schooltijd.",
+            "Het effect op de schoolresultaten is klein maar positief."],
+           {"type": ["onderzoek"], "gemeente": ["Utrecht"], "jaar": ["2022"]}),
+    "d3": ("Zomerschool voor nieuwkomers",
+           ["Nieuwkomers oefenen in de zomerschool hun taal met vrijwilligers.",
+            "Scholen in Rotterdam en Utrecht werken samen."],
+           {"type": ["praktijkverhaal"], "gemeente": ["Rotterdam", "Utrecht"], "jaar": ["2024"]}),
+}
+
+
+@pytest.fixture(scope="module")
+def setup():
+    from indexer.backends.elasticsearch_backend import ElasticsearchBackend
+    from indexer.config import Settings
+    from indexer.embeddings import make_embedder
+    from indexer.model import IndexedDocument, IndexMeta, Passage
+
+    embedder = make_embedder("fake")
+    alias = f"gka-contract-{uuid.uuid4().hex[:8]}"
+    settings = Settings.from_env(es_index=alias)
+    backend = ElasticsearchBackend(settings)
+    meta = IndexMeta(backend="elasticsearch", embedder=embedder.name, dim=embedder.dim,
+                     pipeline="test", analyzer_version="1")
+
+    def make_doc(doc_id: str) -> IndexedDocument:
+        title, texts, facets = TEXTS[doc_id]
+        passages = [Passage(f"{doc_id}#{i}-{i:08d}", doc_id, i, "", t, f"h{i}") for i, t in enumerate(texts)]
+        vectors = embedder.embed_passages(texts)
+        doc_vector = vectors.mean(axis=0)
+        return IndexedDocument(doc_id, title, facets["type"][0], f"{doc_id}.md", "\n\n".join(texts), f"hash-{doc_id}",
+                               facets, {"samenvatting": title}, [], passages, vectors, doc_vector / (float(np.linalg.norm(doc_vector)) or 1.0))
+
+    writer = backend.writer(meta, full=True)
+    for doc_id in TEXTS:
+        writer.upsert(make_doc(doc_id))
+    writer.commit()
+    assert writer.errors == []
+    yield backend, embedder, meta, make_doc
+    client = backend._client
+    for index in client.indices.get(index=f"{alias}-v*", allow_no_indices=True).body:
+        client.indices.delete(index=index)  # by name: wildcard deletes are refused by default
+    backend.close()
+
+
+def _docs(backend, scored):
+    return {p.doc_id for p, _ in backend.passages([s.passage_id for s in scored])}
+
+
+def test_keyword_search_finds_a_dutch_passage(setup):
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    hits = backend.keyword_search(parse_query("kinderopvang"), {}, 10)
+    assert "d1" in _docs(backend, hits)
+    stemmed = backend.keyword_search(parse_query("leerling huiswerkbegeleidingen"), {}, 10)
+    assert "d2" in _docs(backend, stemmed)
+
+
+def test_filters_narrow(setup):
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    everywhere = _docs(backend, backend.keyword_search(parse_query("rotterdam"), {}, 10))
+    only = _docs(backend, backend.keyword_search(parse_query("rotterdam"), {"type": ["onderzoek"]}, 10))
+    assert {"d1", "d3"} <= everywhere and only == set()
+
+
+def test_vector_search_respects_filters(setup):
+    backend, embedder, *_ = setup
+    hits = backend.vector_search(embedder.embed_query("taal"), {"gemeente": ["Utrecht"]}, 10)
+    assert hits and _docs(backend, hits) <= {"d2", "d3"}
+
+
+def test_facets_count_documents(setup):
+    backend, *_ = setup
+    facets = backend.facet_counts(None, None, {})
+    assert facets["type"] == {"praktijkverhaal": 2, "onderzoek": 1}
+    assert facets["gemeente"] == {"Rotterdam": 2, "Utrecht": 2}
+    disjunctive = backend.facet_counts(None, None, {"type": ["onderzoek"]})
+    assert disjunctive["type"] == {"praktijkverhaal": 2, "onderzoek": 1}
+    assert disjunctive["gemeente"] == {"Utrecht": 1}
+
+
+def test_get_document_round_trips(setup):
+    backend, _, _, make_doc = setup
+    doc = backend.get_document("d1")
+    original = make_doc("d1")
+    assert doc.title == original.title and doc.text == original.text and doc.facets == original.facets
+    assert [p.id for p in doc.passages] == [p.id for p in original.passages]
+    assert backend.document_hashes()["d1"] == "hash-d1"
+    cached = backend.cached_document("d1")
+    assert cached is not None and cached.vectors.shape == original.vectors.shape
+
+
+def test_alias_swap_keeps_old_index_readable_until_commit_then_delete(setup):
+    from indexer.ranking.query_syntax import parse_query
+    backend, _, meta, make_doc = setup
+    writer = backend.writer(meta, full=True)
+    writer.upsert(make_doc("d2"))
+    assert "d1" in _docs(backend, backend.keyword_search(parse_query("kinderopvang"), {}, 10))
+    writer.abort()
+    assert "d1" in _docs(backend, backend.keyword_search(parse_query("kinderopvang"), {}, 10))
+    writer = backend.writer(meta, full=False)
+    writer.delete("d1")
+    writer.commit()
+    assert "d1" not in backend.document_hashes()
+    assert "d1" not in _docs(backend, backend.keyword_search(parse_query("kinderopvang"), {}, 10))
