@@ -1,0 +1,80 @@
+"""analyse(): run the document pipeline over a text of any length and return model.Analysis."""
+from __future__ import annotations
+
+import re
+
+from indexer.model import Analysis, Entity
+from indexer.nlp.pipeline import Pipeline, load_pipeline
+
+# Long texts are cut into chunks at sentence ends and run through nlp.pipe: bounded memory for the
+# trained parser, and offsets are shifted back so they point into the original text.
+CHUNK_CHARS = 20_000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s*\n|\n\s*\n")
+
+# Labels we keep, and how the trained model's person labels map onto ours.
+OWN_LABELS = {"GEMEENTE", "PROVINCIE", "SECTOR", "ORGANISATIE"}
+MODEL_LABELS = {"PER": "PERSOON", "PERSON": "PERSOON"}
+
+
+def split_chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, chunk) pairs covering the text; cuts after a sentence end near ``size``."""
+    chunks = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = 0
+        for match in _SENTENCE_END.finditer(window, size // 2):
+            cut = match.end()
+        if cut == 0:  # no sentence end in the second half: cut at the last whitespace
+            cut = window.rfind(" ", size // 2) + 1 or size
+        chunks.append((start, window[:cut]))
+        start += cut
+    chunks.append((start, text[start:]))
+    return chunks
+
+
+def _entity(ent, offset: int) -> Entity | None:
+    label = MODEL_LABELS.get(ent.label_, ent.label_)
+    if label not in OWN_LABELS and label != "PERSOON":
+        return None
+    value = ent.ent_id_ if label in OWN_LABELS and ent.ent_id_ else " ".join(ent.text.split())
+    return Entity(
+        label=label,
+        text=ent.text,
+        value=value,
+        start=ent.start_char + offset,
+        end=ent.end_char + offset,
+    )
+
+
+def _sentence_span(sent, offset: int) -> tuple[int, int] | None:
+    words = [t for t in sent if not t.is_space]
+    if not words:
+        return None
+    return (words[0].idx + offset, words[-1].idx + len(words[-1].text) + offset)
+
+
+def analyse(text: str, pipeline: Pipeline | None = None) -> Analysis:
+    """Sentences (char spans), lowercase lemmas (no punctuation/space) and entities of ``text``."""
+    pipeline = pipeline or load_pipeline()
+    nlp = pipeline.nlp
+    chunks = split_chunks(text or "")
+    nlp.max_length = max(nlp.max_length, max(len(c) for _, c in chunks) + 1)
+    sentences: list[tuple[int, int]] = []
+    lemmas: list[str] = []
+    entities: list[Entity] = []
+    offsets = [offset for offset, _ in chunks]
+    for offset, doc in zip(offsets, nlp.pipe(c for _, c in chunks)):
+        for sent in doc.sents:
+            span = _sentence_span(sent, offset)
+            if span is not None:
+                sentences.append(span)
+        for token in doc:
+            if token.is_punct or token.is_space:
+                continue
+            lemmas.append((token.lemma_ or token.text).lower())
+        for ent in doc.ents:
+            entity = _entity(ent, offset)
+            if entity is not None:
+                entities.append(entity)
+    return Analysis(sentences=sentences, lemmas=lemmas, entities=entities, pipeline=pipeline.name)

@@ -1,0 +1,124 @@
+"""Custom spaCy components: context filter for ambiguous entities, heading sentence breaks,
+and the tokenizer adjustments both pipelines share."""
+from __future__ import annotations
+
+import re
+
+from spacy.lang.nl import Dutch
+from spacy.language import Language
+from spacy.symbols import ORTH
+from spacy.tokens import Doc, Span, Token
+from spacy.util import compile_infix_regex
+
+from indexer.nlp import resources
+from indexer.nlp.resources import CTX_SUFFIX
+
+# Split "vmbo-leerlingen", "havo/vwo", "Rotterdam-Zuid" so sector and place patterns see the parts.
+_HYPHEN_SLASH_INFIX = r"(?<=[A-Za-zÀ-ÿ])[-/](?=[A-Za-zÀ-ÿ])"
+
+
+def tokenizer_exceptions() -> dict:
+    """spaCy's Dutch exceptions minus ordinary words, plus our abbreviations (also capitalised)."""
+    drop = resources.not_abbreviations()
+    rules = {k: v for k, v in Dutch.Defaults.tokenizer_exceptions.items() if k not in drop}
+    for abbr in resources.abbreviations():
+        for form in (abbr, abbr[:1].upper() + abbr[1:]):
+            rules.setdefault(form, [{ORTH: form}])
+    return rules
+
+
+def blank_dutch() -> Language:
+    """spacy.blank("nl") with our tokenizer rules built in (cheaper than patching afterwards)."""
+
+    class GkaDutchDefaults(Dutch.Defaults):
+        tokenizer_exceptions = tokenizer_exceptions()
+        infixes = list(Dutch.Defaults.infixes) + [_HYPHEN_SLASH_INFIX]
+
+    class GkaDutch(Dutch):
+        Defaults = GkaDutchDefaults
+
+    return GkaDutch()
+
+
+def customise_tokenizer(nlp: Language) -> None:
+    """The same tokenizer rules on an already loaded (trained) pipeline."""
+    infixes = list(nlp.Defaults.infixes) + [_HYPHEN_SLASH_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.rules = tokenizer_exceptions()
+
+
+def _is_sentence_start(token: Token) -> bool:
+    if token.i == 0:
+        return True
+    prev = token.doc[token.i - 1]
+    if prev.is_space and "\n" in prev.text:
+        return True
+    return bool(token.is_sent_start)
+
+
+def _keep_in_context(ent: Span, rules: dict) -> bool:
+    doc = ent.doc
+    before = set(rules.get("before") or [])
+    after = set(rules.get("after") or [])
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if prev is not None and prev.lower_ in before:
+        return True
+    if nxt is not None and nxt.lower_ in after:
+        return True
+    if rules.get("capitalised_mid_sentence") and ent.text[:1].isupper():
+        return not _is_sentence_start(doc[ent.start])
+    return False
+
+
+@Language.component("gka_context_filter")
+def context_filter(doc: Doc) -> Doc:
+    """Drop "|ctx" matches without context, strip the marker, relabel "provincie Utrecht"."""
+    rules = resources.context_rules()
+    relabels = rules.get("relabel") or []
+    kept = []
+    for ent in doc.ents:
+        value = ent.ent_id_
+        label = ent.label_
+        if value.endswith(CTX_SUFFIX):
+            if not _keep_in_context(ent, rules.get(label) or {}):
+                continue
+            value = value[: -len(CTX_SUFFIX)]
+        prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        for rule in relabels:
+            if label == rule["from"] and value in rule["values"] and prev in rule["before"]:
+                label = rule["to"]
+        if label != ent.label_ or value != ent.ent_id_:
+            ent = Span(doc, ent.start, ent.end, label=label, span_id=value)
+        kept.append(ent)
+    doc.ents = kept
+    return doc
+
+
+_NEWLINES = re.compile(r"\n\s*\n")
+
+
+@Language.component("gka_heading_breaks")
+def heading_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a short heading-like line ("Datum 19 november 2019", "Gemeenten").
+
+    Only short lines followed by a blank line and a capital count: in the PDF-derived texts every
+    line is followed by a blank line, and ordinary wrapped lines are longer than a heading.
+    """
+    line_words = 0  # words on the current line so far
+    for token in doc:
+        if token.is_space:
+            nxt = token.i + 1
+            if (
+                _NEWLINES.search(token.text)
+                and nxt < len(doc)
+                and 0 < line_words <= 6
+                and not doc[token.i - 1].text.endswith(("-", ",", ":"))
+                and (doc[nxt].text[:1].isupper() or doc[nxt].text[:1].isdigit())
+            ):
+                doc[nxt].is_sent_start = True
+            if "\n" in token.text:
+                line_words = 0
+        elif not token.is_punct:
+            line_words += 1
+    return doc

@@ -1,0 +1,92 @@
+"""Entity-ruler patterns built from the versioned data files, for documents and for queries.
+
+Documents match case-sensitively ("Best" the town, not "best"); queries match lowercase because
+users type "apeldoorn". Both are built from the same files so indexing and search agree.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from indexer.nlp import resources
+from indexer.nlp.resources import CTX_SUFFIX
+
+
+def _municipality_patterns() -> list[dict[str, Any]]:
+    patterns = []
+    for place in resources.load_places():
+        for form in (place.name, *place.aliases):
+            pid = place.name + (CTX_SUFFIX if form in place.needs_context else "")
+            patterns.append({"label": "GEMEENTE", "pattern": form, "id": pid})
+    return patterns
+
+
+def _province_patterns() -> list[dict[str, Any]]:
+    # A province named like a municipality (Groningen, Utrecht) is left to the GEMEENTE pattern
+    # and relabelled after "provincie" (context.v1.yaml), so the ruler never sees two labels.
+    towns = resources.municipality_aliases()
+    patterns = []
+    for name, aliases in resources.load_provinces().items():
+        for form in (name, *aliases):
+            if form.lower() not in towns:
+                patterns.append({"label": "PROVINCIE", "pattern": form, "id": name})
+    return patterns
+
+
+def _lower_token_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ORTH -> LOWER with lowercased values, for case-insensitive query matching."""
+
+    def lower(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.lower()
+        if isinstance(value, dict):
+            return {k: lower(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [lower(v) for v in value]
+        return value
+
+    out = []
+    for token in pattern:
+        token = dict(token)
+        if "ORTH" in token:
+            token["LOWER"] = lower(token.pop("ORTH"))
+        out.append(token)
+    return out
+
+
+def _dedupe(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One pattern per (label, pattern); a context-free variant beats a context-bound one."""
+    chosen: dict[tuple[str, str], dict[str, Any]] = {}
+    for pat in patterns:
+        key = (pat["label"], json.dumps(pat["pattern"], ensure_ascii=False, sort_keys=True))
+        old = chosen.get(key)
+        if old is None or (old["id"].endswith(CTX_SUFFIX) and not pat["id"].endswith(CTX_SUFFIX)):
+            chosen[key] = pat
+    return list(chosen.values())
+
+
+def build_patterns(case_sensitive: bool = True, with_doc_types: bool = False) -> list[dict[str, Any]]:
+    """All patterns for the entity ruler; phrase patterns are strings, token patterns lists."""
+    patterns = (
+        _municipality_patterns()
+        + _province_patterns()
+        + resources.load_jsonl("organisaties")
+        + resources.load_jsonl("sectoren")
+    )
+    if with_doc_types:
+        patterns += resources.load_jsonl("doctypes")
+    if case_sensitive:
+        return _dedupe(patterns)
+    # In a short query "po" or "vo" is the sector: no context needed for these labels.
+    free = set(resources.context_rules().get("query_without_context") or [])
+    lowered = []
+    for pat in patterns:
+        pat = dict(pat)
+        if pat["label"] in free and pat["id"].endswith(CTX_SUFFIX):
+            pat["id"] = pat["id"][: -len(CTX_SUFFIX)]
+        if isinstance(pat["pattern"], str):
+            pat["pattern"] = pat["pattern"].lower()
+        else:
+            pat["pattern"] = _lower_token_pattern(pat["pattern"])
+        lowered.append(pat)
+    return _dedupe(lowered)

@@ -1,0 +1,27 @@
+"""Query understanding: which municipalities, provinces, sectors and document types a query names."""
+from __future__ import annotations
+
+from indexer.nlp.pipeline import load_query_pipeline
+
+# Entity label -> facet field of the search request.
+QUERY_FIELDS = {"GEMEENTE": "gemeente", "PROVINCIE": "provincie", "SECTOR": "sector", "TYPE": "type"}
+
+
+def detect_query_entities(text: str) -> dict[str, list[str]]:
+    """Facet values named in ``text``, e.g. {"gemeente": ["Apeldoorn"]}; only fields found.
+
+    Only what is named: a municipality does not imply its province.
+    """
+    if not text or not text.strip():
+        return {}
+    doc = load_query_pipeline().nlp(text)
+    found: dict[str, list[str]] = {}
+    for ent in doc.ents:
+        field = QUERY_FIELDS.get(ent.label_)
+        if field is None:
+            continue
+        value = ent.ent_id_ or ent.text
+        values = found.setdefault(field, [])
+        if value not in values:
+            values.append(value)
+    return found
