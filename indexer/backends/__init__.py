@@ -15,7 +15,7 @@ def open_backend(settings: Settings, analyzer=None):
 
         return EmbeddedBackend(settings.index_dir, analyzer=analyzer)
     if name == "elasticsearch":
-        from indexer.backends.elasticsearch import ElasticsearchBackend
+        from indexer.backends.elasticsearch_backend import ElasticsearchBackend
 
         return ElasticsearchBackend(settings)
     raise ConfigError(f"unknown backend {settings.backend!r}; choose one of: {', '.join(BACKENDS)}")
