@@ -1,0 +1,171 @@
+"""enrich(): facet values and extra metadata for one document from its fields and its analysis.
+
+Record and front-matter fields are authoritative; text evidence (entities, triggers) adds to them.
+Controlled facets only ever hold values from vocab.v1.yaml.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.model import DOC_TYPES, FACET_FIELDS, Analysis, Document
+from indexer.nlp import resources
+from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of
+from indexer.nlp.doctype import infer_doc_type
+from indexer.nlp.themes import assign_themes
+
+PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
+DEFAULT_EVIDENCE = "niet beoordeeld"
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _add(values: list[str], new: str | None) -> None:
+    if new and new not in values:
+        values.append(new)
+
+
+def _entity_values(analysis: Analysis, label: str) -> list[str]:
+    out: list[str] = []
+    for ent in analysis.entities:
+        if ent.label == label:
+            _add(out, ent.value)
+    return out
+
+
+def _doc_type(document: Document, analysis: Analysis) -> str:
+    for candidate in (document.doc_type, document.metadata.get("type")):
+        if isinstance(candidate, str) and candidate.strip().lower() in DOC_TYPES:
+            return candidate.strip().lower()
+    return infer_doc_type(document.text, analysis.lemmas)
+
+
+def _municipalities(meta: dict, analysis: Analysis) -> list[str]:
+    aliases = resources.municipality_aliases()
+    out: list[str] = []
+    for name in _as_list(meta.get("gemeenten") or meta.get("gemeente")):
+        _add(out, aliases.get(name.lower(), name))  # unknown names stay: the record is authoritative
+    for name in _entity_values(analysis, "GEMEENTE"):
+        _add(out, name)
+    return out
+
+
+def _provinces(meta: dict, analysis: Analysis, municipalities: list[str]) -> list[str]:
+    aliases = resources.province_aliases()
+    province_of = municipalities_map()
+    out: list[str] = []
+    for name in _as_list(meta.get("provincies") or meta.get("provincie")):
+        _add(out, aliases.get(name.lower()))
+    for name in _entity_values(analysis, "PROVINCIE"):
+        _add(out, name)
+    for town in municipalities:
+        _add(out, province_of.get(town))
+    return out
+
+
+def _sectors(meta: dict, analysis: Analysis) -> list[str]:
+    from indexer.nlp.query import detect_query_entities  # lazy: the query pipeline is only needed here
+
+    allowed = resources.vocab()["sectors"]
+    out: list[str] = []
+    for value in _as_list(meta.get("sectoren") or meta.get("sector")):
+        if value.lower() in allowed:
+            _add(out, value.lower())
+        else:  # "basisonderwijs" in front matter -> po, via the same patterns
+            for sector in detect_query_entities(value).get("sector", []):
+                _add(out, sector)
+    for value in _entity_values(analysis, "SECTOR"):
+        if value in allowed:
+            _add(out, value)
+    return out
+
+
+def _themes(meta: dict, document: Document, analysis: Analysis) -> list[str]:
+    allowed = resources.vocab()["themes"]
+    by_lower = {t.lower(): t for t in allowed}
+    out: list[str] = []
+    for value in _as_list(meta.get("themas") or meta.get("thema")):
+        _add(out, by_lower.get(value.lower()))
+    for theme in assign_themes(analysis.lemmas, document.text):
+        _add(out, theme)
+    return out
+
+
+def _year_and_date(meta: dict, text: str) -> tuple[list[str], str | None]:
+    datum = iso_date(meta.get("datum"))
+    year = year_of(meta.get("jaar")) or year_of(meta.get("datum"))
+    if year is None or datum is None:
+        found = dated_line(text)
+        if found is not None:
+            datum = datum or found.isoformat()
+            year = year or str(found.year)
+    year = year or frequent_year(text)
+    return ([year] if year else []), datum
+
+
+def _evidence(doc_type: str, meta: dict) -> list[str]:
+    if doc_type != "interventie":
+        return []
+    levels = resources.vocab()["evidence_levels"]
+    value = str(meta.get("bewijskracht") or "").strip().lower()
+    return [value if value in levels else DEFAULT_EVIDENCE]
+
+
+def _entities_summary(analysis: Analysis) -> dict[str, list[str]]:
+    summary: dict[str, set[str]] = {}
+    for ent in analysis.entities:
+        summary.setdefault(ent.label, set()).add(ent.value)
+    return {label: sorted(values) for label, values in sorted(summary.items())}
+
+
+def enrich(document: Document, analysis: Analysis) -> tuple[dict[str, list[str]], dict]:
+    """(facets, extra_metadata) for ``document``; facets has exactly the FACET_FIELDS keys."""
+    meta = document.metadata or {}
+    doc_type = _doc_type(document, analysis)
+    municipalities = _municipalities(meta, analysis)
+    years, datum = _year_and_date(meta, document.text)
+    facets = {
+        "type": [doc_type],
+        "thema": _themes(meta, document, analysis),
+        "sector": _sectors(meta, analysis),
+        "gemeente": municipalities,
+        "provincie": _provinces(meta, analysis, municipalities),
+        "jaar": years,
+        "bewijskracht": _evidence(doc_type, meta),
+    }
+    assert tuple(facets) == FACET_FIELDS  # the facet contract with backends and the app
+    extra: dict[str, Any] = {"entities_summary": _entities_summary(analysis)}
+    if datum:
+        extra["datum"] = datum
+    for key in PASSTHROUGH:
+        if meta.get(key) not in (None, "", []):
+            extra[key] = meta[key]
+    return facets, extra
+
+
+def municipalities_map() -> dict[str, str]:
+    """Municipality name -> province, for all 342 municipalities."""
+    return {place.name: place.province for place in resources.load_places()}
+
+
+def labels(field: str) -> dict[str, str]:
+    """Display labels for a facet field's controlled values (value -> label)."""
+    vocab = resources.vocab()
+    if field == "sector":
+        return dict(vocab["sectors"])
+    if field == "thema":
+        return {t: t[:1].upper() + t[1:] for t in vocab["themes"]}
+    if field == "type":
+        return {t: t[:1].upper() + t[1:] for t in vocab["doc_types"]}
+    if field == "bewijskracht":
+        return {t: t[:1].upper() + t[1:] for t in vocab["evidence_levels"]}
+    if field == "provincie":
+        return {p: p for p in vocab["provinces"]}
+    if field == "gemeente":
+        return {name: name for name in municipalities_map()}
+    return {}

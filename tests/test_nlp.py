@@ -1,0 +1,154 @@
+"""Dutch NLP on real sentences with the blank pipeline (no model download needed)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.model import Analysis
+from indexer.nlp import analyse, detect_query_entities, load_blank_pipeline, municipalities
+from indexer.nlp import resources
+from indexer.nlp.analyse import CHUNK_CHARS
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return load_blank_pipeline()
+
+
+def values(analysis: Analysis, label: str) -> set[str]:
+    return {e.value for e in analysis.entities if e.label == label}
+
+
+def seed(prefix: str) -> str:
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not paths:
+        pytest.skip(f"seed {prefix} not available")
+    return paths[0].read_text(encoding="utf-8")
+
+
+def test_pipeline_name_says_what_ran(pipeline):
+    assert pipeline.name.startswith("blank:nl")
+    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v1" in pipeline.name
+    assert "entity_ruler" in pipeline.nlp.pipe_names
+
+
+def test_magazine_mentions_the_alliance_municipalities(pipeline):
+    text = re.sub(r"-[ \t]*\n\s*", "", seed("001"))  # crude de-hyphenation of the PDF text
+    found = values(analyse(text, pipeline), "GEMEENTE")
+    assert {"Schiedam", "Leeuwarden", "Rotterdam", "Maastricht", "Tilburg"} <= found
+
+
+def test_offsets_point_into_the_text_also_for_long_texts(pipeline):
+    sentence = "Leerlingen uit Schiedam gaan naar het vmbo en daarna naar het mbo.\n"
+    text = sentence * (2 * CHUNK_CHARS // len(sentence) + 3)  # more than two chunks
+    analysis = analyse(text, pipeline)
+    towns = [e for e in analysis.entities if e.label == "GEMEENTE"]
+    assert len(towns) == text.count("Schiedam")
+    assert all(text[e.start : e.end] == e.text for e in analysis.entities)
+    assert all(text[s:e].startswith("Leerlingen") and text[s:e].endswith("mbo.") for s, e in analysis.sentences)
+
+
+def test_the_hague_aliases_normalise(pipeline):
+    analysis = analyse("In Den Haag en 's-Gravenhage wonen veel gezinnen.", pipeline)
+    towns = [e for e in analysis.entities if e.label == "GEMEENTE"]
+    assert [e.value for e in towns] == ["Den Haag", "Den Haag"]
+    assert [e.text for e in towns] == ["Den Haag", "'s-Gravenhage"]
+
+
+def test_sectors_from_compounds_and_school_words(pipeline):
+    analysis = analyse(
+        "De vmbo-leerlingen bezochten hun oude basisschool. Daarna ging het over havo/vwo.", pipeline
+    )
+    by_text = {e.text: e.value for e in analysis.entities if e.label == "SECTOR"}
+    assert by_text == {"vmbo": "vmbo", "basisschool": "po", "havo": "havo", "vwo": "vwo"}
+
+
+def test_short_sector_words_need_education_context(pipeline):
+    with_context = analyse("De overstap van het po naar het vo blijft lastig.", pipeline)
+    assert values(with_context, "SECTOR") == {"po", "vo"}
+    chamber_pot = analyse("Oma had vroeger een po onder het bed staan.", pipeline)  # po = nachtpot
+    assert values(chamber_pot, "SECTOR") == set()
+
+
+def test_best_is_a_municipality_only_in_context(pipeline):
+    text = "Dit is het beste voor kinderen. Best is dat ouders meedoen. De gemeente Best doet mee."
+    analysis = analyse(text, pipeline)
+    towns = [e for e in analysis.entities if e.label == "GEMEENTE"]
+    assert [(e.value, text[e.start : e.end]) for e in towns] == [("Best", "Best")]
+    assert towns[0].start == text.index("Best doet")
+
+
+def test_province_names(pipeline):
+    analysis = analyse("Scholen in Friesland, Brabant en de provincie Utrecht werken samen met Utrecht.", pipeline)
+    assert values(analysis, "PROVINCIE") == {"Fryslân", "Noord-Brabant", "Utrecht"}
+    assert values(analysis, "GEMEENTE") == {"Utrecht"}  # the city at the end of the sentence
+
+
+def test_organisations(pipeline):
+    text = (
+        "Het ministerie van OCW vroeg de Inspectie van het Onderwijs, het CBS en het NRO om cijfers. "
+        "Ook de OESO en de Onderwijsraad keken mee."
+    )
+    assert {"OCW", "Inspectie van het Onderwijs", "CBS", "NRO", "OESO", "Onderwijsraad"} <= values(
+        analyse(text, pipeline), "ORGANISATIE"
+    )
+
+
+def test_abbreviations_do_not_end_sentences(pipeline):
+    text = "Scholen werken o.a. samen met de bibliotheek, bijv. bij het voorlezen. Daarna volgt de evaluatie."
+    analysis = analyse(text, pipeline)
+    assert len(analysis.sentences) == 2
+    first = text[slice(*analysis.sentences[0])]
+    assert "o.a. samen" in first and first.endswith("voorlezen.")
+
+
+def test_ordinary_words_before_a_full_stop_do_end_sentences(pipeline):
+    # spaCy's Dutch exceptions treat "dat." as an abbreviation; we drop that rule.
+    analysis = analyse("Zo zit het met dat. Daarna gaan we verder.", pipeline)
+    assert len(analysis.sentences) == 2
+
+
+def test_letter_header_lines_become_their_own_sentences(pipeline):
+    text = "Datum 19 november 2019\n\nBetreft Aanbiedingsbrief voortgangsrapportage"
+    analysis = analyse(text, pipeline)
+    assert [text[s:e] for s, e in analysis.sentences][0] == "Datum 19 november 2019"
+
+
+def test_lemmas_are_lowercase_without_punctuation(pipeline):
+    analysis = analyse("De leerlingen liepen naar School!", pipeline)
+    assert analysis.lemmas == ["de", "leerling", "lopen", "naar", "school"]
+
+
+def test_query_entities_name_only_what_is_named():
+    assert detect_query_entities("wat doet Apeldoorn tegen thuiszitters") == {"gemeente": ["Apeldoorn"]}
+    assert detect_query_entities("armoede onder kinderen in Friesland") == {"provincie": ["Fryslân"]}
+    assert detect_query_entities("vmbo agenda Rotterdam") == {
+        "sector": ["vmbo"],
+        "type": ["agenda"],
+        "gemeente": ["Rotterdam"],
+    }
+
+
+def test_query_entities_are_case_insensitive_but_careful_with_words():
+    assert detect_query_entities("interventies in den bosch voor het po") == {
+        "type": ["interventie"],
+        "gemeente": ["'s-Hertogenbosch"],
+        "sector": ["po"],
+    }
+    assert detect_query_entities("wat werkt het best bij taalachterstand") == {}
+    assert detect_query_entities("taalachterstand in de gemeente best") == {"gemeente": ["Best"]}
+    assert detect_query_entities("") == {}
+
+
+def test_municipality_list_is_complete_and_consistent():
+    towns = municipalities()
+    provinces = set(resources.vocab()["provinces"])
+    assert len(towns) == 342
+    assert set(towns.values()) == provinces
+    assert set(resources.load_provinces()) == provinces
+    assert towns["Apeldoorn"] == "Gelderland" and towns["Súdwest-Fryslân"] == "Fryslân"
+    assert resources.municipality_aliases()["den bosch"] == "'s-Hertogenbosch"
