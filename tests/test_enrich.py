@@ -1,0 +1,126 @@
+"""Metadata enrichment: facets from record fields plus text evidence, type and year inference."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.model import FACET_FIELDS, Document
+from indexer.nlp import analyse, enrich, labels, load_blank_pipeline
+from indexer.nlp import resources
+
+SEEDS = Path("/work/shared/seeds")
+
+RECORD_TEXT = (
+    "Voorleesexpress Den Haag. Vrijwilligers komen twintig weken lang wekelijks bij gezinnen thuis "
+    "om voor te lezen aan kinderen van twee tot acht jaar. Ouders leren hoe zij zelf kunnen voorlezen "
+    "en hoe zij de woordenschat van hun kind stimuleren. De basisschool verwijst gezinnen door."
+)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return load_blank_pipeline()
+
+
+def enriched(pipeline, text: str, doc_type: str = "", **metadata):
+    document = Document(id="t", title="t", doc_type=doc_type, source_path="t.md", text=text, metadata=metadata)
+    return enrich(document, analyse(text, pipeline))
+
+
+def seed_facets(pipeline, prefix: str):
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not paths:
+        pytest.skip(f"seed {prefix} not available")
+    return enriched(pipeline, paths[0].read_text(encoding="utf-8"))
+
+
+def test_record_fields_and_text_evidence_combine(pipeline):
+    facets, extra = enriched(
+        pipeline,
+        RECORD_TEXT,
+        doc_type="interventie",
+        themas=["ouderbetrokkenheid"],
+        sectoren=["vve", "basisonderwijs"],
+        gemeenten=["'s-Gravenhage"],
+        jaar=2016,
+        bewijskracht="eerste aanwijzingen voor effectiviteit",
+        samenvatting="Vrijwilligers lezen voor bij gezinnen thuis.",
+        doelgroep=["ouders", "kinderen 2-8 jaar"],
+    )
+    assert tuple(facets) == FACET_FIELDS
+    assert facets["type"] == ["interventie"]
+    assert facets["thema"][0] == "ouderbetrokkenheid"
+    assert "taalontwikkeling" in facets["thema"]  # voorlezen, woordenschat: from the text
+    assert facets["sector"] == ["vve", "po"]
+    assert facets["gemeente"] == ["Den Haag"]
+    assert facets["provincie"] == ["Zuid-Holland"]
+    assert facets["jaar"] == ["2016"]
+    assert facets["bewijskracht"] == ["eerste aanwijzingen voor effectiviteit"]
+    vocab = resources.vocab()
+    assert set(facets["thema"]) <= set(vocab["themes"]) and set(facets["sector"]) <= set(vocab["sectors"])
+    assert extra["samenvatting"].startswith("Vrijwilligers") and extra["doelgroep"][0] == "ouders"
+    assert extra["entities_summary"]["GEMEENTE"] == ["Den Haag"]
+
+
+def test_evidence_only_for_interventions(pipeline):
+    unrated, _ = enriched(pipeline, RECORD_TEXT, doc_type="interventie")
+    assert unrated["bewijskracht"] == ["niet beoordeeld"]
+    story, _ = enriched(pipeline, RECORD_TEXT, doc_type="praktijkverhaal", bewijskracht="goed onderbouwd")
+    assert story["bewijskracht"] == []
+
+
+def test_front_matter_type_and_unknown_values(pipeline):
+    facets, _ = enriched(pipeline, RECORD_TEXT, type="agenda", themas=["onbekend thema"], sectoren=["po"])
+    assert facets["type"] == ["agenda"]
+    assert "onbekend thema" not in facets["thema"]
+
+
+def test_province_from_municipality_and_from_fields(pipeline):
+    facets, _ = enriched(pipeline, "In Leeuwarden krijgen peuters extra taalles.", provincies=["Friesland"])
+    assert facets["gemeente"] == ["Leeuwarden"]
+    assert facets["provincie"] == ["Fryslân"]
+
+
+def test_themes_scale_with_length(pipeline):
+    short = "Ouders lezen thuis voor. Zo groeit de woordenschat van hun kinderen."
+    assert "taalontwikkeling" in enriched(pipeline, short)[0]["thema"]
+    filler = "De leerlingen werken in kleine groepen samen aan een opdracht in de klas. " * 250
+    assert "taalontwikkeling" not in enriched(pipeline, short + " " + filler)[0]["thema"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"), [("000", "beleidsbrief"), ("002", "beleidsbrief"), ("003", "nieuws"), ("004", "nieuws")]
+)
+def test_type_inference_on_seeds(pipeline, prefix, expected):
+    assert seed_facets(pipeline, prefix)[0]["type"] == [expected]
+
+
+def test_magazine_is_not_a_policy_letter(pipeline):
+    facets, _ = seed_facets(pipeline, "001")
+    assert facets["type"] != ["beleidsbrief"]
+    assert {"Rotterdam", "Schiedam", "Tilburg"} <= set(facets["gemeente"])
+    # 13k words: themes mentioned a handful of times (gezondheid once, laaggeletterdheid twice) stay out,
+    # the ones the magazine is about stay in.
+    assert not {"gezondheid", "laaggeletterdheid", "verlengde leertijd", "burgerschap"} & set(facets["thema"])
+    assert {"ouderbetrokkenheid", "overgangen"} <= set(facets["thema"])
+
+
+def test_year_from_dated_lines(pipeline):
+    letter, letter_extra = seed_facets(pipeline, "002")  # "Datum 19 november 2019"
+    assert letter["jaar"] == ["2019"] and letter_extra["datum"] == "2019-11-19"
+    blog, blog_extra = seed_facets(pipeline, "003")  # "Op april 13, 2017"
+    assert blog["jaar"] == ["2017"] and blog_extra["datum"] == "2017-04-13"
+
+
+def test_year_from_fields_and_mentions(pipeline):
+    assert enriched(pipeline, RECORD_TEXT, datum="2021-03-04")[0]["jaar"] == ["2021"]
+    text = "In 2018 startte het project. Sinds 2019 doen meer scholen mee; in 2019 kwam er een evaluatie."
+    assert enriched(pipeline, text)[0]["jaar"] == ["2019"]
+    assert enriched(pipeline, "Geen jaartal in deze zin.")[0]["jaar"] == []
+
+
+def test_labels_for_the_app():
+    assert labels("sector")["po"] == "primair onderwijs"
+    assert "Fryslân" in labels("provincie")
+    assert len(labels("gemeente")) == 342
