@@ -54,6 +54,12 @@ METADATA_LABELS: dict[str, str] = {
     "bronnen": "Bronnen",
 }
 
+# Front-matter keys already shown as title, facets or text; not repeated as metadata.
+HIDDEN_METADATA: frozenset[str] = frozenset({
+    "titel", "naam", "title", "type", "id", "gemeenten", "provincies", "sectoren", "themas", "jaar",
+    "bewijskracht", "beschrijving", "entities_summary", "gemeente", "provincie", "sector", "thema",
+})
+
 ENTITY_LABELS: dict[str, str] = {
     "GEMEENTE": "Gemeenten",
     "PROVINCIE": "Provincies",

@@ -55,6 +55,7 @@ SCHEMAS: dict[str, dict] = {
             "semantic_score": _NUM_OR_NULL,
             "facets": _FACET_MAP,
             "source_path": _STR,
+            "date": {"type": "string", "description": "YYYY-MM-DD or year; empty when unknown."},
             "more_passages": {"type": "array", "items": _STR},
         },
     },

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
 from indexer.ranking.query_syntax import parse_query
-from search_app.labels import ENTITY_LABELS, METADATA_LABELS
+from search_app.labels import ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
     "Leraar": ["woordenschat peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
@@ -61,7 +61,9 @@ def group_entities(entities: Iterable[Entity]) -> list[tuple[str, list[str]]]:
 def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Metadata fields as (label, lines of text), known fields first; empty values left out."""
     keys = [k for k in METADATA_LABELS if k in metadata]
-    keys += sorted(k for k in metadata if k not in METADATA_LABELS and not k.startswith("_"))
+    keys += sorted(
+        k for k in metadata if k not in METADATA_LABELS and k not in HIDDEN_METADATA and not k.startswith("_")
+    )
     items = []
     for key in keys:
         lines = [line for line in _lines(metadata[key]) if line]

@@ -42,6 +42,7 @@ def hit_to_dict(hit: Hit) -> dict:
         "semantic_score": jsonable(hit.semantic_score),
         "facets": jsonable(hit.facets),
         "source_path": hit.source_path,
+        "date": getattr(hit, "date", "") or "",
         "more_passages": list(hit.more_passages),
     }
 

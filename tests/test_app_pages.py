@@ -1,0 +1,229 @@
+"""HTML pages against a tiny real index: search, filters, pagination, document, catalogue, municipality."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from app_fake import client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from bs4 import BeautifulSoup
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200, response.data[:500]
+    assert response.mimetype == "text/html"
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def result_titles(soup: BeautifulSoup) -> list[str]:
+    return [a.get_text(strip=True) for a in soup.select(".result-title a")]
+
+
+def test_layout_is_accessible(client):
+    soup = soup_of(client.get("/"))
+    assert soup.html["lang"] == "nl"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert soup.find(landmark), landmark
+    skip = soup.select_one("a.skip-link")
+    assert skip["href"] == "#inhoud" and soup.find(id="inhoud").name == "main"
+    # every form control has a label
+    for control in soup.select("input:not([type=hidden]), select"):
+        label = control.find_parent("label") or soup.find("label", attrs={"for": control.get("id")})
+        assert label is not None, control
+    assert not soup.find(style=True) and not soup.find("style")  # CSP: no inline styles
+    assert all(s.get("src") for s in soup.find_all("script"))  # CSP: no inline scripts
+
+
+def test_empty_state_offers_examples_per_user_group(client):
+    soup = soup_of(client.get("/"))
+    text = soup.get_text(" ")
+    for group in ("leraar", "onderzoeker", "gemeentelijk coördinator"):
+        assert group in text.lower()
+    examples = soup.select(".example-group a")
+    assert len(examples) >= 6
+    assert all(a["href"].startswith("/?q=") for a in examples)
+
+
+def test_search_shows_result_cards(client):
+    soup = soup_of(client.get("/?q=zomerschool"))
+    titles = result_titles(soup)
+    assert "Zwolle laat groep 8 wennen met een zomerschool" in titles
+    card = soup.select_one(".result")
+    assert card.select_one(".badge-type")
+    assert card.select_one(".snippet mark")  # highlighted snippet, rendered as markup
+    assert card.select_one("details.why summary").get_text(strip=True) == "Waarom dit resultaat?"
+    assert "Trefwoorden" in card.select_one("details.why").get_text()
+    more = card.select_one("a.more")
+    assert "doc_id" in parse_qs(urlsplit(more["href"]).query)
+
+
+def test_mode_switch_and_query_syntax(client):
+    for mode in ("hybrid", "keyword", "semantic", "hybride", "trefwoord", "semantisch"):
+        assert client.get(f"/?q=ouders&mode={mode}").status_code == 200
+    soup = soup_of(client.get("/", query_string={"q": '"lokale agenda" OF zomerschool -Zwolle', "mode": "trefwoord"}))
+    assert soup.select_one("input[name=mode][value=keyword]").has_attr("checked")
+    assert soup.select_one("input#q")["value"] == '"lokale agenda" OF zomerschool -Zwolle'
+    titles = result_titles(soup)
+    assert "Lokale agenda Gelijke Kansen Rotterdam" in titles
+    assert "Zwolle laat groep 8 wennen met een zomerschool" not in titles
+
+
+def test_facet_links_filter_and_active_filter_can_be_removed(client):
+    soup = soup_of(client.get("/?q=ouders&mode=keyword"))
+    link = next(a for a in soup.select(".facet-link") if "gemeente=Zwolle" in a["href"])
+    assert re.search(r"\d", link.select_one(".count").get_text())
+    filtered = soup_of(client.get(link["href"]))
+    assert result_titles(filtered) and all("Zwolle" in t or "Taalmaatjes" in t for t in result_titles(filtered))
+    chip = filtered.select_one(".active-filters a.chip-remove")
+    assert "Zwolle" in chip.get_text()
+    assert "gemeente" not in parse_qs(urlsplit(chip["href"]).query)
+    # the search form keeps the filter for the next query
+    assert filtered.select_one("form.search-form input[type=hidden][name=gemeente]")["value"] == "Zwolle"
+
+
+def test_facet_counts_match_results(client):
+    data = client.get("/api/search?q=ouders&mode=keyword&collapse=1&k=50").get_json()
+    by_type: dict[str, int] = {}
+    for hit in data["hits"]:
+        by_type[hit["type"]] = by_type.get(hit["type"], 0) + 1
+    assert data["facets"]["type"] == by_type
+    soup = soup_of(client.get("/?q=ouders&mode=keyword"))
+    shown = {a.select_one(".facet-name").get_text(strip=True): int(a.select_one(".count").get_text(" ").split()[1])
+             for a in soup.select("#facet-type ~ ul .facet-link")}
+    assert shown["Lokale agenda"] == by_type["agenda"]
+
+
+def test_pagination_links(client):
+    soup = soup_of(client.get("/?q=school&per_page=2&mode=hybrid"))
+    pager = soup.select_one("nav.pager")
+    assert pager is not None
+    next_link = pager.select_one("a[rel=next]")
+    page2 = soup_of(client.get(next_link["href"]))
+    assert page2.select_one(".pager .current").get_text(strip=True).endswith("2")
+    assert page2.select_one("ol.result-list")["start"] == "3"
+    assert set(result_titles(page2)).isdisjoint(result_titles(soup))
+
+
+def test_more_passages_restricts_to_one_document(client, doc_ids):
+    doc_id = doc_ids["agenda-rotterdam"]
+    soup = soup_of(client.get("/", query_string={"q": "zomerschool", "doc_id": doc_id, "collapse": "0"}))
+    titles = result_titles(soup)
+    assert len(titles) >= 2 and set(titles) == {"Lokale agenda Gelijke Kansen Rotterdam"}
+    assert "één document" in soup.select_one(".active-filters").get_text()
+
+
+def test_sort_by_date(client):
+    hits = client.get("/api/search?q=school&sort=datum&collapse=1&k=50").get_json()["hits"]
+    dates = [h["date"] for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    soup = soup_of(client.get("/?q=school&sort=date"))
+    assert soup.select_one("#sort option[selected]")["value"] == "date"
+
+
+def test_suggestion_and_detected_chips(shared_app, real_index):
+    """'Bedoelde u' and 'herkend in uw vraag' render from the response (injected: the tiny index
+    need not produce them for any given query)."""
+    from app_fake import FlakyService
+    from search_app import create_app
+
+    from indexer.search import open_service
+
+    class Suggesting(FlakyService):
+        def search(self, request):
+            response = self.inner.search(request)
+            response.suggestion = "zomerschool"
+            response.detected = {"gemeente": ["Rotterdam"], "sector": ["vo"]}
+            return response
+
+    settings, corpus, _ = real_index
+    app = create_app({"TESTING": True, "SERVICE_FACTORY": lambda: Suggesting(open_service(settings)), "CORPUS_DIR": corpus})
+    soup = soup_of(app.test_client().get("/?q=zomerscool&sector=vo"))
+    suggestion = soup.select_one(".suggestion a")
+    assert suggestion.get_text() == "zomerschool" and "q=zomerschool" in suggestion["href"]
+    chips = soup.select(".detected a.chip-add")
+    assert [c.get_text(" ", strip=True) for c in chips] == ["+ Gemeente: Rotterdam"]  # vo already active
+    assert parse_qs(urlsplit(chips[0]["href"]).query)["gemeente"] == ["Rotterdam"]
+
+
+def test_no_results_page_helps(client):
+    soup = soup_of(client.get("/?q=xylofoonquasar&mode=keyword&type=nieuws"))
+    assert "Geen resultaten" in soup.select_one(".results-summary").get_text()
+    assert soup.select_one(".no-results a")
+
+
+def test_document_page(client, doc_ids):
+    doc_id = doc_ids["agenda-rotterdam"]
+    soup = soup_of(client.get(f"/documenten/{doc_id}", query_string={"q": "zomerschool"}))
+    assert soup.h1.get_text(strip=True) == "Lokale agenda Gelijke Kansen Rotterdam"
+    facts = soup.select_one("dl.facts").get_text(" ")
+    for label in ("Soort document", "Gemeente", "Samenvatting", "Doelgroep", "Uitvoerders", "Bronbestand"):
+        assert label in facts
+    assert soup.select_one("dl.facts a[href='/gemeente/Rotterdam']")
+    marked = soup.select(".passage.is-match")
+    # the engine may match more than the literal words (compounds), so not every match has a <mark>
+    assert marked and any(p.find("mark") for p in marked)
+    assert not soup.select(".passage:not(.is-match) mark")
+    assert soup.select(".matches a[href^='#passage-']")
+    related = soup.select(".related a")
+    assert related and all(a["href"].startswith("/documenten/") for a in related)
+    source = soup.find("a", href=f"/bron/{doc_id}")
+    assert source is not None
+
+
+def test_intervention_document_page(client, doc_ids):
+    soup = soup_of(client.get(f"/documenten/{doc_ids['taalmaatjes-thuis']}"))
+    facts = soup.select_one("dl.facts").get_text(" ")
+    for text in ("Bewijskracht", "eerste aanwijzingen voor effectiviteit", "Doelgroep", "Uitvoerders", "Bronnen",
+                 "testbron-taalmaatjes.txt — paragraaf 2"):
+        assert text in facts
+    assert "Titel" not in facts and "Naam" not in facts  # front matter not repeated
+
+
+def test_source_file_is_served(client, doc_ids, real_index):
+    _, corpus, _ = real_index
+    response = client.get(f"/bron/{doc_ids['agenda-groningen']}")
+    assert response.status_code == 200
+    assert response.data == (corpus / "agenda-groningen.md").read_bytes()
+    assert response.mimetype == "text/plain"
+
+
+def test_unknown_document_is_404_page(client):
+    response = client.get("/documenten/bestaat-niet.md")
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.get_data(as_text=True)
+
+
+def test_interventions_catalogue(client):
+    soup = soup_of(client.get("/interventies"))
+    assert "Taalmaatjes Thuis" in result_titles(soup)
+    assert soup.select_one("#facet-bewijskracht")
+    link = next(a for a in soup.select(".facet-link") if "sector=vve" in a["href"])
+    assert link.select_one(".count").get_text(" ").split()[1] == "1"
+    assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get(link["href"])))
+    assert result_titles(soup_of(client.get("/interventies?sector=mbo"))) == []
+    assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get("/interventies?doelgroep=ouders met een taalachterstand")))
+    assert client.get("/interventies?kleur=rood").status_code == 400
+
+
+def test_municipality_page(client):
+    soup = soup_of(client.get("/gemeente/Rotterdam"))
+    groups = {s["aria-labelledby"]: [a.get_text(strip=True) for a in s.select(".result-title a")]
+              for s in soup.select("section.type-group")}
+    assert set(groups) == {"groep-agenda", "groep-interventie", "groep-nieuws"}
+    assert groups["groep-interventie"] == ["Taalmaatjes Thuis"]
+    form = soup.select_one("form.search-form")
+    assert form.select_one("input[type=hidden][name=gemeente]")["value"] == "Rotterdam"
+
+
+def test_municipality_case_and_unknown(client):
+    response = client.get("/gemeente/rotterdam")
+    assert response.status_code in (301, 302) and response.headers["Location"].endswith("/gemeente/Rotterdam")
+    missing = client.get("/gemeente/Atlantis")
+    assert missing.status_code == 404 and "Niet gevonden" in missing.get_data(as_text=True)
+
+
+def test_static_assets_are_cacheable(client):
+    soup = soup_of(client.get("/"))
+    css = soup.select_one("link[rel=stylesheet]")["href"]
+    response = client.get(css)
+    assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"]
+    assert "?v=" in css  # versioned URL, so a long cache is safe
