@@ -8,9 +8,9 @@ rankings = st.lists(st.tuples(st.sampled_from("abcdefghij"), st.floats(0, 100)),
 
 def test_rrf_prefers_items_found_by_both():
     kw = [("a", 9.0), ("b", 5.0), ("c", 1.0)]
-    sem = [("c", 0.9), ("b", 0.8)]
+    sem = [("b", 0.9), ("c", 0.8)]
     fused = [i for i, _ in fusion.rrf([kw, sem], k=60)]
-    assert fused[0] == "b"  # rank 2 + rank 2 beats rank 1 alone
+    assert fused[0] == "b"  # ranks 2 + 1 beat rank 1 alone
     assert set(fused) == {"a", "b", "c"}
 
 

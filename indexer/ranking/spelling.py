@@ -42,7 +42,7 @@ class Speller:
     def suggest(self, query: ParsedQuery) -> str | None:
         words = [t for c in query.clauses for t in c.terms]
         unknown = [w for w in words if len(w) >= MIN_LENGTH and w.isalpha() and not self.known(w)]
-        if len(unknown) * 2 > len(words):
+        if len(words) >= 3 and len(unknown) * 2 > len(words):
             return None  # mostly unknown words: another language, not typos
         changed = False
         out: list[str] = []

@@ -153,12 +153,13 @@ class EmbeddedWriter:
         np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
         body, titles, words = [], [], Counter()
         query = (
-            "SELECT p.terms, d.title_terms, p.text FROM passages p JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
+            "SELECT p.terms, d.title_terms, p.text, p.ordinal, d.title FROM passages p "
+            "JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
         )
-        for terms, title_terms, text in self.conn.execute(query):
+        for terms, title_terms, text, ordinal, title in self.conn.execute(query):
             body.append(terms.split())
             titles.append(title_terms.split())
-            words.update(w.lower() for w in _WORD.findall(text))
+            words.update(w.lower() for w in _WORD.findall(text if ordinal else f"{title} {text}"))
         build_term_index(body).save(self.gen, "body")
         build_term_index(titles).save(self.gen, "title")
         surface = {w: c for w, c in words.items() if c >= 2 or len(w) >= 6}

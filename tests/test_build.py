@@ -1,0 +1,115 @@
+"""Incremental, resumable builds on a real mini corpus."""
+import json
+import sys
+
+import pytest
+
+from indexer import cli
+from indexer.build import build_index
+from indexer.embeddings import make_embedder
+
+
+class CountingEmbedder:
+    """Wraps the fake embedder and counts the passages it embeds."""
+
+    def __init__(self):
+        self.inner = make_embedder("fake")
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.embedded = 0
+
+    def embed_passages(self, texts):
+        self.embedded += len(texts)
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_unchanged_corpus_embeds_nothing_and_writes_nothing(settings, corpus_copy):
+    emb = CountingEmbedder()
+    first = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    assert first.documents == 6 and first.indexed == 6 and emb.embedded == first.passages
+    emb.embedded = 0
+    second = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    assert (second.indexed, second.unchanged, second.removed, second.written) == (0, 6, 0, False)
+    assert emb.embedded == 0 and second.documents == 6
+
+
+def test_edited_document_is_the_only_one_reanalysed(settings, corpus_copy):
+    emb = CountingEmbedder()
+    build_index([corpus_copy], settings, progress=False, embedder=emb)
+    story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOok de ouders komen kijken naar de wedstrijden.\n", encoding="utf-8")
+    emb.embedded = 0
+    report = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    assert (report.indexed, report.unchanged) == (1, 5)
+    assert emb.embedded == 1  # the story is one passage
+    (corpus_copy / "agendas" / "apeldoorn.md").unlink()
+    report = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    assert (report.indexed, report.removed, report.documents) == (0, 1, 5)
+
+
+def test_interrupted_embedding_resumes_from_cache(settings, corpus_copy):
+    class Failing(CountingEmbedder):
+        def embed_passages(self, texts):
+            if self.embedded >= 3:
+                raise KeyboardInterrupt
+            return super().embed_passages(texts)
+
+    emb = Failing()
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus_copy], settings, progress=False, embedder=emb)
+    done_before = emb.embedded
+    emb2 = CountingEmbedder()
+    report = build_index([corpus_copy], settings, progress=False, embedder=emb2)
+    assert report.documents == 6
+    assert emb2.embedded == report.passages - done_before
+
+
+def test_bad_files_are_reported_and_the_rest_is_indexed(settings, corpus_copy):
+    (corpus_copy / "leeg.txt").write_bytes(b"")
+    (corpus_copy / "kapot.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (corpus_copy / "junk.txt").write_bytes(bytes(range(256)) * 20)
+    (corpus_copy / "interventies" / "fout.yaml").write_text("id: fout\nnaam: Zonder velden\n")
+    (corpus_copy / "plaatje.png").write_bytes(b"\x89PNG")
+    report = build_index([corpus_copy, corpus_copy / "bestaat-niet"], settings, progress=False)
+    assert report.documents == 6
+    joined = "\n".join(report.errors)
+    for name in ("leeg.txt", "kapot.pdf", "junk.txt", "fout.yaml", "bestaat-niet"):
+        assert name in joined
+    assert len(report.errors) == 5
+    assert any("plaatje.png" in s for s in report.skipped)
+
+
+def test_changing_embedder_rebuilds_everything(settings, corpus_copy):
+    build_index([corpus_copy], settings, progress=False)
+    report = build_index([corpus_copy], settings.with_(embedder="fake:32"), progress=False)
+    assert report.indexed == 6 and report.embedder == "fake:32"
+
+
+def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    idx = str(settings.index_dir)
+    assert cli.main(["build", str(corpus_copy), "--index", idx, "--quiet"]) == 0
+    assert "6 documenten" in capsys.readouterr().out
+    assert cli.main(["stats", "--index", idx, "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == 6 and stats["embedder"] == "fake:64"
+    assert stats["pipeline"].startswith(("blank:nl", "nl_core_news_sm"))
+    assert stats["facets"]["gemeente"]["Schiedam"] == 1
+    assert cli.main(["search", "huiswerkbegeleiding", "--index", idx, "--json", "--k", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["hits"][0]["doc_id"] == "praktijkverhalen/huiswerkklas-schiedam.md"
+    batch = settings.index_dir.parent / "q.jsonl"
+    batch.write_text('{"id": "a", "query": "brede brugklas"}\n{"id": "b", "query": "gymles"}\n')
+    assert cli.main(["search", "--batch", str(batch), "--index", idx, "--k", "3"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    assert lines[0]["hits"][0]["doc_id"] == "brede-brugklas-amsterdam" and "text" in lines[0]["hits"][0]
+
+
+def test_cli_errors_have_hints(tmp_path, capsys):
+    assert cli.main(["stats", "--index", str(tmp_path / "geen")]) == 2
+    err = capsys.readouterr().err
+    assert "fout:" in err and "tip: build one first" in err
+    assert cli.main(["search", "x", "--index", str(tmp_path), "--filter", "kleur=rood"]) == 2

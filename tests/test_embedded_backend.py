@@ -1,0 +1,116 @@
+"""The embedded backend on a tiny real index: search, filters, facets, crash safety."""
+import numpy as np
+import pytest
+
+from indexer.backends import open_backend
+from indexer.backends.embedded import layout
+from indexer.build import build_index
+from indexer.config import Settings
+from indexer.errors import ConfigError, DocumentNotFound, IndexNotFound
+from indexer.model import SearchRequest
+from indexer.ranking.query_syntax import parse_query
+from indexer.search import open_service
+
+
+def test_unknown_backend_lists_valid_names(settings):
+    with pytest.raises(ConfigError, match="embedded, elasticsearch"):
+        open_backend(settings.with_(backend="solr"))
+
+
+def test_missing_index_is_a_clear_error(settings):
+    with pytest.raises(IndexNotFound):
+        open_service(settings)
+
+
+def test_keyword_search_uses_compounds_and_synonyms(service):
+    be = service.backend
+    top = be.keyword_search(parse_query("huiswerkbegeleiding"), {}, 3)
+    assert top[0].passage_id.startswith("praktijkverhalen/huiswerkklas-schiedam.md")
+    top = be.keyword_search(parse_query("vve"), {}, 3)  # text says "voorschool", "voor- en vroegschoolse educatie"
+    assert top[0].passage_id.startswith("praktijkverhalen/taal-peuters-dordrecht.md")
+
+
+def test_phrase_and_exclusion(service):
+    be = service.backend
+    hits = be.keyword_search(parse_query('"begeleiding bij huiswerk"'), {}, 10)
+    assert [h.passage_id.split("#")[0] for h in hits] == ["praktijkverhalen/huiswerkklas-schiedam.md"]
+    assert be.keyword_search(parse_query('"huiswerk bij begeleiding"'), {}, 10) == []
+    with_ouders = {h.passage_id for h in be.keyword_search(parse_query("ouders"), {}, 10)}
+    without = {h.passage_id for h in be.keyword_search(parse_query("ouders -mbo"), {}, 10)}
+    assert without and without < with_ouders
+    assert not any(p.startswith("onderzoek/ouders-mbo.md") for p in without)
+
+
+def test_filters_and_disjunctive_facets(service):
+    resp = service.search(SearchRequest("ouders", mode="keyword", filters={"gemeente": ["Dordrecht"]}))
+    assert {h.doc_id for h in resp.hits} == {"praktijkverhalen/taal-peuters-dordrecht.md"}
+    # the gemeente facet ignores its own filter, so other municipalities stay selectable
+    assert "Schiedam" in resp.facets["gemeente"] and resp.facets["gemeente"]["Dordrecht"] == 1
+    # other facets respect the active gemeente filter
+    assert set(resp.facets["type"]) == {"praktijkverhaal"}
+    everything = service.facets()
+    assert everything["type"]["praktijkverhaal"] == 3 and everything["gemeente"]["Apeldoorn"] == 1
+
+
+def test_vector_search_and_related(service):
+    be = service.backend
+    vec = service.embedder.embed_query("digitale prentenboeken voorlezen")
+    assert be.vector_search(vec, {}, 1)[0].passage_id.startswith("praktijkverhalen/taal-peuters-dordrecht.md")
+    assert be.vector_search(vec, {"type": ["agenda"]}, 5)[0].passage_id.startswith("agendas/")
+    related = service.related("agendas/apeldoorn.md", k=3)
+    assert len(related) == 3 and all(r.doc_id != "agendas/apeldoorn.md" for r in related)
+    with pytest.raises(DocumentNotFound):
+        service.get_document("bestaat/niet.md")
+
+
+def test_interrupted_build_leaves_previous_index_intact(settings, corpus_copy, monkeypatch):
+    build_index([corpus_copy], settings, progress=False)
+    svc = open_service(settings)
+    before = [h.passage_id for h in svc.search(SearchRequest("ouders", mode="keyword")).hits]
+    (corpus_copy / "praktijkverhalen" / "nieuw.md").write_text("---\ntitel: Nieuw\n---\nOuders en ouders en ouders helpen.\n")
+
+    from indexer.backends.embedded import writer as writer_mod
+
+    def boom(self):
+        raise RuntimeError("stroomstoring")
+
+    monkeypatch.setattr(writer_mod.EmbeddedWriter, "_write_arrays", boom)
+    with pytest.raises(RuntimeError):
+        build_index([corpus_copy], settings, progress=False)
+    monkeypatch.undo()
+    assert [h.passage_id for h in svc.search(SearchRequest("ouders", mode="keyword")).hits] == before
+    gens = sorted(p.name for p in settings.index_dir.glob("gen-*"))
+    assert gens == [layout.current_generation(settings.index_dir).name]  # the half-built generation was removed
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.indexed == 1 and report.unchanged == 6
+    assert "praktijkverhalen/nieuw.md" in {h.doc_id for h in svc.search(SearchRequest("ouders", mode="keyword")).hits}
+    svc.close()
+
+
+def test_reader_sees_old_or_new_index_while_a_build_publishes(settings, corpus_copy):
+    import threading
+
+    build_index([corpus_copy], settings, progress=False)
+    svc = open_service(settings)
+    old_ids = {h.passage_id for h in svc.search(SearchRequest("school", k=50)).hits}
+    (corpus_copy / "agendas" / "extra.md").write_text("---\ntitel: Extra school\ntype: agenda\n---\nDe school en de school.\n")
+    errors, seen = [], []
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                seen.append({h.passage_id for h in svc.search(SearchRequest("school", k=50)).hits})
+            except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+                errors.append(exc)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    build_index([corpus_copy], settings, progress=False)
+    new_ids = {h.passage_id for h in svc.search(SearchRequest("school", k=50)).hits}
+    stop.set()
+    t.join()
+    assert not errors
+    assert "agendas/extra.md#p0" in new_ids
+    assert all(s <= old_ids or s <= new_ids for s in seen)
+    svc.close()

@@ -1,0 +1,71 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.model import Document, Section
+from indexer.passages import MAX_WORDS, split_passages
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _sentences(text):
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.!?]+[.!?]?", text) if m.group().strip()]
+
+
+def _doc(sections):
+    text = "\n\n".join(f"{h}\n{t}" if h else t for h, t in sections)
+    return Document("d.md", "Titel", "praktijkverhaal", "d.md", text, [Section(h, t) for h, t in sections])
+
+
+SENT = "Leerlingen krijgen na schooltijd begeleiding bij hun huiswerk van studenten."  # 10 words
+
+
+def test_passages_keep_whole_sentences_and_headings():
+    body = " ".join([SENT] * 30)
+    doc = _doc([("Aanpak", body), ("Resultaten", " ".join([SENT] * 12))])
+    passages = split_passages(doc, _sentences(doc.text))
+    assert all(p.text.endswith(".") for p in passages)
+    assert all(len(p.text.split()) <= MAX_WORDS for p in passages)
+    assert {p.heading for p in passages} == {"Aanpak", "Resultaten"}
+    # nothing lost: every sentence of the body is in some passage
+    assert sum(p.text.count(SENT) for p in passages) == 42
+
+
+def test_small_sections_merge_with_neighbours():
+    doc = _doc([("Samenvatting", SENT), ("Doelgroep", "Leerlingen van het vmbo."), ("Beschrijving", " ".join([SENT] * 8))])
+    passages = split_passages(doc, _sentences(doc.text))
+    assert len(passages) == 1
+    assert passages[0].heading.startswith("Samenvatting")
+
+
+def test_ids_are_stable_and_hash_follows_content():
+    doc = _doc([("", " ".join([SENT] * 40))])
+    a = split_passages(doc, _sentences(doc.text))
+    b = split_passages(doc, _sentences(doc.text))
+    assert [p.id for p in a] == [p.id for p in b] and [p.hash for p in a] == [p.hash for p in b]
+    assert a[0].id == "d.md#p0"
+    doc.text = doc.text.replace("huiswerk", "rekenwerk", 1)
+    doc.sections[0].text = doc.text
+    c = split_passages(doc, _sentences(doc.text))
+    assert c[0].hash != a[0].hash and c[-1].hash == a[-1].hash
+
+
+def test_run_on_text_without_sentence_ends_is_cut_at_max_words():
+    doc = _doc([("", " ".join(["woord"] * 700))])
+    passages = split_passages(doc, [(0, len(doc.text))])
+    assert len(passages) == 3 and all(len(p.text.split()) <= MAX_WORDS for p in passages)
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")
+def test_magazine_seed_passages_are_in_range():
+    from indexer.nlp import analyse, load_pipeline
+    from indexer.readers import read_file
+
+    path = next(SEEDS.glob("001_*.txt"))
+    doc = read_file(path, SEEDS)[0]
+    passages = split_passages(doc, analyse(doc.text, load_pipeline()).sentences)
+    lengths = [len(p.text.split()) for p in passages]
+    assert len(passages) > 50
+    assert max(lengths) <= MAX_WORDS
+    assert sorted(lengths)[len(lengths) // 2] >= 80  # median passage is a real paragraph, not a fragment

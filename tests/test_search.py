@@ -1,0 +1,67 @@
+"""Ranking behaviour through the service: modes, collapse, snippets, query understanding."""
+import pytest
+
+from indexer.errors import QueryError
+from indexer.model import SearchRequest
+
+
+def test_modes_and_validation(service):
+    for mode in ("keyword", "semantic", "hybrid"):
+        resp = service.search(SearchRequest("huiswerk na schooltijd", mode=mode, k=3))
+        assert resp.hits and resp.hits[0].doc_id == "praktijkverhalen/huiswerkklas-schiedam.md"
+    for bad in (SearchRequest("x", mode="fuzzy"), SearchRequest("x", k=0), SearchRequest("x", page=99),
+                SearchRequest("x", filters={"kleur": ["rood"]}), SearchRequest("x" * 501)):
+        with pytest.raises(QueryError):
+            service.search(bad)
+
+
+def test_hybrid_reports_both_ranks(service):
+    hit = service.search(SearchRequest("digitale prentenboeken", k=1)).hits[0]
+    assert hit.keyword_rank == 1 and hit.semantic_rank is not None and 0 < hit.score <= 1.1
+
+
+def test_snippet_highlights_lemma_and_compound_variants_and_escapes(service):
+    hit = service.search(SearchRequest("huiswerkbegeleiding <script>", mode="keyword", k=1)).hits[0]
+    assert "<mark>begeleiding</mark>" in hit.snippet and "<mark>huiswerk</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet
+    assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_collapse_and_more_passages_of_one_document(service):
+    resp = service.search(SearchRequest("school ouders", k=10, collapse=True))
+    ids = [h.doc_id for h in resp.hits]
+    assert len(ids) == len(set(ids))
+    one = service.search(SearchRequest("ouders", k=10, doc_id="onderzoek/ouders-mbo.md"))
+    assert {h.doc_id for h in one.hits} == {"onderzoek/ouders-mbo.md"}
+
+
+def test_municipality_in_query_is_detected_and_boosts(service):
+    resp = service.search(SearchRequest("wat doet Apeldoorn tegen thuiszitters", k=3))
+    assert resp.detected.get("gemeente") == ["Apeldoorn"]
+    assert resp.hits[0].doc_id == "agendas/apeldoorn.md"
+
+
+def test_pagination_is_stable(service):
+    first = service.search(SearchRequest("school", k=2, page=1)).hits
+    second = service.search(SearchRequest("school", k=2, page=2)).hits
+    again = service.search(SearchRequest("school", k=2, page=1)).hits
+    assert [h.passage_id for h in first] == [h.passage_id for h in again]
+    assert not {h.passage_id for h in first} & {h.passage_id for h in second}
+
+
+def test_spelling_suggestion(service):
+    resp = service.search(SearchRequest("huiswerkklsa", k=3))
+    assert resp.suggestion == "huiswerkklas"
+    assert service.search(SearchRequest("how do schools involve parents", k=3)).suggestion is None
+
+
+def test_autocomplete(service):
+    kinds = {(s.text, s.kind) for s in service.suggest("ape")}
+    assert ("Apeldoorn", "gemeente") in kinds
+    assert any(s.kind == "interventie" for s in service.suggest("brede"))
+    assert service.suggest("a") == []
+
+
+def test_health(service):
+    h = service.health()
+    assert h["ok"] and h["documents"] == 6 and h["embedder"] == "fake:64"
