@@ -105,20 +105,22 @@ def heading_breaks(doc: Doc) -> Doc:
     Only short lines followed by a blank line and a capital count: in the PDF-derived texts every
     line is followed by a blank line, and ordinary wrapped lines are longer than a heading.
     """
-    line_words = 0  # words on the current line so far
+    # Only whitespace tokens with a blank line can start a heading break: look at those alone.
     for token in doc:
-        if token.is_space:
-            nxt = token.i + 1
-            if (
-                _NEWLINES.search(token.text)
-                and nxt < len(doc)
-                and 0 < line_words <= 6
-                and not doc[token.i - 1].text.endswith(("-", ",", ":"))
-                and (doc[nxt].text[:1].isupper() or doc[nxt].text[:1].isdigit())
-            ):
-                doc[nxt].is_sent_start = True
-            if "\n" in token.text:
-                line_words = 0
-        elif not token.is_punct:
-            line_words += 1
+        if not (token.is_space and _NEWLINES.search(token.text)) or token.i + 1 >= len(doc):
+            continue
+        first = doc[token.i + 1].text[:1]
+        if token.i == 0 or not (first.isupper() or first.isdigit()):
+            continue
+        if doc[token.i - 1].text.endswith(("-", ",", ":")):
+            continue
+        start = max(token.i - 12, 0)
+        line_words, at_line_start = 0, start == 0  # words on the line before the blank line
+        for prev in reversed(doc[start : token.i]):
+            if prev.is_space and "\n" in prev.text:
+                at_line_start = True
+                break
+            line_words += 0 if prev.is_punct or prev.is_space else 1
+        if at_line_start and 0 < line_words <= 6:
+            doc[token.i + 1].is_sent_start = True
     return doc
