@@ -17,12 +17,15 @@ APP_CORPUS = Path(__file__).resolve().parent / "data" / "app_corpus"
 
 
 class FlakyService:
-    """A SearchService proxy that is unavailable while ``down`` is true."""
+    """A SearchService proxy that is unavailable while ``state["down"]`` is true.
 
-    def __init__(self, inner):
+    ``state`` may be shared by every instance a factory makes: the app reopens its service after
+    a failure, and the outage must outlive one instance.
+    """
+
+    def __init__(self, inner, state: dict | None = None):
         self.inner = inner
-        self.down = False
-        self.opened = 1
+        self.state = state if state is not None else {"down": False}
 
     def __getattr__(self, name):
         attr = getattr(self.inner, name)
@@ -30,7 +33,7 @@ class FlakyService:
             return attr
 
         def call(*args, **kwargs):
-            if self.down:
+            if self.state["down"]:
                 raise BackendUnavailable("test: backend is down")
             return attr(*args, **kwargs)
 
