@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -195,6 +196,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fout: {exc}", file=sys.stderr)
         if exc.hint:
             print(f"tip: {exc.hint}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as exc:  # disk full, read-only or unreadable index directory
+        print(f"fout: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("tip: controleer vrije schijfruimte en schrijfrechten van de indexmap (--index / GKA_INDEX_DIR);"
+              " een bestaande index blijft ongewijzigd", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("afgebroken; de bestaande index is ongewijzigd", file=sys.stderr)
