@@ -68,6 +68,8 @@ ENTITY_LABELS: dict[str, str] = {
     "PERSOON": "Personen",
 }
 
+ENTITY_FIELDS: dict[str, str] = {"GEMEENTE": "gemeente", "PROVINCIE": "provincie", "SECTOR": "sector"}
+
 
 @lru_cache(maxsize=1)
 def _vocab() -> dict:

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
 from indexer.ranking.query_syntax import parse_query
-from search_app.labels import ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
+from search_app.labels import ENTITY_FIELDS, ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
     "Leraar": ["woordenschat peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
@@ -49,13 +49,20 @@ def highlight(text: str, terms: Iterable[str]) -> Markup:
     return Markup("").join(out)
 
 
-def group_entities(entities: Iterable[Entity]) -> list[tuple[str, list[str]]]:
-    """Distinct normalised entity values per label, labels in a fixed order."""
+def group_entities(entities: Iterable[Entity]) -> list[tuple[str, str, list[str]]]:
+    """(heading, facet field, distinct normalised values) per entity label, in a fixed order.
+
+    The facet field ("" when none) lets the page label values like facets (vo -> voortgezet onderwijs).
+    """
     groups: dict[str, dict[str, None]] = {}
     for e in entities:
         groups.setdefault(e.label, {})[e.value or e.text] = None
     order = list(ENTITY_LABELS) + sorted(set(groups) - set(ENTITY_LABELS))
-    return [(ENTITY_LABELS.get(label, label.title()), sorted(groups[label])) for label in order if label in groups]
+    return [
+        (ENTITY_LABELS.get(label, label.title()), ENTITY_FIELDS.get(label, ""), sorted(groups[label]))
+        for label in order
+        if label in groups
+    ]
 
 
 def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, list[str]]]:

@@ -1,0 +1,175 @@
+"""End to end: the real server (python -m search_app, waitress) in headless Debian Chromium.
+
+Starts the server on a free loopback port with an empty index directory, so it first builds
+the tiny app corpus itself (the "no index yet" start-up path), then searches like a user:
+type a Dutch query, submit, apply a facet, open a document. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_CORPUS = ROOT / "tests" / "data" / "app_corpus"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+)
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip("Debian chromium/chromium-driver not installed (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("server did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("e2e")
+    corpus = base / "corpus"
+    shutil.copytree(APP_CORPUS, corpus)
+    port = _free_port()
+    env = {**os.environ, "GKA_INDEX_DIR": str(base / "index"), "GKA_CORPUS_DIR": str(corpus),
+           "GKA_EMBEDDER": "fake", "PYTHONUNBUFFERED": "1"}
+    log = (base / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "search_app", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    assert "Geen index gevonden" in (base / "server.log").read_text()  # it built the index itself
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}")
+    options.add_argument("--window-size=1280,1000")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+# Elements sticking out to the right of the viewport (what causes horizontal scrolling).
+_TOO_WIDE_JS = """
+const limit = document.documentElement.clientWidth;
+return [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > limit + 1)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''))
+  .slice(0, 10);
+"""
+
+
+def _csp_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+
+
+def test_search_facet_document(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    wait = WebDriverWait(browser, 20)
+    browser.get(server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("zomerschool ouders")
+    box.send_keys(Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".result-title a")))
+    assert "zomerschool" in browser.current_url
+
+    facet = browser.find_element(By.CSS_SELECTOR, "a.facet-link[href*='gemeente=Zwolle']")
+    facet.click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".active-filters .chip-remove")))
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".result-title a")]
+    assert "Zwolle laat groep 8 wennen met een zomerschool" in titles
+    browser.find_element(By.CSS_SELECTOR, "details.why summary").click()  # "waarom dit resultaat"
+    browser.save_screenshot(str(ARTIFACTS / "e2e-search.png"))
+
+    browser.find_element(By.LINK_TEXT, "Zwolle laat groep 8 wennen met een zomerschool").click()
+    wait.until(EC.presence_of_element_located((By.ID, "doc-titel")))
+    assert browser.find_element(By.ID, "doc-titel").text == "Zwolle laat groep 8 wennen met een zomerschool"
+    assert browser.find_elements(By.CSS_SELECTOR, ".passage.is-match mark")
+    browser.save_screenshot(str(ARTIFACTS / "e2e-document.png"))
+    assert _csp_errors(browser) == []
+
+
+def test_browse_pages(server, browser):
+    browser.get(server + "/")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".example-group")) == 3
+    browser.save_screenshot(str(ARTIFACTS / "e2e-home.png"))
+    browser.find_element(By.LINK_TEXT, "Interventies").click()
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.LINK_TEXT, "Taalmaatjes Thuis")))
+    browser.save_screenshot(str(ARTIFACTS / "e2e-interventies.png"))
+    browser.get(server + "/gemeente/Rotterdam")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Gemeente Rotterdam"
+    browser.save_screenshot(str(ARTIFACTS / "e2e-gemeente.png"))
+    browser.find_element(By.CSS_SELECTOR, "a.skip-link").send_keys(Keys.TAB)  # focusable, no errors
+    assert _csp_errors(browser) == []
+
+
+def test_autocomplete_and_mobile_layout(server, browser):
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("zw")
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#suggesties option[value='Zwolle']")
+    )
+    browser.set_window_size(390, 900)
+    try:
+        browser.get(server + "/?q=ouders")
+        browser.save_screenshot(str(ARTIFACTS / "e2e-mobile.png"))
+        too_wide = browser.execute_script(_TOO_WIDE_JS)
+        assert too_wide == []  # no horizontal scrolling on a phone
+    finally:
+        browser.set_window_size(1280, 1000)
+    assert _csp_errors(browser) == []
