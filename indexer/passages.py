@@ -15,6 +15,7 @@ from indexer.model import Document, Passage
 TARGET_WORDS = 120
 MIN_WORDS = 80
 MAX_WORDS = 250
+OVERLAP_WORDS = 40  # carry the previous passage's last sentence over when it is at most this long
 
 _WORD = re.compile(r"\S+")
 
@@ -97,10 +98,12 @@ def _group(sentences: list[str], target: int, max_words: int) -> list[list[str]]
 def split_passages(
     doc: Document,
     sentences: list[tuple[int, int]],
-    target_words: int = TARGET_WORDS,
-    max_words: int = MAX_WORDS,
+    target_words: int | None = None,
+    max_words: int | None = None,
 ) -> list[Passage]:
     """Cut ``doc`` into passages along sentence spans (character offsets into ``doc.text``)."""
+    target_words = target_words or TARGET_WORDS
+    max_words = max_words or MAX_WORDS
     blocks: list[tuple[str, list[str]]] = []  # (heading, sentences) per section
     for span in section_spans(doc):
         sents: list[str] = []
@@ -115,8 +118,11 @@ def split_passages(
     merged = _merge_small_sections(blocks, max_words)
     passages: list[Passage] = []
     for heading, sents in merged:
+        previous: list[str] = []
         for group in _group(sents, target_words, max_words):
-            text = " ".join(group)
+            carry = previous[-1:] if previous and len(previous[-1].split()) <= OVERLAP_WORDS else []
+            previous = group
+            text = " ".join(carry + group)
             ordinal = len(passages)
             digest = hashlib.sha1(f"{heading}\n{text}".encode("utf-8")).hexdigest()
             passages.append(
