@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -83,7 +84,7 @@ class EmbeddedBackend:
                 raise IndexNotFound(f"no index in {self.index_dir}")
             try:
                 new = _Generation(path)
-            except (OSError, ValueError, KeyError) as exc:
+            except (OSError, ValueError, KeyError, EOFError, sqlite3.Error) as exc:
                 raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
             self._gen, self._stamp = new, stamp
             self._plan_cached.cache_clear()
