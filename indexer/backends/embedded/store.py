@@ -98,7 +98,12 @@ class ThreadLocalConnections:
     def get(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = open_readonly(self.path)
+            try:
+                conn = open_readonly(self.path)
+            except sqlite3.Error as exc:  # the generation's files were removed under a running reader
+                from indexer.errors import BackendUnavailable
+
+                raise BackendUnavailable(f"the index store {self.path} cannot be opened: {exc}") from exc
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
