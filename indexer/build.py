@@ -18,7 +18,7 @@ import numpy as np
 
 from indexer.backends import open_backend
 from indexer.config import Settings
-from indexer.errors import GkaError, ReadError
+from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import split_passages
 
@@ -108,7 +108,11 @@ def build_index(
         analyzer_version=analyzer.version,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
-    old = backend.meta()
+    try:
+        old = backend.meta()
+    except BackendUnavailable as exc:  # damaged live index: build a complete new one next to it
+        old = None
+        report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
     full = rebuild or old is None or (old.embedder, old.dim, old.pipeline, old.analyzer_version) != (
         meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
     old_hashes = {} if full else backend.document_hashes()

@@ -39,6 +39,14 @@ def current_generation(index_dir: Path) -> Path | None:
     return gen
 
 
+def _live_or_none(index_dir: Path) -> Path | None:
+    """The live generation, or None when there is none or the pointer is damaged (a build replaces it)."""
+    try:
+        return current_generation(index_dir)
+    except BackendUnavailable:
+        return None
+
+
 def pointer_stamp(index_dir: Path) -> tuple[int, int] | None:
     """Cheap change detector for readers: (inode, mtime_ns) of CURRENT."""
     try:
@@ -76,7 +84,7 @@ def publish(index_dir: Path, gen: Path) -> None:
         with open(f, "rb") as fh:
             os.fsync(fh.fileno())
     _fsync_dir(gen)
-    previous = current_generation(index_dir)
+    previous = _live_or_none(index_dir)
     tmp = index_dir / (POINTER + ".tmp")
     tmp.write_text(gen.name + "\n", encoding="utf-8")
     with open(tmp, "rb") as fh:
@@ -95,7 +103,7 @@ def discard(gen: Path) -> None:
 
 def remove_stale(index_dir: Path) -> None:
     """Delete generations left by builds that died (newer than the live one)."""
-    live = current_generation(index_dir)
+    live = _live_or_none(index_dir)
     for gen in _generations(index_dir):
         if live is None or gen.name > live.name:
             shutil.rmtree(gen, ignore_errors=True)
