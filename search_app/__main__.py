@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         hint = f" ({exc.hint})" if exc.hint else ""
         print(f"fout: {exc}{hint}", file=sys.stderr)
         return 1
+    warm_up(app)
     from waitress import serve
 
     print(f"Kennisbank Gelijke Kansen op http://{args.host}:{args.port}/", flush=True)
@@ -48,6 +49,18 @@ def ensure_index(settings: Settings, corpus_dir: Path) -> None:
     print(f"Index klaar: {report.documents} documenten, {report.passages} passages, {len(report.errors)} fouten.", flush=True)
     for error in report.errors[:20]:
         print(f"  - {error}", file=sys.stderr)
+
+
+def warm_up(app) -> None:
+    """Open the service and run one search so the first visitor doesn't wait for model loading."""
+    from indexer.model import SearchRequest
+    from search_app.service import EXTENSION
+
+    try:
+        with app.app_context():
+            app.extensions[EXTENSION].get().search(SearchRequest(query="onderwijs", k=1))
+    except GkaError as exc:  # the app still starts; requests answer 503 until the backend works
+        print(f"waarschuwing: zoekindex nog niet bruikbaar: {exc}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,0 +1,45 @@
+"""``python -m search_app``: options from the environment, and the index built when missing."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from app_fake import APP_CORPUS
+
+from indexer.config import Settings
+from search_app import __main__ as main
+
+
+def test_host_and_port_from_environment(monkeypatch):
+    monkeypatch.setenv("GKA_HOST", "0.0.0.0")
+    monkeypatch.setenv("GKA_PORT", "8123")
+    args = main._parser().parse_args([])
+    assert (args.host, args.port, args.threads) == ("0.0.0.0", 8123, 8)
+    args = main._parser().parse_args(["--host", "127.0.0.1", "--port", "9000"])
+    assert (args.host, args.port) == ("127.0.0.1", 9000)
+
+
+def test_ensure_index_builds_only_when_missing(tmp_path, capsys):
+    pytest.importorskip("indexer.build")
+    from indexer.search import open_service
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(APP_CORPUS, corpus)
+    settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
+    main.ensure_index(settings, corpus)
+    assert "Index klaar: 8 documenten" in capsys.readouterr().out
+    main.ensure_index(settings, corpus)  # an index exists now: nothing to build
+    assert "Geen index gevonden" not in capsys.readouterr().out
+    service = open_service(settings)
+    try:
+        assert service.health()["documents"] == 8
+    finally:
+        service.close()
+
+
+def test_warm_up_survives_a_missing_index(tmp_path, capsys):
+    from search_app import create_app
+
+    app = create_app({"GKA_SETTINGS": Settings.from_env(env={}, index_dir=tmp_path / "geen", embedder="fake")})
+    main.warm_up(app)
+    assert "nog niet bruikbaar" in capsys.readouterr().err
