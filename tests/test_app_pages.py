@@ -180,10 +180,10 @@ def test_intervention_document_page(client, doc_ids):
 
 def test_source_file_is_served(client, doc_ids, real_index):
     _, corpus, _ = real_index
-    response = client.get(f"/bron/{doc_ids['agenda-groningen']}")
-    assert response.status_code == 200
-    assert response.data == (corpus / "agenda-groningen.md").read_bytes()
-    assert response.mimetype == "text/plain"
+    with client.get(f"/bron/{doc_ids['agenda-groningen']}") as response:
+        assert response.status_code == 200
+        assert response.data == (corpus / "agenda-groningen.md").read_bytes()
+        assert response.mimetype == "text/plain"
 
 
 def test_unknown_document_is_404_page(client):
@@ -224,6 +224,6 @@ def test_municipality_case_and_unknown(client):
 def test_static_assets_are_cacheable(client):
     soup = soup_of(client.get("/"))
     css = soup.select_one("link[rel=stylesheet]")["href"]
-    response = client.get(css)
-    assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"]
+    with client.get(css) as response:
+        assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"]
     assert "?v=" in css  # versioned URL, so a long cache is safe

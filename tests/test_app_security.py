@@ -90,7 +90,8 @@ def test_export_json_and_row_cap(real_index):
 @pytest.mark.parametrize("url", ["/", "/?q=taal", "/api/search?q=taal", "/healthz", "/static/style.css",
                                  "/documenten/bestaat-niet", "/api/search?mode=x", "/export.csv?q=taal"])
 def test_security_headers_everywhere(client, url):
-    headers = client.get(url).headers
+    with client.get(url) as response:  # closes streamed files (static, /bron)
+        headers = response.headers
     csp = headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -99,7 +100,8 @@ def test_security_headers_everywhere(client, url):
 
 
 def test_source_files_are_sandboxed(client, doc_ids):
-    csp = client.get(f"/bron/{doc_ids['agenda-rotterdam']}").headers["Content-Security-Policy"]
+    with client.get(f"/bron/{doc_ids['agenda-rotterdam']}") as response:
+        csp = response.headers["Content-Security-Policy"]
     assert "sandbox" in csp and "default-src 'none'" in csp
 
 
