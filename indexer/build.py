@@ -22,7 +22,7 @@ from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import split_passages
 
-CHUNKER_VERSION = "p1"
+CHUNKER_VERSION = "p2"
 
 
 @dataclass
@@ -117,7 +117,11 @@ def build_index(
         meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
     old_hashes = {} if full else backend.document_hashes()
     known_hashes = set(old_hashes.values())
-    salt = f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}"
+    from indexer import passages as chunker
+
+    # anything that changes a document's analysis or passages invalidates its hash
+    salt = (f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|"
+            f"{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}")
 
     cache_dir = Path(settings.index_dir) / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)

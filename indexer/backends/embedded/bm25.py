@@ -14,8 +14,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-K1 = 1.2
-B = 0.75
+K1 = 0.9
+B = 0.4
 
 
 @dataclass

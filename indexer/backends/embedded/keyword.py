@@ -16,7 +16,7 @@ from indexer.backends.embedded.bm25 import TermIndex
 from indexer.ranking.query_syntax import ParsedQuery
 
 TITLE_WEIGHT = 0.3
-COORD_POWER = 1.0
+COORD_POWER = 0.5
 
 
 @dataclass
