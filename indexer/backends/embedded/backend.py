@@ -21,6 +21,57 @@ from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
 
+# Columns of a document row without its full text (passages() never returns the text):
+# reading every hit's whole document text from SQLite was a large share of a query's time.
+_DOC_COLUMNS_NO_TEXT = store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
+
+
+def _blas_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    try:
+        return ThreadpoolController()
+    except Exception:  # noqa: BLE001 - no BLAS introspection: plain numpy
+        return None
+
+
+_BLAS = _blas_controller()
+
+
+def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """matrix @ vector with one BLAS thread: a matrix-vector product is memory-bound, and on
+    a busy 2-core box OpenBLAS's second thread made it ~15x slower (20 ms vs 1.3 ms at 10k)."""
+    vector = np.asarray(vector, dtype=np.float32)
+    if _BLAS is None:
+        return np.asarray(matrix @ vector, dtype=np.float32)
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return np.asarray(matrix @ vector, dtype=np.float32)
+
+
+class _ScoreCache:
+    """The last few keyword-score / similarity arrays of a generation, so that facet_counts
+    reuses what keyword_search / vector_search of the same query just computed. Arrays are
+    returned read-only; callers copy before changing them."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._items: list[tuple[object, np.ndarray]] = []
+        self._lock = threading.Lock()
+
+    def get(self, key, compute) -> np.ndarray:
+        with self._lock:
+            for k, v in self._items:
+                if k == key:
+                    return v
+        value = compute()
+        value.setflags(write=False)
+        with self._lock:
+            self._items.append((key, value))
+            del self._items[: -self.size]
+        return value
+
 
 class _Generation:
     """Everything loaded from one immutable generation."""
@@ -45,6 +96,8 @@ class _Generation:
         self.title = TermIndex.load(gen, "title", n)
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.docvecs = np.load(gen / "docvecs.npy", mmap_mode="r")
+        self.keyword_cache = _ScoreCache()
+        self.vector_cache = _ScoreCache()
 
     def close(self) -> None:
         self.db.close()
@@ -122,6 +175,14 @@ class EmbeddedBackend:
         return plan_query(query, self.analyzer)
 
     def _keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
+        """Read-only keyword scores per passage (cached per generation for the last queries)."""
+        return g.keyword_cache.get(query, lambda: self._compute_keyword_scores(g, query))
+
+    def _vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+        vector = np.asarray(vector, dtype=np.float32)
+        return g.vector_cache.get(vector.tobytes(), lambda: _matvec(g.vectors, vector))
+
+    def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
         plan = self._plan_cached(query)
         scores, _ = score_plan(plan, g.body, g.title)
         excluded = excluded_mask(plan, g.body)
@@ -161,7 +222,7 @@ class EmbeddedBackend:
         g = self._live()
         if len(g.passage_ids) == 0:
             return []
-        scores = np.asarray(g.vectors @ np.asarray(vector, dtype=np.float32), dtype=np.float32)
+        scores = self._vector_scores(g, vector)
         return self._top(g, scores, filters, k, positive=False)
 
     def _top(self, g: _Generation, scores: np.ndarray, filters: Filters, k: int, positive: bool) -> list[Scored]:
@@ -185,7 +246,7 @@ class EmbeddedBackend:
         if query is not None and not query.is_empty:
             selected |= self._keyword_scores(g, query) > 0
         if vector is not None and len(g.passage_ids):
-            sims = np.asarray(g.vectors @ np.asarray(vector, dtype=np.float32))
+            sims = self._vector_scores(g, vector)
             d = min(depth, len(sims))
             selected[np.argpartition(-sims, d - 1)[:d]] = True
         docs = np.zeros(g.facets.n_docs, dtype=bool)
@@ -207,7 +268,7 @@ class EmbeddedBackend:
         doc_idxs = sorted({r[2] for r in rows.values()})
         docs = {}
         for chunk in store.chunked(doc_idxs):
-            q = f"SELECT {store.DOC_COLUMNS} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {_DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
             docs.update({r[0]: store.record_from_row(r, with_text=False) for r in conn.execute(q, chunk)})
         out = []
         for i in idxs:

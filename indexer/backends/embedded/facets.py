@@ -1,6 +1,8 @@
 """Facet values as incidence arrays: filters become boolean masks, counts become bincounts."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +19,11 @@ class FieldIndex:
 
 
 class FacetIndex:
+    MASK_CACHE = 256  # filter sets whose masks are kept (they repeat across queries and pages)
+
     def __init__(self, doc_facets: list[dict[str, list[str]]], passage_doc: np.ndarray):
+        self._masks: OrderedDict = OrderedDict()
+        self._masks_lock = threading.Lock()
         self.n_docs = len(doc_facets)
         self.passage_doc = passage_doc
         self.fields: dict[str, FieldIndex] = {}
@@ -38,8 +44,27 @@ class FacetIndex:
                 values, ids, np.asarray(docs, dtype=np.int32), np.asarray(vals, dtype=np.int32)
             )
 
+    def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
+        key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
+        with self._masks_lock:
+            if key in self._masks:
+                self._masks.move_to_end(key)
+                return self._masks[key]
+        value = compute()
+        if value is not None:
+            value.setflags(write=False)
+        with self._masks_lock:
+            self._masks[key] = value
+            while len(self._masks) > self.MASK_CACHE:
+                self._masks.popitem(last=False)
+        return value
+
     def doc_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray | None:
-        """Documents passing every filter except ``skip``'s; None when nothing filters."""
+        """Documents passing every filter except ``skip``'s; None when nothing filters.
+        Read-only (cached per filter set)."""
+        return self._cached("doc", filters, skip, lambda: self._doc_mask(filters, skip))
+
+    def _doc_mask(self, filters: dict[str, list[str]], skip: str | None = None) -> np.ndarray | None:
         mask: np.ndarray | None = None
         for field, wanted in filters.items():
             if field == skip or not wanted:
@@ -54,8 +79,11 @@ class FacetIndex:
         return mask
 
     def passage_mask(self, filters: dict[str, list[str]]) -> np.ndarray | None:
-        dm = self.doc_mask(filters)
-        return None if dm is None else dm[self.passage_doc]
+        def compute():
+            dm = self.doc_mask(filters)
+            return None if dm is None else dm[self.passage_doc]
+
+        return self._cached("passage", filters, None, compute)
 
     def counts(self, selected_docs: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: for each field, documents in ``selected_docs`` (bool mask,

@@ -1,0 +1,119 @@
+"""The benchmark harness end to end at a tiny size (not a timing test), and the embedded
+backend's performance caches giving exactly the uncached results on the mini corpus."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_bench_run():
+    sys.path.insert(0, str(ROOT / "bench"))
+    spec = importlib.util.spec_from_file_location("gka_bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_harness_end_to_end(tmp_path):
+    pytest.importorskip("bm25s")
+    pytest.importorskip("Stemmer")
+    pytest.importorskip("scipy")
+    run = _load_bench_run()
+    out = tmp_path / "results"
+    results = run.main([
+        "--sizes", "200", "--queries", "5", "--reps", "1", "--out", str(out), "--work", str(tmp_path / "work"),
+        "--embedders", "fake:384=20", "--nlp-files", "2", "--incremental-size", "120", "--quiet", "--tag", "smoke", "--inprocess",
+    ])
+    files = {p.name for p in out.iterdir()}
+    assert any(f.endswith("-smoke.json") for f in files) and any(f.endswith("-smoke.md") for f in files)
+    saved = json.loads(next(out.glob("*-smoke.json")).read_text(encoding="utf-8"))
+    assert saved["sizes"].keys() == results["sizes"].keys() == {"200"}
+    entry = saved["sizes"]["200"]
+    assert entry["build"]["passages"] == 200
+    for key in ("storage_passages_per_s", "index_bytes", "peak_rss_mb"):
+        assert entry["build"][key] > 0
+    for system in ("query", "reference"):  # the reference comparison ran
+        assert "error" not in entry[system], entry[system]
+        assert entry[system]["peak_rss_mb"] > 0
+        for mode in ("keyword", "semantic", "hybrid"):
+            for suffix in ("", "_filtered"):
+                lat = entry[system]["latency_ms"][mode + suffix]
+                assert lat["n"] == 5
+                assert {"p50", "p95", "p99"} <= lat.keys()
+    for mode in ("keyword", "semantic", "hybrid"):
+        assert entry["ratios"][mode]["p95"] is not None
+    assert "searcher_rss" in entry["ratios"]
+    assert saved["parse_nlp"]["passages"] > 0
+    assert saved["embedders"]["fake:384"]["passages_per_s"] > 0
+    inc = saved["incremental"]
+    assert inc["unchanged_report"]["indexed"] == 0 and inc["unchanged_report"]["unchanged"] == inc["documents"]
+    assert inc["full_build_s"] > 0
+    assert any(t["target"].startswith("unchanged incremental") for t in saved["targets"])
+    md = next(out.glob("*-smoke.md")).read_text(encoding="utf-8")
+    assert "| passages |" in md and "Machine:" in md
+
+
+def test_scale_corpus_is_deterministic_and_sized():
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scale_corpus import ScaleCorpus, load_sources
+
+    src = load_sources()
+    a = list(ScaleCorpus(seed=3, sources=src).documents(57))
+    b = list(ScaleCorpus(seed=3, sources=src).documents(57))
+    assert sum(len(d.passages) for d in a) == 57
+    assert [p.text for d in a for p in d.passages] == [p.text for d in b for p in d.passages]
+    assert all(5 <= len(d.passages) <= 10 for d in a[:-1])
+    v = np.concatenate([d.vectors for d in a])
+    assert v.shape == (57, 384) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+    emb = ScaleCorpus(seed=3, sources=src).embedder
+    d = a[0]
+    again = emb.embed_passages([f"{d.title}\n{p.text}" for p in d.passages])
+    assert np.allclose(again, d.vectors, atol=1e-5)  # vectors are a function of the text
+
+
+def test_embedded_caches_give_uncached_results(built_index):
+    """Performance caches (scores reused by facet_counts, facet masks, BLAS-limited matvec,
+    text-less document rows) must not change any result."""
+    from indexer.analysis import get_analyzer
+    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.backends.embedded import store
+    from indexer.embeddings import make_embedder
+    from indexer.ranking.query_syntax import parse_query
+
+    settings, _ = built_index
+    emb = make_embedder("fake")
+    warm = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+    queries = ["taal peuters", "huiswerkbegeleiding", "ouders mbo -rotterdam", '"brede brugklas"', "sport"]
+    filter_sets = [{}, {"type": ["praktijkverhaal"]}, {"sector": ["po", "mbo"]}]
+    for _ in range(2):  # second round answers from the caches
+        for text in queries:
+            q = parse_query(text)
+            vec = emb.embed_query(text)
+            for filters in filter_sets:
+                cold = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+                g = cold._live()
+                assert warm.keyword_search(q, filters, 20) == cold.keyword_search(q, filters, 20)
+                assert warm.vector_search(vec, filters, 20) == cold.vector_search(vec, filters, 20)
+                assert warm.facet_counts(q, vec, filters) == cold.facet_counts(q, vec, filters)
+                # exact similarities equal plain numpy
+                sims = np.asarray(g.vectors @ np.asarray(vec, dtype=np.float32), dtype=np.float32)
+                assert np.array_equal(cold._vector_scores(g, vec), sims)
+                uncached = g.facets._doc_mask(filters)
+                cached = warm._live().facets.doc_mask(filters)
+                assert (uncached is None and cached is None) or np.array_equal(uncached, cached)
+                cold.close()
+    g = warm._live()
+    ids = g.passage_ids[:7]
+    got = warm.passages(ids)
+    conn = g.db.get()
+    for passage, doc in got:
+        row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        assert doc == store.record_from_row(row, with_text=False)
+    warm.close()
