@@ -22,7 +22,7 @@ from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import split_passages
 
-CHUNKER_VERSION = "p2"
+CHUNKER_VERSION = "p3"
 
 
 @dataclass
@@ -155,7 +155,10 @@ def build_index(
                 continue
             t1 = time.perf_counter()
             for doc in analysed:
-                items = [(p.hash, _embedding_text(doc.title, p.heading, p.text)) for p in doc.passages]
+                title = "" if doc.metadata.get("title_source") == "afgeleid" else doc.title
+                # the cache key is the exact text embedded, so a changed title or heading re-embeds
+                texts = [_embedding_text(title, p.heading, p.text) for p in doc.passages]
+                items = [(hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for t in texts]
                 before = cache.count(embedder.name)
                 doc.vectors = embed_cached(embedder, items, cache) if items else np.zeros((0, embedder.dim), np.float32)
                 report.embedded_passages += cache.count(embedder.name) - before
@@ -205,8 +208,8 @@ def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildRe
 
 def _embedding_text(title: str, heading: str, text: str) -> str:
     # the title gives a passage its context (a story's name, the municipality of an agenda)
-    head = title if not heading or heading == title else f"{title} — {heading}"
-    return f"{head}\n{text}"
+    head = " — ".join(h for h in dict.fromkeys((title, heading)) if h)
+    return f"{head}\n{text}" if head else text
 
 
 def _analyse(doc, digest: str, analyse, enrich, pipeline) -> IndexedDocument:

@@ -21,7 +21,8 @@ def _doc(sections):
 SENT = "Leerlingen krijgen na schooltijd begeleiding bij hun huiswerk van studenten."  # 10 words
 
 
-def test_passages_keep_whole_sentences_and_headings():
+def test_passages_keep_whole_sentences_and_headings(monkeypatch):
+    monkeypatch.setattr("indexer.passages.OVERLAP_WORDS", 0)
     body = " ".join([SENT] * 30)
     doc = _doc([("Aanpak", body), ("Resultaten", " ".join([SENT] * 12))])
     passages = split_passages(doc, _sentences(doc.text))
@@ -30,6 +31,17 @@ def test_passages_keep_whole_sentences_and_headings():
     assert {p.heading for p in passages} == {"Aanpak", "Resultaten"}
     # nothing lost: every sentence of the body is in some passage
     assert sum(p.text.count(SENT) for p in passages) == 42
+
+
+def test_short_last_sentence_carries_over_to_the_next_passage(monkeypatch):
+    monkeypatch.setattr("indexer.passages.OVERLAP_WORDS", 40)
+    sents = [f"Zin nummer {i} gaat over begeleiding bij huiswerk van leerlingen." for i in range(40)]
+    doc = _doc([("", " ".join(sents))])
+    passages = split_passages(doc, _sentences(doc.text))
+    assert len(passages) > 1
+    for prev, nxt in zip(passages, passages[1:]):
+        last = prev.text.split(". ")[-1]
+        assert nxt.text.startswith(last.rstrip("."))
 
 
 def test_small_sections_merge_with_neighbours():

@@ -122,11 +122,14 @@ def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
 
 
 def fallback_title(text: str, path: Path) -> str:
-    """First non-empty line of the text (shortened), else the file stem."""
-    for line in text.split("\n"):
-        if line.strip():
-            return shorten(line)
-    return path.stem
+    """A heading-like line near the top (short, capitalised, no closing punctuation), else the
+    first non-empty line (shortened), else the file stem."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:20]:
+        words = line.split()
+        if 2 <= len(words) <= 14 and (line[0].isupper() or line[0].isdigit()) and line[-1] not in ".,;:":
+            return line
+    return shorten(lines[0]) if lines else path.stem
 
 
 def clean_heading(text: str) -> str:
@@ -162,7 +165,11 @@ def make_document(
     if doc_type is None:
         declared = metadata.get("type")
         doc_type = declared.strip().lower() if isinstance(declared, str) else folder_doc_type(rel)
-    title = metadata_title(metadata) or title or fallback_title(text, path)
+    title = metadata_title(metadata) or title
+    if not title:
+        # a guessed title is shown, but ranking and embedding do not lean on it
+        title = fallback_title(text, path)
+        metadata = {**metadata, "title_source": "afgeleid"}
     return Document(
         id=rel,
         title=title,
