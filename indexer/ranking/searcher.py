@@ -11,7 +11,7 @@ from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
 from indexer.ranking import fusion
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
-from indexer.ranking.snippets import make_snippet
+from indexer.ranking.snippets import Snippeter
 
 MAX_K = 50
 MAX_PAGE = 50
@@ -73,8 +73,9 @@ class Searcher:
         if request.sort == "date":
             hits.sort(key=lambda h: h.date, reverse=True)
         page = hits[(request.page - 1) * request.k : request.page * request.k]
+        snippeter = Snippeter(self.analyzer, query.text)
         for hit in page:
-            hit.snippet = make_snippet(self.analyzer, hit.text, query.text)
+            hit.snippet = snippeter.snippet(hit.text)
         facets = self.backend.facet_counts(query if request.mode != "semantic" else None,
                                            vector if request.mode != "keyword" else None, filters)
         suggestion = self.suggest(query) if self.suggest and len(keyword) < 3 else None

@@ -1,11 +1,17 @@
-"""Query-biased snippets: the passage's best sentences, HTML-escaped, query terms in <mark>."""
+"""Query-biased snippets: the passage's best sentences, HTML-escaped, query terms in <mark>.
+
+One Snippeter per query: the query is analysed once and each surface word's analysed terms
+are memoised, so a page of snippets costs a few regex passes, not a re-analysis per hit.
+"""
 from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 SNIPPET_WORDS = 45
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9“\"'(])")
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -13,76 +19,87 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _term_weights(analyzer, query_text: str) -> dict[str, float]:
-    weights: dict[str, float] = {}
-    for qt in analyzer.query_terms(query_text):
-        weights[qt.term] = max(weights.get(qt.term, 0.0), qt.weight)
-    return weights
+class Snippeter:
+    def __init__(self, analyzer, query_text: str):
+        self.analyzer = analyzer
+        self.weights: dict[str, float] = {}
+        if query_text.strip():
+            for qt in analyzer.query_terms(query_text):
+                self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
+        self._terms = _word_terms_cache(analyzer)
+
+    def _matches(self, word: str) -> bool:
+        return bool(self.weights) and bool(self._terms(word) & self.weights.keys())
+
+    def sentence_score(self, sentence: str) -> float:
+        if not self.weights:
+            return 0.0
+        seen: set[str] = set()
+        for word in _WORD.findall(sentence):
+            seen |= self._terms(word) & self.weights.keys()
+        return sum(self.weights[t] for t in seen)
+
+    def best_window(self, text: str, max_words: int = SNIPPET_WORDS) -> tuple[str, bool, bool]:
+        """(window text, cut at start, cut at end) around the best-matching sentences."""
+        sentences = split_sentences(text) or [text]
+        scores = [self.sentence_score(s) for s in sentences]
+        best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+        lo = hi = best
+        words = len(sentences[best].split())
+        while words < max_words:
+            options = []
+            if lo > 0:
+                options.append((scores[lo - 1], -1))
+            if hi < len(sentences) - 1:
+                options.append((scores[hi + 1], 1))
+            if not options:
+                break
+            nxt = lo - 1 if max(options)[1] < 0 else hi + 1
+            n = len(sentences[nxt].split())
+            if words + n > max_words * 1.5:
+                break
+            lo, hi = min(lo, nxt), max(hi, nxt)
+            words += n
+        window = " ".join(sentences[lo : hi + 1])
+        cut_end = hi < len(sentences) - 1
+        tokens = window.split()
+        if len(tokens) > max_words * 1.5:
+            window = " ".join(tokens[: int(max_words * 1.5)])
+            cut_end = True
+        return window, lo > 0, cut_end
+
+    def highlight(self, text: str) -> str:
+        """HTML-escape ``text``; wrap words whose analysed terms match the query in <mark>."""
+        out: list[str] = []
+        pos = 0
+        for m in _WORD.finditer(text):
+            if self._matches(m.group()):
+                out.append(html.escape(text[pos : m.start()]))
+                out.append(f"<mark>{html.escape(m.group())}</mark>")
+                pos = m.end()
+        out.append(html.escape(text[pos:]))
+        return "".join(out)
+
+    def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
+        window, cut_start, cut_end = self.best_window(text, max_words)
+        return ("… " if cut_start else "") + self.highlight(window) + (" …" if cut_end else "")
 
 
-def _sentence_score(analyzer, sentence: str, weights: dict[str, float]) -> float:
-    seen: set[str] = set()
-    score = 0.0
-    for term in analyzer.index_terms(sentence):
-        if term in weights and term not in seen:
-            seen.add(term)
-            score += weights[term]
-    return score
+_CACHES: dict[int, object] = {}
 
 
-def best_window(analyzer, text: str, query_text: str, max_words: int = SNIPPET_WORDS) -> tuple[str, bool, bool]:
-    """Return (window text, cut at start, cut at end) around the best-matching sentences."""
-    sentences = split_sentences(text) or [text]
-    weights = _term_weights(analyzer, query_text) if query_text.strip() else {}
-    scores = [_sentence_score(analyzer, s, weights) for s in sentences] if weights else [0.0] * len(sentences)
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    chosen = [best]
-    words = len(sentences[best].split())
-    # grow with the better neighbour while there is room
-    lo, hi = best, best
-    while words < max_words:
-        options = []
-        if lo > 0:
-            options.append((scores[lo - 1], -1))
-        if hi < len(sentences) - 1:
-            options.append((scores[hi + 1], 1))
-        if not options:
-            break
-        _, side = max(options)
-        nxt = lo - 1 if side < 0 else hi + 1
-        n = len(sentences[nxt].split())
-        if words + n > max_words * 1.5:
-            break
-        lo, hi = min(lo, nxt), max(hi, nxt)
-        chosen.append(nxt)
-        words += n
-    window = " ".join(sentences[lo : hi + 1])
-    cut_end = hi < len(sentences) - 1
-    tokens = window.split()
-    if len(tokens) > max_words * 1.5:
-        window = " ".join(tokens[: int(max_words * 1.5)])
-        cut_end = True
-    return window, lo > 0, cut_end
-
-
-def highlight(analyzer, text: str, query_text: str) -> str:
-    """HTML-escape ``text`` and wrap words whose analysed terms match the query in <mark>."""
-    weights = _term_weights(analyzer, query_text) if query_text.strip() else {}
-    out: list[str] = []
-    pos = 0
-    for tok in analyzer.tokens(text):
-        out.append(html.escape(text[pos : tok.start]))
-        surface = text[tok.start : tok.end]
-        if weights and analyzer.word_terms(surface) & weights.keys():
-            out.append(f"<mark>{html.escape(surface)}</mark>")
-        else:
-            out.append(html.escape(surface))
-        pos = tok.end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+def _word_terms_cache(analyzer):
+    """A memo of word -> analysed terms shared by all queries (the vocabulary of passages is finite)."""
+    key = id(analyzer)
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = lru_cache(maxsize=200_000)(lambda word: frozenset(analyzer.word_terms(word)))
+    return cache
 
 
 def make_snippet(analyzer, text: str, query_text: str, max_words: int = SNIPPET_WORDS) -> str:
-    window, cut_start, cut_end = best_window(analyzer, text, query_text, max_words)
-    body = highlight(analyzer, window, query_text)
-    return ("… " if cut_start else "") + body + (" …" if cut_end else "")
+    return Snippeter(analyzer, query_text).snippet(text, max_words)
+
+
+def highlight(analyzer, text: str, query_text: str) -> str:
+    return Snippeter(analyzer, query_text).highlight(text)

@@ -67,6 +67,7 @@ def entities_from_json(raw: str) -> list[Entity]:
 
 
 def record_from_row(row: tuple, with_text: bool = True) -> DocumentRecord:
+    """``with_text=False``: a light record for result lists (no text, no entities)."""
     _, doc_id, title, doc_type, source_path, text, _hash, facets, metadata, entities, _d, _t = row
     return DocumentRecord(
         id=doc_id,
@@ -76,7 +77,7 @@ def record_from_row(row: tuple, with_text: bool = True) -> DocumentRecord:
         text=text if with_text else "",
         facets=json.loads(facets),
         metadata=json.loads(metadata),
-        entities=entities_from_json(entities),
+        entities=entities_from_json(entities) if with_text else [],
         passages=[],
     )
 
