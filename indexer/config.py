@@ -22,7 +22,7 @@ class Settings:
     max_file_mb: float = 50.0
     # Fusion: convex combination of normalised keyword and semantic scores (see ranking/fusion.py).
     fusion: str = "convex"  # or "rrf"
-    keyword_weight: float = 0.4
+    keyword_weight: float = 0.5
     rrf_k: int = 60
     candidate_depth: int = 50
     # Elasticsearch

@@ -65,3 +65,32 @@ def test_autocomplete(service):
 def test_health(service):
     h = service.health()
     assert h["ok"] and h["documents"] == 6 and h["embedder"] == "fake:64"
+
+
+def test_engine_side_fusion_is_used_when_offered_and_falls_back_when_declined(service):
+    from indexer.model import Scored
+    from indexer.ranking.searcher import Searcher
+
+    class EngineFusing:
+        """The embedded backend plus a hybrid_search like Elasticsearch's rrf retriever."""
+
+        def __init__(self, inner, answer):
+            self.inner, self.answer, self.calls = inner, answer, 0
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def hybrid_search(self, query, vector, filters, k, rank_window_size):
+            self.calls += 1
+            return self.answer
+
+    pinned = [Scored("agendas/apeldoorn.md#p0", 1.0)]
+    backend = EngineFusing(service.backend, pinned)
+    searcher = Searcher(backend, service.analyzer, service._embed_query, service.searcher.config)
+    resp = searcher.search(SearchRequest("digitale prentenboeken", k=5))
+    assert backend.calls == 1 and [h.passage_id for h in resp.hits] == ["agendas/apeldoorn.md#p0"]
+    backend.answer = None  # e.g. a 403 licence answer: fuse on the client
+    resp = searcher.search(SearchRequest("digitale prentenboeken", k=5))
+    assert resp.hits[0].doc_id == "praktijkverhalen/taal-peuters-dordrecht.md"
+    searcher.search(SearchRequest('"digitale prentenboeken"', k=5))  # exact phrases stay client-side
+    assert backend.calls == 2

@@ -21,7 +21,7 @@ ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an e
 @dataclass
 class RankingConfig:
     fusion: str = "convex"
-    keyword_weight: float = 0.4
+    keyword_weight: float = 0.5
     rrf_k: int = 60
     depth: int = 50
     keyword_scale: float | None = None
@@ -66,7 +66,9 @@ class Searcher:
                                   took_ms=(time.perf_counter() - start) * 1000)
 
         keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
-        fused = self._fuse(keyword, semantic, request.mode)
+        fused = self._server_fused(query, vector, filters, depth, request.mode)
+        if fused is None:
+            fused = self._fuse(keyword, semantic, request.mode)
         detected = self.detect(query.text) if self.detect else {}
         hits = self._hits(fused, keyword, semantic, detected, request)
         total = len(hits)
@@ -115,6 +117,15 @@ class Searcher:
                 if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
             ]
         return semantic
+
+    def _server_fused(self, query: ParsedQuery, vector, filters, depth: int, mode: str):
+        """Fusion by the engine itself (Elasticsearch's licensed rrf retriever), when the backend
+        offers it and it is switched on; None means: fuse here."""
+        hybrid = getattr(self.backend, "hybrid_search", None)
+        if mode != "hybrid" or hybrid is None or vector is None or query.excluded or query.phrases:
+            return None
+        scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10))
+        return None if scored is None else [(s.passage_id, s.score) for s in scored]
 
     def _fuse(self, keyword, semantic, mode: str):
         if mode == "keyword":
