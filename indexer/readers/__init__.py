@@ -69,12 +69,23 @@ def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[str],
             continue
         for file, root in candidates:
             ext = file.suffix.lower()
-            if ext not in SUPPORTED_EXTENSIONS:
+            if given.is_dir() and not _inside(file, root):
+                skipped.append(f"{file} (symlink to a file outside {root})")
+            elif ext not in SUPPORTED_EXTENSIONS:
                 skipped.append(f"{file} (unsupported extension {ext or '(none)'})")
             elif file not in found:
                 found[file] = root
     pairs = sorted(found.items(), key=lambda pair: (str(pair[1]), pair[0].as_posix()))
     return pairs, sorted(skipped), errors
+
+
+def _inside(file: Path, root: Path) -> bool:
+    """Whether ``file`` (after resolving symlinks) lies under ``root``: a corpus folder must not
+    pull in, and the app must not serve, files from elsewhere on the machine."""
+    try:
+        return file.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False
 
 
 def _walk(folder: Path) -> list[Path]:
