@@ -20,9 +20,9 @@ from indexer.backends import open_backend
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
-from indexer.passages import split_passages
+from indexer.passages import sentence_windows, split_passages
 
-CHUNKER_VERSION = "p3"
+CHUNKER_VERSION = "p4"
 
 
 @dataclass
@@ -39,7 +39,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     pipeline: str = ""
     embedder: str = ""
-    embedded_passages: int = 0  # passages whose vectors were computed (not from the cache)
+    embedded_passages: int = 0  # texts (passages, sentence windows) embedded now, not from the cache
     written: bool = False
 
 
@@ -156,11 +156,12 @@ def build_index(
             t1 = time.perf_counter()
             for doc in analysed:
                 title = "" if doc.metadata.get("title_source") == "afgeleid" else doc.title
-                # the cache key is the exact text embedded, so a changed title or heading re-embeds
                 texts = [_embedding_text(title, p.heading, p.text) for p in doc.passages]
-                items = [(hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for t in texts]
+                windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)]
                 before = cache.count(embedder.name)
-                doc.vectors = embed_cached(embedder, items, cache) if items else np.zeros((0, embedder.dim), np.float32)
+                doc.vectors = _embed(embedder, texts, cache, embed_cached)
+                doc.window_vectors = _embed(embedder, [w for _, w in windows], cache, embed_cached)
+                doc.window_owner = [i for i, _ in windows]
                 report.embedded_passages += cache.count(embedder.name) - before
             t_embed += time.perf_counter() - t1
             t_read += t1 - t0
@@ -204,6 +205,14 @@ def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildRe
     writer.commit()
     report.errors.extend(getattr(writer, "errors", []))
     report.written = True
+
+
+def _embed(embedder, texts: list[str], cache, embed_cached) -> np.ndarray:
+    # the cache key is the exact text embedded, so a changed title or heading re-embeds
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    items = [(hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for t in texts]
+    return embed_cached(embedder, items, cache)
 
 
 def _embedding_text(title: str, heading: str, text: str) -> str:

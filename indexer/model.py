@@ -103,6 +103,10 @@ class IndexedDocument:
     passages: list[Passage]
     vectors: Any = None  # numpy float32 array (len(passages), dim), L2-normalised
     doc_vector: Any = None  # numpy float32 (dim,), normalised mean of passage vectors
+    # sentence windows (~35 words) of each passage, embedded separately: a short answer inside a
+    # long passage is found by its own vector (window_owner[i] = ordinal of the window's passage)
+    window_vectors: Any = None  # numpy float32 (n_windows, dim) or None
+    window_owner: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from indexer.model import Document, Passage
 TARGET_WORDS = 120
 MIN_WORDS = 80
 MAX_WORDS = 250
+WINDOW_WORDS = 35  # sentence windows embedded on their own (see sentence_windows)
 OVERLAP_WORDS = 40  # carry the previous passage's last sentence over when it is at most this long
 
 _WORD = re.compile(r"\S+")
@@ -153,3 +154,29 @@ def _merge_small_sections(
                 continue
         out.append((heading, list(sents)))
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9“\"'(])")
+
+
+def sentence_windows(text: str, min_words: int | None = None) -> list[str]:
+    """Consecutive sentences grouped to at least ``min_words`` words; a passage shorter than two
+    windows gets none (its own vector says it all)."""
+    min_words = min_words or WINDOW_WORDS
+    if len(text.split()) < 2 * min_words:
+        return []
+    windows: list[str] = []
+    current: list[str] = []
+    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
+        if not sentence:
+            continue
+        current.append(sentence)
+        if sum(len(x.split()) for x in current) >= min_words:
+            windows.append(" ".join(current))
+            current = []
+    if current:
+        if windows and len(" ".join(current).split()) < min_words // 2:
+            windows[-1] = windows[-1] + " " + " ".join(current)
+        else:
+            windows.append(" ".join(current))
+    return windows

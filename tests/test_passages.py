@@ -81,3 +81,13 @@ def test_magazine_seed_passages_are_in_range():
     assert len(passages) > 50
     assert max(lengths) <= MAX_WORDS
     assert sorted(lengths)[len(lengths) // 2] >= 80  # median passage is a real paragraph, not a fragment
+
+
+def test_sentence_windows_cover_long_passages_only():
+    from indexer.passages import sentence_windows
+
+    assert sentence_windows(SENT * 3) == []  # 30 words: the passage vector suffices
+    text = " ".join([SENT] * 12)
+    windows = sentence_windows(text, min_words=35)
+    assert len(windows) == 3 and " ".join(windows) == text
+    assert all(len(w.split()) >= 35 for w in windows)

@@ -73,6 +73,30 @@ class _ScoreCache:
         return value
 
 
+class _Windows:
+    """Sentence-window vectors, stored grouped by passage (owner ascending)."""
+
+    WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
+
+    def __init__(self, vectors: np.ndarray, owner: np.ndarray):
+        self.vectors = vectors
+        self.starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+        self.passages = owner[self.starts] if len(owner) else owner
+
+    @classmethod
+    def load(cls, gen: Path) -> "_Windows | None":
+        if not (gen / "windows.npy").exists():
+            return None
+        owner = np.load(gen / "window_owner.npy")
+        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner) if len(owner) else None
+
+    def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
+        best = np.maximum.reduceat(window_scores, self.starts)
+        out = np.array(passage_scores, dtype=np.float32, copy=True)
+        out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
+        return out
+
+
 class _Generation:
     """Everything loaded from one immutable generation."""
 
@@ -96,6 +120,7 @@ class _Generation:
         self.title = TermIndex.load(gen, "title", n)
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.docvecs = np.load(gen / "docvecs.npy", mmap_mode="r")
+        self.windows = _Windows.load(gen)
         self.keyword_cache = _ScoreCache()
         self.vector_cache = _ScoreCache()
 
@@ -180,7 +205,13 @@ class EmbeddedBackend:
 
     def _vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
         vector = np.asarray(vector, dtype=np.float32)
-        return g.vector_cache.get(vector.tobytes(), lambda: _matvec(g.vectors, vector))
+        return g.vector_cache.get(vector.tobytes(), lambda: self._compute_vector_scores(g, vector))
+
+    def _compute_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+        scores = _matvec(g.vectors, vector)
+        if g.windows is not None:
+            scores = g.windows.combine(scores, _matvec(g.windows.vectors, vector))
+        return scores
 
     def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
         plan = self._plan_cached(query)

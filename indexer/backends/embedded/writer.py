@@ -41,6 +41,8 @@ class EmbeddedWriter:
         self.touched: set[str] = set()
         self.vectors: list[np.ndarray] = []
         self.docvecs: list[np.ndarray] = []
+        self.windows: list[np.ndarray] = []
+        self.window_owner: list[np.ndarray] = []  # global passage index of each window
         self.n_docs = 0
         self.n_passages = 0
         self.closed = False
@@ -83,6 +85,9 @@ class EmbeddedWriter:
         self.conn.executemany(f"INSERT INTO passages ({store.PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", rows)
         self.vectors.append(vectors)
         self.docvecs.append(_doc_vector(doc, vectors, self.meta.dim))
+        if doc.window_vectors is not None and len(doc.window_owner):
+            self.windows.append(np.asarray(doc.window_vectors, dtype=np.float32).reshape(-1, self.meta.dim))
+            self.window_owner.append(np.asarray(doc.window_owner, dtype=np.int64) + self.n_passages)
         self.n_docs += 1
         self.n_passages += len(rows)
 
@@ -123,6 +128,9 @@ class EmbeddedWriter:
         old = store.open_readonly(previous / store.DB_NAME)
         old_vectors = np.load(previous / "vectors.npy", mmap_mode="r")
         old_docvecs = np.load(previous / "docvecs.npy", mmap_mode="r")
+        has_windows = (previous / "windows.npy").exists()
+        old_windows = np.load(previous / "windows.npy", mmap_mode="r") if has_windows else None
+        old_owner = np.load(previous / "window_owner.npy") if has_windows else None
         try:
             for row in old.execute(f"SELECT {store.DOC_COLUMNS} FROM documents ORDER BY idx"):
                 if row[1] in self.touched:
@@ -142,6 +150,12 @@ class EmbeddedWriter:
                 idxs = np.asarray([r[0] for r in prows], dtype=np.int64)
                 self.vectors.append(np.asarray(old_vectors[idxs], dtype=np.float32))
                 self.docvecs.append(np.asarray(old_docvecs[old_idx], dtype=np.float32))
+                if old_owner is not None and len(idxs):
+                    # a document's passages (and so its windows) are contiguous and in order
+                    lo = int(np.searchsorted(old_owner, idxs[0], side="left"))
+                    hi = int(np.searchsorted(old_owner, idxs[-1], side="right"))
+                    self.windows.append(np.asarray(old_windows[lo:hi], dtype=np.float32))
+                    self.window_owner.append(old_owner[lo:hi] - idxs[0] + self.n_passages)
                 self.n_docs += 1
                 self.n_passages += len(prows)
         finally:
@@ -153,6 +167,10 @@ class EmbeddedWriter:
         docvecs = np.stack(self.docvecs) if self.docvecs else np.zeros((0, dim), np.float32)
         np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
         np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
+        windows = np.concatenate(self.windows) if self.windows else np.zeros((0, dim), np.float32)
+        owner = np.concatenate(self.window_owner) if self.window_owner else np.zeros(0, np.int64)
+        np.save(self.gen / "windows.npy", windows)
+        np.save(self.gen / "window_owner.npy", owner)
         body, titles, words = [], [], Counter()
         query = (
             "SELECT p.terms, d.title_terms, p.text, p.ordinal, d.title FROM passages p "
