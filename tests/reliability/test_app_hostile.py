@@ -190,9 +190,15 @@ def test_path_traversal_is_404(client, prefix, target):
     resp = client.get(prefix + target, follow_redirects=True)
     body = resp.get_data(as_text=True)
     assert "root:" not in body and "buiten de corpusmap" not in body
-    if target == "praktijkverhalen/link-naar-buiten.md" and prefix != "/bron/":
-        return  # the symlinked file was indexed like any other document; only /bron/ must refuse it
     assert resp.status_code == 404, (prefix + target, resp.status_code)
+
+
+def test_symlink_out_of_corpus_not_indexed(client, app_env):
+    assert any("link-naar-buiten.md" in line for line in app_env["report"].skipped)
+    for doc_id in ("geheim.md", "link-naar-buiten.md", "praktijkverhalen/link-naar-buiten.md"):
+        assert client.get(f"/api/documents/{doc_id}").status_code == 404
+    hits = client.get("/api/search?q=buiten+de+corpusmap&mode=keyword").get_json()["hits"]
+    assert not [h for h in hits if "corpusmap" in h["text"]]
 
 
 def test_bron_serves_inside_files(client):
