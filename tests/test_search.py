@@ -94,3 +94,11 @@ def test_engine_side_fusion_is_used_when_offered_and_falls_back_when_declined(se
     assert resp.hits[0].doc_id == "praktijkverhalen/taal-peuters-dordrecht.md"
     searcher.search(SearchRequest('"digitale prentenboeken"', k=5))  # exact phrases stay client-side
     assert backend.calls == 2
+
+
+def test_keyword_weight_shrinks_for_words_known_only_through_the_glossary(service):
+    s = service.searcher
+    dutch = s._keyword_weight("ouders betrekken bij het mbo")
+    english = s._keyword_weight("how do vocational schools involve parents")
+    assert dutch == pytest.approx(s.config.keyword_weight)
+    assert 0 <= english < dutch

@@ -68,7 +68,7 @@ class Searcher:
         keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
         fused = self._server_fused(query, vector, filters, depth, request.mode)
         if fused is None:
-            fused = self._fuse(keyword, semantic, request.mode)
+            fused = self._fuse(keyword, semantic, request.mode, query.text)
         detected = self.detect(query.text) if self.detect else {}
         hits = self._hits(fused, keyword, semantic, detected, request)
         total = len(hits)
@@ -127,14 +127,23 @@ class Searcher:
         scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10))
         return None if scored is None else [(s.passage_id, s.score) for s in scored]
 
-    def _fuse(self, keyword, semantic, mode: str):
+    def _fuse(self, keyword, semantic, mode: str, text: str = ""):
         if mode == "keyword":
             return keyword
         if mode == "semantic":
             return semantic
         if self.config.fusion == "rrf":
             return fusion.rrf([keyword, semantic], k=self.config.rrf_k)
-        return fusion.convex(keyword, semantic, self.config.keyword_weight, self.config.keyword_scale)
+        return fusion.convex(keyword, semantic, self._keyword_weight(text), self.config.keyword_scale)
+
+    def _keyword_weight(self, text: str) -> float:
+        """Words the keyword side only knows through the English glossary are weaker evidence than
+        Dutch words, so the keyword weight shrinks with the share of translated words."""
+        terms = self.analyzer.query_terms(text)
+        groups = {t.group for t in terms}
+        translated = {t.group for t in terms if t.origin == "glossary"}
+        share = len(translated) / len(groups) if groups else 0.0
+        return self.config.keyword_weight * (1.0 - share)
 
     def _hits(self, fused, keyword, semantic, detected, request: SearchRequest) -> list[Hit]:
         kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
