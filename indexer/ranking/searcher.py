@@ -22,9 +22,21 @@ ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an e
 class RankingConfig:
     fusion: str = "convex"
     keyword_weight: float = 0.5
+    glossary_discount: float = 1.0
     rrf_k: int = 60
     depth: int = 50
     keyword_scale: float | None = None
+
+
+def fusion_profile(embedder: str) -> dict[str, float]:
+    """The measured fusion weights for an embedder (indexer/data/fusion.v1.yaml)."""
+    import yaml
+
+    from indexer.config import DATA_DIR
+
+    profiles = yaml.safe_load((DATA_DIR / "fusion.v1.yaml").read_text(encoding="utf-8"))
+    base = embedder.split(":", 1)[0] if not embedder.startswith("st:") else embedder
+    return dict(profiles.get(embedder) or profiles.get(base) or profiles["default"])
 
 
 def validate(request: SearchRequest) -> None:
@@ -143,7 +155,7 @@ class Searcher:
         groups = {t.group for t in terms}
         translated = {t.group for t in terms if t.origin == "glossary"}
         share = len(translated) / len(groups) if groups else 0.0
-        return self.config.keyword_weight * (1.0 - share)
+        return self.config.keyword_weight * (1.0 - self.config.glossary_discount * share)
 
     def _hits(self, fused, keyword, semantic, detected, request: SearchRequest) -> list[Hit]:
         kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
