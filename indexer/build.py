@@ -121,7 +121,7 @@ def build_index(
 
     # anything that changes a document's analysis or passages invalidates its hash
     salt = (f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|"
-            f"{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}")
+            f"{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
     cache_dir = Path(settings.index_dir) / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,8 @@ def build_index(
             for doc in analysed:
                 title = "" if doc.metadata.get("title_source") == "afgeleid" else doc.title
                 texts = [_embedding_text(title, p.heading, p.text) for p in doc.passages]
-                windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)]
+                windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
+                           ] if settings.sentence_windows else []
                 before = cache.count(embedder.name)
                 doc.vectors = _embed(embedder, texts, cache, embed_cached)
                 doc.window_vectors = _embed(embedder, [w for _, w in windows], cache, embed_cached)

