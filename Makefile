@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: install install-dev run build test test-fast eval bench clean
+.PHONY: install install-dev run build test test-fast eval bench reliability reliability-long load clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -37,6 +37,15 @@ eval: install
 
 bench: install-dev
 	$(PY) bench/run.py
+
+reliability: install-dev
+	$(PY) -m pytest tests/reliability -q
+
+reliability-long: install-dev
+	GKA_RELIABILITY_LONG=1 $(PY) -m pytest tests/reliability -q
+
+load: install-dev
+	bench/load/run.sh
 
 clean:
 	rm -rf var/ .pytest_cache test-artifacts

@@ -7,6 +7,7 @@ are cached by passage hash, so an interrupted build resumes without redoing fini
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 import sys
 import time
 from dataclasses import dataclass, field
@@ -84,10 +85,9 @@ def build_index(
     """Index ``paths`` into the backend named by ``settings``; see BuildReport for the outcome.
     Raises GkaError when the index cannot be written."""
     from indexer.analysis import get_analyzer
-    from indexer.embeddings import embed_cached, make_embedder
-    from indexer.embeddings.cache import EmbeddingCache
-    from indexer.nlp import analyse, enrich, load_pipeline
-    from indexer.readers import discover, read_file
+    from indexer.embeddings import make_embedder
+    from indexer.nlp import load_pipeline
+    from indexer.readers import discover
 
     started = time.perf_counter()
     report = BuildReport()
@@ -100,6 +100,21 @@ def build_index(
     embedder = embedder or make_embedder(settings.embedder)
     report.pipeline, report.embedder = pipeline.name, embedder.name
     backend = open_backend(settings, analyzer=analyzer)
+    guard = getattr(backend, "build_guard", None)
+    try:
+        with guard() if guard else nullcontext():
+            return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started)
+    finally:
+        backend.close()
+
+
+def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,
+           progress, rebuild: bool, started: float) -> BuildReport:
+    from indexer.embeddings import embed_cached
+    from indexer.embeddings.cache import EmbeddingCache
+    from indexer.nlp import analyse, enrich
+    from indexer.readers import read_file
+
     meta = IndexMeta(
         backend=backend.name,
         embedder=embedder.name,
@@ -183,7 +198,6 @@ def build_index(
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None
-    backend.close()
     if stats is not None:
         report.documents, report.passages = stats.documents, stats.passages
     report.seconds = time.perf_counter() - started

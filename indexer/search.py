@@ -117,6 +117,7 @@ class Service:
             "passages": stats.passages,
             "backend": self.backend.name,
             "embedder": stats.meta.embedder,
+            "generation": stats.meta.created,  # changes with every published build
             "detail": "",
         }
 

@@ -5,6 +5,7 @@ Backend-independent: it only uses the Backend protocol, so both backends rank al
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from indexer.errors import QueryError
@@ -65,8 +66,13 @@ class Searcher:
         self.suggest = suggest  # callable ParsedQuery -> str | None
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        start = time.perf_counter()
         validate(request)
+        pin = getattr(self.backend, "pinned", None)
+        with pin() if pin else nullcontext():
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResponse:
+        start = time.perf_counter()
         query = parse_query(request.query)
         filters = {f: list(v) for f, v in request.filters.items() if v}
         if request.doc_id is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import sqlite3
 import threading
 from functools import lru_cache
@@ -136,6 +137,7 @@ class EmbeddedBackend:
         self._analyzer = analyzer
         self._lock = threading.Lock()
         self._gen: _Generation | None = None
+        self._pin = threading.local()
         self._stamp = None
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -148,8 +150,22 @@ class EmbeddedBackend:
             self._analyzer = get_analyzer()
         return self._analyzer
 
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Answer every call of this thread from one generation, so a build publishing in the
+        middle of a search cannot mix two indexes into one response."""
+        previous = getattr(self._pin, "gen", None)
+        self._pin.gen = previous or self._live()
+        try:
+            yield
+        finally:
+            self._pin.gen = previous
+
     def _live(self) -> _Generation:
         """The loaded live generation; reloads when a build has published a new one."""
+        pinned = getattr(self._pin, "gen", None)
+        if pinned is not None:
+            return pinned
         stamp = layout.pointer_stamp(self.index_dir)
         gen = self._gen
         if gen is not None and stamp == self._stamp:
@@ -183,6 +199,10 @@ class EmbeddedBackend:
 
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         return None  # incremental writes carry unchanged documents over inside the writer
+
+    def build_guard(self):
+        """Held for a whole build, so a second build is refused before it reads anything."""
+        return layout.build_lock(self.index_dir)
 
     def writer(self, meta: IndexMeta, full: bool) -> EmbeddedWriter:
         return EmbeddedWriter(self.index_dir, meta, full, self.analyzer)

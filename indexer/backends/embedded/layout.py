@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -115,16 +116,42 @@ class BuildLocked(GkaError):
     hint = "wait for the other build to finish"
 
 
+_HELD: dict[Path, int] = {}  # index dirs whose lock this process holds, with a nesting count
+_HELD_LOCK = threading.Lock()
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
+    """Exclusive per index directory across processes; re-entrant within this process, so the
+    build can take it up front and its writer again."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    key = index_dir.resolve()
+    with _HELD_LOCK:
+        if _HELD.get(key):
+            _HELD[key] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield
+        finally:
+            with _HELD_LOCK:
+                _HELD[key] -= 1
+        return
     fh = open(index_dir / "build.lock", "a+")
     try:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise BuildLocked(f"another build holds {index_dir / 'build.lock'}") from exc
-        yield
+        with _HELD_LOCK:
+            _HELD[key] = 1
+        try:
+            yield
+        finally:
+            with _HELD_LOCK:
+                _HELD.pop(key, None)
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
         fh.close()
