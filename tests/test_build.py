@@ -126,3 +126,13 @@ def test_sentence_windows_can_be_switched_off(settings, corpus_copy):
     report = build_index([corpus_copy], settings.with_(sentence_windows=False, index_dir=settings.index_dir.parent / "nw"),
                          progress=False, embedder=without)
     assert without.embedded == report.passages < with_windows.embedded
+
+
+def test_gkaignore_keeps_generator_sources_out_of_the_index(settings, corpus_copy):
+    tools = corpus_copy / "tools" / "sources"
+    tools.mkdir(parents=True)
+    (tools / "bron.md").write_text("---\ntitel: Bron\n---\nDubbele tekst.\n", encoding="utf-8")
+    (corpus_copy / "concept.md").write_text("---\ntitel: Concept\n---\nNog niet af.\n", encoding="utf-8")
+    (corpus_copy / ".gkaignore").write_text("# generator\ntools/\nconcept.md\n", encoding="utf-8")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.documents == 6 and not report.errors

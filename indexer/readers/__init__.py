@@ -1,6 +1,7 @@
 """Document readers: find corpus files and turn each into Documents (one module per format)."""
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,12 +89,36 @@ def _inside(file: Path, root: Path) -> bool:
         return False
 
 
+IGNORE_FILE = ".gkaignore"
+
+
+def _ignore_patterns(folder: Path) -> list[str]:
+    """Glob patterns (relative to the corpus folder, one per line, '#' comments) of what a corpus
+    keeps next to its documents but does not want indexed, e.g. generator scripts and sources."""
+    try:
+        lines = (folder / IGNORE_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [line.strip().rstrip("/") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _ignored(rel: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, pat) or rel.startswith(pat + "/") for pat in patterns)
+
+
 def _walk(folder: Path) -> list[Path]:
+    patterns = _ignore_patterns(folder)
     files = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and not _ignored((here / d).relative_to(folder).as_posix(), patterns)
+        )
         for name in sorted(filenames):
             if name.startswith(".") or name.lower() in SKIPPED_NAMES:
                 continue
-            files.append(Path(dirpath) / name)
+            if _ignored((here / name).relative_to(folder).as_posix(), patterns):
+                continue
+            files.append(here / name)
     return files
