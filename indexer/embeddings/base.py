@@ -40,3 +40,23 @@ def batches(texts: Sequence[str], size: int):
     """Consecutive slices of at most ``size`` texts (keeps peak memory bounded)."""
     for start in range(0, len(texts), size):
         yield texts[start : start + size]
+
+
+def encode_in_batches(texts: Sequence[str], dim: int, size: int, encode, lock=None) -> np.ndarray:
+    """Run ``encode(list_of_texts) -> array`` over batches into one normalised float32 matrix.
+    Each call holds ``lock`` on its own, so a query can slip in between batches of a build."""
+    texts = list(texts)
+    if not texts:
+        return empty(dim)
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    row = 0
+    for chunk in batches(texts, size):
+        chunk = list(chunk)
+        if lock is None:
+            vecs = encode(chunk)
+        else:
+            with lock:
+                vecs = encode(chunk)
+        out[row : row + len(chunk)] = vecs
+        row += len(chunk)
+    return normalise(out)

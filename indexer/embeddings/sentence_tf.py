@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from indexer.embeddings.base import batches, empty, normalise
+from indexer.embeddings.base import encode_in_batches, normalise
 from indexer.errors import ConfigError, DependencyMissing
 
 _TRUE = ("1", "true", "yes", "on")
@@ -102,16 +102,10 @@ class SentenceTransformerEmbedder:
             )
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return empty(self.dim)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        row = 0
-        # Our own outer batches keep each locked call short (queries can interleave).
-        for chunk in batches(texts, self.batch_size * 4):
-            out[row : row + len(chunk)] = self._encode(list(chunk), self.passage_prompt)
-            row += len(chunk)
-        return normalise(out)
+        # our own outer batches keep each locked call short (queries can interleave)
+        return encode_in_batches(
+            texts, self.dim, self.batch_size * 4, lambda chunk: self._encode(chunk, self.passage_prompt)
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return normalise(self._encode([text], self.query_prompt)[0])

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from indexer.embeddings.base import batches, empty, normalise
+from indexer.embeddings.base import encode_in_batches, normalise
 from indexer.errors import DependencyMissing
 
 
@@ -38,17 +38,7 @@ class UseM3Embedder:
         self._lock = threading.Lock()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
-        if not texts:
-            return empty(self.dim)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        row = 0
-        for chunk in batches(texts, self.batch_size):
-            with self._lock:
-                vecs = self._model.encode(list(chunk))
-            out[row : row + len(chunk)] = vecs
-            row += len(chunk)
-        return normalise(out)
+        return encode_in_batches(texts, self.dim, self.batch_size, self._model.encode, self._lock)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
