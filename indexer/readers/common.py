@@ -179,3 +179,14 @@ def make_document(
         sections=sections,
         metadata=metadata,
     )
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """A text file's characters: size-checked, decoded (UTF-8, else cp1252), normalised; an
+    empty file is an error."""
+    from indexer.repair import decode_bytes, normalize_chars
+
+    text = normalize_chars(decode_bytes(read_bytes(path, max_bytes), path))
+    if not text.strip():
+        raise ReadError(path, "empty file")
+    return text

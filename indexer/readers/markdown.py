@@ -8,14 +8,13 @@ from typing import Any
 from indexer.errors import ReadError
 from indexer.model import Document, Section
 from indexer.readers.common import (
+    read_text,
     DEFAULT_MAX_BYTES,
     clean_heading,
     make_document,
     normalize_metadata,
-    read_bytes,
 )
 from indexer.readers.safe_yaml import load_yaml
-from indexer.repair import decode_bytes, normalize_chars
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
@@ -93,9 +92,7 @@ class MarkdownReader:
         self.max_bytes = max_bytes
 
     def read(self, path: Path, root: Path) -> list[Document]:
-        text = normalize_chars(decode_bytes(read_bytes(path, self.max_bytes), path))
-        if not text.strip():
-            raise ReadError(path, "empty file")
+        text = read_text(path, self.max_bytes)
         metadata, body = split_front_matter(text, path)
         sections = markdown_sections(body)
         first_h1 = next((m.group(2) for m in map(_HEADING.match, body.split("\n")) if m and m.group(1) == "#"), "")

@@ -14,16 +14,15 @@ from indexer.config import DATA_DIR
 from indexer.errors import ReadError, RecordError
 from indexer.model import Document, Section
 from indexer.readers.common import (
+    read_text,
     DEFAULT_MAX_BYTES,
     join_sections,
     normalize_metadata,
-    read_bytes,
     relative_id,
     shorten,
     to_plain,
 )
 from indexer.readers.safe_yaml import load_json, load_yaml
-from indexer.repair import decode_bytes, normalize_chars
 
 SCHEMA_PATH = DATA_DIR / "intervention.schema.v1.json"
 # Record field -> section heading, in reading order.
@@ -53,9 +52,7 @@ class RecordReader:
         self.max_bytes = max_bytes
 
     def read(self, path: Path, root: Path) -> list[Document]:
-        text = normalize_chars(decode_bytes(read_bytes(path, self.max_bytes), path))
-        if not text.strip():
-            raise ReadError(path, "empty file")
+        text = read_text(path, self.max_bytes)
         if path.suffix.lower() == ".json":
             data = load_json(text, path)
         else:
