@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from indexer.backends.embedded import layout, store
+from indexer.backends.embedded.ann import IvfIndex
 from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.facets import FacetIndex
 from indexer.backends.embedded.keyword import excluded_mask, normalise_for_match, plan_query, score_plan
@@ -79,22 +80,43 @@ class _Windows:
 
     WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
 
-    def __init__(self, vectors: np.ndarray, owner: np.ndarray):
+    def __init__(self, vectors: np.ndarray, owner: np.ndarray, n_passages: int):
         self.vectors = vectors
-        self.starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
-        self.passages = owner[self.starts] if len(owner) else owner
+        self.starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        self.passages = owner[self.starts]
+        ends = np.r_[self.starts[1:], len(owner)]
+        self.first = np.full(n_passages, -1, dtype=np.int64)
+        self.count = np.zeros(n_passages, dtype=np.int64)
+        self.first[self.passages] = self.starts
+        self.count[self.passages] = ends - self.starts
 
     @classmethod
-    def load(cls, gen: Path) -> "_Windows | None":
+    def load(cls, gen: Path, n_passages: int) -> "_Windows | None":
         if not (gen / "windows.npy").exists():
             return None
         owner = np.load(gen / "window_owner.npy")
-        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner) if len(owner) else None
+        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner, n_passages) if len(owner) else None
 
     def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
         best = np.maximum.reduceat(window_scores, self.starts)
         out = np.array(passage_scores, dtype=np.float32, copy=True)
         out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
+        return out
+
+    def combine_subset(self, idxs: np.ndarray, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """``combine`` for some passages only (the candidates of an IVF probe)."""
+        counts = self.count[idxs]
+        has = counts > 0
+        if not has.any():
+            return passage_scores
+        sel, cnt = idxs[has], counts[has]
+        starts = np.repeat(self.first[sel], cnt)
+        offsets = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        rows = starts + offsets
+        ws = np.asarray(self.vectors[rows], dtype=np.float32) @ vector
+        best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
+        out = passage_scores.copy()
+        out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
         return out
 
 
@@ -121,7 +143,8 @@ class _Generation:
         self.title = TermIndex.load(gen, "title", n)
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.docvecs = np.load(gen / "docvecs.npy", mmap_mode="r")
-        self.windows = _Windows.load(gen)
+        self.windows = _Windows.load(gen, len(self.passage_ids))
+        self.ivf = IvfIndex.load(gen)
         self.keyword_cache = _ScoreCache()
         self.vector_cache = _ScoreCache()
 
@@ -228,6 +251,21 @@ class EmbeddedBackend:
         return g.vector_cache.get(vector.tobytes(), lambda: self._compute_vector_scores(g, vector))
 
     def _compute_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+        if g.ivf is not None:
+            return self._probe_vector_scores(g, vector)
+        return self._exact_vector_scores(g, vector)
+
+    def _probe_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+        """Scores for the passages of the nearest IVF clusters; -inf elsewhere."""
+        cand = np.sort(g.ivf.candidates(vector))
+        part = np.asarray(g.vectors[cand], dtype=np.float32) @ vector
+        if g.windows is not None:
+            part = g.windows.combine_subset(cand, part, vector)
+        scores = np.full(len(g.passage_ids), -np.inf, dtype=np.float32)
+        scores[cand] = part
+        return scores
+
+    def _exact_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
         scores = _matvec(g.vectors, vector)
         if g.windows is not None:
             scores = g.windows.combine(scores, _matvec(g.windows.vectors, vector))
@@ -274,7 +312,11 @@ class EmbeddedBackend:
         if len(g.passage_ids) == 0:
             return []
         scores = self._vector_scores(g, vector)
-        return self._top(g, scores, filters, k, positive=False)
+        top = self._top(g, scores, filters, k, positive=False)
+        if g.ivf is not None and len(top) < min(k, len(g.passage_ids)):
+            # a narrow filter left too few probed passages: fall back to the exact scan
+            top = self._top(g, self._exact_vector_scores(g, np.asarray(vector, dtype=np.float32)), filters, k, positive=False)
+        return top
 
     def _top(self, g: _Generation, scores: np.ndarray, filters: Filters, k: int, positive: bool) -> list[Scored]:
         mask = g.facets.passage_mask(filters)
@@ -298,8 +340,9 @@ class EmbeddedBackend:
             selected |= self._keyword_scores(g, query) > 0
         if vector is not None and len(g.passage_ids):
             sims = self._vector_scores(g, vector)
-            d = min(depth, len(sims))
-            selected[np.argpartition(-sims, d - 1)[:d]] = True
+            d = min(depth, int(np.isfinite(sims).sum()))
+            if d > 0:
+                selected[np.argpartition(-sims, d - 1)[:d]] = True
         docs = np.zeros(g.facets.n_docs, dtype=bool)
         docs[g.passage_doc[selected]] = True
         return g.facets.counts(docs, filters)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.backends.embedded import layout, store
+from indexer.backends.embedded.ann import build_ivf
 from indexer.backends.embedded.bm25 import build_term_index
 from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta
@@ -166,6 +167,9 @@ class EmbeddedWriter:
         vectors = np.concatenate(self.vectors) if self.vectors else np.zeros((0, dim), np.float32)
         docvecs = np.stack(self.docvecs) if self.docvecs else np.zeros((0, dim), np.float32)
         np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
+        ivf = build_ivf(vectors)  # None below ann.MIN_VECTORS: exact search
+        if ivf is not None:
+            ivf.save(self.gen)
         np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
         windows = np.concatenate(self.windows) if self.windows else np.zeros((0, dim), np.float32)
         owner = np.concatenate(self.window_owner) if self.window_owner else np.zeros(0, np.int64)
