@@ -23,7 +23,7 @@ from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import sentence_windows, split_passages
 
-CHUNKER_VERSION = "p4"
+CHUNKER_VERSION = "p5"
 
 
 @dataclass

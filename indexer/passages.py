@@ -149,8 +149,10 @@ def _merge_small_sections(
             prev_heading, prev_sents = out[-1]
             prev_words = sum(len(s.split()) for s in prev_sents)
             if (prev_words < MIN_WORDS or words < MIN_WORDS // 2) and prev_words + words <= max_words:
-                joined = " / ".join(h for h in (prev_heading, heading) if h)
-                out[-1] = (joined, prev_sents + sents)
+                # the merged section keeps its heading as a label in the text ("Doelgroep: …"),
+                # the passage keeps the first heading
+                labelled = [f"{heading}: {sents[0]}"] + sents[1:] if heading else sents
+                out[-1] = (prev_heading or heading, prev_sents + labelled)
                 continue
         out.append((heading, list(sents)))
     return out
