@@ -96,12 +96,21 @@ def cmd_search(args) -> int:
     filters = _parse_filters(args.filter)
     try:
         if args.batch:
-            for line in Path(args.batch).read_text(encoding="utf-8").splitlines():
+            try:
+                lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise GkaError(f"cannot read {args.batch}: {exc.strerror or exc}") from exc
+            for n, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
-                item = json.loads(line)
-                resp = service.search(SearchRequest(item["query"], mode=args.mode, k=args.k, filters=filters))
-                print(json.dumps({"id": item["id"], "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
+                try:
+                    item = json.loads(line)
+                    query_id, query = item["id"], str(item["query"])
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise GkaError(f"{args.batch}:{n}: not a JSON line with id and query ({exc})",
+                                   hint='one object per line: {"id": "q1", "query": "..."}') from exc
+                resp = service.search(SearchRequest(query, mode=args.mode, k=args.k, filters=filters))
+                print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
             return 0
         if not args.query:
             raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo"')

@@ -136,3 +136,13 @@ def test_gkaignore_keeps_generator_sources_out_of_the_index(settings, corpus_cop
     (corpus_copy / ".gkaignore").write_text("# generator\ntools/\nconcept.md\n", encoding="utf-8")
     report = build_index([corpus_copy], settings, progress=False)
     assert report.documents == 6 and not report.errors
+
+
+def test_cli_batch_rejects_a_broken_line_with_its_number(built_index, tmp_path, capsys):
+    settings, _ = built_index
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "query": "ouders"}\nniet json\n')
+    assert cli.main(["search", "--batch", str(batch), "--index", str(settings.index_dir)]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.splitlines()[0])["id"] == "a"
+    assert "q.jsonl:2" in captured.err
