@@ -163,6 +163,7 @@ def main(argv=None) -> int:
                     help="words between window starts (< 120 overlaps, so phrases are not cut)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = ap.parse_args(argv)
+    load_start = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: record its load
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never fetch weights while measuring
 
     passages = windows(SHARED / "seeds", WINDOW_WORDS, args.stride)
@@ -192,6 +193,8 @@ def main(argv=None) -> int:
     report = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "load_average_start": load_start,
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "passages": len(passages),
         "window_words": WINDOW_WORDS,
         "stride_words": args.stride,
