@@ -145,6 +145,12 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk not found: apt-get install -y wrk", file=sys.stderr)
         return 2
+    import socket
+
+    with socket.socket() as probe:  # another server on the port would be measured instead of ours
+        if probe.connect_ex((HOST, args.port)) == 0:
+            print(f"port {args.port} is already in use: pass --port", file=sys.stderr)
+            return 2
     embedder = os.environ.get("GKA_EMBEDDER") or "fake"
     work = ROOT / "var" / "load"
     shutil.rmtree(work, ignore_errors=True)
@@ -184,6 +190,8 @@ def main() -> int:
             time.sleep(0.5)
         else:
             raise RuntimeError("server did not become healthy in 180 s")
+        if server.poll() is not None:  # healthy, but not ours (it lost the race for the port)
+            raise RuntimeError(f"server exited: {(work / 'server.log').read_text()[-2000:]}")
         expected_a = {q: probe_ids(args.port, q)[1] for q in PROBES}
         log(f"phase 1: wrk {args.connections} connections, {args.duration} s")
         results["phase1_quiet"] = wrk(args.port, args.duration, args.connections, args.threads)
