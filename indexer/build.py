@@ -95,14 +95,15 @@ def build_index(
     report.errors.extend(str(e) for e in missing)
     report.files = len(files)
 
-    pipeline = load_pipeline()
     analyzer = get_analyzer()
-    embedder = embedder or make_embedder(settings.embedder)
-    report.pipeline, report.embedder = pipeline.name, embedder.name
     backend = open_backend(settings, analyzer=analyzer)
     guard = getattr(backend, "build_guard", None)
     try:
+        # the lock first: a second build is refused before it loads models or reads anything
         with guard() if guard else nullcontext():
+            pipeline = load_pipeline()
+            embedder = embedder or make_embedder(settings.embedder)
+            report.pipeline, report.embedder = pipeline.name, embedder.name
             return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started)
     finally:
         backend.close()
