@@ -55,3 +55,9 @@ class QueryError(GkaError):
 
 class DocumentNotFound(GkaError):
     """No document with that id (HTTP 404)."""
+
+
+class SearchTimeout(GkaError):
+    """A search ran past its time budget (HTTP 504); the worker is freed for other requests."""
+
+    hint = "try a shorter query or fewer alternatives"

@@ -48,9 +48,10 @@ class Service:
                 if self._embedder is None or self._embedder.name != meta.embedder:
                     from indexer.embeddings import make_embedder
 
+                    if self._embedder is not None:  # another embedder now: its fusion profile too
+                        self.searcher.config = _ranking_config(self.settings, self.backend)
                     self._embedder = make_embedder(meta.embedder)
                     self._query_vectors.clear()
-                    self.searcher.config = _ranking_config(self.settings, self.backend)
         return self._embedder
 
     def _embed_query(self, text: str):
@@ -159,6 +160,7 @@ def _ranking_config(settings: Settings, backend) -> RankingConfig:
         glossary_discount=profile["glossary_discount"],
         rrf_k=settings.rrf_k,
         depth=settings.candidate_depth,
+        time_budget_s=settings.search_timeout_s,
     )
 
 

@@ -1,6 +1,6 @@
 """Library exceptions translated at the web edge: JSON for the API, friendly Dutch pages otherwise.
 
-QueryError -> 400, DocumentNotFound -> 404, IndexNotFound/BackendUnavailable -> 503.
+QueryError -> 400, DocumentNotFound -> 404, IndexNotFound/BackendUnavailable -> 503, SearchTimeout -> 504.
 Anything unexpected is logged and answered with a plain 500 that leaks no internals.
 """
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound, QueryError
+from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound, QueryError, SearchTimeout
 from search_app.service import discard_failed_service
 
 RETRY_AFTER_SECONDS = 5
@@ -21,6 +21,7 @@ PAGE_TEXT = {
         "Zoeken is even niet beschikbaar",
         "De zoekindex is op dit moment niet bereikbaar. Probeer het over een paar minuten opnieuw.",
     ),
+    504: ("Zoeken duurde te lang", "Deze zoekopdracht kostte te veel tijd. Probeer een kortere zoekvraag."),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
 }
 
@@ -28,6 +29,7 @@ PAGE_TEXT = {
 def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, lambda e: error_response(400, str(e), detail=str(e)))
     app.register_error_handler(DocumentNotFound, lambda e: error_response(404, str(e)))
+    app.register_error_handler(SearchTimeout, lambda e: error_response(504, str(e)))
     app.register_error_handler(IndexNotFound, _unavailable)
     app.register_error_handler(BackendUnavailable, _unavailable)
     app.register_error_handler(HTTPException, _http_error)

@@ -197,7 +197,8 @@ def _json(schema_name: str, description: str) -> dict:
 
 
 def _op(summary: str, ok: str, errors: tuple[int, ...], params: list | None = None) -> dict:
-    text = {400: "Invalid parameters", 404: "Unknown document", 503: "Search backend unavailable"}
+    text = {400: "Invalid parameters", 404: "Unknown document", 503: "Search backend unavailable",
+            504: "Search ran past its time budget"}
     responses = {"200": _json(ok, "OK")}
     responses.update({str(code): _json("Error", text[code]) for code in errors})
     return {"get": {"summary": summary, "parameters": params or [], "responses": responses}}
@@ -215,7 +216,7 @@ def build_openapi() -> dict:
             "description": "Search the Dutch Gelijke Kansen knowledge base. Errors: {error: {status, message}}.",
         },
         "paths": {
-            "/api/search": _op("Search passages and documents", "SearchResponse", (400, 503), SEARCH_PARAMS),
+            "/api/search": _op("Search passages and documents", "SearchResponse", (400, 503, 504), SEARCH_PARAMS),
             "/api/documents/{doc_id}": _op("One document", "Document", (404, 503), [DOC_ID_PARAM]),
             "/api/documents/{doc_id}/related": _op(
                 "Similar documents", "RelatedList", (400, 404, 503),

@@ -154,3 +154,17 @@ def test_openapi_parameters_match_implementation(client, spec):
             value = "agenda"
         query = {"q": "taal", param["name"]: value}
         assert client.get("/api/search", query_string=query).status_code == 200, param["name"]
+
+
+def test_search_past_its_budget_is_a_504_in_json_and_html(client, monkeypatch):
+    from indexer.errors import SearchTimeout
+    from indexer.ranking.searcher import Searcher
+
+    def too_slow(self, start):
+        raise SearchTimeout("the search took 9.9s, longer than its budget of 5.0s")
+
+    monkeypatch.setattr(Searcher, "_check_budget", too_slow)
+    resp = client.get("/api/search?q=ouders")
+    assert resp.status_code == 504 and resp.get_json()["error"]["status"] == 504
+    page = client.get("/?q=ouders")
+    assert page.status_code == 504 and "duurde te lang" in page.get_data(as_text=True)

@@ -127,3 +127,16 @@ def test_a_rebuild_with_another_embedder_is_picked_up_by_a_running_service(setti
     build_index([corpus_copy], settings.with_(embedder="fake:32"), progress=False)
     assert svc.search(SearchRequest("ouders")).hits and svc.embedder.dim == 32
     svc.close()
+
+
+def test_search_past_its_time_budget_stops_with_a_timeout(service):
+    from indexer.errors import SearchTimeout
+
+    budget = service.searcher.config.time_budget_s
+    service.searcher.config.time_budget_s = 0.0
+    try:
+        with pytest.raises(SearchTimeout, match="budget"):
+            service.search(SearchRequest("ouders"))
+    finally:
+        service.searcher.config.time_budget_s = budget
+    assert service.search(SearchRequest("ouders")).hits

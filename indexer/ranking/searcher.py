@@ -8,7 +8,7 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from indexer.errors import QueryError
+from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
 from indexer.ranking import fusion
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
@@ -27,6 +27,7 @@ class RankingConfig:
     rrf_k: int = 60
     depth: int = 50
     keyword_scale: float | None = None
+    time_budget_s: float = 5.0
 
 
 def fusion_profile(embedder: str) -> dict[str, float]:
@@ -84,6 +85,7 @@ class Searcher:
                                   took_ms=(time.perf_counter() - start) * 1000)
 
         keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
+        self._check_budget(start)
         fused = self._server_fused(query, vector, filters, depth, request.mode)
         if fused is None:
             fused = self._fuse(keyword, semantic, request.mode, query.text)
@@ -93,6 +95,7 @@ class Searcher:
         if request.sort == "date":
             hits.sort(key=lambda h: h.date, reverse=True)
         page = hits[(request.page - 1) * request.k : request.page * request.k]
+        self._check_budget(start)
         snippeter = Snippeter(self.analyzer, query.text)
         for hit in page:
             hit.snippet = snippeter.snippet(hit.text)
@@ -135,6 +138,12 @@ class Searcher:
                 if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
             ]
         return semantic
+
+    def _check_budget(self, start: float) -> None:
+        # cooperative: checked between stages, so a runaway query frees its worker with a 504
+        elapsed = time.perf_counter() - start
+        if elapsed > self.config.time_budget_s:
+            raise SearchTimeout(f"the search took {elapsed:.1f}s, longer than its budget of {self.config.time_budget_s:.1f}s")
 
     def _server_fused(self, query: ParsedQuery, vector, filters, depth: int, mode: str):
         """Fusion by the engine itself (Elasticsearch's licensed rrf retriever), when the backend
