@@ -28,21 +28,37 @@ class Snippeter:
                 self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
         self._terms = _word_terms_cache(analyzer)
 
-    def _matches(self, word: str) -> bool:
-        return bool(self.weights) and bool(self._terms(word) & self.weights.keys())
-
-    def sentence_score(self, sentence: str) -> float:
+    def _gains(self, text: str) -> dict[str, frozenset[str]]:
+        """The distinct words of ``text`` that match the query, with the query terms they hit
+        (each distinct word is analysed once per passage, not once per occurrence)."""
         if not self.weights:
+            return {}
+        keys = self.weights.keys()
+        gains = {}
+        for word in set(_WORD.findall(text)):
+            hit = self._terms(word) & keys
+            if hit:
+                gains[word] = hit
+        return gains
+
+    def sentence_score(self, sentence: str, gains: dict[str, frozenset[str]] | None = None) -> float:
+        gains = self._gains(sentence) if gains is None else gains
+        if not gains:
             return 0.0
         seen: set[str] = set()
         for word in _WORD.findall(sentence):
-            seen |= self._terms(word) & self.weights.keys()
+            hit = gains.get(word)
+            if hit:
+                seen |= hit
         return sum(self.weights[t] for t in seen)
 
-    def best_window(self, text: str, max_words: int = SNIPPET_WORDS) -> tuple[str, bool, bool]:
+    def best_window(
+        self, text: str, max_words: int = SNIPPET_WORDS, gains: dict[str, frozenset[str]] | None = None
+    ) -> tuple[str, bool, bool]:
         """(window text, cut at start, cut at end) around the best-matching sentences."""
         sentences = split_sentences(text) or [text]
-        scores = [self.sentence_score(s) for s in sentences]
+        gains = self._gains(text) if gains is None else gains
+        scores = [self.sentence_score(s, gains) for s in sentences]
         best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
         lo = hi = best
         words = len(sentences[best].split())
@@ -68,12 +84,15 @@ class Snippeter:
             cut_end = True
         return window, lo > 0, cut_end
 
-    def highlight(self, text: str) -> str:
+    def highlight(self, text: str, gains: dict[str, frozenset[str]] | None = None) -> str:
         """HTML-escape ``text``; wrap words whose analysed terms match the query in <mark>."""
+        gains = self._gains(text) if gains is None else gains
+        if not gains:
+            return html.escape(text)
         out: list[str] = []
         pos = 0
         for m in _WORD.finditer(text):
-            if self._matches(m.group()):
+            if m.group() in gains:
                 out.append(html.escape(text[pos : m.start()]))
                 out.append(f"<mark>{html.escape(m.group())}</mark>")
                 pos = m.end()
@@ -81,8 +100,9 @@ class Snippeter:
         return "".join(out)
 
     def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
-        window, cut_start, cut_end = self.best_window(text, max_words)
-        return ("… " if cut_start else "") + self.highlight(window) + (" …" if cut_end else "")
+        gains = self._gains(text)  # the window's words are a subset of the passage's
+        window, cut_start, cut_end = self.best_window(text, max_words, gains)
+        return ("… " if cut_start else "") + self.highlight(window, gains) + (" …" if cut_end else "")
 
 
 _CACHES: dict[int, object] = {}
