@@ -140,3 +140,25 @@ def test_search_past_its_time_budget_stops_with_a_timeout(service):
     finally:
         service.searcher.config.time_budget_s = budget
     assert service.search(SearchRequest("ouders")).hits
+
+
+def test_backends_without_in_memory_metadata_rank_the_same(service):
+    """A backend without passage_meta (Elasticsearch) is ranked from its records instead."""
+    from indexer.ranking.searcher import Searcher
+
+    class RecordsOnly:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            if name == "passage_meta":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    plain = Searcher(RecordsOnly(service.backend), service.analyzer, service._embed_query, service.searcher.config)
+    for request in (SearchRequest("school ouders", k=5, collapse=True), SearchRequest("school", k=3, page=2),
+                    SearchRequest("ouders", k=5, sort="date")):
+        a, b = plain.search(request), service.search(request)
+        assert [(h.passage_id, round(h.score, 6), h.more_passages) for h in a.hits] == \
+               [(h.passage_id, round(h.score, 6), h.more_passages) for h in b.hits]
+        assert a.total == b.total

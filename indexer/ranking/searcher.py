@@ -90,11 +90,16 @@ class Searcher:
         if fused is None:
             fused = self._fuse(keyword, semantic, request.mode, query.text)
         detected = self.detect(query.text) if self.detect else {}
-        hits = self._hits(fused, keyword, semantic, detected, request)
-        total = len(hits)
+        lo, hi = (request.page - 1) * request.k, request.page * request.k
+        # rank from light metadata (in memory for the embedded backend); read records for the page only
+        ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
+        total = len(ranked)
         if request.sort == "date":
+            hits = self._page_hits(ranked, keyword, semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
-        page = hits[(request.page - 1) * request.k : request.page * request.k]
+            page = hits[lo:hi]
+        else:
+            page = self._page_hits(ranked[lo:hi], keyword, semantic)
         self._check_budget(start)
         snippeter = Snippeter(self.analyzer, query.text)
         for hit in page:
@@ -172,40 +177,50 @@ class Searcher:
         share = len(translated) / len(groups) if groups else 0.0
         return self.config.keyword_weight * (1.0 - self.config.glossary_discount * share)
 
-    def _hits(self, fused, keyword, semantic, detected, request: SearchRequest) -> list[Hit]:
+    def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
+        """(passage id, final score, other passage ids of its document when collapsed), best first."""
+        info = meta([pid for pid, _ in fused])
+        items: list[tuple[str, str, float]] = []
+        for pid, score in fused:
+            if pid not in info:
+                continue
+            doc_id, facets = info[pid]
+            if request.doc_id is not None and doc_id != request.doc_id:
+                continue
+            if detected and any(set(facets.get(f, [])) & set(v) for f, v in detected.items()):
+                score *= 1.0 + ENTITY_BOOST
+            items.append((pid, doc_id, score))
+        items.sort(key=lambda it: (-it[2], it[0]))
+        if not (request.collapse and request.doc_id is None):
+            return [(pid, score, []) for pid, _, score in items]
+        best: dict[str, tuple[str, float, list[str]]] = {}
+        for pid, doc_id, score in items:
+            if doc_id in best:
+                best[doc_id][2].append(pid)
+            else:
+                best[doc_id] = (pid, score, [])
+        return list(best.values())
+
+    def _meta_from_records(self, passage_ids):
+        return {p.id: (d.id, d.facets) for p, d in self.backend.passages(passage_ids)}
+
+    def _page_hits(self, ranked, keyword, semantic) -> list[Hit]:
         kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
         kw_score, sem_score = dict(keyword), dict(semantic)
-        records = self.backend.passages([pid for pid, _ in fused])
-        scores = dict(fused)
-        hits: list[Hit] = []
-        for passage, doc in records:
-            if request.doc_id is not None and doc.id != request.doc_id:
+        records = {p.id: (p, d) for p, d in self.backend.passages([pid for pid, _, _ in ranked])}
+        hits = []
+        for pid, score, more in ranked:
+            if pid not in records:
                 continue
-            score = scores[passage.id]
-            if detected and any(set(doc.facets.get(f, [])) & set(v) for f, v in detected.items()):
-                score *= 1.0 + ENTITY_BOOST
+            passage, doc = records[pid]
             hits.append(Hit(
-                doc_id=doc.id, passage_id=passage.id, title=doc.title, doc_type=doc.doc_type,
+                doc_id=doc.id, passage_id=pid, title=doc.title, doc_type=doc.doc_type,
                 heading=passage.heading, text=passage.text, snippet="", score=score,
-                keyword_rank=kw_rank.get(passage.id), keyword_score=kw_score.get(passage.id),
-                semantic_rank=sem_rank.get(passage.id), semantic_score=sem_score.get(passage.id),
+                keyword_rank=kw_rank.get(pid), keyword_score=kw_score.get(pid),
+                semantic_rank=sem_rank.get(pid), semantic_score=sem_score.get(pid),
                 facets=doc.facets, source_path=doc.source_path,
                 date=str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0]),
+                more_passages=list(more),
             ))
-        hits.sort(key=lambda h: (-h.score, h.passage_id))
-        if request.collapse and request.doc_id is None:
-            hits = _collapse(hits)
         return hits
-
-
-def _collapse(hits: list[Hit]) -> list[Hit]:
-    best: dict[str, Hit] = {}
-    order: list[str] = []
-    for hit in hits:
-        if hit.doc_id in best:
-            best[hit.doc_id].more_passages.append(hit.passage_id)
-        else:
-            best[hit.doc_id] = hit
-            order.append(hit.doc_id)
-    return [best[d] for d in order]
 

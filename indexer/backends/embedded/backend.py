@@ -137,7 +137,8 @@ class _Generation:
         self.doc_ids = [d[0] for d in docs]
         self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
         self.doc_hashes = {d[0]: d[2] for d in docs}
-        self.facets = FacetIndex([json.loads(d[1]) for d in docs], self.passage_doc)
+        self.doc_facets = [json.loads(d[1]) for d in docs]
+        self.facets = FacetIndex(self.doc_facets, self.passage_doc)
         n = len(self.passage_ids)
         self.body = TermIndex.load(gen, "body", n)
         self.title = TermIndex.load(gen, "title", n)
@@ -348,6 +349,18 @@ class EmbeddedBackend:
         return g.facets.counts(docs, filters)
 
     # -- records ----------------------------------------------------------------------------
+
+    def passage_meta(self, passage_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, list[str]]]]:
+        """passage id -> (document id, document facets), from memory: enough to boost, collapse
+        and page a ranking before reading any record from disk."""
+        g = self._live()
+        out = {}
+        for pid in passage_ids:
+            i = g.passage_index.get(pid)
+            if i is not None:
+                d = int(g.passage_doc[i])
+                out[pid] = (g.doc_ids[d], g.doc_facets[d])
+        return out
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         g = self._live()
