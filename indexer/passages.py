@@ -161,6 +161,11 @@ def _merge_small_sections(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9“\"'(])")
 
 
+def split_sentences(text: str) -> list[str]:
+    """Sentences of an already-cut passage (a light split: the passage was cut by spaCy)."""
+    return [p for p in (s.strip() for s in _SENTENCE_END.split(text)) if p]
+
+
 def sentence_windows(text: str, min_words: int | None = None) -> list[str]:
     """Consecutive sentences grouped to at least ``min_words`` words; a passage shorter than two
     windows gets none (its own vector says it all)."""
@@ -169,9 +174,7 @@ def sentence_windows(text: str, min_words: int | None = None) -> list[str]:
         return []
     windows: list[str] = []
     current: list[str] = []
-    for sentence in (s.strip() for s in _SENTENCE_END.split(text)):
-        if not sentence:
-            continue
+    for sentence in split_sentences(text):
         current.append(sentence)
         if sum(len(x.split()) for x in current) >= min_words:
             windows.append(" ".join(current))

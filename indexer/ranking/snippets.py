@@ -9,14 +9,10 @@ import html
 import re
 from functools import lru_cache
 
+from indexer.passages import split_sentences
+
 SNIPPET_WORDS = 45
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9“\"'(])")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-
-
-def split_sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENTENCE_END.split(text)]
-    return [p for p in parts if p]
 
 
 class Snippeter:
@@ -115,11 +111,3 @@ def _word_terms_cache(analyzer):
     if cache is None:
         cache = _CACHES[key] = lru_cache(maxsize=200_000)(lambda word: frozenset(analyzer.word_terms(word)))
     return cache
-
-
-def make_snippet(analyzer, text: str, query_text: str, max_words: int = SNIPPET_WORDS) -> str:
-    return Snippeter(analyzer, query_text).snippet(text, max_words)
-
-
-def highlight(analyzer, text: str, query_text: str) -> str:
-    return Snippeter(analyzer, query_text).highlight(text)

@@ -409,15 +409,6 @@ class EmbeddedBackend:
         records.sort(key=lambda r: r.title.lower())
         return records[offset : offset + limit], len(records)
 
-    def sort_dates(self, doc_ids: Sequence[str]) -> dict[str, str]:
-        g = self._live()
-        conn = g.db.get()
-        out = {}
-        for chunk in store.chunked(list(doc_ids)):
-            q = f"SELECT id, sort_date FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(dict(conn.execute(q, chunk).fetchall()))
-        return out
-
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()
         d = g.doc_index.get(doc_id)
