@@ -50,5 +50,7 @@ def test_probing_every_cluster_equals_exact_search_with_windows(monkeypatch, bui
     q = make_embedder("fake").embed_query("huiswerk na schooltijd")
     probed = backend._probe_vector_scores(g, q)
     exact = backend._exact_vector_scores(g, q)
-    assert np.allclose(probed, exact, atol=1e-6)
+    n = len(g.passage_ids)
+    assert np.array_equal(probed.indices(), np.arange(n))  # every cluster probed: every passage scored
+    assert np.allclose(probed.dense(n), exact.dense(n), atol=1e-6)
     assert backend.vector_search(q, {"type": ["agenda"]}, 1)[0].passage_id.startswith("agendas/")

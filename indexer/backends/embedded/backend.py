@@ -15,7 +15,8 @@ from indexer.backends.embedded import layout, store
 from indexer.backends.embedded.ann import IvfIndex
 from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.facets import FacetIndex
-from indexer.backends.embedded.keyword import excluded_mask, normalise_for_match, plan_query, score_plan
+from indexer.backends.embedded.keyword import excluded_among, normalise_for_match, plan_query, score_plan
+from indexer.backends.embedded.scores import ScoreCache, ScoreSet, Windows
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
@@ -52,74 +53,6 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
         return np.asarray(matrix @ vector, dtype=np.float32)
 
 
-class _ScoreCache:
-    """The last few keyword-score / similarity arrays of a generation, so that facet_counts
-    reuses what keyword_search / vector_search of the same query just computed. Arrays are
-    returned read-only; callers copy before changing them."""
-
-    def __init__(self, size: int = 4):
-        self.size = size
-        self._items: list[tuple[object, np.ndarray]] = []
-        self._lock = threading.Lock()
-
-    def get(self, key, compute) -> np.ndarray:
-        with self._lock:
-            for k, v in self._items:
-                if k == key:
-                    return v
-        value = compute()
-        value.setflags(write=False)
-        with self._lock:
-            self._items.append((key, value))
-            del self._items[: -self.size]
-        return value
-
-
-class _Windows:
-    """Sentence-window vectors, stored grouped by passage (owner ascending)."""
-
-    WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
-
-    def __init__(self, vectors: np.ndarray, owner: np.ndarray, n_passages: int):
-        self.vectors = vectors
-        self.starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        self.passages = owner[self.starts]
-        ends = np.r_[self.starts[1:], len(owner)]
-        self.first = np.full(n_passages, -1, dtype=np.int64)
-        self.count = np.zeros(n_passages, dtype=np.int64)
-        self.first[self.passages] = self.starts
-        self.count[self.passages] = ends - self.starts
-
-    @classmethod
-    def load(cls, gen: Path, n_passages: int) -> "_Windows | None":
-        if not (gen / "windows.npy").exists():
-            return None
-        owner = np.load(gen / "window_owner.npy")
-        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner, n_passages) if len(owner) else None
-
-    def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
-        best = np.maximum.reduceat(window_scores, self.starts)
-        out = np.array(passage_scores, dtype=np.float32, copy=True)
-        out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
-        return out
-
-    def combine_subset(self, idxs: np.ndarray, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """``combine`` for some passages only (the candidates of an IVF probe)."""
-        counts = self.count[idxs]
-        has = counts > 0
-        if not has.any():
-            return passage_scores
-        sel, cnt = idxs[has], counts[has]
-        starts = np.repeat(self.first[sel], cnt)
-        offsets = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        rows = starts + offsets
-        ws = np.asarray(self.vectors[rows], dtype=np.float32) @ vector
-        best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
-        out = passage_scores.copy()
-        out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
-        return out
-
-
 class _Generation:
     """Everything loaded from one immutable generation."""
 
@@ -144,10 +77,10 @@ class _Generation:
         self.title = TermIndex.load(gen, "title", n)
         self.vectors = np.load(gen / "vectors.npy", mmap_mode="r")
         self.docvecs = np.load(gen / "docvecs.npy", mmap_mode="r")
-        self.windows = _Windows.load(gen, len(self.passage_ids))
+        self.windows = Windows.load(gen, len(self.passage_ids))
         self.ivf = IvfIndex.load(gen)
-        self.keyword_cache = _ScoreCache()
-        self.vector_cache = _ScoreCache()
+        self.keyword_cache = ScoreCache()
+        self.vector_cache = ScoreCache()
 
     def close(self) -> None:
         self.db.close()
@@ -243,54 +176,49 @@ class EmbeddedBackend:
     def _plan_cached(self, query: ParsedQuery):
         return plan_query(query, self.analyzer)
 
-    def _keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
-        """Read-only keyword scores per passage (cached per generation for the last queries)."""
+    def _keyword_scores(self, g: _Generation, query: ParsedQuery) -> ScoreSet:
+        """The passages matching the query with their keyword scores (cached per generation)."""
         return g.keyword_cache.get(query, lambda: self._compute_keyword_scores(g, query))
 
-    def _vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+    def _vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
         vector = np.asarray(vector, dtype=np.float32)
         return g.vector_cache.get(vector.tobytes(), lambda: self._compute_vector_scores(g, vector))
 
-    def _compute_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+    def _compute_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
         if g.ivf is not None:
             return self._probe_vector_scores(g, vector)
         return self._exact_vector_scores(g, vector)
 
-    def _probe_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
-        """Scores for the passages of the nearest IVF clusters; -inf elsewhere."""
+    def _probe_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
+        """Scores for the passages of the nearest IVF clusters only."""
         cand = np.sort(g.ivf.candidates(vector))
         part = np.asarray(g.vectors[cand], dtype=np.float32) @ vector
         if g.windows is not None:
             part = g.windows.combine_subset(cand, part, vector)
-        scores = np.full(len(g.passage_ids), -np.inf, dtype=np.float32)
-        scores[cand] = part
-        return scores
+        return ScoreSet(cand, part)
 
-    def _exact_vector_scores(self, g: _Generation, vector: np.ndarray) -> np.ndarray:
+    def _exact_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
         scores = _matvec(g.vectors, vector)
         if g.windows is not None:
             scores = g.windows.combine(scores, _matvec(g.windows.vectors, vector))
-        return scores
+        return ScoreSet(None, scores)
 
-    def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> np.ndarray:
+    def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> ScoreSet:
         plan = self._plan_cached(query)
-        scores, _ = score_plan(plan, g.body, g.title)
-        excluded = excluded_mask(plan, g.body)
-        if excluded is not None:
-            scores[excluded] = 0.0
+        found = score_plan(plan, g.body, g.title)
+        keep = excluded_among(plan, g.body, found.idx)
+        keep = None if keep is None else ~keep
         if plan.phrases or plan.excluded_phrases:
-            self._apply_phrases(g, plan, scores)
-        return scores
-
-    def _apply_phrases(self, g: _Generation, plan, scores: np.ndarray) -> None:
-        candidates = np.nonzero(scores > 0)[0]
-        if not len(candidates):
-            return
-        texts = self._texts(g, candidates)
-        for idx in candidates:
-            text = texts[int(idx)]
-            if any(p not in text for p in plan.phrases) or any(p in text for p in plan.excluded_phrases):
-                scores[idx] = 0.0
+            texts = self._texts(g, found.idx if keep is None else found.idx[keep])
+            phrase_ok = np.array([
+                all(p in texts[int(i)] for p in plan.phrases) and not any(p in texts[int(i)] for p in plan.excluded_phrases)
+                if int(i) in texts else False
+                for i in found.idx
+            ], dtype=bool)
+            keep = phrase_ok if keep is None else (keep & phrase_ok)
+        if keep is None:
+            return found
+        return ScoreSet(found.idx[keep], found.score[keep])
 
     def _texts(self, g: _Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()
@@ -305,47 +233,33 @@ class EmbeddedBackend:
         g = self._live()
         if query.is_empty:
             return []
-        scores = self._keyword_scores(g, query)
-        return self._top(g, scores, filters, k, positive=True)
+        return self._top(g, self._keyword_scores(g, query), filters, k, positive=True)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
         g = self._live()
         if len(g.passage_ids) == 0:
             return []
-        scores = self._vector_scores(g, vector)
-        top = self._top(g, scores, filters, k, positive=False)
+        top = self._top(g, self._vector_scores(g, vector), filters, k, positive=False)
         if g.ivf is not None and len(top) < min(k, len(g.passage_ids)):
             # a narrow filter left too few probed passages: fall back to the exact scan
             top = self._top(g, self._exact_vector_scores(g, np.asarray(vector, dtype=np.float32)), filters, k, positive=False)
         return top
 
-    def _top(self, g: _Generation, scores: np.ndarray, filters: Filters, k: int, positive: bool) -> list[Scored]:
-        mask = g.facets.passage_mask(filters)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        if positive:
-            scores = np.where(scores > 0, scores, -np.inf)
-        k = min(k, len(scores))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Scored(g.passage_ids[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+    def _top(self, g: _Generation, scores: ScoreSet, filters: Filters, k: int, positive: bool) -> list[Scored]:
+        idx, sc = scores.top(k, g.facets.passage_mask(filters), positive)
+        ids = g.passage_ids
+        return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
 
     def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters, depth: int = 100):
         g = self._live()
         if (query is None or query.is_empty) and vector is None:
             return g.facets.counts(None, filters)
-        selected = np.zeros(len(g.passage_ids), dtype=bool)
-        if query is not None and not query.is_empty:
-            selected |= self._keyword_scores(g, query) > 0
-        if vector is not None and len(g.passage_ids):
-            sims = self._vector_scores(g, vector)
-            d = min(depth, int(np.isfinite(sims).sum()))
-            if d > 0:
-                selected[np.argpartition(-sims, d - 1)[:d]] = True
         docs = np.zeros(g.facets.n_docs, dtype=bool)
-        docs[g.passage_doc[selected]] = True
+        if query is not None and not query.is_empty:
+            docs[g.passage_doc[self._keyword_scores(g, query).idx]] = True
+        if vector is not None and len(g.passage_ids):
+            idx, _ = self._vector_scores(g, vector).top(depth)
+            docs[g.passage_doc[idx]] = True
         return g.facets.counts(docs, filters)
 
     # -- records ----------------------------------------------------------------------------

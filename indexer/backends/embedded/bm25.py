@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ class TermIndex:
         if tid is None:
             return _EMPTY_I, _EMPTY_F
         a, b = self.offsets[tid], self.offsets[tid + 1]
-        return self.postings[a:b], self.weights[a:b]
+        return np.asarray(self.postings[a:b]), np.asarray(self.weights[a:b])
 
     def df(self, term: str) -> int:
         tid = self.vocab.get(term)
@@ -64,35 +65,37 @@ _EMPTY_I = np.zeros(0, dtype=np.int32)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 
 
-def build_term_index(term_lists: Sequence[Iterable[str]], k1: float = K1, b: float = B) -> TermIndex:
-    """Build the weighted inverted index of one field from each passage's analysed terms."""
+def build_term_index(term_lists: Iterable[Iterable[str]], k1: float = K1, b: float = B) -> TermIndex:
+    """Build the weighted inverted index of one field from each passage's analysed terms.
+
+    Streams: postings go to compact typed arrays (10 bytes each), never to Python lists of
+    ints or of every passage's strings, so 1M passages fit in a few GB."""
     vocab: dict[str, int] = {}
-    tids: list[int] = []
-    pids: list[int] = []
-    tfs: list[int] = []
-    lengths = np.zeros(len(term_lists), dtype=np.float32)
+    tids, pids, tfs, lengths = array("i"), array("i"), array("f"), array("f")
     for pid, terms in enumerate(term_lists):
         counts = Counter(terms)
-        lengths[pid] = sum(counts.values())
+        lengths.append(sum(counts.values()))
         for term, tf in counts.items():
             tids.append(vocab.setdefault(term, len(vocab)))
             pids.append(pid)
             tfs.append(tf)
-    n = len(term_lists)
+    n = len(lengths)
     if not tids:
         return TermIndex({}, np.zeros(1, dtype=np.int64), _EMPTY_I, _EMPTY_F, n)
-    t = np.asarray(tids, dtype=np.int64)
-    p = np.asarray(pids, dtype=np.int32)
-    tf = np.asarray(tfs, dtype=np.float32)
-    order = np.lexsort((p, t))
-    t, p, tf = t[order], p[order], tf[order]
+    t = np.frombuffer(tids, dtype=np.int32)
+    order = np.argsort(t, kind="stable")  # passages were appended in order: stable keeps them sorted per term
+    t = t[order]
+    p = np.frombuffer(pids, dtype=np.int32)[order]
+    tf = np.frombuffer(tfs, dtype=np.float32)[order]
+    del order, tids, pids, tfs
+    lens = np.frombuffer(lengths, dtype=np.float32)
     df = np.bincount(t, minlength=len(vocab)).astype(np.float64)
     offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(df.astype(np.int64), out=offsets[1:])
     idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-    avgdl = float(lengths.mean()) if n else 1.0
+    avgdl = float(lens.mean()) if n else 1.0
     avgdl = avgdl or 1.0
-    norm = k1 * (1.0 - b + b * lengths[p] / avgdl)
+    norm = k1 * (1.0 - b + b * lens[p] / avgdl)
     weights = (idf[t] * tf * (k1 + 1.0) / (tf + norm)).astype(np.float32)
     return TermIndex(vocab, offsets, p, weights, n)
 

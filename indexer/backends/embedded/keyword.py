@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.backends.embedded.bm25 import TermIndex
+from indexer.backends.embedded.scores import ScoreSet
 from indexer.ranking.query_syntax import ParsedQuery
 
 TITLE_WEIGHT = 0.3
@@ -73,37 +74,39 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
     )
 
 
-def score_plan(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Return (scores, groups matched) per passage."""
+def score_plan(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> ScoreSet:
+    """BM25 x coordination for the passages that match at least one group (sparse)."""
     n = body.n
     scores = np.zeros(n, dtype=np.float32)
     matched = np.zeros(n, dtype=np.int16)
+    stamp = np.full(n, -1, dtype=np.int16)  # last group that counted a passage (no O(n) reset per group)
     by_group: dict[int, list[tuple[str, float]]] = {}
     for term, weight, group in plan.terms:
         by_group.setdefault(group, []).append((term, weight))
-    hit = np.zeros(n, dtype=bool)
-    for members in by_group.values():
-        hit[:] = False
+    for g, members in enumerate(by_group.values()):
         for term, weight in members:
-            ids, w = body.lookup(term)
-            if len(ids):
-                scores[ids] += weight * w
-                hit[ids] = True
-            tids, tw = title.lookup(term)
-            if len(tids):
-                scores[tids] += weight * TITLE_WEIGHT * tw
-                hit[tids] = True
-        matched += hit
-    if plan.n_groups:
-        scores *= (matched / plan.n_groups) ** COORD_POWER
-    return scores, matched
+            for index, scale in ((body, weight), (title, weight * TITLE_WEIGHT)):
+                ids, w = index.lookup(term)
+                if not len(ids):
+                    continue
+                scores[ids] += scale * w
+                fresh = ids[stamp[ids] != g]
+                stamp[fresh] = g
+                matched[fresh] += 1
+    cand = np.flatnonzero(matched)
+    if not len(cand):
+        return ScoreSet(cand, np.zeros(0, dtype=np.float32))
+    groups = max(plan.n_groups, 1)
+    coord = ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
+    return ScoreSet(cand, scores[cand] * coord[matched[cand]])
 
 
-def excluded_mask(plan: KeywordPlan, body: TermIndex) -> np.ndarray | None:
+def excluded_among(plan: KeywordPlan, body: TermIndex, idx: np.ndarray) -> np.ndarray | None:
+    """Which of the passages ``idx`` contain an excluded term (None when nothing is excluded)."""
     if not plan.excluded_terms:
         return None
-    mask = np.zeros(body.n, dtype=bool)
+    out = np.zeros(len(idx), dtype=bool)
     for term in plan.excluded_terms:
         ids, _ = body.lookup(term)
-        mask[ids] = True
-    return mask
+        out |= np.isin(idx, ids)
+    return out

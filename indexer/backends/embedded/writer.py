@@ -175,17 +175,14 @@ class EmbeddedWriter:
         owner = np.concatenate(self.window_owner) if self.window_owner else np.zeros(0, np.int64)
         np.save(self.gen / "windows.npy", windows)
         np.save(self.gen / "window_owner.npy", owner)
-        body, titles, words = [], [], Counter()
-        query = (
-            "SELECT p.terms, d.title_terms, p.text, p.ordinal, d.title FROM passages p "
-            "JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
-        )
-        for terms, title_terms, text, ordinal, title in self.conn.execute(query):
-            body.append(terms.split())
-            titles.append(title_terms.split())
+        # streamed from SQLite field by field: holding every passage's term strings at once
+        # was what ran out of memory towards 1M passages
+        order = " FROM passages p JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
+        build_term_index(t.split() for (t,) in self.conn.execute("SELECT p.terms" + order)).save(self.gen, "body")
+        build_term_index(t.split() for (t,) in self.conn.execute("SELECT d.title_terms" + order)).save(self.gen, "title")
+        words = Counter()
+        for text, ordinal, title in self.conn.execute("SELECT p.text, p.ordinal, d.title" + order):
             words.update(w.lower() for w in _WORD.findall(text if ordinal else f"{title} {text}"))
-        build_term_index(body).save(self.gen, "body")
-        build_term_index(titles).save(self.gen, "title")
         surface = {w: c for w, c in words.items() if c >= 2 or len(w) >= 6}
         (self.gen / "surface_words.json").write_text(json.dumps(surface, ensure_ascii=False), encoding="utf-8")
 

@@ -1,0 +1,118 @@
+"""Score sets: the passages one retriever scored, kept sparse so a query's cost follows its
+matches (or probed clusters), not the corpus size; plus the caches and window blending."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ScoreSet:
+    """Scores of some passages: ``idx`` ascending passage indices (None: every passage, in order)."""
+
+    idx: np.ndarray | None
+    score: np.ndarray
+
+    def indices(self) -> np.ndarray:
+        return np.arange(len(self.score)) if self.idx is None else self.idx
+
+    def dense(self, n: int, fill: float = -np.inf) -> np.ndarray:
+        if self.idx is None:
+            return np.asarray(self.score)
+        out = np.full(n, fill, dtype=np.float32)
+        out[self.idx] = self.score
+        return out
+
+    def select(self, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, scores) of the passages that pass ``mask`` (bool per passage)."""
+        if mask is None:
+            return self.indices(), self.score
+        if self.idx is None:
+            idx = np.flatnonzero(mask)
+            return idx, self.score[idx]
+        keep = mask[self.idx]
+        return self.idx[keep], self.score[keep]
+
+    def top(self, k: int, mask: np.ndarray | None = None, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best (indices, scores); ties go to the lower passage index."""
+        idx, sc = self.select(mask)
+        if positive:
+            keep = sc > 0
+            idx, sc = idx[keep], sc[keep]
+        k = min(k, len(sc))
+        if k <= 0:
+            return idx[:0], sc[:0]
+        part = np.argpartition(-sc, k - 1)[:k] if k < len(sc) else np.arange(len(sc))
+        order = part[np.lexsort((idx[part], -sc[part]))]
+        return idx[order], sc[order]
+
+
+class ScoreCache:
+    """The last few score sets of a generation, so that facet_counts reuses what keyword_search
+    / vector_search of the same query just computed. Arrays are read-only."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._items: list[tuple[object, ScoreSet]] = []
+        self._lock = threading.Lock()
+
+    def get(self, key, compute) -> ScoreSet:
+        with self._lock:
+            for k, v in self._items:
+                if k == key:
+                    return v
+        value = compute()
+        for arr in (value.idx, value.score):
+            if arr is not None and arr.flags.owndata:
+                arr.setflags(write=False)
+        with self._lock:
+            self._items.append((key, value))
+            del self._items[: -self.size]
+        return value
+
+
+class Windows:
+    """Sentence-window vectors, stored grouped by passage (owner ascending)."""
+
+    WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
+
+    def __init__(self, vectors: np.ndarray, owner: np.ndarray, n_passages: int):
+        self.vectors = vectors
+        self.starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        self.passages = owner[self.starts]
+        ends = np.r_[self.starts[1:], len(owner)]
+        self.first = np.full(n_passages, -1, dtype=np.int64)
+        self.count = np.zeros(n_passages, dtype=np.int64)
+        self.first[self.passages] = self.starts
+        self.count[self.passages] = ends - self.starts
+
+    @classmethod
+    def load(cls, gen, n_passages: int) -> "Windows | None":
+        if not (gen / "windows.npy").exists():
+            return None
+        owner = np.load(gen / "window_owner.npy")
+        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner, n_passages) if len(owner) else None
+
+    def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
+        best = np.maximum.reduceat(window_scores, self.starts)
+        out = np.array(passage_scores, dtype=np.float32, copy=True)
+        out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
+        return out
+
+    def combine_subset(self, idxs: np.ndarray, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """``combine`` for some passages only (the candidates of an IVF probe)."""
+        counts = self.count[idxs]
+        has = counts > 0
+        if not has.any():
+            return passage_scores
+        sel, cnt = idxs[has], counts[has]
+        starts = np.repeat(self.first[sel], cnt)
+        offsets = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        rows = starts + offsets
+        ws = np.asarray(self.vectors[rows], dtype=np.float32) @ vector
+        best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
+        out = passage_scores.copy()
+        out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
+        return out
