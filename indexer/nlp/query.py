@@ -1,6 +1,8 @@
 """Query understanding: which municipalities, provinces, sectors and document types a query names."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from indexer.nlp.pipeline import load_query_pipeline
 
 # Entity label -> facet field of the search request.
@@ -14,6 +16,12 @@ def detect_query_entities(text: str) -> dict[str, list[str]]:
     """
     if not text or not text.strip():
         return {}
+    # queries repeat (paging, facet clicks): the spaCy pass (~1 ms) runs once per text
+    return {field: list(values) for field, values in _detect(text)}
+
+
+@lru_cache(maxsize=1024)
+def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     doc = load_query_pipeline().nlp(text)
     found: dict[str, list[str]] = {}
     for ent in doc.ents:
@@ -24,4 +32,4 @@ def detect_query_entities(text: str) -> dict[str, list[str]]:
         values = found.setdefault(field, [])
         if value not in values:
             values.append(value)
-    return found
+    return tuple((field, tuple(values)) for field, values in found.items())

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.backends.embedded.layout import map_array
+
 MIN_VECTORS = 50_000
 NPROBE = 24
 TRAIN_SAMPLE = 25_000
@@ -43,7 +45,7 @@ class IvfIndex:
         return cls(
             np.load(directory / "ivf_centroids.npy"),
             np.load(directory / "ivf_offsets.npy"),
-            np.load(directory / "ivf_ids.npy", mmap_mode="r"),
+            map_array(directory / "ivf_ids.npy"),
         )
 
 

@@ -11,12 +11,16 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
+from indexer.backends.embedded.layout import map_array
+
 K1 = 0.9
 B = 0.4
+DENSE_SHARE = 8  # a term in at least 1/8 of the passages also gets a dense row
+DENSE_MIN = 64  # ... and in at least this many (tiny indexes stay sparse-only)
 
 
 @dataclass
@@ -28,13 +32,23 @@ class TermIndex:
     postings: np.ndarray  # int32 passage indices, grouped by term
     weights: np.ndarray  # float32 BM25 weight of the term in that passage (idf included)
     n: int  # number of passages
+    dense_rows: dict[int, int] | None = None  # term id -> row of ``dense``
+    dense: np.ndarray | None = None  # (rows, n) float32: the weights of the most frequent terms
+
+    def dense_row(self, term: str) -> np.ndarray | None:
+        """The term's weights as one row over all passages, for terms in >= 1/DENSE_SHARE of
+        them: adding 100k contiguous floats is ~10x cheaper than scattering 85k postings."""
+        if not self.dense_rows:
+            return None
+        row = self.dense_rows.get(self.vocab.get(term, -1))
+        return None if row is None else self.dense[row]
 
     def lookup(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         tid = self.vocab.get(term)
         if tid is None:
             return _EMPTY_I, _EMPTY_F
         a, b = self.offsets[tid], self.offsets[tid + 1]
-        return np.asarray(self.postings[a:b]), np.asarray(self.weights[a:b])
+        return self.postings[a:b], self.weights[a:b]
 
     def df(self, term: str) -> int:
         tid = self.vocab.get(term)
@@ -48,16 +62,34 @@ class TermIndex:
         np.save(directory / f"{name}.offsets.npy", self.offsets)
         np.save(directory / f"{name}.postings.npy", self.postings)
         np.save(directory / f"{name}.weights.npy", self.weights)
+        frequent = np.flatnonzero(np.diff(self.offsets) * DENSE_SHARE >= max(self.n, DENSE_MIN * DENSE_SHARE))
+        np.save(directory / f"{name}.dense_terms.npy", frequent.astype(np.int64))
+        dense = np.lib.format.open_memmap(directory / f"{name}.dense.npy", mode="w+", dtype=np.float32,
+                                          shape=(len(frequent), self.n))
+        for row, tid in enumerate(frequent):  # row by row: never all rows in memory
+            a, b = self.offsets[tid], self.offsets[tid + 1]
+            line = np.zeros(self.n, dtype=np.float32)
+            line[self.postings[a:b]] = self.weights[a:b]
+            dense[row] = line
+        dense.flush()
+        del dense
 
     @classmethod
     def load(cls, directory: Path, name: str, n: int) -> "TermIndex":
         terms = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
+        dense_rows, dense = None, None
+        if (directory / f"{name}.dense.npy").exists():  # indexes written before dense rows have none
+            frequent = np.load(directory / f"{name}.dense_terms.npy")
+            dense_rows = {int(t): i for i, t in enumerate(frequent)}
+            dense = map_array(directory / f"{name}.dense.npy")
         return cls(
             vocab={t: i for i, t in enumerate(terms)},
-            offsets=np.load(directory / f"{name}.offsets.npy", mmap_mode="r"),
-            postings=np.load(directory / f"{name}.postings.npy", mmap_mode="r"),
-            weights=np.load(directory / f"{name}.weights.npy", mmap_mode="r"),
+            offsets=np.load(directory / f"{name}.offsets.npy"),  # small: in memory
+            postings=map_array(directory / f"{name}.postings.npy"),
+            weights=map_array(directory / f"{name}.weights.npy"),
             n=n,
+            dense_rows=dense_rows,
+            dense=dense,
         )
 
 

@@ -43,6 +43,13 @@ class FacetIndex:
             self.fields[field] = FieldIndex(
                 values, ids, np.asarray(docs, dtype=np.int32), np.asarray(vals, dtype=np.int32)
             )
+        # all fields' pairs in one array (value ids offset per field): one pass counts every
+        # field that has no filter of its own
+        self._starts = np.cumsum([0] + [len(fi.values) for fi in self.fields.values()])
+        self._all_doc = np.concatenate([fi.pair_doc for fi in self.fields.values()])
+        self._all_value = np.concatenate(
+            [fi.pair_value + start for fi, start in zip(self.fields.values(), self._starts)]
+        ).astype(np.int64)
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
         key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
@@ -88,14 +95,28 @@ class FacetIndex:
     def counts(self, selected_docs: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: for each field, documents in ``selected_docs`` (bool mask,
         None = all) passing the other fields' filters."""
+        active = {f for f, v in filters.items() if v}
+        base = self._restrict(self.doc_mask(filters), selected_docs)
+        shared = self._bincount(self._all_doc, self._all_value, base, int(self._starts[-1]))
         out: dict[str, dict[str, int]] = {}
-        for field, fi in self.fields.items():
-            mask = self.doc_mask(filters, skip=field)
-            if selected_docs is not None:
-                mask = selected_docs if mask is None else (mask & selected_docs)
-            sel = fi.pair_value if mask is None else fi.pair_value[mask[fi.pair_doc]]
-            counts = np.bincount(sel, minlength=len(fi.values))
-            pairs = [(fi.values[i], int(c)) for i, c in enumerate(counts) if c > 0]
-            pairs.sort(key=lambda vc: (-vc[1], vc[0]))
-            out[field] = dict(pairs)
+        for (field, fi), start in zip(self.fields.items(), self._starts):
+            if field in active:
+                mask = self._restrict(self.doc_mask(filters, skip=field), selected_docs)
+                counts = self._bincount(fi.pair_doc, fi.pair_value, mask, len(fi.values))
+            else:
+                counts = shared[start : start + len(fi.values)]
+            nonzero = np.flatnonzero(counts)
+            pairs = sorted(zip((-counts[nonzero]).tolist(), [fi.values[i] for i in nonzero]))
+            out[field] = {value: -negative for negative, value in pairs}
         return out
+
+    @staticmethod
+    def _restrict(mask: np.ndarray | None, selected: np.ndarray | None) -> np.ndarray | None:
+        if selected is None:
+            return mask
+        return selected if mask is None else (mask & selected)
+
+    @staticmethod
+    def _bincount(pair_doc: np.ndarray, pair_value: np.ndarray, mask: np.ndarray | None, size: int) -> np.ndarray:
+        values = pair_value if mask is None else pair_value[mask[pair_doc]]
+        return np.bincount(values, minlength=size)

@@ -75,30 +75,60 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
 
 
 def score_plan(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> ScoreSet:
-    """BM25 x coordination for the passages that match at least one group (sparse)."""
-    n = body.n
-    scores = np.zeros(n, dtype=np.float32)
-    matched = np.zeros(n, dtype=np.int16)
-    stamp = np.full(n, -1, dtype=np.int16)  # last group that counted a passage (no O(n) reset per group)
-    by_group: dict[int, list[tuple[str, float]]] = {}
+    """BM25 x coordination for the passages that match the query (sparse result).
+
+    Frequent terms add their dense row; the others go through one weighted bincount (at
+    100k passages half the time of a scatter-add per term). Pruning common terms with a
+    MaxScore-style bound was tried and measured slower here."""
+    lists = _posting_lists(plan, body, title)
+    if not lists:
+        return ScoreSet(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    return _score_all(plan, lists, body.n)
+
+
+def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex):
+    """(group, passage ids, weights, scale, dense row or None) per body/title posting list."""
+    out = []
     for term, weight, group in plan.terms:
-        by_group.setdefault(group, []).append((term, weight))
-    for g, members in enumerate(by_group.values()):
-        for term, weight in members:
-            for index, scale in ((body, weight), (title, weight * TITLE_WEIGHT)):
-                ids, w = index.lookup(term)
-                if not len(ids):
-                    continue
-                scores[ids] += scale * w
-                fresh = ids[stamp[ids] != g]
-                stamp[fresh] = g
-                matched[fresh] += 1
-    cand = np.flatnonzero(matched)
-    if not len(cand):
-        return ScoreSet(cand, np.zeros(0, dtype=np.float32))
+        for index, scale in ((body, weight), (title, weight * TITLE_WEIGHT)):
+            ids, w = index.lookup(term)
+            if len(ids):
+                out.append((group, ids, w, scale, index.dense_row(term)))
+    return out
+
+
+def _coord(plan: KeywordPlan) -> np.ndarray:
     groups = max(plan.n_groups, 1)
-    coord = ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
-    return ScoreSet(cand, scores[cand] * coord[matched[cand]])
+    return ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
+
+
+def _score_all(plan: KeywordPlan, lists, n: int) -> ScoreSet:
+    sparse = [l for l in lists if l[4] is None]
+    if sparse:
+        ids = np.concatenate([l[1] for l in sparse])
+        weights = np.concatenate([l[2] * l[3] for l in sparse])
+        scores = np.bincount(ids, weights=weights, minlength=n).astype(np.float32)
+    else:
+        scores = np.zeros(n, dtype=np.float32)
+    matched = np.zeros(n, dtype=np.int16)
+    by_group: dict[int, list] = {}
+    for group, gids, _, scale, row in lists:
+        if row is not None:
+            scores += scale * row
+        by_group.setdefault(group, []).append((gids, row))
+    for members in by_group.values():
+        if len(members) == 1 and members[0][1] is None:
+            matched[members[0][0]] += 1  # ids are unique within one list
+            continue
+        hit = np.zeros(n, dtype=bool)
+        for gids, row in members:
+            if row is None:
+                hit[gids] = True
+            else:
+                hit |= row > 0
+        matched += hit
+    cand = np.flatnonzero(matched > 0)  # a bool mask: nonzero() on it is ~3x faster than on int16
+    return ScoreSet(cand, scores[cand] * _coord(plan)[matched[cand]])
 
 
 def excluded_among(plan: KeywordPlan, body: TermIndex, idx: np.ndarray) -> np.ndarray | None:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from indexer.errors import BackendUnavailable, GkaError
 
 POINTER = "CURRENT"
@@ -155,3 +157,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     finally:
         fh.close()
+
+
+def map_array(path: Path) -> np.ndarray:
+    """A read-only array backed by the file's pages, as a plain ndarray view: numpy's memmap
+    subclass costs ~15 us per slice, which was a tenth of a 100k-passage query."""
+    return np.load(path, mmap_mode="r").view(np.ndarray)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.backends.embedded.layout import map_array
+
 
 @dataclass(frozen=True)
 class ScoreSet:
@@ -93,7 +95,7 @@ class Windows:
         if not (gen / "windows.npy").exists():
             return None
         owner = np.load(gen / "window_owner.npy")
-        return cls(np.load(gen / "windows.npy", mmap_mode="r"), owner, n_passages) if len(owner) else None
+        return cls(map_array(gen / "windows.npy"), owner, n_passages) if len(owner) else None
 
     def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
         best = np.maximum.reduceat(window_scores, self.starts)
