@@ -162,3 +162,14 @@ def test_backends_without_in_memory_metadata_rank_the_same(service):
         assert [(h.passage_id, round(h.score, 6), h.more_passages) for h in a.hits] == \
                [(h.passage_id, round(h.score, 6), h.more_passages) for h in b.hits]
         assert a.total == b.total
+
+
+def test_the_ranking_stage_alone_orders_like_the_full_search(service):
+    for mode in ("keyword", "semantic", "hybrid"):
+        request = SearchRequest("wat doet Apeldoorn tegen thuiszitters", mode=mode, k=5, filters={"type": ["agenda"]})
+        ranking = service.searcher.rank(request)
+        hits = service.search(request).hits
+        assert [pid for pid, _, _ in ranking.ranked[:5]] == [h.passage_id for h in hits]
+        assert ranking.detected == {"gemeente": ["Apeldoorn"]}
+    with pytest.raises(QueryError):
+        service.searcher.rank(SearchRequest("x", mode="fuzzy"))

@@ -20,6 +20,19 @@ ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an e
 
 
 @dataclass
+class Ranking:
+    """The outcome of the ranking stage of one search."""
+
+    query: ParsedQuery
+    filters: dict[str, list[str]]
+    keyword: list[tuple[str, float]]
+    semantic: list[tuple[str, float]]
+    vector: object
+    detected: dict[str, list[str]]
+    ranked: list[tuple[str, float, list[str]]]  # (passage id, score, other passages of its document)
+
+
+@dataclass
 class RankingConfig:
     fusion: str = "convex"
     keyword_weight: float = 0.5
@@ -72,48 +85,60 @@ class Searcher:
         with pin() if pin else nullcontext():
             return self._search(request)
 
-    def _search(self, request: SearchRequest) -> SearchResponse:
-        start = time.perf_counter()
+    def rank(self, request: SearchRequest) -> "Ranking":
+        """The ranking stage alone (retrieve, fuse, boost, collapse), without reading records,
+        snippets or facets: what the benchmark compares with retrieval-only peers."""
+        validate(request)
+        pin = getattr(self.backend, "pinned", None)
+        with pin() if pin else nullcontext():
+            return self._ranking(request, time.perf_counter())
+
+    def _ranking(self, request: SearchRequest, start: float) -> "Ranking":
         query = parse_query(request.query)
         filters = {f: list(v) for f, v in request.filters.items() if v}
+        if query.is_empty:
+            return Ranking(query, filters, [], [], None, {}, [])
         if request.doc_id is not None:
             depth = 1000
         else:
             depth = max(self.config.depth, request.page * request.k * (3 if request.collapse else 1))
-        if query.is_empty:
-            return SearchResponse(request, 0, [], self.backend.facet_counts(None, None, filters),
-                                  took_ms=(time.perf_counter() - start) * 1000)
-
         keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
         self._check_budget(start)
         fused = self._server_fused(query, vector, filters, depth, request.mode)
         if fused is None:
             fused = self._fuse(keyword, semantic, request.mode, query.text)
         detected = self.detect(query.text) if self.detect else {}
-        lo, hi = (request.page - 1) * request.k, request.page * request.k
-        # rank from light metadata (in memory for the embedded backend); read records for the page only
+        # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
-        total = len(ranked)
+        return Ranking(query, filters, keyword, semantic, vector, detected, ranked)
+
+    def _search(self, request: SearchRequest) -> SearchResponse:
+        start = time.perf_counter()
+        r = self._ranking(request, start)
+        if r.query.is_empty:
+            return SearchResponse(request, 0, [], self.backend.facet_counts(None, None, r.filters),
+                                  took_ms=(time.perf_counter() - start) * 1000)
+        lo, hi = (request.page - 1) * request.k, request.page * request.k
         if request.sort == "date":
-            hits = self._page_hits(ranked, keyword, semantic)
+            hits = self._page_hits(r.ranked, r.keyword, r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = self._page_hits(ranked[lo:hi], keyword, semantic)
+            page = self._page_hits(r.ranked[lo:hi], r.keyword, r.semantic)
         self._check_budget(start)
-        snippeter = Snippeter(self.analyzer, query.text)
+        snippeter = Snippeter(self.analyzer, r.query.text)
         for hit in page:
             hit.snippet = snippeter.snippet(hit.text)
-        facets = self.backend.facet_counts(query if request.mode != "semantic" else None,
-                                           vector if request.mode != "keyword" else None, filters)
-        suggestion = self.suggest(query) if self.suggest and len(keyword) < 3 else None
+        facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
+                                           r.vector if request.mode != "keyword" else None, r.filters)
+        suggestion = self.suggest(r.query) if self.suggest and len(r.keyword) < 3 else None
         return SearchResponse(
             request=request,
-            total=total,
+            total=len(r.ranked),
             hits=page,
             facets=facets,
             suggestion=suggestion,
-            detected={f: v for f, v in detected.items() if v},
+            detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
         )
 

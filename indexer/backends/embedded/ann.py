@@ -26,17 +26,40 @@ class IvfIndex:
     centroids: np.ndarray  # (nlist, dim) float32, unit length
     offsets: np.ndarray  # (nlist + 1,) int64 into ids
     ids: np.ndarray  # (n,) int32 passage indices grouped by cluster
+    vectors: np.ndarray | None = None  # (n, dim) the passage vectors in ``ids`` order
+
+    def probe(self, query: np.ndarray, nprobe: int = NPROBE) -> tuple[np.ndarray, np.ndarray]:
+        """(passage indices, similarities) of the ``nprobe`` nearest clusters. Reads each
+        cluster's vectors as one contiguous block: a random gather of the same rows from the
+        passage-ordered array took 0.5 ms median, 2 ms p95 at 100k."""
+        near = self._nearest(query, nprobe)
+        if self.vectors is None:  # written before cluster-ordered vectors
+            raise ValueError("no cluster-ordered vectors")
+        spans = [(self.offsets[c], self.offsets[c + 1]) for c in near]
+        idx = np.concatenate([self.ids[a:b] for a, b in spans])
+        block = np.concatenate([self.vectors[a:b] for a, b in spans])
+        return idx, np.asarray(block @ query, dtype=np.float32)
+
+    def _nearest(self, query: np.ndarray, nprobe: int) -> np.ndarray:
+        nprobe = min(nprobe, len(self.centroids))
+        return np.argpartition(-(self.centroids @ query), nprobe - 1)[:nprobe]
 
     def candidates(self, query: np.ndarray, nprobe: int = NPROBE) -> np.ndarray:
         """Passage indices in the ``nprobe`` clusters nearest to ``query``."""
-        nprobe = min(nprobe, len(self.centroids))
-        near = np.argpartition(-(self.centroids @ query), nprobe - 1)[:nprobe]
+        near = self._nearest(query, nprobe)
         return np.concatenate([self.ids[self.offsets[c] : self.offsets[c + 1]] for c in near])
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, vectors: np.ndarray) -> None:
+        """Write the index, with ``vectors`` (passage order) copied in cluster order."""
         np.save(directory / "ivf_centroids.npy", self.centroids)
         np.save(directory / "ivf_offsets.npy", self.offsets)
         np.save(directory / "ivf_ids.npy", self.ids)
+        out = np.lib.format.open_memmap(directory / "ivf_vectors.npy", mode="w+", dtype=np.float32,
+                                        shape=(len(self.ids), vectors.shape[1]))
+        for start in range(0, len(self.ids), 50_000):  # in chunks: no second full copy in memory
+            out[start : start + 50_000] = vectors[self.ids[start : start + 50_000]]
+        out.flush()
+        del out
 
     @classmethod
     def load(cls, directory: Path) -> "IvfIndex | None":
@@ -46,6 +69,7 @@ class IvfIndex:
             np.load(directory / "ivf_centroids.npy"),
             np.load(directory / "ivf_offsets.npy"),
             map_array(directory / "ivf_ids.npy"),
+            map_array(directory / "ivf_vectors.npy") if (directory / "ivf_vectors.npy").exists() else None,
         )
 
 

@@ -191,8 +191,11 @@ class EmbeddedBackend:
 
     def _probe_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
         """Scores for the passages of the nearest IVF clusters only."""
-        cand = np.sort(g.ivf.candidates(vector))
-        part = np.asarray(g.vectors[cand], dtype=np.float32) @ vector
+        if g.ivf.vectors is not None:
+            cand, part = g.ivf.probe(vector)
+        else:
+            cand = g.ivf.candidates(vector)
+            part = np.asarray(g.vectors[cand], dtype=np.float32) @ vector
         if g.windows is not None:
             part = g.windows.combine_subset(cand, part, vector)
         return ScoreSet(cand, part)

@@ -12,7 +12,8 @@ from indexer.backends.embedded.layout import map_array
 
 @dataclass(frozen=True)
 class ScoreSet:
-    """Scores of some passages: ``idx`` ascending passage indices (None: every passage, in order)."""
+    """Scores of some passages: ``idx`` distinct passage indices, in any order (None: every
+    passage, in order)."""
 
     idx: np.ndarray | None
     score: np.ndarray

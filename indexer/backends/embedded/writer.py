@@ -169,7 +169,7 @@ class EmbeddedWriter:
         np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
         ivf = build_ivf(vectors)  # None below ann.MIN_VECTORS: exact search
         if ivf is not None:
-            ivf.save(self.gen)
+            ivf.save(self.gen, vectors)
         np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
         windows = np.concatenate(self.windows) if self.windows else np.zeros((0, dim), np.float32)
         owner = np.concatenate(self.window_owner) if self.window_owner else np.zeros(0, np.int64)
