@@ -56,3 +56,25 @@ def test_probing_every_cluster_equals_exact_search_with_windows(monkeypatch, bui
     assert np.array_equal(np.sort(probed.indices()), np.arange(n))  # every cluster probed: every passage scored
     assert np.allclose(probed.dense(n), exact.dense(n), atol=1e-6)
     assert backend.vector_search(q, {"type": ["agenda"]}, 1)[0].passage_id.startswith("agendas/")
+
+
+def test_a_narrow_filter_falls_back_to_exact_scoring_of_the_passages_it_allows(monkeypatch, built_index):
+    from indexer.analysis import get_analyzer
+    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.embeddings import make_embedder
+
+    settings, _ = built_index
+    backend = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+    g = backend._live()
+    monkeypatch.setattr(ann, "MIN_VECTORS", 1)
+    vectors = np.asarray(g.vectors)
+    g.ivf = ann.build_ivf(vectors, nlist=min(6, len(vectors) // 2))
+    monkeypatch.setattr(ann, "NPROBE", 1)  # one cluster of several: most filtered passages unprobed
+    q = make_embedder("fake").embed_query("huiswerk na schooltijd")
+    exact = backend._exact_vector_scores(g, q).dense(len(g.passage_ids))
+    for filters in ({"type": ["agenda"]}, {"gemeente": ["Apeldoorn"]}, {"type": ["interventie"]}):
+        allowed = np.flatnonzero(g.facets.passage_mask(filters))
+        want = allowed[np.lexsort((allowed, -exact[allowed]))][:5]
+        got = backend.vector_search(q, filters, 5)
+        assert [s.passage_id for s in got] == [g.passage_ids[i] for i in want]
+        assert np.allclose([s.score for s in got], exact[want], atol=1e-6)

@@ -105,4 +105,4 @@ def test_top_breaks_ties_by_passage_index(indexes):
     mask = np.zeros(10, dtype=bool)
     mask[[2, 9]] = True
     assert list(s.top(5, mask)[0]) == [2, 9]
-    assert list(ScoreSet(None, np.array([0.0, -1.0, 2.0], dtype=np.float32)).top(5, positive=True)[0]) == [2]
+    assert list(ScoreSet(None, np.array([0.0, -1.0, 2.0], dtype=np.float32)).top(2)[0]) == [2, 0]

@@ -236,20 +236,31 @@ class EmbeddedBackend:
         g = self._live()
         if query.is_empty:
             return []
-        return self._top(g, self._keyword_scores(g, query), filters, k, positive=True)
+        # a keyword score set holds matches only (BM25 weights and query weights are > 0)
+        return self._top(g, self._keyword_scores(g, query), filters, k)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
         g = self._live()
         if len(g.passage_ids) == 0:
             return []
-        top = self._top(g, self._vector_scores(g, vector), filters, k, positive=False)
-        if g.ivf is not None and len(top) < min(k, len(g.passage_ids)):
-            # a narrow filter left too few probed passages: fall back to the exact scan
-            top = self._top(g, self._exact_vector_scores(g, np.asarray(vector, dtype=np.float32)), filters, k, positive=False)
-        return top
+        top = self._top(g, self._vector_scores(g, vector), filters, k)
+        if g.ivf is None or len(top) >= min(k, len(g.passage_ids)):
+            return top
+        # a narrow filter left too few probed passages: score every passage it allows exactly
+        vector = np.asarray(vector, dtype=np.float32)
+        mask = g.facets.passage_mask(filters)
+        if mask is None:
+            return self._top(g, self._exact_vector_scores(g, vector), {}, k)
+        allowed = np.flatnonzero(mask)
+        if len(top) >= len(allowed):
+            return top
+        part = np.asarray(g.vectors[allowed], dtype=np.float32) @ vector
+        if g.windows is not None:
+            part = g.windows.combine_subset(allowed, part, vector)
+        return self._top(g, ScoreSet(allowed, part), {}, k)
 
-    def _top(self, g: _Generation, scores: ScoreSet, filters: Filters, k: int, positive: bool) -> list[Scored]:
-        idx, sc = scores.top(k, g.facets.passage_mask(filters), positive)
+    def _top(self, g: _Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
+        idx, sc = scores.top(k, g.facets.passage_mask(filters))
         ids = g.passage_ids
         return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
 

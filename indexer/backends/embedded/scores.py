@@ -38,12 +38,9 @@ class ScoreSet:
         keep = mask[self.idx]
         return self.idx[keep], self.score[keep]
 
-    def top(self, k: int, mask: np.ndarray | None = None, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def top(self, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best (indices, scores); ties go to the lower passage index."""
         idx, sc = self.select(mask)
-        if positive:
-            keep = sc > 0
-            idx, sc = idx[keep], sc[keep]
         k = min(k, len(sc))
         if k <= 0:
             return idx[:0], sc[:0]
