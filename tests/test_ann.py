@@ -58,11 +58,13 @@ def test_probing_every_cluster_equals_exact_search_with_windows(monkeypatch, bui
     assert backend.vector_search(q, {"type": ["agenda"]}, 1)[0].passage_id.startswith("agendas/")
 
 
-def test_a_narrow_filter_falls_back_to_exact_scoring_of_the_passages_it_allows(monkeypatch, built_index):
+@pytest.mark.parametrize("subset_exact", [2_000, 0])  # score the allowed rows / probe wider
+def test_a_narrow_filter_still_gets_the_exact_best_passages(monkeypatch, built_index, subset_exact):
     from indexer.analysis import get_analyzer
-    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.backends.embedded import EmbeddedBackend, backend as backend_module
     from indexer.embeddings import make_embedder
 
+    monkeypatch.setattr(backend_module, "SUBSET_EXACT", subset_exact)
     settings, _ = built_index
     backend = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
     g = backend._live()
