@@ -524,7 +524,7 @@ def evaluate_targets(results: dict) -> list[dict]:
         checks = [
             ("hybrid p95 (no query embedding), full response", lat["hybrid"]["p95"], TARGETS_100K["hybrid_p95_ms"] * scale, "ms"),
             ("keyword p95, full response", lat["keyword"]["p95"], TARGETS_100K["keyword_p95_ms"] * scale, "ms"),
-            ("searcher peak RSS", s["query"]["peak_rss_mb"], TARGETS_100K["searcher_rss_mb"] * scale, "MB"),
+            ("searcher peak RSS", s["query"]["peak_rss_mb"], TARGETS_100K["searcher_rss_mb"], "MB"),  # times scale, memory not
         ]
         rank = s["query"].get("rank_latency_ms")
         if rank:
@@ -535,6 +535,9 @@ def evaluate_targets(results: dict) -> list[dict]:
         for name, p95 in sorted(q_embed.items()):
             checks.append((f"hybrid p95 + {name} query-embedding p95, full response", lat["hybrid"]["p95"] + p95,
                            TARGETS_100K["hybrid_p95_with_embedding_ms"] * scale, "ms"))
+            if rank:
+                checks.append((f"hybrid p95 + {name} query-embedding p95, ranking stage", rank["hybrid"]["p95"] + p95,
+                               TARGETS_100K["hybrid_p95_with_embedding_ms"] * scale, "ms"))
         for name, value, limit, unit in checks:
             out.append({"size": int(size_key), "target": name, "value": round(value, 2), "limit": round(limit, 2),
                         "unit": unit, "met": bool(value <= limit)})
@@ -562,7 +565,15 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--tag", default="", help="suffix of the result file names")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--inprocess", action="store_true", help="run the workers in this process (smoke test; RSS not per stage)")
+    ap.add_argument("--report", default="", help="only re-render targets and the Markdown report of this results JSON")
     args = ap.parse_args(argv)
+    if args.report:
+        path = Path(args.report)
+        results = json.loads(path.read_text(encoding="utf-8"))
+        results["targets"] = evaluate_targets(results)
+        path.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        path.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+        return results
     global INPROCESS
     INPROCESS = args.inprocess
 

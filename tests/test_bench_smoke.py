@@ -56,8 +56,16 @@ def test_bench_harness_end_to_end(tmp_path):
     assert inc["unchanged_report"]["indexed"] == 0 and inc["unchanged_report"]["unchanged"] == inc["documents"]
     assert inc["full_build_s"] > 0
     assert any(t["target"].startswith("unchanged incremental") for t in saved["targets"])
-    md = next(out.glob("*-smoke.md")).read_text(encoding="utf-8")
-    assert "| passages |" in md and "Machine:" in md
+    for mode in ("keyword", "semantic", "hybrid"):  # the ranking stage alone was timed too
+        assert entry["query"]["rank_latency_ms"][mode]["n"] == 5
+        assert entry["ratios"][f"rank_{mode}"]["p95"] is not None
+    md_path = next(out.glob("*-smoke.md"))
+    md = md_path.read_text(encoding="utf-8")
+    assert "| passages |" in md and "Machine:" in md and "Ranking stage alone" in md
+    md_path.unlink()  # --report re-renders the report from the JSON alone
+    again = run.main(["--report", str(next(out.glob("*-smoke.json")))])
+    assert md_path.read_text(encoding="utf-8").split("Total bench time")[0] == md.split("Total bench time")[0]
+    assert again["targets"] == saved["targets"]
 
 
 def test_scale_corpus_is_deterministic_and_sized():
