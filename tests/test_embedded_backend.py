@@ -52,6 +52,23 @@ def test_filters_and_disjunctive_facets(service):
     assert everything["type"]["praktijkverhaal"] == 3 and everything["gemeente"]["Apeldoorn"] == 1
 
 
+def test_facet_counts_are_the_same_with_and_without_the_dense_incidence_matrix(service, monkeypatch):
+    from indexer.backends.embedded import facets as facets_module
+
+    g = service.backend._live()
+    assert g.facets._incidence is not None  # a small index counts with the dense matrix
+    monkeypatch.setattr(facets_module, "DENSE_CELLS", 0)
+    pairs_only = facets_module.FacetIndex(g.doc_facets, g.passage_doc)
+    assert pairs_only._incidence is None
+    rng = np.random.default_rng(5)
+    for filters in ({}, {"type": ["agenda"]}, {"gemeente": ["Dordrecht", "Apeldoorn"], "type": ["praktijkverhaal"]}):
+        for selected in (None, rng.random(g.facets.n_docs) < 0.5, np.zeros(g.facets.n_docs, dtype=bool)):
+            counts = g.facets.counts(selected, filters)
+            assert counts == pairs_only.counts(selected, filters)
+            if selected is None and not filters:
+                assert sum(counts["type"].values()) == g.facets.n_docs  # one type per document
+
+
 def test_vector_search_and_related(service):
     be = service.backend
     vec = service.embedder.embed_query("digitale prentenboeken voorlezen")

@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from indexer.backends.embedded import ann, layout, store
+from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.ann import IvfIndex
 from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.facets import FacetIndex
@@ -28,30 +29,6 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 # Columns of a document row without its full text (passages() never returns the text):
 # reading every hit's whole document text from SQLite was a large share of a query's time.
 _DOC_COLUMNS_NO_TEXT = store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
-
-
-def _blas_controller():
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    try:
-        return ThreadpoolController()
-    except Exception:  # noqa: BLE001 - no BLAS introspection: plain numpy
-        return None
-
-
-_BLAS = _blas_controller()
-
-
-def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """matrix @ vector with one BLAS thread: a matrix-vector product is memory-bound, and on
-    a busy 2-core box OpenBLAS's second thread made it ~15x slower (20 ms vs 1.3 ms at 10k)."""
-    vector = np.asarray(vector, dtype=np.float32)
-    if _BLAS is None:
-        return np.asarray(matrix @ vector, dtype=np.float32)
-    with _BLAS.limit(limits=1, user_api="blas"):
-        return np.asarray(matrix @ vector, dtype=np.float32)
 
 
 class _Generation:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.backends.embedded.linalg import matvec
 from indexer.model import FACET_FIELDS
 
 
@@ -16,6 +17,9 @@ class FieldIndex:
     value_ids: dict[str, int]
     pair_doc: np.ndarray  # int32 document index of each (doc, value) pair
     pair_value: np.ndarray  # int32 value id of each pair
+
+
+DENSE_CELLS = 4_000_000  # documents x facet values: up to 16 MB of float32
 
 
 class FacetIndex:
@@ -50,6 +54,12 @@ class FacetIndex:
         self._all_value = np.concatenate(
             [fi.pair_value + start for fi, start in zip(self.fields.values(), self._starts)]
         ).astype(np.int64)
+        # small indexes also keep a dense document x value matrix: counting becomes one BLAS
+        # matrix-vector product (0.33 vs 1.04 ms at 100k passages / 13k documents)
+        self._incidence = None
+        if self.n_docs * int(self._starts[-1]) <= DENSE_CELLS:
+            self._incidence = np.zeros((self.n_docs, int(self._starts[-1])), dtype=np.float32)
+            self._incidence[self._all_doc, self._all_value] = 1.0
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
         key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
@@ -97,7 +107,7 @@ class FacetIndex:
         None = all) passing the other fields' filters."""
         active = {f for f, v in filters.items() if v}
         base = self._restrict(self.doc_mask(filters), selected_docs)
-        shared = self._bincount(self._all_doc, self._all_value, base, int(self._starts[-1]))
+        shared = self._count_all(base)
         out: dict[str, dict[str, int]] = {}
         for (field, fi), start in zip(self.fields.items(), self._starts):
             if field in active:
@@ -115,6 +125,12 @@ class FacetIndex:
         if selected is None:
             return mask
         return selected if mask is None else (mask & selected)
+
+    def _count_all(self, mask: np.ndarray | None) -> np.ndarray:
+        size = int(self._starts[-1])
+        if self._incidence is None or mask is None:
+            return self._bincount(self._all_doc, self._all_value, mask, size)
+        return np.rint(matvec(self._incidence.T, mask.astype(np.float32))).astype(np.int64)
 
     @staticmethod
     def _bincount(pair_doc: np.ndarray, pair_value: np.ndarray, mask: np.ndarray | None, size: int) -> np.ndarray:
