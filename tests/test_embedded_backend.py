@@ -131,3 +131,18 @@ def test_reader_sees_old_or_new_index_while_a_build_publishes(settings, corpus_c
     assert "agendas/extra.md#p0" in new_ids
     assert all(s <= old_ids or s <= new_ids for s in seen)
     svc.close()
+
+
+def test_document_listing_pages_by_title_without_reading_texts(service):
+    backend = service.backend
+    everything, total = backend.documents({}, 0, 1000)
+    assert total == len(everything) > 5
+    titles = [r.title.lower() for r in everything]
+    assert titles == sorted(titles)
+    assert all(r.text == "" and r.entities == [] for r in everything)  # light records for lists
+    pages = [backend.documents({}, offset, 4) for offset in range(0, total, 4)]
+    assert [r.id for batch, _ in pages for r in batch] == [r.id for r in everything]
+    assert all(t == total for _, t in pages)
+    agendas, n = backend.documents({"type": ["agenda"]}, 0, 100)
+    assert n == len(agendas) and {r.doc_type for r in agendas} == {"agenda"}
+    assert backend.documents({"type": ["bestaat-niet"]}, 0, 10) == ([], 0)

@@ -28,7 +28,10 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 
 # Columns of a document row without its full text (passages() never returns the text):
 # reading every hit's whole document text from SQLite was a large share of a query's time.
-_DOC_COLUMNS_NO_TEXT = store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
+_DOC_COLUMNS_NO_TEXT = (store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
+                        .replace(", entities,", ", '[]' AS entities,").replace(", title_terms", ", '' AS title_terms"))
+# ... and passages without their analysed terms (as long as the text, never shown)
+_PASSAGE_COLUMNS_NO_TERMS = store.PASSAGE_COLUMNS.replace(", terms", ", '' AS terms")
 
 
 class _Generation:
@@ -59,6 +62,16 @@ class _Generation:
         self.ivf = IvfIndex.load(gen)
         self.keyword_cache = ScoreCache()
         self.vector_cache = ScoreCache()
+        self._title_order: np.ndarray | None = None
+
+    def title_order(self) -> np.ndarray:
+        """Document indices sorted by title (case-insensitive), read once per generation:
+        listing 13k documents read every text before (0.53 s), now one page of records."""
+        if self._title_order is None:
+            rows = self.db.get().execute("SELECT idx, title FROM documents").fetchall()
+            rows.sort(key=lambda r: (r[1].lower(), r[0]))
+            self._title_order = np.asarray([r[0] for r in rows], dtype=np.int64)
+        return self._title_order
 
     def close(self) -> None:
         self.db.close()
@@ -282,7 +295,7 @@ class EmbeddedBackend:
         conn = g.db.get()
         rows = {}
         for chunk in store.chunked(idxs):
-            q = f"SELECT {store.PASSAGE_COLUMNS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {_PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
             rows.update({r[0]: r for r in conn.execute(q, chunk)})
         doc_idxs = sorted({r[2] for r in rows.values()})
         docs = {}
@@ -303,23 +316,23 @@ class EmbeddedBackend:
         if row is None:
             raise DocumentNotFound(f"no document {doc_id!r}")
         record = store.record_from_row(row)
-        prows = conn.execute(f"SELECT {store.PASSAGE_COLUMNS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
+        prows = conn.execute(f"SELECT {_PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
         record.passages = [store.passage_from_row(r, doc_id) for r in prows]
         return record
 
     def documents(self, filters: Filters, offset: int, limit: int, sort: str = "title") -> tuple[list[DocumentRecord], int]:
         g = self._live()
+        order = g.title_order()
         mask = g.facets.doc_mask(filters)
-        idxs = list(range(g.facets.n_docs)) if mask is None else [int(i) for i in np.nonzero(mask)[0]]
-        if not idxs:
-            return [], 0
+        if mask is not None:
+            order = order[mask[order]]
+        page = [int(i) for i in order[offset : offset + limit]]
         conn = g.db.get()
-        records = []
-        for chunk in store.chunked(idxs):
-            q = f"SELECT {store.DOC_COLUMNS} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            records.extend(store.record_from_row(r, with_text=False) for r in conn.execute(q, chunk))
-        records.sort(key=lambda r: r.title.lower())
-        return records[offset : offset + limit], len(records)
+        rows = {}
+        for chunk in store.chunked(page):  # records (without text) for the page only
+            q = f"SELECT {_DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            rows.update({r[0]: r for r in conn.execute(q, chunk)})
+        return [store.record_from_row(rows[i], with_text=False) for i in page], len(order)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()
