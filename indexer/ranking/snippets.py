@@ -37,7 +37,9 @@ class Snippeter:
             keys = self._keys
             memo, lookup = self._terms.memo, self._terms
             for word in new:
-                terms = memo.get(word) or lookup(word)
+                terms = memo.get(word)  # the dict directly: this loop is the hot part
+                if terms is None:
+                    terms = lookup(word)
                 if not terms:
                     if len(self._barren) < 100_000:
                         self._barren.add(word)  # stopwords and the like: never match any query
@@ -45,10 +47,6 @@ class Snippeter:
                     self._hits[word] = terms & keys
             self._seen |= new
         return {w: self._hits[w] for w in words & self._hits.keys()}
-
-    def sentence_score(self, sentence: str, gains: dict[str, frozenset[str]] | None = None) -> float:
-        words = _WORD.findall(sentence)
-        return self._score(words, self._gains(set(words)) if gains is None else gains)
 
     def _score(self, words: list[str], gains: dict[str, frozenset[str]]) -> float:
         if not gains:
@@ -58,18 +56,12 @@ class Snippeter:
             return 0.0
         return sum(self.weights[t] for t in frozenset().union(*hits))
 
-    def best_window(
-        self, text: str, max_words: int = SNIPPET_WORDS, gains: dict[str, frozenset[str]] | None = None
-    ) -> tuple[str, bool, bool]:
-        """(window text, cut at start, cut at end) around the best-matching sentences."""
-        window, cut_start, cut_end, _ = self._window(text, max_words, gains)
-        return window, cut_start, cut_end
-
-    def _window(self, text: str, max_words: int, gains=None):
+    def _window(self, text: str, max_words: int):
+        """(window text, cut at start, cut at end, the passage's gains) around the
+        best-matching sentences."""
         sentences = split_sentences(text) or [text]
         words = [_WORD.findall(s) for s in sentences]
-        if gains is None:
-            gains = self._gains(set().union(*words))
+        gains = self._gains(set().union(*words))
         scores = [self._score(ws, gains) for ws in words]
         best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
         lo = hi = best
@@ -96,9 +88,9 @@ class Snippeter:
             cut_end = True
         return window, lo > 0, cut_end, gains
 
-    def highlight(self, text: str, gains: dict[str, frozenset[str]] | None = None) -> str:
-        """HTML-escape ``text``; wrap words whose analysed terms match the query in <mark>."""
-        gains = self._gains(set(_WORD.findall(text))) if gains is None else gains
+    @staticmethod
+    def highlight(text: str, gains: dict[str, frozenset[str]]) -> str:
+        """HTML-escape ``text``; wrap the words of ``gains`` (those matching the query) in <mark>."""
         if not gains:
             return html.escape(text)
         # split on the query's words (one regex pass in C): odd parts are the words to mark
