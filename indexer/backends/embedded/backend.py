@@ -182,14 +182,14 @@ class EmbeddedBackend:
 
     def _probe_vector_scores(self, g: _Generation, vector: np.ndarray, nprobe: int | None = None) -> ScoreSet:
         """Scores for the passages of the nearest IVF clusters only."""
-        if g.ivf.vectors is not None:
-            cand, part = g.ivf.probe(vector, nprobe)
-        else:
-            cand = g.ivf.candidates(vector, nprobe)
-            part = np.asarray(g.vectors[cand], dtype=np.float32) @ vector
+        return self._blend_windows(g, *g.ivf.probe(vector, g.vectors, nprobe), vector)
+
+    @staticmethod
+    def _blend_windows(g: _Generation, idx: np.ndarray, part: np.ndarray, vector: np.ndarray) -> ScoreSet:
+        """Some passages' similarities, blended with their best sentence window's."""
         if g.windows is not None:
-            part = g.windows.combine_subset(cand, part, vector)
-        return ScoreSet(cand, part)
+            part = g.windows.combine_subset(idx, part, vector)
+        return ScoreSet(idx, part)
 
     def _exact_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
         scores = _matvec(g.vectors, vector)
@@ -200,19 +200,16 @@ class EmbeddedBackend:
     def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> ScoreSet:
         plan = self._plan_cached(query)
         found = score_plan(plan, g.body, g.title)
-        keep = excluded_among(plan, g.body, found.idx)
-        keep = None if keep is None else ~keep
+        excluded = excluded_among(plan, g.body, found.idx)
+        if excluded is not None:
+            found = found.subset(~excluded)
         if plan.phrases or plan.excluded_phrases:
-            texts = self._texts(g, found.idx if keep is None else found.idx[keep])
-            phrase_ok = np.array([
-                all(p in texts[int(i)] for p in plan.phrases) and not any(p in texts[int(i)] for p in plan.excluded_phrases)
-                if int(i) in texts else False
-                for i in found.idx
-            ], dtype=bool)
-            keep = phrase_ok if keep is None else (keep & phrase_ok)
-        if keep is None:
-            return found
-        return ScoreSet(found.idx[keep], found.score[keep])
+            texts = self._texts(g, found.idx)
+            found = found.subset(np.array([
+                all(p in texts[i] for p in plan.phrases) and not any(p in texts[i] for p in plan.excluded_phrases)
+                for i in found.idx.tolist()
+            ], dtype=bool))
+        return found
 
     def _texts(self, g: _Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()
@@ -246,9 +243,7 @@ class EmbeddedBackend:
             if len(top) >= len(allowed):
                 return top
             part = np.asarray(g.vectors[allowed], dtype=np.float32) @ vector
-            if g.windows is not None:
-                part = g.windows.combine_subset(allowed, part, vector)
-            return self._top(g, ScoreSet(allowed, part), {}, k)
+            return self._top(g, self._blend_windows(g, allowed, part, vector), {}, k)
         want = min(k, len(g.passage_ids) if allowed is None else len(allowed))
         nprobe, nlist = ann.NPROBE, len(g.ivf.centroids)
         while len(top) < want and nprobe < nlist:

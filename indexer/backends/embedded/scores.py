@@ -18,6 +18,10 @@ class ScoreSet:
     idx: np.ndarray | None
     score: np.ndarray
 
+    def subset(self, keep: np.ndarray) -> "ScoreSet":
+        """The passages of a sparse set where ``keep`` (bool, one per passage of the set) is true."""
+        return ScoreSet(self.idx[keep], self.score[keep])
+
     def indices(self) -> np.ndarray:
         return np.arange(len(self.score)) if self.idx is None else self.idx
 
