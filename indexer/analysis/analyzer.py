@@ -52,6 +52,7 @@ class DutchAnalyzer:
         # Kraaij-Pohlmann and over-stems: begeleiding -> beleid, gemeenten -> meen.
         self._stemmer = Stemmer.Stemmer("dutch_porter")
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
+        self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)
         self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
 
@@ -79,6 +80,10 @@ class DutchAnalyzer:
         return [w.term for w in (self._word(t.surface) for t in tokenize(text)) if w.term]
 
     def query_terms(self, text: str) -> list[QueryTerm]:
+        # one search asks three times (keyword plan, fusion weight, snippets): analysed once
+        return list(self._query_terms(text))
+
+    def _analyze_query(self, text: str) -> tuple[QueryTerm, ...]:
         toks = tokenize(text)
         found: list[QueryTerm] = []
         seq: list[tuple[int, str]] = []  # (group, word term) of non-stopwords, for synonyms
@@ -96,7 +101,7 @@ class DutchAnalyzer:
         for start, end, targets in self._glossary.matches(surfaces, longest_only=True):
             if end - start > 1 or not self._is_dutch(surfaces[start]):
                 found.extend(_expand(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
-        return _dedupe(found)
+        return tuple(_dedupe(found))
 
     # ---- pipeline -----------------------------------------------------------------------
 

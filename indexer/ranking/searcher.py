@@ -81,17 +81,20 @@ class Searcher:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         validate(request)
-        pin = getattr(self.backend, "pinned", None)
-        with pin() if pin else nullcontext():
+        with self._pinned():
             return self._search(request)
 
     def rank(self, request: SearchRequest) -> "Ranking":
         """The ranking stage alone (retrieve, fuse, boost, collapse), without reading records,
         snippets or facets: what the benchmark compares with retrieval-only peers."""
         validate(request)
-        pin = getattr(self.backend, "pinned", None)
-        with pin() if pin else nullcontext():
+        with self._pinned():
             return self._ranking(request, time.perf_counter())
+
+    def _pinned(self):
+        """One generation for the whole search, where the backend has generations."""
+        pin = getattr(self.backend, "pinned", None)
+        return pin() if pin else nullcontext()
 
     def _ranking(self, request: SearchRequest, start: float) -> "Ranking":
         query = parse_query(request.query)
