@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -86,14 +87,23 @@ def score_plan(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> ScoreSet
     return _score_all(plan, lists, body.n)
 
 
-def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex):
-    """(group, passage ids, weights, scale, dense row or None) per body/title posting list."""
+class _Postings(NamedTuple):
+    """One query term's posting list in one field."""
+
+    group: int
+    ids: np.ndarray
+    weights: np.ndarray
+    scale: float  # query weight (x TITLE_WEIGHT for titles)
+    dense: np.ndarray | None  # the same weights as a row over all passages, for frequent terms
+
+
+def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> list[_Postings]:
     out = []
     for term, weight, group in plan.terms:
         for index, scale in ((body, weight), (title, weight * TITLE_WEIGHT)):
             ids, w = index.lookup(term)
             if len(ids):
-                out.append((group, ids, w, scale, index.dense_row(term)))
+                out.append(_Postings(group, ids, w, scale, index.dense_row(term)))
     return out
 
 
@@ -102,30 +112,30 @@ def _coord(plan: KeywordPlan) -> np.ndarray:
     return ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
 
 
-def _score_all(plan: KeywordPlan, lists, n: int) -> ScoreSet:
-    sparse = [l for l in lists if l[4] is None]
+def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:
+    sparse = [p for p in lists if p.dense is None]
     if sparse:
-        ids = np.concatenate([l[1] for l in sparse])
-        weights = np.concatenate([l[2] * l[3] for l in sparse])
+        ids = np.concatenate([p.ids for p in sparse])
+        weights = np.concatenate([p.weights * p.scale for p in sparse])
         scores = np.bincount(ids, weights=weights, minlength=n).astype(np.float32)
     else:
         scores = np.zeros(n, dtype=np.float32)
     matched = np.zeros(n, dtype=np.int16)
-    by_group: dict[int, list] = {}
-    for group, gids, _, scale, row in lists:
-        if row is not None:
-            scores += scale * row
-        by_group.setdefault(group, []).append((gids, row))
+    by_group: dict[int, list[_Postings]] = {}
+    for p in lists:
+        if p.dense is not None:
+            scores += p.scale * p.dense
+        by_group.setdefault(p.group, []).append(p)
     for members in by_group.values():
-        if len(members) == 1 and members[0][1] is None:
-            matched[members[0][0]] += 1  # ids are unique within one list
+        if len(members) == 1 and members[0].dense is None:
+            matched[members[0].ids] += 1  # ids are unique within one list
             continue
         hit = np.zeros(n, dtype=bool)
-        for gids, row in members:
-            if row is None:
-                hit[gids] = True
+        for p in members:
+            if p.dense is None:
+                hit[p.ids] = True
             else:
-                hit |= row > 0
+                hit |= p.dense > 0
         matched += hit
     cand = np.flatnonzero(matched > 0)  # a bool mask: nonzero() on it is ~3x faster than on int16
     return ScoreSet(cand, scores[cand] * _coord(plan)[matched[cand]])
