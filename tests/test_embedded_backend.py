@@ -7,7 +7,7 @@ from indexer.backends.embedded import layout
 from indexer.build import build_index
 from indexer.config import Settings
 from indexer.errors import ConfigError, DocumentNotFound, IndexNotFound
-from indexer.model import SearchRequest
+from indexer.model import FACET_FIELDS, SearchRequest
 from indexer.ranking.query_syntax import parse_query
 from indexer.search import open_service
 
@@ -52,21 +52,44 @@ def test_filters_and_disjunctive_facets(service):
     assert everything["type"]["praktijkverhaal"] == 3 and everything["gemeente"]["Apeldoorn"] == 1
 
 
-def test_facet_counts_are_the_same_with_and_without_the_dense_incidence_matrix(service, monkeypatch):
-    from indexer.backends.embedded import facets as facets_module
+def _naive_counts(doc_facets, selected, filters):
+    out = {}
+    for field in FACET_FIELDS:
+        counts = {}
+        for d, facets in enumerate(doc_facets):
+            if selected is not None and not selected[d]:
+                continue
+            if any(not set(facets.get(f) or []) & set(v) for f, v in filters.items() if f != field and v):
+                continue
+            for value in set(facets.get(field) or []):
+                counts[value] = counts.get(value, 0) + 1
+        out[field] = counts
+    return out
 
+
+def test_facet_counts_match_a_naive_count_for_few_and_for_most_documents_selected(service):
     g = service.backend._live()
-    assert g.facets._incidence is not None  # a small index counts with the dense matrix
-    monkeypatch.setattr(facets_module, "DENSE_CELLS", 0)
-    pairs_only = facets_module.FacetIndex(g.doc_facets, g.passage_doc)
-    assert pairs_only._incidence is None
+    n = g.facets.n_docs
     rng = np.random.default_rng(5)
+    # below half selected the pairs of the selected documents are counted, above half the
+    # others' are subtracted from the totals: both must agree with counting by hand
+    masks = [None, np.zeros(n, dtype=bool), np.ones(n, dtype=bool), rng.random(n) < 0.2, rng.random(n) < 0.8]
     for filters in ({}, {"type": ["agenda"]}, {"gemeente": ["Dordrecht", "Apeldoorn"], "type": ["praktijkverhaal"]}):
-        for selected in (None, rng.random(g.facets.n_docs) < 0.5, np.zeros(g.facets.n_docs, dtype=bool)):
+        for selected in masks:
             counts = g.facets.counts(selected, filters)
-            assert counts == pairs_only.counts(selected, filters)
-            if selected is None and not filters:
-                assert sum(counts["type"].values()) == g.facets.n_docs  # one type per document
+            naive = _naive_counts(g.doc_facets, selected, filters)
+            assert {f: c for f, c in counts.items() if c} == {f: c for f, c in naive.items() if c}
+    assert sum(g.facets.counts(None, {})["type"].values()) == n  # one type per document
+
+
+def test_documents_of_passages_in_any_order_with_repeats(service):
+    g = service.backend._live()
+    last = len(g.passage_doc) - 1
+    for idx in ([last, 0, 0, 1, last], [last], [0, 1, 2]):
+        expected = np.zeros(g.facets.n_docs, dtype=bool)
+        expected[g.passage_doc[idx]] = True
+        assert (g.facets.docs_of(np.array(idx)) == expected).all()
+    assert not g.facets.docs_of(np.array([], dtype=np.int64)).any()
 
 
 def test_vector_search_and_related(service):

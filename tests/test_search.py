@@ -173,3 +173,22 @@ def test_the_ranking_stage_alone_orders_like_the_full_search(service):
         assert ranking.detected == {"gemeente": ["Apeldoorn"]}
     with pytest.raises(QueryError):
         service.searcher.rank(SearchRequest("x", mode="fuzzy"))
+
+
+def test_snippets_highlight_words_first_analysed_by_another_query(service, monkeypatch):
+    from indexer.ranking import snippets
+
+    analyzer = service.analyzer
+    monkeypatch.setattr(snippets, "_CACHES", {})  # a fresh shared memo
+    text = "De huiswerkbegeleiding start na schooltijd. Ouders helpen mee bij het lezen."
+    mine = snippets.Snippeter(analyzer, "huiswerk")
+    # a concurrent query analyses the passage's words first: they are no longer new to the
+    # shared memo, yet this query must still mark its match
+    snippets.Snippeter(analyzer, "ouders").snippets([text])
+    assert "<mark>huiswerkbegeleiding</mark>" in mine.snippets([text])[0]
+    # the memo emptied in between: the word is analysed again and still marked
+    monkeypatch.setattr(snippets._TermMemo, "MAX_WORDS", 1)
+    again = snippets.Snippeter(analyzer, "lezen")
+    snippets.Snippeter(analyzer, "schooltijd").snippets([text])
+    out = again.snippets([text, "Zij lezen samen."])
+    assert "<mark>lezen</mark>" in out[0] and out[1] == "Zij <mark>lezen</mark> samen."

@@ -129,9 +129,9 @@ class Searcher:
         else:
             page = self._page_hits(r.ranked[lo:hi], r.keyword, r.semantic)
         self._check_budget(start)
-        snippeter = Snippeter(self.analyzer, r.query.text)
-        for hit in page:
-            hit.snippet = snippeter.snippet(hit.text)
+        snippets = Snippeter(self.analyzer, r.query.text).snippets([hit.text for hit in page])
+        for hit, snippet in zip(page, snippets):
+            hit.snippet = snippet
         facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
                                            r.vector if request.mode != "keyword" else None, r.filters)
         suggestion = self.suggest(r.query) if self.suggest and len(r.keyword) < 3 else None

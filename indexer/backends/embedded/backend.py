@@ -262,7 +262,7 @@ class EmbeddedBackend:
             return g.facets.counts(None, filters)
         docs = np.zeros(g.facets.n_docs, dtype=bool)
         if query is not None and not query.is_empty:
-            docs[g.passage_doc[self._keyword_scores(g, query).idx]] = True
+            docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
         if vector is not None and len(g.passage_ids):
             idx, _ = self._vector_scores(g, vector).top(depth)
             docs[g.passage_doc[idx]] = True

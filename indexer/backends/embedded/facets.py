@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.backends.embedded.linalg import matvec
 from indexer.model import FACET_FIELDS
 
 
@@ -17,9 +16,6 @@ class FieldIndex:
     value_ids: dict[str, int]
     pair_doc: np.ndarray  # int32 document index of each (doc, value) pair
     pair_value: np.ndarray  # int32 value id of each pair
-
-
-DENSE_CELLS = 4_000_000  # documents x facet values: up to 16 MB of float32
 
 
 class FacetIndex:
@@ -54,12 +50,14 @@ class FacetIndex:
         self._all_value = np.concatenate(
             [fi.pair_value + start for fi, start in zip(self.fields.values(), self._starts)]
         ).astype(np.int64)
-        # small indexes also keep a dense document x value matrix: counting becomes one BLAS
-        # matrix-vector product (0.33 vs 1.04 ms at 100k passages / 13k documents)
-        self._incidence = None
-        if self.n_docs * int(self._starts[-1]) <= DENSE_CELLS:
-            self._incidence = np.zeros((self.n_docs, int(self._starts[-1])), dtype=np.float32)
-            self._incidence[self._all_doc, self._all_value] = 1.0
+        # every pair again, sorted by document (CSR): counting gathers the pairs of the selected
+        # documents, or, when most are selected, subtracts those of the others from the totals
+        # (a query's matches usually cover most documents: 0.35 -> 0.05 ms at 13k documents)
+        order = np.argsort(self._all_doc, kind="stable")
+        self._doc_value = self._all_value[order]
+        self._doc_start = np.searchsorted(self._all_doc[order], np.arange(self.n_docs + 1)).astype(np.int64)
+        self._totals = np.bincount(self._all_value, minlength=int(self._starts[-1]))
+        self._totals.setflags(write=False)
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
         key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
@@ -102,6 +100,19 @@ class FacetIndex:
 
         return self._cached("passage", filters, None, compute)
 
+    def docs_of(self, passage_idx: np.ndarray) -> np.ndarray:
+        """Bool mask of the documents of some passages. Passages are stored by document, so
+        dropping repeats first leaves one write per document instead of one per passage
+        (index arrays, not boolean ones: a boolean gather cost twice as much here)."""
+        docs = np.zeros(self.n_docs, dtype=bool)
+        if len(passage_idx):
+            of = np.take(self.passage_doc, passage_idx)
+            first = np.empty(len(of), dtype=bool)
+            first[0] = True
+            np.not_equal(of[1:], of[:-1], out=first[1:])
+            docs[np.take(of, np.flatnonzero(first))] = True
+        return docs
+
     def counts(self, selected_docs: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: for each field, documents in ``selected_docs`` (bool mask,
         None = all) passing the other fields' filters."""
@@ -111,10 +122,10 @@ class FacetIndex:
         out: dict[str, dict[str, int]] = {}
         for (field, fi), start in zip(self.fields.items(), self._starts):
             if field in active:
-                mask = self._restrict(self.doc_mask(filters, skip=field), selected_docs)
-                counts = self._bincount(fi.pair_doc, fi.pair_value, mask, len(fi.values))
+                counts = self._count_all(self._restrict(self.doc_mask(filters, skip=field), selected_docs))
             else:
-                counts = shared[start : start + len(fi.values)]
+                counts = shared
+            counts = counts[start : start + len(fi.values)]
             nonzero = np.flatnonzero(counts)
             pairs = sorted(zip((-counts[nonzero]).tolist(), [fi.values[i] for i in nonzero]))
             out[field] = {value: -negative for negative, value in pairs}
@@ -127,12 +138,18 @@ class FacetIndex:
         return selected if mask is None else (mask & selected)
 
     def _count_all(self, mask: np.ndarray | None) -> np.ndarray:
-        size = int(self._starts[-1])
-        if self._incidence is None or mask is None:
-            return self._bincount(self._all_doc, self._all_value, mask, size)
-        return np.rint(matvec(self._incidence.T, mask.astype(np.float32))).astype(np.int64)
+        """Documents per (field, value) among those of ``mask`` (None: all)."""
+        if mask is None:
+            return self._totals
+        if 2 * np.count_nonzero(mask) <= self.n_docs:
+            return np.bincount(self._values_of(np.flatnonzero(mask)), minlength=len(self._totals))
+        return self._totals - np.bincount(self._values_of(np.flatnonzero(~mask)), minlength=len(self._totals))
 
-    @staticmethod
-    def _bincount(pair_doc: np.ndarray, pair_value: np.ndarray, mask: np.ndarray | None, size: int) -> np.ndarray:
-        values = pair_value if mask is None else pair_value[mask[pair_doc]]
-        return np.bincount(values, minlength=size)
+    def _values_of(self, docs: np.ndarray) -> np.ndarray:
+        """The (offset) value ids of the pairs of ``docs``: their CSR ranges, concatenated."""
+        starts = self._doc_start[docs]
+        lengths = self._doc_start[docs + 1] - starts
+        ends = np.cumsum(lengths)
+        # position j of the output belongs to document i: starts[i] + (j - (ends[i] - lengths[i]))
+        positions = np.repeat(starts - ends + lengths, lengths) + np.arange(ends[-1] if len(ends) else 0)
+        return self._doc_value[positions]
