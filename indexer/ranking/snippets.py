@@ -36,15 +36,19 @@ class Snippeter:
         words never seen by any query are analysed; the rest is set operations in C."""
         if not self.weights:
             return {}
-        memo = self._terms
-        for word in words.difference(memo.memo):
-            memo(word)
-        if memo.log is not self._log:  # the memo was emptied: follow its new log from the start
-            self._log, self._mark = memo.log, 0
-        if len(self._log) > self._mark:
-            added = self._log[self._mark:]
-            self._mark += len(added)
-            self._matching.update(w for w, terms in added if not terms.isdisjoint(self._keys))
+        memo, keys = self._terms, self._keys
+        if memo.log is not self._log:
+            # the memo was emptied since: words analysed meanwhile may be gone from every log
+            # this query can see, so from now on each word is checked (rare: MAX_WORDS)
+            self._matching.update(w for w in words if not memo(w).isdisjoint(keys))
+        else:
+            for word in words.difference(memo.memo):
+                if not memo(word).isdisjoint(keys):
+                    self._matching.add(word)
+            if len(self._log) > self._mark:  # words analysed since, by this or another query
+                added = self._log[self._mark:]
+                self._mark += len(added)
+                self._matching.update(w for w, terms in added if not terms.isdisjoint(keys))
         gains = {}
         for word in words & self._matching:
             hit = self._hits.get(word)
