@@ -1,0 +1,110 @@
+"""Where a full response's time goes: the search's stages timed one by one (not a test).
+
+    python bench/stages.py --size 100000            # builds a scale index in a temp dir
+    python bench/stages.py --index /tmp/idx100k     # or times an index built by run.py --keep
+
+Same scale corpus, queries and precomputed query vectors as bench/run.py; each stage's mean
+per query over ``--reps`` passes after a warm-up pass, plus the p50/p95 of the whole search.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+import run as bench_run  # noqa: E402  (bench/run.py: corpus, queries, build)
+
+# (object attribute path, label): the stages of Searcher._search
+STAGES = (
+    ("searcher._ranking", "ranking (retrieve, fuse, boost, collapse)"),
+    ("searcher._page_hits", "records of the page (SQLite)"),
+    ("snippets", "snippets (ten hits)"),
+    ("backend.facet_counts", "facet counts"),
+)
+
+
+def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int) -> dict:
+    from scale_corpus import HashProjection
+    from indexer.config import Settings
+    from indexer.model import SearchRequest
+    from indexer.ranking import snippets
+    from indexer.search import open_service
+
+    embedder = HashProjection()
+    service = open_service(Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name), embedder=embedder)
+    for q in queries:  # precomputed, as in run.py: query embedding is not a stage here
+        service._query_vectors[" ".join(q.lower().split())] = embedder.embed_query(q)
+    spent: dict[str, float] = {}
+
+    def timed(owner, name, label):
+        inner = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, name, wrapper)
+
+    owners = {"searcher": service.searcher, "backend": service.backend}
+    for path, label in STAGES:
+        if path == "snippets":
+            timed(snippets.Snippeter, "snippets", label)
+        else:
+            owner, name = path.split(".")
+            timed(owners[owner], name, label)
+    out = {}
+    for mode in modes:
+        for q in queries:
+            service.search(SearchRequest(query=q, mode=mode))
+        spent.clear()
+        totals = []
+        for _ in range(reps):
+            for q in queries:
+                t0 = time.perf_counter()
+                service.search(SearchRequest(query=q, mode=mode))
+                totals.append((time.perf_counter() - t0) * 1000)
+        n = len(totals)
+        q = statistics.quantiles(totals, n=20)
+        out[mode] = {"p50_ms": statistics.median(totals), "p95_ms": q[18],
+                     "stages_ms": {label: spent.get(label, 0.0) * 1000 / n for _, label in STAGES}}
+    service.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=100_000, help="passages of the scale index to build")
+    ap.add_argument("--index", type=Path, help="an existing scale index (skips the build)")
+    ap.add_argument("--queries", type=int, default=50)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--modes", default="keyword,hybrid")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+    from scale_corpus import ScaleCorpus
+
+    queries = bench_run.load_queries(args.queries, ScaleCorpus(seed=args.seed))
+    with tempfile.TemporaryDirectory(prefix="gka-stages-") as tmp:
+        index_dir = args.index
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            built = bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed})
+            print(f"built {built['passages']} passages in {built['storage_s']:.0f} s", flush=True)
+        results = time_stages(index_dir, queries, args.modes.split(","), args.reps)
+    for mode, r in results.items():
+        print(f"{mode}: full response p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms; mean per query:")
+        for label, ms in r["stages_ms"].items():
+            print(f"  {label:45} {ms:6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
