@@ -132,3 +132,19 @@ def test_embedded_caches_give_uncached_results(built_index):
         row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (doc.id,)).fetchone()
         assert doc == store.record_from_row(row, with_text=False)
     warm.close()
+
+
+def test_bench_stages_times_every_stage_of_the_full_response(tmp_path, capsys):
+    _load_bench_run()  # puts bench/ on the path for the sibling imports
+    spec = importlib.util.spec_from_file_location("gka_bench_stages", ROOT / "bench" / "stages.py")
+    stages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stages)
+    stages.main(["--size", "200", "--queries", "4", "--reps", "1", "--modes", "keyword,hybrid"])
+    out = capsys.readouterr().out
+    assert "built 200 passages" in out
+    for mode in ("keyword", "hybrid"):
+        assert f"{mode}: full response p50" in out
+    # every stage ran (a stage that was never called would print 0.00)
+    for _, label in stages.STAGES:
+        lines = [line for line in out.splitlines() if line.strip().startswith(label)]
+        assert len(lines) == 2 and all(float(line.split()[-2]) > 0 for line in lines)
