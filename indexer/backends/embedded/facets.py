@@ -43,20 +43,19 @@ class FacetIndex:
             self.fields[field] = FieldIndex(
                 values, ids, np.asarray(docs, dtype=np.int32), np.asarray(vals, dtype=np.int32)
             )
-        # all fields' pairs in one array (value ids offset per field): one pass counts every
-        # field that has no filter of its own
+        # all fields' pairs in one array (value ids offset per field), sorted by document (CSR):
+        # counting gathers the pairs of the selected documents, or, when most are selected,
+        # subtracts those of the others from the totals (a query's matches usually cover most
+        # documents: 0.35 -> 0.05 ms at 13k documents)
         self._starts = np.cumsum([0] + [len(fi.values) for fi in self.fields.values()])
-        self._all_doc = np.concatenate([fi.pair_doc for fi in self.fields.values()])
-        self._all_value = np.concatenate(
+        all_doc = np.concatenate([fi.pair_doc for fi in self.fields.values()])
+        all_value = np.concatenate(
             [fi.pair_value + start for fi, start in zip(self.fields.values(), self._starts)]
         ).astype(np.int64)
-        # every pair again, sorted by document (CSR): counting gathers the pairs of the selected
-        # documents, or, when most are selected, subtracts those of the others from the totals
-        # (a query's matches usually cover most documents: 0.35 -> 0.05 ms at 13k documents)
-        order = np.argsort(self._all_doc, kind="stable")
-        self._doc_value = self._all_value[order]
-        self._doc_start = np.searchsorted(self._all_doc[order], np.arange(self.n_docs + 1)).astype(np.int64)
-        self._totals = np.bincount(self._all_value, minlength=int(self._starts[-1]))
+        order = np.argsort(all_doc, kind="stable")
+        self._doc_value = all_value[order]
+        self._doc_start = np.searchsorted(all_doc[order], np.arange(self.n_docs + 1)).astype(np.int64)
+        self._totals = np.bincount(all_value, minlength=int(self._starts[-1]))
         self._totals.setflags(write=False)
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
