@@ -321,6 +321,7 @@ def worker_reference(spec: dict) -> dict:
 
     from scale_corpus import HashProjection
     from indexer.backends.embedded import layout
+    from indexer.backends.embedded.ann import load_passage_vectors
 
     gen = layout.current_generation(Path(spec["index_dir"]))
     t0 = time.perf_counter()
@@ -331,7 +332,7 @@ def worker_reference(spec: dict) -> dict:
     texts = [f"{title}\n{text}" for text, _, title in rows]
     passage_doc = np.asarray([r[1] for r in rows], dtype=np.int64)
     del rows
-    vectors = np.ascontiguousarray(np.load(gen / "vectors.npy"), dtype=np.float32)
+    vectors = np.ascontiguousarray(np.asarray(load_passage_vectors(gen)), dtype=np.float32)
     load_s = time.perf_counter() - t0
     rss_loaded_pre_index = current_rss_mb()
     stemmer = Stemmer.Stemmer("dutch")

@@ -82,3 +82,47 @@ def test_a_narrow_filter_still_gets_the_exact_best_passages(monkeypatch, built_i
         got = backend.vector_search(q, filters, 5)
         assert [s.passage_id for s in got] == [g.passage_ids[i] for i in want]
         assert np.allclose([s.score for s in got], exact[want], atol=1e-6)
+
+
+def test_an_ivf_index_keeps_the_vectors_once_and_answers_like_the_two_copies(monkeypatch, tmp_path, corpus_copy):
+    """Through the writer: above MIN_VECTORS the passage vectors are stored only in cluster
+    order; reads in passage order (narrow filters, carry-over of an incremental build) and the
+    search results are those of an index without the IVF index."""
+    from indexer.backends.embedded import backend as backend_module
+    from indexer.build import build_index
+    from indexer.config import Settings
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+
+    plain = Settings.from_env(env={}, index_dir=tmp_path / "plain", embedder="fake")
+    build_index([corpus_copy], plain, progress=False)
+    monkeypatch.setattr(ann, "MIN_VECTORS", 1)
+    monkeypatch.setattr(ann, "NPROBE", 10**6)  # probe every cluster: the same candidates as exact
+    monkeypatch.setattr(backend_module, "SUBSET_EXACT", 10**6)
+    once = Settings.from_env(env={}, index_dir=tmp_path / "once", embedder="fake")
+    build_index([corpus_copy], once, progress=False)
+    a, b = open_service(plain), open_service(once)
+    ga, gb = a.backend._live(), b.backend._live()
+    assert (gb.path / "ivf_vectors.npy").exists() and not (gb.path / "vectors.npy").exists()
+    assert isinstance(gb.vectors, ann.ClusterOrderedVectors)
+    assert ga.passage_ids == gb.passage_ids
+    idx = np.array([len(ga.passage_ids) - 1, 0, 3])
+    assert np.allclose(gb.vectors[idx], np.asarray(ga.vectors)[idx])
+    assert np.allclose(np.asarray(gb.vectors), np.asarray(ga.vectors))
+    for filters in ({}, {"type": ["agenda"]}):
+        want = a.search(SearchRequest("huiswerk na schooltijd", mode="semantic", k=5, filters=filters))
+        got = b.search(SearchRequest("huiswerk na schooltijd", mode="semantic", k=5, filters=filters))
+        assert [h.passage_id for h in got.hits] == [h.passage_id for h in want.hits]
+    a.close(), b.close()
+    # an incremental build carries the unchanged documents' vectors over from the single copy
+    first = sorted(p for p in corpus_copy.rglob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n\nEen extra zin over voorlezen.\n", encoding="utf-8")
+    report = build_index([corpus_copy], once, progress=False)
+    assert report.indexed == 1 and report.unchanged > 0
+    b = open_service(once)
+    gb = b.backend._live()
+    carried = [i for i, pid in enumerate(gb.passage_ids) if pid in ga.passage_index and not pid.startswith(
+        first.relative_to(corpus_copy).as_posix())]
+    assert carried and np.allclose(gb.vectors[np.array(carried)],
+                                   np.asarray(ga.vectors)[[ga.passage_index[gb.passage_ids[i]] for i in carried]])
+    b.close()

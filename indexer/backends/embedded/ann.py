@@ -69,6 +69,38 @@ class IvfIndex:
         )
 
 
+class ClusterOrderedVectors:
+    """Passage vectors kept once, in cluster order (what the probes read), indexed in passage
+    order: ``v[idx]`` gathers rows through the inverse permutation. Indexes with an IVF index
+    stored the vectors twice before (+154 MB at 100k passages, +1.5 GB at 1M)."""
+
+    def __init__(self, rows: np.ndarray, ids: np.ndarray):
+        self.rows = rows
+        self.pos = np.empty(len(ids), dtype=np.int64)
+        self.pos[np.asarray(ids)] = np.arange(len(ids))
+        self.shape = rows.shape
+        self.dtype = rows.dtype
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, idx) -> np.ndarray:
+        return self.rows[self.pos[idx]]
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = np.asarray(self.rows)[self.pos]
+        return out if dtype is None else out.astype(dtype)
+
+
+def load_passage_vectors(directory: Path):
+    """The passage vectors of a generation, in passage order: ``vectors.npy``, or for an index
+    with an IVF index the cluster-ordered copy read through its permutation."""
+    plain = directory / "vectors.npy"
+    if plain.exists() or not (directory / "ivf_vectors.npy").exists():
+        return map_array(plain)  # a missing file raises here, as before
+    return ClusterOrderedVectors(map_array(directory / "ivf_vectors.npy"), map_array(directory / "ivf_ids.npy"))
+
+
 def _normalise_rows(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -88,7 +120,7 @@ def build_ivf(vectors: np.ndarray, nlist: int | None = None) -> IvfIndex | None:
     n = len(vectors)
     if n < MIN_VECTORS:
         return None
-    nlist = nlist or int(4 * np.sqrt(n))
+    nlist = max(1, min(nlist or int(4 * np.sqrt(n)), n))
     rng = np.random.default_rng(SEED)
     sample = np.asarray(vectors[np.sort(rng.choice(n, size=min(n, TRAIN_SAMPLE), replace=False))], dtype=np.float32)
     centroids = sample[rng.choice(len(sample), size=nlist, replace=False)].copy()

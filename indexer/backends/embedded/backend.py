@@ -56,7 +56,7 @@ class _Generation:
         n = len(self.passage_ids)
         self.body = TermIndex.load(gen, "body", n)
         self.title = TermIndex.load(gen, "title", n)
-        self.vectors = layout.map_array(gen / "vectors.npy")
+        self.vectors = ann.load_passage_vectors(gen)
         self.docvecs = layout.map_array(gen / "docvecs.npy")
         self.windows = Windows.load(gen, len(self.passage_ids))
         self.ivf = IvfIndex.load(gen)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.backends.embedded import layout, store
-from indexer.backends.embedded.ann import build_ivf
+from indexer.backends.embedded.ann import build_ivf, load_passage_vectors
 from indexer.backends.embedded.bm25 import build_term_index
 from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta
@@ -127,7 +127,7 @@ class EmbeddedWriter:
 
     def _carry_over(self, previous: Path) -> None:
         old = store.open_readonly(previous / store.DB_NAME)
-        old_vectors = np.load(previous / "vectors.npy", mmap_mode="r")
+        old_vectors = load_passage_vectors(previous)
         old_docvecs = np.load(previous / "docvecs.npy", mmap_mode="r")
         has_windows = (previous / "windows.npy").exists()
         old_windows = np.load(previous / "windows.npy", mmap_mode="r") if has_windows else None
@@ -166,10 +166,11 @@ class EmbeddedWriter:
         dim = self.meta.dim
         vectors = np.concatenate(self.vectors) if self.vectors else np.zeros((0, dim), np.float32)
         docvecs = np.stack(self.docvecs) if self.docvecs else np.zeros((0, dim), np.float32)
-        np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
         ivf = build_ivf(vectors)  # None below ann.MIN_VECTORS: exact search
-        if ivf is not None:
-            ivf.save(self.gen, vectors)
+        if ivf is None:
+            np.save(self.gen / "vectors.npy", vectors.astype(np.float32, copy=False))
+        else:
+            ivf.save(self.gen, vectors)  # the vectors once, in cluster order (load_passage_vectors)
         np.save(self.gen / "docvecs.npy", docvecs.astype(np.float32, copy=False))
         windows = np.concatenate(self.windows) if self.windows else np.zeros((0, dim), np.float32)
         owner = np.concatenate(self.window_owner) if self.window_owner else np.zeros(0, np.int64)
