@@ -208,6 +208,7 @@ class Searcher:
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
         info = meta([pid for pid, _ in fused])
+        wanted = {f: set(v) for f, v in detected.items() if v}  # once, not once per passage
         items: list[tuple[str, str, float]] = []
         for pid, score in fused:
             if pid not in info:
@@ -215,7 +216,7 @@ class Searcher:
             doc_id, facets = info[pid]
             if request.doc_id is not None and doc_id != request.doc_id:
                 continue
-            if detected and any(set(facets.get(f, [])) & set(v) for f, v in detected.items()):
+            if wanted and any(not v.isdisjoint(facets.get(f, ())) for f, v in wanted.items()):
                 score *= 1.0 + ENTITY_BOOST
             items.append((pid, doc_id, score))
         items.sort(key=lambda it: (-it[2], it[0]))

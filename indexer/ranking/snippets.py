@@ -67,10 +67,7 @@ class Snippeter:
         """(window text, cut at start, cut at end, the passage's gains) around the
         best-matching sentences."""
         sentences = split_sentences(text) or [text]
-        if len(sentences) == 1:
-            words = [_WORD.findall(sentences[0])]
-        else:
-            words = [_WORD.findall(s) for s in sentences]
+        words = [_WORD.findall(s) for s in sentences]
         gains = self._gains(set().union(*words))
         scores = [self._score(ws, gains) for ws in words] if gains else [0.0] * len(words)
         best = max(range(len(sentences)), key=lambda i: (scores[i], -i))

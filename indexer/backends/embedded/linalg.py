@@ -46,9 +46,9 @@ def _pool() -> ThreadPoolExecutor:
 
 def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector. A matrix-vector product is memory-bound, and on a busy 2-core box
-    OpenBLAS's own second thread spin-waited (20 ms vs 1.3 ms at 10k), so BLAS gets one thread;
-    a large matrix is cut in two halves, the second on a helper thread (numpy releases the GIL),
-    which waits instead of spinning when the other core is busy (10k x 384: 1.9 -> 1.1 ms idle)."""
+    OpenBLAS's own second thread made it ~15x slower (20 ms vs 1.3 ms at 10k), so BLAS gets one
+    thread; a large matrix is cut in two halves instead, the second on a plain helper thread
+    (numpy releases the GIL): 10k x 384 1.76 -> 1.3 ms on an idle machine."""
     vector = np.asarray(vector, dtype=np.float32)
     rows = matrix.shape[0]
     with _one_blas_thread():
