@@ -92,13 +92,15 @@ class ClusterOrderedVectors:
         return out if dtype is None else out.astype(dtype)
 
 
-def load_passage_vectors(directory: Path):
+def load_passage_vectors(directory: Path, ivf: "IvfIndex | None" = None):
     """The passage vectors of a generation, in passage order: ``vectors.npy``, or for an index
-    with an IVF index the cluster-ordered copy read through its permutation."""
+    with an IVF index the cluster-ordered copy read through its permutation (``ivf``: that
+    generation's index when already loaded, so its arrays are mapped once)."""
     plain = directory / "vectors.npy"
     if plain.exists() or not (directory / "ivf_vectors.npy").exists():
         return map_array(plain)  # a missing file raises here, as before
-    return ClusterOrderedVectors(map_array(directory / "ivf_vectors.npy"), map_array(directory / "ivf_ids.npy"))
+    ivf = ivf if ivf is not None and ivf.vectors is not None else IvfIndex.load(directory)
+    return ClusterOrderedVectors(ivf.vectors, ivf.ids)
 
 
 def _normalise_rows(m: np.ndarray) -> np.ndarray:

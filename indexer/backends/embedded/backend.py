@@ -56,10 +56,10 @@ class _Generation:
         n = len(self.passage_ids)
         self.body = TermIndex.load(gen, "body", n)
         self.title = TermIndex.load(gen, "title", n)
-        self.vectors = ann.load_passage_vectors(gen)
+        self.ivf = IvfIndex.load(gen)
+        self.vectors = ann.load_passage_vectors(gen, self.ivf)
         self.docvecs = layout.map_array(gen / "docvecs.npy")
         self.windows = Windows.load(gen, len(self.passage_ids))
-        self.ivf = IvfIndex.load(gen)
         self.keyword_cache = ScoreCache()
         self.vector_cache = ScoreCache()
         self._title_order: np.ndarray | None = None
@@ -264,8 +264,7 @@ class EmbeddedBackend:
         if query is not None and not query.is_empty:
             docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
         if vector is not None and len(g.passage_ids):
-            idx, _ = self._vector_scores(g, vector).top(depth)
-            docs[g.passage_doc[idx]] = True
+            docs |= g.facets.docs_of(self._vector_scores(g, vector).top(depth)[0])
         return g.facets.counts(docs, filters)
 
     # -- records ----------------------------------------------------------------------------
