@@ -1,18 +1,23 @@
 """Query-biased snippets: the passage's best sentences, HTML-escaped, query terms in <mark>.
 
-One Snippeter per query: the query is analysed once and each surface word's analysed terms
-are memoised, so a page of snippets costs a few regex passes, not a re-analysis per hit.
+One Snippeter per query: the query is analysed once; whitespace tokens' analysed terms are
+memoised across queries, so a passage costs one split and one pass over its tokens (dict and
+set lookups), not a re-analysis or a regex pass per word.
 """
 from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
-
-from indexer.passages import split_sentences
+from bisect import bisect_right
+from typing import NamedTuple
 
 SNIPPET_WORDS = 45
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positions
+# a sentence ends at a token ending in . ! ? followed by one starting like a sentence
+# (indexer.passages.split_sentences's rule, on tokens)
+_ENDS = frozenset(".!?")
+_STARTS = re.compile(r"[A-ZÀ-Ý0-9“\"'(]")
 
 
 class Snippeter:
@@ -22,112 +27,138 @@ class Snippeter:
         if query_text.strip():
             for qt in analyzer.query_terms(query_text):
                 self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
-        self._terms = _word_terms_cache(analyzer)
+        self._memo = _word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
-        # words known to hit this query's terms: from the shared reverse index now, then from
-        # the memo's log of words analysed later (by this or a concurrent query)
-        self._log = self._terms.log
-        self._mark = len(self._log)
-        self._matching = self._terms.words_with(self._keys) if self.weights else set()
-        self._hits: dict[str, frozenset[str]] = {}  # word -> the query terms it hits
+        # tokens known to hit this query's terms: from the shared reverse index now, then from
+        # the memo's log of tokens analysed later (by this or a concurrent query)
+        self._state = self._memo.state
+        self._mark = len(self._state.log)
+        self._matching = self._state.tokens_with(self._keys) if self.weights else set()
+        self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
+        self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
 
-    def _gains(self, words: set[str]) -> dict[str, frozenset[str]]:
-        """The distinct ``words`` that match the query, with the query terms they hit. Only
-        words never seen by any query are analysed; the rest is set operations in C."""
-        if not self.weights:
-            return {}
-        memo, keys = self._terms, self._keys
-        if memo.log is not self._log:
-            # the memo was emptied since: words analysed meanwhile may be gone from every log
-            # this query can see, so from now on each word is checked (rare: MAX_WORDS)
-            self._matching.update(w for w in words if not memo(w).isdisjoint(keys))
-        else:
-            for word in words.difference(memo.memo):
-                if not memo(word).isdisjoint(keys):
-                    self._matching.add(word)
-            if len(self._log) > self._mark:  # words analysed since, by this or another query
-                added = self._log[self._mark:]
+    def _scan(self, tokens: list[str]) -> tuple[list[int], list[int]]:
+        """(sentence starts, positions of the tokens that match the query), in one pass."""
+        n = len(tokens)
+        starts, hits = [0], []
+        matching, keys, memo = self._matching, self._keys, self._memo
+        known = self._state.memo if keys else None
+        for i, token in enumerate(tokens):
+            if known is not None:
+                if token in matching:
+                    hits.append(i)
+                elif token not in known and not memo(token).isdisjoint(keys):  # new to every query
+                    matching.add(token)
+                    hits.append(i)
+            if token[-1] in _ENDS and i + 1 < n and _STARTS.match(tokens[i + 1]):
+                starts.append(i + 1)
+        if known is not None and self._catch_up(tokens):
+            return self._scan(tokens)  # a concurrent query analysed one of these tokens meanwhile
+        return starts, hits
+
+    def _catch_up(self, tokens: list[str]) -> bool:
+        """Add the matching tokens other queries analysed since; True when one of ``tokens``
+        is among them (a token is logged before it is memoised, so none is missed)."""
+        new: set[str] = set()
+        while True:
+            log = self._state.log
+            if len(log) > self._mark:
+                added = log[self._mark:]
                 self._mark += len(added)
-                self._matching.update(w for w, terms in added if not terms.isdisjoint(keys))
-        gains = {}
-        for word in words & self._matching:
-            hit = self._hits.get(word)
-            if hit is None:
-                hit = self._hits[word] = self._terms(word) & self._keys
-            gains[word] = hit
-        return gains
+                new.update(t for t, terms in added if t not in self._matching and not terms.isdisjoint(self._keys))
+            if self._memo.state is self._state:
+                break
+            self._state, self._mark = self._memo.state, 0  # the memo was emptied: follow its new log
+        self._matching |= new
+        return bool(new) and not new.isdisjoint(tokens)
 
-    def _score(self, words: list[str], gains: dict[str, frozenset[str]]) -> float:
-        hits = [gains[w] for w in words if w in gains]
-        if not hits:
-            return 0.0
-        return sum(self.weights[t] for t in frozenset().union(*hits))
+    def _terms_hit(self, token: str) -> frozenset[str]:
+        hit = self._hits.get(token)
+        if hit is None:
+            hit = self._hits[token] = self._memo(token) & self._keys
+        return hit
 
-    def _window(self, text: str, max_words: int):
-        """(window text, cut at start, cut at end, the passage's gains) around the
-        best-matching sentences."""
-        sentences = split_sentences(text) or [text]
-        words = [_WORD.findall(s) for s in sentences]
-        gains = self._gains(set().union(*words))
-        scores = [self._score(ws, gains) for ws in words] if gains else [0.0] * len(words)
-        best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    def _window(self, tokens: list[str], max_words: int) -> tuple[int, int, list[int]]:
+        """(first, end) token positions of the best-matching sentences, and the hit positions."""
+        starts, hits = self._scan(tokens)
+        bounds = starts + [len(tokens)]
+        scores = [0.0] * len(starts)
+        if hits:
+            hit_terms: dict[int, set[str]] = {}
+            for i in hits:
+                hit_terms.setdefault(bisect_right(starts, i) - 1, set()).update(self._terms_hit(tokens[i]))
+            for s, terms in hit_terms.items():
+                scores[s] = sum(self.weights[t] for t in terms)
+        best = max(range(len(starts)), key=lambda s: (scores[s], -s))
         lo = hi = best
-        count = len(sentences[best].split())
+        count = bounds[best + 1] - bounds[best]
         while count < max_words:
             options = []
             if lo > 0:
                 options.append((scores[lo - 1], -1))
-            if hi < len(sentences) - 1:
+            if hi < len(starts) - 1:
                 options.append((scores[hi + 1], 1))
             if not options:
                 break
             nxt = lo - 1 if max(options)[1] < 0 else hi + 1
-            n = len(sentences[nxt].split())
-            if count + n > max_words * 1.5:
+            size = bounds[nxt + 1] - bounds[nxt]
+            if count + size > max_words * 1.5:
                 break
             lo, hi = min(lo, nxt), max(hi, nxt)
-            count += n
-        window = " ".join(sentences[lo : hi + 1])
-        cut_end = hi < len(sentences) - 1
-        tokens = window.split()
-        if len(tokens) > max_words * 1.5:
-            window = " ".join(tokens[: int(max_words * 1.5)])
-            cut_end = True
-        return window, lo > 0, cut_end, gains
+            count += size
+        return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits
 
-    @staticmethod
-    def highlight(text: str, gains) -> str:
-        """HTML-escape ``text``; wrap the words of ``gains`` (those matching the query) in <mark>."""
-        if not gains:
-            return html.escape(text)
-        # split on the query's words (one regex pass in C): odd parts are the words to mark
-        parts = _gain_pattern(frozenset(gains)).split(text)
-        return "".join(f"<mark>{html.escape(p)}</mark>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+    def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int]) -> str:
+        """tokens[first:end] joined by spaces, HTML-escaped, matching words in <mark>;
+        escaping works on the runs between hits, not token by token."""
+        out, prev = [], first
+        for i in hits:
+            if i < first:
+                continue
+            if i >= end:
+                break
+            if i > prev:
+                out.append(html.escape(" ".join(tokens[prev:i])))
+            marked = self._marked.get(tokens[i])
+            if marked is None:
+                marked = self._marked[tokens[i]] = self._mark_words(tokens[i])
+            out.append(marked)
+            prev = i + 1
+        if prev < end:
+            out.append(html.escape(" ".join(tokens[prev:end])))
+        return " ".join(out)
+
+    def _mark_words(self, token: str) -> str:
+        # a matching token may carry punctuation or several words ("(ouders/buren),"):
+        # only its words that hit the query are marked
+        parts = _WORD_SPLIT.split(token)
+        keys = self._keys
+        return "".join(
+            f"<mark>{html.escape(p)}</mark>" if i % 2 and not self._memo(p).isdisjoint(keys) else html.escape(p)
+            for i, p in enumerate(parts))
 
     def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
         return self.snippets([text], max_words)[0]
 
     def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS) -> list[str]:
-        """One snippet per text. A word's match does not depend on the passage, so the page's
-        matching words make one highlighting pattern for all its snippets."""
-        windows = [self._window(text, max_words) for text in texts]
-        page_gains = set().union(*(gains for _, _, _, gains in windows))
-        return [("… " if cut_start else "") + self.highlight(window, page_gains) + (" …" if cut_end else "")
-                for window, cut_start, cut_end, _ in windows]
+        """One snippet per text (whitespace collapsed to single spaces)."""
+        out = []
+        for text in texts:
+            tokens = text.split()
+            if not tokens:
+                out.append("")
+                continue
+            first, end, hits = self._window(tokens, max_words)
+            out.append(("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
+                       + (" …" if end < len(tokens) else ""))
+        return out
 
 
-@lru_cache(maxsize=256)
-def _gain_pattern(words: frozenset[str]) -> re.Pattern:
-    """Any of ``words`` as a whole _WORD token (not inside a hyphenated or apostrophed one)."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?<![^\W_][-'’])({alternatives})(?![^\W_])(?![-'’][^\W_])")
-
-
-_CACHES: dict[int, object] = {}
+_CACHES: dict[int, "_TermMemo"] = {}
 
 
 def _word_terms_cache(analyzer) -> "_TermMemo":
-    """A memo of word -> analysed terms shared by all queries (the vocabulary of passages is
+    """A memo of token -> analysed terms shared by all queries (the vocabulary of passages is
     finite)."""
     key = id(analyzer)
     cache = _CACHES.get(key)
@@ -136,31 +167,41 @@ def _word_terms_cache(analyzer) -> "_TermMemo":
     return cache
 
 
+class _MemoState(NamedTuple):
+    memo: dict[str, frozenset[str]]  # token -> terms
+    by_term: dict[str, set[str]]  # term -> tokens
+    log: list[tuple[str, frozenset[str]]]  # tokens in the order they were analysed
+
+    def tokens_with(self, terms) -> set[str]:
+        """The known tokens whose analysis contains any of ``terms``."""
+        return set().union(*(self.by_term.get(t, ()) for t in terms))
+
+
 class _TermMemo:
-    """word -> frozenset of analysed terms, and the reverse (term -> words), so a query finds
-    the words that hit its terms by set unions instead of a lookup per word. Plain dicts (a
-    functools.lru_cache hit cost ~1 us here, a dict hit ~0.1 us), emptied past MAX_WORDS."""
+    """whitespace token -> frozenset of the analysed terms of its words, the reverse
+    (term -> tokens), and a log, so a query finds the tokens that hit its terms by set unions
+    instead of a lookup per token. Plain dicts (a functools.lru_cache hit cost ~1 us here, a
+    dict hit ~0.1 us); emptied past MAX_WORDS by swapping in a new state in one assignment."""
 
     MAX_WORDS = 200_000
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
-        self.memo: dict[str, frozenset[str]] = {}
-        self.by_term: dict[str, set[str]] = {}
-        self.log: list[tuple[str, frozenset[str]]] = []  # words in the order they were analysed
+        self.state = _MemoState({}, {}, [])
 
-    def __call__(self, word: str) -> frozenset[str]:
-        terms = self.memo.get(word)
+    def __call__(self, token: str) -> frozenset[str]:
+        state = self.state
+        terms = state.memo.get(token)
         if terms is None:
-            if len(self.memo) >= self.MAX_WORDS:
-                self.memo, self.by_term, self.log = {}, {}, []
-            terms = self.memo[word] = frozenset(self.analyzer.word_terms(word))
+            if len(state.memo) >= self.MAX_WORDS:
+                state = self.state = _MemoState({}, {}, [])
+            words = _WORD.findall(token)
+            if len(words) == 1 and words[0] == token:
+                terms = frozenset(self.analyzer.word_terms(token))
+            else:  # punctuation or several words in one token
+                terms = frozenset().union(*(self.analyzer.word_terms(w) for w in words))
             for term in terms:
-                self.by_term.setdefault(term, set()).add(word)
-            self.log.append((word, terms))
+                state.by_term.setdefault(term, set()).add(token)
+            state.log.append((token, terms))  # logged before memoised: see Snippeter._catch_up
+            state.memo[token] = terms
         return terms
-
-    def words_with(self, terms) -> set[str]:
-        """The known words whose analysis contains any of ``terms``."""
-        by_term = self.by_term
-        return set().union(*(by_term.get(t, ()) for t in terms))

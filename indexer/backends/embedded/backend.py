@@ -30,8 +30,17 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 # reading every hit's whole document text from SQLite was a large share of a query's time.
 _DOC_COLUMNS_NO_TEXT = (store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
                         .replace(", entities,", ", '[]' AS entities,").replace(", title_terms", ", '' AS title_terms"))
+# what a result list shows of a document; its facets are in memory already
+_DOC_COLUMNS_LIGHT = "idx, id, title, doc_type, source_path, metadata"
 # ... and passages without their analysed terms (as long as the text, never shown)
 _PASSAGE_COLUMNS_NO_TERMS = store.PASSAGE_COLUMNS.replace(", terms", ", '' AS terms")
+
+
+def _light_record(g: "_Generation", row: tuple) -> DocumentRecord:
+    idx, doc_id, title, doc_type, source_path, metadata = row
+    facets = {field: list(values) for field, values in g.doc_facets[idx].items()}  # a copy: callers may edit
+    return DocumentRecord(id=doc_id, title=title, doc_type=doc_type, source_path=source_path, text="",
+                          facets=facets, metadata=json.loads(metadata), entities=[], passages=[])
 
 
 class _Generation:
@@ -294,8 +303,8 @@ class EmbeddedBackend:
         doc_idxs = sorted({r[2] for r in rows.values()})
         docs = {}
         for chunk in store.chunked(doc_idxs):
-            q = f"SELECT {_DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            docs.update({r[0]: store.record_from_row(r, with_text=False) for r in conn.execute(q, chunk)})
+            q = f"SELECT {_DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            docs.update({r[0]: _light_record(g, r) for r in conn.execute(q, chunk)})
         out = []
         for i in idxs:
             row = rows[i]

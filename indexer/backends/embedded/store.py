@@ -16,13 +16,16 @@ from indexer.model import DocumentRecord, Entity, IndexMeta, Passage
 
 DB_NAME = "store.sqlite"
 
+# the long columns (text, entities) last: a row's columns after a long text are reached only
+# through its overflow pages, so a result list's light record (title, type, metadata) reads
+# one page (ten documents with metadata: 0.10 -> 0.08 ms at 100k passages)
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE documents (
     idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, doc_type TEXT NOT NULL,
-    source_path TEXT NOT NULL, text TEXT NOT NULL, content_hash TEXT NOT NULL,
-    facets TEXT NOT NULL, metadata TEXT NOT NULL, entities TEXT NOT NULL,
-    sort_date TEXT NOT NULL, title_terms TEXT NOT NULL
+    source_path TEXT NOT NULL, content_hash TEXT NOT NULL, facets TEXT NOT NULL,
+    metadata TEXT NOT NULL, sort_date TEXT NOT NULL, title_terms TEXT NOT NULL,
+    entities TEXT NOT NULL, text TEXT NOT NULL
 );
 CREATE TABLE passages (
     idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc_idx INTEGER NOT NULL, ordinal INTEGER NOT NULL,

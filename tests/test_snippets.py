@@ -1,0 +1,60 @@
+"""Snippets with the real Dutch analyzer: best sentences, variants marked, escaping, cuts."""
+import pytest
+
+from indexer.analysis import get_analyzer
+from indexer.ranking import snippets
+from indexer.ranking.snippets import SNIPPET_WORDS, Snippeter
+
+FILLER = "Dit is een zin over het weer en de trein naar huis vandaag."  # 13 words, no query term
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return get_analyzer()
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo(monkeypatch):
+    monkeypatch.setattr(snippets, "_CACHES", {})
+
+
+def test_the_best_sentence_is_shown_not_the_first(analyzer):
+    answer = "De huiswerkbegeleiding voor leerlingen start na schooltijd in de bibliotheek."
+    text = " ".join([FILLER] * 5 + [answer] + [FILLER] * 5)
+    out = Snippeter(analyzer, "begeleiding bij huiswerk").snippet(text)
+    assert out.startswith("… ") and out.endswith(" …")
+    assert "<mark>huiswerkbegeleiding</mark> voor leerlingen start na schooltijd" in out
+    assert len(out.replace("<mark>", "").replace("</mark>", "").split()) <= SNIPPET_WORDS * 1.5 + 2
+
+
+def test_neighbouring_sentence_with_more_query_terms_is_preferred(analyzer):
+    text = " ".join([FILLER] * 3 + ["Ouders lezen voor.", FILLER, "Ouders en school lezen samen voor."])
+    out = Snippeter(analyzer, "ouders school").snippet(text, max_words=6)
+    assert "<mark>Ouders</mark> en <mark>school</mark> lezen samen voor." in out
+
+
+def test_words_inside_punctuated_tokens_are_marked_alone(analyzer):
+    text = "Betrek (ouders/buren), vooral de vaders. Het mbo-student project loopt."
+    out = Snippeter(analyzer, "ouders").snippet(text)
+    assert "(<mark>ouders</mark>/buren)," in out
+    assert "<mark>mbo-student</mark>" in Snippeter(analyzer, "mbo-student").snippet(text)
+
+
+def test_markup_in_text_is_escaped_and_whitespace_collapsed(analyzer):
+    text = 'De <script>alert("x")</script> ouders &\n\n  school   samen.'
+    out = Snippeter(analyzer, "ouders").snippet(text)
+    assert out == 'De &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>ouders</mark> &amp; school samen.'
+
+
+def test_no_match_shows_the_start_and_empty_query_marks_nothing(analyzer):
+    text = " ".join([FILLER] * 10)
+    for query in ("klimaatbeleid", ""):
+        out = Snippeter(analyzer, query).snippet(text)
+        assert out.startswith("Dit is een zin") and "<mark>" not in out and out.endswith(" …")
+
+
+def test_a_page_of_snippets_matches_one_by_one(analyzer):
+    texts = ["Ouders helpen. " + FILLER, FILLER + " Leraren en ouders praten.", "", FILLER]
+    one = [Snippeter(analyzer, "ouders leraren").snippet(t) for t in texts]
+    assert Snippeter(analyzer, "ouders leraren").snippets(texts) == one
+    assert one[2] == "" and "<mark>Leraren</mark>" in one[1]
