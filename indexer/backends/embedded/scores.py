@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.backends.embedded.layout import map_array
+from indexer.backends.embedded.linalg import matvec
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class Windows:
         starts = np.repeat(self.first[sel], cnt)
         offsets = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
         rows = starts + offsets
-        ws = np.asarray(self.vectors[rows], dtype=np.float32) @ vector
+        ws = matvec(np.asarray(self.vectors[rows], dtype=np.float32), vector)
         best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
         out = passage_scores.copy()
         out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
