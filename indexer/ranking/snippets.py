@@ -38,39 +38,33 @@ class Snippeter:
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
 
     def _scan(self, tokens: list[str]) -> tuple[list[int], list[int]]:
-        """(sentence starts, positions of the tokens that match the query), in one pass."""
+        """(sentence starts, positions of the tokens that match the query), from list
+        comprehensions over the tokens; only tokens new to every query are analysed."""
         n = len(tokens)
-        starts, hits = [0], []
-        matching, keys, memo = self._matching, self._keys, self._memo
-        known = self._state.memo if keys else None
-        for i, token in enumerate(tokens):
-            if known is not None:
-                if token in matching:
-                    hits.append(i)
-                elif token not in known and not memo(token).isdisjoint(keys):  # new to every query
-                    matching.add(token)
-                    hits.append(i)
-            if token[-1] in _ENDS and i + 1 < n and _STARTS.match(tokens[i + 1]):
-                starts.append(i + 1)
-        if known is not None and self._catch_up(tokens):
-            return self._scan(tokens)  # a concurrent query analysed one of these tokens meanwhile
-        return starts, hits
+        starts = [0] + [i + 1 for i in [i for i, t in enumerate(tokens) if t[-1] in _ENDS]
+                        if i + 1 < n and _STARTS.match(tokens[i + 1])]
+        if not self._keys:
+            return starts, []
+        matching, keys, memo, known = self._matching, self._keys, self._memo, self._state.memo
+        for token in [t for t in tokens if t not in known]:  # new to every query: analysed once
+            if not memo(token).isdisjoint(keys):
+                matching.add(token)
+        self._catch_up()  # tokens other queries analysed meanwhile, before the hits are read
+        return starts, [i for i, t in enumerate(tokens) if t in self._matching]
 
-    def _catch_up(self, tokens: list[str]) -> bool:
-        """Add the matching tokens other queries analysed since; True when one of ``tokens``
-        is among them (a token is logged before it is memoised, so none is missed)."""
-        new: set[str] = set()
+    def _catch_up(self) -> None:
+        """Add the matching tokens other queries analysed since (a token is logged before it
+        is memoised, so one seen as known by _scan is in a log read here)."""
+        keys = self._keys
         while True:
             log = self._state.log
             if len(log) > self._mark:
                 added = log[self._mark:]
                 self._mark += len(added)
-                new.update(t for t, terms in added if t not in self._matching and not terms.isdisjoint(self._keys))
+                self._matching.update(t for t, terms in added if not terms.isdisjoint(keys))
             if self._memo.state is self._state:
-                break
+                return
             self._state, self._mark = self._memo.state, 0  # the memo was emptied: follow its new log
-        self._matching |= new
-        return bool(new) and not new.isdisjoint(tokens)
 
     def _terms_hit(self, token: str) -> frozenset[str]:
         hit = self._hits.get(token)
