@@ -34,6 +34,8 @@ test-fast: install-dev
 eval: install
 	$(PY) -m indexer build ../shared/seeds --index var/seeds-index
 	$(PY) -m indexer eval ../shared/eval/dev_queries.jsonl --index var/seeds-index
+	$(PY) -m indexer eval bench/eval/paraphrased_queries.jsonl --index var/seeds-index
+	$(PY) -m indexer eval bench/eval/validation_queries.jsonl --index var/seeds-index
 
 bench: install-dev
 	$(PY) bench/run.py
