@@ -12,12 +12,11 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from indexer.backends.embedded import ann, layout, store
-from indexer.backends.embedded.linalg import matvec as _matvec
-from indexer.backends.embedded.ann import IvfIndex
-from indexer.backends.embedded.bm25 import TermIndex
-from indexer.backends.embedded.facets import FacetIndex
+from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, DOC_COLUMNS_NO_TEXT, PASSAGE_COLUMNS_NO_TERMS,
+                                                  Generation, light_record)
 from indexer.backends.embedded.keyword import excluded_among, normalise_for_match, plan_query, score_plan
-from indexer.backends.embedded.scores import ScoreCache, ScoreSet, Windows
+from indexer.backends.embedded.linalg import matvec as _matvec
+from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
@@ -26,66 +25,6 @@ from indexer.ranking.query_syntax import ParsedQuery
 Filters = dict[str, list[str]]
 SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored exactly, row by row
 
-# Columns of a document row without its full text (passages() never returns the text):
-# reading every hit's whole document text from SQLite was a large share of a query's time.
-_DOC_COLUMNS_NO_TEXT = (store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
-                        .replace(", entities,", ", '[]' AS entities,").replace(", title_terms", ", '' AS title_terms"))
-# what a result list shows of a document; its facets are in memory already
-_DOC_COLUMNS_LIGHT = "idx, id, title, doc_type, source_path, metadata"
-# ... and passages without their analysed terms (as long as the text, never shown)
-_PASSAGE_COLUMNS_NO_TERMS = store.PASSAGE_COLUMNS.replace(", terms", ", '' AS terms")
-
-
-def _light_record(g: "_Generation", row: tuple) -> DocumentRecord:
-    idx, doc_id, title, doc_type, source_path, metadata = row
-    facets = {field: list(values) for field, values in g.doc_facets[idx].items()}  # a copy: callers may edit
-    return DocumentRecord(id=doc_id, title=title, doc_type=doc_type, source_path=source_path, text="",
-                          facets=facets, metadata=json.loads(metadata), entities=[], passages=[])
-
-
-class _Generation:
-    """Everything loaded from one immutable generation."""
-
-    def __init__(self, gen: Path):
-        self.path = gen
-        self.db = store.ThreadLocalConnections(gen / store.DB_NAME)
-        conn = self.db.get()
-        self.meta = store.read_meta(conn)
-        self.passage_ids: list[str] = [r[0] for r in conn.execute("SELECT id FROM passages ORDER BY idx")]
-        self.passage_index = {pid: i for i, pid in enumerate(self.passage_ids)}
-        self.passage_doc = np.fromiter(
-            (r[0] for r in conn.execute("SELECT doc_idx FROM passages ORDER BY idx")), dtype=np.int32
-        )
-        docs = conn.execute("SELECT id, facets, content_hash FROM documents ORDER BY idx").fetchall()
-        self.doc_ids = [d[0] for d in docs]
-        self.doc_index = {d: i for i, d in enumerate(self.doc_ids)}
-        self.doc_hashes = {d[0]: d[2] for d in docs}
-        self.doc_facets = [json.loads(d[1]) for d in docs]
-        self.facets = FacetIndex(self.doc_facets, self.passage_doc)
-        n = len(self.passage_ids)
-        self.body = TermIndex.load(gen, "body", n)
-        self.title = TermIndex.load(gen, "title", n)
-        self.ivf = IvfIndex.load(gen)
-        self.vectors = ann.load_passage_vectors(gen, self.ivf)
-        self.docvecs = layout.map_array(gen / "docvecs.npy")
-        self.windows = Windows.load(gen, len(self.passage_ids))
-        self.keyword_cache = ScoreCache()
-        self.vector_cache = ScoreCache()
-        self._title_order: np.ndarray | None = None
-
-    def title_order(self) -> np.ndarray:
-        """Document indices sorted by title (case-insensitive), read once per generation:
-        listing 13k documents read every text before (0.53 s), now one page of records."""
-        if self._title_order is None:
-            rows = self.db.get().execute("SELECT idx, title FROM documents").fetchall()
-            rows.sort(key=lambda r: (r[1].lower(), r[0]))
-            self._title_order = np.asarray([r[0] for r in rows], dtype=np.int64)
-        return self._title_order
-
-    def close(self) -> None:
-        self.db.close()
-
-
 class EmbeddedBackend:
     name = "embedded"
 
@@ -93,7 +32,7 @@ class EmbeddedBackend:
         self.index_dir = Path(index_dir)
         self._analyzer = analyzer
         self._lock = threading.Lock()
-        self._gen: _Generation | None = None
+        self._gen: Generation | None = None
         self._pin = threading.local()
         self._stamp = None
 
@@ -118,7 +57,7 @@ class EmbeddedBackend:
         finally:
             self._pin.gen = previous
 
-    def _live(self) -> _Generation:
+    def _live(self) -> Generation:
         """The loaded live generation; reloads when a build has published a new one."""
         pinned = getattr(self._pin, "gen", None)
         if pinned is not None:
@@ -134,7 +73,7 @@ class EmbeddedBackend:
             if path is None:
                 raise IndexNotFound(f"no index in {self.index_dir}")
             try:
-                new = _Generation(path)
+                new = Generation(path)
             except (OSError, ValueError, KeyError, EOFError, sqlite3.Error) as exc:
                 raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
             self._gen, self._stamp = new, stamp
@@ -176,37 +115,37 @@ class EmbeddedBackend:
     def _plan_cached(self, query: ParsedQuery):
         return plan_query(query, self.analyzer)
 
-    def _keyword_scores(self, g: _Generation, query: ParsedQuery) -> ScoreSet:
+    def _keyword_scores(self, g: Generation, query: ParsedQuery) -> ScoreSet:
         """The passages matching the query with their keyword scores (cached per generation)."""
         return g.keyword_cache.get(query, lambda: self._compute_keyword_scores(g, query))
 
-    def _vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
+    def _vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
         vector = np.asarray(vector, dtype=np.float32)
         return g.vector_cache.get(vector.tobytes(), lambda: self._compute_vector_scores(g, vector))
 
-    def _compute_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
+    def _compute_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
         if g.ivf is not None:
             return self._probe_vector_scores(g, vector)
         return self._exact_vector_scores(g, vector)
 
-    def _probe_vector_scores(self, g: _Generation, vector: np.ndarray, nprobe: int | None = None) -> ScoreSet:
+    def _probe_vector_scores(self, g: Generation, vector: np.ndarray, nprobe: int | None = None) -> ScoreSet:
         """Scores for the passages of the nearest IVF clusters only."""
         return self._blend_windows(g, *g.ivf.probe(vector, g.vectors, nprobe), vector)
 
     @staticmethod
-    def _blend_windows(g: _Generation, idx: np.ndarray, part: np.ndarray, vector: np.ndarray) -> ScoreSet:
+    def _blend_windows(g: Generation, idx: np.ndarray, part: np.ndarray, vector: np.ndarray) -> ScoreSet:
         """Some passages' similarities, blended with their best sentence window's."""
         if g.windows is not None:
             part = g.windows.combine_subset(idx, part, vector)
         return ScoreSet(idx, part)
 
-    def _exact_vector_scores(self, g: _Generation, vector: np.ndarray) -> ScoreSet:
+    def _exact_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
         scores = _matvec(g.vectors, vector)
         if g.windows is not None:
             scores = g.windows.combine(scores, _matvec(g.windows.vectors, vector))
         return ScoreSet(None, scores)
 
-    def _compute_keyword_scores(self, g: _Generation, query: ParsedQuery) -> ScoreSet:
+    def _compute_keyword_scores(self, g: Generation, query: ParsedQuery) -> ScoreSet:
         plan = self._plan_cached(query)
         found = score_plan(plan, g.body, g.title)
         excluded = excluded_among(plan, g.body, found.idx)
@@ -220,7 +159,7 @@ class EmbeddedBackend:
             ], dtype=bool))
         return found
 
-    def _texts(self, g: _Generation, idxs: np.ndarray) -> dict[int, str]:
+    def _texts(self, g: Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()
         out: dict[int, str] = {}
         for chunk in store.chunked([int(i) for i in idxs]):
@@ -260,7 +199,7 @@ class EmbeddedBackend:
             top = self._top(g, self._probe_vector_scores(g, vector, nprobe), filters, k)
         return top
 
-    def _top(self, g: _Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
+    def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
         ids = g.passage_ids
         return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
@@ -298,13 +237,13 @@ class EmbeddedBackend:
         conn = g.db.get()
         rows = {}
         for chunk in store.chunked(idxs):
-            q = f"SELECT {_PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
             rows.update({r[0]: r for r in conn.execute(q, chunk)})
         doc_idxs = sorted({r[2] for r in rows.values()})
         docs = {}
         for chunk in store.chunked(doc_idxs):
-            q = f"SELECT {_DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            docs.update({r[0]: _light_record(g, r) for r in conn.execute(q, chunk)})
+            q = f"SELECT {DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            docs.update({r[0]: light_record(g, r) for r in conn.execute(q, chunk)})
         out = []
         for i in idxs:
             row = rows[i]
@@ -319,7 +258,7 @@ class EmbeddedBackend:
         if row is None:
             raise DocumentNotFound(f"no document {doc_id!r}")
         record = store.record_from_row(row)
-        prows = conn.execute(f"SELECT {_PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
+        prows = conn.execute(f"SELECT {PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
         record.passages = [store.passage_from_row(r, doc_id) for r in prows]
         return record
 
@@ -333,7 +272,7 @@ class EmbeddedBackend:
         conn = g.db.get()
         rows = {}
         for chunk in store.chunked(page):  # records (without text) for the page only
-            q = f"SELECT {_DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
             rows.update({r[0]: r for r in conn.execute(q, chunk)})
         return [store.record_from_row(rows[i], with_text=False) for i in page], len(order)
 
