@@ -58,3 +58,39 @@ def test_a_page_of_snippets_matches_one_by_one(analyzer):
     one = [Snippeter(analyzer, "ouders leraren").snippet(t) for t in texts]
     assert Snippeter(analyzer, "ouders leraren").snippets(texts) == one
     assert one[2] == "" and "<mark>Leraren</mark>" in one[1]
+
+
+def test_concurrent_queries_with_a_memo_emptied_all_the_time_mark_alike(analyzer, monkeypatch):
+    import random
+    import sys
+    import threading
+
+    texts = ["De huiswerkbegeleiding start na schooltijd. Ouders helpen mee bij het lezen.",
+             "Leraren en ouders praten samen over de overgang naar het voortgezet onderwijs.",
+             "In Schiedam krijgen leerlingen met een taalachterstand extra lessen Nederlands.",
+             "Voorlezen thuis helpt jonge kinderen. " + FILLER + " De bibliotheek leent boeken uit."]
+    queries = ["huiswerk", "ouders", "achterstand in taal", "voorlezen", "overgang vo", "boeken lenen"]
+    work = [(q, random.Random(i).sample(texts, 3)) for i, q in enumerate(queries * 3)]
+    expected = [Snippeter(analyzer, q).snippets(ts) for q, ts in work]
+    monkeypatch.setattr(snippets._TermMemo, "MAX_WORDS", 8)  # emptied every few tokens
+    monkeypatch.setattr(snippets, "_CACHES", {})
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    wrong = []
+
+    def run(seed):
+        rng = random.Random(seed)
+        for _ in range(60):
+            i = rng.randrange(len(work))
+            if Snippeter(analyzer, work[i][0]).snippets(work[i][1]) != expected[i]:
+                wrong.append(i)
+
+    threads = [threading.Thread(target=run, args=(seed,)) for seed in range(4)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not wrong
