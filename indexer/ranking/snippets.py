@@ -1,8 +1,8 @@
 """Query-biased snippets: the passage's best sentences, HTML-escaped, query terms in <mark>.
 
 One Snippeter per query: the query is analysed once; whitespace tokens' analysed terms are
-memoised across queries, so a passage costs one split and one pass over its tokens (dict and
-set lookups), not a re-analysis or a regex pass per word.
+memoised across queries, so a passage costs one split and list comprehensions over its tokens
+(set lookups), not a re-analysis or a regex pass per word.
 """
 from __future__ import annotations
 
