@@ -169,3 +169,37 @@ def test_document_listing_pages_by_title_without_reading_texts(service):
     agendas, n = backend.documents({"type": ["agenda"]}, 0, 100)
     assert n == len(agendas) and {r.doc_type for r in agendas} == {"agenda"}
     assert backend.documents({"type": ["bestaat-niet"]}, 0, 10) == ([], 0)
+
+
+def test_npy_files_are_loaded_one_at_a_time(monkeypatch, tmp_path):
+    """numpy parses .npy headers with ast.literal_eval, which CPython 3.11.7 can fail when two
+    threads parse at once (a reader loading a new generation while a build loads the last)."""
+    import threading
+    import time
+
+    import numpy as np
+
+    from indexer.backends.embedded import layout
+
+    np.save(tmp_path / "a.npy", np.arange(10, dtype=np.float32))
+    real_load, active, overlaps = np.load, [0], []
+
+    def slow_load(*args, **kwargs):
+        active[0] += 1
+        if active[0] > 1:
+            overlaps.append(active[0])
+        time.sleep(0.01)
+        try:
+            return real_load(*args, **kwargs)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(np, "load", slow_load)
+    threads = [threading.Thread(target=lambda m=(i % 2 == 0): [layout.load_array(tmp_path / "a.npy", mmap=m) for _ in range(5)])
+               for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not overlaps
+    assert layout.map_array(tmp_path / "a.npy")[3] == 3.0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.backends.embedded.layout import map_array
+from indexer.backends.embedded.layout import load_array, map_array
 from indexer.backends.embedded.linalg import matvec
 
 MIN_VECTORS = 50_000
@@ -63,8 +63,8 @@ class IvfIndex:
         if not (directory / "ivf_centroids.npy").exists():
             return None
         return cls(
-            np.load(directory / "ivf_centroids.npy"),
-            np.load(directory / "ivf_offsets.npy"),
+            load_array(directory / "ivf_centroids.npy"),
+            load_array(directory / "ivf_offsets.npy"),
             map_array(directory / "ivf_ids.npy"),
             map_array(directory / "ivf_vectors.npy") if (directory / "ivf_vectors.npy").exists() else None,
         )

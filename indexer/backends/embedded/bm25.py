@@ -15,7 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
-from indexer.backends.embedded.layout import map_array
+from indexer.backends.embedded.layout import load_array, map_array
 
 K1 = 0.9
 B = 0.4
@@ -79,12 +79,12 @@ class TermIndex:
         terms = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
         dense_rows, dense = None, None
         if (directory / f"{name}.dense.npy").exists():  # indexes written before dense rows have none
-            frequent = np.load(directory / f"{name}.dense_terms.npy")
+            frequent = load_array(directory / f"{name}.dense_terms.npy")
             dense_rows = {int(t): i for i, t in enumerate(frequent)}
             dense = map_array(directory / f"{name}.dense.npy")
         return cls(
             vocab={t: i for i, t in enumerate(terms)},
-            offsets=np.load(directory / f"{name}.offsets.npy"),  # small: in memory
+            offsets=load_array(directory / f"{name}.offsets.npy"),  # small: in memory
             postings=map_array(directory / f"{name}.postings.npy"),
             weights=map_array(directory / f"{name}.weights.npy"),
             n=n,

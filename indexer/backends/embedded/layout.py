@@ -159,7 +159,19 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         fh.close()
 
 
+# numpy parses a .npy header with ast.literal_eval, and CPython 3.11 before 3.11.8 can fail two
+# concurrent parses ("AST constructor recursion depth mismatch", gh-106905): a reader loading a
+# new generation next to a build loading the previous one. One load at a time in this process.
+_LOAD_LOCK = threading.Lock()
+
+
+def load_array(path: Path, mmap: bool = False) -> np.ndarray:
+    """np.load of one .npy file (read-only mapped with ``mmap``), one load at a time."""
+    with _LOAD_LOCK:
+        return np.load(path, mmap_mode="r" if mmap else None)
+
+
 def map_array(path: Path) -> np.ndarray:
     """A read-only array backed by the file's pages, as a plain ndarray view: numpy's memmap
     subclass costs ~15 us per slice, which was a tenth of a 100k-passage query."""
-    return np.load(path, mmap_mode="r").view(np.ndarray)
+    return load_array(path, mmap=True).view(np.ndarray)

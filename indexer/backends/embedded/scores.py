@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.backends.embedded.layout import map_array
+from indexer.backends.embedded.layout import load_array, map_array
 from indexer.backends.embedded.linalg import matvec
 
 
@@ -97,7 +97,7 @@ class Windows:
     def load(cls, gen, n_passages: int) -> "Windows | None":
         if not (gen / "windows.npy").exists():
             return None
-        owner = np.load(gen / "window_owner.npy")
+        owner = load_array(gen / "window_owner.npy")
         return cls(map_array(gen / "windows.npy"), owner, n_passages) if len(owner) else None
 
     def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:

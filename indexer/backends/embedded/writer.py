@@ -128,10 +128,10 @@ class EmbeddedWriter:
     def _carry_over(self, previous: Path) -> None:
         old = store.open_readonly(previous / store.DB_NAME)
         old_vectors = load_passage_vectors(previous)
-        old_docvecs = np.load(previous / "docvecs.npy", mmap_mode="r")
+        old_docvecs = layout.load_array(previous / "docvecs.npy", mmap=True)
         has_windows = (previous / "windows.npy").exists()
-        old_windows = np.load(previous / "windows.npy", mmap_mode="r") if has_windows else None
-        old_owner = np.load(previous / "window_owner.npy") if has_windows else None
+        old_windows = layout.load_array(previous / "windows.npy", mmap=True) if has_windows else None
+        old_owner = layout.load_array(previous / "window_owner.npy") if has_windows else None
         try:
             for row in old.execute(f"SELECT {store.DOC_COLUMNS} FROM documents ORDER BY idx"):
                 if row[1] in self.touched:
