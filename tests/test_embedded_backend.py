@@ -163,6 +163,12 @@ def test_document_listing_pages_by_title_without_reading_texts(service):
     titles = [r.title.lower() for r in everything]
     assert titles == sorted(titles)
     assert all(r.text == "" and r.entities == [] for r in everything)  # light records for lists
+    from indexer.backends.embedded import store
+
+    conn = backend._live().db.get()
+    for record in everything:  # the same light record as the full row gives
+        row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (record.id,)).fetchone()
+        assert record == store.record_from_row(row, with_text=False)
     pages = [backend.documents({}, offset, 4) for offset in range(0, total, 4)]
     assert [r.id for batch, _ in pages for r in batch] == [r.id for r in everything]
     assert all(t == total for _, t in pages)

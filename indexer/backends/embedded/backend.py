@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from indexer.backends.embedded import ann, layout, store
-from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, DOC_COLUMNS_NO_TEXT, PASSAGE_COLUMNS_NO_TERMS,
+from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PASSAGE_COLUMNS_NO_TERMS,
                                                   Generation, light_record)
 from indexer.backends.embedded.keyword import excluded_among, normalise_for_match, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
@@ -271,10 +271,10 @@ class EmbeddedBackend:
         page = [int(i) for i in order[offset : offset + limit]]
         conn = g.db.get()
         rows = {}
-        for chunk in store.chunked(page):  # records (without text) for the page only
-            q = f"SELECT {DOC_COLUMNS_NO_TEXT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            rows.update({r[0]: r for r in conn.execute(q, chunk)})
-        return [store.record_from_row(rows[i], with_text=False) for i in page], len(order)
+        for chunk in store.chunked(page):  # light records for the page only
+            q = f"SELECT {DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+            rows.update({r[0]: light_record(g, r) for r in conn.execute(q, chunk)})
+        return [rows[i] for i in page], len(order)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()

@@ -13,11 +13,8 @@ from indexer.backends.embedded.facets import FacetIndex
 from indexer.backends.embedded.scores import ScoreCache, Windows
 from indexer.model import DocumentRecord
 
-# Columns of a document row without its full text (passages() never returns the text):
-# reading every hit's whole document text from SQLite was a large share of a query's time.
-DOC_COLUMNS_NO_TEXT = (store.DOC_COLUMNS.replace(", text,", ", '' AS text,")
-                        .replace(", entities,", ", '[]' AS entities,").replace(", title_terms", ", '' AS title_terms"))
-# what a result list shows of a document; its facets are in memory already
+# What a result list or a documents page shows of a document (never its text: reading every
+# hit's whole document text was a large share of a query's time); its facets are in memory.
 DOC_COLUMNS_LIGHT = "idx, id, title, doc_type, source_path, metadata"
 # ... and passages without their analysed terms (as long as the text, never shown)
 PASSAGE_COLUMNS_NO_TERMS = store.PASSAGE_COLUMNS.replace(", terms", ", '' AS terms")

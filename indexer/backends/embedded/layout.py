@@ -159,9 +159,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         fh.close()
 
 
-# numpy parses a .npy header with ast.literal_eval, and CPython 3.11 before 3.11.8 can fail two
-# concurrent parses ("AST constructor recursion depth mismatch", gh-106905): a reader loading a
-# new generation next to a build loading the previous one. One load at a time in this process.
+# numpy parses a .npy header with ast.literal_eval, and this machine's CPython 3.11.7 failed two
+# concurrent parses ("AST constructor recursion depth mismatch", CPython gh-106905): a reader
+# loading a new generation next to a build loading the previous one. One load at a time.
 _LOAD_LOCK = threading.Lock()
 
 
