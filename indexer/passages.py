@@ -158,7 +158,11 @@ def _merge_small_sections(
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9“\"'(])")
+# a sentence ends after one of SENTENCE_END_CHARS, before whitespace and a character that can
+# start one (the snippets apply the same rule to whitespace tokens)
+SENTENCE_END_CHARS = ".!?"
+SENTENCE_START = re.compile(r"[A-ZÀ-Ý0-9“\"'(]")
+_SENTENCE_END = re.compile(rf"(?<=[{re.escape(SENTENCE_END_CHARS)}])\s+(?={SENTENCE_START.pattern})")
 
 
 def split_sentences(text: str) -> list[str]:

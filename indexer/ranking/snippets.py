@@ -11,13 +11,15 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
+from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START
+
 SNIPPET_WORDS = 45
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positions
-# a sentence ends at a token ending in . ! ? followed by one starting like a sentence
+# a sentence ends at a token ending like one, followed by one starting like one
 # (indexer.passages.split_sentences's rule, on tokens)
-_ENDS = frozenset(".!?")
-_STARTS = re.compile(r"[A-ZÀ-Ý0-9“\"'(]")
+_ENDS = frozenset(SENTENCE_END_CHARS)
+_STARTS = SENTENCE_START
 
 
 class Snippeter:
