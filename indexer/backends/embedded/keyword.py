@@ -137,8 +137,11 @@ def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:
             else:
                 hit |= p.dense > 0
         matched += hit
+    # coordination over the dense row, then one gather: np.take on the whole row measured
+    # ~2x faster than fancy-indexing scores, matched and the table per candidate
+    scores *= np.take(_coord(plan), matched)
     cand = np.flatnonzero(matched > 0)  # a bool mask: nonzero() on it is ~3x faster than on int16
-    return ScoreSet(cand, scores[cand] * _coord(plan)[matched[cand]])
+    return ScoreSet(cand, np.take(scores, cand))
 
 
 def excluded_among(plan: KeywordPlan, body: TermIndex, idx: np.ndarray) -> np.ndarray | None:
