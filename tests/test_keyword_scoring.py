@@ -106,3 +106,23 @@ def test_top_breaks_ties_by_passage_index(indexes):
     mask[[2, 9]] = True
     assert list(s.top(5, mask)[0]) == [2, 9]
     assert list(ScoreSet(None, np.array([0.0, -1.0, 2.0], dtype=np.float32)).top(2)[0]) == [2, 0]
+
+
+@pytest.mark.parametrize("n", [7, 5_000, 40_000])
+def test_top_equals_a_full_sort_with_ties_at_the_boundary(n):
+    """top() partitions a sample first for many scores; whatever the path, it must equal sorting
+    every score by (score desc, passage index asc), ties at the k-th place included."""
+    from indexer.backends.embedded.scores import ScoreSet
+
+    rng = np.random.default_rng(n)
+    idx = np.sort(rng.choice(10 * n, n, replace=False))
+    score = rng.integers(0, 40, n).astype(np.float32)  # few distinct values: ties everywhere
+    score[rng.choice(n, min(n, 3), replace=False)] = 1000.0  # a few far ahead of the sample
+    want = sorted(zip((-score).tolist(), idx.tolist()))
+    s = ScoreSet(idx, score)
+    for k in (1, 3, 10, 50, 600, n):
+        got_idx, got_sc = s.top(k)
+        assert list(zip((-got_sc).tolist(), got_idx.tolist())) == want[:k]
+    dense = ScoreSet(None, score)
+    got_idx, _ = dense.top(50)
+    assert got_idx.tolist() == [i for _, i in sorted(zip((-score).tolist(), range(n)))][:50]
