@@ -317,7 +317,9 @@ class LiveQueries:
     """A real model's query embedding under the scale index's embedder name (the index holds
     random projections of the same dimension; passages are never embedded through it)."""
 
-    def __init__(self, model, name: str):
+    def __init__(self, model, name: str, dim: int):
+        if model.dim != dim:
+            raise ValueError(f"{model.name} has {model.dim} dimensions, the scale index {dim}")
         self.model, self.name, self.dim = model, name, model.dim
 
     def embed_query(self, text: str):
@@ -333,10 +335,10 @@ def _time_live_hybrid(service, name: str, queries: list[str], reps: int) -> dict
     from indexer.embeddings import make_embedder
     from indexer.model import SearchRequest
 
-    model = make_embedder(name)
-    if model.dim != service.embedder.dim:
-        return {"error": f"{name} has {model.dim} dimensions, the scale index {service.embedder.dim}"}
-    service._embedder = LiveQueries(model, service.embedder.name)
+    try:
+        service._embedder = LiveQueries(make_embedder(name), service.embedder.name, service.embedder.dim)
+    except ValueError as exc:
+        return {"error": str(exc)}
     per_query: list[list[float]] = [[] for _ in queries]
     for rep in range(reps + 1):  # the first pass warms up
         for i, q in enumerate(queries):

@@ -44,9 +44,10 @@ def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int
     from indexer.search import open_service
 
     embedder = HashProjection()
-    live = bench_run.LiveQueries(make_embedder(query_embedder), embedder.name) if query_embedder else None
-    if live is not None and live.dim != embedder.dim:
-        raise SystemExit(f"{query_embedder} has {live.dim} dimensions, the scale index {embedder.dim}")
+    try:
+        live = bench_run.LiveQueries(make_embedder(query_embedder), embedder.name, embedder.dim) if query_embedder else None
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
     service = open_service(Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name),
                            embedder=live or embedder)
     if live is None:
