@@ -57,6 +57,15 @@ class FacetIndex:
         self._doc_start = np.searchsorted(all_doc[order], np.arange(self.n_docs + 1)).astype(np.int64)
         self._totals = np.bincount(all_value, minlength=int(self._starts[-1]))
         self._totals.setflags(write=False)
+        # every field's values in one flat list (offset ids), with their field and their rank in
+        # the field's string order: all fields' counts are sorted by one lexsort
+        self._labels = [v for fi in self.fields.values() for v in fi.values]
+        self._field_names = list(self.fields)
+        self._field_of = np.repeat(np.arange(len(self.fields)), [len(fi.values) for fi in self.fields.values()])
+        self._value_rank = np.concatenate(
+            [np.argsort(np.argsort(np.array(fi.values, dtype=object), kind="stable"), kind="stable")
+             for fi in self.fields.values()] or [np.zeros(0, dtype=np.int64)]
+        ).astype(np.int64)
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
         key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
@@ -115,19 +124,25 @@ class FacetIndex:
     def counts(self, selected_docs: np.ndarray | None, filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
         """Disjunctive facet counts: for each field, documents in ``selected_docs`` (bool mask,
         None = all) passing the other fields' filters."""
-        active = {f for f, v in filters.items() if v}
-        base = self._restrict(self.doc_mask(filters), selected_docs)
-        shared = self._count_all(base)
-        out: dict[str, dict[str, int]] = {}
-        for (field, fi), start in zip(self.fields.items(), self._starts):
-            if field in active:
-                counts = self._count_all(self._restrict(self.doc_mask(filters, skip=field), selected_docs))
-            else:
-                counts = shared
-            counts = counts[start : start + len(fi.values)]
-            nonzero = np.flatnonzero(counts)
-            pairs = sorted(zip((-counts[nonzero]).tolist(), [fi.values[i] for i in nonzero]))
-            out[field] = {value: -negative for negative, value in pairs}
+        active = [f for f, v in filters.items() if v and f in self.fields]
+        counts = self._count_all(self._restrict(self.doc_mask(filters), selected_docs))
+        if active:
+            counts = counts.copy()
+            for field in active:
+                lo = self._starts[self._field_names.index(field)]
+                hi = lo + len(self.fields[field].values)
+                counts[lo:hi] = self._count_all(self._restrict(self.doc_mask(filters, skip=field), selected_docs))[lo:hi]
+        return self._as_dicts(counts)
+
+    def _as_dicts(self, counts: np.ndarray) -> dict[str, dict[str, int]]:
+        """field -> value -> count for the nonzero counts, each field's values by count
+        (descending), then by value."""
+        out: dict[str, dict[str, int]] = {field: {} for field in self._field_names}
+        nonzero = np.flatnonzero(counts)
+        order = nonzero[np.lexsort((self._value_rank[nonzero], -counts[nonzero], self._field_of[nonzero]))]
+        names, labels = self._field_names, self._labels
+        for i, field, count in zip(order.tolist(), self._field_of[order].tolist(), counts[order].tolist()):
+            out[names[field]][labels[i]] = count
         return out
 
     @staticmethod
