@@ -79,6 +79,9 @@ def test_facet_counts_match_a_naive_count_for_few_and_for_most_documents_selecte
             counts = g.facets.counts(selected, filters)
             naive = _naive_counts(g.doc_facets, selected, filters)
             assert {f: c for f, c in counts.items() if c} == {f: c for f, c in naive.items() if c}
+            assert list(counts) == list(g.facets.fields)  # every field, empty ones too
+            for field, values in counts.items():  # by count (descending), ties by value
+                assert list(values) == sorted(values, key=lambda v: (-values[v], v))
     assert sum(g.facets.counts(None, {})["type"].values()) == n  # one type per document
 
 
