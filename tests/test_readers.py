@@ -156,6 +156,32 @@ def test_pdf_with_dutch_accents_and_metadata_title(tmp_path):
 def test_pdf_title_falls_back_to_heading_line(tmp_path):
     doc = read_one(write(tmp_path, "b.pdf", make_pdf("Gelijke kansen in Tilburg\nDe bus stopte bij het Vakcollege.")))
     assert doc.title == "Gelijke kansen in Tilburg"
+    assert doc.metadata["title_source"] == "afgeleid"  # shown, but not ranked or embedded
+    titled = read_one(write(tmp_path, "c.pdf", make_pdf("De bus stopte bij het Vakcollege.", title="Busreis")))
+    assert titled.title == "Busreis" and "title_source" not in titled.metadata
+
+
+@pytest.mark.parametrize("paragraphs, title", [
+    # a letter's subject line wins over its letterhead
+    (["Ministerie van Onderwijs, Cultuur en Wetenschap", "Datum 19 november 2019",
+      "Betreft Voortgang van de Gelijke Kansen Alliantie", "Geachte voorzitter, hierbij ontvangt u de rapportage."],
+     "Voortgang van de Gelijke Kansen Alliantie"),
+    # credits, signatures and links are not titles
+    (["Foto © Gemeente Leeuwarden", "De minister van Onderwijs, Cultuur en Wetenschap", "www.gelijkekansen.nl",
+      "Schoolkosten vergoed voor mbo'ers", "Acht mbo-instellingen maakten afspraken met Stichting Leergeld."],
+     "Schoolkosten vergoed voor mbo'ers"),
+    # the body comes first: its first sentence, not a signature further down
+    (["De afgelopen periode heeft de aandacht voor gelijke kansen in het onderwijs een sterke impuls gekregen. "
+      "Er is op veel plekken gebouwd aan de alliantie.", "Jet Bussemaker", "Sander Dekker"],
+     "De afgelopen periode heeft de aandacht voor gelijke kansen in het onderwijs een sterke impuls gekregen."),
+    # a text cut mid-sentence by the extraction: no heading-like line further down is taken
+    (["ren in hun directe omgeving geen rolmodellen. Het helpt enorm.", "Schiedamse samenwerking"],
+     "ren in hun directe omgeving geen rolmodellen."),
+])
+def test_guessed_titles_of_plain_text(paragraphs, title):
+    from indexer.readers.common import fallback_title
+
+    assert fallback_title("\n\n".join(paragraphs), Path("brief.txt")) == title
 
 
 def test_docx_headings_tables_and_core_title(tmp_path):
@@ -308,3 +334,5 @@ def test_all_seeds_read_and_repaired():
         docs["000_ffc2af399ed0854b.txt"].text
     )
     assert docs["003_323f1d392dae868e.txt"].title == "De Gelijke Kansen Alliantie groeit en bloeit"
+    assert docs["002_9ea25554b5d0372d.txt"].title == "Aanbiedingsbrief voortgangsrapportage Gelijke Kansen Alliantie"
+    assert docs["000_ffc2af399ed0854b.txt"].title.startswith("De afgelopen periode heeft de aandacht")

@@ -121,15 +121,47 @@ def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-def fallback_title(text: str, path: Path) -> str:
-    """A heading-like line near the top (short, capitalised, no closing punctuation), else the
-    first non-empty line (shortened), else the file stem."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+# a letter's subject line, and lines that are never a title: credits, links, addresses,
+# signatures and letterhead fields
+_SUBJECT = re.compile(r"^(?:betreft|onderwerp)\b\s*:?\s*(\S.{3,})$", re.IGNORECASE)
+_NOT_A_TITLE = re.compile(
+    r"©|\w!\w|https?://|www\.|@|^>"
+    r"|^(?:de\s+)?(?:minister|staatssecretaris)\b"
+    r"|^(?:datum|kenmerk|bijlagen?|retouradres|onze referentie|uw referentie|pagina)\b",
+    re.IGNORECASE,
+)
+
+
+_FIRST_SENTENCE = re.compile(r".+?[.!?](?=\s|$)|.+")
+
+
+def guess_title(lines: list[str]) -> str:
+    """A title guessed from a text's first lines (or paragraphs): a letter's subject ("Betreft
+    ..."), else a heading-like line above the body (short, capitalised, no closing
+    punctuation, not a credit, link or signature); "" when there is none."""
+    lines = [line for line in (" ".join(raw.split()) for raw in lines) if line][:40]
+    for line in lines:
+        subject = _SUBJECT.match(line)
+        if subject:
+            return shorten(subject.group(1))
     for line in lines[:20]:
+        if _NOT_A_TITLE.search(line):
+            continue
         words = line.split()
+        if len(words) >= 15 or line[0].islower() or (len(words) >= 6 and line[-1] in ".!?"):
+            return ""  # the body has started: what follows is no longer the title
         if 2 <= len(words) <= 14 and (line[0].isupper() or line[0].isdigit()) and line[-1] not in ".,;:":
             return line
-    return shorten(lines[0]) if lines else path.stem
+    return ""
+
+
+def fallback_title(text: str, path: Path) -> str:
+    """A guessed title (see guess_title), else the first sentence of the first non-empty line
+    (shortened), else the file stem."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if not lines:
+        return path.stem
+    return guess_title(lines) or shorten(_FIRST_SENTENCE.match(lines[0]).group(0))
 
 
 def clean_heading(text: str) -> str:

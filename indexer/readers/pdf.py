@@ -8,7 +8,7 @@ from pathlib import Path
 
 from indexer.errors import ReadError
 from indexer.model import Document, Section
-from indexer.readers.common import DEFAULT_MAX_BYTES, make_document, read_bytes, shorten
+from indexer.readers.common import DEFAULT_MAX_BYTES, guess_title, make_document, read_bytes, shorten
 from indexer.repair import normalize_chars, repair_text
 
 # Producer-made titles that are not the document's title.
@@ -31,8 +31,13 @@ class PdfReader:
         text = repair_text(raw)
         if not text.strip():
             raise ReadError(path, "PDF has no extractable text (scanned?)")
-        title = _metadata_title(reader) or _heading_line(normalize_chars(raw))
-        return [make_document(path, root, [Section(heading="", text=text)], title=title)]
+        title, metadata = _metadata_title(reader), {}
+        if not title:
+            # guessed from the page lines (repairing joins a title line into its paragraph):
+            # shown, but marked so that ranking and embedding do not lean on it
+            title = guess_title(normalize_chars(raw).split("\n"))
+            metadata = {"title_source": "afgeleid"} if title else {}
+        return [make_document(path, root, [Section(heading="", text=text)], title=title, metadata=metadata)]
 
 
 def _open(data: bytes, path: Path):
@@ -75,12 +80,3 @@ def _metadata_title(reader) -> str:
         return ""
     title = " ".join(str(title or "").split())
     return "" if not title or _JUNK_TITLE.match(title) else shorten(title)
-
-
-def _heading_line(raw: str) -> str:
-    """First short line with letters that does not end a sentence: the likely title."""
-    for line in raw.split("\n")[:40]:
-        line = " ".join(line.split())
-        if 3 <= len(line) <= 120 and sum(ch.isalpha() for ch in line) >= 3 and not line.endswith((".", ",")):
-            return line
-    return ""
