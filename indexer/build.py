@@ -171,8 +171,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 continue
             t1 = time.perf_counter()
             for doc in analysed:
-                title = "" if doc.metadata.get("title_source") == "afgeleid" else doc.title
-                texts = [_embedding_text(title, p.heading, p.text) for p in doc.passages]
+                texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]
                 windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
                            ] if settings.sentence_windows else []
                 before = cache.count(embedder.name)

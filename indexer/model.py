@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# metadata["title_source"] of a title a reader guessed from the text
+TITLE_GUESSED = "afgeleid"
+
 # Facet fields, in display order. Keys of Document.metadata / DocumentRecord.facets.
 FACET_FIELDS: tuple[str, ...] = (
     "type",  # onderzoek, praktijkverhaal, agenda, interventie, beleidsbrief, nieuws
@@ -107,6 +110,12 @@ class IndexedDocument:
     # long passage is found by its own vector (window_owner[i] = ordinal of the window's passage)
     window_vectors: Any = None  # numpy float32 (n_windows, dim) or None
     window_owner: list[int] = field(default_factory=list)
+
+    @property
+    def ranked_title(self) -> str:
+        """The title that ranking and embedding may lean on: none when it was guessed from the
+        text (a first line or signature is no evidence of what the document is about)."""
+        return "" if self.metadata.get("title_source") == TITLE_GUESSED else self.title
 
 
 @dataclass

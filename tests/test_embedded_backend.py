@@ -212,3 +212,22 @@ def test_npy_files_are_loaded_one_at_a_time(monkeypatch, tmp_path):
         t.join()
     assert not overlaps
     assert layout.map_array(tmp_path / "a.npy")[3] == 3.0
+
+
+def test_guessed_titles_give_no_title_terms_and_real_ones_do(tmp_path, settings):
+    """A title guessed from a text's first line is shown, but the title field (which weighs
+    more than the body) only holds real titles, in both backends (see test_es_backend)."""
+    (tmp_path / "docs").mkdir()
+    body = "Ouders en school werken samen aan de overgang naar het voortgezet onderwijs. " * 3
+    (tmp_path / "docs" / "geraden.txt").write_text(f"Zomerschool in Venray\n\n{body}", encoding="utf-8")
+    (tmp_path / "docs" / "echt.md").write_text(f"---\ntitel: Huiswerkklas in Venlo\n---\n{body}", encoding="utf-8")
+    build_index([tmp_path / "docs"], settings)
+    service = open_service(settings)
+    try:
+        g = service.backend._live()
+        titled = {g.doc_ids[int(g.passage_doc[i])] for term in service.backend.analyzer.index_terms("Venray Venlo")
+                  for i in g.title.lookup(term)[0]}
+        assert titled == {"echt.md"}
+        assert service.backend.get_document("geraden.txt").title == "Zomerschool in Venray"
+    finally:
+        service.close()

@@ -133,6 +133,18 @@ def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, clu
     assert writer.errors == []
 
 
+def test_a_guessed_title_is_not_searched_but_still_shown(backend, cluster):
+    """As in the embedded index: a title guessed from the text gives passages no title terms,
+    while the document (whose title hits show) keeps it."""
+    from indexer.backends.es_writer import document_actions
+
+    doc = make_doc()
+    doc.metadata = {"title_source": "afgeleid"}
+    actions = list(document_actions(doc, "gka-v1-x"))
+    assert [a["_source"]["title"] for a in actions] == ["", "", "Taalles in Rotterdam"]
+    assert [a["_source"]["title"] for a in document_actions(make_doc(), "gka-v1-x")] == ["Taalles in Rotterdam"] * 3
+
+
 def test_bulk_item_errors_are_collected_per_document(backend, cluster):
     cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder(

@@ -55,7 +55,7 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
             "passage_hash": passage.hash,
             "ordinal": passage.ordinal,
             "doc_type": doc.doc_type,
-            "title": doc.title,
+            "title": doc.ranked_title,  # searched; hits show the document's own title
             "heading": passage.heading,
             "text": passage.text,
             "source_path": doc.source_path,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import ReadError
-from indexer.model import Document, Section
+from indexer.model import TITLE_GUESSED, Document, Section
 
 DEFAULT_MAX_BYTES = 50 * 2**20
 TITLE_MAX_CHARS = 120
@@ -201,7 +201,7 @@ def make_document(
     if not title:
         # a guessed title is shown, but ranking and embedding do not lean on it
         title = fallback_title(text, path)
-        metadata = {**metadata, "title_source": "afgeleid"}
+        metadata = {**metadata, "title_source": TITLE_GUESSED}
     return Document(
         id=rel,
         title=title,

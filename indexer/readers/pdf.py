@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from indexer.errors import ReadError
-from indexer.model import Document, Section
+from indexer.model import TITLE_GUESSED, Document, Section
 from indexer.readers.common import DEFAULT_MAX_BYTES, guess_title, make_document, read_bytes, shorten
 from indexer.repair import normalize_chars, repair_text
 
@@ -36,7 +36,7 @@ class PdfReader:
             # guessed from the page lines (repairing joins a title line into its paragraph):
             # shown, but marked so that ranking and embedding do not lean on it
             title = guess_title(normalize_chars(raw).split("\n"))
-            metadata = {"title_source": "afgeleid"} if title else {}
+            metadata = {"title_source": TITLE_GUESSED} if title else {}
         return [make_document(path, root, [Section(heading="", text=text)], title=title, metadata=metadata)]
 
 

@@ -67,9 +67,7 @@ class EmbeddedWriter:
             raise GkaError(f"duplicate document id {doc.id!r} ({doc.source_path})")
         self.touched.add(doc.id)
         vectors = np.asarray(doc.vectors, dtype=np.float32).reshape(len(doc.passages), self.meta.dim)
-        # a title guessed from the first line is no evidence of what the document is about
-        guessed = doc.metadata.get("title_source") == "afgeleid"
-        title_terms = "" if guessed else " ".join(self.analyzer.index_terms(doc.title))
+        title_terms = " ".join(self.analyzer.index_terms(doc.ranked_title))
         sort_date = str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0])
         self.conn.execute(
             f"INSERT INTO documents ({store.DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
