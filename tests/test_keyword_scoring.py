@@ -126,3 +126,14 @@ def test_top_equals_a_full_sort_with_ties_at_the_boundary(n):
     dense = ScoreSet(None, score)
     got_idx, _ = dense.top(50)
     assert got_idx.tolist() == [i for _, i in sorted(zip((-score).tolist(), range(n)))][:50]
+
+
+@pytest.mark.parametrize("n", [40, 40_000])
+def test_top_ranks_nan_scores_last(n):
+    """A NaN score (a corrupt vector) must not hide the others nor break the partition."""
+    from indexer.backends.embedded.scores import ScoreSet
+
+    score = np.arange(n, dtype=np.float32)
+    score[::3] = np.nan
+    idx, sc = ScoreSet(None, score).top(10)
+    assert idx.tolist() == [i for i in range(n - 1, -1, -1) if i % 3][:10]

@@ -72,9 +72,12 @@ def best_positions(sc: np.ndarray, k: int) -> np.ndarray:
         sample = sc[::SAMPLE_STEP]
         if len(sample) > k:
             floor = np.partition(sample, len(sample) - k)[len(sample) - k]
-            pool = np.flatnonzero(sc >= floor)
+            if not np.isnan(floor):
+                pool = np.flatnonzero(sc >= floor)
     sub = sc if pool is None else sc[pool]
     kth = np.partition(sub, len(sub) - k)[len(sub) - k]
+    if np.isnan(kth):  # NaN sorts above every number: rank it below them instead
+        return best_positions(np.where(np.isnan(sc), -np.inf, sc), k)
     keep = np.flatnonzero(sub >= kth)
     return keep if pool is None else pool[keep]
 
