@@ -114,7 +114,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     from indexer.embeddings import embed_cached
     from indexer.embeddings.cache import EmbeddingCache
     from indexer.nlp import analyse, enrich
-    from indexer.readers import read_file
+    from indexer.readers import READER_VERSION, read_file
 
     meta = IndexMeta(
         backend=backend.name,
@@ -136,7 +136,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     from indexer import passages as chunker
 
     # anything that changes a document's analysis or passages invalidates its hash
-    salt = (f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|"
+    salt = (f"{READER_VERSION}|{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|"
             f"{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
     cache_dir = Path(settings.index_dir) / "cache"

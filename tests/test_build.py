@@ -37,6 +37,19 @@ def test_unchanged_corpus_embeds_nothing_and_writes_nothing(settings, corpus_cop
     assert emb.embedded == 0 and second.documents == 6
 
 
+def test_a_new_reader_version_reads_every_file_again(settings, corpus_copy, monkeypatch):
+    """Readers changing what they return (titles, repair) must reach an existing index: the
+    reader version is part of every file's hash. Unchanged passages still come from the cache."""
+    import indexer.readers
+
+    emb = CountingEmbedder()
+    build_index([corpus_copy], settings, progress=False, embedder=emb)
+    monkeypatch.setattr(indexer.readers, "READER_VERSION", indexer.readers.READER_VERSION + "-next")
+    emb.embedded = 0
+    report = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    assert (report.indexed, report.unchanged) == (6, 0) and emb.embedded == 0
+
+
 def test_edited_document_is_the_only_one_reanalysed(settings, corpus_copy):
     emb = CountingEmbedder()
     build_index([corpus_copy], settings, progress=False, embedder=emb)

@@ -17,12 +17,15 @@ from indexer.readers.pdf import PdfReader
 from indexer.readers.records import RecordReader
 from indexer.readers.text import TextReader
 
+# Bumped when what a reader returns for the same file changes (text repair, titles, sections):
+# part of every file's hash, so the next build reads changed files again.
+READER_VERSION = "r2"  # r2: guessed titles (subject line, no signatures or credits)
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
 SKIPPED_NAMES = frozenset({"readme.md"})
 
-__all__ = ["SUPPORTED_EXTENSIONS", "Reader", "discover", "read_file", "reader_for"]
+__all__ = ["READER_VERSION", "SUPPORTED_EXTENSIONS", "Reader", "discover", "read_file", "reader_for"]
 
 
 def reader_for(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Reader:
