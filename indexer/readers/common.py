@@ -130,8 +130,6 @@ _NOT_A_TITLE = re.compile(
     r"|^(?:datum|kenmerk|bijlagen?|retouradres|onze referentie|uw referentie|pagina)\b",
     re.IGNORECASE,
 )
-
-
 _FIRST_SENTENCE = re.compile(r".+?[.!?](?=\s|$)|.+")
 
 
