@@ -12,8 +12,8 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from indexer.backends.embedded import ann, layout, store
-from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PASSAGE_COLUMNS_NO_TERMS,
-                                                  Generation, light_record)
+from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PAGE_PASSAGE_WIDTH, PAGE_SELECT,
+                                                  PASSAGE_COLUMNS_NO_TERMS, Generation, light_record)
 from indexer.backends.embedded.keyword import excluded_among, normalise_for_match, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
@@ -237,18 +237,15 @@ class EmbeddedBackend:
         conn = g.db.get()
         rows = {}
         for chunk in store.chunked(idxs):
-            q = f"SELECT {PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE idx IN ({','.join('?' * len(chunk))})"
-            rows.update({r[0]: r for r in conn.execute(q, chunk)})
-        doc_idxs = sorted({r[2] for r in rows.values()})
-        docs = {}
-        for chunk in store.chunked(doc_idxs):
-            q = f"SELECT {DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            docs.update({r[0]: light_record(g, r) for r in conn.execute(q, chunk)})
+            rows.update({r[0]: r for r in conn.execute(f"{PAGE_SELECT}({','.join('?' * len(chunk))})", chunk)})
+        docs: dict[int, DocumentRecord] = {}
         out = []
         for i in idxs:
             row = rows[i]
-            doc = docs[row[2]]
-            out.append((store.passage_from_row(row, doc.id), doc))
+            doc = docs.get(row[2])
+            if doc is None:
+                doc = docs[row[2]] = light_record(g, row[PAGE_PASSAGE_WIDTH:])
+            out.append((store.passage_from_row(row[:PAGE_PASSAGE_WIDTH], doc.id), doc))
         return out
 
     def get_document(self, doc_id: str) -> DocumentRecord:
