@@ -141,8 +141,8 @@ def cmd_eval(args) -> int:
     results = {}
     try:
         for mode in args.mode or list(MODES[1:]) + [MODES[0]]:
-            def run(q: str, mode=mode) -> list[str]:
-                return [h.text for h in service.search(SearchRequest(q, mode=mode, k=args.k)).hits]
+            def run(q: str, mode=mode) -> list[tuple[str, str]]:
+                return [(h.text, h.snippet) for h in service.search(SearchRequest(q, mode=mode, k=args.k)).hits]
 
             results[mode] = evaluate(queries, run, k=args.k)
     finally:

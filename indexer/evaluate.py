@@ -1,10 +1,12 @@
-"""Phrase-judged evaluation: nDCG@10, Recall@10, MRR@10 (rules in ../shared/eval/README.md).
+"""Phrase-judged evaluation: nDCG@10, Recall@10, MRR@10 (rules in ../shared/eval/README.md),
+and how often a relevant hit's snippet shows the judged phrase.
 
 A judged item is found by a passage when one of its phrases occurs in the passage's first
 250 words, both compared on NFKC-lowercased letters and digits only.
 """
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -17,6 +19,7 @@ from indexer.errors import QueryError
 
 CUT_WORDS = 250
 _NOT_ALNUM = re.compile(r"[^a-z0-9à-öø-ÿ]")
+_MARK = re.compile(r"</?mark>")
 
 
 def squash(text: str) -> str:
@@ -78,19 +81,45 @@ def score_run(texts: Sequence[str], items: Sequence[Judged], k: int = 10) -> dic
     }
 
 
-def evaluate(queries: Sequence[EvalQuery], run: Callable[[str], list[str]], k: int = 10) -> dict:
-    """``run(query) -> ranked passage texts``; returns means and per-query scores."""
+def snippet_counts(hits: Sequence[tuple[str, str]], items: Sequence[Judged], k: int = 10) -> tuple[int, int]:
+    """(hits in the top k whose passage contains a judged phrase, those whose snippet shows
+    one): whether the snippet shows the user the answer the passage holds."""
+    phrases = [squash(p) for item in items for p in item.phrases if squash(p)]
+    relevant = shown = 0
+    for text, snippet in hits[:k]:
+        if any(p in squash(" ".join(text.split()[:CUT_WORDS])) for p in phrases):
+            relevant += 1
+            shown += any(p in squash(html.unescape(_MARK.sub("", snippet))) for p in phrases)
+    return relevant, shown
+
+
+def evaluate(queries: Sequence[EvalQuery], run: Callable[[str], list], k: int = 10) -> dict:
+    """``run(query) -> ranked passage texts``, or ``(text, snippet)`` pairs to score the
+    snippets too; returns means and per-query scores."""
     per_query = {}
+    relevant = shown = 0
     for q in queries:
-        per_query[q.id] = score_run(run(q.query), q.items, k)
+        ranked = run(q.query)
+        pairs = ranked if ranked and isinstance(ranked[0], tuple) else None
+        per_query[q.id] = score_run([r[0] for r in ranked] if pairs else ranked, q.items, k)
+        if pairs:
+            r, s = snippet_counts(pairs, q.items, k)
+            relevant, shown = relevant + r, shown + s
     n = max(len(per_query), 1)
     means = {m: sum(s[m] for s in per_query.values()) / n for m in ("ndcg", "recall", "mrr")}
+    if relevant:
+        means["snippet"] = shown / relevant
     return {"mean": means, "queries": per_query}
 
 
 def format_table(results: dict[str, dict]) -> str:
-    lines = ["| mode | nDCG@10 | Recall@10 | MRR@10 |", "|---|---|---|---|"]
+    snippets = any("snippet" in res["mean"] for res in results.values())
+    lines = ["| mode | nDCG@10 | Recall@10 | MRR@10 |" + (" Snippet |" if snippets else ""),
+             "|---|---|---|---|" + ("---|" if snippets else "")]
     for mode, res in results.items():
         m = res["mean"]
-        lines.append(f"| {mode} | {m['ndcg']:.3f} | {m['recall']:.3f} | {m['mrr']:.3f} |")
+        extra = f" {m['snippet']:.3f} |" if "snippet" in m else (" - |" if snippets else "")
+        lines.append(f"| {mode} | {m['ndcg']:.3f} | {m['recall']:.3f} | {m['mrr']:.3f} |{extra}")
+    if snippets:
+        lines.append("\nSnippet: share of the relevant hits in the top 10 whose snippet shows a judged phrase.")
     return "\n".join(lines)

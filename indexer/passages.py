@@ -173,19 +173,27 @@ def split_sentences(text: str) -> list[str]:
 def sentence_windows(text: str, min_words: int | None = None) -> list[str]:
     """Consecutive sentences grouped to at least ``min_words`` words; a passage shorter than two
     windows gets none (its own vector says it all)."""
+    sentences = split_sentences(text)
+    return [" ".join(sentences[a:b]) for a, b in window_groups([len(s.split()) for s in sentences], min_words)]
+
+
+def window_groups(word_counts: list[int], min_words: int | None = None) -> list[tuple[int, int]]:
+    """The (first, end) sentence ranges of a passage's windows, from its sentences' word counts:
+    the one rule for the build (what is embedded) and the snippets (which sentences a window's
+    similarity speaks for)."""
     min_words = min_words or WINDOW_WORDS
-    if len(text.split()) < 2 * min_words:
+    if sum(word_counts) < 2 * min_words:
         return []
-    windows: list[str] = []
-    current: list[str] = []
-    for sentence in split_sentences(text):
-        current.append(sentence)
-        if sum(len(x.split()) for x in current) >= min_words:
-            windows.append(" ".join(current))
-            current = []
-    if current:
-        if windows and len(" ".join(current).split()) < min_words // 2:
-            windows[-1] = windows[-1] + " " + " ".join(current)
+    groups: list[tuple[int, int]] = []
+    first, words = 0, 0
+    for i, n in enumerate(word_counts):
+        words += n
+        if words >= min_words:
+            groups.append((first, i + 1))
+            first, words = i + 1, 0
+    if first < len(word_counts):
+        if groups and words < min_words // 2:
+            groups[-1] = (groups[-1][0], len(word_counts))
         else:
-            windows.append(" ".join(current))
-    return windows
+            groups.append((first, len(word_counts)))
+    return groups

@@ -123,6 +123,16 @@ def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == ["a", "b"]
     assert lines[0]["hits"][0]["doc_id"] == "brede-brugklas-amsterdam" and "text" in lines[0]["hits"][0]
+    judged = settings.index_dir.parent / "judged.jsonl"
+    judged.write_text('{"id": "h", "query": "huiswerkbegeleiding", "relevant": '
+                      '[{"doc": "x", "phrases": ["begeleiding bij huiswerk"], "grade": 2}]}\n')
+    assert cli.main(["eval", str(judged), "--index", idx, "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    assert set(scores) == {"keyword", "semantic", "hybrid"}
+    assert scores["keyword"]["queries"]["h"]["ndcg"] == 1.0  # the Schiedam passage first
+    assert scores["keyword"]["mean"]["snippet"] == 1.0  # and its snippet shows the phrase
+    assert cli.main(["eval", str(judged), "--index", idx, "--mode", "keyword"]) == 0
+    assert "| keyword | 1.000 | 1.000 | 1.000 | 1.000 |" in capsys.readouterr().out
 
 
 def test_cli_errors_have_hints(tmp_path, capsys):

@@ -39,3 +39,24 @@ def test_bad_query_file_is_a_clear_error(tmp_path):
     f.write_text('{"id": "x"}\n')
     with pytest.raises(QueryError, match="q.jsonl:1"):
         load_queries(f)
+
+
+def test_snippets_are_scored_on_the_relevant_hits_only():
+    from indexer.evaluate import EvalQuery, evaluate, format_table, snippet_counts
+
+    items = [Judged("d", ("ouders & school",), 1)]
+    answer = "Vooraf. Ouders & school praten samen. Daarna meer."
+    hits = [
+        (answer, "… <mark>Ouders</mark> &amp; <mark>school</mark> praten samen …"),  # shown (escaped, marked)
+        (answer, "Vooraf. …"),  # relevant passage, snippet misses the answer
+        ("iets anders", "ouders en school"),  # not relevant: not counted
+    ]
+    assert snippet_counts(hits, items) == (2, 1)
+    assert snippet_counts(hits, items, k=1) == (1, 1)
+    queries = [EvalQuery("q1", "ouders", tuple(items))]
+    with_snippets = evaluate(queries, lambda q: hits)
+    assert with_snippets["mean"]["snippet"] == pytest.approx(0.5)
+    assert with_snippets["mean"]["ndcg"] == evaluate(queries, lambda q: [t for t, _ in hits])["mean"]["ndcg"]
+    assert "snippet" not in evaluate(queries, lambda q: [t for t, _ in hits])["mean"]
+    table = format_table({"hybrid": with_snippets, "keyword": evaluate(queries, lambda q: [t for t, _ in hits])})
+    assert "| hybrid | 1.000 | 1.000 | 1.000 | 0.500 |" in table and "| keyword | 1.000 | 1.000 | 1.000 | - |" in table

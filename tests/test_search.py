@@ -193,3 +193,43 @@ def test_snippets_highlight_words_first_analysed_by_another_query(service, monke
     snippets.Snippeter(analyzer, "ouders").snippets(["voorlezen"])
     assert later.snippets(["Zij gaan samen voorlezen.", "Voorlezen, elke dag."]) == [
         "Zij gaan samen <mark>voorlezen</mark>.", "<mark>Voorlezen</mark>, elke dag."]
+
+
+def test_window_similarities_line_up_with_the_windows_the_build_embedded(service):
+    """The backend's per-passage window similarities are those of the passage's own sentence
+    windows, in order: what lets a snippet credit the right sentences."""
+    import numpy as np
+
+    from indexer.passages import sentence_windows
+
+    backend, embedder = service.backend, service.embedder
+    hits = service.search(SearchRequest("ouders betrekken bij de school", mode="semantic", k=20, collapse=False)).hits
+    long = [h for h in hits if sentence_windows(h.text)]
+    short = [h for h in hits if not sentence_windows(h.text)]
+    assert long and short
+    vector = embedder.embed_query("ouders betrekken bij de school")
+    sims = backend.window_similarities([h.passage_id for h in hits] + ["no-such-passage"], vector)
+    assert "no-such-passage" not in sims
+    for hit in long:
+        expected = embedder.embed_passages(sentence_windows(hit.text)) @ vector
+        np.testing.assert_allclose(sims[hit.passage_id], expected, rtol=1e-5, atol=1e-6)
+    assert all(len(sims[h.passage_id]) == 0 for h in short)
+
+
+def test_snippets_get_window_evidence_when_the_query_was_embedded(service, monkeypatch):
+    from indexer.ranking import snippets
+
+    seen = []
+    original = snippets.Snippeter.snippets
+
+    def spy(self, texts, max_words=snippets.SNIPPET_WORDS, windows=None):
+        seen.append(windows)
+        return original(self, texts, max_words, windows)
+
+    monkeypatch.setattr(snippets.Snippeter, "snippets", spy)
+    for mode in ("hybrid", "semantic", "keyword"):
+        service.search(SearchRequest("ouders betrekken bij de school", mode=mode, collapse=False))
+    hybrid, semantic, keyword = seen
+    assert keyword is None
+    for windows in (hybrid, semantic):
+        assert windows is not None and any(w is not None and len(w) > 1 for w in windows)

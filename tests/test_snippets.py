@@ -94,3 +94,48 @@ def test_concurrent_queries_with_a_memo_emptied_all_the_time_mark_alike(analyzer
     finally:
         sys.setswitchinterval(interval)
     assert not wrong
+
+
+# three ~40-word sentences: each is one sentence window of the build (passages.window_groups)
+SENTENCES = [
+    "De school organiseert elke week een spreekuur voor ouders over de schooladviezen, zodat zij "
+    "weten welke keuzes hun kind heeft en welke vragen zij aan de leerkracht kunnen stellen over "
+    "het vervolg na groep acht en de overstap.",
+    "In de wijk werken de bibliotheek, het buurthuis en de scholen samen aan taalactiviteiten na "
+    "schooltijd, met vrijwilligers die kinderen helpen bij het lezen en de ouders uitnodigen om "
+    "mee te doen met de activiteiten in de wijk.",
+    "Gezinnen met weinig geld krijgen via de gemeente een bijdrage voor schoolreisjes, sportclubs "
+    "en muziekles, zodat kinderen uit arme gezinnen niet buiten de boot vallen bij activiteiten "
+    "die voor andere kinderen vanzelfsprekend zijn in het onderwijs.",
+]
+
+
+def test_window_similarity_picks_the_sentence_a_paraphrase_asks_for(analyzer):
+    """An English question shares no term with the text (nor its glossary): without semantic evidence the snippet is
+    the passage's start; with the windows' similarities it is the window the query is closest to."""
+    from indexer.passages import sentence_windows
+
+    text = " ".join(SENTENCES)
+    assert sentence_windows(text) == SENTENCES  # the windows the build embeds
+    snip = Snippeter(analyzer, "who pays for the excursions")
+    assert snip.snippet(text).startswith("De school organiseert")
+    out = snip.snippets([text], windows=[[0.80, 0.81, 0.86]])[0]
+    assert out.startswith("… ") and "Gezinnen met weinig geld" in out and "De school organiseert" not in out
+
+
+def test_keyword_evidence_outweighs_a_small_semantic_preference(analyzer):
+    text = " ".join(SENTENCES)
+    snip = Snippeter(analyzer, "spreekuur schooladviezen")
+    out = snip.snippets([text], windows=[[0.80, 0.81, 0.86]])[0]
+    assert out.startswith("De ") and "<mark>spreekuur</mark>" in out
+    # keyword and semantic evidence in agreement: the same sentence
+    assert snip.snippets([text], windows=[[0.86, 0.81, 0.80]])[0] == out
+
+
+def test_windows_that_do_not_line_up_with_the_sentences_are_ignored(analyzer):
+    text = " ".join(SENTENCES)
+    snip = Snippeter(analyzer, "who pays for the excursions")
+    plain = snip.snippet(text)
+    assert snip.snippets([text], windows=[[0.80, 0.86]])[0] == plain  # two windows for three
+    assert snip.snippets([text], windows=[[0.84, 0.84, 0.84]])[0] == plain  # no preference
+    assert snip.snippets([text, text], windows=[None, [0.80, 0.81, 0.86]])[0] == plain

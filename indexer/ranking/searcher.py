@@ -129,7 +129,8 @@ class Searcher:
         else:
             page = self._page_hits(r.ranked[lo:hi], r.keyword, r.semantic)
         self._check_budget(start)
-        snippets = Snippeter(self.analyzer, r.query.text).snippets([hit.text for hit in page])
+        snippets = Snippeter(self.analyzer, r.query.text).snippets(
+            [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
         for hit, snippet in zip(page, snippets):
             hit.snippet = snippet
         facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
@@ -144,6 +145,15 @@ class Searcher:
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
         )
+
+    def _window_evidence(self, page: list[Hit], vector):
+        """Each hit's sentence-window similarities with the query, where the backend keeps
+        window vectors and the query was embedded; None leaves snippets to keyword evidence."""
+        similarities = getattr(self.backend, "window_similarities", None)
+        if vector is None or similarities is None or not page:
+            return None
+        sims = similarities([hit.passage_id for hit in page], vector)
+        return [sims.get(hit.passage_id) for hit in page]
 
     def _retrieve(self, query: ParsedQuery, mode: str, filters, depth: int):
         keyword, semantic, vector = [], [], None

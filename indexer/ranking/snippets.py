@@ -11,9 +11,10 @@ import re
 from bisect import bisect_right
 from typing import NamedTuple
 
-from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START
+from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
 
 SNIPPET_WORDS = 45
+SEMANTIC_WEIGHT = 0.5  # of the best window, against 1.0 for the best keyword sentence
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positions
 # a sentence ends at a token ending like one, followed by one starting like one
@@ -74,8 +75,10 @@ class Snippeter:
             hit = self._hits[token] = self._memo(token) & self._keys
         return hit
 
-    def _window(self, tokens: list[str], max_words: int) -> tuple[int, int, list[int]]:
-        """(first, end) token positions of the best-matching sentences, and the hit positions."""
+    def _window(self, tokens: list[str], max_words: int, windows=None) -> tuple[int, int, list[int]]:
+        """(first, end) token positions of the best-matching sentences, and the hit positions.
+        ``windows``: the query's similarity with each sentence window of the passage (the build's
+        windows), the semantic evidence added to the keyword evidence of their sentences."""
         starts, hits = self._scan(tokens)
         bounds = starts + [len(tokens)]
         scores = [0.0] * len(starts)
@@ -85,6 +88,8 @@ class Snippeter:
                 hit_terms.setdefault(bisect_right(starts, i) - 1, set()).update(self._terms_hit(tokens[i]))
             for s, terms in hit_terms.items():
                 scores[s] = sum(self.weights[t] for t in terms)
+        if windows is not None and len(windows) > 1:
+            scores = _with_semantic(scores, [b - a for a, b in zip(bounds, bounds[1:])], windows)
         best = max(range(len(starts)), key=lambda s: (scores[s], -s))
         lo = hi = best
         count = bounds[best + 1] - bounds[best]
@@ -136,18 +141,39 @@ class Snippeter:
     def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
         return self.snippets([text], max_words)[0]
 
-    def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS) -> list[str]:
-        """One snippet per text (whitespace collapsed to single spaces)."""
+    def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS, windows=None) -> list[str]:
+        """One snippet per text (whitespace collapsed to single spaces); ``windows``, when
+        given, holds each text's window similarities (or None)."""
         out = []
-        for text in texts:
+        for n, text in enumerate(texts):
             tokens = text.split()
             if not tokens:
                 out.append("")
                 continue
-            first, end, hits = self._window(tokens, max_words)
+            first, end, hits = self._window(tokens, max_words, windows[n] if windows is not None else None)
             out.append(("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
                        + (" …" if end < len(tokens) else ""))
         return out
+
+
+def _with_semantic(scores: list[float], words: list[int], windows) -> list[float]:
+    """Sentence scores: keyword evidence scaled to its best sentence, plus SEMANTIC_WEIGHT times
+    the sentence's window similarity min-max scaled over the passage's windows. Windows that do
+    not line up with the sentences (an index built with other windows) add nothing."""
+    groups = window_groups(words)
+    if len(groups) != len(windows):
+        return scores
+    windows = windows.tolist() if hasattr(windows, "tolist") else [float(w) for w in windows]
+    lo, hi = min(windows), max(windows)
+    if hi <= lo:
+        return scores
+    top = max(scores)
+    out = [s / top for s in scores] if top > 0 else list(scores)
+    for (a, b), sim in zip(groups, windows):
+        bonus = SEMANTIC_WEIGHT * (sim - lo) / (hi - lo)
+        for i in range(a, b):
+            out[i] += bonus
+    return out
 
 
 _CACHES: dict[int, "_TermMemo"] = {}

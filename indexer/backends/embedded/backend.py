@@ -229,6 +229,16 @@ class EmbeddedBackend:
                 out[pid] = (g.doc_ids[d], g.doc_facets[d])
         return out
 
+    def window_similarities(self, passage_ids: Sequence[str], vector: np.ndarray) -> dict[str, np.ndarray]:
+        """passage id -> the query's similarity with each of its sentence windows, in order
+        (an empty array for a passage without windows): the semantic evidence of snippets."""
+        g = self._live()
+        known = [p for p in passage_ids if p in g.passage_index]
+        if g.windows is None:
+            return {p: np.zeros(0, np.float32) for p in known}
+        sims = g.windows.similarities([g.passage_index[p] for p in known], vector)
+        return dict(zip(known, sims))
+
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         g = self._live()
         idxs = [g.passage_index[p] for p in passage_ids if p in g.passage_index]

@@ -3,6 +3,7 @@ matches (or probed clusters), not the corpus size; plus the caches and window bl
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,16 +135,26 @@ class Windows:
         out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
         return out
 
+    def _rows(self, idxs) -> tuple[np.ndarray, np.ndarray]:
+        """(window rows of the passages ``idxs``, in order; each passage's window count)."""
+        counts = self.count[idxs]
+        starts = np.repeat(self.first[idxs], counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        return starts + offsets, counts
+
+    def similarities(self, idxs: Sequence[int], vector: np.ndarray) -> list[np.ndarray]:
+        """Each passage's window similarities in window order (empty for a passage without)."""
+        rows, counts = self._rows(np.asarray(idxs, dtype=np.int64))
+        sims = matvec(np.asarray(self.vectors[rows], dtype=np.float32), vector)
+        ends = np.cumsum(counts).tolist()
+        return [sims[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
     def combine_subset(self, idxs: np.ndarray, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """``combine`` for some passages only (the candidates of an IVF probe)."""
-        counts = self.count[idxs]
-        has = counts > 0
+        has = self.count[idxs] > 0
         if not has.any():
             return passage_scores
-        sel, cnt = idxs[has], counts[has]
-        starts = np.repeat(self.first[sel], cnt)
-        offsets = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        rows = starts + offsets
+        rows, cnt = self._rows(idxs[has])
         ws = matvec(np.asarray(self.vectors[rows], dtype=np.float32), vector)
         best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
         out = passage_scores.copy()
