@@ -16,7 +16,7 @@ from indexer.ranking.query_syntax import parse_query
 
 API_KEY = "c2VjcmV0OnRvcC1zZWNyZXQta2V5"
 PASSWORD = "hunter2-pw"
-OLD = "gka-v1-20240101t000000000000z"
+OLD = "gka-v2-20240101t000000000000z"
 DIM = 4
 
 
@@ -25,7 +25,7 @@ def cluster() -> FakeCluster:
     c = FakeCluster()
     c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
     c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "1", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "2", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
     return c
 
@@ -92,25 +92,25 @@ def test_missing_alias_means_no_meta(cluster):
 
 def test_meta_reads_the_alias_index_meta(backend):
     meta = backend.meta()
-    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "1", "blank:nl")
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "2", "blank:nl")
 
 
 # -- writing ---------------------------------------------------------------------------------
 
 
 def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, cluster):
-    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v2-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
-    cluster.on("POST", r"/gka-v1-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/gka-v2-[0-9tz]+/_refresh", body={})
     cluster.on("POST", r"/_aliases", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.commit()
 
-    create = cluster.last("PUT", r"/gka-v1-[0-9tz]+")
+    create = cluster.last("PUT", r"/gka-v2-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v1-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == "1"
+    assert new.startswith("gka-v2-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == "2"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
@@ -140,13 +140,13 @@ def test_a_guessed_title_is_not_searched_but_still_shown(backend, cluster):
 
     doc = make_doc()
     doc.metadata = {"title_source": "afgeleid"}
-    actions = list(document_actions(doc, "gka-v1-x"))
+    actions = list(document_actions(doc, "gka-v2-x"))
     assert [a["_source"]["title"] for a in actions] == ["", "", "Taalles in Rotterdam"]
-    assert [a["_source"]["title"] for a in document_actions(make_doc(), "gka-v1-x")] == ["Taalles in Rotterdam"] * 3
+    assert [a["_source"]["title"] for a in document_actions(make_doc(), "gka-v2-x")] == ["Taalles in Rotterdam"] * 3
 
 
 def test_bulk_item_errors_are_collected_per_document(backend, cluster):
-    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v2-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder(
         {"doc::d1": (400, "document_parsing_exception", "failed to parse field [vector]")}))
     cluster.on("POST", r".*/_refresh", body={})
@@ -158,12 +158,12 @@ def test_bulk_item_errors_are_collected_per_document(backend, cluster):
 
 
 def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
-    cluster.on("PUT", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
-    cluster.on("DELETE", r"/gka-v1-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v2-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v2-[0-9tz]+", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.abort()
-    new = cluster.last("PUT", r"/gka-v1-[0-9tz]+").path
+    new = cluster.last("PUT", r"/gka-v2-[0-9tz]+").path
     assert cluster.last("DELETE").path == new != f"/{OLD}"
     assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
 
@@ -199,7 +199,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v1-20250301t120000000000z"
+    assert name == "gka-v2-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------
@@ -341,6 +341,35 @@ def test_passages_keep_input_order_and_light_documents(backend, cluster):
     assert "source_includes" in cluster.calls("POST", r"/gka/_mget")[0].query
 
 
+def test_window_vectors_are_stored_with_their_passage_and_scored_for_snippets(backend, cluster):
+    """Each passage keeps its own sentence-window vectors (flat, in window order); the backend
+    scores a page's windows against the query from them, as the embedded backend does."""
+    from indexer.backends.es_writer import document_actions
+
+    doc = make_doc(n=3)
+    doc.window_vectors = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
+    doc.window_owner = [0, 0, 2]  # passage 1 is short: no windows
+    sources = {a["_id"]: a["_source"] for a in document_actions(doc, "gka-v2-x")}
+    assert sources["d1#0-abcd"]["window_vectors"] == [1, 0, 0, 0, 0, 1, 0, 0]
+    assert "window_vectors" not in sources["d1#1-abcd"]
+    assert sources["d1#2-abcd"]["window_vectors"] == [0, 0, 1, 0]
+
+    def mget(request):
+        docs = [{"_index": OLD, "_id": i, "found": i in sources,
+                 **({"_source": {k: v for k, v in sources[i].items() if k == "window_vectors"}} if i in sources else {})}
+                for i in request.body["ids"]]
+        return 200, {"docs": docs}
+
+    cluster.on("POST", r"/gka/_mget", responder=mget)
+    sims = backend.window_similarities(["d1#2-abcd", "gone", "d1#0-abcd", "d1#1-abcd"],
+                                       np.array([0.2, 0.7, 0.1, 0.0], dtype=np.float32))
+    assert set(sims) == {"d1#0-abcd", "d1#1-abcd", "d1#2-abcd"}
+    np.testing.assert_allclose(sims["d1#0-abcd"], [0.2, 0.7])
+    np.testing.assert_allclose(sims["d1#2-abcd"], [0.1])
+    assert len(sims["d1#1-abcd"]) == 0
+    assert "source_includes=window_vectors" in cluster.calls("POST", r"/gka/_mget")[0].query
+
+
 def test_get_document_round_trip_and_not_found(backend, cluster):
     cluster.on("POST", r"/gka/_mget", body={"docs": [{"_id": "doc::d1", "found": True, "_source": DOC_SOURCE}]})
     cluster.on("POST", r"/gka/_search", body=search_response([{"_id": "d1#0-abcd", "_score": None,
@@ -390,6 +419,20 @@ def test_cached_document_rebuilds_passages_and_vectors(backend, cluster):
     assert doc.content_hash == "sha-1" and doc.passages[0].hash == "h0"
     assert doc.vectors.shape == (1, DIM) and doc.vectors.dtype == np.float32
     assert doc.doc_vector.tolist() == [0.5] * DIM
+    assert doc.window_vectors.shape == (0, DIM) and doc.window_owner == []
+
+
+def test_cached_document_keeps_the_window_vectors_of_its_passages(backend, cluster):
+    doc_hit = {"_id": "doc::d1", "_score": 1.0, "_source": {**DOC_SOURCE, "vector": [0.5] * DIM}}
+    p_hits = [{"_id": f"d1#{i}-abcd", "_score": None, "sort": [i, f"d1#{i}-abcd"],
+               "_source": {**P_SOURCE, "passage_id": f"d1#{i}-abcd", "ordinal": i, "vector": [1.0, 0, 0, 0],
+                           **({"window_vectors": w} if w else {})}}
+              for i, w in enumerate([[0, 1, 0, 0, 0, 0, 1, 0], None, [0, 0, 0, 1]])]
+    responses = iter([search_response([doc_hit]), search_response(p_hits)])
+    cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, next(responses)))
+    doc = backend.cached_document("d1")
+    assert doc.window_owner == [0, 0, 2]
+    assert doc.window_vectors.tolist() == [[0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
 
 
 def test_document_hashes_paginate_with_search_after(backend, cluster, monkeypatch):

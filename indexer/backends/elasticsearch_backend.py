@@ -151,6 +151,13 @@ class ElasticsearchBackend:
                 out.append((r.passage_of(pid, src), r.document_of(doc_src, with_text=False)))
         return out
 
+    def window_similarities(self, passage_ids: Sequence[str], vector: np.ndarray) -> dict[str, np.ndarray]:
+        """passage id -> the query's similarity with each of its sentence windows (stored in
+        the passage's _source), in order: the semantic evidence of snippets."""
+        vector = np.asarray(vector, dtype=np.float32)
+        found = self._mget(list(dict.fromkeys(passage_ids)), ["window_vectors"])
+        return {pid: r.window_matrix(src, len(vector)) @ vector for pid, src in found.items()}
+
     def get_document(self, doc_id: str) -> DocumentRecord:
         found = self._mget([q.document_es_id(doc_id)], None)
         source = found.get(q.document_es_id(doc_id))
@@ -231,7 +238,7 @@ class ElasticsearchBackend:
         while True:
             body = q.document_passages_body(doc_id, PAGE, after)
             if with_vectors:
-                page = r.hits(self._search_with_vectors(body, q.PASSAGE_SOURCE + ["vector"]))
+                page = r.hits(self._search_with_vectors(body, q.PASSAGE_SOURCE + ["vector", "window_vectors"]))
             else:
                 page = r.hits(self._search(body))
             out.extend(page)

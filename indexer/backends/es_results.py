@@ -95,6 +95,7 @@ def indexed_document_of(doc_source: Mapping[str, Any], passage_hits: list[dict[s
         return None
     doc_vector = doc_source.get("vector")
     record = document_of(doc_source)
+    windows = [window_matrix(h.get("_source", {}), dim) for h in passage_hits]
     return IndexedDocument(
         id=record.id,
         title=record.title,
@@ -108,7 +109,17 @@ def indexed_document_of(doc_source: Mapping[str, Any], passage_hits: list[dict[s
         passages=passages,
         vectors=np.asarray(raw_vectors, dtype=np.float32).reshape(len(passages), dim),
         doc_vector=None if doc_vector is None else np.asarray(doc_vector, dtype=np.float32),
+        window_vectors=np.concatenate(windows) if windows else np.zeros((0, dim), np.float32),
+        window_owner=[n for n, w in enumerate(windows) for _ in range(len(w))],
     )
+
+
+def window_matrix(passage_source: Mapping[str, Any], dim: int) -> np.ndarray:
+    """A passage's stored sentence-window vectors as rows (none when absent or malformed)."""
+    flat = np.asarray(passage_source.get("window_vectors") or [], dtype=np.float32).ravel()
+    if dim <= 0 or len(flat) % dim:
+        return np.zeros((0, max(dim, 0)), np.float32)
+    return flat.reshape(-1, dim)
 
 
 def meta_to_mapping(meta: IndexMeta, mapping_version: str) -> dict[str, Any]:

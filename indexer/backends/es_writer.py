@@ -43,11 +43,22 @@ def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
     return {f: [str(v) for v in doc.facets.get(f, [])] for f in FACET_FIELDS if doc.facets.get(f)}
 
 
+def _windows_by_passage(doc: IndexedDocument) -> dict[int, list[float]]:
+    """passage ordinal in the document -> its sentence-window vectors, concatenated."""
+    if doc.window_vectors is None or not len(doc.window_owner):
+        return {}
+    out: dict[int, list[float]] = {}
+    for owner, vec in zip(doc.window_owner, np.asarray(doc.window_vectors, dtype=np.float32)):
+        out.setdefault(int(owner), []).extend(float(x) for x in vec)
+    return out
+
+
 def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any]]:
     """Bulk ``index`` actions: one per passage (kind=passage) and one for the document."""
     facets = _facet_fields(doc)
     vectors = doc.vectors if doc.vectors is not None else [None] * len(doc.passages)
-    for passage, vec in zip(doc.passages, vectors):
+    windows = _windows_by_passage(doc)
+    for n, (passage, vec) in enumerate(zip(doc.passages, vectors)):
         source: dict[str, Any] = {
             "kind": q.PASSAGE,
             "doc_id": doc.id,
@@ -64,6 +75,8 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
         vector = _vector(vec)
         if vector is not None:
             source["vector"] = vector
+        if n in windows:
+            source["window_vectors"] = windows[n]  # flat, window after window: for snippets
         yield {"_op_type": "index", "_index": index, "_id": passage.id, "_source": source}
     source = {
         "kind": q.DOCUMENT,

@@ -50,8 +50,13 @@ def setup():
         passages = [Passage(f"{doc_id}#{i}-{i:08d}", doc_id, i, "", t, f"h{i}") for i, t in enumerate(texts)]
         vectors = embedder.embed_passages(texts)
         doc_vector = vectors.mean(axis=0)
-        return IndexedDocument(doc_id, title, facets["type"][0], f"{doc_id}.md", "\n\n".join(texts), f"hash-{doc_id}",
-                               facets, {"samenvatting": title}, [], passages, vectors, doc_vector / (float(np.linalg.norm(doc_vector)) or 1.0))
+        doc = IndexedDocument(doc_id, title, facets["type"][0], f"{doc_id}.md", "\n\n".join(texts), f"hash-{doc_id}",
+                              facets, {"samenvatting": title}, [], passages, vectors, doc_vector / (float(np.linalg.norm(doc_vector)) or 1.0))
+        if doc_id == "d1":  # two sentence windows for the first passage (the words of its halves)
+            words = texts[0].split()
+            doc.window_vectors = embedder.embed_passages([" ".join(words[:4]), " ".join(words[4:])])
+            doc.window_owner = [0, 0]
+        return doc
 
     writer = backend.writer(meta, full=True)
     for doc_id in TEXTS:
@@ -111,6 +116,17 @@ def test_get_document_round_trips(setup):
     assert backend.document_hashes()["d1"] == "hash-d1"
     cached = backend.cached_document("d1")
     assert cached is not None and cached.vectors.shape == original.vectors.shape
+    assert cached.window_owner == [0, 0]
+    np.testing.assert_allclose(cached.window_vectors, original.window_vectors, rtol=1e-6)
+
+
+def test_window_similarities_for_snippets(setup):
+    backend, embedder, _, make_doc = setup
+    original = make_doc("d1")
+    query = embedder.embed_query("spelenderwijs woorden")
+    sims = backend.window_similarities(["d1#0-00000000", "d1#1-00000001", "nope"], query)
+    np.testing.assert_allclose(sims["d1#0-00000000"], original.window_vectors @ query, rtol=1e-5, atol=1e-6)
+    assert len(sims["d1#1-00000001"]) == 0 and "nope" not in sims
 
 
 def test_alias_swap_keeps_old_index_readable_until_commit_then_delete(setup):
