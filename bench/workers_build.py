@@ -91,7 +91,7 @@ def worker_build(spec: dict) -> dict:
     gen_s = upsert_s = 0.0
     docs = passages = 0
     progress = spec.get("progress")
-    it = corpus.documents(n)
+    it = corpus.documents(n, windows=bool(spec.get("windows")))
     while True:
         t1 = time.perf_counter()
         doc = next(it, None)

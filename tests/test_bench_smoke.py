@@ -148,3 +148,19 @@ def test_bench_stages_times_every_stage_of_the_full_response(tmp_path, capsys):
     for _, label in stages.STAGES:
         lines = [line for line in out.splitlines() if line.strip().startswith(label)]
         assert len(lines) == 2 and all(float(line.split()[-2]) > 0 for line in lines)
+
+
+def test_the_scale_corpus_can_carry_the_sentence_windows_of_a_real_build():
+    _load_bench_run()  # puts bench/ on the path for the sibling imports
+    import scale_corpus
+
+    from indexer.passages import sentence_windows
+
+    docs = list(scale_corpus.ScaleCorpus(seed=13).documents(60, windows=True))
+    for doc in docs:
+        expected = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)]
+        assert doc.window_owner == [i for i, _ in expected]
+        if expected:
+            assert doc.window_vectors.shape == (len(expected), doc.vectors.shape[1])
+    assert sum(len(d.window_owner) for d in docs) > len(docs)  # long passages have windows
+    assert all(d.window_vectors is None for d in scale_corpus.ScaleCorpus(seed=13).documents(60))

@@ -141,9 +141,7 @@ class EmbeddedBackend:
 
     def _exact_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
         scores = _matvec(g.vectors, vector)
-        if g.windows is not None:
-            scores = g.windows.combine(scores, _matvec(g.windows.vectors, vector))
-        return ScoreSet(None, scores)
+        return ScoreSet(None, scores if g.windows is None else g.windows.blend(scores, vector))
 
     def _compute_keyword_scores(self, g: Generation, query: ParsedQuery) -> ScoreSet:
         plan = self._plan_cached(query)

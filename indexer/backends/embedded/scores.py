@@ -111,6 +111,10 @@ class Windows:
     """Sentence-window vectors, stored grouped by passage (owner ascending)."""
 
     WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
+    # exact search over many windows blends them for this many passages only, the best by their
+    # own similarity (the rest keep it): reading every window was 3.2 of 8.5 ms a hybrid search at
+    # 10k passages and 14 of 20 ms at 40k; top-50 overlap with blending all: 0.995 / 0.978
+    CANDIDATES = 1024
 
     def __init__(self, vectors: np.ndarray, owner: np.ndarray, n_passages: int):
         self.vectors = vectors
@@ -135,6 +139,15 @@ class Windows:
         out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
         return out
 
+    def blend(self, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Every passage's similarity blended with its best window's (see CANDIDATES)."""
+        if len(self.vectors) <= 8 * self.CANDIDATES:
+            return self.combine(passage_scores, matvec(self.vectors, vector))
+        cand = best_positions(passage_scores, min(self.CANDIDATES, len(passage_scores)))
+        out = np.array(passage_scores, dtype=np.float32, copy=True)
+        out[cand] = self.combine_subset(cand, out[cand], vector)
+        return out
+
     def _rows(self, idxs) -> tuple[np.ndarray, np.ndarray]:
         """(window rows of the passages ``idxs``, in order; each passage's window count)."""
         counts = self.count[idxs]
@@ -142,10 +155,13 @@ class Windows:
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         return starts + offsets, counts
 
+    def _gather(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(np.take(self.vectors, rows, axis=0), dtype=np.float32)  # take: ~15% faster than [rows]
+
     def similarities(self, idxs: Sequence[int], vector: np.ndarray) -> list[np.ndarray]:
         """Each passage's window similarities in window order (empty for a passage without)."""
         rows, counts = self._rows(np.asarray(idxs, dtype=np.int64))
-        sims = matvec(np.asarray(self.vectors[rows], dtype=np.float32), vector)
+        sims = matvec(self._gather(rows), vector)
         ends = np.cumsum(counts).tolist()
         return [sims[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
@@ -155,7 +171,7 @@ class Windows:
         if not has.any():
             return passage_scores
         rows, cnt = self._rows(idxs[has])
-        ws = matvec(np.asarray(self.vectors[rows], dtype=np.float32), vector)
+        ws = matvec(self._gather(rows), vector)
         best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
         out = passage_scores.copy()
         out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
