@@ -138,4 +138,5 @@ def test_windows_that_do_not_line_up_with_the_sentences_are_ignored(analyzer):
     plain = snip.snippet(text)
     assert snip.snippets([text], windows=[[0.80, 0.86]])[0] == plain  # two windows for three
     assert snip.snippets([text], windows=[[0.84, 0.84, 0.84]])[0] == plain  # no preference
+    assert snip.snippets([text], windows=[[0.80, float("nan"), 0.86]])[0] == plain  # a corrupt vector
     assert snip.snippets([text, text], windows=[None, [0.80, 0.81, 0.86]])[0] == plain

@@ -7,6 +7,7 @@ memoised across queries, so a passage costs one split and list comprehensions ov
 from __future__ import annotations
 
 import html
+import math
 import re
 from bisect import bisect_right
 from typing import NamedTuple
@@ -159,11 +160,14 @@ class Snippeter:
 def _with_semantic(scores: list[float], words: list[int], windows) -> list[float]:
     """Sentence scores: keyword evidence scaled to its best sentence, plus SEMANTIC_WEIGHT times
     the sentence's window similarity min-max scaled over the passage's windows. Windows that do
-    not line up with the sentences (an index built with other windows) add nothing."""
+    not line up with the sentences (an index built with other windows), are all alike or hold a
+    non-number add nothing."""
     groups = window_groups(words)
     if len(groups) != len(windows):
         return scores
     windows = windows.tolist() if hasattr(windows, "tolist") else [float(w) for w in windows]
+    if not all(map(math.isfinite, windows)):  # a corrupt vector: keyword evidence alone
+        return scores
     lo, hi = min(windows), max(windows)
     if hi <= lo:
         return scores
