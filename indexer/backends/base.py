@@ -2,7 +2,9 @@
 
 Both return the project's own types (indexer.model); engine payloads stay inside.
 Ranking (fusion, collapsing, snippets) is done above this seam by indexer.ranking,
-so both backends share it.
+so both backends share it. Optional extras the searcher uses when a backend has them:
+``passage_meta`` (rank from in-memory metadata), ``pinned`` (one generation per search),
+``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence).
 """
 from __future__ import annotations
 
