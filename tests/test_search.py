@@ -55,6 +55,19 @@ def test_spelling_suggestion(service):
     assert service.search(SearchRequest("how do schools involve parents", k=3)).suggestion is None
 
 
+@pytest.mark.parametrize("query, suggestion", [
+    # a typo next to words that match: the other words' results used to hide it
+    ("huiswerkklsa voor leerlingen in Schiedam", "huiswerkklas voor leerlingen in Schiedam"),
+    ("ouders van leerlignen in het mbo", "ouders van leerlingen in het mbo"),
+    # words the index lacks but that are no typos: real Dutch words, compounds, English
+    ("gezond eten voor leerlingen", None),
+    ("een samenwerkingsplan voor de brugklas", None),
+    ("what do parents expect from the school", None),
+])
+def test_spelling_suggests_for_typos_only(service, query, suggestion):
+    assert service.search(SearchRequest(query, k=3)).suggestion == suggestion
+
+
 def test_autocomplete(service):
     kinds = {(s.text, s.kind) for s in service.suggest("ape")}
     assert ("Apeldoorn", "gemeente") in kinds
@@ -233,3 +246,20 @@ def test_snippets_get_window_evidence_when_the_query_was_embedded(service, monke
     assert keyword is None
     for windows in (hybrid, semantic):
         assert windows is not None and any(w is not None and len(w) > 1 for w in windows)
+
+
+@pytest.mark.parametrize("vocabulary, query", [
+    ([("een", 100)], "gezond eten"),  # a Dutch word
+    ([("samenwerkingsagenda", 5)], "samenwerkingsplan"),  # a compound of known words
+    ([("presents", 2)], "parents"),  # a common English word
+    ([("onderwijsprijs", 3)], "onderwijscijfers"),
+])
+def test_the_speller_leaves_real_words_alone(vocabulary, query):
+    """The seeds index made these false suggestions before: its vocabulary lacks the words."""
+    from indexer.analysis import get_analyzer
+    from indexer.ranking.query_syntax import parse_query
+    from indexer.ranking.spelling import Speller
+
+    speller = Speller(vocabulary, get_analyzer())
+    assert speller.suggest(parse_query(query)) is None
+    assert Speller(vocabulary + [("huiswerkklas", 4)], get_analyzer()).suggest(parse_query("huiswerkklsa")) == "huiswerkklas"

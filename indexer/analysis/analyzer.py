@@ -179,6 +179,11 @@ class DutchAnalyzer:
                 return own + other[cut:]
         return ""
 
+    def dutch_zipf(self, word: str) -> float:
+        """The word's frequency in general Dutch (wordfreq zipf; 0 for a word the list lacks)."""
+        folded = fold(word)
+        return self._zipf.get(folded, 0.0) or self._zipf.get(self._lemmas.get(folded, ""), 0.0)
+
     # ---- data ---------------------------------------------------------------------------
 
     def _surface_words(self, text: str) -> list[str]:

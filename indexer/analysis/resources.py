@@ -18,6 +18,7 @@ DATA_FILES: dict[str, Path] = {
     "zipf": _HERE_DATA / "nl_zipf.tsv",
     "domain_words": _HERE_DATA / "domain_words.txt",
     "lemma_overrides": _HERE_DATA / "lemma_overrides.tsv",
+    "english_common": _HERE_DATA / "en_common.txt",
 }
 
 # Exception tables of spacy-lookups-data, most trusted first: "scholen" is school (noun)

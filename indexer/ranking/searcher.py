@@ -135,7 +135,7 @@ class Searcher:
             hit.snippet = snippet
         facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
                                            r.vector if request.mode != "keyword" else None, r.filters)
-        suggestion = self.suggest(r.query) if self.suggest and len(r.keyword) < 3 else None
+        suggestion = self.suggest(r.query) if self.suggest else None
         return SearchResponse(
             request=request,
             total=len(r.ranked),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from indexer.ranking.query_syntax import ParsedQuery
@@ -20,9 +21,16 @@ class Speller:
             self._buckets[(word[:1], len(word))].append(word)
 
     def known(self, word: str) -> bool:
+        """In the index, or a real Dutch word, compound or common English word: not a typo, even
+        when the index lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
         lw = word.lower()
-        if lw in self.freq:
+        if lw in self.freq or lw in _english_words():
             return True
+        dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
+        if dutch_zipf is not None and dutch_zipf(lw) > 0:
+            return True
+        if len(self.analyzer.word_terms(lw)) > 1:
+            return True  # split into known words: a compound ("samenwerkingsplan"), not a typo
         if self.term_df is not None:
             # only the word's own term counts: compound parts of a typo ("huiswerkklsa") are known words
             terms = self.analyzer.index_terms(word)
@@ -56,3 +64,10 @@ class Speller:
                     continue
             out.append(word)
         return " ".join(out) if changed else None
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from indexer.analysis.resources import DATA_FILES, read_lines
+
+    return frozenset(read_lines(DATA_FILES["english_common"]))

@@ -1,0 +1,71 @@
+"""How well "Bedoelde u ..." works: suggestions on clean queries (all false) and corrections of
+queries with one typo (not a test).
+
+    python bench/spelling.py --index var/seeds-index
+
+The clean queries are the three judged sets' (dev, paraphrased, validation). Each Dutch one
+also gets one deterministic typo (a letter dropped or two swapped) in its longest word that the
+index knows; a suggestion counts as a correction when it holds that word again.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SETS = (ROOT.parent / "shared" / "eval" / "dev_queries.jsonl", ROOT / "bench" / "eval" / "paraphrased_queries.jsonl",
+        ROOT / "bench" / "eval" / "validation_queries.jsonl")
+_ENGLISH = re.compile(r"\b(the|how|what|which|do|does|why|is|are|can|who|when)\b", re.I)
+_DUTCH = re.compile(r"\b(de|het|een|hoe|wat)\b", re.I)
+
+
+def with_typo(query: str, vocabulary: dict[str, int]) -> tuple[str, str] | None:
+    """(the query with one typo in its longest indexed word, that word), or None."""
+    words = query.split()
+    spots = [i for i, w in enumerate(words) if w.isalpha() and len(w) >= 6 and w.lower() in vocabulary]
+    if not spots:
+        return None
+    i = max(spots, key=lambda j: (len(words[j]), -j))
+    word, h = words[i], zlib.crc32(query.encode("utf-8"))
+    p = 1 + h % (len(word) - 2)
+    bad = word[:p] + word[p + 1] + word[p] + word[p + 2:] if h % 2 else word[:p] + word[p + 1:]
+    return " ".join(words[:i] + [bad] + words[i + 1:]), word.lower()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, default=ROOT / "var" / "seeds-index")
+    args = ap.parse_args(argv)
+    from indexer.config import Settings
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+
+    service = open_service(Settings.from_env(index_dir=args.index))
+    vocabulary = dict(service.backend.vocabulary())
+    queries = [json.loads(line)["query"] for path in SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    false = [(q, s) for q in queries if (s := service.search(SearchRequest(q)).suggestion)]
+    print(f"clean queries: {len(false)} suggestions on {len(queries)}")
+    for q, s in false:
+        print(f"  {q!r} -> {s!r}")
+    typos = [t for q in queries if not (_ENGLISH.search(q) and not _DUTCH.search(q)) and (t := with_typo(q, vocabulary))]
+    fixed = missed = wrong = 0
+    for query, word in typos:
+        s = service.search(SearchRequest(query)).suggestion
+        if s is None:
+            missed += 1
+        elif word in s.lower().split():
+            fixed += 1
+        else:
+            wrong += 1
+    print(f"queries with one typo: {len(typos)}; corrected {fixed}, no suggestion {missed}, another word {wrong}")
+    service.close()
+
+
+if __name__ == "__main__":
+    main()
