@@ -144,6 +144,15 @@ def test_suggestion_and_detected_chips(shared_app, real_index):
     assert parse_qs(urlsplit(chips[0]["href"]).query)["gemeente"] == ["Rotterdam"]
 
 
+def test_a_typo_next_to_matching_words_gets_a_real_suggestion(client):
+    """Not injected: the app's own index and speller, with other words of the query matching."""
+    soup = soup_of(client.get("/?q=zomerscool+in+Zwolle"))  # a typo that splits into zomers + cool
+    assert soup.select(".result")  # the other words found results
+    suggestion = soup.select_one(".suggestion a")
+    assert suggestion is not None and suggestion.get_text() == "zomerschool in Zwolle"
+    assert soup_of(client.get("/?q=zomerschool+in+Zwolle")).select_one(".suggestion a") is None
+
+
 def test_no_results_page_helps(client):
     soup = soup_of(client.get("/?q=xylofoonquasar&mode=keyword&type=nieuws"))
     assert "Geen resultaten" in soup.select_one(".results-summary").get_text()

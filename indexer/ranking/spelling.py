@@ -9,6 +9,11 @@ from typing import Callable, Iterable
 from indexer.ranking.query_syntax import ParsedQuery
 
 MIN_LENGTH = 4
+CUTOFF = 0.78  # similarity a correction needs (difflib ratio)
+# a word the decompounder splits into known words is a compound the index lacks
+# ("samenwerkingsplan") or a typo that happens to make one ("zomerscool" = zomers + cool):
+# corrected only to a near twin ("zomerschool")
+COMPOUND_CUTOFF = 0.9
 
 
 class Speller:
@@ -21,43 +26,48 @@ class Speller:
             self._buckets[(word[:1], len(word))].append(word)
 
     def known(self, word: str) -> bool:
-        """In the index, or a real Dutch word, compound or common English word: not a typo, even
-        when the index lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
+        """In the index, or a real Dutch or common English word: not a typo, even when the index
+        lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
         lw = word.lower()
         if lw in self.freq or lw in _english_words():
             return True
         dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
         if dutch_zipf is not None and dutch_zipf(lw) > 0:
             return True
-        if len(self.analyzer.word_terms(lw)) > 1:
-            return True  # split into known words: a compound ("samenwerkingsplan"), not a typo
         if self.term_df is not None:
             # only the word's own term counts: compound parts of a typo ("huiswerkklsa") are known words
             terms = self.analyzer.index_terms(word)
             return bool(terms) and self.term_df(terms[0]) > 0
         return False
 
-    def correct(self, word: str) -> str | None:
+    def cutoff(self, word: str) -> float | None:
+        """The similarity a correction of ``word`` needs; None for a word that is no typo."""
+        if self.known(word):
+            return None
+        return COMPOUND_CUTOFF if len(self.analyzer.word_terms(word.lower())) > 1 else CUTOFF
+
+    def correct(self, word: str, cutoff: float = CUTOFF) -> str | None:
         lw = word.lower()
         candidates: list[str] = []
         for length in range(len(lw) - 2, len(lw) + 3):
             candidates.extend(self._buckets.get((lw[:1], length), ()))
-        matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=0.78)
+        matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=cutoff)
         if not matches:
             return None
         return max(matches, key=lambda m: (difflib.SequenceMatcher(None, lw, m).ratio(), self.freq[m]))
 
     def suggest(self, query: ParsedQuery) -> str | None:
         words = [t for c in query.clauses for t in c.terms]
-        unknown = [w for w in words if len(w) >= MIN_LENGTH and w.isalpha() and not self.known(w)]
+        unknown = [w for w in words if len(w) >= MIN_LENGTH and w.isalpha() and self.cutoff(w) == CUTOFF]
         if len(words) >= 3 and len(unknown) * 2 > len(words):
             return None  # mostly unknown words: another language, not typos
         changed = False
         out: list[str] = []
         for word in words:
             clean = word.strip(".,;:!?()[]{}'\"")
-            if len(clean) >= MIN_LENGTH and clean.isalpha() and not self.known(clean):
-                fixed = self.correct(clean)
+            cutoff = self.cutoff(clean) if len(clean) >= MIN_LENGTH and clean.isalpha() else None
+            if cutoff is not None:
+                fixed = self.correct(clean, cutoff)
                 if fixed and fixed != clean.lower():
                     out.append(fixed)
                     changed = True
