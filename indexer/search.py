@@ -12,6 +12,8 @@ from indexer.ranking.searcher import RankingConfig, Searcher, fusion_profile
 from indexer.ranking.spelling import Speller
 from indexer.service import Related, Suggestion
 
+TERM_SUGGESTIONS = 4  # completions of the word being typed among the autocomplete suggestions
+
 
 class Service:
     """SearchService over one backend; loads the embedder named in the index on first use."""
@@ -105,7 +107,13 @@ class Service:
             if len(out) >= limit * 3:
                 break
         out.sort(key=lambda s: (not s.text.lower().startswith(prefix), s.kind != "gemeente", s.text.lower()))
-        return out[:limit]
+        *head, last = prefix.split(" ")
+        shown = {s.text.lower() for s in out}
+        terms = [Suggestion(text, "term") for w in self._current_speller().complete(last, TERM_SUGGESTIONS)
+                 if (text := " ".join(head + [w])) not in shown] if len(last) >= 2 else []
+        # places first, then the words being typed completed, then titles
+        places = [s for s in out if s.kind == "gemeente"]
+        return (places + terms + [s for s in out if s.kind != "gemeente"])[:limit]
 
     def health(self) -> dict:
         try:
@@ -141,12 +149,15 @@ class Service:
             self._titles = (key, [(r.id, r.title, r.doc_type) for r in records])
         return self._titles[1]
 
-    def _suggest_spelling(self, query):
+    def _current_speller(self) -> Speller:
         key = self._generation_key()
         if self._speller is None or self._speller[0] != key:
             term_df = getattr(self.backend, "term_df", None)
             self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, term_df))
-        return self._speller[1].suggest(query)
+        return self._speller[1]
+
+    def _suggest_spelling(self, query):
+        return self._current_speller().suggest(query)
 
 
 def _ranking_config(settings: Settings, backend) -> RankingConfig:

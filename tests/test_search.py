@@ -71,8 +71,19 @@ def test_spelling_suggests_for_typos_only(service, query, suggestion):
 def test_autocomplete(service):
     kinds = {(s.text, s.kind) for s in service.suggest("ape")}
     assert ("Apeldoorn", "gemeente") in kinds
+    assert not any(s.text.lower() == "apeldoorn" for s in service.suggest("ape") if s.kind == "term")  # once
     assert any(s.kind == "interventie" for s in service.suggest("brede"))
     assert service.suggest("a") == []
+
+
+def test_autocomplete_completes_the_word_being_typed_from_the_index(service):
+    vocabulary = dict(service.backend.vocabulary())
+    terms = [s.text for s in service.suggest("huisw") if s.kind == "term"]
+    expected = sorted((w for w in vocabulary if w.startswith("huisw")), key=lambda w: (-vocabulary[w], w))
+    assert terms == expected[:4] and "huiswerkklas" in terms
+    # earlier words are kept, the last one completed
+    assert [s.text for s in service.suggest("hulp bij huisw") if s.kind == "term"] == [f"hulp bij {w}" for w in terms]
+    assert not [s for s in service.suggest("huiswerkklas") if s.text == "huiswerkklas" and s.kind == "term"]
 
 
 def test_health(service):

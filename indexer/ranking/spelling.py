@@ -1,7 +1,9 @@
-"""'Bedoelde u ...': replace query words the index does not know by a close, frequent index word."""
+"""'Bedoelde u ...': replace query words the index does not know by a close, frequent index word;
+and complete a word being typed from the index's words."""
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 from typing import Callable, Iterable
@@ -24,6 +26,16 @@ class Speller:
         self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self.freq:
             self._buckets[(word[:1], len(word))].append(word)
+        self._sorted: list[str] | None = None  # for completions, made on first use
+
+    def complete(self, prefix: str, limit: int) -> list[str]:
+        """The index's most frequent words that start with ``prefix`` (autocomplete)."""
+        if self._sorted is None:
+            self._sorted = sorted(w for w in self.freq if len(w) >= MIN_LENGTH and w.replace("-", "").isalpha())
+        lo = bisect_left(self._sorted, prefix)
+        hi = bisect_left(self._sorted, prefix + "\uffff")
+        words = [w for w in self._sorted[lo:hi] if w != prefix]
+        return sorted(words, key=lambda w: (-self.freq[w], w))[:limit]
 
     def known(self, word: str) -> bool:
         """In the index, or a real Dutch or common English word: not a typo, even when the index
