@@ -156,8 +156,13 @@ class Service:
             self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, term_df))
         return self._speller[1]
 
-    def _suggest_spelling(self, query):
-        return self._current_speller().suggest(query)
+    def _suggest_spelling(self, query, keyword_hits: int = 0):
+        speller = self._current_speller()
+        if speller.term_df is None and keyword_hits >= 3:
+            # a partial vocabulary (Elasticsearch: title words only) cannot tell a typo from a
+            # word the index has: suggest only when the words found next to nothing
+            return None
+        return speller.suggest(query)
 
 
 def _ranking_config(settings: Settings, backend) -> RankingConfig:

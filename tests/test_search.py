@@ -274,3 +274,17 @@ def test_the_speller_leaves_real_words_alone(vocabulary, query):
     speller = Speller(vocabulary, get_analyzer())
     assert speller.suggest(parse_query(query)) is None
     assert Speller(vocabulary + [("huiswerkklas", 4)], get_analyzer()).suggest(parse_query("huiswerkklsa")) == "huiswerkklas"
+
+
+def test_a_partial_vocabulary_suggests_only_when_the_words_found_little(service):
+    """Elasticsearch lists title words only (no term statistics): there a word missing from the
+    list may well be in the index, so suggestions keep the old rule (fewer than three hits)."""
+    from indexer.ranking.query_syntax import parse_query
+    from indexer.ranking.spelling import Speller
+
+    query = parse_query("huiswerkklsa voor leerlingen")
+    assert service._suggest_spelling(query, keyword_hits=10) == "huiswerkklas voor leerlingen"
+    partial = Speller(service.backend.vocabulary(), service.analyzer, term_df=None)
+    service._speller = (service._generation_key(), partial)
+    assert service._suggest_spelling(query, keyword_hits=10) is None
+    assert service._suggest_spelling(query, keyword_hits=2) == "huiswerkklas voor leerlingen"

@@ -77,7 +77,7 @@ class Searcher:
         self.embed_query = embed_query  # callable text -> vector (lazy-loads the embedder)
         self.config = config
         self.detect = detect  # callable text -> {field: [values]}
-        self.suggest = suggest  # callable ParsedQuery -> str | None
+        self.suggest = suggest  # callable (ParsedQuery, keyword hit count) -> str | None
 
     def search(self, request: SearchRequest) -> SearchResponse:
         validate(request)
@@ -135,7 +135,7 @@ class Searcher:
             hit.snippet = snippet
         facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
                                            r.vector if request.mode != "keyword" else None, r.filters)
-        suggestion = self.suggest(r.query) if self.suggest else None
+        suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
         return SearchResponse(
             request=request,
             total=len(r.ranked),
