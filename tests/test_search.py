@@ -84,6 +84,11 @@ def test_autocomplete_completes_the_word_being_typed_from_the_index(service):
     # earlier words are kept, the last one completed
     assert [s.text for s in service.suggest("hulp bij huisw") if s.kind == "term"] == [f"hulp bij {w}" for w in terms]
     assert not [s for s in service.suggest("huiswerkklas") if s.text == "huiswerkklas" and s.kind == "term"]
+    assert "mbo" in [s.text for s in service.suggest("mb") if s.kind == "term"]  # abbreviations too
+    three = [w for w in vocabulary if len(w) == 3]
+    assert {"met", "van", "wat"} <= set(three)  # stop words in the index: never offered
+    offered = {s.text for p in ("me", "va", "wa") for s in service.suggest(p) if s.kind == "term"}
+    assert not offered & {"met", "van", "wat"}
 
 
 def test_health(service):

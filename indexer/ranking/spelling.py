@@ -31,7 +31,9 @@ class Speller:
     def complete(self, prefix: str, limit: int) -> list[str]:
         """The index's most frequent words that start with ``prefix`` (autocomplete)."""
         if self._sorted is None:
-            self._sorted = sorted(w for w in self.freq if len(w) >= MIN_LENGTH and w.replace("-", "").isalpha())
+            # abbreviations of three letters count (vve, vsv, gka), stop words do not
+            self._sorted = sorted(w for w in self.freq if w.replace("-", "").isalnum() and not w.isdigit() and (
+                len(w) >= MIN_LENGTH or (len(w) == 3 and self.analyzer.index_terms(w))))
         lo = bisect_left(self._sorted, prefix)
         hi = bisect_left(self._sorted, prefix + "\uffff")
         words = [w for w in self._sorted[lo:hi] if w != prefix]
