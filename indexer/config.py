@@ -28,6 +28,9 @@ class Settings:
     keyword_weight: float = -1.0  # < 0: the embedder's measured profile (indexer/data/fusion.v1.yaml)
     rrf_k: int = 60
     candidate_depth: int = 50
+    # IVF clusters a semantic query reads in an index of 50k passages or more (0: all of them,
+    # i.e. exact search, at the cost of reading every vector)
+    nprobe: int = 24
     search_timeout_s: float = 5.0  # a search past this budget stops with SearchTimeout (HTTP 504)
     # Elasticsearch
     es_url: str = ""

@@ -34,6 +34,8 @@ def test_ivf_recall_against_exact(monkeypatch, tmp_path):
         assert np.array_equal(idx, cand) and np.allclose(sims2, sims, atol=1e-6)
         approx = set(cand[np.argsort(-(x[cand] @ q))[:10]])
         recalls.append(len(exact & approx) / 10)
+        every, all_sims = ivf.probe(q, x, nprobe=64)  # every cluster: one scan of the stored copy
+        assert sorted(every.tolist()) == list(range(6000)) and np.allclose(all_sims, x[every] @ q, atol=1e-6)
     assert np.mean(recalls) >= 0.9
 
 
@@ -173,3 +175,37 @@ def test_query_time_products_run_with_one_blas_thread(monkeypatch, built_index):
     backend.related(g.doc_ids[0], 3)
     assert (len(g.doc_ids), q.shape[0]) in shapes
     assert threads <= {1}
+
+
+def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
+    """GKA_NPROBE: how many clusters a query reads; 0 reads them all and ranks as the exact scan."""
+    from indexer.analysis import get_analyzer
+    from indexer.backends import open_backend
+    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.embeddings import make_embedder
+    from indexer.errors import ConfigError
+
+    settings, _ = built_index
+    q = make_embedder("fake").embed_query("ouders betrekken bij school")
+    monkeypatch.setattr(ann, "MIN_VECTORS", 1)
+    monkeypatch.setattr(ann, "NPROBE", 1)
+    scored = {}
+    for nprobe in (None, 0, 2):
+        backend = open_backend(settings.with_(nprobe=nprobe)) if nprobe is not None else \
+            EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+        g = backend._live()
+        exact = backend._exact_vector_scores(g, q)
+        g.ivf = ann.build_ivf(np.asarray(g.vectors), nlist=6)
+        scores = backend._vector_scores(g, q)
+        scored[nprobe] = len(scores.indices())
+        if nprobe == 0:
+            n = len(g.passage_ids)
+            assert scored[0] == n and np.allclose(scores.dense(n), exact.dense(n), atol=1e-6)
+            assert [s.passage_id for s in backend.vector_search(q, {}, 10)] == \
+                [g.passage_ids[i] for i in exact.top(10)[0]]
+    assert scored[None] < scored[2] < scored[0]  # 1 (ann.NPROBE), 2 and all 6 clusters read
+    assert open_backend(settings.with_(nprobe=0)).nprobe == 0
+    from indexer.config import Settings
+    assert Settings.from_env(env={"GKA_NPROBE": "0"}).nprobe == 0
+    with pytest.raises(ConfigError, match="GKA_NPROBE"):
+        EmbeddedBackend(settings.index_dir, nprobe=-1)

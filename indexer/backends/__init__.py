@@ -13,7 +13,7 @@ def open_backend(settings: Settings, analyzer=None):
     if name == "embedded":
         from indexer.backends.embedded import EmbeddedBackend
 
-        return EmbeddedBackend(settings.index_dir, analyzer=analyzer)
+        return EmbeddedBackend(settings.index_dir, analyzer=analyzer, nprobe=settings.nprobe)
     if name == "elasticsearch":
         from indexer.backends.elasticsearch_backend import ElasticsearchBackend
 

@@ -34,7 +34,10 @@ class IvfIndex:
         cluster's vectors as one contiguous block from the cluster-ordered copy (a random
         gather of the same rows from ``passage_vectors`` took 0.5 ms median, 2 ms p95 at 100k);
         indexes written before that copy gather."""
-        spans = [(self.offsets[c], self.offsets[c + 1]) for c in self._nearest(query, nprobe)]
+        nearest = self._nearest(query, nprobe)
+        if len(nearest) == len(self.centroids) and self.vectors is not None:
+            return np.asarray(self.ids), matvec(self.vectors, query)  # every cluster: one scan, no copies
+        spans = [(self.offsets[c], self.offsets[c + 1]) for c in nearest]
         idx = np.concatenate([self.ids[a:b] for a, b in spans])
         if self.vectors is None:
             block = np.asarray(passage_vectors[idx], dtype=np.float32)

@@ -18,7 +18,7 @@ from indexer.backends.embedded.keyword import excluded_among, normalise_for_matc
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
-from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
+from indexer.errors import BackendUnavailable, ConfigError, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
 from indexer.ranking.query_syntax import ParsedQuery
 
@@ -28,7 +28,10 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, index_dir: Path, analyzer=None):
+    def __init__(self, index_dir: Path, analyzer=None, nprobe: int | None = None):
+        if nprobe is not None and nprobe < 0:
+            raise ConfigError(f"GKA_NPROBE must be 0 (every cluster: exact) or more, got {nprobe}")
+        self.nprobe = nprobe  # None: ann.NPROBE
         self.index_dir = Path(index_dir)
         self._analyzer = analyzer
         self._lock = threading.Lock()
@@ -125,8 +128,13 @@ class EmbeddedBackend:
 
     def _compute_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
         if g.ivf is not None:
-            return self._probe_vector_scores(g, vector)
+            return self._probe_vector_scores(g, vector, self._nprobe(g))
         return self._exact_vector_scores(g, vector)
+
+    def _nprobe(self, g: Generation) -> int:
+        if self.nprobe == 0:
+            return len(g.ivf.centroids)  # every cluster: the same scores as an exact scan
+        return self.nprobe or ann.NPROBE
 
     def _probe_vector_scores(self, g: Generation, vector: np.ndarray, nprobe: int | None = None) -> ScoreSet:
         """Scores for the passages of the nearest IVF clusters only."""
@@ -191,7 +199,7 @@ class EmbeddedBackend:
             part = _matvec(np.asarray(g.vectors[allowed], dtype=np.float32), vector)
             return self._top(g, self._blend_windows(g, allowed, part, vector), {}, k)
         want = min(k, len(g.passage_ids) if allowed is None else len(allowed))
-        nprobe, nlist = ann.NPROBE, len(g.ivf.centroids)
+        nprobe, nlist = self._nprobe(g), len(g.ivf.centroids)
         while len(top) < want and nprobe < nlist:
             nprobe *= 4
             top = self._top(g, self._probe_vector_scores(g, vector, nprobe), filters, k)
