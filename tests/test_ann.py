@@ -209,3 +209,24 @@ def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
     assert Settings.from_env(env={"GKA_NPROBE": "0"}).nprobe == 0
     with pytest.raises(ConfigError, match="GKA_NPROBE"):
         EmbeddedBackend(settings.index_dir, nprobe=-1)
+
+
+def test_a_stored_index_scores_each_probed_cluster_in_place_with_one_blas_thread(monkeypatch, tmp_path):
+    import contextlib
+
+    monkeypatch.setattr(ann, "MIN_VECTORS", 100)
+    x = _clustered(600)
+    ann.build_ivf(x, nlist=12).save(tmp_path, x)
+    ivf = ann.IvfIndex.load(tmp_path)
+    entered = []
+
+    @contextlib.contextmanager
+    def recording():
+        entered.append(True)
+        yield
+
+    monkeypatch.setattr(ann, "one_blas_thread", recording)
+    q = x[7]
+    idx, sims = ivf.probe(q, x, nprobe=3)
+    assert entered and sims.dtype == np.float32 and np.allclose(sims, x[idx] @ q, atol=1e-6)
+    assert len(idx) < len(x) and 7 in idx.tolist()

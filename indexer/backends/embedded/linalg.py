@@ -40,8 +40,8 @@ def _product(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return np.asarray(matrix @ vector, dtype=np.float32)
 
 
-def _one_blas_thread():
-    # the BLAS thread count is process-wide: set once around both halves
+def one_blas_thread():
+    """Context: BLAS on one thread (process-wide, so set once around a group of products)."""
     return _BLAS.limit(limits=1, user_api="blas") if _BLAS is not None else contextlib.nullcontext()
 
 
@@ -62,7 +62,7 @@ def matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     rows = matrix.shape[0]
     if matrix.size <= SMALL_CELLS:
         return np.einsum("ij,j->i", np.asarray(matrix, dtype=np.float32), vector)
-    with _one_blas_thread():
+    with one_blas_thread():
         if rows < 2 or matrix.size < SPLIT_CELLS or (os.cpu_count() or 1) < 2:
             return _product(matrix, vector)
         half = rows // 2
