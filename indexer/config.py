@@ -30,7 +30,7 @@ class Settings:
     candidate_depth: int = 50
     # IVF clusters a semantic query reads in an index of 50k passages or more (0: all of them,
     # i.e. exact search, at the cost of reading every vector)
-    nprobe: int = 126  # = indexer.backends.embedded.ann.NPROBE
+    nprobe: int = 24  # = indexer.backends.embedded.ann.NPROBE
     search_timeout_s: float = 5.0  # a search past this budget stops with SearchTimeout (HTTP 504)
     # Elasticsearch
     es_url: str = ""
