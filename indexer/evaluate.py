@@ -62,7 +62,7 @@ def score_run(texts: Sequence[str], items: Sequence[Judged], k: int = 10) -> dic
     found = [False] * len(items)
     dcg, mrr = 0.0, 0.0
     for rank, text in enumerate(texts[:k], start=1):
-        cut = squash(" ".join(text.split()[:CUT_WORDS]))
+        cut = _judged_text(text)
         new = [i for i, ps in enumerate(phrases) if not found[i] and any(p and p in cut for p in ps)]
         any_match = any(any(p and p in cut for p in ps) for ps in phrases)
         if any_match and mrr == 0.0:
@@ -84,13 +84,20 @@ def score_run(texts: Sequence[str], items: Sequence[Judged], k: int = 10) -> dic
 def snippet_counts(hits: Sequence[tuple[str, str]], items: Sequence[Judged], k: int = 10) -> tuple[int, int]:
     """(hits in the top k whose passage contains a judged phrase, those whose snippet shows
     one): whether the snippet shows the user the answer the passage holds."""
-    phrases = [squash(p) for item in items for p in item.phrases if squash(p)]
+    phrases = [p for p in (squash(p) for item in items for p in item.phrases) if p]
     relevant = shown = 0
     for text, snippet in hits[:k]:
-        if any(p in squash(" ".join(text.split()[:CUT_WORDS])) for p in phrases):
+        cut = _judged_text(text)
+        if any(p in cut for p in phrases):
             relevant += 1
-            shown += any(p in squash(html.unescape(_MARK.sub("", snippet))) for p in phrases)
+            shown_text = squash(html.unescape(_MARK.sub("", snippet)))
+            shown += any(p in shown_text for p in phrases)
     return relevant, shown
+
+
+def _judged_text(text: str) -> str:
+    """What a phrase is looked for in: the passage's first CUT_WORDS words, squashed."""
+    return squash(" ".join(text.split()[:CUT_WORDS]))
 
 
 def evaluate(queries: Sequence[EvalQuery], run: Callable[[str], list], k: int = 10) -> dict:
