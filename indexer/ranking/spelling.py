@@ -72,14 +72,21 @@ class Speller:
 
     def suggest(self, query: ParsedQuery) -> str | None:
         words = [t for c in query.clauses for t in c.terms]
-        unknown = [w for w in words if len(w) >= MIN_LENGTH and w.isalpha() and self.cutoff(w) == CUTOFF]
+        cutoffs: dict[str, float | None] = {}  # each word judged once: the checks cost analysis
+
+        def needed(word: str) -> float | None:
+            if word not in cutoffs:
+                cutoffs[word] = self.cutoff(word) if len(word) >= MIN_LENGTH and word.isalpha() else None
+            return cutoffs[word]
+
+        unknown = [w for w in words if needed(w) == CUTOFF]
         if len(words) >= 3 and len(unknown) * 2 > len(words):
             return None  # mostly unknown words: another language, not typos
         changed = False
         out: list[str] = []
         for word in words:
             clean = word.strip(".,;:!?()[]{}'\"")
-            cutoff = self.cutoff(clean) if len(clean) >= MIN_LENGTH and clean.isalpha() else None
+            cutoff = needed(clean)
             if cutoff is not None:
                 fixed = self.correct(clean, cutoff)
                 if fixed and fixed != clean.lower():
