@@ -29,8 +29,9 @@ class Settings:
     rrf_k: int = 60
     candidate_depth: int = 50
     # IVF clusters a semantic query reads in an index of 50k passages or more (0: all of them,
-    # i.e. exact search, at the cost of reading every vector)
-    nprobe: int = 24  # = indexer.backends.embedded.ann.NPROBE
+    # i.e. exact search, at the cost of reading every vector; -1: the backend's own default,
+    # indexer.backends.embedded.ann.NPROBE)
+    nprobe: int = -1
     search_timeout_s: float = 5.0  # a search past this budget stops with SearchTimeout (HTTP 504)
     # Elasticsearch
     es_url: str = ""
@@ -68,6 +69,9 @@ class Settings:
             raise ConfigError(f"unknown fusion {self.fusion!r}; choose one of: convex, rrf")
         if self.max_file_mb <= 0:
             raise ConfigError("max_file_mb must be positive")
+        if self.nprobe < -1:
+            raise ConfigError(f"GKA_NPROBE must be 0 (every cluster: exact), a count of clusters, "
+                              f"or unset, got {self.nprobe}")
 
 
 def _coerce(name: str, raw: str, default: object) -> object:

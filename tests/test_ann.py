@@ -179,7 +179,6 @@ def test_query_time_products_run_with_one_blas_thread(monkeypatch, built_index):
 
 def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
     """GKA_NPROBE: how many clusters a query reads; 0 reads them all and ranks as the exact scan."""
-    from indexer.analysis import get_analyzer
     from indexer.backends import open_backend
     from indexer.backends.embedded import EmbeddedBackend
     from indexer.embeddings import make_embedder
@@ -191,8 +190,7 @@ def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
     monkeypatch.setattr(ann, "NPROBE", 1)
     scored = {}
     for nprobe in (None, 0, 2):
-        backend = open_backend(settings.with_(nprobe=nprobe)) if nprobe is not None else \
-            EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
+        backend = open_backend(settings.with_(nprobe=nprobe)) if nprobe is not None else open_backend(settings)
         g = backend._live()
         exact = backend._exact_vector_scores(g, q)
         g.ivf = ann.build_ivf(np.asarray(g.vectors), nlist=6)
@@ -207,6 +205,9 @@ def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
     assert open_backend(settings.with_(nprobe=0)).nprobe == 0
     from indexer.config import Settings
     assert Settings.from_env(env={"GKA_NPROBE": "0"}).nprobe == 0
+    assert open_backend(Settings.from_env(env={}, index_dir=settings.index_dir)).nprobe is None  # ann.NPROBE
+    with pytest.raises(ConfigError, match="GKA_NPROBE"):
+        Settings.from_env(env={"GKA_NPROBE": "-2"})
     with pytest.raises(ConfigError, match="GKA_NPROBE"):
         EmbeddedBackend(settings.index_dir, nprobe=-1)
 

@@ -13,7 +13,8 @@ def open_backend(settings: Settings, analyzer=None):
     if name == "embedded":
         from indexer.backends.embedded import EmbeddedBackend
 
-        return EmbeddedBackend(settings.index_dir, analyzer=analyzer, nprobe=settings.nprobe)
+        nprobe = settings.nprobe if settings.nprobe >= 0 else None  # None: the backend's default
+        return EmbeddedBackend(settings.index_dir, analyzer=analyzer, nprobe=nprobe)
     if name == "elasticsearch":
         from indexer.backends.elasticsearch_backend import ElasticsearchBackend
 

@@ -134,10 +134,13 @@ class Windows:
         return cls(map_array(gen / "windows.npy"), owner, n_passages) if len(owner) else None
 
     def combine(self, passage_scores: np.ndarray, window_scores: np.ndarray) -> np.ndarray:
-        best = np.maximum.reduceat(window_scores, self.starts)
         out = np.array(passage_scores, dtype=np.float32, copy=True)
-        out[self.passages] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[self.passages]
+        out[self.passages] = self._mix(np.maximum.reduceat(window_scores, self.starts), out[self.passages])
         return out
+
+    def _mix(self, best_window: np.ndarray, own: np.ndarray) -> np.ndarray:
+        """A passage's similarity: its best window's and its own, weighted (the one formula)."""
+        return self.WEIGHT * best_window + (1.0 - self.WEIGHT) * own
 
     def blend(self, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """Every passage's similarity blended with its best window's (see CANDIDATES)."""
@@ -172,7 +175,6 @@ class Windows:
             return passage_scores
         rows, cnt = self._rows(idxs[has])
         ws = matvec(self._gather(rows), vector)
-        best = np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]])
         out = passage_scores.copy()
-        out[has] = self.WEIGHT * best + (1.0 - self.WEIGHT) * out[has]
+        out[has] = self._mix(np.maximum.reduceat(ws, np.r_[0, np.cumsum(cnt)[:-1]]), out[has])
         return out
