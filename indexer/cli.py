@@ -114,6 +114,7 @@ def cmd_search(args) -> int:
             return 0
         if not args.query:
             raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo"')
+        service.warm_up(args.mode)  # the reported time is then the search's, not the models' loading
         resp = service.search(SearchRequest(args.query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse))
     finally:
         service.close()

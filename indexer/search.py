@@ -75,6 +75,11 @@ class Service:
     def search(self, request: SearchRequest) -> SearchResponse:
         return self.searcher.search(request)
 
+    def warm_up(self, mode: str = "hybrid") -> None:
+        """Load what a first search would (the query pipeline, ~1 s; the embedder; the spelling
+        vocabulary) with one small search, so a search's took_ms is the search alone."""
+        self.search(SearchRequest(query="onderwijs", k=1, mode=mode))
+
     def get_document(self, doc_id: str) -> DocumentRecord:
         return self.backend.get_document(doc_id)
 

@@ -53,12 +53,11 @@ def ensure_index(settings: Settings, corpus_dir: Path) -> None:
 
 def warm_up(app) -> None:
     """Open the service and run one search so the first visitor doesn't wait for model loading."""
-    from indexer.model import SearchRequest
     from search_app.service import EXTENSION
 
     try:
         with app.app_context():
-            app.extensions[EXTENSION].get().search(SearchRequest(query="onderwijs", k=1))
+            app.extensions[EXTENSION].get().warm_up()
     except GkaError as exc:  # the app still starts; requests answer 503 until the backend works
         print(f"waarschuwing: zoekindex nog niet bruikbaar: {exc}", file=sys.stderr)
 

@@ -293,3 +293,22 @@ def test_a_partial_vocabulary_suggests_only_when_the_words_found_little(service)
     service._speller = (service._generation_key(), partial)
     assert service._suggest_spelling(query, keyword_hits=10) is None
     assert service._suggest_spelling(query, keyword_hits=2) == "huiswerkklas voor leerlingen"
+
+
+def test_warm_up_loads_what_a_first_search_would(built_index):
+    """The query pipeline (~1 s) and the embedder load before the first timed search, so the
+    CLI and the web app report a search's own time."""
+    from indexer.nlp.pipeline import load_query_pipeline
+    from indexer.search import open_service
+
+    svc = open_service(built_index[0])
+    try:
+        load_query_pipeline.cache_clear()
+        assert svc._embedder is None
+        svc.warm_up("keyword")
+        assert load_query_pipeline.cache_info().currsize == 1
+        assert svc._embedder is None  # a keyword search embeds nothing
+        svc.warm_up()
+        assert svc._embedder is not None and svc._speller is not None
+    finally:
+        svc.close()
