@@ -168,3 +168,14 @@ def test_search_past_its_budget_is_a_504_in_json_and_html(client, monkeypatch):
     assert resp.status_code == 504 and resp.get_json()["error"]["status"] == 504
     page = client.get("/?q=ouders")
     assert page.status_code == 504 and "duurde te lang" in page.get_data(as_text=True)
+
+
+def test_facet_values_arrive_in_count_order(client):
+    """JSON objects keep the library's order (count, then value), not alphabetical keys."""
+    import json
+
+    raw = client.get("/api/search?q=ouders&mode=keyword").get_data(as_text=True)
+    facets = json.loads(raw)["facets"]  # json.loads keeps the document's key order
+    ordered = [(-n, v) for v, n in facets["gemeente"].items()]
+    assert len(ordered) > 2 and ordered == sorted(ordered)
+    assert list(facets["gemeente"]) != sorted(facets["gemeente"])  # the index's counts are not alphabetical
