@@ -22,8 +22,13 @@ def test_query_is_escaped_in_html_and_plain_in_json(client, doc_ids):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     data = client.get("/api/search", query_string={"q": XSS}).get_json()
     assert data["query"] == XSS
+    # a corpus text holds the same markup: its snippet shows it escaped, never as a tag
+    shown = [hit["snippet"].replace("<mark>", "").replace("</mark>", "") for hit in data["hits"]]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in snippet for snippet in shown)
     for hit in data["hits"]:
         assert "<script" not in hit["snippet"]
+    body = client.get("/", query_string={"q": XSS}).get_data(as_text=True)
+    assert "papier &amp; pen" in body and "&amp;lt;" not in body  # the page shows it once escaped
 
 
 def test_filter_values_are_escaped(client):
@@ -44,9 +49,44 @@ def test_filter_values_are_escaped(client):
         "/bron/..%5c..%5cetc%5cpasswd",
     ],
 )
-def test_source_path_traversal_is_404(client, path):
+def test_traversal_in_the_url_names_no_document(client, path):
     # Werkzeug may first redirect "//" to "/" (merge_slashes); the end is a 404 either way.
     response = client.get(path, follow_redirects=True)
+    assert response.status_code == 404
+    assert b"root:" not in response.data
+
+
+class _SourcePathAs:
+    """A SearchService whose documents claim another source path (a damaged or hostile index)."""
+
+    def __init__(self, inner, source_path: str):
+        self.inner, self.source_path = inner, source_path
+
+    def get_document(self, doc_id):
+        from dataclasses import replace
+
+        return replace(self.inner.get_document(doc_id), source_path=self.source_path)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize("stored", ["../secret.txt", "sub/../../secret.txt", "{abs}", "link.txt", "sub"])
+def test_a_stored_source_path_outside_the_corpus_is_never_served(real_index, doc_ids, tmp_path, stored):
+    from search_app import create_app
+
+    from indexer.search import open_service
+
+    settings, _, _ = real_index
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (corpus / "link.txt").symlink_to(secret)
+    stored = stored.format(abs=secret)
+    app = create_app({"TESTING": True, "CORPUS_DIR": corpus,
+                      "SERVICE_FACTORY": lambda: _SourcePathAs(open_service(settings), stored)})
+    response = app.test_client().get(f"/bron/{doc_ids['agenda-rotterdam']}")
     assert response.status_code == 404
     assert b"root:" not in response.data
 

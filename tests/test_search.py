@@ -24,6 +24,7 @@ def test_snippet_highlights_lemma_and_compound_variants_and_escapes(service):
     hit = service.search(SearchRequest("huiswerkbegeleiding <script>", mode="keyword", k=1)).hits[0]
     assert "<mark>begeleiding</mark>" in hit.snippet and "<mark>huiswerk</mark>" in hit.snippet
     assert "<script>" not in hit.snippet
+    assert "(taal &amp; rekenen, &lt;3 uur per dag)" in hit.snippet  # the passage's own markup characters
     assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
