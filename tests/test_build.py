@@ -135,11 +135,15 @@ def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
     assert "| keyword | 1.000 | 1.000 | 1.000 | 1.000 |" in capsys.readouterr().out
 
 
-def test_cli_errors_have_hints(tmp_path, capsys):
+def test_cli_errors_have_hints(tmp_path, capsys, built_index):
     assert cli.main(["stats", "--index", str(tmp_path / "geen")]) == 2
     err = capsys.readouterr().err
     assert "fout:" in err and "tip: build one first" in err
-    assert cli.main(["search", "x", "--index", str(tmp_path), "--filter", "kleur=rood"]) == 2
+    index = str(built_index[0].index_dir)  # a real index: the filter itself is what fails
+    assert cli.main(["search", "x", "--index", index, "--filter", "kleur=rood"]) == 2
+    err = capsys.readouterr().err
+    assert "bad filter 'kleur=rood'" in err and "gemeente" in err
+    assert cli.main(["search", "x", "--index", index, "--mode", "keyword", "--filter", "gemeente=Schiedam"]) == 0
 
 
 def test_sentence_windows_can_be_switched_off(settings, corpus_copy):

@@ -274,6 +274,18 @@ def test_hybrid_search_falls_back_on_license_error_and_warns_once(cluster, caplo
     assert caplog.text.count("licence") == 1
 
 
+def test_hybrid_search_reports_other_errors_and_keeps_trying_server_fusion(cluster):
+    """Only a licence refusal switches server-side RRF off; any other error is the backend's."""
+    cluster.on("POST", r"/gka/_search", status=400,
+               body=error_body(400, "search_phase_execution_exception", "all shards failed"))
+    settings = Settings(es_url="http://localhost:9200", es_server_rrf=True)
+    backend = ElasticsearchBackend(settings, node_class=cluster.node_class)
+    for _ in range(2):
+        with pytest.raises(BackendUnavailable, match="all shards failed"):
+            backend.hybrid_search(parse_query("taal"), np.ones(DIM), {}, 10, 50)
+    assert len(cluster.calls("POST", r"/gka/_search")) == 2
+
+
 def test_hybrid_search_disabled_by_default(backend, cluster):
     assert backend.hybrid_search(parse_query("taal"), np.ones(DIM), {}, 10, 50) is None
     assert cluster.requests == []
@@ -405,7 +417,12 @@ def test_vectors_requested_plainly_from_servers_without_exclude_vectors(backend,
                                       "_source": {"doc_id": "d1", "vector": [0.5] * DIM}}])
     cluster.on("POST", r"/gka/_search", responder=respond)
     backend.related("d1", 5)
-    assert backend._source_exclude_vectors is False
+    rejected, plain, knn = cluster.calls("POST", r"/gka/_search")
+    assert rejected.body["_source"] == {"includes": ["doc_id", "vector"], "exclude_vectors": False}
+    assert plain.body["_source"] == ["doc_id", "vector"]  # the same fields, asked plainly
+    assert knn.body["knn"]["query_vector"] == [0.5] * DIM  # the vector read from the plain answer
+    backend.related("d1", 5)  # remembered: no second rejected request
+    assert [c.body["_source"] for c in cluster.calls("POST", r"/gka/_search")[3:]][:1] == [["doc_id", "vector"]]
 
 
 def test_cached_document_rebuilds_passages_and_vectors(backend, cluster):

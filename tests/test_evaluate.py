@@ -31,7 +31,9 @@ def test_item_counts_once_and_rank_discount():
 def test_text_is_cut_at_250_words():
     items = [Judged("001", ("gezocht",), 2)]
     long_text = " ".join(["woord"] * 250 + ["gezocht"])
-    assert score_run([long_text], items)["recall"] == 0.0
+    assert score_run([long_text], items)["recall"] == 0.0  # word 251: past the cut
+    at_the_cut = " ".join(["woord"] * 249 + ["gezocht"])
+    assert score_run([at_the_cut], items)["recall"] == 1.0  # word 250: still judged
 
 
 def test_bad_query_file_is_a_clear_error(tmp_path):

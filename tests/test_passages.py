@@ -87,7 +87,7 @@ def test_magazine_seed_passages_are_in_range():
 def test_sentence_windows_cover_long_passages_only():
     from indexer.passages import sentence_windows
 
-    assert sentence_windows(SENT * 3) == []  # 30 words: the passage vector suffices
+    assert sentence_windows(" ".join([SENT] * 3)) == []  # 30 words: the passage vector suffices
     text = " ".join([SENT] * 12)
     windows = sentence_windows(text, min_words=35)
     assert len(windows) == 3 and " ".join(windows) == text
