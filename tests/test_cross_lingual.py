@@ -29,8 +29,10 @@ def real_service(request, tmp_path_factory, mini_corpus):
 def test_english_question_finds_dutch_passage_in_hybrid_mode(real_service, query, expected):
     hits = real_service.search(SearchRequest(query, k=3)).hits
     assert expected in [h.doc_id for h in hits]
-    top = next(h for h in hits if h.doc_id == expected)
-    assert top.semantic_rank is not None  # found through the semantic side
+    # found through the semantic side: the vectors alone put it in their top three (in so small
+    # a corpus every passage has some semantic rank, so that alone would prove nothing)
+    semantic = real_service.search(SearchRequest(query, mode="semantic", k=3)).hits
+    assert expected in [h.doc_id for h in semantic]
 
 
 @pytest.mark.slow
