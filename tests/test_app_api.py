@@ -69,12 +69,36 @@ def test_document_and_related(client, spec, doc_ids):
     assert 0 < len(related["related"]) <= 3 and doc_id not in {r["doc_id"] for r in related["related"]}
 
 
-def test_document_id_with_slash(client, doc_ids):
-    """Ids may contain slashes; /related must still route to the related endpoint."""
-    doc_id = doc_ids["agenda-rotterdam"]
-    assert client.get(f"/api/documents/{doc_id}/related").get_json()["doc_id"] == doc_id
-    missing = client.get("/api/documents/map/bestaat-niet.md")
-    assert missing.status_code == 404
+def test_document_id_with_slash(client, doc_ids, real_index):
+    """Ids may contain slashes (a file in a folder); /related must still route to the related
+    endpoint. The app corpus's ids have none, so a service proxy files them under a folder."""
+    from search_app import create_app
+
+    from indexer.search import open_service
+
+    class InAFolder:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def get_document(self, doc_id):
+            return self.inner.get_document(doc_id.removeprefix("map/sub/"))
+
+        def related(self, doc_id, k=5):
+            return self.inner.related(doc_id.removeprefix("map/sub/"), k)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    settings, corpus, _ = real_index
+    app = create_app({"TESTING": True, "CORPUS_DIR": corpus, "SERVICE_FACTORY": lambda: InAFolder(open_service(settings))})
+    slashed = "map/sub/" + doc_ids["agenda-rotterdam"]
+    with app.test_client() as folder_client:
+        document = folder_client.get(f"/api/documents/{slashed}")
+        assert document.status_code == 200 and document.get_json()["id"] == doc_ids["agenda-rotterdam"]
+        related = folder_client.get(f"/api/documents/{slashed}/related")
+        assert related.status_code == 200 and related.get_json()["doc_id"] == slashed
+        assert related.get_json()["related"]
+    assert client.get("/api/documents/map/bestaat-niet.md").status_code == 404
 
 
 def test_facets_suggest_health(client, spec):
