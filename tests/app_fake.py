@@ -16,7 +16,17 @@ from indexer.errors import BackendUnavailable
 APP_CORPUS = Path(__file__).resolve().parent / "data" / "app_corpus"
 
 
-class FlakyService:
+class ServiceProxy:
+    """A SearchService that answers as ``inner`` except where a subclass says otherwise."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+class FlakyService(ServiceProxy):
     """A SearchService proxy that is unavailable while ``state["down"]`` is true.
 
     ``state`` may be shared by every instance a factory makes: the app reopens its service after
@@ -24,7 +34,7 @@ class FlakyService:
     """
 
     def __init__(self, inner, state: dict | None = None):
-        self.inner = inner
+        super().__init__(inner)
         self.state = state if state is not None else {"down": False}
 
     def __getattr__(self, name):

@@ -5,7 +5,7 @@ import re
 
 import jsonschema
 import pytest
-from app_fake import client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from app_fake import ServiceProxy, client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
 
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
 
@@ -76,18 +76,12 @@ def test_document_id_with_slash(client, doc_ids, real_index):
 
     from indexer.search import open_service
 
-    class InAFolder:
-        def __init__(self, inner):
-            self.inner = inner
-
+    class InAFolder(ServiceProxy):
         def get_document(self, doc_id):
             return self.inner.get_document(doc_id.removeprefix("map/sub/"))
 
         def related(self, doc_id, k=5):
             return self.inner.related(doc_id.removeprefix("map/sub/"), k)
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
 
     settings, corpus, _ = real_index
     app = create_app({"TESTING": True, "CORPUS_DIR": corpus, "SERVICE_FACTORY": lambda: InAFolder(open_service(settings))})

@@ -122,12 +122,12 @@ def test_sort_by_date(client):
 def test_suggestion_and_detected_chips(shared_app, real_index):
     """'Bedoelde u' and 'herkend in uw vraag' render from the response (injected: the tiny index
     need not produce them for any given query)."""
-    from app_fake import FlakyService
+    from app_fake import ServiceProxy
     from search_app import create_app
 
     from indexer.search import open_service
 
-    class Suggesting(FlakyService):
+    class Suggesting(ServiceProxy):
         def search(self, request):
             response = self.inner.search(request)
             response.suggestion = "zomerschool"

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from app_fake import FlakyService, client, doc_ids, real_index, shared_app  # noqa: F401  (fixtures)
+from app_fake import FlakyService, ServiceProxy, client, doc_ids, real_index, shared_app  # noqa: F401  (fixtures)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +16,9 @@ XSS = "<script>alert(1)</script>"
 
 
 def test_query_is_escaped_in_html_and_plain_in_json(client, doc_ids):
-    for url in ("/", f"/documenten/{doc_ids['agenda-rotterdam']}"):
-        body = client.get(url, query_string={"q": XSS}).get_data(as_text=True)
+    pages = {url: client.get(url, query_string={"q": XSS}).get_data(as_text=True)
+             for url in ("/", f"/documenten/{doc_ids['agenda-rotterdam']}")}
+    for body in pages.values():
         assert XSS not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     data = client.get("/api/search", query_string={"q": XSS}).get_json()
@@ -27,8 +28,8 @@ def test_query_is_escaped_in_html_and_plain_in_json(client, doc_ids):
     assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in snippet for snippet in shown)
     for hit in data["hits"]:
         assert "<script" not in hit["snippet"]
-    body = client.get("/", query_string={"q": XSS}).get_data(as_text=True)
-    assert "papier &amp; pen" in body and "&amp;lt;" not in body  # the page shows it once escaped
+    # the results page shows the corpus text escaped once
+    assert "papier &amp; pen" in pages["/"] and "&amp;lt;" not in pages["/"]
 
 
 def test_filter_values_are_escaped(client):
@@ -56,19 +57,17 @@ def test_traversal_in_the_url_names_no_document(client, path):
     assert b"root:" not in response.data
 
 
-class _SourcePathAs:
+class _SourcePathAs(ServiceProxy):
     """A SearchService whose documents claim another source path (a damaged or hostile index)."""
 
     def __init__(self, inner, source_path: str):
-        self.inner, self.source_path = inner, source_path
+        super().__init__(inner)
+        self.source_path = source_path
 
     def get_document(self, doc_id):
         from dataclasses import replace
 
         return replace(self.inner.get_document(doc_id), source_path=self.source_path)
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
 
 
 @pytest.mark.parametrize("stored", ["../secret.txt", "sub/../../secret.txt", "{abs}", "link.txt", "sub"])

@@ -18,7 +18,7 @@ def test_split_and_single_products_equal_the_plain_product(monkeypatch):
         assert out.dtype == np.float32 and out.shape == (rows,)
         assert np.allclose(out, matrix @ vector, atol=1e-3)
     # only the two matrices from SPLIT_CELLS on were cut, their second halves on the helper thread
-    assert submitted == [((below_split + 1) - (below_split + 1) // 2, 384), ((below_split + 2) - (below_split + 2) // 2, 384)]
+    assert submitted == [(rows - rows // 2, 384) for rows in (below_split + 1, below_split + 2)]
     monkeypatch.setattr(linalg, "SPLIT_CELLS", 10**12)  # the same rows without the split
     assert np.allclose(linalg.matvec(matrix, vector), matrix @ vector, atol=1e-3)
     monkeypatch.setattr(linalg, "SMALL_CELLS", 10**12)  # and without BLAS
