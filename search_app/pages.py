@@ -25,9 +25,10 @@ def search():
     req = parse_search_args(request.args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
     response = get_service().search(req) if req.query else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
+    detected = present.detected_values(response.detected, response.facets, req.filters) if response else []
     return render_template(
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
-        facet_fields=FACET_FIELDS,
+        facet_fields=FACET_FIELDS, detected=detected,
     )
 
 

@@ -116,6 +116,23 @@ def facet_values(counts: dict[str, int], active: Iterable[str], field: str) -> l
     return [FacetValue(v, merged[v], v in active) for v in order]
 
 
+@dataclass(frozen=True)
+class DetectedValue:
+    field: str
+    value: str
+    count: int  # documents the filter would leave (0: the knowledge base has none for this query)
+
+
+def detected_values(detected: dict[str, list[str]], facets: dict[str, dict[str, int]],
+                    filters: dict[str, list[str]]) -> list[DetectedValue]:
+    """Values recognised in the query and not yet filtered on, with the count their filter would
+    give (the query's disjunctive facet count), so a place the knowledge base knows nothing about
+    is not offered as a filter that empties the page."""
+    return [DetectedValue(field, value, facets.get(field, {}).get(value, 0))
+            for field, values in detected.items() for value in values
+            if value not in filters.get(field, [])]
+
+
 def count_facets(records: list[DocumentRecord], fields: Iterable[str], filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     """Disjunctive facet counts over ``records``: for each field the other fields' filters apply."""
     counts: dict[str, dict[str, int]] = {}

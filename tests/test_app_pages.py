@@ -132,6 +132,7 @@ def test_suggestion_and_detected_chips(shared_app, real_index):
             response = self.inner.search(request)
             response.suggestion = "zomerschool"
             response.detected = {"gemeente": ["Rotterdam"], "sector": ["vo"]}
+            response.facets = {**response.facets, "gemeente": {"Rotterdam": 2}, "sector": {"vo": 1}}
             return response
 
     settings, corpus, _ = real_index
@@ -140,8 +141,22 @@ def test_suggestion_and_detected_chips(shared_app, real_index):
     suggestion = soup.select_one(".suggestion a")
     assert suggestion.get_text() == "zomerschool" and "q=zomerschool" in suggestion["href"]
     chips = soup.select(".detected a.chip-add")
-    assert [c.get_text(" ", strip=True) for c in chips] == ["+ Gemeente: Rotterdam"]  # vo already active
+    assert [c.get_text(" ", strip=True) for c in chips] == ["+ Gemeente: Rotterdam , 2 documenten"]  # vo already active
     assert parse_qs(urlsplit(chips[0]["href"]).query)["gemeente"] == ["Rotterdam"]
+
+
+def test_detected_place_without_documents_is_not_offered(client):
+    """Not injected: both places are recognised, but only the one the app corpus covers becomes a
+    filter chip (with the count its filter leaves); the other is named as not found instead of
+    offering a filter that empties the page."""
+    soup = soup_of(client.get("/?q=wat+doen+Zwolle+en+Apeldoorn+met+de+zomerschool"))
+    chips = soup.select(".detected a.chip-add")
+    assert [c.get_text(" ", strip=True).split(" , ")[0] for c in chips] == ["+ Gemeente: Zwolle"]
+    count = int(chips[0].select_one(".count").get_text(" ", strip=True).split()[1])
+    filtered = soup_of(client.get(chips[0]["href"]))
+    assert count >= 1 and len(result_titles(filtered)) == count  # collapsed: one result a document
+    note = soup.select_one(".detected .not-found").get_text(" ", strip=True)
+    assert "Apeldoorn" in note and "Zwolle" not in note
 
 
 def test_a_typo_next_to_matching_words_gets_a_real_suggestion(client):
