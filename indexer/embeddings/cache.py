@@ -70,6 +70,13 @@ class EmbeddingCache:
                 rows,
             )
 
+    def rows(self, name: str) -> list[tuple[str, np.ndarray]]:
+        """Every (hash, vector) cached for the embedder ``name``."""
+        with self._lock:
+            rows = self._db.execute("SELECT hash, dim, vector FROM embeddings WHERE embedder = ?", (name,)).fetchall()
+        return [(h, np.frombuffer(blob, dtype=np.float32).copy()) for h, dim, blob in rows
+                if len(blob) == 4 * dim]
+
     def count(self, name: str | None = None) -> int:
         with self._lock:
             if name is None:
