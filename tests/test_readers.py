@@ -127,6 +127,18 @@ def test_records_list_becomes_documents():
     assert "Hbo-studenten zijn een jaar lang mentor" in first.text
 
 
+def test_record_fields_read_as_prose(tmp_path):
+    """List items joined by semicolons and a full stop closing each field, so the passage
+    splits into sentences there (snippets pick sentences); punctuation already there stays."""
+    record = dict(RECORD, doelgroep=["laaggeletterde ouders", "kinderen met een taalachterstand"],
+                  resultaten="onbekend", samenvatting="Een netwerk van scholen!")
+    doc = read_one(write(tmp_path, "interventies/a.json", json.dumps(record)), tmp_path)
+    texts = {s.heading: s.text for s in doc.sections}
+    assert texts["Doelgroep"] == "laaggeletterde ouders; kinderen met een taalachterstand."
+    assert texts["Resultaten"] == "onbekend." and texts["Samenvatting"] == "Een netwerk van scholen!"
+    assert "taalachterstand.\n\nResultaten\n\nonbekend." in doc.text
+
+
 def test_json_record(tmp_path):
     doc = read_one(write(tmp_path, "interventies/a.json", json.dumps(RECORD)), tmp_path)
     assert doc.id == "alliantie-voor-talent" and doc.sections[0].heading == "Samenvatting"

@@ -33,6 +33,7 @@ SECTION_FIELDS = (
     ("resultaten", "Resultaten"),
     ("uitvoerders", "Uitvoerders"),
 )
+_END_PUNCTUATION = frozenset(".!?…:;)\"'”’")
 _TYPE_NAMES = {"integer": "integer", "string": "text", "array": "a list", "object": "a mapping",
                "number": "a number", "boolean": "true or false"}
 
@@ -116,15 +117,27 @@ def _describe(error) -> str:
     return f"{where}: {error.message}"
 
 
+def _prose(value: Any) -> str:
+    """A field as text that reads (and splits into sentences) like prose: list items joined by
+    semicolons, and a full stop where the field ends without punctuation. Without them a
+    passage ran "... en ouders kinderen met een taalachterstand Resultaten: onbekend ..." as
+    one sentence, so snippets could not pick out a part of it."""
+    if isinstance(value, list):
+        items = [str(v).strip().rstrip(";") for v in value if str(v).strip()]
+        value = "; ".join(items)
+    text = str(value).strip() if value is not None else ""
+    if text and text[-1] not in _END_PUNCTUATION:
+        text += "."
+    return text
+
+
 def record_document(record: dict[str, Any], source: str) -> Document:
     metadata = normalize_metadata(record)
     sections = []
     for key, heading in SECTION_FIELDS:
-        value = metadata.get(key)
-        if isinstance(value, list):
-            value = "\n".join(str(v) for v in value)
-        if isinstance(value, str) and value.strip():
-            sections.append(Section(heading=heading, text=value.strip()))
+        text = _prose(metadata.get(key)) if isinstance(metadata.get(key), (str, list)) else ""
+        if text:
+            sections.append(Section(heading=heading, text=text))
     return Document(
         id=record["id"],
         title=shorten(record["naam"], 200),
