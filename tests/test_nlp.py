@@ -32,7 +32,7 @@ def seed(prefix: str) -> str:
 
 def test_pipeline_name_says_what_ran(pipeline):
     assert pipeline.name.startswith("blank:nl")
-    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v1" in pipeline.name
+    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v2" in pipeline.name
     assert "entity_ruler" in pipeline.nlp.pipe_names
 
 
@@ -145,6 +145,10 @@ def test_query_entities_are_case_insensitive_but_careful_with_words():
     }
     assert detect_query_entities("wat werkt het best bij taalachterstand") == {}
     assert detect_query_entities("taalachterstand in de gemeente best") == {"gemeente": ["Best"]}
+    assert detect_query_entities("geld om leerkrachten op te leiden tot coördinator") == {}
+    assert detect_query_entities("welke aanpakken leiden tot minder uitval") == {}
+    assert detect_query_entities("wat doet de gemeente leiden") == {"gemeente": ["Leiden"]}
+    assert detect_query_entities("zomerschool in leiden") == {"gemeente": ["Leiden"]}
     assert detect_query_entities("") == {}
 
 
