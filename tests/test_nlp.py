@@ -32,7 +32,7 @@ def seed(prefix: str) -> str:
 
 def test_pipeline_name_says_what_ran(pipeline):
     assert pipeline.name.startswith("blank:nl")
-    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v2" in pipeline.name
+    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v3" in pipeline.name
     assert "entity_ruler" in pipeline.nlp.pipe_names
 
 
@@ -150,6 +150,16 @@ def test_query_entities_are_case_insensitive_but_careful_with_words():
     assert detect_query_entities("wat doet de gemeente leiden") == {"gemeente": ["Leiden"]}
     assert detect_query_entities("zomerschool in leiden") == {"gemeente": ["Leiden"]}
     assert detect_query_entities("") == {}
+
+
+def test_english_so_and_pro_are_no_sectors_in_queries():
+    assert detect_query_entities("how can schools help so that children learn") == {}
+    assert detect_query_entities("so-called brede school") == {}
+    assert detect_query_entities("pro-active parents") == {}
+    assert detect_query_entities("po en so") == {"sector": ["po", "so"]}
+    assert detect_query_entities("so-leerlingen in het vso") == {"sector": ["so"]}
+    assert detect_query_entities("vmbo/pro") == {"sector": ["vmbo", "pro"]}
+    assert detect_query_entities("po vo overgang") == {"sector": ["po", "vo"]}
 
 
 def test_municipality_list_is_complete_and_consistent():

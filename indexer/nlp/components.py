@@ -56,12 +56,24 @@ def _is_sentence_start(token: Token) -> bool:
     return bool(token.is_sent_start)
 
 
-def _keep_in_context(ent: Span, rules: dict) -> bool:
+_JOINERS = {"-", "/"}
+
+
+def _keep_in_context(ent: Span, rules: dict, english: frozenset[str] = frozenset()) -> bool:
     doc = ent.doc
     before = set(rules.get("before") or [])
     after = set(rules.get("after") or [])
     prev = doc[ent.start - 1] if ent.start > 0 else None
     nxt = doc[ent.end] if ent.end < len(doc) else None
+    if ent.text.lower() in english:
+        # "so-called", "pro-active": a joiner only counts when a context word is on its far side.
+        words = (before | after) - _JOINERS
+        far_prev = doc[ent.start - 2].lower_ if ent.start > 1 else ""
+        far_next = doc[ent.end + 1].lower_ if ent.end + 1 < len(doc) else ""
+        if prev is not None and prev.lower_ in _JOINERS:
+            prev = prev if far_prev in words else None
+        if nxt is not None and nxt.lower_ in _JOINERS:
+            nxt = nxt if far_next in words else None
     if prev is not None and prev.lower_ in before:
         return True
     if nxt is not None and nxt.lower_ in after:
@@ -76,12 +88,13 @@ def context_filter(doc: Doc) -> Doc:
     """Drop "|ctx" matches without context, strip the marker, relabel "provincie Utrecht"."""
     rules = resources.context_rules()
     relabels = rules.get("relabel") or []
+    english = frozenset(rules.get("query_context_forms") or [])
     kept = []
     for ent in doc.ents:
         value = ent.ent_id_
         label = ent.label_
         if value.endswith(CTX_SUFFIX):
-            if not _keep_in_context(ent, rules.get(label) or {}):
+            if not _keep_in_context(ent, rules.get(label) or {}, english):
                 continue
             value = value[: -len(CTX_SUFFIX)]
         prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""

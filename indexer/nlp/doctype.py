@@ -1,4 +1,4 @@
-"""Document-type inference for texts that do not state their type (markers in markers.v2.yaml)."""
+"""Document-type inference for texts that do not state their type (markers in markers.v3.yaml)."""
 from __future__ import annotations
 
 import re

@@ -23,7 +23,7 @@ def _municipality_patterns() -> list[dict[str, Any]]:
 
 def _province_patterns() -> list[dict[str, Any]]:
     # A province named like a municipality (Groningen, Utrecht) is left to the GEMEENTE pattern
-    # and relabelled after "provincie" (context.v2.yaml), so the ruler never sees two labels.
+    # and relabelled after "provincie" (context.v3.yaml), so the ruler never sees two labels.
     towns = resources.municipality_aliases()
     patterns = []
     for name, aliases in resources.load_provinces().items():
@@ -116,4 +116,18 @@ def build_patterns(case_sensitive: bool = True, with_doc_types: bool = False) ->
         else:
             pat["pattern"] = _lower_token_pattern(pat["pattern"])
         lowered.append(pat)
-    return _dedupe(_expanded(lowered))
+    # Forms that are also English words ("so that", "pro-active") keep needing context.
+    english = set(resources.context_rules().get("query_context_forms") or [])
+    expanded = []
+    for pat in _expanded(lowered):
+        tokens = pat["pattern"]
+        if (
+            isinstance(tokens, list)
+            and len(tokens) == 1
+            and isinstance(tokens[0].get("LOWER"), str)
+            and tokens[0]["LOWER"] in english
+            and not pat["id"].endswith(CTX_SUFFIX)
+        ):
+            pat = {**pat, "id": pat["id"] + CTX_SUFFIX}
+        expanded.append(pat)
+    return _dedupe(expanded)

@@ -14,10 +14,10 @@ import yaml
 
 from indexer.config import DATA_DIR
 
-PATTERNS_VERSION = "v2"  # v2: Leiden only in context; "te" no longer a place context (op te leiden, te putten)
+PATTERNS_VERSION = "v3"  # v3: "so"/"pro" (also English words) keep needing context in queries
 PATTERNS_DIR = DATA_DIR / "patterns"
 PATTERNS_NAME = f"gka-patterns {PATTERNS_VERSION}"
-CTX_SUFFIX = "|ctx"  # pattern id suffix: the match only counts in context (see context.v2.yaml)
+CTX_SUFFIX = "|ctx"  # pattern id suffix: the match only counts in context (see context.v3.yaml)
 
 
 @dataclass(frozen=True)
