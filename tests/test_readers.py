@@ -187,8 +187,12 @@ def test_pdf_title_falls_back_to_heading_line(tmp_path):
     (["De afgelopen periode heeft de aandacht voor gelijke kansen in het onderwijs een sterke impuls gekregen. "
       "Er is op veel plekken gebouwd aan de alliantie.", "Jet Bussemaker", "Sander Dekker"],
      "De afgelopen periode heeft de aandacht voor gelijke kansen in het onderwijs een sterke impuls gekregen."),
-    # a text cut mid-sentence by the extraction: no heading-like line further down is taken
-    (["ren in hun directe omgeving geen rolmodellen. Het helpt enorm.", "Schiedamse samenwerking"],
+    # a text cut mid-sentence by the extraction: its first whole sentence, not the fragment,
+    # and no heading-like line further down
+    (["ren in hun directe omgeving geen rolmodellen. Het helpt enorm als thuis", "dezelfde codes gelden.",
+      "Schiedamse samenwerking"],
+     "Het helpt enorm als thuis dezelfde codes gelden."),
+    (["ren in hun directe omgeving geen rolmodellen. Het helpt", "Schiedamse samenwerking"],
      "ren in hun directe omgeving geen rolmodellen."),
 ])
 def test_guessed_titles_of_plain_text(paragraphs, title):

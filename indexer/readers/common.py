@@ -131,6 +131,7 @@ _NOT_A_TITLE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_SENTENCE = re.compile(r".+?[.!?](?=\s|$)|.+")
+_WHOLE_SENTENCE = re.compile(r"[.!?]\s+([A-ZÀ-Ý][^.!?]{10,}?[.!?])(?=\s|$)")
 
 
 def guess_title(lines: list[str]) -> str:
@@ -159,7 +160,15 @@ def fallback_title(text: str, path: Path) -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return path.stem
-    return guess_title(lines) or shorten(_FIRST_SENTENCE.match(lines[0]).group(0))
+    guessed = guess_title(lines)
+    if guessed:
+        return guessed
+    if lines[0][0].islower():
+        # the text starts mid-sentence (a page cut out of a PDF): its first whole sentence
+        whole = _WHOLE_SENTENCE.search(" ".join(" ".join(lines[:20]).split()))
+        if whole:
+            return shorten(whole.group(1))
+    return shorten(_FIRST_SENTENCE.match(lines[0]).group(0))
 
 
 def clean_heading(text: str) -> str:
