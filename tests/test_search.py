@@ -61,6 +61,35 @@ def test_pagination_is_stable(service):
     assert not {h.passage_id for h in first} & {h.passage_id for h in second}
 
 
+@pytest.mark.parametrize("mode, collapse, sort", [
+    ("hybrid", True, "relevance"), ("hybrid", False, "date"), ("keyword", True, "date"), ("semantic", False, "relevance"),
+])
+def test_pages_share_one_pool(service, monkeypatch, mode, collapse, sort):
+    # a small candidate depth, so the pool is several pages long on the tiny index
+    monkeypatch.setattr(service.searcher.config, "depth", 5)
+
+    def page(n):
+        return service.search(SearchRequest("school ouders kinderen", k=2, page=n, mode=mode,
+                                            collapse=collapse, sort=sort))
+
+    first = page(1)
+    pages = [first] + [page(n) for n in range(2, 12)]
+    assert {p.total for p in pages} == {first.total}
+    seen = [h.passage_id for p in pages for h in p.hits]
+    assert len(seen) == len(set(seen)) == first.total
+    if sort == "date":
+        dates = [h.date for p in pages for h in p.hits]
+        assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("query", ["het", "*", ":", "de en", '"het"'])
+def test_queries_of_stop_words_or_punctuation_find_nothing(service, query):
+    for mode in ("hybrid", "semantic", "keyword"):
+        resp = service.search(SearchRequest(query, mode=mode))
+        assert resp.total == 0 and resp.hits == []
+    assert service.search(SearchRequest("het huiswerk", mode="semantic")).hits
+
+
 def test_spelling_suggestion(service):
     resp = service.search(SearchRequest("huiswerkklsa", k=3))
     assert resp.suggestion == "huiswerkklas"
@@ -101,6 +130,10 @@ def test_autocomplete_completes_the_word_being_typed_from_the_index(service):
     assert {"met", "van", "wat"} <= set(three)  # stop words in the index: never offered
     offered = {s.text for p in ("me", "va", "wa") for s in service.suggest(p) if s.kind == "term"}
     assert not offered & {"met", "van", "wat"}
+    longer = {w for w in vocabulary if len(w) >= 4 and w in {"voor", "naar", "zijn", "deze", "niet", "veel"}}
+    assert len(longer) >= 2  # longer stop words too
+    offered = {s.text for w in longer for s in service.suggest(w[:2]) if s.kind == "term"}
+    assert not offered & longer
 
 
 def test_health(service):

@@ -184,6 +184,9 @@ class DutchAnalyzer:
         folded = fold(word)
         return self._zipf.get(folded, 0.0) or self._zipf.get(self._lemmas.get(folded, ""), 0.0)
 
+    def is_stopword(self, word: str) -> bool:
+        return fold(word.lower()) in self._stop
+
     # ---- data ---------------------------------------------------------------------------
 
     def _surface_words(self, text: str) -> list[str]:

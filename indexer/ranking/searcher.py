@@ -99,12 +99,16 @@ class Searcher:
     def _ranking(self, request: SearchRequest, start: float) -> "Ranking":
         query = parse_query(request.query)
         filters = {f: list(v) for f, v in request.filters.items() if v}
-        if query.is_empty:
+        if query.is_empty or not self.analyzer.query_terms(query.text):
+            # only stop words or punctuation ("het", "*"): the semantic side would return the
+            # whole index in an arbitrary order
             return Ranking(query, filters, [], [], None, {}, [])
         if request.doc_id is not None:
             depth = 1000
         else:
-            depth = max(self.config.depth, request.page * request.k * (3 if request.collapse else 1))
+            # not by page: every page (and the total) comes from the same fused pool, so paging
+            # neither repeats nor skips results, and the normalisation the fusion was tuned on holds
+            depth = max(self.config.depth, request.k * (3 if request.collapse else 1))
         keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
         self._check_budget(start)
         fused = self._server_fused(query, vector, filters, depth, request.mode)

@@ -32,8 +32,9 @@ class Speller:
         """The index's most frequent words that start with ``prefix`` (autocomplete)."""
         if self._sorted is None:
             # abbreviations of three letters count (vve, vsv, gka), stop words do not
+            stop = getattr(self.analyzer, "is_stopword", lambda w: False)
             self._sorted = sorted(w for w in self.freq if w.replace("-", "").isalnum() and not w.isdigit() and (
-                len(w) >= MIN_LENGTH or (len(w) == 3 and self.analyzer.index_terms(w))))
+                len(w) >= MIN_LENGTH or (len(w) == 3 and self.analyzer.index_terms(w))) and not stop(w))
         lo = bisect_left(self._sorted, prefix)
         hi = bisect_left(self._sorted, prefix + "\uffff")
         words = [w for w in self._sorted[lo:hi] if w != prefix]
