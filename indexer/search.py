@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 
 from indexer.backends import open_backend
 from indexer.config import Settings
@@ -27,6 +28,7 @@ class Service:
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self._speller: tuple[object, Speller] | None = None
         self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
+        self._values: tuple[object, dict[str, dict[str, str]]] | None = None
         self.searcher = Searcher(
             backend,
             analyzer,
@@ -73,6 +75,8 @@ class Service:
     # -- SearchService ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        if request.filters:
+            request = replace(request, filters=self._canonical_filters(request.filters))
         return self.searcher.search(request)
 
     def warm_up(self, mode: str = "hybrid") -> None:
@@ -153,6 +157,19 @@ class Service:
             records, _ = self.backend.documents({}, 0, 10**6)
             self._titles = (key, [(r.id, r.title, r.doc_type) for r in records])
         return self._titles[1]
+
+    def _canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Filter values as the index spells them: "rotterdam", "PO" and "Fryslan" mean
+        Rotterdam, po and Fryslân; a value the index lacks is kept (it finds nothing)."""
+        from indexer.analysis.analyzer import fold
+
+        key = self._generation_key()
+        if self._values is None or self._values[0] != key:
+            table = {f: {fold(v.strip().lower()): v for v in values} for f, values in self.facets().items()}
+            self._values = (key, table)
+        table = self._values[1]
+        return {f: [table.get(f, {}).get(fold(str(v).strip().lower()), v) for v in values]
+                for f, values in filters.items()}
 
     def _current_speller(self) -> Speller:
         key = self._generation_key()

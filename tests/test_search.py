@@ -90,6 +90,16 @@ def test_queries_of_stop_words_or_punctuation_find_nothing(service, query):
     assert service.search(SearchRequest("het huiswerk", mode="semantic")).hits
 
 
+def test_filter_values_match_regardless_of_case_and_accents(service):
+    exact = service.search(SearchRequest("ouders", mode="keyword", filters={"gemeente": ["Dordrecht"]}))
+    loose = service.search(SearchRequest("ouders", mode="keyword", filters={"gemeente": [" dordrecht"]}))
+    assert exact.hits and [h.passage_id for h in loose.hits] == [h.passage_id for h in exact.hits]
+    assert loose.request.filters == {"gemeente": ["Dordrecht"]}  # shown as the index spells it
+    assert service.search(SearchRequest("ouders", filters={"type": ["PRAKTIJKVERHAAL"]})).total == \
+        service.search(SearchRequest("ouders", filters={"type": ["praktijkverhaal"]})).total > 0
+    assert service.search(SearchRequest("ouders", filters={"gemeente": ["Atlantis"]})).total == 0
+
+
 def test_spelling_suggestion(service):
     resp = service.search(SearchRequest("huiswerkklsa", k=3))
     assert resp.suggestion == "huiswerkklas"
