@@ -5,10 +5,15 @@ Anything unexpected is logged and answered with a plain 500 that leaks no intern
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound, QueryError, SearchTimeout
+from indexer.model import SearchRequest
+from search_app.params import clean_query, parse_search_args, without_tracking
 from search_app.service import discard_failed_service
 
 RETRY_AFTER_SECONDS = 5
@@ -28,7 +33,7 @@ PAGE_TEXT = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, lambda e: error_response(400, str(e), detail=str(e)))
-    app.register_error_handler(DocumentNotFound, lambda e: error_response(404, str(e)))
+    app.register_error_handler(DocumentNotFound, lambda e: error_response(404, _no_document_message()))
     app.register_error_handler(SearchTimeout, lambda e: error_response(504, str(e)))
     app.register_error_handler(IndexNotFound, _unavailable)
     app.register_error_handler(BackendUnavailable, _unavailable)
@@ -47,12 +52,30 @@ def error_response(status: int, message: str, detail: str | None = None):
         response = jsonify({"error": {"status": status, "message": message}})
     else:
         title, text = PAGE_TEXT.get(status, PAGE_TEXT[500])
-        body = render_template("error.html", status=status, title=title, text=text, detail=detail)
+        body = render_template("error.html", status=status, title=title, text=text, detail=detail,
+                               req=_form_request())
         response = current_app.response_class(body, mimetype="text/html")
     response.status_code = status
     if status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _no_document_message() -> str:
+    # The backends word this in English; the API answers in Dutch.
+    doc_id = (request.view_args or {}).get("doc_id")
+    return f"Geen document met id {doc_id!r}." if doc_id else "Dit document bestaat niet."
+
+
+def _form_request() -> SearchRequest:
+    """The search box of an error page, filled with what was asked (even a query too long to run)."""
+    args, per_page = without_tracking(request.args), current_app.config["PER_PAGE"]
+    query = clean_query(args.get("q"))
+    rest = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "q"])
+    try:  # the other choices too, when they are valid (only the query may be what failed)
+        return replace(parse_search_args(rest, default_k=per_page, default_collapse=True), query=query)
+    except QueryError:
+        return SearchRequest(query=query, k=per_page, collapse=True)
 
 
 def _unavailable(exc: Exception):
@@ -66,7 +89,9 @@ def _http_error(exc: HTTPException):
     status = exc.code or 500
     if status == 404:
         return error_response(404, "Niet gevonden.")
-    return error_response(status, exc.description or PAGE_TEXT.get(status, PAGE_TEXT[500])[0])
+    # Werkzeug's descriptions are English: Dutch text for the statuses we know.
+    message = PAGE_TEXT[status][1] if status in PAGE_TEXT else exc.description
+    return error_response(status, message or PAGE_TEXT[500][0])
 
 
 def _unexpected(exc: Exception):

@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from indexer.errors import QueryError
 from indexer.model import Hit, SearchRequest
-from search_app.params import MAX_K, MAX_PAGE, parse_search_args
+from search_app.params import MAX_K, MAX_PAGE, parse_search_args, without_tracking
 from search_app.serialize import hit_to_dict, jsonable
 from search_app.service import get_service
 
@@ -61,7 +61,7 @@ def export_json():
 
 def _collect() -> tuple[SearchRequest, list[Hit]]:
     """Run the search page by page (MAX_K per page) until EXPORT_MAX_ROWS or the end."""
-    req = parse_search_args(request.args, default_collapse=True)
+    req = parse_search_args(without_tracking(request.args), default_collapse=True)
     if not req.query:
         raise QueryError("Geef een zoekvraag op (parameter q) om resultaten te exporteren.")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
@@ -85,7 +85,8 @@ def _csv_row(rank: int, hit: Hit) -> list[object]:
     ]
 
 
-def _download(body: str, mimetype: str, filename: str):
-    response = current_app.response_class(body, mimetype=mimetype)
+def _download(body: str, content_type: str, filename: str):
+    # content_type, not mimetype: Flask would append a second "; charset=utf-8"
+    response = current_app.response_class(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

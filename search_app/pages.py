@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import mimetypes
+from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
-from indexer.errors import QueryError
+from indexer.errors import DocumentNotFound, QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
 from search_app import present
-from search_app.params import MAX_PAGE, parse_filters, parse_int, parse_query_text, parse_search_args
+from search_app.params import (
+    MAX_PAGE,
+    parse_bool,
+    parse_filters,
+    parse_int,
+    parse_query_text,
+    parse_search_args,
+    without_tracking,
+)
 from search_app.service import get_service
 
 bp = Blueprint("pages", __name__)
@@ -22,28 +31,58 @@ _TEXT_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".json", ".csv"}
 
 @bp.get("/")
 def search():
-    req = parse_search_args(request.args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
-    response = get_service().search(req) if req.query else None
+    args = without_tracking(request.args)
+    req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    service = get_service() if req.query else None  # the empty state needs no index
+    response = service.search(req) if service else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
     detected = present.detected_values(response.detected, response.facets, req.filters) if response else []
+    multi = _with_other_passages(service, response.hits) if response and not req.doc_id else set()
     return render_template(
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
-        facet_fields=FACET_FIELDS, detected=detected,
+        facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
     )
+
+
+def _with_other_passages(service, hits) -> set[str]:
+    """Ids of the hits' documents that have more than one passage ("Meer passages" link)."""
+    out = {h.doc_id for h in hits if h.more_passages}
+    for doc_id in {h.doc_id for h in hits} - out:
+        try:
+            if len(service.get_document(doc_id).passages) > 1:
+                out.add(doc_id)
+        except DocumentNotFound:
+            pass
+    return out
 
 
 @bp.get("/documenten/<path:doc_id>")
 def document(doc_id: str):
     service = get_service()
     doc = service.get_document(doc_id)
-    query = parse_query_text(request.args.get("q", ""))
+    req = _search_state(doc_id)
+    query = req.query
+    texts = present.passage_texts(doc)
     return render_template(
-        "document.html", doc=doc, query=query, matched=_matching_passages(service, doc_id, query),
+        "document.html", doc=doc, query=query, req=req, matched=_matching_passages(service, doc_id, query),
         terms=present.query_terms(query) if query else [], related=service.related(doc_id, k=5),
         entities=present.group_entities(doc.entities), metadata=present.metadata_items(doc.metadata),
-        show_passages=present.passages_cover_text(doc), facet_fields=FACET_FIELDS,
+        passage_texts=texts, show_passages=present.passages_cover_text(doc, texts), facet_fields=FACET_FIELDS,
         has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,
     )
+
+
+def _search_state(doc_id: str) -> SearchRequest:
+    """The search the visitor came from (for the back link); only the query when the rest of
+    the state is not valid, so a stray parameter never breaks a document page."""
+    args = without_tracking(request.args)
+    per_page = current_app.config["PER_PAGE"]
+    try:
+        req = parse_search_args(args, default_k=per_page, default_collapse=True, extra_params={"in_document"})
+        in_document = parse_bool("in_document", args.get("in_document"), False)
+    except QueryError:
+        return SearchRequest(query=parse_query_text(args.get("q", "")), k=per_page, collapse=True)
+    return replace(req, doc_id=doc_id if in_document else None)
 
 
 def _matching_passages(service, doc_id: str, query: str) -> list[str]:
@@ -65,7 +104,7 @@ def source(doc_id: str):
     if path is None:
         abort(404)
     if path.suffix.lower() in _TEXT_SUFFIXES:
-        return send_file(path, mimetype="text/plain; charset=utf-8", max_age=300)
+        return send_file(path, mimetype="text/plain", max_age=300)  # Werkzeug adds charset=utf-8
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = mimetype in ("text/html", "application/pdf", "text/plain")
     return send_file(path, mimetype=mimetype, as_attachment=not inline, max_age=300)
@@ -73,7 +112,7 @@ def source(doc_id: str):
 
 @bp.get("/interventies")
 def interventions():
-    filters = parse_filters(request.args, ignore={"page"}, allowed=CATALOGUE_FIELDS)
+    filters = parse_filters(without_tracking(request.args), ignore={"page"}, allowed=CATALOGUE_FIELDS)
     page = parse_int("page", request.args.get("page"), 1, 1, 10**4)
     records = _browse(get_service(), {"type": ["interventie"]})
     chosen = [r for r in records if present.matches(r, filters)]

@@ -24,6 +24,9 @@ MODE_ALIASES = {"hybride": "hybrid", "trefwoord": "keyword", "semantisch": "sema
 SORT_ALIASES = {"relevantie": "relevance", "datum": "date"}
 SORTS = ("relevance", "date")
 CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
+# Tracking parameters that shared links pick up (newsletters, ads); the pages ignore them.
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "ref"})
+TRACKING_PREFIXES = ("utm_",)
 _TRUE = {"1", "true", "ja", "on", "yes"}
 _FALSE = {"0", "false", "nee", "off", "no"}
 # Control characters (except tab/newline) never belong in a query; they only confuse engines.
@@ -54,8 +57,21 @@ def parse_search_args(
     )
 
 
+def without_tracking(args: MultiDict) -> MultiDict:
+    """``args`` minus well-known tracking parameters (utm_*, fbclid, ...)."""
+    return MultiDict([
+        (k, v) for k, v in args.items(multi=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ])
+
+
+def clean_query(raw: str | None) -> str:
+    """The query without control characters, not yet checked."""
+    return _CONTROL_CHARS.sub(" ", raw or "").strip()
+
+
 def parse_query_text(raw: str | None) -> str:
-    text = _CONTROL_CHARS.sub(" ", raw or "").strip()
+    text = clean_query(raw)
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"De zoekvraag is te lang ({len(text)} tekens); gebruik maximaal {MAX_QUERY_CHARS} tekens."

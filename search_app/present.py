@@ -13,13 +13,14 @@ from typing import Any, Iterable
 from markupsafe import Markup, escape
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
+from indexer.passages import OVERLAP_WORDS
 from indexer.ranking.query_syntax import parse_query
 from search_app.labels import ENTITY_FIELDS, ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
     "Leraar": ["woordenschat peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
     "Onderzoeker": ["effect voorschoolse educatie", "segregatie schooladvies", "monitoring -nieuws"],
-    "Gemeentelijk coördinator": ["lokale agenda Rotterdam", "armoede schoolkosten", "interventie taalontwikkeling"],
+    "Gemeentelijke coördinator": ["lokale agenda Rotterdam", "armoede schoolkosten", "interventie taalontwikkeling"],
 }
 
 
@@ -90,9 +91,37 @@ def _lines(value: Any) -> list[str]:
     return [str(value)]
 
 
-def passages_cover_text(doc: DocumentRecord) -> bool:
+def passage_texts(doc: DocumentRecord) -> list[str]:
+    """Each passage's text without the context sentence it carries over from the previous
+    passage (indexer/passages.py), so the passages joined read as the document, once."""
+    out, prev = [], None
+    for p in doc.passages:
+        text = p.text
+        if prev is not None and prev.heading == p.heading:
+            text = text[leading_overlap(prev.text, text):]
+        out.append(text)
+        prev = p
+    return out
+
+
+def leading_overlap(prev: str, text: str, max_words: int = OVERLAP_WORDS) -> int:
+    """Length of the longest start of ``text`` (whole words, at most ``max_words``, plus the
+    whitespace after it) that is also the end of ``prev``; 0 when there is none."""
+    best = 0
+    for n, gap in enumerate(re.finditer(r"\s+", text), start=1):
+        if n > max_words:
+            break
+        head = text[: gap.start()]
+        before = len(prev) - len(head) - 1
+        if prev.endswith(head) and (before < 0 or prev[before].isspace()):
+            best = gap.end()
+    return best
+
+
+def passages_cover_text(doc: DocumentRecord, texts: list[str] | None = None) -> bool:
     """True when the passages tile the text (no big overlaps), so they can stand in for it."""
-    total = sum(len(p.text) for p in doc.passages)
+    texts = passage_texts(doc) if texts is None else texts
+    total = sum(len(t) for t in texts)
     return bool(doc.passages) and total <= len(doc.text) * 1.15 + 200
 
 

@@ -16,6 +16,7 @@ def init_app(app: Flask, asset_version: str) -> None:
     app.jinja_env.globals.update(
         asset_url=asset_url,
         search_url=search_url,
+        document_url=document_url,
         toggle_url=toggle_url,
         toggler=lambda req: (lambda field, value: toggle_url(req, field, value)),
         page_linker=lambda req: (lambda n: search_url(req, page=n if n > 1 else None)),
@@ -47,6 +48,14 @@ def search_url(req: SearchRequest | None = None, *, filters=None, **changes) -> 
         req, filters=filters, default_k=current_app.config["PER_PAGE"], default_collapse=True, **changes
     )
     return url_for("pages.search", **params)
+
+
+def document_url(req: SearchRequest, doc_id: str) -> str:
+    """A result's document page, carrying the search it came from for the back link."""
+    params = request_params(req, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    if params.pop("doc_id", None):
+        params["in_document"] = "1"  # the path already names the document
+    return url_for("pages.document", doc_id=doc_id, **params)
 
 
 def toggle_url(req: SearchRequest, field: str, value: str) -> str:

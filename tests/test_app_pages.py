@@ -36,7 +36,7 @@ def test_layout_is_accessible(client):
 def test_empty_state_offers_examples_per_user_group(client):
     soup = soup_of(client.get("/"))
     text = soup.get_text(" ")
-    for group in ("leraar", "onderzoeker", "gemeentelijk coördinator"):
+    for group in ("leraar", "onderzoeker", "gemeentelijke coördinator"):
         assert group in text.lower()
     examples = soup.select(".example-group a")
     assert len(examples) >= 6
