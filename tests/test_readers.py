@@ -54,6 +54,31 @@ def make_pdf(text: str, title: str = "", password: str = "") -> bytes:
     return bytes(pdf.output())
 
 
+def make_paged_pdf(pages: list[str], header: str = "", footer: str = "") -> bytes:
+    """One page per text, with a running header line and a footer ("{n}" = page number)."""
+    from fpdf import FPDF
+
+    class Paged(FPDF):
+        def header(self) -> None:
+            if header:
+                self.set_font("Helvetica", size=8)
+                self.cell(0, 5, header, new_x="LMARGIN", new_y="NEXT")
+                self.ln(4)
+
+        def footer(self) -> None:
+            if footer:
+                self.set_y(-15)
+                self.set_font("Helvetica", size=8)
+                self.cell(0, 8, footer.format(n=self.page_no()), align="C")
+
+    pdf = Paged()
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
 # ---- discovery ---------------------------------------------------------------------------
 
 
@@ -330,6 +355,80 @@ def test_front_matter_yaml_error_names_line(tmp_path):
 def test_nonexistent_path(tmp_path):
     with pytest.raises(ReadError, match="cannot read file"):
         read_file(tmp_path / "weg.txt", tmp_path)
+
+
+# A running header longer than repair_text's 80-character furniture limit (it carries the title).
+RUNNING_HEADER = "Kennisbank Testcorpus | Doorstroom van mbo naar hbo: cijfers over overstap, uitval en switchen"
+PAGES = [
+    "Doorstroom van mbo naar hbo\nRuim zestigduizend mbo-gediplomeerden gaan elk jaar naar het hbo.",
+    "Achtergrond\nVeel studenten kiezen de route via het mbo omdat die beter past bij hun manier van leren.",
+    "Lerende benadering\nOnderzoekers volgen de maatregelen om zicht te krijgen op wat werkt.",
+]
+
+
+@pytest.mark.parametrize("pages", [PAGES, PAGES[:2]], ids=["three-pages", "two-pages"])
+def test_pdf_running_header_and_footer_are_dropped(tmp_path, pages):
+    data = make_paged_pdf(pages, header=RUNNING_HEADER, footer="Rapport 2017, blad {n}")
+    doc = read_one(write(tmp_path, "onderzoek/d.pdf", data), tmp_path)
+    assert "Kennisbank Testcorpus" not in doc.text and "blad" not in doc.text
+    # headings that occur once stay, also the first line of a page; the body is intact
+    for page in pages:
+        assert page.split("\n")[0] in doc.text
+    assert "Ruim zestigduizend mbo-gediplomeerden gaan elk jaar naar het hbo." in doc.text
+    assert "beter past bij hun manier van leren." in doc.text
+    assert doc.title == "Doorstroom van mbo naar hbo"  # guessed from the page, not from the header
+
+
+def test_pdf_one_page_or_once_only_lines_are_kept(tmp_path):
+    one = read_one(write(tmp_path, "e.pdf", make_paged_pdf(PAGES[:1], header=RUNNING_HEADER)))
+    assert RUNNING_HEADER in one.text  # no other page to recur on: not furniture
+    # the header on only one of three pages is a heading of that page, not a running header
+    data = make_paged_pdf(["Inleiding\n" + PAGES[0], PAGES[1], PAGES[2]])
+    once = read_one(write(tmp_path, "f.pdf", data))
+    assert "Inleiding" in once.text and "Achtergrond" in once.text and "Lerende benadering" in once.text
+
+
+def test_markdown_emphasis_links_and_tables_become_prose(tmp_path):
+    text = """# Voortijdig **schoolverlaten**
+
+Minister Bussemaker noemt het **sollicitatiespel voor
+laagtaalvaardige vrouwen** en __Tel mee met Taal__; zie *de [bron](https://example.org/bron)*
+en `code`. Bestand 001_91b0f96cfdc7bc3f.txt blijft heel.
+
+## Cijfers
+
+| Gegeven | Volgens **de** bron |
+|---|:---:|
+| Aantal schoolverlaters per jaar | onder 25.000 (stand 2016) |
+| Nieuwe doelstelling. | ambitieuzer |
+
+Na de tabel.
+
+- een item met *nadruk over
+  twee regels*
+- tweede item
+"""
+    doc = read_one(write(tmp_path, "onderzoek/v.md", text), tmp_path)
+    assert doc.title == "Voortijdig schoolverlaten"
+    assert [s.heading for s in doc.sections] == ["Voortijdig schoolverlaten", "Cijfers"]
+    intro, cijfers = (s.text for s in doc.sections)
+    assert intro == (
+        "Minister Bussemaker noemt het sollicitatiespel voor laagtaalvaardige vrouwen en Tel mee met Taal;"
+        " zie de bron en code. Bestand 001_91b0f96cfdc7bc3f.txt blijft heel."
+    )
+    assert cijfers == (
+        "Gegeven: Aantal schoolverlaters per jaar; Volgens de bron: onder 25.000 (stand 2016).\n"
+        "Gegeven: Nieuwe doelstelling; Volgens de bron: ambitieuzer."
+        "\n\nNa de tabel."
+        "\n\n- een item met nadruk over twee regels\n- tweede item"
+    )
+    assert "|" not in doc.text and "*" not in doc.text and "_" not in doc.text.replace("001_91b", "")
+
+
+def test_markdown_table_without_header_rule_and_fenced_table(tmp_path):
+    text = "Tekst.\n\n| Utrecht | 12 |\n| Zwolle | 7 |\n\n```\n| niet | omzetten |\n## geen kop\n```\n"
+    doc = read_one(write(tmp_path, "t.md", text))
+    assert doc.text == "Tekst.\n\nUtrecht; 12.\nZwolle; 7.\n\n| niet | omzetten | ## geen kop"
 
 
 # ---- the seed texts ----------------------------------------------------------------------

@@ -20,14 +20,19 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
-# Inline markup that is noise for search: images, links, emphasis, code ticks, HTML comments.
+_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a thematic break (or a stray table rule)
+_TABLE_CELL_RULE = re.compile(r":?-+:?")
+_PIPE = re.compile(r"(?<!\\)\|")
+_ONE_STOP = re.compile(r"(?<!\.)\.$")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Inline markup that is noise for search: images, links, emphasis, code ticks. Applied to whole
+# paragraphs, not lines, because emphasis and link text often wrap onto the next line.
 _INLINE = (
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(\*\*|__)(?!\s)(.+?)(?<!\s)\1", re.DOTALL), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])", re.DOTALL), r"\1"),
+    (re.compile(r"(?<![\w_])_(?![\s_])(.+?)(?<![\s_])_(?![\w_])", re.DOTALL), r"\1"),
     (re.compile(r"`([^`]+)`"), r"\1"),
 )
 
@@ -46,13 +51,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
 
 
 def strip_inline(text: str) -> str:
+    text = _COMMENT.sub("", text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     return text
 
 
 def markdown_sections(body: str) -> list[Section]:
-    """Split at # .. ### headings; paragraphs joined to one line each, list items kept apart."""
+    """Split at # .. ### headings; paragraphs joined to one line each, list items and table rows
+    kept apart, tables written as "Header: cell; Header: cell." so they read as sentences."""
     sections: list[Section] = []
     heading = ""
     block: list[str] = []
@@ -62,27 +69,101 @@ def markdown_sections(body: str) -> list[Section]:
     def flush_block() -> None:
         if block:
             if any(_LIST_ITEM.match(line) for line in block):
-                paragraphs.append("\n".join(_LIST_ITEM.sub("- ", line).strip() for line in block))
+                paragraphs.append("\n".join(strip_inline(item) for item in _list_items(block)))
             else:
-                paragraphs.append(" ".join(line.strip() for line in block))
+                paragraphs.append(strip_inline(" ".join(line.strip() for line in block)))
             block.clear()
 
-    for line in strip_inline(body).split("\n"):
+    lines = _COMMENT.sub("", body).split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         if _FENCE.match(line.strip()):
             in_fence = not in_fence
+            i += 1
             continue
         match = None if in_fence else _HEADING.match(line)
+        table = 0 if in_fence else _table_length(lines, i)
         if match:
             flush_block()
             sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
-            heading, paragraphs = clean_heading(match.group(2)), []
-        elif not line.strip() or _TABLE_RULE.match(line):
+            heading, paragraphs = clean_heading(strip_inline(match.group(2))), []
+        elif table:
+            flush_block()
+            rows = _table_prose(lines[i:i + table])
+            paragraphs.extend(["\n".join(strip_inline(row) for row in rows)] if rows else [])
+            i += table
+            continue
+        elif not line.strip() or _RULE.match(line):
             flush_block()
         else:
             block.append(line.strip().lstrip(">").strip() if line.lstrip().startswith(">") else line)
+        i += 1
     flush_block()
     sections.append(Section(heading=heading, text="\n\n".join(paragraphs)))
     return [s for s in sections if s.heading or s.text.strip()]
+
+
+def _list_items(block: list[str]) -> list[str]:
+    """One line per list item: a wrapped item's continuation lines join the item."""
+    items: list[str] = []
+    in_item = False
+    for line in block:
+        if _LIST_ITEM.match(line):
+            items.append(_LIST_ITEM.sub("- ", line).strip())
+            in_item = True
+        elif in_item:
+            items[-1] += " " + line.strip()
+        else:
+            items.append(line.strip())
+    return items
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    line = line[1:] if line.startswith("|") else line
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    return [cell.strip().replace("\\|", "|") for cell in _PIPE.split(line)]
+
+
+def _is_table_rule(line: str) -> bool:
+    return "|" in line and all(_TABLE_CELL_RULE.fullmatch(cell) for cell in _cells(line))
+
+
+def _table_length(lines: list[str], i: int) -> int:
+    """Number of lines of the table starting at lines[i], 0 when none starts there: rows that
+    start with "|", or pipe-separated rows when the next line is a header rule ("|---|---|")."""
+    line = lines[i].strip()
+    headed = "|" in line and i + 1 < len(lines) and _is_table_rule(lines[i + 1])
+    if not line.startswith("|") and not headed:
+        return 0
+    end = i + 1
+    while end < len(lines) and "|" in lines[end] and (headed or lines[end].strip().startswith("|")):
+        end += 1
+    return end - i
+
+
+def _table_prose(rows: list[str]) -> list[str]:
+    """Body rows as "Header1: cell1; Header2: cell2." (rule rows dropped)."""
+    header: list[str] = []
+    if len(rows) > 1 and _is_table_rule(rows[1]):
+        header, rows = _cells(rows[0]), rows[2:]
+    out = []
+    for row in rows:
+        if _is_table_rule(row):
+            continue
+        parts = [
+            f"{header[k]}: {cell}" if k < len(header) and header[k] else cell
+            for k, cell in enumerate(c.rstrip(" ;") for c in _cells(row))
+            if cell
+        ]
+        if parts:
+            # a cell's own full stop would read ".;" mid-row; the row ends with one instead
+            text = "; ".join([_ONE_STOP.sub("", part) for part in parts[:-1]] + parts[-1:])
+            out.append(text if text[-1] in ".!?" else text + ".")
+    if not out and header:  # a header without rows still says something
+        out.append("; ".join(h for h in header if h) + ".")
+    return [row for row in out if row != "."]
 
 
 class MarkdownReader:
@@ -96,4 +177,4 @@ class MarkdownReader:
         metadata, body = split_front_matter(text, path)
         sections = markdown_sections(body)
         first_h1 = next((m.group(2) for m in map(_HEADING.match, body.split("\n")) if m and m.group(1) == "#"), "")
-        return [make_document(path, root, sections, title=clean_heading(first_h1), metadata=metadata)]
+        return [make_document(path, root, sections, title=clean_heading(strip_inline(first_h1)), metadata=metadata)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 from indexer.errors import ReadError
@@ -13,6 +14,9 @@ from indexer.repair import normalize_chars, repair_text
 
 # Producer-made titles that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|naamloos|microsoft word\b|document\d*$|.*\.(docx?|pdf|indd)$)", re.I)
+# Running headers/footers: lines looked at on each end of a page, and their longest length.
+_EDGE_LINES = 2
+_RUNNING_MAX_CHARS = 160
 
 
 class PdfReader:
@@ -26,7 +30,7 @@ class PdfReader:
         if b"%PDF-" not in data[:1024] or b"%%EOF" not in data[-2048:]:
             raise ReadError(path, "corrupt or truncated PDF")
         reader = _open(data, path)
-        pages = _page_texts(reader, path)
+        pages = strip_running_lines(_page_texts(reader, path))
         raw = "\n".join(pages)
         text = repair_text(raw)
         if not text.strip():
@@ -71,6 +75,36 @@ def _page_texts(reader, path: Path) -> list[str]:
         if type(exc).__module__.startswith(("pypdf", "zlib", "struct", "builtins")):
             raise ReadError(path, "corrupt or truncated PDF") from None
         raise
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers and footers: a short line that recurs among the first or last lines
+    of most pages. Page-aware because repair_text's furniture rule (short lines seen 3+ times)
+    misses long headers such as "Organisation | <document title>" and two-page documents."""
+    if len(pages) < 2:
+        return pages
+    page_lines = [page.split("\n") for page in pages]
+    edges = [_edge_keys(lines) for lines in page_lines]
+    counts = Counter(key for edge in edges for key in set(edge.values()))
+    running = {key for key, n in counts.items() if n >= 2 and 2 * n > len(pages)}
+    if not running:
+        return pages
+    return [
+        "\n".join(line for i, line in enumerate(lines) if edge.get(i) not in running)
+        for lines, edge in zip(page_lines, edges)
+    ]
+
+
+def _edge_keys(lines: list[str]) -> dict[int, str]:
+    """{line index: line with digits masked} for a page's first and last lines; masking digits
+    lets "Pagina 2 van 9" or "7 | Jaarverslag" match across pages."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    keys: dict[int, str] = {}
+    for i in filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]:
+        text = " ".join(normalize_chars(lines[i]).split())
+        if len(text) <= _RUNNING_MAX_CHARS and any(ch.isalpha() for ch in text):
+            keys[i] = re.sub(r"\d+", "#", text)
+    return keys
 
 
 def _metadata_title(reader) -> str:
