@@ -89,6 +89,14 @@ def test_lemmas_unify_inflections(a):
     assert a.analyze_phrase("begeleiding") != a.analyze_phrase("beleid")  # no over-stemming
 
 
+def test_lemmas_do_not_join_unrelated_words(a):
+    # the lookup table's hoog -> oog (eye), gezond -> zonnen, toe -> doen
+    assert a.index_terms("hoog") == a.index_terms("hoger") != a.index_terms("ogen")
+    assert a.index_terms("gezond")[0] == a.index_terms("gezonde")[0] == a.index_terms("gezondheid")[0]
+    assert a.index_terms("gezond") != a.index_terms("zonnen")
+    assert a.index_terms("toe") != a.index_terms("doet")
+
+
 def test_hyphenated_words_index_joined_form_and_parts(a):
     terms = a.index_terms("mbo-student")
     assert terms[0] == "mbostudent" and {"mbo", "student"} <= set(terms)
