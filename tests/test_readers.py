@@ -246,6 +246,45 @@ def test_docx_headings_tables_and_core_title(tmp_path):
     assert "Gemeente | Zaanstad" in doc.sections[1].text
 
 
+def test_docx_and_pdf_properties_give_metadata_and_facets(tmp_path):
+    import docx
+    from fpdf import FPDF
+
+    from indexer.nlp import analyse, load_blank_pipeline
+    from indexer.nlp.enrich import enrich
+
+    keywords = "gemeenten: Den Haag; provincies: ; themas: coaching, onderzoek en monitoring; sectoren: hbo; jaar: 2017"
+    document = docx.Document()
+    document.core_properties.keywords = keywords
+    document.core_properties.subject = "onderzoek"
+    document.core_properties.comments = "Studenten met vertraging krijgen een coach."
+    document.add_paragraph("Het onderzoek liep van 2019 tot 2021 op een hogeschool.")
+    document.save(tmp_path / "a.docx")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_keywords(keywords)
+    pdf.set_subject("onderzoek")
+    pdf.multi_cell(0, 8, "Het onderzoek liep van 2019 tot 2021 op een hogeschool.")
+    write(tmp_path, "b.pdf", bytes(pdf.output()))
+    pipeline = load_blank_pipeline()
+    for name in ("a.docx", "b.pdf"):
+        doc = read_one(tmp_path / name)
+        assert doc.metadata["gemeenten"] == ["Den Haag"] and doc.metadata["jaar"] == 2017
+        assert doc.metadata["themas"] == ["coaching", "onderzoek en monitoring"] and "provincies" not in doc.metadata
+        facets, _ = enrich(doc, analyse(doc.text, pipeline))
+        assert facets["jaar"] == ["2017"] and "Den Haag" in facets["gemeente"] and facets["sector"][0] == "hbo"
+    assert read_one(tmp_path / "a.docx").metadata["samenvatting"] == "Studenten met vertraging krijgen een coach."
+
+
+def test_plain_keywords_and_unknown_subjects(tmp_path):
+    from indexer.readers.properties import property_metadata
+
+    assert property_metadata("armoede, taal", "Jaarverslag 2019") == {"trefwoorden": ["armoede", "taal"]}
+    assert property_metadata(None, None, "Interventie") == {"type": "interventie"}
+    assert property_metadata("") == {}
+
+
 # ---- bad input ---------------------------------------------------------------------------
 
 

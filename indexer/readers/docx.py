@@ -15,6 +15,7 @@ from indexer.readers.common import (
     make_document,
     shorten,
 )
+from indexer.readers.properties import property_metadata
 from indexer.repair import normalize_chars
 
 # Heading styles in English and Dutch Word ("Kop 1"); Title/"Titel" names the document.
@@ -44,11 +45,13 @@ class DocxReader:
                 raise ReadError(path, "not a valid DOCX file (damaged XML)") from None
             raise
         sections, style_title = _sections(document)
-        core_title = (document.core_properties.title or "").strip()
+        core = document.core_properties
+        core_title = (core.title or "").strip()
         title = shorten(core_title) if core_title else style_title
         if not title:
             title = next((s.heading for s in sections if s.heading), "")
-        return [make_document(path, root, sections, title=title)]
+        metadata = property_metadata(core.keywords, core.subject, core.category, core.comments)
+        return [make_document(path, root, sections, title=title, metadata=metadata)]
 
     def _check_zip(self, path: Path) -> None:
         """Refuse non-zip files and archives that would expand far beyond the size limit."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from indexer.errors import ReadError
 from indexer.model import TITLE_GUESSED, Document, Section
 from indexer.readers.common import DEFAULT_MAX_BYTES, guess_title, make_document, read_bytes, shorten
+from indexer.readers.properties import property_metadata
 from indexer.repair import normalize_chars, repair_text
 
 # Producer-made titles that are not the document's title.
@@ -35,12 +36,13 @@ class PdfReader:
         text = repair_text(raw)
         if not text.strip():
             raise ReadError(path, "PDF has no extractable text (scanned?)")
-        title, metadata = _metadata_title(reader), {}
+        title, metadata = _metadata_title(reader), _property_metadata(reader)
         if not title:
             # guessed from the page lines (repairing joins a title line into its paragraph):
             # shown, but marked so that ranking and embedding do not lean on it
             title = guess_title(normalize_chars(raw).split("\n"))
-            metadata = {"title_source": TITLE_GUESSED} if title else {}
+            if title:
+                metadata["title_source"] = TITLE_GUESSED
         return [make_document(path, root, [Section(heading="", text=text)], title=title, metadata=metadata)]
 
 
@@ -105,6 +107,14 @@ def _edge_keys(lines: list[str]) -> dict[int, str]:
         if len(text) <= _RUNNING_MAX_CHARS and any(ch.isalpha() for ch in text):
             keys[i] = re.sub(r"\d+", "#", text)
     return keys
+
+
+def _property_metadata(reader) -> dict:
+    try:
+        info = reader.metadata or {}
+        return property_metadata(info.get("/Keywords"), info.get("/Subject"))
+    except Exception:  # a damaged info dictionary should not cost us the text
+        return {}
 
 
 def _metadata_title(reader) -> str:
