@@ -110,6 +110,8 @@ def test_spelling_suggestion(service):
     # a typo next to words that match: the other words' results used to hide it
     ("huiswerkklsa voor leerlingen in Schiedam", "huiswerkklas voor leerlingen in Schiedam"),
     ("ouders van leerlignen in het mbo", "ouders van leerlingen in het mbo"),
+    # a capital stays: names are corrected to names
+    ("thuiszitters in Apeldorn", "thuiszitters in Apeldoorn"),
     # words the index lacks but that are no typos: real Dutch words, compounds, English
     ("gezond eten voor leerlingen", None),
     ("een samenwerkingsplan voor de brugklas", None),

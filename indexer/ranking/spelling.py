@@ -91,6 +91,8 @@ class Speller:
             if cutoff is not None:
                 fixed = self.correct(clean, cutoff)
                 if fixed and fixed != clean.lower():
+                    if clean[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
+                        fixed = fixed[:1].upper() + fixed[1:]
                     out.append(fixed)
                     changed = True
                     continue
