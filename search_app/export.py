@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from indexer.errors import QueryError
 from indexer.model import Hit, SearchRequest
-from search_app.params import MAX_K, MAX_PAGE, parse_search_args, without_tracking
+from search_app.params import MAX_PAGE, parse_search_args, without_tracking
 from search_app.serialize import hit_to_dict, jsonable
 from search_app.service import get_service
 
@@ -38,7 +38,7 @@ def csv_safe(value: object) -> object:
 def export_csv():
     req, hits = _collect()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";")  # Excel with Dutch settings splits on ";"
     writer.writerow(CSV_COLUMNS)
     for rank, hit in enumerate(hits, start=1):
         writer.writerow([csv_safe(v) for v in _csv_row(rank, hit)])
@@ -60,16 +60,18 @@ def export_json():
 
 
 def _collect() -> tuple[SearchRequest, list[Hit]]:
-    """Run the search page by page (MAX_K per page) until EXPORT_MAX_ROWS or the end."""
-    req = parse_search_args(without_tracking(request.args), default_collapse=True)
+    """The results the search page lists, all its pages (with its page size: the candidate
+    pool depends on it), until EXPORT_MAX_ROWS or the end."""
+    req = parse_search_args(without_tracking(request.args), default_k=current_app.config["PER_PAGE"],
+                            default_collapse=True)
     if not req.query:
         raise QueryError("Geef een zoekvraag op (parameter q) om resultaten te exporteren.")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
     service, hits = get_service(), []
     for page in range(1, MAX_PAGE + 1):
-        response = service.search(replace(req, k=MAX_K, page=page))
+        response = service.search(replace(req, page=page))
         hits.extend(response.hits)
-        if len(hits) >= cap or len(response.hits) < MAX_K or len(hits) >= response.total:
+        if len(hits) >= cap or len(response.hits) < req.k or len(hits) >= response.total:
             break
     return req, hits[:cap]
 

@@ -104,7 +104,7 @@ def test_csv_export_is_formula_safe(client):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["rang", "titel", "type"]
     titles = [row[1] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://example.invalid\") Rekenles met ouders in Utrecht" in titles
@@ -123,6 +123,15 @@ def test_export_json_and_row_cap(real_index):
     data = json.loads(response.data)
     assert data["query"] == "school" and data["count"] == len(data["hits"]) == 3
     assert app.test_client().get("/export.csv").status_code == 400  # a query is required
+    # without a cap: exactly the results the search lists, over all its pages
+    from dataclasses import replace
+
+    # a small candidate pool, so the export's pages are several and its old page size (50) differed
+    full = create_app({"TESTING": True, "GKA_SETTINGS": replace(settings, candidate_depth=6), "CORPUS_DIR": corpus})
+    for query in ("q=school", "q=school&collapse=0&k=3", "q=ouders&mode=semantic"):
+        exported = json.loads(full.test_client().get(f"/export.json?{query}").data)
+        total = full.test_client().get(f"/api/search?{query}&collapse={0 if 'collapse=0' in query else 1}").get_json()["total"]
+        assert exported["count"] == total > 0
     assert app.test_client().get("/export.csv?q=x&k=0").status_code == 400
 
 
