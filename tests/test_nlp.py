@@ -152,6 +152,12 @@ def test_query_entities_are_case_insensitive_but_careful_with_words():
     assert detect_query_entities("") == {}
 
 
+def test_province_named_like_its_capital():
+    assert detect_query_entities("provincie Groningen") == {"provincie": ["Groningen"]}
+    assert detect_query_entities("Groningen provincie") == {"provincie": ["Groningen"]}
+    assert detect_query_entities("gemeente Groningen") == {"gemeente": ["Groningen"]}
+
+
 def test_english_so_and_pro_are_no_sectors_in_queries():
     assert detect_query_entities("how can schools help so that children learn") == {}
     assert detect_query_entities("so-called brede school") == {}

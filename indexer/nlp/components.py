@@ -98,8 +98,10 @@ def context_filter(doc: Doc) -> Doc:
                 continue
             value = value[: -len(CTX_SUFFIX)]
         prev = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        nxt = doc[ent.end].lower_ if ent.end < len(doc) else ""
         for rule in relabels:
-            if label == rule["from"] and value in rule["values"] and prev in rule["before"]:
+            if label == rule["from"] and value in rule["values"] and (
+                    prev in rule["before"] or nxt in (rule.get("after") or ())):
                 label = rule["to"]
         if label != ent.label_ or value != ent.ent_id_:
             ent = Span(doc, ent.start, ent.end, label=label, span_id=value)
