@@ -137,3 +137,27 @@ def test_top_ranks_nan_scores_last(n):
     score[::3] = np.nan
     idx, sc = ScoreSet(None, score).top(10)
     assert idx.tolist() == [i for i in range(n - 1, -1, -1) if i % 3][:10]
+
+
+def test_a_multiword_synonym_term_counts_only_with_its_siblings(tmp_path):
+    # "vo" = "middelbare school": "middel" alone (hulpmiddel) or "school" alone is no match
+    passages = [["middel", "taal"], ["middel", "schol"], ["schol", "wijk"], ["vo", "taal"]]
+    titles = [[], [], [], []]
+    for name, lists in (("body", passages), ("title", titles)):
+        build_term_index(lists).save(tmp_path, name)
+    body, title = TermIndex.load(tmp_path, "body", 4), TermIndex.load(tmp_path, "title", 4)
+    terms = [("vo", 1.0, 0), ("middel", 0.35, 0), ("schol", 0.35, 0)]
+    loose = KeywordPlan(terms=terms, n_groups=1, phrases=[], excluded_terms=[], excluded_phrases=[])
+    assert list(score_plan(loose, body, title).idx) == [0, 1, 2, 3]
+    spans = {"middel": (("schol",),), "schol": (("middel",),)}
+    strict = KeywordPlan(terms=terms, n_groups=1, phrases=[], excluded_terms=[], excluded_phrases=[], spans=spans)
+    assert list(score_plan(strict, body, title).idx) == [1, 3]
+
+
+def test_the_analyzer_marks_only_synonym_words_as_bound(tmp_path):
+    from indexer.analysis import get_analyzer
+
+    terms = {qt.term: qt for qt in get_analyzer().query_terms("vo")}
+    assert terms["middel"].spans == (("schol",),) and terms["vo"].spans == ()
+    english = {qt.term: qt for qt in get_analyzer().query_terms("low-income parents")}
+    assert all(not qt.spans for qt in english.values())  # the glossary's words stay loose

@@ -140,3 +140,11 @@ def test_windows_that_do_not_line_up_with_the_sentences_are_ignored(analyzer):
     assert snip.snippets([text], windows=[[0.84, 0.84, 0.84]])[0] == plain  # no preference
     assert snip.snippets([text], windows=[[0.80, float("nan"), 0.86]])[0] == plain  # a corrupt vector
     assert snip.snippets([text, text], windows=[None, [0.80, 0.81, 0.86]])[0] == plain
+
+
+def test_a_synonym_word_without_its_siblings_is_not_marked(analyzer):
+    for text, lonely in (("Een hulpmiddel voor het vo.", "hulpmiddel"), ("Van de basisschool naar het vo.", "basisschool")):
+        out = Snippeter(analyzer, "vo").snippet(text)
+        assert "<mark>vo</mark>" in out and f"<mark>{lonely}</mark>" not in out
+    both = Snippeter(analyzer, "vo").snippet("Op de middelbare school gaat het beter.")
+    assert "<mark>middelbare</mark>" in both and "<mark>school</mark>" in both

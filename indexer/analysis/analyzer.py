@@ -6,7 +6,7 @@ term; at query time synonyms (mappings/synonyms.txt) and the English glossary ad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import Stemmer
@@ -32,6 +32,9 @@ class QueryTerm:
     weight: float
     group: int  # index into tokens(query) of the user's word (first word of a matched span)
     origin: str  # "word" | "part" | "synonym" | "glossary"
+    # a multi-word synonym's term ("lokale overheid") counts only in a passage that holds the
+    # rest of the synonym too: each span is one synonym's other terms; empty = no condition
+    spans: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,15 +219,26 @@ def _expand(targets, group: int, weight: float, origin: str, own: set) -> list[Q
     out = []
     for target in targets:
         terms = [t for t in dict.fromkeys(target) if t not in own]
-        out.extend(QueryTerm(t, round(weight / len(target), 4), group, origin) for t in terms)
+        for t in terms:
+            others = tuple(o for o in terms if o != t)
+            # a synonym's words count together ("middelbare school" for vo is not any "school");
+            # the glossary's stay loose: English questions need its partial matches
+            cond = others and origin == "synonym"
+            out.append(QueryTerm(t, round(weight / len(target), 4), group, origin, (others,) if cond else ()))
     return out
 
 
 def _dedupe(found: list[QueryTerm]) -> list[QueryTerm]:
     """One entry per term: the highest weight wins, first position kept."""
     best: dict[str, QueryTerm] = {}
+    spans: dict[str, set] = {}
+    free: set[str] = set()  # terms that also come without a condition
     for qt in found:
         if qt.term not in best or qt.weight > best[qt.term].weight:
             best[qt.term] = qt
+        if qt.spans:
+            spans.setdefault(qt.term, set()).update(qt.spans)
+        else:
+            free.add(qt.term)
     order = list(dict.fromkeys(q.term for q in found))
-    return [best[t] for t in order]
+    return [replace(best[t], spans=() if t in free else tuple(sorted(spans[t]))) for t in order]

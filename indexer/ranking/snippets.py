@@ -31,6 +31,9 @@ class Snippeter:
         if query_text.strip():
             for qt in analyzer.query_terms(query_text):
                 self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
+        self._spans: dict[str, tuple] = {}
+        if query_text.strip():
+            self._spans = {qt.term: qt.spans for qt in analyzer.query_terms(query_text) if qt.spans}
         self._memo = _word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
         # tokens known to hit this query's terms: from the shared reverse index now, then from
@@ -81,6 +84,8 @@ class Snippeter:
         ``windows``: the query's similarity with each sentence window of the passage (the build's
         windows), the semantic evidence added to the keyword evidence of their sentences."""
         starts, hits = self._scan(tokens)
+        if hits and self._spans:
+            hits = self._without_lonely(tokens, hits)
         bounds = starts + [len(tokens)]
         scores = [0.0] * len(starts)
         if hits:
@@ -109,6 +114,18 @@ class Snippeter:
             lo, hi = min(lo, nxt), max(hi, nxt)
             count += size
         return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits
+
+    def _without_lonely(self, tokens: list[str], hits: list[int]) -> list[int]:
+        """Hits minus those on a multi-word synonym's word whose other words the passage lacks
+        (as keyword scoring counts them): "school" alone is not "middelbare school"."""
+        present: set[str] = set()
+        for i in hits:
+            present |= self._terms_hit(tokens[i])
+        lonely = {t for t, spans in self._spans.items()
+                  if t in present and not any(present.issuperset(span) for span in spans)}
+        if not lonely:
+            return hits
+        return [i for i in hits if self._terms_hit(tokens[i]) - lonely]
 
     def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int]) -> str:
         """tokens[first:end] joined by spaces, HTML-escaped, matching words in <mark>;

@@ -212,7 +212,7 @@ def test_bron_serves_inside_files(client):
 def test_csv_export_neutralises_formulas(client):
     resp = client.get("/export.csv?q=huiswerk+sport+formule&mode=keyword")
     assert resp.status_code == 200
-    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     header, data = rows[0], rows[1:]
     assert any(HOSTILE_TITLE in "".join(r) for r in data), "the hostile document was not exported"
     for row in data:
@@ -221,13 +221,14 @@ def test_csv_export_neutralises_formulas(client):
 
 
 def test_export_size_is_bounded(client, app, monkeypatch):
-    everything = list(csv.reader(io.StringIO(client.get("/export.csv?q=ouders").get_data(as_text=True).lstrip("\ufeff"))))
+    everything = list(csv.reader(io.StringIO(client.get("/export.csv?q=ouders").get_data(as_text=True).lstrip("\ufeff")),
+                                 delimiter=";"))
     cap = len(everything) - 2  # a cap below what the query finds: the export must stop at it
     assert cap >= 1
     monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", cap)
     resp = client.get("/export.csv?q=ouders")
     assert resp.status_code == 200
-    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[1:] == everything[1:cap + 1]
     assert client.get("/export.csv?q=ouders&page=51").status_code == 400
 

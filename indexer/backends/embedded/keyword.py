@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -28,6 +28,7 @@ class KeywordPlan:
     phrases: list[str]  # normalised phrases that must occur
     excluded_terms: list[str]
     excluded_phrases: list[str]
+    spans: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> sibling sets
 
 
 def normalise_for_match(text: str) -> str:
@@ -39,6 +40,7 @@ def normalise_for_match(text: str) -> str:
 
 def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
     terms: list[tuple[str, float, int]] = []
+    spans: dict[str, tuple[tuple[str, ...], ...]] = {}
     group_base = 0
     simple = all(len(c.terms) + len(c.phrases) == 1 for c in query.clauses)
     if simple:
@@ -46,6 +48,7 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
         text = " ".join((c.terms or c.phrases)[0] for c in query.clauses)
         qts = analyzer.query_terms(text)
         terms = [(qt.term, qt.weight, qt.group) for qt in qts]
+        spans = {qt.term: qt.spans for qt in qts if qt.spans}
         group_base = 1 + max((qt.group for qt in qts), default=-1)
     else:
         for clause in query.clauses:
@@ -54,6 +57,8 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
             for alt in alternatives:
                 for qt in analyzer.query_terms(alt):
                     terms.append((qt.term, qt.weight, group_base))
+                    if qt.spans:
+                        spans[qt.term] = qt.spans
                     added = True
             group_base += 1 if added else 0
     # renumber groups densely
@@ -68,6 +73,7 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
             excluded_terms.extend(analyzer.analyze_phrase(item))
     return KeywordPlan(
         terms=terms,
+        spans=spans,
         n_groups=len(ids),
         phrases=[p for p in (normalise_for_match(p) for p in query.phrases) if p],
         excluded_terms=excluded_terms,
@@ -100,11 +106,33 @@ class _Postings(NamedTuple):
 def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> list[_Postings]:
     out = []
     for term, weight, group in plan.terms:
+        allowed = _allowed(plan.spans.get(term), body, title)
         for index, scale in ((body, weight), (title, weight * TITLE_WEIGHT)):
             ids, w = index.lookup(term)
+            dense = index.dense_row(term)
+            if allowed is not None and len(ids):
+                keep = allowed[ids]
+                ids, w = ids[keep], w[keep]
+                dense = None  # the sparse list is short now
             if len(ids):
-                out.append(_Postings(group, ids, w, scale, index.dense_row(term)))
+                out.append(_Postings(group, ids, w, scale, dense))
     return out
+
+
+def _allowed(spans, body: TermIndex, title: TermIndex) -> np.ndarray | None:
+    """Passages holding all the siblings of at least one of a term's expansions (None: any)."""
+    if not spans:
+        return None
+    allowed = np.zeros(body.n, dtype=bool)
+    for siblings in spans:
+        both = np.ones(body.n, dtype=bool)
+        for sibling in siblings:
+            has = np.zeros(body.n, dtype=bool)
+            for index in (body, title):
+                has[index.lookup(sibling)[0]] = True
+            both &= has
+        allowed |= both
+    return allowed
 
 
 def _coord(plan: KeywordPlan) -> np.ndarray:
