@@ -109,6 +109,8 @@ def test_more_passages_restricts_to_one_document(client, doc_ids):
     titles = result_titles(soup)
     assert len(titles) >= 2 and set(titles) == {"Lokale agenda Gelijke Kansen Rotterdam"}
     assert "één document" in soup.select_one(".active-filters").get_text()
+    assert soup.select_one("aside.facets") is None  # the query's facets say nothing about one document
+    assert soup_of(client.get("/", query_string={"q": "zomerschool"})).select_one("aside.facets") is not None
 
 
 def test_sort_by_date(client):

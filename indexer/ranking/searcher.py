@@ -137,8 +137,9 @@ class Searcher:
             [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
         for hit, snippet in zip(page, snippets):
             hit.snippet = snippet
-        facets = self.backend.facet_counts(r.query if request.mode != "semantic" else None,
-                                           r.vector if request.mode != "keyword" else None, r.filters)
+        # within one document ("more passages of this document") the query's facets mean nothing
+        facets = {} if request.doc_id is not None else self.backend.facet_counts(
+            r.query if request.mode != "semantic" else None, r.vector if request.mode != "keyword" else None, r.filters)
         suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
         return SearchResponse(
             request=request,
