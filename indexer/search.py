@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from indexer.backends import open_backend
 from indexer.config import Settings
-from indexer.errors import GkaError, IndexMismatch, IndexNotFound
+from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.ranking.searcher import RankingConfig, Searcher, fusion_profile
 from indexer.ranking.spelling import Speller
@@ -93,6 +93,20 @@ class Service:
         for s in scored:
             doc = self.backend.get_document(s.passage_id)
             out.append(Related(doc.id, doc.title, doc.doc_type, s.score))
+        return out
+
+    def passage_counts(self, doc_ids) -> dict[str, int]:
+        """document id -> number of passages (unknown ids left out); from memory where the
+        backend keeps it, else from the documents."""
+        counts = getattr(self.backend, "passage_counts", None)
+        if counts is not None:
+            return counts(list(doc_ids))
+        out = {}
+        for doc_id in doc_ids:
+            try:
+                out[doc_id] = len(self.backend.get_document(doc_id).passages)
+            except DocumentNotFound:
+                pass
         return out
 
     def facets(self) -> dict[str, dict[str, int]]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
-from indexer.errors import DocumentNotFound, QueryError
+from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
 from search_app import present
 from search_app.params import (
@@ -47,13 +47,8 @@ def search():
 def _with_other_passages(service, hits) -> set[str]:
     """Ids of the hits' documents that have more than one passage ("Meer passages" link)."""
     out = {h.doc_id for h in hits if h.more_passages}
-    for doc_id in {h.doc_id for h in hits} - out:
-        try:
-            if len(service.get_document(doc_id).passages) > 1:
-                out.add(doc_id)
-        except DocumentNotFound:
-            pass
-    return out
+    counts = service.passage_counts({h.doc_id for h in hits} - out)
+    return out | {doc_id for doc_id, n in counts.items() if n > 1}
 
 
 @bp.get("/documenten/<path:doc_id>")

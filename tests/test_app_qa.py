@@ -175,3 +175,15 @@ def test_page_past_the_last_one_says_so(client):
     last = note.select_one("a")["href"]
     assert query_of(last)["page"] == ["4"]  # 8 documents, 2 a page
     assert soup_of(client.get(last)).select(".result")
+
+
+def test_passage_counts_from_memory_equal_the_documents(real_index, monkeypatch):
+    from indexer.search import open_service
+
+    service = open_service(real_index[0])
+    ids = [r.id for r in service.documents({}, 1, 200)[0]]
+    want = {d: len(service.get_document(d).passages) for d in ids}
+    assert service.passage_counts(ids + ["bestaat-niet"]) == want and max(want.values()) > 1
+    monkeypatch.delattr(type(service.backend), "passage_counts")  # a backend without it: read them
+    assert service.passage_counts(ids + ["bestaat-niet"]) == want
+    service.close()

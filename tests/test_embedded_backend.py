@@ -236,3 +236,4 @@ def test_guessed_titles_give_no_title_terms_and_real_ones_do(tmp_path, settings)
         assert service.backend.get_document("geraden.txt").title == "Zomerschool in Venray"
     finally:
         service.close()
+

@@ -223,6 +223,11 @@ class EmbeddedBackend:
 
     # -- records ----------------------------------------------------------------------------
 
+    def passage_counts(self, doc_ids: Sequence[str]) -> dict[str, int]:
+        """document id -> its number of passages, from memory."""
+        g = self._live()
+        return {d: int(g.doc_passages[g.doc_index[d]]) for d in doc_ids if d in g.doc_index}
+
     def passage_meta(self, passage_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, list[str]]]]:
         """passage id -> (document id, document facets), from memory: enough to boost, collapse
         and page a ranking before reading any record from disk."""

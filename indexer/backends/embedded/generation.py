@@ -59,6 +59,7 @@ class Generation:
         self.doc_hashes = {d[0]: d[2] for d in docs}
         self.doc_facets = [json.loads(d[1]) for d in docs]
         self.facets = FacetIndex(self.doc_facets, self.passage_doc)
+        self.doc_passages = np.bincount(self.passage_doc, minlength=len(self.doc_ids))
         n = len(self.passage_ids)
         self.body = TermIndex.load(gen, "body", n)
         self.title = TermIndex.load(gen, "title", n)
