@@ -37,11 +37,22 @@ def search():
     response = service.search(req) if service else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
     detected = present.detected_values(response.detected, response.facets, req.filters) if response else []
+    detected = [_exact_count(service, req, d) for d in detected]
     multi = _with_other_passages(service, response.hits) if response and not req.doc_id else set()
     return render_template(
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
     )
+
+
+def _exact_count(service, req, value: "present.DetectedValue") -> "present.DetectedValue":
+    """The number a chip shows is what clicking it gives: the search run with its filter. The
+    facet count (over everything the query matches) still decides whether to offer it at all,
+    since a filtered semantic side always finds something."""
+    if not value.count:
+        return value
+    filters = {**req.filters, value.field: [*req.filters.get(value.field, []), value.value]}
+    return replace(value, count=service.search(replace(req, filters=filters, page=1)).total)
 
 
 def _with_other_passages(service, hits) -> set[str]:

@@ -149,7 +149,8 @@ def facet_values(counts: dict[str, int], active: Iterable[str], field: str) -> l
 class DetectedValue:
     field: str
     value: str
-    count: int  # documents the filter would leave (0: the knowledge base has none for this query)
+    count: int  # documents the filter would leave (0: the knowledge base has none for this query;
+    # the search page replaces the facet count by the filtered search's own total)
 
 
 def detected_values(detected: dict[str, list[str]], facets: dict[str, dict[str, int]],
