@@ -374,3 +374,13 @@ def test_warm_up_loads_what_a_first_search_would(built_index):
         assert svc._embedder is not None and svc._speller is not None
     finally:
         svc.close()
+
+
+def test_a_rare_real_word_is_not_corrected_into_a_frequent_one():
+    from indexer.analysis import get_analyzer
+    from indexer.ranking.query_syntax import parse_query
+    from indexer.ranking.spelling import Speller
+
+    speller = Speller([("inclusief", 50), ("onderwijs", 90)], get_analyzer())
+    assert speller.suggest(parse_query("inclusie onderwijs")) is None  # in the lemma table: a word
+    assert speller.suggest(parse_query("inclusiev onderwijs")) == "inclusief onderwijs"

@@ -49,6 +49,7 @@ class DutchAnalyzer:
     def __init__(self) -> None:
         self._stop = frozenset(fold(w) for w in resources.read_lines(resources.DATA_FILES["stopwords"]))
         self._lemmas = resources.load_lemmas(fold)
+        self._lemma_values: frozenset[str] | None = None  # made on first use (spelling)
         self._zipf = resources.load_zipf()
         self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs())
         # Classic Snowball Dutch (= Elasticsearch's "dutch" stemmer). PyStemmer 3's "dutch" is
@@ -186,6 +187,15 @@ class DutchAnalyzer:
         """The word's frequency in general Dutch (wordfreq zipf; 0 for a word the list lacks)."""
         folded = fold(word)
         return self._zipf.get(folded, 0.0) or self._zipf.get(self._lemmas.get(folded, ""), 0.0)
+
+    def in_lemma_table(self, word: str) -> bool:
+        """A form or lemma of spaCy's Dutch lookup table: a real word even when rare ("inclusie")."""
+        folded = fold(word)
+        if folded in self._lemmas:
+            return True
+        if self._lemma_values is None:
+            self._lemma_values = frozenset(self._lemmas.values())
+        return folded in self._lemma_values
 
     def is_stopword(self, word: str) -> bool:
         return fold(word.lower()) in self._stop

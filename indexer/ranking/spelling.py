@@ -49,6 +49,9 @@ class Speller:
         dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
         if dutch_zipf is not None and dutch_zipf(lw) > 0:
             return True
+        in_lemmas = getattr(self.analyzer, "in_lemma_table", None)
+        if in_lemmas is not None and in_lemmas(lw):  # rare but real: "inclusie" is no "inclusief"
+            return True
         if self.term_df is not None:
             # only the word's own term counts: compound parts of a typo ("huiswerkklsa") are known words
             terms = self.analyzer.index_terms(word)
