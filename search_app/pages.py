@@ -22,7 +22,7 @@ from search_app.service import get_service
 
 bp = Blueprint("pages", __name__)
 
-CATALOGUE_FIELDS = ("sector", "thema", "doelgroep", "bewijskracht")
+CATALOGUE_FIELDS = ("sector", "thema", "provincie", "gemeente", "doelgroep", "bewijskracht")
 CATALOGUE_PER_PAGE = 20
 BROWSE_CAP = 2000  # catalogue and municipality pages list at most this many documents
 # Plain-text formats are shown as text; markup formats are sandboxed by a strict CSP (see __init__).

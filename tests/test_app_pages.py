@@ -232,6 +232,10 @@ def test_interventions_catalogue(client):
     assert result_titles(soup_of(client.get("/interventies?sector=mbo"))) == []
     assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get("/interventies?doelgroep=ouders met een taalachterstand")))
     assert client.get("/interventies?kleur=rood").status_code == 400
+    # where an intervention runs: by municipality and province too
+    assert soup.select_one("#facet-gemeente") and soup.select_one("#facet-provincie")
+    assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get("/interventies?gemeente=Zwolle")))
+    assert result_titles(soup_of(client.get("/interventies?gemeente=Groningen"))) == []
 
 
 def test_municipality_page(client):
