@@ -76,7 +76,7 @@ class Service:
 
     def search(self, request: SearchRequest) -> SearchResponse:
         if request.filters:
-            request = replace(request, filters=self._canonical_filters(request.filters))
+            request = replace(request, filters=self.canonical_filters(request.filters))
         return self.searcher.search(request)
 
     def warm_up(self, mode: str = "hybrid") -> None:
@@ -172,7 +172,7 @@ class Service:
             self._titles = (key, [(r.id, r.title, r.doc_type) for r in records])
         return self._titles[1]
 
-    def _canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    def canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
         """Filter values as the index spells them: "rotterdam", "PO" and "Fryslan" mean
         Rotterdam, po and Fryslân; a value the index lacks is kept (it finds nothing)."""
         from indexer.analysis.analyzer import fold

@@ -48,6 +48,14 @@ class SearchService(Protocol):
         Records come without full text and passages. Returns (page of records, total)."""
         ...
 
+    def canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Filter values as the index spells them ("rotterdam" -> "Rotterdam")."""
+        ...
+
+    def passage_counts(self, doc_ids) -> dict[str, int]:
+        """document id -> number of passages."""
+        ...
+
     def health(self) -> dict:
         """{"ok": bool, "documents": int, "backend": str, "embedder": str, "detail": str}"""
         ...

@@ -81,7 +81,7 @@ def _csv_row(rank: int, hit: Hit) -> list[object]:
     joined = {f: "; ".join(map(str, facets.get(f, []))) for f in ("gemeente", "provincie", "sector", "thema", "jaar", "bewijskracht")}
     url = url_for("pages.document", doc_id=hit.doc_id, _external=True)
     return [
-        rank, hit.title, hit.doc_type, hit.heading, hit.text, round(float(hit.score), 6),
+        rank, hit.title, hit.doc_type, hit.heading, hit.text, f"{float(hit.score):.6f}".replace(".", ","),  # a decimal comma, as Dutch Excel reads it
         joined["gemeente"], joined["provincie"], joined["sector"], joined["thema"], joined["jaar"],
         joined["bewijskracht"], hit.doc_id, url,
     ]

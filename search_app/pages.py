@@ -34,6 +34,8 @@ def search():
     args = without_tracking(request.args)
     req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
     service = get_service() if req.query else None  # the empty state needs no index
+    if service and req.filters:  # the page shows and links the values as the index spells them
+        req = replace(req, filters=service.canonical_filters(req.filters))
     response = service.search(req) if service else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
     detected = present.detected_values(response.detected, response.facets, req.filters) if response else []
@@ -120,7 +122,9 @@ def source(doc_id: str):
 def interventions():
     filters = parse_filters(without_tracking(request.args), ignore={"page"}, allowed=CATALOGUE_FIELDS)
     page = parse_int("page", request.args.get("page"), 1, 1, 10**4)
-    records = _browse(get_service(), {"type": ["interventie"]})
+    service = get_service()
+    filters = service.canonical_filters(filters)
+    records = _browse(service, {"type": ["interventie"]})
     chosen = [r for r in records if present.matches(r, filters)]
     start = (page - 1) * CATALOGUE_PER_PAGE
     return render_template(

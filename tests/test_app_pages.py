@@ -236,6 +236,15 @@ def test_interventions_catalogue(client):
     assert soup.select_one("#facet-gemeente") and soup.select_one("#facet-provincie")
     assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get("/interventies?gemeente=Zwolle")))
     assert result_titles(soup_of(client.get("/interventies?gemeente=Groningen"))) == []
+    assert "Taalmaatjes Thuis" in result_titles(soup_of(client.get("/interventies?gemeente=zwolle&sector=VVE")))
+
+
+def test_filters_typed_in_another_case_show_as_the_index_spells_them(client):
+    soup = soup_of(client.get("/?q=zomerschool&gemeente=zwolle"))
+    exact = soup_of(client.get("/?q=zomerschool&gemeente=Zwolle"))
+    assert result_titles(soup) == result_titles(exact) and result_titles(soup)
+    assert soup.select_one("form.search-form input[type=hidden][name=gemeente]")["value"] == "Zwolle"
+    assert "zwolle" not in soup.select_one(".active-filters").get_text()
 
 
 def test_municipality_page(client):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import json
 
 import pytest
@@ -107,6 +108,7 @@ def test_csv_export_is_formula_safe(client):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["rang", "titel", "type"]
     titles = [row[1] for row in rows[1:]]
+    assert all(re.fullmatch(r"\d+,\d{6}", row[5]) for row in rows[1:])  # a decimal comma for Dutch Excel
     assert "'=HYPERLINK(\"http://example.invalid\") Rekenles met ouders in Utrecht" in titles
     for row in rows[1:]:
         for cell in row:
