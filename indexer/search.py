@@ -179,10 +179,10 @@ class Service:
 
         key = self._generation_key()
         if self._values is None or self._values[0] != key:
-            table = {f: {fold(v.strip().lower()): v for v in values} for f, values in self.facets().items()}
+            table = {f: {fold(v.strip()): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
         table = self._values[1]
-        return {f: [table.get(f, {}).get(fold(str(v).strip().lower()), v) for v in values]
+        return {f: [table.get(f, {}).get(fold(str(v).strip()), v) for v in values]
                 for f, values in filters.items()}
 
     def _current_speller(self) -> Speller:

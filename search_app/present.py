@@ -118,9 +118,8 @@ def leading_overlap(prev: str, text: str, max_words: int = OVERLAP_WORDS) -> int
     return best
 
 
-def passages_cover_text(doc: DocumentRecord, texts: list[str] | None = None) -> bool:
-    """True when the passages tile the text (no big overlaps), so they can stand in for it."""
-    texts = passage_texts(doc) if texts is None else texts
+def passages_cover_text(doc: DocumentRecord, texts: list[str]) -> bool:
+    """True when the passages (``passage_texts``) tile the text, so they can stand in for it."""
     total = sum(len(t) for t in texts)
     return bool(doc.passages) and total <= len(doc.text) * 1.15 + 200
 

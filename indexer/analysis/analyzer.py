@@ -198,7 +198,7 @@ class DutchAnalyzer:
         return folded in self._lemma_values
 
     def is_stopword(self, word: str) -> bool:
-        return fold(word.lower()) in self._stop
+        return fold(word) in self._stop
 
     # ---- data ---------------------------------------------------------------------------
 

@@ -28,12 +28,11 @@ class Snippeter:
     def __init__(self, analyzer, query_text: str):
         self.analyzer = analyzer
         self.weights: dict[str, float] = {}
-        if query_text.strip():
-            for qt in analyzer.query_terms(query_text):
-                self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
-        self._spans: dict[str, tuple] = {}
-        if query_text.strip():
-            self._spans = {qt.term: qt.spans for qt in analyzer.query_terms(query_text) if qt.spans}
+        self._spans: dict[str, tuple] = {}  # multi-word synonym terms -> their siblings
+        for qt in analyzer.query_terms(query_text) if query_text.strip() else ():
+            self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
+            if qt.spans:
+                self._spans[qt.term] = qt.spans
         self._memo = _word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
         # tokens known to hit this query's terms: from the shared reverse index now, then from

@@ -36,7 +36,8 @@ class PdfReader:
         text = repair_text(raw)
         if not text.strip():
             raise ReadError(path, "PDF has no extractable text (scanned?)")
-        title, metadata = _metadata_title(reader), _property_metadata(reader)
+        info = _info(reader)
+        title, metadata = _metadata_title(info), property_metadata(info.get("/Keywords"), info.get("/Subject"))
         if not title:
             # guessed from the page lines (repairing joins a title line into its paragraph):
             # shown, but marked so that ranking and embedding do not lean on it
@@ -109,18 +110,21 @@ def _edge_keys(lines: list[str]) -> dict[int, str]:
     return keys
 
 
-def _property_metadata(reader) -> dict:
+def _info(reader) -> dict:
+    """The document information dictionary (title, keywords, subject), read once."""
+    out: dict = {}
     try:
         info = reader.metadata or {}
-        return property_metadata(info.get("/Keywords"), info.get("/Subject"))
     except Exception:  # a damaged info dictionary should not cost us the text
-        return {}
+        return out
+    for key in ("/Title", "/Keywords", "/Subject"):
+        try:
+            out[key] = info.get(key)
+        except Exception:  # nor one damaged entry the others
+            pass
+    return out
 
 
-def _metadata_title(reader) -> str:
-    try:
-        title = (reader.metadata or {}).get("/Title")
-    except Exception:  # a damaged info dictionary should not cost us the text
-        return ""
-    title = " ".join(str(title or "").split())
+def _metadata_title(info: dict) -> str:
+    title = " ".join(str(info.get("/Title") or "").split())
     return "" if not title or _JUNK_TITLE.match(title) else shorten(title)
