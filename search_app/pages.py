@@ -48,10 +48,10 @@ def search():
 
 
 def _exact_count(service, req, value: "present.DetectedValue") -> "present.DetectedValue":
-    """The number a chip shows is what clicking it gives: the search run with its filter. The
-    facet count (over everything the query matches) still decides whether to offer it at all,
-    since a filtered semantic side always finds something."""
-    if not value.count:
+    """The number a chip shows is what clicking it gives. A facet count is that number when the
+    chip's field has no value chosen yet and the page counts documents (one result set defines
+    both); otherwise the search is run with the chip's filter."""
+    if not value.count or (req.collapse and not req.filters.get(value.field)):
         return value
     filters = {**req.filters, value.field: [*req.filters.get(value.field, []), value.value]}
     return replace(value, count=service.search(replace(req, filters=filters, page=1)).total)

@@ -249,6 +249,29 @@ def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
     assert knn["query_vector"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
 
 
+def test_vector_search_floor_becomes_knn_similarity_in_cosine(backend, cluster):
+    # ES scores a cosine knn hit (1 + cos) / 2; ``similarity`` takes the raw cosine
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30, min_score=0.9)
+    assert cluster.last().body["knn"]["similarity"] == pytest.approx(0.8)
+    backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30)
+    assert "similarity" not in cluster.last().body["knn"]
+
+
+def test_result_count_counts_keyword_matches_or_kept_passages(backend, cluster):
+    response = search_response([], {"docs": {"value": 7}})
+    response["hits"]["total"] = {"value": 19, "relation": "eq"}
+    cluster.on("POST", r"/gka/_search", body=response)
+    assert backend.result_count(parse_query("taal"), ["d1#0-abcd"], {"sector": ["po"]}) == 7
+    body = cluster.last().body
+    assert body["size"] == 0 and body["track_total_hits"] is True
+    should = body["query"]["bool"]["should"]
+    assert should[0] == {"terms": {"passage_id": ["d1#0-abcd"]}}
+    assert {"terms": {"sector": ["po"]}} in should[1]["bool"]["filter"]  # the filters bind the keyword side
+    assert body["query"]["bool"]["minimum_should_match"] == 1
+    assert backend.result_count(parse_query("taal"), [], {}, by_document=False) == 19
+
+
 def test_hybrid_search_uses_rrf_retriever_when_enabled(cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     settings = Settings(es_url="http://localhost:9200", es_server_rrf=True)

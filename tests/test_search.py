@@ -166,7 +166,7 @@ def test_engine_side_fusion_is_used_when_offered_and_falls_back_when_declined(se
         def __getattr__(self, name):
             return getattr(self.inner, name)
 
-        def hybrid_search(self, query, vector, filters, k, rank_window_size):
+        def hybrid_search(self, query, vector, filters, k, rank_window_size, min_score=None):
             self.calls += 1
             return self.answer
 

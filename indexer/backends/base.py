@@ -61,13 +61,24 @@ class Backend(Protocol):
     # -- retrieval
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]: ...
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]: ...
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
+                      min_score: float | None = None) -> list[Scored]:
+        """The k passages nearest the vector among those the filters allow; with ``min_score``
+        (a score this backend returned) only passages scoring at least that."""
+        ...
 
     def facet_counts(
-        self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters
+        self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters, depth: int = 100
     ) -> dict[str, dict[str, int]]:
-        """Document counts per facet value over the query's result set; for each field the
-        other fields' filters apply (disjunctive facets). No query: the whole index."""
+        """Document counts per facet value over the query's result set: the keyword matches and
+        the ``depth`` passages nearest the vector over the whole index. For each field the other
+        fields' filters apply (disjunctive facets). No query: the whole index."""
+        ...
+
+    def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
+                     by_document: bool = True) -> int:
+        """Size of a result set: the query's keyword matches that pass the filters together with
+        the given passages (the semantic side a search kept), in documents or passages."""
         ...
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:

@@ -109,16 +109,18 @@ class ElasticsearchBackend:
             return []
         return r.scored(self._search(q.keyword_search_body(query, filters, k)))
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
-        return r.scored(self._search(q.vector_search_body(_floats(vector), filters, k)))
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
+                      min_score: float | None = None) -> list[Scored]:
+        body = q.vector_search_body(_floats(vector), filters, k, min_score=min_score)
+        return r.scored(self._search(body))
 
     def hybrid_search(self, query: ParsedQuery, vector: np.ndarray, filters: Filters, k: int,
-                      rank_window_size: int) -> list[Scored] | None:
+                      rank_window_size: int, min_score: float | None = None) -> list[Scored] | None:
         """Server-side RRF (``rrf`` retriever); None when disabled (settings.es_server_rrf) or
         not licensed, so the caller fuses keyword_search + vector_search itself."""
         if not self.settings.es_server_rrf or self._rrf_unlicensed or query.is_empty:
             return None
-        body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size)
+        body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score)
         es = import_elasticsearch()
         with self._errors(f"rrf search {self.alias}"):
             try:
@@ -133,9 +135,13 @@ class ElasticsearchBackend:
         return r.scored(resp.body)
 
     def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None,
-                     filters: Filters) -> dict[str, dict[str, int]]:
-        body = q.facet_body(query, None if vector is None else _floats(vector), filters)
+                     filters: Filters, depth: int = 100) -> dict[str, dict[str, int]]:
+        body = q.facet_body(query, None if vector is None else _floats(vector), filters, knn_k=depth)
         return r.facet_counts_of(self._search(body))
+
+    def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
+                     by_document: bool = True) -> int:
+        return r.count_of(self._search(q.count_body(query, passage_ids, filters)), by_document)
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         if not passage_ids:

@@ -78,26 +78,37 @@ def keyword_search_body(query: ParsedQuery, filters: Filters, k: int) -> Body:
 
 
 def knn_clause(vector: Sequence[float], filters: Filters, k: int, *, kind: str = PASSAGE,
-               exclude_ids: Sequence[str] = ()) -> Body:
-    """Top-level ``knn`` with the filters inside (pre-filtering, so k results survive them)."""
+               exclude_ids: Sequence[str] = (), min_score: float | None = None) -> Body:
+    """Top-level ``knn`` with the filters inside (pre-filtering, so k results survive them).
+    ``min_score`` is a knn ``_score`` this index returned; it becomes the knn's ``similarity``."""
     knn_filter: Body = {"bool": {"filter": [kind_filter(kind), *filter_clauses(filters)]}}
     if exclude_ids:
         knn_filter["bool"]["must_not"] = [{"ids": {"values": list(exclude_ids)}}]
-    return {
+    clause = {
         "field": "vector",
         "query_vector": [float(x) for x in vector],
         "k": k,
         "num_candidates": num_candidates(k),
         "filter": knn_filter,
     }
+    if min_score is not None:
+        clause["similarity"] = similarity_of_score(min_score)
+    return clause
+
+
+def similarity_of_score(score: float) -> float:
+    """A knn ``_score`` back to the raw cosine that ``similarity`` takes: for the mapping's
+    ``cosine`` similarity Elasticsearch scores (1 + cosine) / 2."""
+    return 2.0 * float(score) - 1.0
 
 
 def num_candidates(k: int) -> int:
     return min(MAX_NUM_CANDIDATES, max(100, 4 * k))
 
 
-def vector_search_body(vector: Sequence[float], filters: Filters, k: int) -> Body:
-    return {"knn": knn_clause(vector, filters, k), "size": k, "_source": False}
+def vector_search_body(vector: Sequence[float], filters: Filters, k: int,
+                       min_score: float | None = None) -> Body:
+    return {"knn": knn_clause(vector, filters, k, min_score=min_score), "size": k, "_source": False}
 
 
 def related_body(vector: Sequence[float], doc_id: str, k: int) -> Body:
@@ -106,10 +117,11 @@ def related_body(vector: Sequence[float], doc_id: str, k: int) -> Body:
 
 
 def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Filters, k: int,
-                       rank_window_size: int, rank_constant: int = 60) -> Body:
+                       rank_window_size: int, rank_constant: int = 60,
+                       min_score: float | None = None) -> Body:
     """Server-side fusion: an ``rrf`` retriever over a standard and a knn retriever
     (needs an Enterprise licence from 8.16, Platinum before)."""
-    knn = knn_clause(vector, filters, max(k, rank_window_size))
+    knn = knn_clause(vector, filters, max(k, rank_window_size), min_score=min_score)
     return {
         "retriever": {
             "rrf": {
@@ -265,3 +277,19 @@ def _phrase(text: str) -> Body:
 
 def _any(alternatives: list[Body]) -> Body:
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
+
+
+def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
+    """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
+    given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
+    should: list[Body] = [{"terms": {"passage_id": list(passage_ids)}}] if passage_ids else []
+    if query is not None and not query.is_empty:
+        should.append(keyword_query(query, filters))
+    if not should:
+        should = [{"match_none": {}}]
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": [kind_filter(PASSAGE)], "should": should, "minimum_should_match": 1}},
+        "aggs": {"docs": {"cardinality": {"field": "doc_id", "precision_threshold": 40_000}}},
+        "track_total_hits": True,
+    }

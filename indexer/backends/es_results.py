@@ -210,3 +210,11 @@ def error_reason(body: Any) -> str:
         kind, reason = first.get("type", ""), first.get("reason", "")
         return f"{kind}: {reason}".strip(": ")[:300]
     return str(error or "")[:300]
+
+
+def count_of(response: Response, by_document: bool) -> int:
+    """Documents (the ``docs`` cardinality) or passages (``hits.total``) of count_body's search."""
+    if by_document:
+        return int(response.get("aggregations", {}).get("docs", {}).get("value", 0))
+    total = response.get("hits", {}).get("total", 0)
+    return int(total.get("value", 0) if isinstance(total, dict) else total)

@@ -16,6 +16,8 @@ from indexer.ranking.snippets import Snippeter
 
 MAX_K = 50
 MAX_PAGE = 50
+DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
+MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
 
 
@@ -30,6 +32,8 @@ class Ranking:
     vector: object
     detected: dict[str, list[str]]
     ranked: list[tuple[str, float, list[str]]]  # (passage id, score, other passages of its document)
+    depth: int = 0  # candidates per retriever; the semantic side of the result set is the query's
+    # `depth` nearest passages over the whole index, filtered or not
 
 
 @dataclass
@@ -109,15 +113,16 @@ class Searcher:
             # not by page: every page (and the total) comes from the same fused pool, so paging
             # neither repeats nor skips results, and the normalisation the fusion was tuned on holds
             depth = max(self.config.depth, request.k * (3 if request.collapse else 1))
-        keyword, semantic, vector = self._retrieve(query, request.mode, filters, depth)
+        floor_needed = bool(filters) and request.doc_id is None
+        keyword, semantic, vector, floor = self._retrieve(query, request.mode, filters, depth, floor_needed)
         self._check_budget(start)
-        fused = self._server_fused(query, vector, filters, depth, request.mode)
+        fused = self._server_fused(query, vector, filters, depth, request.mode, floor)
         if fused is None:
             fused = self._fuse(keyword, semantic, request.mode, query.text)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
-        return Ranking(query, filters, keyword, semantic, vector, detected, ranked)
+        return Ranking(query, filters, keyword, semantic, vector, detected, ranked, depth)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -126,12 +131,19 @@ class Searcher:
             return SearchResponse(request, 0, [], self.backend.facet_counts(None, None, r.filters),
                                   took_ms=(time.perf_counter() - start) * 1000)
         lo, hi = (request.page - 1) * request.k, request.page * request.k
+        total = self._total(r, request)
+        ranked, keyword = r.ranked, r.keyword
+        wanted = min(total, DATE_SORT_LIMIT) if request.sort == "date" else min(total, hi)
+        if wanted > len(ranked):
+            tail, keyword = self._keyword_tail(r, request, wanted - len(ranked))
+            ranked = ranked + tail
         if request.sort == "date":
-            hits = self._page_hits(r.ranked, r.keyword, r.semantic)
+            total = min(total, len(ranked))
+            hits = self._page_hits(ranked, keyword, r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = self._page_hits(r.ranked[lo:hi], r.keyword, r.semantic)
+            page = self._page_hits(ranked[lo:hi], keyword, r.semantic)
         self._check_budget(start)
         snippets = Snippeter(self.analyzer, r.query.text).snippets(
             [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
@@ -139,17 +151,49 @@ class Searcher:
             hit.snippet = snippet
         # within one document ("more passages of this document") the query's facets mean nothing
         facets = {} if request.doc_id is not None else self.backend.facet_counts(
-            r.query if request.mode != "semantic" else None, r.vector if request.mode != "keyword" else None, r.filters)
+            r.query if request.mode != "semantic" else None, r.vector if request.mode != "keyword" else None,
+            r.filters, depth=r.depth)
         suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
         return SearchResponse(
             request=request,
-            total=len(r.ranked),
+            total=total,
             hits=page,
             facets=facets,
             suggestion=suggestion,
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
         )
+
+    def _total(self, r: Ranking, request: SearchRequest) -> int:
+        """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's
+        depth. The same set the facet counts are made from, so a value's count is what it gives."""
+        if request.doc_id is not None or len(r.keyword) < r.depth:
+            return len(r.ranked)
+        return self.backend.result_count(r.query, [p for p, _ in r.semantic], r.filters,
+                                         by_document=request.collapse)
+
+    def _keyword_tail(self, r: Ranking, request: SearchRequest, wanted: int):
+        """Results past the fused pool, for a page beyond it: the remaining keyword matches in
+        keyword order (the pool holds every semantic result). Their fused score is 0, as a
+        normalised keyword score below the pool's lowest is. Returns (tail, keyword ranking
+        extended by what was read, so its ranks show)."""
+        meta = getattr(self.backend, "passage_meta", self._meta_from_records)
+        seen = {pid for pid, _, more in r.ranked for pid in (pid, *more)}
+        seen_docs = {doc for doc, _ in meta(list(seen)).values()} if request.collapse else set()
+        n, keyword = r.depth, r.keyword
+        while True:
+            n = min(MAX_TAIL_DEPTH, max(2 * n, r.depth + 3 * wanted))
+            keyword = [(s.passage_id, s.score) for s in self.backend.keyword_search(r.query, r.filters, n)]
+            fresh = [(pid, score) for pid, score in keyword if pid not in seen]
+            info = meta([pid for pid, _ in fresh])
+            tail, docs = [], set(seen_docs)
+            for pid, score in fresh:
+                if pid not in info or (request.collapse and info[pid][0] in docs):
+                    continue
+                docs.add(info[pid][0])
+                tail.append((pid, score if request.mode == "keyword" else 0.0, []))
+            if len(tail) >= wanted or len(keyword) < n or n >= MAX_TAIL_DEPTH:
+                return tail, keyword
 
     def _window_evidence(self, page: list[Hit], vector):
         """Each hit's sentence-window similarities with the query, where the backend keeps
@@ -160,18 +204,29 @@ class Searcher:
         sims = similarities([hit.passage_id for hit in page], vector)
         return [sims.get(hit.passage_id) for hit in page]
 
-    def _retrieve(self, query: ParsedQuery, mode: str, filters, depth: int):
-        keyword, semantic, vector = [], [], None
+    def _retrieve(self, query: ParsedQuery, mode: str, filters, depth: int, floor_needed: bool):
+        keyword, semantic, vector, floor = [], [], None, None
         if mode in ("keyword", "hybrid"):
             keyword = [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, depth)]
         if mode in ("semantic", "hybrid") and query.text.strip():
             vector = self.embed_query(query.text)
-            semantic = [(s.passage_id, s.score) for s in self.backend.vector_search(vector, filters, depth)]
+            if floor_needed:
+                floor = self._semantic_floor(vector, depth)
+            found = self.backend.vector_search(vector, filters, depth, min_score=floor)
+            semantic = [(s.passage_id, s.score) for s in found]
             if query.excluded or query.phrases:
                 # the user's hard constraints (exact phrase, exclusion) bind the semantic side too
                 allowed = set(p for p, _ in keyword) if query.phrases else None
                 semantic = self._constrain(semantic, query, allowed)
-        return keyword, semantic, vector
+        return keyword, semantic, vector, floor
+
+    def _semantic_floor(self, vector, depth: int) -> float | None:
+        """The score of the query's depth-th nearest passage over the whole index. A filter narrows
+        the semantic side to the passages at or above it rather than to the nearest that pass the
+        filter, which always exist: so a filter never adds unrelated passages, and a facet count
+        (over the unfiltered result set) is what clicking the value gives."""
+        nearest = self.backend.vector_search(vector, {}, depth)
+        return nearest[-1].score if len(nearest) >= depth else None
 
     def _constrain(self, semantic, query: ParsedQuery, allowed):
         if allowed is not None:
@@ -193,13 +248,13 @@ class Searcher:
         if elapsed > self.config.time_budget_s:
             raise SearchTimeout(f"the search took {elapsed:.1f}s, longer than its budget of {self.config.time_budget_s:.1f}s")
 
-    def _server_fused(self, query: ParsedQuery, vector, filters, depth: int, mode: str):
+    def _server_fused(self, query: ParsedQuery, vector, filters, depth: int, mode: str, floor=None):
         """Fusion by the engine itself (Elasticsearch's licensed rrf retriever), when the backend
         offers it and it is switched on; None means: fuse here."""
         hybrid = getattr(self.backend, "hybrid_search", None)
         if mode != "hybrid" or hybrid is None or vector is None or query.excluded or query.phrases:
             return None
-        scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10))
+        scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10), min_score=floor)
         return None if scored is None else [(s.passage_id, s.score) for s in scored]
 
     def _fuse(self, keyword, semantic, mode: str, text: str = ""):

@@ -181,11 +181,16 @@ class EmbeddedBackend:
         # a keyword score set holds matches only (BM25 weights and query weights are > 0)
         return self._top(g, self._keyword_scores(g, query), filters, k)
 
-    def vector_search(self, vector: np.ndarray, filters: Filters, k: int) -> list[Scored]:
+    def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
+                      min_score: float | None = None) -> list[Scored]:
         g = self._live()
         if len(g.passage_ids) == 0:
             return []
         top = self._top(g, self._vector_scores(g, vector), filters, k)
+        if min_score is not None:
+            # the floor comes from the unfiltered search over the same scores, which probed every
+            # passage that reaches it: no wider probe can add one
+            return [s for s in top if s.score >= min_score]
         if g.ivf is None or len(top) >= min(k, len(g.passage_ids)):
             return top
         # a filter left too few probed passages: probe wider, or for a very narrow filter score
@@ -220,6 +225,20 @@ class EmbeddedBackend:
         if vector is not None and len(g.passage_ids):
             docs |= g.facets.docs_of(self._vector_scores(g, vector).top(depth)[0])
         return g.facets.counts(docs, filters)
+
+    def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
+                     by_document: bool = True) -> int:
+        g = self._live()
+        selected = np.zeros(len(g.passage_ids), dtype=bool)
+        if query is not None and not query.is_empty:
+            selected[self._keyword_scores(g, query).idx] = True  # cached by the search just run
+            mask = g.facets.passage_mask(filters)
+            if mask is not None:
+                selected &= mask
+        selected[[g.passage_index[p] for p in passage_ids if p in g.passage_index]] = True
+        if not by_document:
+            return int(np.count_nonzero(selected))
+        return int(np.count_nonzero(g.facets.docs_of(np.flatnonzero(selected))))
 
     # -- records ----------------------------------------------------------------------------
 

@@ -1,0 +1,96 @@
+"""One result set per query: the facet counts, the total and the pages all describe it.
+
+On the sample corpus (104 documents) with the default depth, and on the mini corpus with a
+candidate depth (2; 3 for one document a page, collapsed) far below its passage count, so the
+semantic side's floor and the keyword matches past the fused pool both come into play.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer.model import SearchRequest
+from indexer.ranking.query_syntax import parse_query
+from indexer.build import build_index
+from indexer.config import Settings
+from indexer.search import open_service
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+QUERIES = ["ouders", "taal en huiswerk", "school", "sport in rotterdam"]
+SAMPLE_QUERIES = ["ouders betrekken", "taalachterstand kleuters", "zomerschool", "onderwijs",
+                  "how do schools involve low-income parents"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    settings = Settings.from_env(env={}, index_dir=tmp_path_factory.mktemp("sample") / "index", embedder="fake")
+    build_index([SAMPLE_CORPUS], settings, progress=False)
+    svc = open_service(settings)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def shallow(built_index):
+    svc = open_service(replace(built_index[0], candidate_depth=2))
+    yield svc
+    svc.close()
+
+
+def _walk(svc, k=1, **request):
+    """Every page of a search: (items in page order, the totals the pages reported)."""
+    items, totals, page = [], set(), 1
+    while True:
+        r = svc.search(SearchRequest(page=page, k=k, **request))
+        totals.add(r.total)
+        if not r.hits:
+            return items, totals
+        items += [h.doc_id if request.get("collapse") else h.passage_id for h in r.hits]
+        page += 1
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_a_facet_count_is_what_choosing_the_value_gives(sample, shallow, mode):
+    checked = 0
+    for svc, queries in ((sample, SAMPLE_QUERIES), (shallow, QUERIES)):
+        for query in queries:
+            facets = svc.search(SearchRequest(query, mode=mode, k=1, collapse=True)).facets
+            for field, values in facets.items():
+                for value, count in values.items():
+                    got = svc.search(SearchRequest(query, mode=mode, k=1, collapse=True, filters={field: [value]}))
+                    assert got.total == count, (query, field, value)
+                    checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+@pytest.mark.parametrize("collapse", [True, False])
+def test_pages_walk_the_whole_result_set_once(sample, shallow, mode, collapse):
+    for svc, k, query in [(shallow, 1, q) for q in QUERIES] + [(sample, 10, "onderwijs")]:
+        items, totals = _walk(svc, k, query=query, mode=mode, collapse=collapse)
+        assert len(totals) == 1, query  # the total does not change from page to page
+        assert len(items) == len(set(items)) == totals.pop(), query
+
+
+def test_keyword_matches_past_the_pool_are_counted_and_paged(shallow):
+    # "school" matches more passages than the depth of 2: the rest follow the pool in keyword order
+    matches = [s.passage_id for s in shallow.backend.keyword_search(parse_query("school"), {}, 1000)]
+    assert len(matches) > 2
+    items, totals = _walk(shallow, 1, query="school", mode="keyword")
+    assert totals == {len(matches)} and items == matches
+    hybrid, totals = _walk(shallow, 1, query="school", mode="hybrid")
+    assert set(matches) <= set(hybrid) and totals == {len(hybrid)}
+
+
+def test_a_filter_keeps_only_the_unfiltered_semantic_neighbours(shallow):
+    """A filtered semantic search does not fill up with passages that were not near the query."""
+    vector = shallow.searcher.embed_query("ouders")
+    nearest = {s.passage_id for s in shallow.backend.vector_search(vector, {}, 2)}
+    for doc_type in shallow.facets()["type"]:
+        got, _ = _walk(shallow, query="ouders", mode="semantic", filters={"type": [doc_type]})
+        assert set(got) <= nearest, doc_type
+        meta = shallow.backend.passage_meta(list(nearest))
+        assert set(got) == {p for p in nearest if doc_type in meta[p][1]["type"]}
