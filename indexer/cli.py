@@ -24,6 +24,10 @@ def cmd_build(args) -> int:
 
     settings = _settings(args)
     paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS_DIR]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:  # before anything is read or written: the index stays as it is
+        raise GkaError(f"no such file or folder: {', '.join(missing)}",
+                       hint="give folders or files of documents; without any, the sample corpus is built")
     report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
     for line in report.skipped:
         print(f"overgeslagen: {line}", file=sys.stderr)

@@ -41,8 +41,12 @@ class EvalQuery:
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:  # not the index's disk: no index hint
+        raise QueryError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     queries = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:

@@ -104,6 +104,22 @@ def test_changing_embedder_rebuilds_everything(settings, corpus_copy):
     assert report.indexed == 6 and report.embedder == "fake:32"
 
 
+def test_cli_names_a_missing_input_file_without_touching_the_index(settings, corpus_copy, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    idx = str(settings.index_dir)
+    assert cli.main(["build", str(corpus_copy), "--index", idx, "--quiet"]) == 0
+    capsys.readouterr()
+    missing = str(corpus_copy / "bestaat-niet")
+    assert cli.main(["build", str(corpus_copy), missing, "--index", idx, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"no such file or folder: {missing}" in err and "schijfruimte" not in err
+    assert cli.main(["eval", missing + ".jsonl", "--index", idx]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "No such file" in err and "schijfruimte" not in err
+    assert cli.main(["stats", "--index", idx, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 6  # the index is as it was
+
+
 def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
     monkeypatch.setenv("GKA_EMBEDDER", "fake")
     idx = str(settings.index_dir)

@@ -97,6 +97,22 @@ def test_vector_search_respects_filters(setup):
     assert hits and _docs(backend, hits) <= {"d2", "d3"}
 
 
+def test_vector_floor_and_result_count(setup):
+    backend, embedder, *_ = setup
+    vector = embedder.embed_query("taal")
+    nearest = backend.vector_search(vector, {}, 2)
+    floored = backend.vector_search(vector, {"gemeente": ["Utrecht"]}, 10, min_score=nearest[-1].score)
+    assert {s.passage_id for s in floored} <= {s.passage_id for s in nearest}
+    assert all(s.score >= nearest[-1].score - 1e-6 for s in floored)
+    from indexer.ranking.query_syntax import parse_query
+    query = parse_query("rotterdam")
+    matches = backend.keyword_search(query, {}, 10)
+    assert backend.result_count(query, [], {}, by_document=False) == len(matches)
+    assert backend.result_count(query, [], {}) == len(_docs(backend, matches))
+    extra = [s.passage_id for s in nearest]
+    assert backend.result_count(query, extra, {}, by_document=False) == len({s.passage_id for s in matches} | set(extra))
+
+
 def test_facets_count_documents(setup):
     backend, *_ = setup
     facets = backend.facet_counts(None, None, {})
