@@ -74,10 +74,18 @@ def document(doc_id: str):
     return render_template(
         "document.html", doc=doc, query=query, req=req, matched=_matching_passages(service, doc_id, query),
         terms=present.query_terms(query) if query else [], related=service.related(doc_id, k=5),
-        entities=present.group_entities(doc.entities), metadata=present.metadata_items(doc.metadata),
+        entities=present.group_entities(doc.entities), metadata=present.metadata_items(doc.metadata, _source_names()),
         passage_texts=texts, show_passages=present.passages_cover_text(doc, texts), facet_fields=FACET_FIELDS,
         has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,
     )
+
+
+def _source_names() -> dict[str, str]:
+    """The corpus's names for the files its documents cite, read once per app."""
+    names = current_app.extensions.get("gka_source_names")
+    if names is None:
+        names = current_app.extensions["gka_source_names"] = present.source_names(current_app.config["CORPUS_DIR"])
+    return names
 
 
 def _search_state(doc_id: str) -> SearchRequest:

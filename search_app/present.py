@@ -66,28 +66,46 @@ def group_entities(entities: Iterable[Entity]) -> list[tuple[str, str, list[str]
     ]
 
 
-def metadata_items(metadata: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Metadata fields as (label, lines of text), known fields first; empty values left out."""
+SOURCE_NAMES_FILE = "bronnen.yaml"
+
+
+def source_names(corpus_dir: Path) -> dict[str, str]:
+    """Readable names of the files a corpus's documents cite (``bronnen.yaml`` at its root:
+    file name -> name); empty when the corpus has none or it cannot be read."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((Path(corpus_dir) / SOURCE_NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if v}
+
+
+def metadata_items(metadata: dict[str, Any], names: dict[str, str] | None = None) -> list[tuple[str, list[str]]]:
+    """Metadata fields as (label, lines of text), known fields first; empty values left out.
+    A cited file that ``names`` knows is shown by its name."""
     keys = [k for k in METADATA_LABELS if k in metadata]
     keys += sorted(
         k for k in metadata if k not in METADATA_LABELS and k not in HIDDEN_METADATA and not k.startswith("_")
     )
     items = []
     for key in keys:
-        lines = [line for line in _lines(metadata[key]) if line]
+        lines = [line for line in _lines(metadata[key], names or {}) if line]
         if lines:
             items.append((METADATA_LABELS.get(key, key.replace("_", " ").capitalize()), lines))
     return items
 
 
-def _lines(value: Any) -> list[str]:
+def _lines(value: Any, names: dict[str, str]) -> list[str]:
     if value is None:
         return []
     if isinstance(value, dict):
         # Sources in intervention records: {"document": ..., "vindplaats": ...}
-        return [" — ".join(str(v) for v in value.values() if v not in (None, ""))]
+        return [" — ".join(names.get(str(v), str(v)) for v in value.values() if v not in (None, ""))]
     if isinstance(value, (list, tuple, set)):
-        return [line for v in value for line in _lines(v)]
+        return [line for v in value for line in _lines(v, names)]
     return [str(value)]
 
 
@@ -180,7 +198,7 @@ def record_values(rec: DocumentRecord, field: str) -> list[str]:
     """Facet values, or for non-facet fields (doelgroep) the metadata list."""
     if field in rec.facets:
         return [str(v) for v in rec.facets[field]]
-    return [line for line in _lines(rec.metadata.get(field)) if line]
+    return [line for line in _lines(rec.metadata.get(field), {}) if line]
 
 
 def matches(rec: DocumentRecord, filters: dict[str, list[str]]) -> bool:

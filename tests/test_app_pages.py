@@ -202,8 +202,9 @@ def test_intervention_document_page(client, doc_ids):
     soup = soup_of(client.get(f"/documenten/{doc_ids['taalmaatjes-thuis']}"))
     facts = soup.select_one("dl.facts").get_text(" ")
     for text in ("Bewijskracht", "eerste aanwijzingen voor effectiviteit", "Doelgroep", "Uitvoerders", "Bronnen",
-                 "testbron-taalmaatjes.txt — paragraaf 2"):
+                 "Evaluatie Taalmaatjes Thuis (2022) — paragraaf 2"):  # the corpus's name for the cited file
         assert text in facts
+    assert "testbron-taalmaatjes.txt" not in facts
     assert "Titel" not in facts and "Naam" not in facts  # front matter not repeated
 
 

@@ -110,6 +110,19 @@ def test_cited_seed_documents_exist():
     assert not missing, "\n".join(missing)
 
 
+def test_every_cited_file_has_a_readable_name_and_the_names_are_not_indexed():
+    from indexer.readers import discover
+    from search_app.present import source_names
+
+    names = source_names(ROOT / "corpus")
+    cited = {b["document"] for _, rec in _records() for b in rec["bronnen"]}
+    for path in _agendas():
+        cited |= {b["document"] for b in _front_matter(path)[0].get("bronnen", [])}
+    assert cited and not cited - set(names), sorted(cited - set(names))
+    files = discover([ROOT / "corpus"])[0]
+    assert files and not [f for f, _ in files if f.name == "bronnen.yaml"]
+
+
 def test_agendas_front_matter():
     for path in _agendas():
         meta, body = _front_matter(path)
