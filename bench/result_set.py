@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 QUERIES = ["ouders betrekken", "thuiszitters", "zomerschool", "taalachterstand kleuters",
            "how do schools involve low-income parents", "mbo stage discriminatie", "huiswerkbegeleiding",
            "kansengelijkheid", "ouderbetrokkenheid", "brede brugklas", "schoolkosten", "armoede", "onderwijs",
-           "vve", "rotterdam", "leesbevordering", "loopbaanoriëntatie", "gemeente"]
+           "vve", "rotterdam", "leesbevordering", "loopbaanoriëntatie", "gemeente",
+           '"brede brugklas"', "coaching leerlingen -mbo", "monitoring -nieuws", '"voorschoolse educatie" peuters']
 
 
 def compare(service, mode: str, queries=QUERIES) -> tuple[int, int, list[tuple]]:

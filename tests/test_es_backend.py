@@ -324,7 +324,7 @@ AGGS = {
 
 def test_facet_counts_are_disjunctive_and_count_documents(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response([], AGGS))
-    facets = backend.facet_counts(parse_query("taal"), None, {"type": ["onderzoek"], "gemeente": ["Rotterdam"]})
+    facets = backend.facet_counts(parse_query("taal"), [], {"type": ["onderzoek"], "gemeente": ["Rotterdam"]})
     assert facets["type"] == {"onderzoek": 6, "nieuws": 2} and facets["gemeente"] == {"Rotterdam": 3}
     assert facets["sector"] == {}
     body = cluster.last().body
@@ -338,11 +338,17 @@ def test_facet_counts_are_disjunctive_and_count_documents(backend, cluster):
                                                                   {"terms": {"type": ["onderzoek"]}}]
 
 
-def test_facet_counts_with_vector_add_knn_and_without_query_count_document_docs(backend, cluster):
+def test_facet_counts_over_keyword_matches_or_semantic_passages_and_without_query_documents(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response([], {}))
-    backend.facet_counts(parse_query("taal"), np.ones(DIM), {})
+    backend.facet_counts(parse_query("taal"), ["d1#0-abcd"], {"sector": ["po"]})
     body = cluster.last().body
-    assert body["knn"]["filter"]["bool"]["filter"] == [{"term": {"kind": "passage"}}] and "query" in body
+    assert "knn" not in body
+    should = body["query"]["bool"]["should"]
+    assert should[0] == {"terms": {"passage_id": ["d1#0-abcd"]}}
+    assert should[1]["bool"]["filter"] == [{"term": {"kind": "passage"}}]  # filters apply per facet, not here
+    assert body["query"]["bool"]["minimum_should_match"] == 1
+    backend.facet_counts(None, [], {})  # a semantic side that kept nothing: an empty set
+    assert cluster.last().body["query"]["bool"]["should"] == [{"match_none": {}}]
     backend.facet_counts(None, None, {})
     body = cluster.last().body
     assert body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}}]}}

@@ -21,7 +21,8 @@ SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 QUERIES = ["ouders", "taal en huiswerk", "school", "sport in rotterdam"]
 SAMPLE_QUERIES = ["ouders betrekken", "taalachterstand kleuters", "zomerschool", "onderwijs",
-                  "how do schools involve low-income parents"]
+                  "how do schools involve low-income parents", '"brede brugklas"', "coaching leerlingen -mbo",
+                  '"voorschoolse educatie" peuters']  # a phrase no passage holds: an empty set, not all
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +95,34 @@ def test_a_filter_keeps_only_the_unfiltered_semantic_neighbours(shallow):
         assert set(got) <= nearest, doc_type
         meta = shallow.backend.passage_meta(list(nearest))
         assert set(got) == {p for p in nearest if doc_type in meta[p][1]["type"]}
+
+
+def test_a_filter_scores_what_it_keeps_as_the_unfiltered_search_did(sample):
+    """The fusion of a filtered search normalises with the unfiltered search's bounds, so a
+    result both share scores the same, unless the filtered keyword side reached it and the
+    unfiltered one (its best 50 over the whole index) did not."""
+    checked = 0
+    for query in ["voorschoolse educatie", "vroegschoolse educatie peuters", "ouders betrekken"]:
+        everything = {h.passage_id: h for h in sample.search(SearchRequest(query, k=50)).hits}
+        for field, value in [("gemeente", "Groningen"), ("type", "interventie"), ("sector", "po")]:
+            for hit in sample.search(SearchRequest(query, k=50, filters={field: [value]})).hits:
+                before = everything.get(hit.passage_id)
+                if before is None or (before.keyword_rank is None and hit.keyword_rank is not None):
+                    continue
+                assert hit.score == pytest.approx(before.score), (query, value, hit.passage_id)
+                checked += 1
+    assert checked >= 50
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "semantic"])
+def test_the_result_set_does_not_depend_on_the_page_size(sample, mode):
+    for query, filters in [("how to involve parents", {"sector": ["mbo"]}), ("ouders betrekken", {})]:
+        responses = [sample.search(SearchRequest(query, mode=mode, k=k, collapse=True, filters=filters))
+                     for k in (5, 10, 50)]
+        assert len({r.total for r in responses}) == 1, query
+        assert all(r.facets == responses[0].facets for r in responses), query
+
+
+def test_a_quoted_phrase_binds_the_semantic_mode_without_emptying_it(sample):
+    got = sample.search(SearchRequest('"brede brugklas"', mode="semantic", k=50))
+    assert got.hits and all("brede brugklas" in h.text.lower() for h in got.hits)

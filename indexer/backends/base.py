@@ -68,11 +68,11 @@ class Backend(Protocol):
         ...
 
     def facet_counts(
-        self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters, depth: int = 100
+        self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters
     ) -> dict[str, dict[str, int]]:
-        """Document counts per facet value over the query's result set: the keyword matches and
-        the ``depth`` passages nearest the vector over the whole index. For each field the other
-        fields' filters apply (disjunctive facets). No query: the whole index."""
+        """Document counts per facet value over a query's result set: its keyword matches and the
+        given passages (its semantic side; None: it has none). For each field the other fields'
+        filters apply (disjunctive facets). Neither a query nor passages (None): the whole index."""
         ...
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,

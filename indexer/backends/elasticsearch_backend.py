@@ -134,9 +134,9 @@ class ElasticsearchBackend:
                 return None
         return r.scored(resp.body)
 
-    def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None,
-                     filters: Filters, depth: int = 100) -> dict[str, dict[str, int]]:
-        body = q.facet_body(query, None if vector is None else _floats(vector), filters, knn_k=depth)
+    def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
+                     filters: Filters) -> dict[str, dict[str, int]]:
+        body = q.facet_body(query, passage_ids, filters)
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,

@@ -138,23 +138,18 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
     }
 
 
-def facet_body(query: ParsedQuery | None, vector: Sequence[float] | None, filters: Filters,
-               knn_k: int = 100) -> Body:
+def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters) -> Body:
     """One ``size: 0`` search with disjunctive facet aggregations.
 
-    With a query/vector the result set is passages (keyword bool OR knn candidates) and each
-    bucket counts distinct ``doc_id`` (``cardinality``); without one the set is the
-    ``kind=document`` docs and ``doc_count`` already counts documents. All filters apply as
-    ``post_filter``-like filter aggs: each field's agg uses the OTHER fields' filters.
+    With a query or passages the result set is passages (keyword matches OR the given passage
+    ids: the search's semantic side) and each bucket counts distinct ``doc_id``
+    (``cardinality``); with neither (None) the set is the ``kind=document`` docs and ``doc_count`` already
+    counts documents. All filters apply as ``post_filter``-like filter aggs: each field's agg
+    uses the OTHER fields' filters.
     """
     has_query = query is not None and not query.is_empty
-    if has_query or vector is not None:
-        body: Body = {"size": 0}
-        if has_query:
-            keyword = keyword_query(query, {})  # type: ignore[arg-type]
-            body["query"] = keyword
-        if vector is not None:
-            body["knn"] = knn_clause(vector, {}, knn_k)
+    if has_query or passage_ids is not None:
+        body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {})}
         counted = {"docs": {"cardinality": {"field": "doc_id"}}}
     else:
         body = {"size": 0, "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}}}
@@ -279,17 +274,22 @@ def _any(alternatives: list[Body]) -> Body:
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 
-def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
-    """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
-    given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
+def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
+    """Passages that are keyword matches passing the filters, or among the given ids."""
     should: list[Body] = [{"terms": {"passage_id": list(passage_ids)}}] if passage_ids else []
     if query is not None and not query.is_empty:
         should.append(keyword_query(query, filters))
     if not should:
         should = [{"match_none": {}}]
+    return {"bool": {"filter": [kind_filter(PASSAGE)], "should": should, "minimum_should_match": 1}}
+
+
+def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
+    """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
+    given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
     return {
         "size": 0,
-        "query": {"bool": {"filter": [kind_filter(PASSAGE)], "should": should, "minimum_should_match": 1}},
+        "query": result_set_query(query, passage_ids, filters),
         "aggs": {"docs": {"cardinality": {"field": "doc_id", "precision_threshold": 40_000}}},
         "track_total_hits": True,
     }

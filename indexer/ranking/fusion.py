@@ -37,14 +37,14 @@ def max_normalise(ranking: Ranking) -> dict[str, float]:
     return {i: (s / top if top > 0 else 0.0) for i, s in ranking}
 
 
-def min_max_normalise(ranking: Ranking, floor: float | None = None) -> dict[str, float]:
+def min_max_normalise(ranking: Ranking, floor: float | None = None, ceiling: float | None = None) -> dict[str, float]:
     """Map scores to [0, 1] over the list (cosine has no natural zero for a given query).
-    ``floor`` optionally fixes the low end (e.g. a similarity considered unrelated)."""
+    ``floor`` / ``ceiling`` optionally fix the ends (e.g. those of a wider list this one is part of)."""
     if not ranking:
         return {}
     scores = [s for _, s in ranking]
-    low = min(scores) if floor is None else min(floor, max(scores))
-    high = max(scores)
+    high = max(scores) if ceiling is None else max(ceiling, max(scores))
+    low = min(scores) if floor is None else min(floor, high)
     span = high - low
     return {i: ((s - low) / span if span > 0 else 1.0) for i, s in ranking}
 
@@ -55,11 +55,13 @@ def convex(
     keyword_weight: float = 0.4,
     keyword_scale: float | None = None,
     semantic_floor: float | None = None,
+    semantic_ceiling: float | None = None,
 ) -> list[tuple[str, float]]:
     """fused = w * keyword_norm + (1 - w) * semantic_norm; a missing side contributes 0.
 
     ``keyword_scale``: divide BM25 by this instead of the best score, so that a query whose
-    best keyword match is weak contributes less (None: max-normalise).
+    best keyword match is weak contributes less (None: max-normalise). ``semantic_floor`` and
+    ``semantic_ceiling`` fix the ends of the semantic min-max (None: the list's own).
     """
     if not 0.0 <= keyword_weight <= 1.0:
         raise ValueError("keyword_weight must be within [0, 1]")
@@ -67,7 +69,7 @@ def convex(
         kw = {i: min(1.0, s / keyword_scale) for i, s in keyword}
     else:
         kw = max_normalise(keyword)
-    sem = min_max_normalise(semantic, semantic_floor)
+    sem = min_max_normalise(semantic, semantic_floor, semantic_ceiling)
     scores: dict[str, float] = {}
     for i, v in kw.items():
         scores[i] = keyword_weight * v

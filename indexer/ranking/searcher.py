@@ -12,6 +12,7 @@ from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
 from indexer.ranking import fusion
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
+from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
 
 MAX_K = 50
@@ -32,8 +33,8 @@ class Ranking:
     vector: object
     detected: dict[str, list[str]]
     ranked: list[tuple[str, float, list[str]]]  # (passage id, score, other passages of its document)
-    depth: int = 0  # candidates per retriever; the semantic side of the result set is the query's
-    # `depth` nearest passages over the whole index, filtered or not
+    depth: int = 0  # candidates per retriever
+    nearest: list[tuple[str, float]] | None = None  # the result set's semantic side, unfiltered
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Searcher:
         self.config = config
         self.detect = detect  # callable text -> {field: [values]}
         self.suggest = suggest  # callable (ParsedQuery, keyword hit count) -> str | None
+        self.retriever = Retriever(backend, analyzer, embed_query)
 
     def search(self, request: SearchRequest) -> SearchResponse:
         validate(request)
@@ -107,22 +109,19 @@ class Searcher:
             # only stop words or punctuation ("het", "*"): the semantic side would return the
             # whole index in an arbitrary order
             return Ranking(query, filters, [], [], None, {}, [])
-        if request.doc_id is not None:
-            depth = 1000
-        else:
-            # not by page: every page (and the total) comes from the same fused pool, so paging
-            # neither repeats nor skips results, and the normalisation the fusion was tuned on holds
-            depth = max(self.config.depth, request.k * (3 if request.collapse else 1))
-        floor_needed = bool(filters) and request.doc_id is None
-        keyword, semantic, vector, floor = self._retrieve(query, request.mode, filters, depth, floor_needed)
+        # not by page or page size: every page, the total and the facets describe one result set
+        # (indexer/ranking/retrieval.py), and the normalisation the fusion was tuned on holds
+        depth = 1000 if request.doc_id is not None else self.config.depth
+        sides = self.retriever.retrieve(query, request.mode, filters, depth, whole_index=request.doc_id is None)
         self._check_budget(start)
-        fused = self._server_fused(query, vector, filters, depth, request.mode, floor)
+        fused = self._server_fused(query, sides.vector, filters, depth, request.mode, sides.floor)
         if fused is None:
-            fused = self._fuse(keyword, semantic, request.mode, query.text)
+            fused = self._fuse(sides, request.mode, query.text)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
-        return Ranking(query, filters, keyword, semantic, vector, detected, ranked, depth)
+        return Ranking(query, filters, sides.keyword, sides.semantic, sides.vector, detected, ranked, depth,
+                       sides.nearest)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -151,8 +150,8 @@ class Searcher:
             hit.snippet = snippet
         # within one document ("more passages of this document") the query's facets mean nothing
         facets = {} if request.doc_id is not None else self.backend.facet_counts(
-            r.query if request.mode != "semantic" else None, r.vector if request.mode != "keyword" else None,
-            r.filters, depth=r.depth)
+            r.query if request.mode != "semantic" else None,
+            None if request.mode == "keyword" else [p for p, _ in r.nearest or ()], r.filters)
         suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
         return SearchResponse(
             request=request,
@@ -204,44 +203,6 @@ class Searcher:
         sims = similarities([hit.passage_id for hit in page], vector)
         return [sims.get(hit.passage_id) for hit in page]
 
-    def _retrieve(self, query: ParsedQuery, mode: str, filters, depth: int, floor_needed: bool):
-        keyword, semantic, vector, floor = [], [], None, None
-        if mode in ("keyword", "hybrid"):
-            keyword = [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, depth)]
-        if mode in ("semantic", "hybrid") and query.text.strip():
-            vector = self.embed_query(query.text)
-            if floor_needed:
-                floor = self._semantic_floor(vector, depth)
-            found = self.backend.vector_search(vector, filters, depth, min_score=floor)
-            semantic = [(s.passage_id, s.score) for s in found]
-            if query.excluded or query.phrases:
-                # the user's hard constraints (exact phrase, exclusion) bind the semantic side too
-                allowed = set(p for p, _ in keyword) if query.phrases else None
-                semantic = self._constrain(semantic, query, allowed)
-        return keyword, semantic, vector, floor
-
-    def _semantic_floor(self, vector, depth: int) -> float | None:
-        """The score of the query's depth-th nearest passage over the whole index. A filter narrows
-        the semantic side to the passages at or above it rather than to the nearest that pass the
-        filter, which always exist: so a filter never adds unrelated passages, and a facet count
-        (over the unfiltered result set) is what clicking the value gives."""
-        nearest = self.backend.vector_search(vector, {}, depth)
-        return nearest[-1].score if len(nearest) >= depth else None
-
-    def _constrain(self, semantic, query: ParsedQuery, allowed):
-        if allowed is not None:
-            semantic = [(p, s) for p, s in semantic if p in allowed]
-        if query.excluded:
-            excluded_terms = set()
-            for item in query.excluded:
-                excluded_terms.update(self.analyzer.analyze_phrase(item))
-            records = dict((p.id, p) for p, _ in self.backend.passages([p for p, _ in semantic]))
-            semantic = [
-                (pid, s) for pid, s in semantic
-                if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
-            ]
-        return semantic
-
     def _check_budget(self, start: float) -> None:
         # cooperative: checked between stages, so a runaway query frees its worker with a 504
         elapsed = time.perf_counter() - start
@@ -257,14 +218,19 @@ class Searcher:
         scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10), min_score=floor)
         return None if scored is None else [(s.passage_id, s.score) for s in scored]
 
-    def _fuse(self, keyword, semantic, mode: str, text: str = ""):
+    def _fuse(self, sides, mode: str, text: str = ""):
         if mode == "keyword":
-            return keyword
+            return sides.keyword
         if mode == "semantic":
-            return semantic
+            return sides.semantic
         if self.config.fusion == "rrf":
-            return fusion.rrf([keyword, semantic], k=self.config.rrf_k)
-        return fusion.convex(keyword, semantic, self._keyword_weight(text), self.config.keyword_scale)
+            return fusion.rrf([sides.keyword, sides.semantic], k=self.config.rrf_k)
+        # a filtered search normalises as the unfiltered one did, so the filter does not reorder
+        low = high = None
+        if sides.floor is not None and sides.nearest:
+            low, high = sides.nearest[-1][1], sides.nearest[0][1]
+        return fusion.convex(sides.keyword, sides.semantic, self._keyword_weight(text),
+                             self.config.keyword_scale or sides.keyword_scale, low, high)
 
     def _keyword_weight(self, text: str) -> float:
         """Words the keyword side only knows through the English glossary are weaker evidence than

@@ -215,15 +215,17 @@ class EmbeddedBackend:
         ids = g.passage_ids
         return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
 
-    def facet_counts(self, query: ParsedQuery | None, vector: np.ndarray | None, filters: Filters, depth: int = 100):
+    def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
-        if (query is None or query.is_empty) and vector is None:
+        has_query = query is not None and not query.is_empty
+        if not has_query and passage_ids is None:
             return g.facets.counts(None, filters)
+        passage_ids = passage_ids or ()
         docs = np.zeros(g.facets.n_docs, dtype=bool)
-        if query is not None and not query.is_empty:
+        if has_query:
             docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
-        if vector is not None and len(g.passage_ids):
-            docs |= g.facets.docs_of(self._vector_scores(g, vector).top(depth)[0])
+        idx = np.array(sorted(g.passage_index[p] for p in passage_ids if p in g.passage_index), dtype=np.int64)
+        docs |= g.facets.docs_of(idx)
         return g.facets.counts(docs, filters)
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,

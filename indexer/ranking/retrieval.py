@@ -1,0 +1,80 @@
+"""Both sides of one search, read from a backend, and the result set they define.
+
+The result set of a query is every keyword match and the query's ``depth`` nearest passages
+over the whole index (less any that break a quoted phrase or an exclusion). A filter narrows
+that set and never adds to it, and the fusion of a filtered search normalises with the
+unfiltered search's bounds, so a filter does not reorder what it keeps either. Facet counts
+and totals are counted over the same set (``Sides.nearest``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.ranking.query_syntax import ParsedQuery
+
+MAX_PHRASE_MATCHES = 10_000  # passages read to know which hold a quoted phrase (semantic side)
+
+
+@dataclass
+class Sides:
+    keyword: list[tuple[str, float]] = field(default_factory=list)  # within the filters, best first
+    semantic: list[tuple[str, float]] = field(default_factory=list)  # within the filters, best first
+    vector: object = None
+    nearest: list[tuple[str, float]] | None = None  # the semantic side of the result set, unfiltered
+    floor: float | None = None  # the depth-th nearest passage's score (None: every passage is near)
+    keyword_scale: float | None = None  # the unfiltered best keyword score, when filters apply
+
+
+class Retriever:
+    def __init__(self, backend, analyzer, embed_query):
+        self.backend = backend
+        self.analyzer = analyzer
+        self.embed_query = embed_query
+
+    def retrieve(self, query: ParsedQuery, mode: str, filters, depth: int, whole_index: bool = True) -> Sides:
+        """``whole_index`` False (one document's passages): no result-set floor, all passages count."""
+        sides = Sides()
+        filtered = bool(filters) and whole_index
+        if mode in ("keyword", "hybrid"):
+            sides.keyword = self._keyword(query, filters, depth)
+            if filtered and mode == "hybrid":
+                best = self.backend.keyword_search(query, {}, 1)
+                sides.keyword_scale = best[0].score if best else None
+        if mode in ("semantic", "hybrid") and query.text.strip():
+            sides.vector = self.embed_query(query.text)
+            if filtered:
+                nearest = self._vector(sides.vector, {}, depth)
+                sides.floor = nearest[-1][1] if len(nearest) >= depth else None
+                semantic = self._vector(sides.vector, filters, depth, sides.floor)
+            else:
+                semantic = nearest = self._vector(sides.vector, filters, depth)
+            if query.excluded or query.phrases:
+                # the user's hard constraints (exact phrase, exclusion) bind the semantic side too
+                allowed = self._phrase_matches(query) if query.phrases else None
+                semantic = self._constrain(semantic, query, allowed)
+                nearest = semantic if not filtered else self._constrain(nearest, query, allowed)
+            sides.semantic, sides.nearest = semantic, nearest
+        return sides
+
+    def _keyword(self, query, filters, k):
+        return [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, k)]
+
+    def _vector(self, vector, filters, k, min_score=None):
+        return [(s.passage_id, s.score) for s in self.backend.vector_search(vector, filters, k, min_score=min_score)]
+
+    def _phrase_matches(self, query: ParsedQuery) -> set[str]:
+        return {s.passage_id for s in self.backend.keyword_search(query, {}, MAX_PHRASE_MATCHES)}
+
+    def _constrain(self, semantic, query: ParsedQuery, allowed):
+        if allowed is not None:
+            semantic = [(p, s) for p, s in semantic if p in allowed]
+        if query.excluded:
+            excluded_terms = set()
+            for item in query.excluded:
+                excluded_terms.update(self.analyzer.analyze_phrase(item))
+            records = dict((p.id, p) for p, _ in self.backend.passages([p for p, _ in semantic]))
+            semantic = [
+                (pid, s) for pid, s in semantic
+                if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
+            ]
+        return semantic
