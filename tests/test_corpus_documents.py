@@ -221,3 +221,20 @@ def test_no_verbatim_copies_from_seeds() -> None:
 if __name__ == "__main__":  # quick report while writing documents
     for p, w in find_copied_windows():
         print(p.relative_to(CORPUS), "::", w)
+
+
+def test_generated_documents_read_as_prose_without_file_names_or_colophon() -> None:
+    """Their metadata lives in the files' properties, and the sources are named as
+    corpus/bronnen.yaml names them: no "Gemeenten: -" cover lines, no seed file names."""
+    from indexer.readers import read_file
+
+    names = yaml.safe_load((CORPUS / "bronnen.yaml").read_text(encoding="utf-8"))
+    generated = sorted((CORPUS / "onderzoek").glob("*.pdf")) + sorted((CORPUS / "onderzoek").glob("*.docx"))
+    assert len(generated) >= 6
+    for path in generated:
+        doc = read_file(path, CORPUS)[0]
+        assert not re.search(r"\b(Type|Jaar|Gemeenten|Provincies|Sectoren|Themas): ", doc.text), path.name
+        assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", doc.text), path.name
+        flat = " ".join(doc.text.split())  # a long name may wrap across PDF lines
+        assert any(name in flat for name in names.values()), path.name
+        assert doc.metadata.get("jaar"), path.name  # still known, from the properties

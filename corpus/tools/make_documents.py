@@ -8,7 +8,7 @@ Every source is a Markdown file with YAML front matter (titel, type, jaar, gemee
 provincies, sectoren, themas, samenvatting, bronnen) and a body with "## " sections.
 Depending on FORMATS below a source becomes:
 
-* PDF (fpdf2): a cover page with title, metadata and summary, then the body with real
+* PDF (fpdf2): a cover page with title and summary, then the body with real
   headings, over several pages. Every page has a running header ("Kennisbank Gelijke
   Kansen | <titel>") and a footer "Pagina n van N" -- page furniture the indexer's PDF
   reader has to strip. The DejaVuSans TTF font is embedded so "ë", "é" and "€" survive;
@@ -23,7 +23,8 @@ Depending on FORMATS below a source becomes:
   author "Kennisbank Gelijke Kansen", fixed created/modified dates.
 * Markdown: copied byte for byte.
 
-Readers take all metadata from the files themselves; there are no sidecar files.
+Readers take all metadata from the files themselves (their properties); there are no sidecar
+files. The "Bronnen" section names the cited files as corpus/bronnen.yaml does.
 
 Output is deterministic: fixed creation/modification dates, and the DOCX zip is rewritten
 with fixed member timestamps, so re-running the script leaves the committed files
@@ -141,8 +142,17 @@ def bold_runs(text: str) -> list[tuple[str, bool]]:
     return [(p, i % 2 == 1) for i, p in enumerate(parts) if p]
 
 
+SOURCE_NAMES = HERE.parent / "bronnen.yaml"
+
+
 def bronnen_lines(fm: dict) -> list[str]:
-    return [f"{b['document']}: {b['vindplaats']}" for b in fm.get("bronnen") or []]
+    """One line per cited file, its places joined: a name repeated line after line would read
+    as page furniture to a PDF reader."""
+    names = yaml.safe_load(SOURCE_NAMES.read_text(encoding="utf-8")) or {}
+    places: dict[str, list[str]] = {}
+    for b in fm.get("bronnen") or []:
+        places.setdefault(names.get(b["document"], b["document"]), []).append(str(b["vindplaats"]))
+    return [f"{name}: {'; '.join(where)}" for name, where in places.items()]
 
 
 # ---- PDF -----------------------------------------------------------------------------
@@ -210,13 +220,6 @@ def make_pdf(fm: dict, body: str, out: Path) -> None:
     pdf.ln(30)
     pdf.set_font(family, "B", 20)
     pdf.multi_cell(0, 10, clean(title), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.ln(8)
-    pdf.set_font(family, "", 11)
-    meta = [("Type", fm.get("type", "")), ("Jaar", str(fm.get("jaar", "onbekend")))]
-    for key in ("gemeenten", "provincies", "sectoren", "themas"):
-        meta.append((key.capitalize(), ", ".join(fm.get(key) or []) or "-"))
-    for k, v in meta:
-        pdf.multi_cell(0, 6, clean(f"{k}: {v}"), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(8)
     pdf.set_font(family, "B", 12)
     pdf.cell(0, 8, "Samenvatting", new_x="LMARGIN", new_y="NEXT", align="L")
