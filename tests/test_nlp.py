@@ -129,7 +129,7 @@ def test_lemmas_are_lowercase_without_punctuation(pipeline):
 
 def test_query_entities_name_only_what_is_named():
     assert detect_query_entities("wat doet Apeldoorn tegen thuiszitters") == {"gemeente": ["Apeldoorn"]}
-    assert detect_query_entities("armoede onder kinderen in Friesland") == {"provincie": ["Fryslân"]}
+    assert detect_query_entities("armoede onder kinderen in Friesland") == {"provincie": ["Fryslân"], "thema": ["armoede"]}
     assert detect_query_entities("vmbo agenda Rotterdam") == {
         "sector": ["vmbo"],
         "type": ["agenda"],
@@ -143,13 +143,23 @@ def test_query_entities_are_case_insensitive_but_careful_with_words():
         "gemeente": ["'s-Hertogenbosch"],
         "sector": ["po"],
     }
-    assert detect_query_entities("wat werkt het best bij taalachterstand") == {}
-    assert detect_query_entities("taalachterstand in de gemeente best") == {"gemeente": ["Best"]}
+    assert detect_query_entities("wat werkt het best bij taalachterstand") == {"thema": ["taalontwikkeling"]}
+    assert detect_query_entities("taalachterstand in de gemeente best") == {"gemeente": ["Best"], "thema": ["taalontwikkeling"]}
     assert detect_query_entities("geld om leerkrachten op te leiden tot coördinator") == {}
     assert detect_query_entities("welke aanpakken leiden tot minder uitval") == {}
     assert detect_query_entities("wat doet de gemeente leiden") == {"gemeente": ["Leiden"]}
-    assert detect_query_entities("zomerschool in leiden") == {"gemeente": ["Leiden"]}
+    assert detect_query_entities("zomerschool in leiden") == {"gemeente": ["Leiden"], "thema": ["verlengde leertijd"]}
     assert detect_query_entities("") == {}
+
+
+def test_query_names_a_theme_by_label_or_compound_not_by_common_words_or_phrases():
+    assert detect_query_entities("ouderbetrokkenheid") == {"thema": ["ouderbetrokkenheid"]}
+    assert detect_query_entities("monitoring van schooladviezen") == {"thema": ["overgangen", "onderzoek en monitoring"]}
+    assert detect_query_entities("doorstroom mbo hbo") == {"sector": ["mbo", "hbo"], "thema": ["overgangen"]}
+    assert detect_query_entities("Armoede in Rotterdam") == {"gemeente": ["Rotterdam"], "thema": ["armoede"]}
+    # single trigger words are in too many questions to name a theme
+    assert detect_query_entities("hoe praat je met ouders over taal") == {}
+    assert detect_query_entities("wat werkt bij ouders betrekken") == {}
 
 
 def test_province_named_like_its_capital():

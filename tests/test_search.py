@@ -53,6 +53,22 @@ def test_municipality_in_query_is_detected_and_boosts(service, monkeypatch):
         assert score == pytest.approx(plain[pid] * ((1.0 + boost) if named else 1.0))
 
 
+def test_a_theme_named_in_the_query_is_offered_not_boosted(service, monkeypatch):
+    from indexer.ranking import searcher
+
+    request = SearchRequest("ouderbetrokkenheid mbo", k=20)
+    resp = service.search(request)
+    assert resp.detected.get("thema") == ["ouderbetrokkenheid"]
+    monkeypatch.setattr(searcher, "ENTITY_BOOST", 0.0)
+    plain = service.search(request)
+    monkeypatch.undo()
+    # only the sector is boosted: passages of mbo documents gain, the theme adds nothing
+    plain_scores = {h.passage_id: h.score for h in plain.hits}
+    for hit in resp.hits:
+        gain = 1.0 + searcher.ENTITY_BOOST if "mbo" in hit.facets.get("sector", []) else 1.0
+        assert hit.score == pytest.approx(plain_scores[hit.passage_id] * gain), hit.passage_id
+
+
 def test_pagination_is_stable(service):
     first = service.search(SearchRequest("school", k=2, page=1)).hits
     second = service.search(SearchRequest("school", k=2, page=2)).hits

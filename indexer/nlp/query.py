@@ -1,9 +1,10 @@
-"""Query understanding: which municipalities, provinces, sectors and document types a query names."""
+"""Query understanding: which municipalities, provinces, sectors, document types and themes a query names."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from indexer.nlp.pipeline import load_query_pipeline
+from indexer.nlp.themes import named_themes
 
 # Entity label -> facet field of the search request.
 QUERY_FIELDS = {"GEMEENTE": "gemeente", "PROVINCIE": "provincie", "SECTOR": "sector", "TYPE": "type"}
@@ -32,4 +33,7 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         values = found.setdefault(field, [])
         if value not in values:
             values.append(value)
+    themes = named_themes(text)
+    if themes:
+        found["thema"] = themes
     return tuple((field, tuple(values)) for field, values in found.items())

@@ -59,3 +59,14 @@ def assign_themes(lemmas: list[str], text: str) -> list[str]:
     hits = theme_hits(lemmas, text)
     n_words = len(lemmas)
     return [theme for theme, *_, min_hits in rules if hits.get(theme, 0) >= threshold(min_hits, n_words)]
+
+
+def named_themes(text: str) -> list[str]:
+    """Themes a query names: by its own label ("armoede") or a word with one of its prefixes
+    ("taalachterstand", "ouderbetrokkenheid"). Not by single trigger words or phrases, which
+    questions use without meaning the theme ("ouders", "taal", "wat werkt")."""
+    _, rules = _compiled()
+    lowered = " ".join((text or "").lower().split())
+    tokens = re.findall(r"\w+", lowered)
+    return [theme for theme, _, prefixes, _, _ in rules
+            if f" {theme} " in f" {lowered} " or (prefixes and any(t.startswith(prefixes) for t in tokens))]

@@ -20,6 +20,7 @@ MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
 MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
+UNBOOSTED_FIELDS = frozenset({"thema"})
 
 
 @dataclass
@@ -244,7 +245,9 @@ class Searcher:
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
         info = meta([pid for pid, _ in fused])
-        wanted = {f: set(v) for f, v in detected.items() if v}  # once, not once per passage
+        # once, not once per passage; a theme is only offered as a filter: its trigger words are
+        # what the keyword side matches already, and boosting it too was no better on the eval sets
+        wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
         items: list[tuple[str, str, float]] = []
         for pid, score in fused:
             if pid not in info:
