@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, request, url_for
 
 from indexer.errors import QueryError
 from indexer.model import Hit, SearchRequest
-from search_app.params import MAX_PAGE, parse_search_args, without_tracking
+from search_app.params import MAX_K, MAX_PAGE, parse_search_args, without_tracking
 from search_app.serialize import hit_to_dict, jsonable
 from search_app.service import get_service
 
@@ -60,18 +60,19 @@ def export_json():
 
 
 def _collect() -> tuple[SearchRequest, list[Hit]]:
-    """The results the search page lists, all its pages (with its page size: the candidate
-    pool depends on it), until EXPORT_MAX_ROWS or the end."""
+    """The results the search page lists, over all its pages, until EXPORT_MAX_ROWS or the end.
+    Read in the largest pages: a search's results and their order do not depend on the page
+    size, and a small one (per_page=1) would meet the page limit long before the end."""
     req = parse_search_args(without_tracking(request.args), default_k=current_app.config["PER_PAGE"],
                             default_collapse=True)
     if not req.query:
         raise QueryError("Geef een zoekvraag op (parameter q) om resultaten te exporteren.")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
-    service, hits = get_service(), []
+    service, hits, reading = get_service(), [], replace(req, k=MAX_K)
     for page in range(1, MAX_PAGE + 1):
-        response = service.search(replace(req, page=page))
+        response = service.search(replace(reading, page=page))
         hits.extend(response.hits)
-        if len(hits) >= cap or len(response.hits) < req.k or len(hits) >= response.total:
+        if len(hits) >= cap or len(response.hits) < reading.k or len(hits) >= response.total:
             break
     return req, hits[:cap]
 

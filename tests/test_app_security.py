@@ -115,7 +115,7 @@ def test_csv_export_is_formula_safe(client):
             assert not cell.startswith(("=", "+", "-", "@")), cell
 
 
-def test_export_json_and_row_cap(real_index):
+def test_export_json_and_row_cap(real_index, monkeypatch):
     from search_app import create_app
 
     settings, corpus, _ = real_index
@@ -135,6 +135,20 @@ def test_export_json_and_row_cap(real_index):
         total = full.test_client().get(f"/api/search?{query}&collapse={0 if 'collapse=0' in query else 1}").get_json()["total"]
         assert exported["count"] == total > 0
     assert app.test_client().get("/export.csv?q=x&k=0").status_code == 400
+    # the same rows in the same order whatever the page size, past the page limit of small pages
+    import search_app.export as export
+
+    monkeypatch.setattr(export, "MAX_PAGE", 3)  # this corpus has 9 results for "school", not 50+
+    rows = [json.loads(full.test_client().get(f"/export.json?q=school&collapse=0&per_page={n}").data)["hits"]
+            for n in (1, 10)]
+    assert len(rows[0]) > 3 and [h["passage_id"] for h in rows[0]] == [h["passage_id"] for h in rows[1]]
+    walked = []
+    for page in range(1, 60):
+        got = full.test_client().get(f"/api/search?q=school&collapse=0&k=7&page={page}").get_json()["hits"]
+        if not got:
+            break
+        walked += [h["passage_id"] for h in got]
+    assert walked == [h["passage_id"] for h in rows[0]]
 
 
 @pytest.mark.parametrize("url", ["/", "/?q=taal", "/api/search?q=taal", "/healthz", "/static/style.css",
