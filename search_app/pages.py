@@ -38,7 +38,9 @@ def search():
         req = replace(req, filters=service.canonical_filters(req.filters))
     response = service.search(req) if service else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
-    detected = present.detected_values(response.detected, response.facets, req.filters) if response else []
+    # within one document ("Meer passages") there are no facets to offer values from
+    detected = present.detected_values(response.detected, response.facets, req.filters) \
+        if response and not req.doc_id else []
     detected = [_exact_count(service, req, d) for d in detected]
     multi = _with_other_passages(service, response.hits) if response and not req.doc_id else set()
     return render_template(

@@ -106,7 +106,10 @@ def _lines(value: Any, names: dict[str, str]) -> list[str]:
         return [" — ".join(names.get(str(v), str(v)) for v in value.values() if v not in (None, ""))]
     if isinstance(value, (list, tuple, set)):
         return [line for v in value for line in _lines(v, names)]
-    return [str(value)]
+    text = str(value)
+    for file_name, name in names.items():  # sources given as one line ("FILE, regels …")
+        text = text.replace(file_name, name)
+    return [text]
 
 
 def passage_texts(doc: DocumentRecord) -> list[str]:

@@ -116,6 +116,14 @@ def test_back_link_from_more_passages_returns_to_that_document_search(client, do
     assert query_of(back) == {"q": ["zomerschool"], "collapse": ["0"], "doc_id": [doc_id]}
 
 
+def test_more_passages_view_names_no_recognised_value_as_not_found(client, doc_ids):
+    """Within one document there are no facets: "Zwolle" and the summer school's theme are
+    neither offered nor said to be missing (the Zwolle story carries both)."""
+    doc_id = doc_ids["praktijkverhaal-zwolle-zomerschool"]
+    soup = soup_of(client.get("/", query_string={"q": "zomerschool in Zwolle", "doc_id": doc_id}))
+    assert soup.select(".result") and not soup.select(".detected")
+
+
 # 5. "Waarom dit resultaat?" names the side that was not used
 
 

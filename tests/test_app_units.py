@@ -138,3 +138,13 @@ def test_metadata_items_known_fields_first():
     })
     assert items == [("Samenvatting", ["Kort."]), ("Doelgroep", ["ouders", "leraren"]),
                      ("Bronnen", ["rapport.pdf — p. 3"]), ("Zzz", ["laatst"])]
+
+
+def test_cited_files_are_named_in_entries_and_in_one_line_sources():
+    from search_app.present import metadata_items
+
+    names = {"001_91b0f96cfdc7bc3f.txt": "Het magazine (2017)"}
+    items = dict(metadata_items({"bronnen": [{"document": "001_91b0f96cfdc7bc3f.txt", "vindplaats": "p. 3"}]}, names))
+    assert items["Bronnen"] == ["Het magazine (2017) — p. 3"]
+    items = dict(metadata_items({"bronnen": "001_91b0f96cfdc7bc3f.txt, regels ca. 12-20"}, names))
+    assert items["Bronnen"] == ["Het magazine (2017), regels ca. 12-20"]
