@@ -160,6 +160,10 @@ def test_query_names_a_theme_by_label_or_compound_not_by_common_words_or_phrases
     # single trigger words are in too many questions to name a theme
     assert detect_query_entities("hoe praat je met ouders over taal") == {}
     assert detect_query_entities("wat werkt bij ouders betrekken") == {}
+    # a word that names the type or the sector names no theme besides
+    assert detect_query_entities("onderzoek naar zomerscholen") == {"type": ["onderzoek"]}
+    assert detect_query_entities("vve") == {"sector": ["vve"]}
+    assert detect_query_entities("taalachterstand in de vve") == {"sector": ["vve"], "thema": ["taalontwikkeling"]}
 
 
 def test_province_named_like_its_capital():

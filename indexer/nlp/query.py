@@ -25,15 +25,17 @@ def detect_query_entities(text: str) -> dict[str, list[str]]:
 def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     doc = load_query_pipeline().nlp(text)
     found: dict[str, list[str]] = {}
+    taken: set[str] = set()
     for ent in doc.ents:
         field = QUERY_FIELDS.get(ent.label_)
         if field is None:
             continue
+        taken.update(t.lower_ for t in ent)
         value = ent.ent_id_ or ent.text
         values = found.setdefault(field, [])
         if value not in values:
             values.append(value)
-    themes = named_themes(text)
+    themes = named_themes(text, frozenset(taken))
     if themes:
         found["thema"] = themes
     return tuple((field, tuple(values)) for field, values in found.items())

@@ -61,12 +61,14 @@ def assign_themes(lemmas: list[str], text: str) -> list[str]:
     return [theme for theme, *_, min_hits in rules if hits.get(theme, 0) >= threshold(min_hits, n_words)]
 
 
-def named_themes(text: str) -> list[str]:
+def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
     """Themes a query names: by its own label ("armoede") or a word with one of its prefixes
     ("taalachterstand", "ouderbetrokkenheid"). Not by single trigger words or phrases, which
-    questions use without meaning the theme ("ouders", "taal", "wat werkt")."""
+    questions use without meaning the theme ("ouders", "taal", "wat werkt"), nor by words in
+    ``taken`` (lowercase), which already name another field ("onderzoek" the type, "vve" the sector)."""
     _, rules = _compiled()
     lowered = " ".join((text or "").lower().split())
-    tokens = re.findall(r"\w+", lowered)
+    tokens = [t for t in re.findall(r"\w+", lowered) if t not in taken]
+    free = " ".join(tokens)
     return [theme for theme, _, prefixes, _, _ in rules
-            if f" {theme} " in f" {lowered} " or (prefixes and any(t.startswith(prefixes) for t in tokens))]
+            if f" {theme} " in f" {free} " or (prefixes and any(t.startswith(prefixes) for t in tokens))]

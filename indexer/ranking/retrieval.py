@@ -3,7 +3,8 @@
 The result set of a query is every keyword match and the query's ``depth`` nearest passages
 over the whole index (less any that break a quoted phrase or an exclusion). A filter narrows
 that set and never adds to it, and the fusion of a filtered search normalises with the
-unfiltered search's bounds, so a filter does not reorder what it keeps either. Facet counts
+unfiltered search's bounds and fuses only what the unfiltered search fused (the rest of the
+filter's keyword matches follow, as they did), so a filter does not reorder what it keeps either. Facet counts
 and totals are counted over the same set (``Sides.nearest``).
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Sides:
     nearest: list[tuple[str, float]] | None = None  # the semantic side of the result set, unfiltered
     floor: float | None = None  # the depth-th nearest passage's score (None: every passage is near)
     keyword_scale: float | None = None  # the unfiltered best keyword score, when filters apply
+    keyword_more: bool = False  # keyword matches exist that `keyword` leaves out (past the pool)
 
 
 class Retriever:
@@ -36,10 +38,18 @@ class Retriever:
         sides = Sides()
         filtered = bool(filters) and whole_index
         if mode in ("keyword", "hybrid"):
-            sides.keyword = self._keyword(query, filters, depth)
+            keyword = self._keyword(query, filters, depth)
+            sides.keyword_more = len(keyword) >= depth
             if filtered and mode == "hybrid":
-                best = self.backend.keyword_search(query, {}, 1)
-                sides.keyword_scale = best[0].score if best else None
+                # fuse what the unfiltered search fused: matches at or above its depth-th keyword
+                # score; the filter's other matches follow the pool, as they did unfiltered
+                unfiltered = self._keyword(query, {}, depth)
+                sides.keyword_scale = unfiltered[0][1] if unfiltered else None
+                if len(unfiltered) >= depth:
+                    kept = [(p, s) for p, s in keyword if s >= unfiltered[-1][1]]
+                    sides.keyword_more = sides.keyword_more or len(kept) < len(keyword)
+                    keyword = kept
+            sides.keyword = keyword
         if mode in ("semantic", "hybrid") and query.text.strip():
             sides.vector = self.embed_query(query.text)
             if filtered:

@@ -36,6 +36,7 @@ class Ranking:
     ranked: list[tuple[str, float, list[str]]]  # (passage id, score, other passages of its document)
     depth: int = 0  # candidates per retriever
     nearest: list[tuple[str, float]] | None = None  # the result set's semantic side, unfiltered
+    keyword_more: bool = False  # keyword matches past the pool exist (counted, paged after it)
 
 
 @dataclass
@@ -122,7 +123,7 @@ class Searcher:
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
         return Ranking(query, filters, sides.keyword, sides.semantic, sides.vector, detected, ranked, depth,
-                       sides.nearest)
+                       sides.nearest, sides.keyword_more)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -167,7 +168,7 @@ class Searcher:
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's
         depth. The same set the facet counts are made from, so a value's count is what it gives."""
-        if request.doc_id is not None or len(r.keyword) < r.depth:
+        if request.doc_id is not None or not r.keyword_more:
             return len(r.ranked)
         return self.backend.result_count(r.query, [p for p, _ in r.semantic], r.filters,
                                          by_document=request.collapse)
