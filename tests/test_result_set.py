@@ -127,3 +127,9 @@ def test_the_result_set_does_not_depend_on_the_page_size(sample, mode):
 def test_a_quoted_phrase_binds_the_semantic_mode_without_emptying_it(sample):
     got = sample.search(SearchRequest('"brede brugklas"', mode="semantic", k=50))
     assert got.hits and all("brede brugklas" in h.text.lower() for h in got.hits)
+
+
+def test_a_query_of_exclusions_only_offers_no_facets(sample):
+    assert sample.search(SearchRequest("-armoede")).facets == {}
+    assert sample.search(SearchRequest("-armoede -ouders", mode="keyword")).total == 0
+    assert sample.search(SearchRequest("")).facets["type"]  # no query: the whole index to browse

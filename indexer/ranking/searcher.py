@@ -129,8 +129,9 @@ class Searcher:
         start = time.perf_counter()
         r = self._ranking(request, start)
         if r.query.is_empty:
-            return SearchResponse(request, 0, [], self.backend.facet_counts(None, None, r.filters),
-                                  took_ms=(time.perf_counter() - start) * 1000)
+            # no query at all browses the whole index; one of exclusions only finds nothing
+            facets = {} if r.query.raw.strip() else self.backend.facet_counts(None, None, r.filters)
+            return SearchResponse(request, 0, [], facets, took_ms=(time.perf_counter() - start) * 1000)
         lo, hi = (request.page - 1) * request.k, request.page * request.k
         total = self._total(r, request)
         ranked, keyword = r.ranked, r.keyword
