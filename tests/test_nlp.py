@@ -161,8 +161,12 @@ def test_query_names_a_theme_by_label_or_compound_not_by_common_words_or_phrases
     assert detect_query_entities("hoe praat je met ouders over taal") == {}
     assert detect_query_entities("wat werkt bij ouders betrekken") == {}
     # a word that names the type or the sector names no theme besides
-    assert detect_query_entities("onderzoek naar zomerscholen") == {"type": ["onderzoek"]}
+    assert detect_query_entities("onderzoek naar zomerscholen") == {"type": ["onderzoek"], "thema": ["verlengde leertijd"]}
     assert detect_query_entities("vve") == {"sector": ["vve"]}
+    # plurals and verb forms of a taxonomy compound, by their stems
+    assert detect_query_entities("zomerscholen") == {"thema": ["verlengde leertijd"]}
+    assert detect_query_entities("doorstromen naar havo") == {"sector": ["havo"], "thema": ["overgangen"]}
+    assert detect_query_entities("armen") == {}
     assert detect_query_entities("taalachterstand in de vve") == {"sector": ["vve"], "thema": ["taalontwikkeling"]}
 
 
@@ -179,7 +183,7 @@ def test_english_so_and_pro_are_no_sectors_in_queries():
     assert detect_query_entities("po en so") == {"sector": ["po", "so"]}
     assert detect_query_entities("so-leerlingen in het vso") == {"sector": ["so"]}
     assert detect_query_entities("vmbo/pro") == {"sector": ["vmbo", "pro"]}
-    assert detect_query_entities("po vo overgang") == {"sector": ["po", "vo"]}
+    assert detect_query_entities("po vo overgang") == {"sector": ["po", "vo"], "thema": ["overgangen"]}
 
 
 def test_municipality_list_is_complete_and_consistent():

@@ -70,5 +70,24 @@ def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
     lowered = " ".join((text or "").lower().split())
     tokens = [t for t in re.findall(r"\w+", lowered) if t not in taken]
     free = " ".join(tokens)
-    return [theme for theme, _, prefixes, _, _ in rules
-            if f" {theme} " in f" {free} " or (prefixes and any(t.startswith(prefixes) for t in tokens))]
+    stem = _stemmer().stemWord
+    stems = [stem(t) for t in tokens]  # plurals and verb forms: zomerscholen, doorstromen
+    found = []
+    for theme, _, prefixes, _, _ in rules:
+        stemmed = _stemmed(prefixes)
+        if (f" {theme} " in f" {free} " or (prefixes and any(t.startswith(prefixes) for t in tokens))
+                or (stemmed and any(s.startswith(stemmed) for s in stems))):
+            found.append(theme)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch_porter")  # the analyzer's stemmer (indexer/analysis/analyzer.py)
+
+
+@lru_cache(maxsize=64)
+def _stemmed(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_stemmer().stemWord(p) for p in prefixes)
