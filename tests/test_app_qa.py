@@ -145,7 +145,7 @@ def test_example_group_label_is_grammatical(client):
 def test_facet_counts_of_one_read_singular(client):
     links = soup_of(client.get("/?q=ouders&mode=keyword")).select(".facet-link .count")
     ones = [c.get_text(" ", strip=True) for c in links if c.get_text(" ").split()[1] == "1"]
-    assert ones and all(re.search(r"\b1 resultaat\b", t) for t in ones), ones
+    assert ones and all(re.search(r"\b1 document\b", t) for t in ones), ones
 
 
 def test_text_downloads_have_one_charset(client, doc_ids):
@@ -195,3 +195,13 @@ def test_passage_counts_from_memory_equal_the_documents(real_index, monkeypatch)
     monkeypatch.delattr(type(service.backend), "passage_counts")  # a backend without it: read them
     assert service.passage_counts(ids + ["bestaat-niet"]) == want
     service.close()
+
+
+def test_facet_counts_say_they_count_documents_also_in_the_passage_view(client):
+    """The facet panel counts documents; in the passage view the heading counts passages, so the
+    panel says what its numbers are (visibly there, and to screen readers everywhere)."""
+    passages = soup_of(client.get("/?q=zomerschool&collapse=0"))
+    assert passages.select_one(".facets .facet-unit").get_text(strip=True) == "Aantallen in documenten"
+    spoken = passages.select_one(".facets .count").get_text(" ", strip=True)
+    assert re.search(r"\d+ documenten?\b", spoken) and "resultaat" not in spoken
+    assert soup_of(client.get("/?q=zomerschool")).select_one(".facets .facet-unit") is None
