@@ -38,12 +38,12 @@ class Retriever:
         sides = Sides()
         filtered = bool(filters) and whole_index
         if mode in ("keyword", "hybrid"):
-            keyword = self._keyword(query, filters, depth)
+            keyword = self.keyword(query, filters, depth)
             sides.keyword_more = len(keyword) >= depth
             if filtered and mode == "hybrid":
                 # fuse what the unfiltered search fused: matches at or above its depth-th keyword
                 # score; the filter's other matches follow the pool, as they did unfiltered
-                unfiltered = self._keyword(query, {}, depth)
+                unfiltered = self.keyword(query, {}, depth)
                 sides.keyword_scale = unfiltered[0][1] if unfiltered else None
                 if len(unfiltered) >= depth:
                     kept = [(p, s) for p, s in keyword if s >= unfiltered[-1][1]]
@@ -66,7 +66,8 @@ class Retriever:
             sides.semantic, sides.nearest = semantic, nearest
         return sides
 
-    def _keyword(self, query, filters, k):
+    def keyword(self, query, filters, k) -> list[tuple[str, float]]:
+        """The k best keyword matches among those the filters allow, as (passage id, score)."""
         return [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, k)]
 
     def _vector(self, vector, filters, k, min_score=None):

@@ -185,7 +185,7 @@ class Searcher:
         n, keyword = r.depth, r.keyword
         while True:
             n = min(MAX_TAIL_DEPTH, max(2 * n, r.depth + 3 * wanted))
-            keyword = [(s.passage_id, s.score) for s in self.backend.keyword_search(r.query, r.filters, n)]
+            keyword = self.retriever.keyword(r.query, r.filters, n)
             fresh = [(pid, score) for pid, score in keyword if pid not in seen]
             info = meta([pid for pid, _ in fresh])
             tail, docs = [], set(seen_docs)

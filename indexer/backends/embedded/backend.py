@@ -224,7 +224,7 @@ class EmbeddedBackend:
         docs = np.zeros(g.facets.n_docs, dtype=bool)
         if has_query:
             docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
-        idx = np.array(sorted(g.passage_index[p] for p in passage_ids if p in g.passage_index), dtype=np.int64)
+        idx = np.array(sorted(_indexes(g, passage_ids)), dtype=np.int64)
         docs |= g.facets.docs_of(idx)
         return g.facets.counts(docs, filters)
 
@@ -237,7 +237,7 @@ class EmbeddedBackend:
             mask = g.facets.passage_mask(filters)
             if mask is not None:
                 selected &= mask
-        selected[[g.passage_index[p] for p in passage_ids if p in g.passage_index]] = True
+        selected[_indexes(g, passage_ids)] = True
         if not by_document:
             return int(np.count_nonzero(selected))
         return int(np.count_nonzero(g.facets.docs_of(np.flatnonzero(selected))))
@@ -273,7 +273,7 @@ class EmbeddedBackend:
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         g = self._live()
-        idxs = [g.passage_index[p] for p in passage_ids if p in g.passage_index]
+        idxs = _indexes(g, passage_ids)
         if not idxs:
             return []
         conn = g.db.get()
@@ -344,3 +344,8 @@ class EmbeddedBackend:
             size_bytes=size,
             location=str(g.path),
         )
+
+
+def _indexes(g: Generation, passage_ids: Sequence[str]) -> list[int]:
+    """Row indexes of the passages the generation holds, in the given order."""
+    return [g.passage_index[p] for p in passage_ids if p in g.passage_index]
