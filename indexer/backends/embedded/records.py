@@ -1,0 +1,65 @@
+"""Records read from a generation's SQLite store: the page's passages, a whole document, a
+page of the document list. Ranking never reads from disk; only what is shown does."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from indexer.backends.embedded import store
+from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PAGE_PASSAGE_WIDTH, PAGE_SELECT,
+                                                  PASSAGE_COLUMNS_NO_TERMS, Generation, light_record)
+from indexer.errors import DocumentNotFound
+from indexer.model import DocumentRecord, Passage
+
+Filters = dict[str, list[str]]
+
+
+def row_indexes(g: Generation, passage_ids: Sequence[str]) -> list[int]:
+    """Row indexes of the passages the generation holds, in the given order."""
+    return [g.passage_index[p] for p in passage_ids if p in g.passage_index]
+
+
+def read_passages(g: Generation, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
+    """The passages (in the given order, unknown ids left out), each with a light record of its
+    document (no text), one query per chunk of ids."""
+    idxs = row_indexes(g, passage_ids)
+    if not idxs:
+        return []
+    conn = g.db.get()
+    rows = {}
+    for chunk in store.chunked(idxs):
+        rows.update({r[0]: r for r in conn.execute(f"{PAGE_SELECT}({','.join('?' * len(chunk))})", chunk)})
+    docs: dict[int, DocumentRecord] = {}
+    out = []
+    for i in idxs:
+        row = rows[i]
+        doc = docs.get(row[2])
+        if doc is None:
+            doc = docs[row[2]] = light_record(g, row[PAGE_PASSAGE_WIDTH:])
+        out.append((store.passage_from_row(row[:PAGE_PASSAGE_WIDTH], doc.id), doc))
+    return out
+
+
+def read_document(g: Generation, doc_id: str) -> DocumentRecord:
+    conn = g.db.get()
+    row = conn.execute(f"SELECT {store.DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise DocumentNotFound(f"no document {doc_id!r}")
+    record = store.record_from_row(row)
+    prows = conn.execute(f"SELECT {PASSAGE_COLUMNS_NO_TERMS} FROM passages WHERE doc_idx = ? ORDER BY ordinal", (row[0],))
+    record.passages = [store.passage_from_row(r, doc_id) for r in prows]
+    return record
+
+
+def list_documents(g: Generation, filters: Filters, offset: int, limit: int) -> tuple[list[DocumentRecord], int]:
+    """A page of the documents that pass the filters, by title, and how many pass."""
+    order = g.title_order()
+    mask = g.facets.doc_mask(filters)
+    if mask is not None:
+        order = order[mask[order]]
+    page = [int(i) for i in order[offset : offset + limit]]
+    conn = g.db.get()
+    rows = {}
+    for chunk in store.chunked(page):  # light records for the page only
+        q = f"SELECT {DOC_COLUMNS_LIGHT} FROM documents WHERE idx IN ({','.join('?' * len(chunk))})"
+        rows.update({r[0]: light_record(g, r) for r in conn.execute(q, chunk)})
+    return [rows[i] for i in page], len(order)
