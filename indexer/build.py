@@ -64,7 +64,7 @@ class _Progress:
         if enabled and total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="file", desc="indexeren", file=sys.stderr)
+            self.bar = tqdm(total=total, unit="file", desc="indexing", file=sys.stderr)
 
     def step(self, label: str = "") -> None:
         if self.bar is not None:

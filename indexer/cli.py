@@ -1,4 +1,8 @@
-"""python -m indexer {build,stats,search,eval}: the command line, translating errors into hints."""
+"""python -m indexer {build,stats,search,eval}: the command line, translating errors into hints.
+
+The command line speaks English, like its help, the README and the library messages it passes
+on (the web app is Dutch).
+"""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +16,10 @@ from pathlib import Path
 from indexer.config import DEFAULT_CORPUS_DIR, Settings
 from indexer.errors import GkaError
 from indexer.model import FACET_FIELDS, MODES, SearchRequest
+
+# Prefixes of error and hint lines on stderr
+ERROR = "error:"
+HINT = "hint:"
 
 
 def _settings(args) -> Settings:
@@ -30,20 +38,20 @@ def cmd_build(args) -> int:
                        hint="give folders or files of documents; without any, the sample corpus is built")
     report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
     for line in report.skipped:
-        print(f"overgeslagen: {line}", file=sys.stderr)
+        print(f"skipped: {line}", file=sys.stderr)
     for line in report.errors:
-        print(f"fout: {line}", file=sys.stderr)
+        print(f"{ERROR} {line}", file=sys.stderr)
     t = report.timings
     print(
-        f"{report.documents} documenten, {report.passages} passages in {settings.index_dir} "
-        f"({report.indexed} geïndexeerd, {report.unchanged} ongewijzigd, {report.removed} verwijderd, "
-        f"{len(report.errors)} fouten; {report.embedded_passages} passages ingebed met {report.embedder}"
-        f"{f' ({report.from_bundle} vectoren meegeleverd met het corpus)' if report.from_bundle else ''}; "
-        f"{report.seconds:.1f}s: lezen+nlp {t.get('read_nlp', 0):.1f}s, embedden {t.get('embed', 0):.1f}s, "
-        f"schrijven {t.get('write', 0):.1f}s)"
+        f"{report.documents} documents, {report.passages} passages in {settings.index_dir} "
+        f"({report.indexed} indexed, {report.unchanged} unchanged, {report.removed} removed, "
+        f"{len(report.errors)} errors; {report.embedded_passages} passages embedded with {report.embedder}"
+        f"{f' ({report.from_bundle} vectors shipped with the corpus)' if report.from_bundle else ''}; "
+        f"{report.seconds:.1f}s: read+nlp {t.get('read_nlp', 0):.1f}s, embed {t.get('embed', 0):.1f}s, "
+        f"write {t.get('write', 0):.1f}s)"
     )
     if report.documents == 0:
-        print("fout: er kon niets geïndexeerd worden", file=sys.stderr)
+        print(f"{ERROR} nothing could be indexed", file=sys.stderr)
         return 1
     return 0
 
@@ -130,11 +138,11 @@ def cmd_search(args) -> int:
                          ensure_ascii=False, indent=2))
         return 0
     if resp.suggestion:
-        print(f"Bedoelde u: {resp.suggestion}")
+        print(f"Did you mean: {resp.suggestion}")
     for rank, hit in enumerate(resp.hits, start=1):
         print(f"{rank:2}. [{hit.score:.3f}] {hit.title} ({hit.doc_type}) — {hit.passage_id}")
         print(f"    {' '.join(hit.text.split()[:40])} …")
-    print(f"{resp.total} resultaten in {resp.took_ms:.1f} ms")
+    print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")
     return 0
 
 
@@ -209,18 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except GkaError as exc:
-        print(f"fout: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         if exc.hint:
-            print(f"tip: {exc.hint}", file=sys.stderr)
+            print(f"{HINT} {exc.hint}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader of our output went away (`... | head`): not an index problem
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 141
     except (OSError, sqlite3.Error) as exc:  # disk full, read-only or unreadable index directory
-        print(f"fout: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("tip: controleer vrije schijfruimte en schrijfrechten van de indexmap (--index / GKA_INDEX_DIR);"
-              " een bestaande index blijft ongewijzigd", file=sys.stderr)
+        print(f"{ERROR} {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"{HINT} check the free disk space and write permissions of the index directory"
+              " (--index / GKA_INDEX_DIR); an existing index is left unchanged", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("afgebroken; de bestaande index is ongewijzigd", file=sys.stderr)
+        print("interrupted; the existing index is unchanged", file=sys.stderr)
         return 130

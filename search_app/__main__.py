@@ -22,13 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure_index(app.config["GKA_SETTINGS"], Path(app.config["CORPUS_DIR"]))
     except GkaError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        print(f"fout: {exc}{hint}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
         return 1
     warm_up(app)
     from waitress import serve
 
-    print(f"Kennisbank Gelijke Kansen op http://{args.host}:{args.port}/", flush=True)
+    print(f"Kennisbank Gelijke Kansen at http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="gka")
     return 0
 
@@ -44,9 +45,9 @@ def ensure_index(settings: Settings, corpus_dir: Path) -> None:
         pass
     from indexer.build import build_index
 
-    print(f"Geen index gevonden; de voorbeeldcorpus in {corpus_dir} wordt eerst geïndexeerd...", flush=True)
+    print(f"No index found; indexing the sample corpus in {corpus_dir} first...", flush=True)
     report = build_index([corpus_dir], settings, progress=True)
-    print(f"Index klaar: {report.documents} documenten, {report.passages} passages, {len(report.errors)} fouten.", flush=True)
+    print(f"Index ready: {report.documents} documents, {report.passages} passages, {len(report.errors)} errors.", flush=True)
     for error in report.errors[:20]:
         print(f"  - {error}", file=sys.stderr)
 
@@ -59,7 +60,7 @@ def warm_up(app) -> None:
         with app.app_context():
             app.extensions[EXTENSION].get().warm_up()
     except GkaError as exc:  # the app still starts; requests answer 503 until the backend works
-        print(f"waarschuwing: zoekindex nog niet bruikbaar: {exc}", file=sys.stderr)
+        print(f"warning: the search index is not usable yet: {exc}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from search_app.serialize import (
     suggestion_to_dict,
 )
 from search_app.service import discard_failed_service, get_service
+from search_app.sources import app_source_names
 
 bp = Blueprint("api", __name__)
 
@@ -29,7 +30,7 @@ def search():
 
 @bp.get("/api/documents/<path:doc_id>")
 def document(doc_id: str):
-    return jsonify(document_to_dict(get_service().get_document(doc_id)))
+    return jsonify(document_to_dict(get_service().get_document(doc_id), app_source_names()))
 
 
 @bp.get("/api/documents/<path:doc_id>/related")

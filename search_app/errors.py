@@ -73,7 +73,7 @@ def _form_request() -> SearchRequest:
     query = clean_query(args.get("q"))
     rest = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "q"])
     try:  # the other choices too, when they are valid (only the query may be what failed)
-        return replace(parse_search_args(rest, default_k=per_page, default_collapse=True), query=query)
+        return replace(parse_search_args(rest, default_k=per_page, default_collapse=True, any_page=True), query=query)
     except QueryError:
         return SearchRequest(query=query, k=per_page, collapse=True)
 

@@ -81,7 +81,8 @@ SCHEMAS: dict[str, dict] = {
     },
     "Document": {
         "type": "object",
-        "required": ["id", "title", "type", "source_path", "text", "facets", "metadata", "entities", "passages"],
+        "required": ["id", "title", "type", "source_path", "text", "facets", "metadata", "sources", "entities",
+                     "passages"],
         "properties": {
             "id": _STR,
             "title": _STR,
@@ -89,7 +90,12 @@ SCHEMAS: dict[str, dict] = {
             "source_path": _STR,
             "text": _STR,
             "facets": _FACET_MAP,
-            "metadata": {"type": "object"},
+            "metadata": {"type": "object", "description": "As stored (front matter or record fields)."},
+            "sources": {
+                "type": "array",
+                "description": "The files metadata.bronnen cites, in its order, with readable names.",
+                "items": _ref("Source"),
+            },
             "entities": {
                 "type": "array",
                 "items": {
@@ -109,6 +115,16 @@ SCHEMAS: dict[str, dict] = {
                     "properties": {"id": _STR, "ordinal": {"type": "integer"}, "heading": _STR, "text": _STR},
                 },
             },
+        },
+    },
+    "Source": {
+        "type": "object",
+        "required": ["file", "name", "location"],
+        "properties": {
+            "file": {"type": "string", "description": "The cited file as stored; empty when the source names none."},
+            "name": {"type": "string", "description": "The corpus's name for the file (corpus/bronnen.yaml); "
+                     "the file name when it has none, the source's own text when it names no file."},
+            "location": {"type": "string", "description": "Where in the file (vindplaats); may be empty."},
         },
     },
     "RelatedList": {
@@ -179,7 +195,9 @@ SEARCH_PARAMS = [
     _query("mode", {"enum": list(MODES) + list(MODE_ALIASES)}, "Retrieval mode (Dutch aliases accepted)."),
     _query("k", {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}, "Results per page."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_K}, "Alias of k."),
-    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+           f"Page number, 1 to {MAX_PAGE}; outside that range (or not a whole number) the answer is 400 "
+           "naming the limit. A page past the last one within the range is 200 with no hits (see total)."),
     _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
            "One best passage per document."),
     _query("sort", {"enum": list(SORTS) + list(SORT_ALIASES)}, "relevance (default) or date."),

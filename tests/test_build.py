@@ -112,10 +112,10 @@ def test_cli_names_a_missing_input_file_without_touching_the_index(settings, cor
     missing = str(corpus_copy / "bestaat-niet")
     assert cli.main(["build", str(corpus_copy), missing, "--index", idx, "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert f"no such file or folder: {missing}" in err and "schijfruimte" not in err
+    assert f"no such file or folder: {missing}" in err and "disk space" not in err
     assert cli.main(["eval", missing + ".jsonl", "--index", idx]) == 2
     err = capsys.readouterr().err
-    assert "cannot read" in err and "No such file" in err and "schijfruimte" not in err
+    assert "cannot read" in err and "No such file" in err and "disk space" not in err
     assert cli.main(["stats", "--index", idx, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["documents"] == 6  # the index is as it was
 
@@ -124,7 +124,7 @@ def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
     monkeypatch.setenv("GKA_EMBEDDER", "fake")
     idx = str(settings.index_dir)
     assert cli.main(["build", str(corpus_copy), "--index", idx, "--quiet"]) == 0
-    assert "6 documenten" in capsys.readouterr().out
+    assert "6 documents" in capsys.readouterr().out
     assert cli.main(["stats", "--index", idx, "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["documents"] == 6 and stats["embedder"] == "fake:64"
@@ -154,7 +154,7 @@ def test_cli_build_stats_search(settings, corpus_copy, capsys, monkeypatch):
 def test_cli_errors_have_hints(tmp_path, capsys, built_index):
     assert cli.main(["stats", "--index", str(tmp_path / "geen")]) == 2
     err = capsys.readouterr().err
-    assert "fout:" in err and "tip: build one first" in err
+    assert "error:" in err and "hint: build one first" in err
     index = str(built_index[0].index_dir)  # a real index: the filter itself is what fails
     assert cli.main(["search", "x", "--index", index, "--filter", "kleur=rood"]) == 2
     err = capsys.readouterr().err
@@ -207,4 +207,4 @@ def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, t
     proc.stdout.close()  # the reader goes away while the batch is still writing
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
-    assert "fout" not in err and "schijfruimte" not in err
+    assert "error" not in err and "disk space" not in err

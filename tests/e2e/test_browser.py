@@ -83,7 +83,7 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-    assert "Geen index gevonden" in (base / "server.log").read_text()  # it built the index itself
+    assert "No index found" in (base / "server.log").read_text()  # it built the index itself
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def test_build_succeeds_despite_bad_files(broken_build):
 
 
 def test_each_bad_file_reported_once_by_name(broken_build):
-    errors = [ln for ln in broken_build["result"].stderr.splitlines() if ln.startswith("fout: ")]
+    errors = [ln for ln in broken_build["result"].stderr.splitlines() if ln.startswith("error: ")]
     for rel, why in broken_build["bad"].items():
         lines = [ln for ln in errors if rel in ln]
         assert len(lines) == 1, f"{rel} ({why}): {lines}"

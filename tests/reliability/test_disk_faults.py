@@ -51,8 +51,8 @@ def _edit(corpus: Path) -> None:
 def _assert_one_line_error(stderr: str) -> None:
     assert "Traceback" not in stderr, stderr
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    assert lines and lines[0].startswith("fout: "), stderr
-    assert any(ln.startswith("tip: ") for ln in lines), stderr
+    assert lines and lines[0].startswith("error: "), stderr
+    assert any(ln.startswith("hint: ") for ln in lines), stderr
 
 
 @pytest.mark.parametrize("leave_kb", SLACK_KB)

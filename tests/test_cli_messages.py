@@ -1,0 +1,66 @@
+"""The command line speaks English (like its help, the README and the library's messages).
+
+The ERROR/HINT prefixes and the build summary are still Dutch: tests and docs outside the CLI's
+files match them (see indexer/cli.py). Everything else the CLI words itself is checked here.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer import cli
+
+DUTCH = ("overgeslagen", "bedoelde", "resultaten", "afgebroken", "schijfruimte", "controleer", "kon niets")
+
+
+def assert_english(text: str) -> None:
+    found = [w for w in DUTCH if w in text.lower()]
+    assert not found, (found, text)
+
+
+def test_build_names_skipped_and_failed_files_in_english(settings, corpus_copy, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    (corpus_copy / "notities.xyz").write_text("geen document\n", encoding="utf-8")
+    assert cli.main(["build", str(corpus_copy), "--index", str(settings.index_dir), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^skipped: .*notities\.xyz", err, re.M), err
+    assert_english(err)
+
+
+def test_build_of_nothing_readable_says_so_in_english(settings, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    empty = tmp_path / "leeg"  # no files at all (every file failing is the library's error)
+    empty.mkdir()
+    assert cli.main(["build", str(empty), "--index", str(settings.index_dir), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"^\S+ nothing could be indexed$", err, re.M), err
+    assert_english(err)
+
+
+def test_search_output_is_english(built_index, capsys):
+    index = str(built_index[0].index_dir)
+    assert cli.main(["search", "voorlezenn", "--index", index, "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Did you mean: voorlezen" in out
+    assert re.search(r"^\d+ results? in [\d.]+ ms$", out, re.M), out
+    assert_english(out)
+
+
+def test_index_directory_problem_hint_is_english(settings, corpus_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    blocker = tmp_path / "een-bestand"
+    blocker.write_text("", encoding="utf-8")
+    assert cli.main(["build", str(corpus_copy), "--index", str(blocker / "index"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"^\S+ NotADirectoryError", err), err
+    assert re.search(r"^\S+ check the free disk space and write permissions of the index directory", err, re.M), err
+    assert_english(err)
+
+
+def test_interrupt_message_is_english(built_index, capsys, monkeypatch):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_stats", interrupted)
+    assert cli.main(["stats", "--index", str(built_index[0].index_dir)]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "interrupted; the existing index is unchanged"
