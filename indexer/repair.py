@@ -62,9 +62,9 @@ def normalize_chars(text: str) -> str:
 def repair_text(text: str) -> str:
     """Repair extracted text: characters, furniture, hyphenation and wrapped lines -> paragraphs."""
     lines = [" ".join(line.split()) for line in normalize_chars(text).split("\n")]
-    lines = _drop_reference_blocks(lines)
-    lines = _drop_furniture(lines)
-    return "\n\n".join(_build_paragraphs(lines))
+    lines = drop_reference_blocks(lines)
+    lines = drop_furniture(lines)
+    return "\n\n".join(build_paragraphs(lines))
 
 
 def decode_bytes(data: bytes, path: object = "<bytes>") -> str:
@@ -97,7 +97,7 @@ def _check_not_binary(text: str, path: object) -> str:
 # ---- page furniture ----------------------------------------------------------------------
 
 
-def _drop_reference_blocks(lines: list[str]) -> list[str]:
+def drop_reference_blocks(lines: list[str]) -> list[str]:
     """Remove "Onze referentie" + number blocks that letters repeat on every page."""
     out: list[str] = []
     strip_number = 0  # lines left in which a glued reference number may trail
@@ -125,7 +125,7 @@ def _drop_reference_blocks(lines: list[str]) -> list[str]:
     return out
 
 
-def _drop_furniture(lines: list[str]) -> list[str]:
+def drop_furniture(lines: list[str]) -> list[str]:
     """Drop page numbers, running headers and short lines repeated on many pages."""
     counts = Counter(line for line in lines if line)
     repeated = {
@@ -143,7 +143,7 @@ def _drop_furniture(lines: list[str]) -> list[str]:
 # ---- paragraphs and hyphenation ----------------------------------------------------------
 
 
-def _build_paragraphs(lines: list[str]) -> list[str]:
+def build_paragraphs(lines: list[str]) -> list[str]:
     """Join wrapped lines into paragraphs; blank lines separate paragraphs unless mid-sentence."""
     entries: list[tuple[str, int]] = []  # (line, blank lines before it)
     blanks = 0

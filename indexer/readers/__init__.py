@@ -22,7 +22,8 @@ from indexer.readers.text import TextReader
 # r2 guessed titles; r3 record fields as prose; r4 mid-sentence text titled by first whole sentence;
 # r5 PDF running headers/footers dropped, Markdown emphasis across lines and tables as prose;
 # r6 PDF and DOCX properties (Keywords "key: values; …", Subject, comments) as metadata
-READER_VERSION = "r6"
+# r7 PDF headings (by font size and weight) as sections
+READER_VERSION = "r7"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

@@ -1,4 +1,5 @@
-"""PDF files via pypdf: text of all pages, repaired into paragraphs."""
+"""PDF files via pypdf: text of all pages, repaired into paragraphs, split into sections at
+headings that the font evidence shows (see pdf_layout)."""
 from __future__ import annotations
 
 import io
@@ -9,15 +10,27 @@ from pathlib import Path
 
 from indexer.errors import ReadError
 from indexer.model import TITLE_GUESSED, Document, Section
-from indexer.readers.common import DEFAULT_MAX_BYTES, guess_title, make_document, read_bytes, shorten
+from indexer.readers.common import (
+    DEFAULT_MAX_BYTES,
+    clean_heading,
+    guess_title,
+    make_document,
+    read_bytes,
+    shorten,
+)
+from indexer.readers.pdf_layout import Line, find_headings, page_lines
 from indexer.readers.properties import property_metadata
-from indexer.repair import normalize_chars, repair_text
+from indexer.repair import build_paragraphs, drop_furniture, drop_reference_blocks, normalize_chars, repair_text
 
 # Producer-made titles that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|naamloos|microsoft word\b|document\d*$|.*\.(docx?|pdf|indd)$)", re.I)
 # Running headers/footers: lines looked at on each end of a page, and their longest length.
 _EDGE_LINES = 2
 _RUNNING_MAX_CHARS = 160
+# Marks a heading line while the lines go through repair: a Unicode noncharacter, neither
+# whitespace nor a word character, so repair keeps it at the line's start and can join the line to
+# its neighbours only with a space.
+_HEADING_MARK = "\uffff"
 
 
 class PdfReader:
@@ -31,10 +44,17 @@ class PdfReader:
         if b"%PDF-" not in data[:1024] or b"%%EOF" not in data[-2048:]:
             raise ReadError(path, "corrupt or truncated PDF")
         reader = _open(data, path)
-        pages = strip_running_lines(_page_texts(reader, path))
-        raw = "\n".join(pages)
-        text = repair_text(raw)
-        if not text.strip():
+        pages = _page_lines(reader, path)
+        keep = _running_keep([[line.text for line in page] for page in pages])
+        if keep:
+            pages = [[line for line, kept in zip(page, flags) if kept] for page, flags in zip(pages, keep)]
+        raw = "\n".join("\n".join(line.text for line in page) for page in pages)
+        headings = find_headings(pages)
+        if headings:
+            sections = _sections([line for page in pages for line in page], headings)
+        else:  # no font evidence of headings: the text as it always was
+            sections = [Section(heading="", text=repair_text(raw))]
+        if not any(s.heading.strip() or s.text.strip() for s in sections):
             raise ReadError(path, "PDF has no extractable text (scanned?)")
         info = _info(reader)
         title, metadata = _metadata_title(info), property_metadata(info.get("/Keywords"), info.get("/Subject"))
@@ -44,7 +64,7 @@ class PdfReader:
             title = guess_title(normalize_chars(raw).split("\n"))
             if title:
                 metadata["title_source"] = TITLE_GUESSED
-        return [make_document(path, root, [Section(heading="", text=text)], title=title, metadata=metadata)]
+        return [make_document(path, root, sections, title=title, metadata=metadata)]
 
 
 def _open(data: bytes, path: Path):
@@ -69,9 +89,9 @@ def _open(data: bytes, path: Path):
     return reader
 
 
-def _page_texts(reader, path: Path) -> list[str]:
+def _page_lines(reader, path: Path) -> list[list[Line]]:
     try:
-        return [page.extract_text() or "" for page in reader.pages]
+        return [page_lines(page) for page in reader.pages]
     except RecursionError:
         raise ReadError(path, "corrupt or truncated PDF") from None
     except Exception as exc:  # pypdf raises many types on damaged content streams
@@ -84,18 +104,61 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     """Drop running headers and footers: a short line that recurs among the first or last lines
     of most pages. Page-aware because repair_text's furniture rule (short lines seen 3+ times)
     misses long headers such as "Organisation | <document title>" and two-page documents."""
-    if len(pages) < 2:
+    split = [page.split("\n") for page in pages]
+    keep = _running_keep(split)
+    if not keep:
         return pages
-    page_lines = [page.split("\n") for page in pages]
-    edges = [_edge_keys(lines) for lines in page_lines]
+    return ["\n".join(line for line, kept in zip(lines, flags) if kept) for lines, flags in zip(split, keep)]
+
+
+def _running_keep(pages: list[list[str]]) -> list[list[bool]] | None:
+    """Per page, per line: False for a running header or footer; None when there is none."""
+    if len(pages) < 2:
+        return None
+    edges = [_edge_keys(lines) for lines in pages]
     counts = Counter(key for edge in edges for key in set(edge.values()))
     running = {key for key, n in counts.items() if n >= 2 and 2 * n > len(pages)}
     if not running:
-        return pages
-    return [
-        "\n".join(line for i, line in enumerate(lines) if edge.get(i) not in running)
-        for lines, edge in zip(page_lines, edges)
-    ]
+        return None
+    return [[edge.get(i) not in running for i in range(len(lines))] for lines, edge in zip(pages, edges)]
+
+
+def _sections(lines: list[Line], headings: dict[int, tuple[int, str]]) -> list[Section]:
+    """Repair the text as repair_text does, over the whole text (its furniture counts and line
+    width), with each heading as one marked line; then cut the paragraphs at the marks, so that
+    no heading runs into a paragraph."""
+    marked: list[str] = []
+    skip = 0
+    for i, line in enumerate(lines):
+        if i in headings:
+            skip, heading = headings[i]
+            marked.append(_HEADING_MARK + heading.replace(_HEADING_MARK, ""))
+        if skip:
+            skip -= 1
+        else:
+            marked.append(line.text.replace(_HEADING_MARK, ""))
+    rows = [" ".join(row.split()) for row in normalize_chars("\n".join(marked)).split("\n")]
+    rows = drop_reference_blocks(rows)
+    kept = set(drop_furniture(rows))  # furniture is judged by content alone
+    # a heading stays even when it recurs ("Conclusie" in every chapter)
+    rows = [row for row in rows if row in kept or row.startswith(_HEADING_MARK)]
+    titles = iter([row[len(_HEADING_MARK):] for row in rows if row.startswith(_HEADING_MARK)])
+    sections = [Section(heading="", text="")]
+    for paragraph in build_paragraphs(rows):
+        # a marked line is only ever joined to its neighbours with a space (see _HEADING_MARK)
+        first, *rest = paragraph.split(_HEADING_MARK)
+        _add(sections[-1], first)
+        for part in rest:
+            title = next(titles)
+            sections.append(Section(heading=clean_heading(title), text=""))
+            _add(sections[-1], part[len(title):] if part.startswith(title) else part)
+    return [s for s in sections if s.heading or s.text.strip()]
+
+
+def _add(section: Section, paragraph: str) -> None:
+    paragraph = paragraph.strip()
+    if paragraph:
+        section.text = f"{section.text}\n\n{paragraph}" if section.text else paragraph
 
 
 def _edge_keys(lines: list[str]) -> dict[int, str]:
