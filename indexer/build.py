@@ -136,10 +136,13 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     old_hashes = {} if full else backend.document_hashes()
     known_hashes = set(old_hashes.values())
     from indexer import passages as chunker
+    from indexer.nlp.enrich import ENRICH_VERSION
+    from indexer.nlp.themes import THEMES_FILE
 
-    # anything that changes a document's analysis or passages invalidates its hash
-    salt = (f"{READER_VERSION}|{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|"
-            f"{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|{chunker.WINDOW_WORDS * settings.sentence_windows}")
+    # anything that changes a document's analysis, facets or passages invalidates its hash
+    salt = (f"{READER_VERSION}|{pipeline.name}|{ENRICH_VERSION}|{THEMES_FILE}|{analyzer.version}|"
+            f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
+            f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
     cache_dir = Path(settings.index_dir) / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -84,6 +84,26 @@ def test_province_from_municipality_and_from_fields(pipeline):
     assert facets["provincie"] == ["Fryslân", "Limburg"]  # from the field alone
 
 
+def test_declared_places_and_sectors_are_not_extended_by_passing_mentions(pipeline):
+    text = ("In Venray gaan pedagogisch medewerkers op huisbezoek bij ouders van peuters. Net als in Schiedam "
+            "en Heerlen werkt de gemeente samen met de Erasmus Universiteit Rotterdam.")
+    facets, _ = enriched(pipeline, text, gemeenten=["Venray"], sectoren=["vve"])
+    assert facets["gemeente"] == ["Venray"]
+    assert facets["provincie"] == ["Limburg"]  # the declared town's, not Schiedam's Zuid-Holland
+    assert facets["sector"] == ["vve"]  # "Universiteit" in a name is no wo programme of this record
+    # without declared values the text is all there is: every place it names counts
+    facets, _ = enriched(pipeline, text)
+    assert {"Venray", "Schiedam", "Heerlen"} <= set(facets["gemeente"])
+    assert {"Limburg", "Zuid-Holland"} <= set(facets["provincie"])
+
+
+def test_a_year_declared_unknown_is_not_guessed(pipeline):
+    text = "Of de gemeente in 2019 een agenda ondertekende, is niet bekend. In 2019 startte wel een pilot."
+    assert enriched(pipeline, text)[0]["jaar"] == ["2019"]  # no field: a frequent year is a fair guess
+    assert enriched(pipeline, text, jaar=None)[0]["jaar"] == []
+    assert enriched(pipeline, text, jaar=None, datum="2017-03-06")[0]["jaar"] == ["2017"]
+
+
 def test_themes_scale_with_length(pipeline):
     short = "Ouders lezen thuis voor. Zo groeit de woordenschat van hun kinderen."
     assert "taalontwikkeling" in enriched(pipeline, short)[0]["thema"]

@@ -1,7 +1,10 @@
 """enrich(): facet values and extra metadata for one document from its fields and its analysis.
 
-Record and front-matter fields are authoritative; text evidence (entities, triggers) adds to them.
-Controlled facets only ever hold values from vocab.v1.yaml.
+Record and front-matter fields are authoritative. Themes add text evidence (triggers) to what is
+declared. Places and sectors come from the text only when the document declares none: a record
+that names its municipality mentions others in passing ("zoals in Schiedam"), and sector words
+hide in names ("Erasmus Universiteit" is no wo programme). A year declared null is unknown, not
+guessed from the text. Controlled facets only ever hold values from vocab.v1.yaml.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of
 from indexer.nlp.doctype import infer_doc_type
 from indexer.nlp.themes import assign_themes
 
+# e2: declared places and sectors are not extended by the text; a year declared null stays unknown
+ENRICH_VERSION = "e2"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 
@@ -50,7 +55,7 @@ def _municipalities(meta: dict, analysis: Analysis) -> list[str]:
     out: list[str] = []
     for name in _as_list(meta.get("gemeenten") or meta.get("gemeente")):
         _add(out, aliases.get(name.lower(), name))  # unknown names stay: the record is authoritative
-    for name in _entity_values(analysis, "GEMEENTE"):
+    for name in [] if out else _entity_values(analysis, "GEMEENTE"):
         _add(out, name)
     return out
 
@@ -61,7 +66,8 @@ def _provinces(meta: dict, analysis: Analysis, municipalities: list[str]) -> lis
     out: list[str] = []
     for name in _as_list(meta.get("provincies") or meta.get("provincie")):
         _add(out, aliases.get(name.lower()))
-    for name in _entity_values(analysis, "PROVINCIE"):
+    declared = bool(out or _as_list(meta.get("gemeenten") or meta.get("gemeente")))
+    for name in [] if declared else _entity_values(analysis, "PROVINCIE"):
         _add(out, name)
     for town in municipalities:
         _add(out, province_of.get(town))
@@ -79,7 +85,7 @@ def _sectors(meta: dict, analysis: Analysis) -> list[str]:
         else:  # "basisonderwijs" in front matter -> po, via the same patterns
             for sector in detect_query_entities(value).get("sector", []):
                 _add(out, sector)
-    for value in _entity_values(analysis, "SECTOR"):
+    for value in [] if out else _entity_values(analysis, "SECTOR"):
         if value in allowed:
             _add(out, value)
     return out
@@ -99,6 +105,8 @@ def _themes(meta: dict, document: Document, analysis: Analysis) -> list[str]:
 def _year_and_date(meta: dict, text: str) -> tuple[list[str], str | None]:
     datum = iso_date(meta.get("datum"))
     year = year_of(meta.get("jaar")) or year_of(meta.get("datum"))
+    if year is None and "jaar" in meta and meta["jaar"] in (None, ""):
+        return [], datum  # declared unknown
     if year is None or datum is None:
         found = dated_line(text)
         if found is not None:

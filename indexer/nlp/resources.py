@@ -1,4 +1,4 @@
-"""Loading the versioned pattern and taxonomy data files (indexer/data/patterns, themes.v1.yaml).
+"""Loading the versioned pattern and taxonomy data files (indexer/data/patterns, themes.v2.yaml).
 
 Everything here is read once and cached: the files are small and never change while running.
 """
@@ -98,10 +98,6 @@ def context_rules() -> dict[str, Any]:
 
 def markers() -> dict[str, Any]:
     return load_yaml(f"patterns/markers.{PATTERNS_VERSION}.yaml")
-
-
-def themes() -> dict[str, Any]:
-    return load_yaml("themes.v1.yaml")
 
 
 def vocab() -> dict[str, Any]:
