@@ -135,14 +135,15 @@ def source(doc_id: str):
 @bp.get("/interventies")
 def interventions():
     filters = parse_filters(without_tracking(request.args), ignore={"page"}, allowed=CATALOGUE_FIELDS)
-    page = parse_int("page", request.args.get("page"), 1, 1, 10**4)
+    page = parse_int("page", request.args.get("page"), 1, None, None)  # one it cannot show gets a note
     service = get_service()
     filters = service.canonical_filters(filters)
     records = _browse(service, {"type": ["interventie"]})
     chosen = [r for r in records if present.matches(r, filters)]
     start = (page - 1) * CATALOGUE_PER_PAGE
     return render_template(
-        "interventions.html", records=chosen[start : start + CATALOGUE_PER_PAGE], total=len(chosen),
+        "interventions.html", records=chosen[start : start + CATALOGUE_PER_PAGE] if page >= 1 else [],
+        total=len(chosen),
         filters=filters, counts=present.count_facets(records, CATALOGUE_FIELDS, filters),
         fields=CATALOGUE_FIELDS, pages=present.paginate(len(chosen), page, CATALOGUE_PER_PAGE, 10**4),
     )

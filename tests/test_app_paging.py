@@ -93,3 +93,14 @@ def test_openapi_page_parameter_states_the_limit(client):
     spec = client.get("/api/openapi.json").get_json()
     page = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page")
     assert page["schema"]["maximum"] == MAX_PAGE and "400" in page["description"]
+
+
+@pytest.mark.parametrize("page", ["99", "0", "-1", "99999999999999999999"])
+def test_the_interventions_catalogue_explains_a_page_it_cannot_show(client, page):
+    soup = soup_of(client.get(f"/interventies?page={page}"))
+    note = soup.select_one(".past-last-page")
+    assert note is not None and f"Pagina {page} bestaat niet" in note.get_text()
+    assert "Geen interventies met deze filters" not in soup.get_text()  # the filters are not the problem
+    assert soup_of(client.get(note.select_one("a")["href"])).select(".result")
+    # a filter that leaves nothing still says so
+    assert "Geen interventies met deze filters" in soup_of(client.get("/interventies?sector=mbo")).get_text()
