@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import Stemmer
-
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
 from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, parse_rules
+from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_s, tokenize,
 )
@@ -52,9 +51,7 @@ class DutchAnalyzer:
         self._lemma_values: frozenset[str] | None = None  # made on first use (spelling)
         self._zipf = resources.load_zipf()
         self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs())
-        # Classic Snowball Dutch (= Elasticsearch's "dutch" stemmer). PyStemmer 3's "dutch" is
-        # Kraaij-Pohlmann and over-stems: begeleiding -> beleid, gemeenten -> meen.
-        self._stemmer = Stemmer.Stemmer("dutch_porter")
+        self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)

@@ -190,9 +190,9 @@ def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import Stemmer
+    from indexer.analysis.stemming import dutch_stemmer
 
-    return Stemmer.Stemmer("dutch_porter")  # the analyzer's stemmer (indexer/analysis/analyzer.py)
+    return dutch_stemmer()
 
 
 @lru_cache(maxsize=64)
