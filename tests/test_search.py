@@ -53,6 +53,27 @@ def test_municipality_in_query_is_detected_and_boosts(service, monkeypatch):
         assert score == pytest.approx(plain[pid] * ((1.0 + boost) if named else 1.0))
 
 
+def test_in_semantic_mode_the_boost_scales_the_spread_not_the_cosine(service, monkeypatch):
+    """Cosines of one pool differ by hundredths; a tenth of the whole cosine would put every
+    passage of the named place above every other one, whatever its distance to the question."""
+    from indexer.ranking import searcher
+
+    request = SearchRequest("wat doet Apeldoorn tegen thuiszitters", mode="semantic", k=50, collapse=False)
+    resp = service.search(request)
+    boost = searcher.ENTITY_BOOST
+    monkeypatch.setattr(searcher, "ENTITY_BOOST", 0.0)
+    unboosted = service.search(request).hits
+    plain = {h.passage_id: h.score for h in unboosted}
+    low = min(h.score for h in unboosted if h.semantic_rank is not None)  # the pool, not the keyword tail
+    for hit in resp.hits:
+        named = "Apeldoorn" in hit.facets.get("gemeente", [])
+        pooled = named and hit.semantic_rank is not None
+        expected = low + (plain[hit.passage_id] - low) * (1.0 + boost) if pooled else plain[hit.passage_id]
+        assert hit.score == pytest.approx(expected)
+    gain = max(s - plain[p] for p, s in ((h.passage_id, h.score) for h in resp.hits))
+    assert 0 < gain < (max(plain.values()) - low) * boost * 1.0001
+
+
 def test_a_theme_named_in_the_query_is_offered_not_boosted(service, monkeypatch):
     from indexer.ranking import searcher
 

@@ -250,6 +250,9 @@ class Searcher:
         # once, not once per passage; a theme is only offered as a filter: its trigger words are
         # what the keyword side matches already, and boosting it too was no better on the eval sets
         wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
+        # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
+        # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
+        base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
         items: list[tuple[str, str, float]] = []
         for pid, score in fused:
             if pid not in info:
@@ -258,7 +261,7 @@ class Searcher:
             if request.doc_id is not None and doc_id != request.doc_id:
                 continue
             if wanted and any(not v.isdisjoint(facets.get(f, ())) for f, v in wanted.items()):
-                score *= 1.0 + ENTITY_BOOST
+                score = base + (score - base) * (1.0 + ENTITY_BOOST)
             items.append((pid, doc_id, score))
         items.sort(key=lambda it: (-it[2], it[0]))
         if not (request.collapse and request.doc_id is None):
