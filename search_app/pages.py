@@ -87,6 +87,8 @@ def document(doc_id: str):
         "document.html", doc=doc, query=query, req=req, matched=_matching_passages(service, doc_id, query),
         terms=present.query_terms(query) if query else [], related=service.related(doc_id, k=5),
         entities=present.group_entities(doc.entities),
+        # a municipality has a page only when some document carries it as a facet value
+        municipality_pages=set(service.facets().get("gemeente", {})),
         metadata=present.metadata_items(doc.metadata, app_source_names()),
         passage_texts=texts, show_passages=present.passages_cover_text(doc, texts), facet_fields=FACET_FIELDS,
         has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,

@@ -25,8 +25,10 @@ SORT_ALIASES = {"relevantie": "relevance", "datum": "date"}
 SORTS = ("relevance", "date")
 CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
 # Tracking parameters that shared links pick up (newsletters, ads); the pages ignore them.
-TRACKING_PARAMS = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "ref"})
-TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+                             "ttclid", "li_fat_id", "igshid", "si", "mc_cid", "mc_eid", "_ga", "_gl", "ref",
+                             "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wickedid"})
+TRACKING_PREFIXES = ("utm_", "_hs", "pk_", "mtm_")
 _TRUE = {"1", "true", "ja", "on", "yes"}
 _FALSE = {"0", "false", "nee", "off", "no"}
 # Control characters (except tab/newline) never belong in a query; they only confuse engines.

@@ -27,7 +27,8 @@ def cards(soup: BeautifulSoup) -> dict[str, BeautifulSoup]:
 # 1. tracking parameters
 
 
-@pytest.mark.parametrize("extra", ["utm_source=nieuwsbrief", "fbclid=abc", "gclid=1&utm_campaign=x", "_ga=2.1", "ref=mail"])
+@pytest.mark.parametrize("extra", ["utm_source=nieuwsbrief", "fbclid=abc", "gclid=1&utm_campaign=x", "_ga=2.1", "ref=mail",
+                                   "igshid=x", "si=abc", "yclid=1", "dclid=2", "_hsenc=p2A", "mkt_tok=z", "pk_campaign=y"])
 def test_tracking_parameters_are_ignored_on_pages(client, doc_ids, extra):
     plain = soup_of(client.get("/?q=ouders"))
     tracked = soup_of(client.get(f"/?q=ouders&{extra}"))

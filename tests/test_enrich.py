@@ -91,6 +91,9 @@ def test_declared_places_and_sectors_are_not_extended_by_passing_mentions(pipeli
     assert facets["gemeente"] == ["Venray"]
     assert facets["provincie"] == ["Limburg"]  # the declared town's, not Schiedam's Zuid-Holland
     assert facets["sector"] == ["vve"]  # "Universiteit" in a name is no wo programme of this record
+    # an empty list declares too: no municipality or sector in particular
+    facets, _ = enriched(pipeline, text, gemeenten=[], sectoren=[])
+    assert facets["gemeente"] == [] and facets["provincie"] == [] and facets["sector"] == []
     # without declared values the text is all there is: every place it names counts
     facets, _ = enriched(pipeline, text)
     assert {"Venray", "Schiedam", "Heerlen"} <= set(facets["gemeente"])

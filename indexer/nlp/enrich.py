@@ -1,7 +1,8 @@
 """enrich(): facet values and extra metadata for one document from its fields and its analysis.
 
 Record and front-matter fields are authoritative. Themes add text evidence (triggers) to what is
-declared. Places and sectors come from the text only when the document declares none: a record
+declared. Places and sectors come from the text only when the document does not state the field
+(an empty list states "none in particular"): a record
 that names its municipality mentions others in passing ("zoals in Schiedam"), and sector words
 hide in names ("Erasmus Universiteit" is no wo programme). A year declared null is unknown, not
 guessed from the text. Controlled facets only ever hold values from vocab.v1.yaml.
@@ -17,7 +18,8 @@ from indexer.nlp.doctype import infer_doc_type
 from indexer.nlp.themes import assign_themes
 
 # e2: declared places and sectors are not extended by the text; a year declared null stays unknown
-ENRICH_VERSION = "e2"
+# e3: an empty list declares the field too
+ENRICH_VERSION = "e3"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 
@@ -33,6 +35,12 @@ def _as_list(value: Any) -> list[str]:
 def _add(values: list[str], new: str | None) -> None:
     if new and new not in values:
         values.append(new)
+
+
+def _declares(meta: dict, *keys: str) -> bool:
+    """The document states the field, even as an empty list ("gemeenten: []": no municipality in
+    particular): then the text's passing mentions do not fill it."""
+    return any(key in meta for key in keys)
 
 
 def _entity_values(analysis: Analysis, label: str) -> list[str]:
@@ -55,7 +63,7 @@ def _municipalities(meta: dict, analysis: Analysis) -> list[str]:
     out: list[str] = []
     for name in _as_list(meta.get("gemeenten") or meta.get("gemeente")):
         _add(out, aliases.get(name.lower(), name))  # unknown names stay: the record is authoritative
-    for name in [] if out else _entity_values(analysis, "GEMEENTE"):
+    for name in [] if _declares(meta, "gemeenten", "gemeente") else _entity_values(analysis, "GEMEENTE"):
         _add(out, name)
     return out
 
@@ -66,7 +74,7 @@ def _provinces(meta: dict, analysis: Analysis, municipalities: list[str]) -> lis
     out: list[str] = []
     for name in _as_list(meta.get("provincies") or meta.get("provincie")):
         _add(out, aliases.get(name.lower()))
-    declared = bool(out or _as_list(meta.get("gemeenten") or meta.get("gemeente")))
+    declared = _declares(meta, "provincies", "provincie", "gemeenten", "gemeente")
     for name in [] if declared else _entity_values(analysis, "PROVINCIE"):
         _add(out, name)
     for town in municipalities:
@@ -85,7 +93,7 @@ def _sectors(meta: dict, analysis: Analysis) -> list[str]:
         else:  # "basisonderwijs" in front matter -> po, via the same patterns
             for sector in detect_query_entities(value).get("sector", []):
                 _add(out, sector)
-    for value in [] if out else _entity_values(analysis, "SECTOR"):
+    for value in [] if _declares(meta, "sectoren", "sector") else _entity_values(analysis, "SECTOR"):
         if value in allowed:
             _add(out, value)
     return out

@@ -1,0 +1,62 @@
+"""The app over the real sample corpus (fake embedder): links between pages, and facets that say
+what a document declares."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from app_fake import build_app_index
+from bs4 import BeautifulSoup
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """(test client, every document record) over the sample corpus."""
+    from indexer.search import open_service
+    from search_app import create_app
+
+    settings, corpus, _ = build_app_index(tmp_path_factory.mktemp("sample_app") / "index", SAMPLE_CORPUS)
+    service = open_service(settings)
+    records, _ = service.documents({}, page=1, per_page=1000)
+    service.close()
+    app = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus, "SERVICE_RETRY_SECONDS": 0})
+    return app.test_client(), records
+
+
+def test_every_municipality_link_on_a_document_page_leads_to_a_page(sample):
+    client, records = sample
+    links = set()
+    for record in records:
+        page = client.get(f"/documenten/{record.id}")
+        assert page.status_code == 200, record.id
+        links |= {a["href"] for a in BeautifulSoup(page.data, "html.parser").select(".entities a[href^='/gemeente/']")}
+    assert len(links) > 10
+    for href in sorted(links):
+        assert client.get(href).status_code == 200, href
+    # a town only mentioned in passing is named, not linked (the Tilburg story's bus tour)
+    soup = BeautifulSoup(client.get("/documenten/praktijkverhalen/tilburg-fontys-lerarenopleiders-als-rolmodel.md").data,
+                         "html.parser")
+    assert "Helmond" in {li.get_text(strip=True) for li in soup.select(".entities li")}
+    assert not soup.select(".entities a[href='/gemeente/Helmond']")
+
+
+def test_documents_declaring_no_municipality_or_sector_get_none_from_their_text(sample):
+    _, records = sample
+    declares_none = {}
+    for path in list(SAMPLE_CORPUS.rglob("*.md")) + list(SAMPLE_CORPUS.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for field, key in (("gemeente", "gemeenten"), ("sector", "sectoren")):
+            if re.search(rf"^{key}: \[\]", text, re.M):
+                # a record's id is its file stem, another document's its path in the corpus
+                doc_id = path.stem if path.suffix == ".yaml" else str(path.relative_to(SAMPLE_CORPUS))
+                declares_none.setdefault(doc_id, []).append(field)
+    assert len(declares_none) > 5
+    checked = 0
+    for record in records:
+        for field in declares_none.get(record.id, []):
+            assert record.facets[field] == [], (record.id, field, record.facets[field])
+            checked += 1
+    assert checked > 5
