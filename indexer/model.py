@@ -184,6 +184,8 @@ class SearchResponse:
     suggestion: str | None = None  # "Bedoelde u ..."
     detected: dict[str, list[str]] = field(default_factory=dict)  # filters recognised in the query
     took_ms: float = 0.0
+    # whether any result holds the query's words (or their variants); None: not looked (semantic)
+    word_matches: bool | None = None
 
 
 @dataclass

@@ -77,6 +77,9 @@ SCHEMAS: dict[str, dict] = {
             "suggestion": {"type": ["string", "null"], "description": "'Bedoelde u ...'"},
             "detected": {**_FACET_MAP, "description": "Filters recognised in the query."},
             "took_ms": {"type": "number"},
+            "word_matches": {"type": ["boolean", "null"], "description": (
+                "Whether any result holds the query's words or their variants; false: every result "
+                "is only close in meaning. Null in semantic mode, which does not look.")},
         },
     },
     "Document": {

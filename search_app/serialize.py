@@ -65,6 +65,7 @@ def response_to_dict(response: SearchResponse) -> dict:
         "suggestion": response.suggestion,
         "detected": jsonable(response.detected),
         "took_ms": round(float(response.took_ms), 3),
+        "word_matches": response.word_matches,
     }
 
 

@@ -181,6 +181,15 @@ def test_no_results_page_helps(client):
     assert soup.select_one(".no-results a")
 
 
+def test_results_that_hold_none_of_the_words_say_so(client):
+    soup = soup_of(client.get("/?q=qwxzyv+pizzarecept"))
+    assert soup.select(".result")  # the semantic side's nearest passages
+    assert "Geen document bevat uw zoekwoorden" in soup.select_one(".no-word-matches").get_text()
+    assert client.get("/api/search?q=qwxzyv+pizzarecept").get_json()["word_matches"] is False
+    assert soup_of(client.get("/?q=zomerschool")).select_one(".no-word-matches") is None
+    assert soup_of(client.get("/?q=qwxzyv&mode=semantic")).select_one(".no-word-matches") is None
+
+
 def test_document_page(client, doc_ids):
     doc_id = doc_ids["agenda-rotterdam"]
     soup = soup_of(client.get(f"/documenten/{doc_id}", query_string={"q": "zomerschool"}))

@@ -421,3 +421,12 @@ def test_a_rare_real_word_is_not_corrected_into_a_frequent_one():
     speller = Speller([("inclusief", 50), ("onderwijs", 90)], get_analyzer())
     assert speller.suggest(parse_query("inclusie onderwijs")) is None  # in the lemma table: a word
     assert speller.suggest(parse_query("inclusiev onderwijs")) == "inclusief onderwijs"
+
+
+def test_the_response_says_whether_any_result_holds_the_query_words(service):
+    nonsense = service.search(SearchRequest("qwxzyv pizzarecept", k=5))
+    assert nonsense.total > 0 and nonsense.word_matches is False  # only neighbours in meaning
+    assert all(h.keyword_rank is None for h in nonsense.hits)
+    assert service.search(SearchRequest("huiswerk", k=5)).word_matches is True
+    assert service.search(SearchRequest("homework", k=5)).word_matches is True  # through the glossary
+    assert service.search(SearchRequest("huiswerk", k=5, mode="semantic")).word_matches is None

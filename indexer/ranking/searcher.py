@@ -164,6 +164,7 @@ class Searcher:
             suggestion=suggestion,
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
+            word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
         )
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
