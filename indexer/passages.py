@@ -128,7 +128,7 @@ def split_passages(
             digest = hashlib.sha1(f"{heading}\n{text}".encode("utf-8")).hexdigest()
             passages.append(
                 Passage(
-                    id=f"{doc.id}#p{ordinal}",
+                    id=passage_id(doc.id, ordinal),
                     doc_id=doc.id,
                     ordinal=ordinal,
                     heading=heading,
@@ -137,6 +137,11 @@ def split_passages(
                 )
             )
     return passages
+
+
+def passage_id(doc_id: str, ordinal: int) -> str:
+    """The id of a document's passage: its document's id and its place in the document."""
+    return f"{doc_id}#p{ordinal}"
 
 
 def _merge_small_sections(

@@ -190,6 +190,16 @@ def test_results_that_hold_none_of_the_words_say_so(client):
     assert soup_of(client.get("/?q=qwxzyv&mode=semantic")).select_one(".no-word-matches") is None
 
 
+def test_a_filter_without_a_query_lists_its_documents(client):
+    soup = soup_of(client.get("/?gemeente=Rotterdam"))
+    assert "met deze filters" in soup.select_one(".results-summary").get_text()
+    titles = [a.get_text() for a in soup.select(".result-title a")]
+    assert titles and titles == sorted(titles, key=str.lower)
+    assert not soup.select(".result .why")  # nothing was asked, nothing is ranked
+    api = client.get("/api/search?gemeente=Rotterdam&collapse=1").get_json()
+    assert api["total"] == len(titles) and [h["title"] for h in api["hits"]] == titles
+
+
 def test_document_page(client, doc_ids):
     doc_id = doc_ids["agenda-rotterdam"]
     soup = soup_of(client.get(f"/documenten/{doc_id}", query_string={"q": "zomerschool"}))

@@ -430,3 +430,21 @@ def test_the_response_says_whether_any_result_holds_the_query_words(service):
     assert service.search(SearchRequest("huiswerk", k=5)).word_matches is True
     assert service.search(SearchRequest("homework", k=5)).word_matches is True  # through the glossary
     assert service.search(SearchRequest("huiswerk", k=5, mode="semantic")).word_matches is None
+
+
+def test_filters_without_a_query_list_the_documents_that_pass_them(service):
+    everything, total = service.documents({}, page=1, per_page=100)
+    field, value = next((f, v) for f in ("thema", "sector", "type") for v in sorted(service.facets()[f])
+                        if 1 < sum(v in d.facets[f] for d in everything) < total)
+    filters = {field: [value]}
+    expected = sorted((d.title.lower(), d.id) for d in everything if value in d.facets[field])
+    resp = service.search(SearchRequest("", filters=filters, k=1, collapse=True))
+    assert resp.total == len(expected)
+    walked = [service.search(SearchRequest("", filters=filters, k=1, page=p)).hits[0]
+              for p in range(1, len(expected) + 1)]
+    assert [h.doc_id for h in walked] == [doc_id for _, doc_id in expected]  # by title, every one once
+    assert all(h.passage_id.endswith("#p0") and h.snippet and h.score == 0 for h in walked)
+    assert resp.facets[field][value] == len(expected)  # the same set
+    # no filters and no query is still the empty state; exclusions alone still find nothing
+    assert service.search(SearchRequest("")).total == 0
+    assert service.search(SearchRequest("-ouders", filters=filters)).total == 0

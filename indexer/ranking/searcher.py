@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
 from indexer.ranking import fusion
+from indexer.ranking.browse import browse
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -129,6 +130,8 @@ class Searcher:
         start = time.perf_counter()
         r = self._ranking(request, start)
         if r.query.is_empty:
+            if r.filters and not r.query.raw.strip() and request.doc_id is None:
+                return browse(self.backend, self.analyzer, request, r.filters, start)
             # no query at all browses the whole index; one of exclusions only finds nothing
             facets = {} if r.query.raw.strip() else self.backend.facet_counts(None, None, r.filters)
             return SearchResponse(request, 0, [], facets, took_ms=(time.perf_counter() - start) * 1000)
