@@ -24,6 +24,7 @@ from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import sentence_windows, split_passages
 
 CHUNKER_VERSION = "p5"
+MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
 
 
 @dataclass
@@ -201,7 +202,12 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     t2 = time.perf_counter()
     if full or ready or removed:
         if not ready and not kept_hashes and files and full:
-            raise GkaError("nothing could be indexed: every file failed", hint="see the errors above")
+            # the caller never gets the report: the reasons travel with the error
+            shown = report.errors[:MAX_ERRORS_SHOWN]
+            more = len(report.errors) - len(shown)
+            raise GkaError("nothing could be indexed: every file failed:\n  " + "\n  ".join(shown)
+                           + (f"\n  ... and {more} more" if more > 0 else ""),
+                           hint="fix or remove the files above; an existing index is left unchanged")
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None

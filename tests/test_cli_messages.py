@@ -64,3 +64,17 @@ def test_interrupt_message_is_english(built_index, capsys, monkeypatch):
     assert cli.main(["stats", "--index", str(built_index[0].index_dir)]) == 130
     err = capsys.readouterr().err
     assert err.strip() == "interrupted; the existing index is unchanged"
+
+
+def test_when_every_file_fails_the_error_names_each_file_and_why(settings, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GKA_EMBEDDER", "fake")
+    broken = tmp_path / "kapot"
+    broken.mkdir()
+    (broken / "record.yaml").write_text("id: r1\nnaam: Zonder velden\n", encoding="utf-8")
+    (broken / "leeg.md").write_text("", encoding="utf-8")
+    assert cli.main(["build", str(broken), "--index", str(settings.index_dir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "every file failed" in err
+    assert re.search(r"record\.yaml: .*missing required field", err), err  # the reasons, not "see above"
+    assert "leeg.md" in err and "see the errors above" not in err
+    assert re.search(r"^hint: ", err, re.M)

@@ -237,3 +237,26 @@ def test_guessed_titles_give_no_title_terms_and_real_ones_do(tmp_path, settings)
     finally:
         service.close()
 
+
+
+def test_documents_list_by_title_and_equal_titles_by_id(tmp_path):
+    """As on Elasticsearch: the order does not depend on where or when a document was read."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    record = ("id: {id}\nnaam: {title}\nsamenvatting: Vrijwilligers lezen voor bij gezinnen thuis.\n"
+              "beschrijving: Een vrijwilliger leest twintig weken lang samen met ouder en kind prentenboeken.\n"
+              "sectoren: [vve]\nthemas: [taalontwikkeling]\ngemeenten: [Zwolle]\njaar: 2022\n"
+              "bewijskracht: niet beoordeeld\nbronnen: [{{document: test.txt, vindplaats: regel 1}}]\n")
+    # read in file order (a.yaml first), but its record's id sorts last
+    (corpus / "a.yaml").write_text(record.format(id="zz-voorlezen", title="Voorlezen thuis"), encoding="utf-8")
+    (corpus / "b.yaml").write_text(record.format(id="aa-voorlezen", title="voorlezen thuis"), encoding="utf-8")
+    (corpus / "c.yaml").write_text(record.format(id="mm-aanpak", title="Aanpak"), encoding="utf-8")
+    settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
+    report = build_index([corpus], settings, progress=False)
+    assert not report.errors, report.errors
+    backend = open_backend(settings)
+    try:
+        records, total = backend.documents({}, 0, 10)
+        assert total == 3 and [r.id for r in records] == ["mm-aanpak", "aa-voorlezen", "zz-voorlezen"]
+    finally:
+        backend.close()

@@ -95,6 +95,21 @@ def test_meta_reads_the_alias_index_meta(backend):
     assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "2", "blank:nl")
 
 
+def test_meta_is_read_once_per_live_index(backend, cluster):
+    """Callers cache per build by the meta object's identity (titles, speller, filter spellings)."""
+    first = backend.meta()
+    assert backend.meta() is first
+    assert len(cluster.calls("GET", r"/[^/]+/_mapping")) == 1  # the alias is still looked up each time
+    assert len(cluster.calls("GET", r"/_alias/gka")) == 2
+    # a build swapped the alias: the new index's meta, read once more
+    cluster.on("GET", r"/_alias/gka", body={"gka-v2-new": {"aliases": {"gka": {}}}})
+    cluster.on("GET", r"/gka-v2-new/_mapping", body={"gka-v2-new": {"mappings": {"_meta": {
+        "mapping_version": "2", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-02-02"}}}})
+    rebuilt = backend.meta()
+    assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
+
+
 # -- writing ---------------------------------------------------------------------------------
 
 
@@ -520,3 +535,163 @@ def test_vocabulary_is_best_effort_from_titles(backend, cluster):
     aggs = {"titles": {"buckets": [{"key": "Taal in de klas", "doc_count": 2}, {"key": "Taal thuis", "doc_count": 1}]}}
     cluster.on("POST", r"/gka/_search", body=search_response([], aggs))
     assert list(backend.vocabulary())[:2] == [("taal", 3), ("de", 2)]
+
+
+# -- the document list (catalogue, municipality pages, filters without a query) -------------
+
+
+def _listed(doc_id: str, title: str, **extra) -> dict:
+    return {"doc_id": doc_id, "title": title, "doc_type": "praktijkverhaal", "source_path": f"{doc_id}.md",
+            "type": ["praktijkverhaal"], "metadata": {"samenvatting": title}, **extra}
+
+
+def test_documents_lists_light_records_by_title_filtered_with_the_document_total(backend, cluster):
+    from indexer.backends.es_queries import DOC_LIST_SOURCE
+    from indexer.model import FACET_FIELDS, DocumentRecord
+
+    hits = [{"_id": "doc::d9", "_score": None, "sort": ["aanpak thuis", "d9"],
+             "_source": _listed("d9", "aanpak thuis", gemeente=["Utrecht"])},
+            {"_id": "doc::d1", "_score": None, "sort": ["taalles", "d1"], "_source": DOC_SOURCE}]
+    response = search_response(hits)
+    response["hits"]["total"] = {"value": 7, "relation": "eq"}  # documents: one kind=document doc each
+    cluster.on("POST", r"/gka/_search", body=response)
+    records, total = backend.documents({"type": ["praktijkverhaal"], "gemeente": ["Rotterdam", "Utrecht"],
+                                        "sector": []}, 20, 10)
+    assert total == 7
+    assert [d.id for d in records] == ["d9", "d1"]  # the server's order, kept
+    assert records[1] == DocumentRecord(
+        id="d1", title="Taalles", doc_type="praktijkverhaal", source_path="a/b.md", text="",
+        facets={"type": ["praktijkverhaal"], "gemeente": ["Rotterdam"]}, metadata={"samenvatting": "kort"},
+        entities=[], passages=[])  # light, as the embedded list: no text, entities or passages
+    assert records[0].facets == {"type": ["praktijkverhaal"], "gemeente": ["Utrecht"]}
+
+    body = cluster.last("POST", r"/gka/_search").body
+    # the document docs only (one per document: nothing to collapse), filters OR within, AND across
+    assert body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}},
+                                                 {"terms": {"gemeente": ["Rotterdam", "Utrecht"]}},
+                                                 {"terms": {"type": ["praktijkverhaal"]}}]}}
+    assert "collapse" not in body and "aggs" not in body
+    assert (body["from"], body["size"], body["track_total_hits"]) == (20, 10, True)
+    assert "search_after" not in body
+    assert body["sort"] == [{"gka_title_sort": "asc"}, {"doc_id": "asc"}]  # title case-insensitively, then id
+    runtime = body["runtime_mappings"]["gka_title_sort"]
+    assert runtime["type"] == "keyword"
+    script = runtime["script"]["source"]
+    assert "doc['title.keyword']" in script and "params._source.title" in script  # past ignore_above too
+    assert "toLowerCase(Locale.ROOT)" in script
+    assert body["_source"] == DOC_LIST_SOURCE == ["doc_id", "title", "doc_type", "source_path", "metadata",
+                                                  *FACET_FIELDS]
+
+
+def test_documents_first_page_sends_no_from_and_an_unknown_order_is_refused(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response([]))
+    assert backend.documents({}, 0, 50) == ([], 0)
+    body = cluster.last().body
+    assert "from" not in body and body["size"] == 50
+    assert body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}}]}}
+    with pytest.raises(ValueError, match="title"):
+        backend.documents({}, 0, 50, sort="date")
+    assert len(cluster.calls("POST", r"/gka/_search")) == 1
+
+
+def _sorted_index(docs: list[dict]):
+    """A fake server holding document docs: it sorts them as the request asks (lowercased title,
+    then id), honours from/size/search_after/_source/track_total_hits, and refuses windows past
+    index.max_result_window as Elasticsearch does."""
+    import indexer.backends.es_queries as es_queries
+
+    ordered = sorted(docs, key=lambda d: (d["title"].lower(), d["doc_id"]))
+    keys = [[d["title"].lower(), d["doc_id"]] for d in ordered]
+
+    def respond(request):
+        body = request.body
+        assert body["sort"] == [{"gka_title_sort": "asc"}, {"doc_id": "asc"}]
+        start = body.get("from", 0)
+        if start + body["size"] > es_queries.MAX_RESULT_WINDOW:
+            return 400, error_body(400, "illegal_argument_exception", "Result window is too large")
+        if "search_after" in body:
+            assert "from" not in body
+            start = next((i for i, k in enumerate(keys) if k > body["search_after"]), len(keys))
+        page = [{"_id": f"doc::{d['doc_id']}", "_score": None, "sort": key,
+                 **({"_source": {k: v for k, v in d.items() if k in body["_source"]}} if body["_source"] else {})}
+                for d, key in list(zip(ordered, keys))[start:start + body["size"]]]
+        response = search_response(page)
+        if body.get("track_total_hits"):
+            response["hits"]["total"] = {"value": len(ordered), "relation": "eq"}
+        else:
+            del response["hits"]["total"]
+        return 200, response
+
+    return ordered, respond
+
+
+def test_documents_past_the_result_window_walk_with_search_after(backend, cluster, monkeypatch):
+    import indexer.backends.elasticsearch_backend as mod
+    import indexer.backends.es_queries as es_queries
+
+    monkeypatch.setattr(es_queries, "MAX_RESULT_WINDOW", 3)
+    monkeypatch.setattr(mod, "PAGE", 2)
+    titles = ["Zomerschool", "aanpak", "Brugklas", "brugklas", "Één school", "taal", "Taal", "Ouders"]
+    docs = [_listed(f"d{i}", t) for i, t in enumerate(titles)]
+    ordered, respond = _sorted_index(docs)
+    cluster.on("POST", r"/gka/_search", responder=respond)
+    ids = [d["doc_id"] for d in ordered]
+    assert ids[:2] == ["d1", "d2"] and ids[-1] == "d4"  # lowercased order; ties by id; é after z
+    for offset, limit in [(0, 3), (1, 2), (2, 5), (5, 2), (3, 100), (0, 10**6), (7, 4), (8, 1), (20, 5)]:
+        cluster.requests.clear()
+        records, total = backend.documents({}, offset, limit)
+        assert total == 8, (offset, limit)
+        assert [r.id for r in records] == ids[offset:offset + limit], (offset, limit)
+        assert all(r.text == "" and r.passages == [] for r in records)
+        bodies = [c.body for c in cluster.calls("POST", r"/gka/_search")]
+        assert all(b.get("from", 0) + b["size"] <= 3 for b in bodies)
+        assert [b["track_total_hits"] for b in bodies] == [True] + [False] * (len(bodies) - 1)
+        if offset + limit > 3:  # walked: each request continues after the previous page's last hit
+            assert all("search_after" not in b or "from" not in b for b in bodies)
+            assert "search_after" not in bodies[0] and all("search_after" in b for b in bodies[1:])
+    cluster.requests.clear()
+    backend.documents({}, 5, 2)
+    skip, skip_rest, read = (c.body for c in cluster.calls("POST", r"/gka/_search"))
+    assert skip["_source"] is False and skip["size"] == 3  # skipping reads sort values only
+    assert skip_rest["search_after"] == [ordered[2]["title"].lower(), "d3"] and skip_rest["size"] == 2
+    assert read["_source"] and read["search_after"] == [ordered[4]["title"].lower(), ordered[4]["doc_id"]]
+
+
+def test_document_list_records_equal_the_embedded_light_records(backend, cluster, mini_corpus, tmp_path,
+                                                                 monkeypatch):
+    """On the mini corpus: what the Elasticsearch writer stores for each document, listed back
+    through the backend, is the embedded backend's light record, in the same order. (Facet
+    fields without values aside: the embedded record keeps them as [], the writer stores none.)"""
+    import dataclasses
+    import json
+
+    import indexer.build as build
+    from indexer.backends import open_backend
+    from indexer.backends.es_writer import document_actions
+
+    written: dict[str, IndexedDocument] = {}
+    real_write = build._write
+
+    def recording(backend_, meta, full, ready, removed, report):
+        written.update((d.id, d) for d in ready)
+        return real_write(backend_, meta, full, ready, removed, report)
+
+    monkeypatch.setattr(build, "_write", recording)
+    settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
+    build.build_index([mini_corpus], settings, progress=False)
+    embedded = open_backend(settings)
+    try:
+        want, total = embedded.documents({}, 0, 1000)
+    finally:
+        embedded.close()
+    assert total == len(want) == len(written) > 5
+    stored = [json.loads(json.dumps(list(document_actions(d, OLD))[-1]["_source"])) for d in written.values()]
+    _, respond = _sorted_index(stored)
+    cluster.on("POST", r"/gka/_search", responder=respond)
+    got, got_total = backend.documents({}, 0, 1000)
+
+    def comparable(record):
+        return dataclasses.replace(record, facets={k: v for k, v in record.facets.items() if v})
+
+    assert got_total == total
+    assert [comparable(r) for r in got] == [comparable(r) for r in want]

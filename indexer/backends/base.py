@@ -4,7 +4,10 @@ Both return the project's own types (indexer.model); engine payloads stay inside
 Ranking (fusion, collapsing, snippets) is done above this seam by indexer.ranking,
 so both backends share it. Optional extras the searcher uses when a backend has them:
 ``passage_meta`` (rank from in-memory metadata), ``pinned`` (one generation per search),
-``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence).
+``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence); and
+elsewhere ``passage_counts`` (indexer.search; else one ``get_document`` per document),
+``term_df`` (spelling; else suggestions are rarer) and ``build_guard`` (indexer.build's lock).
+Everything in ``Backend`` below is required: the app and the build call it without a fallback.
 """
 from __future__ import annotations
 
@@ -86,6 +89,28 @@ class Backend(Protocol):
         ...
 
     def get_document(self, doc_id: str) -> DocumentRecord: ...
+
+    def documents(self, filters: Filters, offset: int, limit: int,
+                  sort: str = "title") -> tuple[list[DocumentRecord], int]:
+        """A page of the documents that pass the filters, and how many documents pass.
+
+        The document list without a query (the interventions catalogue, municipality pages,
+        a search with filters only, title suggestions).
+
+        * ``filters`` as in ``facet_counts``: a document passes when, for every field given
+          with values, it has at least one of them (OR within a field, AND across fields);
+          a field with no values does not filter. Values are matched exactly as the index
+          spells them (``Service.canonical_filters`` maps user spellings first).
+        * Order: by title compared case-insensitively (``str.lower``), ties by document id;
+          ``sort`` names that order, and ``"title"`` is the only one defined.
+        * ``offset``/``limit`` cut the page from that order (an offset past the end gives an
+          empty page); any depth must work, the whole list included (``limit`` may exceed the
+          number of documents).
+        * Records are light, as in ``passages``: id, title, doc_type, source_path, facets and
+          metadata; no text, no passages, no entities.
+        * The total counts documents (not passages) passing the filters, whatever the page.
+        """
+        ...
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         """Documents nearest to this one by document vector, itself excluded.

@@ -51,15 +51,22 @@ class ElasticsearchBackend:
         self._client = make_client(settings, node_class=node_class)
         self._rrf_unlicensed = False
         self._source_exclude_vectors: bool | None = None  # server understands _source.exclude_vectors
+        # (live index, its meta): one object per build, as the embedded backend's, so callers that
+        # cache per generation by the meta's identity hit; and one request per call, not two
+        self._meta: tuple[str, IndexMeta | None] | None = None
 
     # -- lifecycle / metadata -------------------------------------------------------------
     def meta(self) -> IndexMeta | None:
         index = self._live_index()
         if index is None:
             return None
+        if self._meta is not None and self._meta[0] == index:
+            return self._meta[1]
         with self._errors(f"read the mapping of {index}"):
             resp = self._client.indices.get_mapping(index=index)
-        return r.meta_of(resp.body.get(index, {}).get("mappings", {}).get("_meta"))
+        meta = r.meta_of(resp.body.get(index, {}).get("mappings", {}).get("_meta"))
+        self._meta = (index, meta)
+        return meta
 
     def document_hashes(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -172,6 +179,20 @@ class ElasticsearchBackend:
         passages = [r.passage_of(h["_id"], h.get("_source", {})) for h in self._document_passage_hits(doc_id)]
         return r.document_of(source, passages)
 
+    def documents(self, filters: Filters, offset: int, limit: int,
+                  sort: str = "title") -> tuple[list[DocumentRecord], int]:
+        """A page of the documents passing the filters, by title (lowercased) then id, as light
+        records, and how many pass. One ``kind=document`` doc per document, so ``hits.total``
+        counts documents. Pages within index.max_result_window use ``from``/``size``; deeper
+        ones (or longer lists) walk there with ``search_after`` (see _documents_after)."""
+        if sort != "title":
+            raise ValueError(f"unknown document order {sort!r}: documents are listed by title")
+        offset, limit = max(0, int(offset)), max(0, int(limit))
+        if offset + limit <= q.MAX_RESULT_WINDOW:
+            resp = self._search(q.documents_body(filters, limit, offset=offset))
+            return r.light_documents_of(resp), r.total_hits(resp)
+        return self._documents_after(filters, offset, limit)
+
     def related(self, doc_id: str, k: int) -> list[Scored]:
         body = {"query": {"ids": {"values": [q.document_es_id(doc_id)]}}, "size": 1}
         docs = r.hits(self._search_with_vectors(body, ["doc_id", "vector"]))
@@ -251,6 +272,37 @@ class ElasticsearchBackend:
             if len(page) < PAGE:
                 return out
             after = page[-1]["sort"]
+
+    def _documents_after(self, filters: Filters, offset: int, limit: int) -> tuple[list[DocumentRecord], int]:
+        """The document list past index.max_result_window: skip ``offset`` documents in pages of
+        sort values only (no _source), then read records in pages of PAGE, each page continuing
+        after the previous one's last sort values. Without a point in time, a build published
+        during the walk may shift the pages (as a refresh would between two page views)."""
+        after: list[Any] | None = None
+        total: int | None = None
+        skipped = 0
+        while skipped < offset:
+            size = min(q.MAX_RESULT_WINDOW, offset - skipped)
+            resp = self._search(q.documents_body(filters, size, search_after=after, with_source=False,
+                                                 track_total_hits=total is None))
+            total = r.total_hits(resp) if total is None else total
+            page = r.hits(resp)
+            skipped += len(page)
+            if len(page) < size or skipped >= total:
+                return [], total
+            after = page[-1]["sort"]
+        out: list[DocumentRecord] = []
+        while len(out) < limit:
+            size = min(PAGE, q.MAX_RESULT_WINDOW, limit - len(out))
+            resp = self._search(q.documents_body(filters, size, search_after=after,
+                                                 track_total_hits=total is None))
+            total = r.total_hits(resp) if total is None else total
+            page = r.hits(resp)
+            out.extend(r.light_documents_of(resp))
+            if len(page) < size or skipped + len(out) >= total:
+                break
+            after = page[-1]["sort"]
+        return out, int(total or 0)
 
     def _alias_indices(self) -> list[str]:
         es = import_elasticsearch()

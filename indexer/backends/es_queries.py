@@ -22,6 +22,22 @@ FACET_SIZE = 100
 MAX_NUM_CANDIDATES = 10_000
 PASSAGE_SOURCE = ["doc_id", "passage_id", "passage_hash", "ordinal", "heading", "text"]
 DOC_LIGHT_SOURCE = ["doc_id", "title", "doc_type", "source_path", "metadata", "entities", *FACET_FIELDS]
+# a document list's records: what the embedded backend's light records hold (no text, no entities)
+DOC_LIST_SOURCE = ["doc_id", "title", "doc_type", "source_path", "metadata", *FACET_FIELDS]
+# index.max_result_window (Elasticsearch's default): ``from + size`` may not pass it, so deeper
+# pages of the document list are reached with ``search_after``
+MAX_RESULT_WINDOW = 10_000
+# The document list's order: the title lowercased (as the embedded backend's ``str.lower``), then
+# the document id. Mapping v2 has no lowercase-normalised title keyword, so a runtime field
+# computes it per request from ``title.keyword`` (doc values), or from ``_source`` for a title
+# longer than its ``ignore_above`` (512). Only the documents that pass the filters are computed.
+TITLE_SORT_FIELD = "gka_title_sort"
+TITLE_SORT_SCRIPT = (
+    "String t = '';"
+    " if (doc['title.keyword'].size() > 0) { t = doc['title.keyword'].value; }"
+    " else if (params._source.title != null) { t = params._source.title.toString(); }"
+    " emit(t.toLowerCase(Locale.ROOT));"
+)
 
 
 def document_es_id(doc_id: str) -> str:
@@ -193,6 +209,28 @@ def document_hashes_body(size: int, search_after: list[Any] | None = None) -> Bo
     }
     if search_after:
         body["search_after"] = search_after
+    return body
+
+
+def documents_body(filters: Filters, size: int, *, offset: int = 0, search_after: list[Any] | None = None,
+                   with_source: bool = True, track_total_hits: bool = True) -> Body:
+    """A page of the document list: the ``kind=document`` docs (one per document, so no
+    collapsing and ``hits.total`` counts documents) passing the filters, ordered by lowercased
+    title then ``doc_id``. Paged by ``from`` (``offset``), or after a previous page's last sort
+    values (``search_after``) beyond MAX_RESULT_WINDOW; ``with_source=False`` returns only the
+    sort values (to walk past documents before a deep page)."""
+    body: Body = {
+        "query": {"bool": {"filter": [kind_filter(DOCUMENT), *filter_clauses(filters)]}},
+        "runtime_mappings": {TITLE_SORT_FIELD: {"type": "keyword", "script": {"source": TITLE_SORT_SCRIPT}}},
+        "sort": [{TITLE_SORT_FIELD: "asc"}, {"doc_id": "asc"}],
+        "size": size,
+        "_source": list(DOC_LIST_SOURCE) if with_source else False,
+        "track_total_hits": track_total_hits,
+    }
+    if search_after:
+        body["search_after"] = list(search_after)
+    elif offset:
+        body["from"] = offset
     return body
 
 

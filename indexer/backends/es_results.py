@@ -85,6 +85,18 @@ def document_of(source: Mapping[str, Any], passages: list[Passage] | None = None
     )
 
 
+def light_documents_of(response: Response) -> list[DocumentRecord]:
+    """The hits of a document-list search as light records (no text, passages or entities), in order."""
+    return [document_of({k: v for k, v in (hit.get("_source") or {}).items() if k != "entities"}, with_text=False)
+            for hit in hits(response)]
+
+
+def total_hits(response: Response) -> int:
+    """``hits.total`` (an object from 7.0 on, a number before; 0 when not tracked)."""
+    total = response.get("hits", {}).get("total", 0)
+    return int(total.get("value", 0) if isinstance(total, dict) else total or 0)
+
+
 def indexed_document_of(doc_source: Mapping[str, Any], passage_hits: list[dict[str, Any]],
                         dim: int) -> IndexedDocument | None:
     """Rebuild an IndexedDocument from its stored docs; None when a vector is missing
@@ -216,5 +228,4 @@ def count_of(response: Response, by_document: bool) -> int:
     """Documents (the ``docs`` cardinality) or passages (``hits.total``) of count_body's search."""
     if by_document:
         return int(response.get("aggregations", {}).get("docs", {}).get("value", 0))
-    total = response.get("hits", {}).get("total", 0)
-    return int(total.get("value", 0) if isinstance(total, dict) else total)
+    return total_hits(response)

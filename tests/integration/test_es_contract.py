@@ -4,8 +4,11 @@ Uses its own alias (``gka-contract-<random>``) and removes its indices afterward
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -143,6 +146,124 @@ def test_window_similarities_for_snippets(setup):
     sims = backend.window_similarities(["d1#0-00000000", "d1#1-00000001", "nope"], query)
     np.testing.assert_allclose(sims["d1#0-00000000"], original.window_vectors @ query, rtol=1e-5, atol=1e-6)
     assert len(sims["d1#1-00000001"]) == 0 and "nope" not in sims
+
+
+# -- the document list, compared with the embedded backend on the shared mini corpus -----------
+
+MINI_CORPUS = Path(__file__).resolve().parents[1] / "data" / "mini_corpus"
+# titles whose order a case-sensitive or byte-wise sort would get wrong: a lowercase first
+# letter, two titles equal but for case (ties: by id), a non-ASCII first letter (after z)
+EXTRA_TITLES = {
+    "extra/kleine-letters.md": ("aanpak met kleine letters", "Rotterdam"),
+    "extra/zelfde-a.md": ("Zelfde titel", "Utrecht"),
+    "extra/zelfde-b.md": ("zelfde TITEL", "Rotterdam"),
+    "extra/een.md": ("Één school, twee aanpakken", "Amsterdam"),
+}
+# longer than title.keyword's ignore_above (512), so it has no doc value to sort on; readers cut
+# titles at 120 characters, so this one is written to both backends directly
+LONG_TITLE = ("Zeer lange titel " + "over gelijke kansen in het onderwijs " * 15).strip()
+LISTINGS = [
+    {},
+    {"type": ["praktijkverhaal"]},
+    {"gemeente": ["Rotterdam", "Amsterdam"]},
+    {"type": ["praktijkverhaal"], "gemeente": ["Rotterdam"]},
+    {"sector": [], "gemeente": ["Utrecht"]},
+    {"type": ["bestaat-niet"]},
+]
+
+
+@pytest.fixture(scope="module")
+def listing_pair(tmp_path_factory):
+    """The mini corpus plus EXTRA_TITLES built into an embedded index and a fresh alias with
+    the fake embedder, then LONG_TITLE written to both: the embedded backend is the reference."""
+    from indexer.backends import open_backend
+    from indexer.build import build_index
+    from indexer.config import Settings
+    from indexer.embeddings import make_embedder
+    from indexer.model import IndexedDocument, Passage
+
+    tmp = tmp_path_factory.mktemp("listing")
+    corpus = tmp / "corpus"
+    shutil.copytree(MINI_CORPUS, corpus)
+    (corpus / "extra").mkdir()
+    for rel, (title, gemeente) in EXTRA_TITLES.items():
+        (corpus / rel).write_text(f'---\ntitel: "{title}"\ntype: praktijkverhaal\ngemeenten: [{gemeente}]\n---\n'
+                                  f"## Aanpak\n\nScholen in {gemeente} werken samen aan gelijke kansen voor "
+                                  "leerlingen met een taalachterstand.\n", encoding="utf-8")
+    alias = f"gka-contract-list-{uuid.uuid4().hex[:8]}"
+    embedded_settings = Settings.from_env(env={}, index_dir=tmp / "embedded", embedder="fake")
+    es_settings = Settings.from_env(backend="elasticsearch", es_index=alias, index_dir=tmp / "es-cache",
+                                    embedder="fake")
+    backends = []
+    try:
+        for settings in (embedded_settings, es_settings):
+            report = build_index([corpus], settings, progress=False)
+            assert report.written and report.documents == 6 + len(EXTRA_TITLES), report
+            backends.append(open_backend(settings))
+        embedder = make_embedder("fake")
+        texts = ["Een lange titel, een korte tekst over gelijke kansen."]
+        long_doc = IndexedDocument("extra/lang.md", LONG_TITLE, "praktijkverhaal", "extra/lang.md",
+                                   texts[0], "hash-lang", {"type": ["praktijkverhaal"], "gemeente": ["Rotterdam"]},
+                                   {"samenvatting": "lang"}, [],
+                                   [Passage("extra/lang.md#p0", "extra/lang.md", 0, "", texts[0], "h0")],
+                                   embedder.embed_passages(texts))
+        for backend in backends:
+            writer = backend.writer(backend.meta(), full=False)
+            writer.upsert(long_doc)
+            writer.commit()
+            assert getattr(writer, "errors", []) == []
+        yield tuple(backends)
+    finally:
+        for backend in backends:
+            backend.close()
+        from indexer.backends.elasticsearch_backend import ElasticsearchBackend
+
+        cleanup = ElasticsearchBackend(es_settings)
+        client = cleanup._client
+        for index in client.indices.get(index=f"{alias}-v*", allow_no_indices=True).body:
+            client.indices.delete(index=index)
+        cleanup.close()
+
+
+def _comparable(records):
+    """Records as both backends must agree on them; facet fields without values are left out
+    (the embedded record keeps them as [], the Elasticsearch writer stores none)."""
+    return [dataclasses.replace(r, facets={k: v for k, v in r.facets.items() if v}) for r in records]
+
+
+def test_document_list_equals_the_embedded_backend(listing_pair):
+    embedded, es = listing_pair
+    for filters in LISTINGS:
+        want, want_total = embedded.documents(filters, 0, 1000)
+        got, got_total = es.documents(filters, 0, 1000)
+        assert got_total == want_total == len(want), filters
+        assert _comparable(got) == _comparable(want), filters
+        assert all(r.text == "" and r.passages == [] and r.entities == [] for r in got)
+        for offset, limit in ((0, 3), (3, 3), (max(len(want) - 1, 0), 5), (len(want) + 2, 5)):
+            page, total = es.documents(filters, offset, limit)
+            assert total == want_total and _comparable(page) == _comparable(want[offset:offset + limit])
+    everything = es.documents({}, 0, 1000)[0]
+    keys = [(r.title.lower(), r.id) for r in everything]
+    assert keys == sorted(keys)
+    titles = [r.title for r in everything]
+    assert titles[0] == "aanpak met kleine letters" and titles[-1].startswith("Één school")
+    assert titles.index(LONG_TITLE) < titles.index("Zelfde titel") < titles.index("zelfde TITEL")
+
+
+def test_document_list_pages_past_the_result_window_as_the_embedded_backend(listing_pair, monkeypatch):
+    """Deep pages walk with search_after; a small window here makes every page deep."""
+    import indexer.backends.elasticsearch_backend as es_backend
+    import indexer.backends.es_queries as es_queries
+
+    embedded, es = listing_pair
+    monkeypatch.setattr(es_queries, "MAX_RESULT_WINDOW", 3)
+    monkeypatch.setattr(es_backend, "PAGE", 2)
+    for filters in ({}, {"type": ["praktijkverhaal"]}):
+        want, total = embedded.documents(filters, 0, 1000)
+        for offset, limit in ((0, 1000), (1, 4), (3, 2), (4, 100), (total - 1, 3), (total, 3)):
+            page, got_total = es.documents(filters, offset, limit)
+            assert got_total == total and _comparable(page) == _comparable(want[offset:offset + limit]), \
+                (filters, offset, limit)
 
 
 def test_alias_swap_keeps_old_index_readable_until_commit_then_delete(setup):

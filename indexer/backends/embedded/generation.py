@@ -75,8 +75,8 @@ class Generation:
         """Document indices sorted by title (case-insensitive), read once per generation:
         listing 13k documents read every text before (0.53 s), now one page of records."""
         if self._title_order is None:
-            rows = self.db.get().execute("SELECT idx, title FROM documents").fetchall()
-            rows.sort(key=lambda r: (r[1].lower(), r[0]))
+            rows = self.db.get().execute("SELECT idx, title, id FROM documents").fetchall()
+            rows.sort(key=lambda r: (r[1].lower(), r[2]))  # ties by id, as on Elasticsearch
             self._title_order = np.asarray([r[0] for r in rows], dtype=np.int64)
         return self._title_order
 
