@@ -531,6 +531,20 @@ def test_stats_counts_facets_and_size(backend, cluster):
     assert stats.location == "http://localhost:9200/gka"
 
 
+def test_passage_counts_in_one_aggregation(backend, cluster):
+    """A results page asks for its documents' passage counts: one request, not a read per document."""
+    aggs = {"per_document": {"buckets": [{"key": "d1", "doc_count": 3}, {"key": "d2", "doc_count": 1}]}}
+    cluster.on("POST", r"/gka/_search", body=search_response([], aggs))
+    assert backend.passage_counts(["d2", "d1", "onbekend", "d1"]) == {"d1": 3, "d2": 1}
+    searches = cluster.calls("POST", r"/gka/_search")
+    assert len(searches) == 1
+    body = searches[0].body
+    assert body["size"] == 0 and {"term": {"kind": "passage"}} in body["query"]["bool"]["filter"]
+    assert {"terms": {"doc_id": ["d1", "d2", "onbekend"]}} in body["query"]["bool"]["filter"]
+    assert body["aggs"]["per_document"]["terms"] == {"field": "doc_id", "size": 3}
+    assert backend.passage_counts([]) == {} and len(cluster.calls("POST", r"/gka/_search")) == 1
+
+
 def test_vocabulary_is_best_effort_from_titles(backend, cluster):
     aggs = {"titles": {"buckets": [{"key": "Taal in de klas", "doc_count": 2}, {"key": "Taal thuis", "doc_count": 1}]}}
     cluster.on("POST", r"/gka/_search", body=search_response([], aggs))

@@ -5,7 +5,8 @@ Ranking (fusion, collapsing, snippets) is done above this seam by indexer.rankin
 so both backends share it. Optional extras the searcher uses when a backend has them:
 ``passage_meta`` (rank from in-memory metadata), ``pinned`` (one generation per search),
 ``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence); and
-elsewhere ``passage_counts`` (indexer.search; else one ``get_document`` per document),
+elsewhere ``passage_counts`` (indexer.search; both backends have it, else one ``get_document``
+per document),
 ``term_df`` (spelling; else suggestions are rarer) and ``build_guard`` (indexer.build's lock).
 Everything in ``Backend`` below is required: the app and the build call it without a fallback.
 """

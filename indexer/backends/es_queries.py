@@ -271,6 +271,16 @@ def vocabulary_body(size: int = 5000) -> Body:
     }
 
 
+def passage_counts_body(doc_ids: list[str]) -> Body:
+    """The number of passages of each of ``doc_ids``: one terms aggregation, no hits."""
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": [kind_filter(PASSAGE), {"terms": {"doc_id": doc_ids}}]}},
+        "aggs": {"per_document": {"terms": {"field": "doc_id", "size": max(len(doc_ids), 1)}}},
+        "track_total_hits": False,
+    }
+
+
 def stats_body() -> Body:
     """Document and passage counts and per-facet document counts in one request."""
     facets = {f: {"terms": {"field": f, "size": FACET_SIZE}} for f in FACET_FIELDS}

@@ -191,6 +191,12 @@ def stats_counts_of(response: Response) -> tuple[int, int, dict[str, dict[str, i
     return kinds.get("document", 0), kinds.get("passage", 0), by_facet
 
 
+def passage_counts_of(response: Response) -> dict[str, int]:
+    """document id -> passages, from passage_counts_body's aggregation."""
+    buckets = response.get("aggregations", {}).get("per_document", {}).get("buckets", [])
+    return {str(b["key"]): int(b["doc_count"]) for b in buckets}
+
+
 def highlights_of(response: Response) -> dict[str, str]:
     out = {}
     for hit in hits(response):

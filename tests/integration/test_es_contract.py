@@ -250,6 +250,14 @@ def test_document_list_equals_the_embedded_backend(listing_pair):
     assert titles.index(LONG_TITLE) < titles.index("Zelfde titel") < titles.index("zelfde TITEL")
 
 
+def test_passage_counts_equal_the_embedded_backend(listing_pair):
+    embedded, es = listing_pair
+    records, _ = embedded.documents({}, 0, 1000)
+    ids = [r.id for r in records] + ["geen-document"]
+    assert es.passage_counts(ids) == embedded.passage_counts(ids)
+    assert "geen-document" not in es.passage_counts(ids)
+
+
 def test_document_list_pages_past_the_result_window_as_the_embedded_backend(listing_pair, monkeypatch):
     """Deep pages walk with search_after; a small window here makes every page deep."""
     import indexer.backends.elasticsearch_backend as es_backend
