@@ -34,7 +34,7 @@ class Service:
             analyzer,
             self._embed_query,
             _ranking_config(settings, backend),
-            detect=_detector(),
+            detect=_detector(analyzer),
             suggest=self._suggest_spelling,
         )
 
@@ -216,12 +216,24 @@ def _ranking_config(settings: Settings, backend) -> RankingConfig:
     )
 
 
-def _detector():
+def _detector(analyzer):
     try:
         from indexer.nlp import detect_query_entities
     except ImportError:  # NLP package not importable: no query understanding, search still works
         return None
-    return detect_query_entities
+
+    def detect(text: str) -> dict[str, list[str]]:
+        found = detect_query_entities(text)
+        # an English question names themes in English ("parental involvement"): its Dutch
+        # rendering by the glossary names them in the taxonomy's words. Themes only: places need
+        # no translation, and a translated type or sector would be boosted on a guess
+        dutch = analyzer.dutch_rendering(text)
+        themes = detect_query_entities(dutch).get("thema", []) if dutch else []
+        if themes:
+            found["thema"] = list(dict.fromkeys(found.get("thema", []) + themes))
+        return found
+
+    return detect
 
 
 def open_service(settings: Settings, embedder=None) -> Service:

@@ -189,3 +189,9 @@ def test_glossary_and_word_list_files():
     assert 5_000 <= len(words) <= 30_000
     assert all(w == w.lower() and " " not in w for w in words)
     assert {"huiswerk", "begeleiding", "taal", "achterstand"} <= set(words)
+
+
+def test_dutch_rendering_of_an_english_question(a):
+    assert a.dutch_rendering("how can we improve parental involvement") \
+        == "how can we improve ouderbetrokkenheid"
+    assert a.dutch_rendering("huiswerkbegeleiding in Rotterdam") == ""  # nothing to translate

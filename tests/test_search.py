@@ -90,6 +90,16 @@ def test_a_theme_named_in_the_query_is_offered_not_boosted(service, monkeypatch)
         assert hit.score == pytest.approx(plain_scores[hit.passage_id] * gain), hit.passage_id
 
 
+def test_an_english_question_names_its_theme_through_the_glossary(service):
+    resp = service.search(SearchRequest("how do schools improve parental involvement", k=5))
+    assert resp.detected.get("thema") == ["ouderbetrokkenheid"]
+    assert set(service.search(SearchRequest("poverty and segregation", k=5)).detected.get("thema", [])) \
+        == {"armoede", "segregatie"}
+    # only themes: a translated word names no type or sector ("research" is not the type onderzoek)
+    assert "type" not in service.search(SearchRequest("research on parental involvement", k=5)).detected
+    assert service.search(SearchRequest("huiswerk in de bibliotheek", k=5)).detected.get("thema") is None
+
+
 def test_pagination_is_stable(service):
     first = service.search(SearchRequest("school", k=2, page=1)).hits
     second = service.search(SearchRequest("school", k=2, page=2)).hits

@@ -56,6 +56,7 @@ class DutchAnalyzer:
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)
         self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
+        self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
 
     # ---- public API -------------------------------------------------------------------
 
@@ -103,6 +104,21 @@ class DutchAnalyzer:
             if end - start > 1 or not self._is_dutch(surfaces[start]):
                 found.extend(_expand(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
         return tuple(_dedupe(found))
+
+    def dutch_rendering(self, text: str) -> str:
+        """``text`` with its English glossary phrases replaced by their first Dutch rendering
+        ("how do schools improve parental involvement" -> "... scholen ... ouderbetrokkenheid"),
+        by the same rules as the glossary's query terms; "" when nothing was translated. For query
+        understanding, which names Dutch themes."""
+        if self._glossary_surface is None:
+            self._glossary_surface = self._load_spans("glossary", None, self._surface_words)
+        surfaces = [fold(t.surface) for t in tokenize(text)]
+        out, pos, changed = [], 0, False
+        for start, end, targets in self._glossary_surface.matches(surfaces, longest_only=True):
+            if end - start > 1 or not self._is_dutch(surfaces[start]):
+                out += surfaces[pos:start] + list(targets[0])
+                pos, changed = end, True
+        return " ".join(out + surfaces[pos:]) if changed else ""
 
     # ---- pipeline -----------------------------------------------------------------------
 
