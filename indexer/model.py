@@ -143,6 +143,11 @@ class Scored:
     score: float
 
 
+def document_date(doc) -> str:
+    """A document's date for sorting and display: its datum (YYYY-MM-DD), else its year, else ""."""
+    return str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0])
+
+
 @dataclass
 class Hit:
     doc_id: str

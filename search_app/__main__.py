@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from indexer.cli import ERROR, HINT
 from indexer.config import Settings
 from indexer.errors import GkaError, IndexNotFound
 
@@ -22,9 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure_index(app.config["GKA_SETTINGS"], Path(app.config["CORPUS_DIR"]))
     except GkaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{ERROR} {exc}", file=sys.stderr)
         if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+            print(f"{HINT} {exc.hint}", file=sys.stderr)
         return 1
     warm_up(app)
     from waitress import serve

@@ -288,26 +288,20 @@ class ElasticsearchBackend:
         during the walk may shift the pages (as a refresh would between two page views)."""
         after: list[Any] | None = None
         total: int | None = None
-        skipped = 0
-        while skipped < offset:
-            size = min(q.MAX_RESULT_WINDOW, offset - skipped)
-            resp = self._search(q.documents_body(filters, size, search_after=after, with_source=False,
-                                                 track_total_hits=total is None))
-            total = r.total_hits(resp) if total is None else total
-            page = r.hits(resp)
-            skipped += len(page)
-            if len(page) < size or skipped >= total:
-                return [], total
-            after = page[-1]["sort"]
+        seen = 0
         out: list[DocumentRecord] = []
         while len(out) < limit:
-            size = min(PAGE, q.MAX_RESULT_WINDOW, limit - len(out))
-            resp = self._search(q.documents_body(filters, size, search_after=after,
+            reading = seen >= offset  # before the offset only sort values are read
+            size = min(PAGE, q.MAX_RESULT_WINDOW, limit - len(out)) if reading \
+                else min(q.MAX_RESULT_WINDOW, offset - seen)
+            resp = self._search(q.documents_body(filters, size, search_after=after, with_source=reading,
                                                  track_total_hits=total is None))
             total = r.total_hits(resp) if total is None else total
             page = r.hits(resp)
-            out.extend(r.light_documents_of(resp))
-            if len(page) < size or skipped + len(out) >= total:
+            if reading:
+                out.extend(r.light_documents_of(resp))
+            seen += len(page)
+            if len(page) < size or seen >= total:
                 break
             after = page[-1]["sort"]
         return out, int(total or 0)

@@ -2,9 +2,9 @@
 
 Record and front-matter fields are authoritative. Themes add text evidence (triggers) to what is
 declared. Places and sectors come from the text only when the document does not state the field
-(an empty list states "none in particular"): a record
-that names its municipality mentions others in passing ("zoals in Schiedam"), and sector words
-hide in names ("Erasmus Universiteit" is no wo programme). A year declared null is unknown, not
+(an empty list states "none in particular"): a record that names its municipality mentions
+others in passing ("zoals in Schiedam"), and sector words hide in names ("Erasmus Universiteit"
+is no wo programme). A year declared null is unknown, not
 guessed from the text. Controlled facets only ever hold values from vocab.v1.yaml.
 """
 from __future__ import annotations

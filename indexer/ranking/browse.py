@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from indexer.model import Hit, SearchRequest, SearchResponse
+from indexer.model import Hit, SearchRequest, SearchResponse, document_date
 from indexer.passages import passage_id
 from indexer.ranking.snippets import Snippeter
 
@@ -23,5 +23,4 @@ def browse(backend, analyzer, request: SearchRequest, filters: dict[str, list[st
 def _hit(doc, passage) -> Hit:
     return Hit(doc_id=doc.id, passage_id=passage.id, title=doc.title, doc_type=doc.doc_type,
                heading=passage.heading, text=passage.text, snippet="", score=0.0, facets=doc.facets,
-               source_path=doc.source_path,
-               date=str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0]))
+               source_path=doc.source_path, date=document_date(doc))

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
-from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
+from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
 from indexer.ranking import fusion
 from indexer.ranking.browse import browse
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
@@ -296,7 +296,7 @@ class Searcher:
                 keyword_rank=kw_rank.get(pid), keyword_score=kw_score.get(pid),
                 semantic_rank=sem_rank.get(pid), semantic_score=sem_score.get(pid),
                 facets=doc.facets, source_path=doc.source_path,
-                date=str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0]),
+                date=document_date(doc),
                 more_passages=list(more),
             ))
         return hits

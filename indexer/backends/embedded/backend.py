@@ -308,4 +308,3 @@ class EmbeddedBackend:
             size_bytes=size,
             location=str(g.path),
         )
-

@@ -17,7 +17,7 @@ from indexer.backends.embedded import layout, store
 from indexer.backends.embedded.ann import build_ivf, load_passage_vectors
 from indexer.backends.embedded.bm25 import build_term_index
 from indexer.errors import GkaError, IndexMismatch
-from indexer.model import IndexedDocument, IndexMeta
+from indexer.model import IndexedDocument, IndexMeta, document_date
 
 _WORD = re.compile(r"[^\W\d_][^\W_]{2,}", re.UNICODE)
 
@@ -68,7 +68,7 @@ class EmbeddedWriter:
         self.touched.add(doc.id)
         vectors = np.asarray(doc.vectors, dtype=np.float32).reshape(len(doc.passages), self.meta.dim)
         title_terms = " ".join(self.analyzer.index_terms(doc.ranked_title))
-        sort_date = str(doc.metadata.get("datum") or (doc.facets.get("jaar") or [""])[0])
+        sort_date = document_date(doc)
         self.conn.execute(
             f"INSERT INTO documents ({store.DOC_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
