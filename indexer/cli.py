@@ -126,10 +126,12 @@ def cmd_search(args) -> int:
                 resp = service.search(SearchRequest(query, mode=args.mode, k=args.k, filters=filters))
                 print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
             return 0
-        if not args.query:
-            raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo"')
+        if not args.query and not filters:  # filters alone list their documents, as in the app
+            raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo" '
+                           "(or --filter FIELD=VALUE alone to list documents)")
         service.warm_up(args.mode)  # the reported time is then the search's, not the models' loading
-        resp = service.search(SearchRequest(args.query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse))
+        resp = service.search(SearchRequest(args.query or "", mode=args.mode, k=args.k, filters=filters,
+                                            collapse=args.collapse))
     finally:
         service.close()
     if args.json:

@@ -5,6 +5,7 @@ files match them (see indexer/cli.py). Everything else the CLI words itself is c
 """
 from __future__ import annotations
 
+import json
 import re
 
 from indexer import cli
@@ -78,3 +79,12 @@ def test_when_every_file_fails_the_error_names_each_file_and_why(settings, tmp_p
     assert re.search(r"record\.yaml: .*missing required field", err), err  # the reasons, not "see above"
     assert "leeg.md" in err and "see the errors above" not in err
     assert re.search(r"^hint: ", err, re.M)
+
+
+def test_search_with_filters_alone_lists_their_documents(built_index, capsys):
+    index = str(built_index[0].index_dir)
+    assert cli.main(["search", "--index", index, "--filter", "type=agenda", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["total"] > 0 and {h["doc_type"] for h in listed["hits"]} == {"agenda"}
+    assert cli.main(["search", "--index", index]) == 2  # neither a query nor a filter
+    assert "no query given" in capsys.readouterr().err
