@@ -195,3 +195,12 @@ def test_dutch_rendering_of_an_english_question(a):
     assert a.dutch_rendering("how can we improve parental involvement") \
         == "how can we improve ouderbetrokkenheid"
     assert a.dutch_rendering("huiswerkbegeleiding in Rotterdam") == ""  # nothing to translate
+
+
+def test_a_short_query_spells_out_its_abbreviations_for_the_embedder(a):
+    assert a.spelled_out("vsv") == "vsv (voortijdig schoolverlaten)"
+    assert a.spelled_out("VVE in Zwolle") == "VVE in Zwolle (voor- en vroegschoolse educatie)"
+    assert a.spelled_out("po vo") == "po vo (primair onderwijs, voortgezet onderwijs)"
+    # a longer question carries its own meaning; a query without abbreviations is left alone
+    assert a.spelled_out("hoe verminderen scholen vsv in de regio met mentoren") == ""
+    assert a.spelled_out("ouderbetrokkenheid") == ""

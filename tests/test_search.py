@@ -458,3 +458,12 @@ def test_filters_without_a_query_list_the_documents_that_pass_them(service):
     # no filters and no query is still the empty state; exclusions alone still find nothing
     assert service.search(SearchRequest("")).total == 0
     assert service.search(SearchRequest("-ouders", filters=filters)).total == 0
+
+
+def test_the_embedder_reads_a_bare_abbreviation_spelled_out(service, monkeypatch):
+    asked = []
+    inner = service.searcher.retriever.embed_query
+    monkeypatch.setattr(service.searcher.retriever, "embed_query", lambda text: asked.append(text) or inner(text))
+    service.search(SearchRequest("vve", mode="semantic", k=3))
+    service.search(SearchRequest("wat werkt tegen taalachterstand bij peuters in de vve", mode="semantic", k=3))
+    assert asked == ["vve (voor- en vroegschoolse educatie)", "wat werkt tegen taalachterstand bij peuters in de vve"]

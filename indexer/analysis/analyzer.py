@@ -22,6 +22,7 @@ PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
 GLOSSARY_WEIGHT = 0.8
+SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
 
 
@@ -57,6 +58,7 @@ class DutchAnalyzer:
         self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)
         self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
         self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
+        self._abbreviations: dict[str, str] | None = None  # made on first use (spelled_out)
 
     # ---- public API -------------------------------------------------------------------
 
@@ -119,6 +121,21 @@ class DutchAnalyzer:
                 out += surfaces[pos:start] + list(targets[0])
                 pos, changed = end, True
         return " ".join(out + surfaces[pos:]) if changed else ""
+
+    def spelled_out(self, text: str) -> str:
+        """A short query (at most SHORT_QUERY_WORDS words besides stop words) that holds a domain
+        abbreviation, with the abbreviation's spelled-out synonym added ("vsv" -> "vsv
+        (voortijdig schoolverlaten)"): the embedder does not know such abbreviations, and a bare
+        one gives it nothing else to go on. "" when nothing is added; longer questions keep their
+        wording (spelling out there was flat to lower on the judged sets)."""
+        if self._abbreviations is None:
+            self._abbreviations = self._load_abbreviations()
+        words = [fold(t.surface) for t in tokenize(text)]
+        content = [w for w in words if w not in self._stop]
+        if not content or len(content) > SHORT_QUERY_WORDS:
+            return ""
+        added = [self._abbreviations[w] for w in dict.fromkeys(content) if w in self._abbreviations]
+        return f"{text} ({', '.join(added)})" if added else ""
 
     # ---- pipeline -----------------------------------------------------------------------
 
@@ -223,6 +240,17 @@ class DutchAnalyzer:
         if word in self._stop:
             return True
         return self._zipf.get(word, 0.0) > GLOSSARY_MAX_NL_ZIPF or self._zipf.get(self._lemmas.get(word, ""), 0.0) > 0
+
+    def _load_abbreviations(self) -> dict[str, str]:
+        """abbreviation -> its first multi-word synonym ("po" -> "primair onderwijs")."""
+        out: dict[str, str] = {}
+        for rule in parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER):
+            spelled = next((m for m in rule.targets if " " in m), None)
+            for source in rule.sources:
+                word = fold(source)
+                if spelled and word.isalpha() and len(word) <= 5 and word not in out:
+                    out[word] = spelled
+        return out
 
     def _load_spans(self, name: str, header, keys, targets=None) -> SpanIndex:
         index = SpanIndex()

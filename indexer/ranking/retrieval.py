@@ -51,7 +51,8 @@ class Retriever:
                     keyword = kept
             sides.keyword = keyword
         if mode in ("semantic", "hybrid") and query.text.strip():
-            sides.vector = self.embed_query(query.text)
+            # a bare abbreviation ("vsv") is noise to the embedder: it reads the spelled-out form too
+            sides.vector = self.embed_query(self.analyzer.spelled_out(query.text) or query.text)
             if filtered:
                 nearest = self._vector(sides.vector, {}, depth)
                 sides.floor = nearest[-1][1] if len(nearest) >= depth else None
