@@ -138,10 +138,10 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     known_hashes = set(old_hashes.values())
     from indexer import passages as chunker
     from indexer.nlp.enrich import ENRICH_VERSION
-    from indexer.nlp.themes import THEMES_FILE
+    from indexer.nlp.resources import data_fingerprint
 
     # anything that changes a document's analysis, facets or passages invalidates its hash
-    salt = (f"{READER_VERSION}|{pipeline.name}|{ENRICH_VERSION}|{THEMES_FILE}|{analyzer.version}|"
+    salt = (f"{READER_VERSION}|{pipeline.name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer.version}|"
             f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
             f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
 

@@ -50,6 +50,30 @@ def test_a_new_reader_version_reads_every_file_again(settings, corpus_copy, monk
     assert (report.indexed, report.unchanged) == (6, 0) and emb.embedded == 0
 
 
+def test_an_edited_taxonomy_file_reads_every_file_again(settings, corpus_copy, monkeypatch, tmp_path):
+    """Themes, places and sectors come from data files whose names carry a version that an
+    edit may not bump: their contents are part of every file's hash."""
+    import shutil
+
+    from indexer.config import DATA_DIR
+    from indexer.nlp import resources
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    monkeypatch.setattr(resources, "DATA_DIR", data)
+    monkeypatch.setattr(resources, "PATTERNS_DIR", data / "patterns")
+    resources.data_fingerprint.cache_clear()
+    emb = CountingEmbedder()
+    build_index([corpus_copy], settings, progress=False, embedder=emb)
+    themes = data / "themes.v2.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("lemmas: [coach,", "lemmas: [mentoring, coach,"),
+                      encoding="utf-8")
+    resources.data_fingerprint.cache_clear()
+    report = build_index([corpus_copy], settings, progress=False, embedder=emb)
+    resources.data_fingerprint.cache_clear()
+    assert (report.indexed, report.unchanged) == (6, 0)
+
+
 def test_edited_document_is_the_only_one_reanalysed(settings, corpus_copy):
     emb = CountingEmbedder()
     build_index([corpus_copy], settings, progress=False, embedder=emb)

@@ -159,7 +159,9 @@ def test_query_names_a_theme_by_label_or_compound_not_by_common_words_or_phrases
     assert detect_query_entities("Armoede in Rotterdam") == {"gemeente": ["Rotterdam"], "thema": ["armoede"]}
     # single trigger words are in too many questions to name a theme
     assert detect_query_entities("hoe praat je met ouders over taal") == {}
-    assert detect_query_entities("wat werkt bij ouders betrekken") == {}
+    assert detect_query_entities("wat doen ouders en school tegen thuiszitters") == {}
+    # ... but a phrase a question uses for the theme does
+    assert detect_query_entities("wat werkt bij ouders betrekken") == {"thema": ["ouderbetrokkenheid"]}
     # a word that names the type or the sector names no theme besides
     assert detect_query_entities("onderzoek naar zomerscholen") == {"type": ["onderzoek"], "thema": ["verlengde leertijd"]}
     assert detect_query_entities("vve") == {"sector": ["vve"]}

@@ -121,10 +121,20 @@ def test_taxonomy_file_is_well_formed():
     vocab = set(resources.vocab()["themes"])
     assert set(data["themes"]) == vocab
     for theme, spec in data["themes"].items():
-        assert set(spec) <= {"strong", "weak", "not_in"}, theme
+        assert set(spec) <= {"strong", "weak", "not_in", "query"}, theme
         for kind in ("strong", "weak"):
             assert set(spec.get(kind) or {}) <= {"lemmas", "prefixes", "phrases"}, (theme, kind)
         assert any(spec["strong"].get(k) for k in ("lemmas", "prefixes", "phrases")), theme
         terms = [t for kind in ("strong", "weak") for v in (spec.get(kind) or {}).values() for t in v]
-        terms += spec.get("not_in") or []
+        terms += (spec.get("not_in") or []) + (spec.get("query") or [])
         assert all(t == t.lower() for t in terms), theme
+
+
+def test_a_query_names_a_theme_by_a_strong_term_or_a_query_phrase_not_by_a_weak_one():
+    from indexer.nlp.themes import named_themes
+
+    assert named_themes("lob in het vmbo") == ["loopbaanoriëntatie"]  # a strong lemma
+    assert named_themes("hoe betrek ik ouders bij de school") == ["ouderbetrokkenheid"]  # a strong phrase
+    assert named_themes("mentoring voor eerstejaars") == ["coaching"]
+    assert named_themes("wat werkt voor ouders en taal") == []  # weak words only
+    assert named_themes("een cultuur van hoge verwachtingen") == []  # inside a fixed expression

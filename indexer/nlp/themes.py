@@ -40,6 +40,7 @@ class Rule:
     weak: _Terms
     phrases: re.Pattern | None  # strong and weak phrases, longest first
     not_in: re.Pattern | None  # fixed expressions that cancel the triggers inside them
+    query: tuple[str, ...] = ()  # phrases that name the theme in a question ("ouders betrekken")
 
     def kind(self, word: str) -> str | None:
         """STRONG, WEAK or None for one lemma or word; a strong match wins."""
@@ -67,7 +68,8 @@ def _compiled() -> tuple[dict, tuple[Rule, ...]]:
             continue
         strong, weak = _Terms.parse(spec.get(STRONG)), _Terms.parse(spec.get(WEAK))
         not_in = [" ".join(str(x).lower().split()) for x in spec.get("not_in") or []]
-        rules.append(Rule(theme, strong, weak, _alternation(strong.phrases + weak.phrases), _alternation(not_in)))
+        query = tuple(" ".join(str(x).lower().split()) for x in spec.get("query") or [])
+        rules.append(Rule(theme, strong, weak, _alternation(strong.phrases + weak.phrases), _alternation(not_in), query))
     return data.get("scale") or {}, tuple(rules)
 
 
@@ -168,11 +170,12 @@ def assign_themes(lemmas: list[str], text: str) -> list[str]:
 
 
 def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
-    """Themes a query names: by its own label ("armoede") or a word with one of its prefixes
-    ("taalachterstand", "ouderbetrokkenheid"). Not by single trigger words or phrases, which
-    questions use without meaning the theme ("ouders", "taal", "wat werkt"), nor by words in
-    ``taken`` (lowercase), which already name another field ("onderzoek" the type, "vve" the sector),
-    nor by words inside one of the theme's fixed expressions ("cultuur van hoge verwachtingen")."""
+    """Themes a query names: by its own label ("armoede"), a word with one of its prefixes
+    ("taalachterstand", "ouderbetrokkenheid"), one of its strong lemmas ("lob") or of its query
+    phrases ("ouders betrekken"). Not by weak words nor by the phrases texts are tagged by, which
+    questions use without meaning the theme ("ouders", "ouders en school", "wat werkt"), nor by words in ``taken`` (lowercase), which already
+    name another field ("onderzoek" the type, "vve" the sector), nor by words inside one of the
+    theme's fixed expressions ("cultuur van hoge verwachtingen")."""
     _, rules = _compiled()
     words = _words(text)
     free = [(m.span(), m.group()) for m in re.finditer(r"\S+", words) if m.group() not in taken]
@@ -180,10 +183,13 @@ def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
     for rule in rules:
         excluded = _spans(rule.not_in, words)
         tokens = [word for span, word in free if not _inside(span, excluded)]
+        joined = f" {' '.join(tokens)} "
         # a prefix's stem catches plurals and verb forms (zomerscholen, doorstromen); matched against the
         # word itself, not its stem, so "naschoolse" (stem naschol) is no "nascholing" (stem naschol)
         starts = rule.prefixes + _stemmed(rule.prefixes)
-        if f" {rule.theme} " in f" {' '.join(tokens)} " or (starts and any(t.startswith(starts) for t in tokens)):
+        if (f" {rule.theme} " in joined or (starts and any(t.startswith(starts) for t in tokens))
+                or not rule.strong.lemmas.isdisjoint(tokens)
+                or any(f" {phrase} " in joined for phrase in rule.query)):
             found.append(rule.theme)
     return found
 
