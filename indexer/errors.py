@@ -61,3 +61,9 @@ class SearchTimeout(GkaError):
     """A search ran past its time budget (HTTP 504); the worker is freed for other requests."""
 
     hint = "try a shorter query or fewer alternatives"
+
+
+class BuildLocked(GkaError):
+    """Another build is writing to this index right now."""
+
+    hint = "wait for the other build to finish"

@@ -6,15 +6,17 @@ with facets and vector) and each document one ES doc (``kind=document``, id
 ``doc::<doc_id>``, with full text, metadata, entities, document vector, content hash).
 Request bodies are built in es_queries, responses read in es_results; no Elasticsearch
 payload leaves this package. Nothing contacts the cluster before the first method call.
+Inside ``pinned()`` reads address the physical index the alias named at entry (es_index).
 """
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from indexer.backends import es_paging as paging
 from indexer.backends import es_queries as q
 from indexer.backends import es_results as r
 from indexer.backends.es_client import (
@@ -24,10 +26,12 @@ from indexer.backends.es_client import (
     safe_url,
     translated_errors,
 )
+from indexer.backends.es_index import IndexPin, check_compatible, physical_index_name
+from indexer.backends.es_lock import build_lock
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
 from indexer.backends.es_writer import ElasticsearchWriter
 from indexer.config import Settings
-from indexer.errors import DocumentNotFound, IndexMismatch, IndexNotFound
+from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
 from indexer.ranking.query_syntax import ParsedQuery
 
@@ -35,7 +39,6 @@ log = logging.getLogger(__name__)
 
 Filters = dict[str, list[str]]
 PAGE = 1000
-REINDEX_HINT = "rebuild the index: python -m indexer build --rebuild"
 
 
 class ElasticsearchBackend:
@@ -54,10 +57,20 @@ class ElasticsearchBackend:
         # (live index, its meta): one object per build, as the embedded backend's, so callers that
         # cache per generation by the meta's identity hit; and one request per call, not two
         self._meta: tuple[str, IndexMeta | None] | None = None
+        self._pin = IndexPin(self.alias)
 
     # -- lifecycle / metadata -------------------------------------------------------------
+    def pinned(self):
+        """Answer every call of this thread from the index the alias names now (nested: the
+        outer pin), so a build swapping the alias mid-search cannot mix two indices."""
+        return self._pin.hold(self._alias_indices)
+
+    def build_guard(self):
+        """Held for a whole build: a lock document in ``<alias>-build-lock`` (es_lock)."""
+        return build_lock(self._client, self._url, self.alias)
+
     def meta(self) -> IndexMeta | None:
-        index = self._live_index()
+        index = self._pin.index or self._live_index()
         if index is None:
             return None
         if self._meta is not None and self._meta[0] == index:
@@ -69,17 +82,7 @@ class ElasticsearchBackend:
         return meta
 
     def document_hashes(self) -> dict[str, str]:
-        out: dict[str, str] = {}
-        after: list[Any] | None = None
-        while True:
-            resp = self._search(q.document_hashes_body(PAGE, after))
-            page = r.hits(resp)
-            for hit in page:
-                src = hit.get("_source", {})
-                out[str(src.get("doc_id"))] = str(src.get("content_hash", ""))
-            if len(page) < PAGE:
-                return out
-            after = page[-1]["sort"]
+        return paging.document_hashes(self._search, PAGE)
 
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         meta = self.meta()
@@ -129,9 +132,10 @@ class ElasticsearchBackend:
             return None
         body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score)
         es = import_elasticsearch()
-        with self._errors(f"rrf search {self.alias}"):
+        index = self._pin.target()
+        with self._errors(f"rrf search {index}"):
             try:
-                resp = self._client.search(index=self.alias, body=body)
+                resp = self._client.search(index=index, body=body)
             except es.ApiError as exc:
                 if not is_license_error(exc):
                     raise
@@ -184,14 +188,14 @@ class ElasticsearchBackend:
         """A page of the documents passing the filters, by title (lowercased) then id, as light
         records, and how many pass. One ``kind=document`` doc per document, so ``hits.total``
         counts documents. Pages within index.max_result_window use ``from``/``size``; deeper
-        ones (or longer lists) walk there with ``search_after`` (see _documents_after)."""
+        ones (or longer lists) walk there with ``search_after`` (es_paging.documents_after)."""
         if sort != "title":
             raise ValueError(f"unknown document order {sort!r}: documents are listed by title")
         offset, limit = max(0, int(offset)), max(0, int(limit))
         if offset + limit <= q.MAX_RESULT_WINDOW:
             resp = self._search(q.documents_body(filters, limit, offset=offset))
             return r.light_documents_of(resp), r.total_hits(resp)
-        return self._documents_after(filters, offset, limit)
+        return paging.documents_after(self._search, filters, offset, limit, PAGE)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         body = {"query": {"ids": {"values": [q.document_es_id(doc_id)]}}, "size": 1}
@@ -227,8 +231,9 @@ class ElasticsearchBackend:
         if meta is None:
             raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}")
         documents, passages, by_facet = r.stats_counts_of(self._search(q.stats_body()))
-        with self._errors(f"read stats of {self.alias}"):
-            st = self._client.indices.stats(index=self.alias, metric="store").body
+        index = self._pin.target()
+        with self._errors(f"read stats of {index}"):
+            st = self._client.indices.stats(index=index, metric="store").body
         size = st.get("_all", {}).get("primaries", {}).get("store", {}).get("size_in_bytes", 0)
         return IndexStats(documents, passages, by_facet, meta, int(size),
                           f"{safe_url(self._url).rstrip('/')}/{self.alias}")
@@ -237,12 +242,23 @@ class ElasticsearchBackend:
         self._client.close()
 
     # -- internals ----------------------------------------------------------------------------
-    def _errors(self, action: str):
-        return translated_errors(self._url, action)
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            with translated_errors(self._url, action):
+                yield
+        except IndexNotFound:
+            pinned = self._pin.index
+            if pinned is None:
+                raise
+            # a full build deletes the index it replaces: this search started on it
+            raise BackendUnavailable(f"index {pinned} was replaced by a new build during this search",
+                                     hint="search again: it reads the new index") from None
 
     def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        with self._errors(f"search {self.alias}"):
-            return self._client.search(index=self.alias, body=body).body
+        index = self._pin.target()
+        with self._errors(f"search {index}"):
+            return self._client.search(index=index, body=body).body
 
     def _search_with_vectors(self, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         """Search returning vectors in _source: ES >= 9.2 leaves them out unless
@@ -250,9 +266,10 @@ class ElasticsearchBackend:
         es = import_elasticsearch()
         if self._source_exclude_vectors is not False:
             with_flag = {**body, "_source": {"includes": fields, "exclude_vectors": False}}
-            with self._errors(f"search {self.alias}"):
+            index = self._pin.target()
+            with self._errors(f"search {index}"):
                 try:
-                    resp = self._client.search(index=self.alias, body=with_flag).body
+                    resp = self._client.search(index=index, body=with_flag).body
                     self._source_exclude_vectors = True
                     return resp
                 except es.BadRequestError:
@@ -263,48 +280,16 @@ class ElasticsearchBackend:
         if not ids:
             return {}
         kwargs = {"source_includes": fields} if fields else {}
-        with self._errors(f"fetch documents from {self.alias}"):
-            resp = self._client.mget(index=self.alias, ids=ids, **kwargs).body
+        index = self._pin.target()
+        with self._errors(f"fetch documents from {index}"):
+            resp = self._client.mget(index=index, ids=ids, **kwargs).body
         return {d["_id"]: d.get("_source", {}) for d in resp.get("docs", []) if d.get("found")}
 
     def _document_passage_hits(self, doc_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        after: list[Any] | None = None
-        while True:
-            body = q.document_passages_body(doc_id, PAGE, after)
-            if with_vectors:
-                page = r.hits(self._search_with_vectors(body, q.PASSAGE_SOURCE + ["vector", "window_vectors"]))
-            else:
-                page = r.hits(self._search(body))
-            out.extend(page)
-            if len(page) < PAGE:
-                return out
-            after = page[-1]["sort"]
-
-    def _documents_after(self, filters: Filters, offset: int, limit: int) -> tuple[list[DocumentRecord], int]:
-        """The document list past index.max_result_window: skip ``offset`` documents in pages of
-        sort values only (no _source), then read records in pages of PAGE, each page continuing
-        after the previous one's last sort values. Without a point in time, a build published
-        during the walk may shift the pages (as a refresh would between two page views)."""
-        after: list[Any] | None = None
-        total: int | None = None
-        seen = 0
-        out: list[DocumentRecord] = []
-        while len(out) < limit:
-            reading = seen >= offset  # before the offset only sort values are read
-            size = min(PAGE, q.MAX_RESULT_WINDOW, limit - len(out)) if reading \
-                else min(q.MAX_RESULT_WINDOW, offset - seen)
-            resp = self._search(q.documents_body(filters, size, search_after=after, with_source=reading,
-                                                 track_total_hits=total is None))
-            total = r.total_hits(resp) if total is None else total
-            page = r.hits(resp)
-            if reading:
-                out.extend(r.light_documents_of(resp))
-            seen += len(page)
-            if len(page) < size or seen >= total:
-                break
-            after = page[-1]["sort"]
-        return out, int(total or 0)
+        if not with_vectors:
+            return paging.document_passage_hits(self._search, doc_id, PAGE)
+        fields = q.PASSAGE_SOURCE + ["vector", "window_vectors"]
+        return paging.document_passage_hits(lambda body: self._search_with_vectors(body, fields), doc_id, PAGE)
 
     def _alias_indices(self) -> list[str]:
         es = import_elasticsearch()
@@ -318,28 +303,6 @@ class ElasticsearchBackend:
     def _live_index(self) -> str | None:
         indices = self._alias_indices()
         return indices[-1] if indices else None
-
-
-def physical_index_name(alias: str, now: datetime | None = None) -> str:
-    """``<alias>-v<mapping version>-<UTC timestamp>``, lowercase as ES requires."""
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dt%H%M%S%fz")
-    return f"{alias}-v{MAPPING_VERSION}-{stamp}".lower()
-
-
-def check_compatible(live: IndexMeta | None, wanted: IndexMeta) -> None:
-    """IndexMismatch unless the live index has this mapping version, embedder and dimension."""
-    if live is None:
-        raise IndexMismatch("the live index records no metadata", hint=REINDEX_HINT)
-    problems = []
-    if live.mapping_version != MAPPING_VERSION:
-        problems.append(f"mapping version {live.mapping_version!r} (this code writes {MAPPING_VERSION!r})")
-    if live.embedder != wanted.embedder:
-        problems.append(f"embedder {live.embedder!r} (requested {wanted.embedder!r})")
-    if int(live.dim) != int(wanted.dim):
-        problems.append(f"dimension {live.dim} (requested {wanted.dim})")
-    if problems:
-        raise IndexMismatch("cannot update the live index incrementally: it has " + ", ".join(problems),
-                            hint=REINDEX_HINT)
 
 
 def _floats(vector: Any) -> list[float]:

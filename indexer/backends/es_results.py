@@ -35,12 +35,15 @@ def scored(response: Response, id_field: str | None = None) -> list[Scored]:
 
 
 def facets_of(source: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every facet field, ``[]`` when the doc has no value: the writer stores none for an empty
+    field, and records must read as the embedded backend's (all FACET_FIELDS, in order)."""
     out: dict[str, list[str]] = {}
     for field in FACET_FIELDS:
         value = source.get(field)
         if value in (None, "", []):
-            continue
-        out[field] = [str(v) for v in (value if isinstance(value, list) else [value])]
+            out[field] = []
+        else:
+            out[field] = [str(v) for v in (value if isinstance(value, list) else [value])]
     return out
 
 

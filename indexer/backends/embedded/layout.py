@@ -22,7 +22,7 @@ from typing import Iterator
 
 import numpy as np
 
-from indexer.errors import BackendUnavailable, GkaError
+from indexer.errors import BackendUnavailable, BuildLocked
 
 POINTER = "CURRENT"
 PREFIX = "gen-"
@@ -110,12 +110,6 @@ def remove_stale(index_dir: Path) -> None:
     for gen in _generations(index_dir):
         if live is None or gen.name > live.name:
             shutil.rmtree(gen, ignore_errors=True)
-
-
-class BuildLocked(GkaError):
-    """Another build is writing to this index right now."""
-
-    hint = "wait for the other build to finish"
 
 
 _HELD: dict[Path, int] = {}  # index dirs whose lock this process holds, with a nesting count
