@@ -598,15 +598,21 @@ def test_documents_lists_light_records_by_title_filtered_with_the_document_total
                                                   *FACET_FIELDS]
 
 
-def test_documents_first_page_sends_no_from_and_an_unknown_order_is_refused(backend, cluster):
+def test_documents_first_page_sends_no_from_by_title_or_date_and_an_unknown_order_is_refused(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response([]))
     assert backend.documents({}, 0, 50) == ([], 0)
     body = cluster.last().body
     assert "from" not in body and body["size"] == 50
     assert body["query"] == {"bool": {"filter": [{"term": {"kind": "document"}}]}}
-    with pytest.raises(ValueError, match="title"):
-        backend.documents({}, 0, 50, sort="date")
+    with pytest.raises(ValueError, match="title, date"):
+        backend.documents({}, 0, 50, sort="size")
     assert len(cluster.calls("POST", r"/gka/_search")) == 1
+    backend.documents({}, 0, 50, sort="date")
+    body = cluster.last().body
+    # newest first by the document's date as model.document_date reads it, then the title order
+    assert body["sort"] == [{"gka_date_sort": "desc"}, {"gka_title_sort": "asc"}, {"doc_id": "asc"}]
+    script = body["runtime_mappings"]["gka_date_sort"]["script"]["source"]
+    assert "params._source.metadata" in script and "m.datum" in script and "params._source.jaar" in script
 
 
 def _sorted_index(docs: list[dict]):

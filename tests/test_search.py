@@ -467,3 +467,17 @@ def test_the_embedder_reads_a_bare_abbreviation_spelled_out(service, monkeypatch
     service.search(SearchRequest("vve", mode="semantic", k=3))
     service.search(SearchRequest("wat werkt tegen taalachterstand bij peuters in de vve", mode="semantic", k=3))
     assert asked == ["vve (voor- en vroegschoolse educatie)", "wat werkt tegen taalachterstand bij peuters in de vve"]
+
+
+def test_filters_without_a_query_sorted_by_date_list_the_newest_first(service):
+    everything, _ = service.documents({}, page=1, per_page=100)
+    field, value = next((f, v) for f in ("type", "sector", "thema") for v in sorted(service.facets()[f])
+                        if len({d.facets.get("jaar", [""])[0] if d.facets.get("jaar") else "" for d in everything
+                                if v in d.facets[f]}) > 1)
+    passing = [d for d in everything if value in d.facets[field]]
+    resp = service.search(SearchRequest("", filters={field: [value]}, k=50, sort="date"))
+    dates = [h.date for h in resp.hits]
+    assert resp.total == len(passing) and len(set(dates)) > 1
+    assert dates == sorted(dates, reverse=True)  # newest first, undated ("") last
+    by_title = [h.doc_id for h in service.search(SearchRequest("", filters={field: [value]}, k=50)).hits]
+    assert sorted(by_title) == sorted(h.doc_id for h in resp.hits) and by_title != [h.doc_id for h in resp.hits]

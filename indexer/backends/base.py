@@ -102,8 +102,9 @@ class Backend(Protocol):
           with values, it has at least one of them (OR within a field, AND across fields);
           a field with no values does not filter. Values are matched exactly as the index
           spells them (``Service.canonical_filters`` maps user spellings first).
-        * Order: by title compared case-insensitively (``str.lower``), ties by document id;
-          ``sort`` names that order, and ``"title"`` is the only one defined.
+        * Order (``sort``): ``"title"``, by title compared case-insensitively (``str.lower``),
+          ties by document id; or ``"date"``, newest first by ``model.document_date`` (compared
+          as strings; undated documents last), ties in title order. Another value: ValueError.
         * ``offset``/``limit`` cut the page from that order (an offset past the end gives an
           empty page); any depth must work, the whole list included (``limit`` may exceed the
           number of documents).

@@ -185,17 +185,17 @@ class ElasticsearchBackend:
 
     def documents(self, filters: Filters, offset: int, limit: int,
                   sort: str = "title") -> tuple[list[DocumentRecord], int]:
-        """A page of the documents passing the filters, by title (lowercased) then id, as light
-        records, and how many pass. One ``kind=document`` doc per document, so ``hits.total``
-        counts documents. Pages within index.max_result_window use ``from``/``size``; deeper
-        ones (or longer lists) walk there with ``search_after`` (es_paging.documents_after)."""
-        if sort != "title":
-            raise ValueError(f"unknown document order {sort!r}: documents are listed by title")
+        """A page of the documents passing the filters, by title (lowercased) then id, or newest
+        first, as light records, and how many pass. One ``kind=document`` doc per document, so
+        ``hits.total`` counts documents. Pages within index.max_result_window use ``from``/``size``;
+        deeper ones (or longer lists) walk there with ``search_after`` (es_paging.documents_after)."""
+        if sort not in q.DOCUMENT_ORDERS:
+            raise ValueError(f"unknown document order {sort!r}; choose one of: {', '.join(q.DOCUMENT_ORDERS)}")
         offset, limit = max(0, int(offset)), max(0, int(limit))
         if offset + limit <= q.MAX_RESULT_WINDOW:
-            resp = self._search(q.documents_body(filters, limit, offset=offset))
+            resp = self._search(q.documents_body(filters, limit, offset=offset, order=sort))
             return r.light_documents_of(resp), r.total_hits(resp)
-        return paging.documents_after(self._search, filters, offset, limit, PAGE)
+        return paging.documents_after(self._search, filters, offset, limit, PAGE, sort)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         body = {"query": {"ids": {"values": [q.document_es_id(doc_id)]}}, "size": 1}

@@ -42,7 +42,7 @@ def document_passage_hits(search: Search, doc_id: str, page: int) -> list[dict[s
 
 
 def documents_after(search: Search, filters: Filters, offset: int, limit: int,
-                    page: int) -> tuple[list[DocumentRecord], int]:
+                    page: int, order: str = "title") -> tuple[list[DocumentRecord], int]:
     """The document list past index.max_result_window: skip ``offset`` documents in pages of
     sort values only (no _source), then read records in pages of ``page``, each page continuing
     after the previous one's last sort values. Without a point in time, a build published
@@ -56,7 +56,7 @@ def documents_after(search: Search, filters: Filters, offset: int, limit: int,
         size = min(page, q.MAX_RESULT_WINDOW, limit - len(out)) if reading \
             else min(q.MAX_RESULT_WINDOW, offset - seen)
         resp = search(q.documents_body(filters, size, search_after=after, with_source=reading,
-                                       track_total_hits=total is None))
+                                       track_total_hits=total is None, order=order))
         total = r.total_hits(resp) if total is None else total
         hits = r.hits(resp)
         if reading:

@@ -39,6 +39,17 @@ TITLE_SORT_SCRIPT = (
     " emit(t.toLowerCase(Locale.ROOT));"
 )
 
+DATE_SORT_FIELD = "gka_date_sort"
+# model.document_date from _source: metadata.datum, else the first jaar, else "" (sorts last, descending)
+DATE_SORT_SCRIPT = (
+    "String d = ''; def m = params._source.metadata; def j = params._source.jaar;"
+    " if (m != null && m.datum != null && m.datum.toString() != '') { d = m.datum.toString(); }"
+    " else if (j instanceof List) { if (j.size() > 0 && j.get(0) != null) { d = j.get(0).toString(); } }"
+    " else if (j != null) { d = j.toString(); }"
+    " emit(d);"
+)
+DOCUMENT_ORDERS = ("title", "date")
+
 
 def document_es_id(doc_id: str) -> str:
     return f"doc::{doc_id}"
@@ -213,16 +224,22 @@ def document_hashes_body(size: int, search_after: list[Any] | None = None) -> Bo
 
 
 def documents_body(filters: Filters, size: int, *, offset: int = 0, search_after: list[Any] | None = None,
-                   with_source: bool = True, track_total_hits: bool = True) -> Body:
+                   with_source: bool = True, track_total_hits: bool = True, order: str = "title") -> Body:
     """A page of the document list: the ``kind=document`` docs (one per document, so no
     collapsing and ``hits.total`` counts documents) passing the filters, ordered by lowercased
     title then ``doc_id``. Paged by ``from`` (``offset``), or after a previous page's last sort
     values (``search_after``) beyond MAX_RESULT_WINDOW; ``with_source=False`` returns only the
-    sort values (to walk past documents before a deep page)."""
+    sort values (to walk past documents before a deep page). ``order="date"``: newest first
+    (model.document_date), ties in title order."""
+    runtime = {TITLE_SORT_FIELD: {"type": "keyword", "script": {"source": TITLE_SORT_SCRIPT}}}
+    sort: list[Any] = [{TITLE_SORT_FIELD: "asc"}, {"doc_id": "asc"}]
+    if order == "date":
+        runtime[DATE_SORT_FIELD] = {"type": "keyword", "script": {"source": DATE_SORT_SCRIPT}}
+        sort.insert(0, {DATE_SORT_FIELD: "desc"})
     body: Body = {
         "query": {"bool": {"filter": [kind_filter(DOCUMENT), *filter_clauses(filters)]}},
-        "runtime_mappings": {TITLE_SORT_FIELD: {"type": "keyword", "script": {"source": TITLE_SORT_SCRIPT}}},
-        "sort": [{TITLE_SORT_FIELD: "asc"}, {"doc_id": "asc"}],
+        "runtime_mappings": runtime,
+        "sort": sort,
         "size": size,
         "_source": list(DOC_LIST_SOURCE) if with_source else False,
         "track_total_hits": track_total_hits,

@@ -1,5 +1,5 @@
 """Filters without a query ("every document on ouderbetrokkenheid"): the documents that pass
-them, by title, as the backend lists them for the catalogue. One hit per document, its first
+them, by title (or newest first), as the backend lists them for the catalogue. One hit per document, its first
 passage, with no score: nothing was asked, so nothing is ranked."""
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from indexer.ranking.snippets import Snippeter
 
 
 def browse(backend, analyzer, request: SearchRequest, filters: dict[str, list[str]], start: float) -> SearchResponse:
-    records, total = backend.documents(filters, (request.page - 1) * request.k, request.k)
+    order = "date" if request.sort == "date" else "title"
+    records, total = backend.documents(filters, (request.page - 1) * request.k, request.k, sort=order)
     first = {p.doc_id: p for p, _ in backend.passages([passage_id(d.id, 0) for d in records])}
     hits = [_hit(d, first[d.id]) for d in records if d.id in first]  # a document without text has none
     for hit, snippet in zip(hits, Snippeter(analyzer, "").snippets([h.text for h in hits])):

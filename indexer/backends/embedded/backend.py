@@ -277,7 +277,7 @@ class EmbeddedBackend:
         return records.read_document(self._live(), doc_id)
 
     def documents(self, filters: Filters, offset: int, limit: int, sort: str = "title") -> tuple[list[DocumentRecord], int]:
-        return records.list_documents(self._live(), filters, offset, limit)
+        return records.list_documents(self._live(), filters, offset, limit, sort)
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()

@@ -70,6 +70,7 @@ class Generation:
         self.keyword_cache = ScoreCache()
         self.vector_cache = ScoreCache()
         self._title_order: np.ndarray | None = None
+        self._date_order: np.ndarray | None = None
 
     def title_order(self) -> np.ndarray:
         """Document indices sorted by title (case-insensitive), read once per generation:
@@ -79,6 +80,16 @@ class Generation:
             rows.sort(key=lambda r: (r[1].lower(), r[2]))  # ties by id, as on Elasticsearch
             self._title_order = np.asarray([r[0] for r in rows], dtype=np.int64)
         return self._title_order
+
+    def date_order(self) -> np.ndarray:
+        """Document indices newest first (datum, else year; undated last), ties by title as
+        ``title_order``; read once per generation."""
+        if self._date_order is None:
+            rows = self.db.get().execute("SELECT idx, title, id, sort_date FROM documents").fetchall()
+            rows.sort(key=lambda r: (r[1].lower(), r[2]))
+            rows.sort(key=lambda r: r[3], reverse=True)  # stable: equal dates keep the title order
+            self._date_order = np.asarray([r[0] for r in rows], dtype=np.int64)
+        return self._date_order
 
     def close(self) -> None:
         self.db.close()

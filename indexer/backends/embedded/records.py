@@ -11,6 +11,7 @@ from indexer.errors import DocumentNotFound
 from indexer.model import DocumentRecord, Passage
 
 Filters = dict[str, list[str]]
+DOCUMENT_ORDERS = ("title", "date")
 
 
 def row_indexes(g: Generation, passage_ids: Sequence[str]) -> list[int]:
@@ -50,9 +51,12 @@ def read_document(g: Generation, doc_id: str) -> DocumentRecord:
     return record
 
 
-def list_documents(g: Generation, filters: Filters, offset: int, limit: int) -> tuple[list[DocumentRecord], int]:
-    """A page of the documents that pass the filters, by title, and how many pass."""
-    order = g.title_order()
+def list_documents(g: Generation, filters: Filters, offset: int, limit: int,
+                   sort: str = "title") -> tuple[list[DocumentRecord], int]:
+    """A page of the documents that pass the filters, by title (or newest first), and how many pass."""
+    if sort not in DOCUMENT_ORDERS:
+        raise ValueError(f"unknown document order {sort!r}; choose one of: {', '.join(DOCUMENT_ORDERS)}")
+    order = g.title_order() if sort == "title" else g.date_order()
     mask = g.facets.doc_mask(filters)
     if mask is not None:
         order = order[mask[order]]
