@@ -173,17 +173,18 @@ class Service:
         return self._titles[1]
 
     def canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
-        """Filter values as the index spells them: "rotterdam", "PO" and "Fryslan" mean
-        Rotterdam, po and Fryslân; a value the index lacks is kept (it finds nothing)."""
-        from indexer.analysis.analyzer import fold
+        """Filter values as the index spells them: "rotterdam", "PO", "primair onderwijs" and
+        "Fryslan" mean Rotterdam, po, po and Fryslân (indexer.filter_values). A gemeente or jaar
+        the index lacks is kept (it finds nothing); an unknown value of a field with a fixed
+        vocabulary (type, sector, thema, provincie, bewijskracht) raises QueryError."""
+        from indexer.analysis.text_norm import fold
+        from indexer.filter_values import canonical
 
         key = self._generation_key()
         if self._values is None or self._values[0] != key:
             table = {f: {fold(v.strip()): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
-        table = self._values[1]
-        return {f: [table.get(f, {}).get(fold(str(v).strip()), v) for v in values]
-                for f, values in filters.items()}
+        return canonical(filters, self._values[1], self.searcher.detect)
 
     def _current_speller(self) -> Speller:
         key = self._generation_key()

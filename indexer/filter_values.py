@@ -1,0 +1,70 @@
+"""Filter values as people type them, mapped to the values the index uses.
+
+A value is matched regardless of case and accents ("rotterdam", "PO", "Fryslan"). The fields with
+a controlled vocabulary (indexer/data/vocab.v1.yaml) also take a value's label ("primair
+onderwijs" for po) and the words the query-understanding patterns know for it ("basisonderwijs",
+"agenda's", "Friesland"); a value none of these know is refused with the list of valid ones,
+because a typo there would otherwise find nothing without saying why. Free fields (gemeente,
+jaar) keep an unknown value: it finds nothing.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable, Mapping
+
+from indexer.analysis.text_norm import fold
+from indexer.errors import QueryError
+
+# facet field -> its list in vocab.v1.yaml
+CONTROLLED = {"type": "doc_types", "sector": "sectors", "thema": "themes", "provincie": "provinces",
+              "bewijskracht": "evidence_levels"}
+
+Detect = Callable[[str], dict[str, list[str]]]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, dict[str, str]]:
+    """field -> {folded value or label: value} for the controlled fields."""
+    from indexer.nlp.resources import vocab
+
+    data = vocab()
+    out: dict[str, dict[str, str]] = {}
+    for field, key in CONTROLLED.items():
+        entries = data.get(key) or []
+        pairs = entries.items() if isinstance(entries, dict) else ((v, v) for v in entries)
+        table: dict[str, str] = {}
+        for value, label in pairs:
+            table.setdefault(_key(label), str(value))
+            table[_key(value)] = str(value)
+        out[field] = table
+    return out
+
+
+def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mapping[str, str]],
+              detect: Detect | None = None) -> dict[str, list[str]]:
+    """``filters`` with each value as the index (else the vocabulary) spells it. ``index_values``:
+    field -> {folded value: value} of the index. Raises QueryError for a controlled field's
+    value that neither knows."""
+    out: dict[str, list[str]] = {}
+    for field, values in filters.items():
+        out[field] = [_value(field, str(v), index_values.get(field, {}), detect) for v in values]
+    return out
+
+
+def _value(field: str, value: str, known: Mapping[str, str], detect: Detect | None) -> str:
+    key = _key(value)
+    if key in known or field not in CONTROLLED:
+        return known.get(key, value)
+    table = vocabulary()[field]
+    if key in table:
+        return table[key]
+    named = (detect(value) if detect else {}).get(field, [])
+    if len(named) == 1:
+        return named[0]
+    valid = sorted(set(table.values()))
+    raise QueryError(f"unknown {field} {value!r}; choose one of: {', '.join(valid)}",
+                     hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
+
+
+def _key(value) -> str:
+    return fold(str(value).strip())

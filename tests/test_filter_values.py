@@ -1,0 +1,40 @@
+"""Filter values as people type them: labels and pattern words map to the index's values, and
+an unknown value of a fixed vocabulary is refused with the valid ones instead of finding nothing."""
+from __future__ import annotations
+
+import pytest
+from app_fake import client, real_index, shared_app  # noqa: F401  (pytest fixtures)
+
+from indexer.errors import QueryError
+from indexer.model import SearchRequest
+
+
+def test_labels_and_pattern_words_mean_the_vocabulary_value(service):
+    assert service.canonical_filters({"sector": ["primair onderwijs", "Basisonderwijs"]}) == {"sector": ["po", "po"]}
+    assert service.canonical_filters({"type": ["agenda's"], "provincie": ["friesland"]}) == \
+        {"type": ["agenda"], "provincie": ["Fryslân"]}
+    by_value = service.search(SearchRequest("ouders", filters={"sector": ["po"]}, k=50))
+    by_label = service.search(SearchRequest("ouders", filters={"sector": ["primair onderwijs"]}, k=50))
+    assert by_value.total > 0 and [h.passage_id for h in by_label.hits] == [h.passage_id for h in by_value.hits]
+
+
+def test_an_unknown_value_of_a_fixed_vocabulary_is_refused_with_the_valid_ones(service):
+    with pytest.raises(QueryError, match=r"unknown type 'foo'; choose one of: agenda, .*praktijkverhaal"):
+        service.search(SearchRequest("ouders", filters={"type": ["foo"]}))
+    with pytest.raises(QueryError, match="unknown sector 'taal'"):
+        service.search(SearchRequest("", filters={"sector": ["taal"]}))
+    # a place or year the index lacks is no error: it finds nothing
+    assert service.search(SearchRequest("ouders", filters={"gemeente": ["Atlantis"]})).total == 0
+
+
+def test_the_api_answers_400_for_an_unknown_filter_value(client):
+    response = client.get("/api/search?q=ouders&type=foo")
+    assert response.status_code == 400
+    assert "choose one of: agenda" in response.get_json()["error"]["message"]
+    assert client.get("/api/search?q=ouders&sector=primair+onderwijs").status_code == 200
+
+
+def test_the_search_page_says_which_values_a_filter_takes(client):
+    response = client.get("/?q=ouders&type=foo")
+    assert response.status_code == 400
+    assert "choose one of: agenda" in response.get_data(as_text=True)
