@@ -20,7 +20,11 @@ def test_phrase_exclusion_and_or():
 def test_or_in_english_and_unclosed_quote():
     q = parse_query('taal OR lezen "voorlezen thuis')
     assert q.clauses[0].terms == ("taal", "lezen")
-    assert q.phrases == ("voorlezen thuis",)
+    # an unclosed quote leaves plain words, not a phrase that must occur
+    assert q.phrases == () and [c.terms for c in q.clauses[1:]] == [("voorlezen",), ("thuis",)]
+    assert parse_query('"ouders betrekken').text == "ouders betrekken"
+    assert parse_query('"ouders" "betrekken').phrases == ("ouders",)
+    assert parse_query('"').is_empty and parse_query('-"ouders').excluded == ("ouders",)
 
 
 def test_fts_and_lucene_operators_are_plain_text():

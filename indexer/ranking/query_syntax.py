@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# a phrase needs its closing quote: an unclosed one (typed by accident far more often than on
+# purpose) leaves plain words, which find what the words find instead of nothing
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _OR_WORDS = {"OF", "OR", "|"}
 
 
@@ -56,6 +58,9 @@ def parse_query(raw: str) -> ParsedQuery:
             q = " ".join(quoted.split())
             if q:
                 items.append(("not_phrase" if neg else "phrase", q))
+            continue
+        word = word.replace('"', "")
+        if not word:
             continue
         if word in _OR_WORDS:
             items.append(("or", word))
