@@ -481,3 +481,4 @@ def test_filters_without_a_query_sorted_by_date_list_the_newest_first(service):
     assert dates == sorted(dates, reverse=True)  # newest first, undated ("") last
     by_title = [h.doc_id for h in service.search(SearchRequest("", filters={field: [value]}, k=50)).hits]
     assert sorted(by_title) == sorted(h.doc_id for h in resp.hits) and by_title != [h.doc_id for h in resp.hits]
+

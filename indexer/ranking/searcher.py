@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
@@ -120,6 +120,8 @@ class Searcher:
         fused = self._server_fused(query, sides.vector, filters, depth, request.mode, sides.floor)
         if fused is None:
             fused = self._fuse(sides, request.mode, query.text)
+            if request.doc_id is not None and request.mode == "hybrid":
+                fused = self._as_in_the_pool(sides, fused, query.text)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
@@ -238,6 +240,19 @@ class Searcher:
             low, high = sides.nearest[-1][1], sides.nearest[0][1]
         return fusion.convex(sides.keyword, sides.semantic, self._keyword_weight(text),
                              self.config.keyword_scale or sides.keyword_scale, low, high)
+
+    def _as_in_the_pool(self, sides, deep, text: str) -> list[tuple[str, float]]:
+        """One document's passages ("more passages of this document") scored as the search's
+        pool scored them, so its best passage and its scores are the ones the result list
+        showed: fusion over the first ``depth`` of each side, as a search fuses (the deep lists
+        normalise over another band). Passages past the pool follow, as a search's tail does,
+        at ~0 in the deep fusion's order."""
+        depth = self.config.depth
+        pool = self._fuse(replace(sides, keyword=sides.keyword[:depth], semantic=sides.semantic[:depth]),
+                          "hybrid", text)
+        seen = {pid for pid, _ in pool}
+        tail = [pid for pid, _ in deep if pid not in seen]
+        return pool + [(pid, 1e-9 * (len(tail) - i)) for i, pid in enumerate(tail)]
 
     def _keyword_weight(self, text: str) -> float:
         """Words the keyword side only knows through the English glossary are weaker evidence than
