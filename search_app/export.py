@@ -1,5 +1,8 @@
 """Export of search results as CSV and JSON, with the same query parameters as the search page.
 
+A query exports its results; filters without a query export the documents they browse (no score).
+Either way the whole list, in the page's order: page, k and per_page are ignored.
+
 Rows are capped (EXPORT_MAX_ROWS) and CSV cells are made safe for spreadsheets: a cell that
 starts with = + - @ (or a tab/CR) would run as a formula in Excel, so it gets a leading quote.
 """
@@ -25,6 +28,7 @@ CSV_COLUMNS = (
     "jaar", "bewijskracht", "doc_id", "url",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PAGING_PARAMS = ("page", "k", "per_page")
 
 
 def csv_safe(value: object) -> object:
@@ -41,7 +45,7 @@ def export_csv():
     writer = csv.writer(buffer, delimiter=";")  # Excel with Dutch settings splits on ";"
     writer.writerow(CSV_COLUMNS)
     for rank, hit in enumerate(hits, start=1):
-        writer.writerow([csv_safe(v) for v in _csv_row(rank, hit)])
+        writer.writerow([csv_safe(v) for v in _csv_row(rank, hit, bool(req.query))])
     # The BOM lets spreadsheet programs read the Dutch characters as UTF-8.
     body = "\ufeff" + buffer.getvalue()
     return _download(body, "text/csv; charset=utf-8", "zoekresultaten.csv")
@@ -53,36 +57,46 @@ def export_json():
     payload = {
         "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
         "collapse": req.collapse, "sort": req.sort, "count": len(hits),
-        "hits": [hit_to_dict(h) for h in hits],
+        "hits": [hit_to_dict(h, ranked=bool(req.query)) for h in hits],
     }
     body = json.dumps(payload, ensure_ascii=False, indent=1)
     return _download(body, "application/json; charset=utf-8", "zoekresultaten.json")
 
 
 def _collect() -> tuple[SearchRequest, list[Hit]]:
-    """The results the search page lists, over all its pages, until EXPORT_MAX_ROWS or the end.
+    """The results (or browsed documents) the search page lists, over all its pages, until
+    EXPORT_MAX_ROWS or the end.
     Read in the largest pages: a search's results and their order do not depend on the page
     size, and a small one (per_page=1) would meet the page limit long before the end."""
-    req = parse_search_args(without_tracking(request.args), default_k=current_app.config["PER_PAGE"],
-                            default_collapse=True)
-    if not req.query:
-        raise QueryError("Geef een zoekvraag op (parameter q) om resultaten te exporteren.")
+    args = without_tracking(request.args)
+    for name in _PAGING_PARAMS:  # the export reads every page itself; a stale page= is no error
+        args.poplist(name)
+    req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
+    if not req.query and not req.filters:
+        raise QueryError("Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op "
+                         "om resultaten te exporteren.")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
-    service, hits, reading = get_service(), [], replace(req, k=MAX_K)
+    service = get_service()
+    if req.filters:  # as the page does, so the export names the values as the page shows them
+        req = replace(req, filters=service.canonical_filters(req.filters))
+    hits, reading = [], replace(req, k=MAX_K)
     for page in range(1, MAX_PAGE + 1):
         response = service.search(replace(reading, page=page))
         hits.extend(response.hits)
-        if len(hits) >= cap or len(response.hits) < reading.k or len(hits) >= response.total:
+        # by the total, not a short page: browsing skips a document without text, mid-list
+        if len(hits) >= cap or not response.hits or page * reading.k >= response.total:
             break
     return req, hits[:cap]
 
 
-def _csv_row(rank: int, hit: Hit) -> list[object]:
+def _csv_row(rank: int, hit: Hit, ranked: bool) -> list[object]:
     facets = hit.facets or {}
     joined = {f: "; ".join(map(str, facets.get(f, []))) for f in ("gemeente", "provincie", "sector", "thema", "jaar", "bewijskracht")}
     url = url_for("pages.document", doc_id=hit.doc_id, _external=True)
+    # a decimal comma, as Dutch Excel reads it; browsing by filters ranks nothing: no score
+    score = f"{float(hit.score):.6f}".replace(".", ",") if ranked else ""
     return [
-        rank, hit.title, hit.doc_type, hit.heading, hit.text, f"{float(hit.score):.6f}".replace(".", ","),  # a decimal comma, as Dutch Excel reads it
+        rank, hit.title, hit.doc_type, hit.heading, hit.text, score,
         joined["gemeente"], joined["provincie"], joined["sector"], joined["thema"], joined["jaar"],
         joined["bewijskracht"], hit.doc_id, url,
     ]

@@ -48,10 +48,12 @@ SCHEMAS: dict[str, dict] = {
             "heading": _STR,
             "text": _STR,
             "snippet": {"type": "string", "description": "HTML-safe; query terms wrapped in <mark>."},
-            "score": {"type": ["number", "null"]},
-            "keyword_rank": _INT_OR_NULL,
+            "score": {"type": ["number", "null"], "description": (
+                "Null without a query (filters alone list documents by title: nothing is ranked), "
+                "as are the ranks and scores below.")},
+            "keyword_rank": {**_INT_OR_NULL, "description": "Null when the keyword side did not find it."},
             "keyword_score": _NUM_OR_NULL,
-            "semantic_rank": _INT_OR_NULL,
+            "semantic_rank": {**_INT_OR_NULL, "description": "Null when the semantic side did not find it."},
             "semantic_score": _NUM_OR_NULL,
             "facets": _FACET_MAP,
             "source_path": _STR,
@@ -197,7 +199,8 @@ SEARCH_PARAMS = [
            'Query; supports "exacte zin", -uitsluiten and OF/OR.'),
     _query("mode", {"enum": list(MODES) + list(MODE_ALIASES)}, "Retrieval mode (Dutch aliases accepted)."),
     _query("k", {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}, "Results per page."),
-    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_K}, "Alias of k."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_K},
+           "Alias of k. Both with the same value is fine; with different values the answer is 400."),
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
            f"Page number, 1 to {MAX_PAGE}; outside that range (or not a whole number) the answer is 400 "
            "naming the limit. A page past the last one within the range is 200 with no hits (see total)."),

@@ -50,11 +50,10 @@ def parse_search_args(
     ``any_page`` every whole number is a page (the search page explains one it cannot show);
     otherwise a page outside 1..MAX_PAGE is a QueryError.
     """
-    k_raw = args.get("k") if args.get("k") not in (None, "") else args.get("per_page")
     return SearchRequest(
         query=parse_query_text(args.get("q", "")),
         mode=parse_mode(args.get("mode")),
-        k=parse_int("k", k_raw, default_k, 1, MAX_K),
+        k=parse_page_size(args, default_k),
         page=parse_int("page", args.get("page"), 1, None, None) if any_page else parse_page(args.get("page")),
         filters=parse_filters(args, ignore=CONTROL_PARAMS | set(extra_params)),
         collapse=parse_bool("collapse", args.get("collapse"), default_collapse),
@@ -103,6 +102,19 @@ def parse_sort(raw: str | None) -> str:
     if value not in SORTS:
         raise QueryError(f"Onbekende sortering {raw!r}; kies uit: relevantie, datum.")
     return value
+
+
+def parse_page_size(args: MultiDict, default: int) -> int:
+    """``k`` or its alias ``per_page``. Both with different values is a QueryError: guessing which
+    one was meant would silently show another page size. Messages name the parameter sent."""
+    sent = {name: args.get(name) for name in ("k", "per_page") if (args.get(name) or "").strip()}
+    sizes = {name: parse_int(name, raw, default, 1, MAX_K) for name, raw in sent.items()}
+    if len(set(sizes.values())) > 1:
+        raise QueryError(
+            f"Parameters k en per_page betekenen hetzelfde (resultaten per pagina); geef er één op, "
+            f"niet k={sizes['k']} en per_page={sizes['per_page']}."
+        )
+    return next(iter(sizes.values()), default)
 
 
 def parse_page(raw: str | None) -> int:

@@ -27,8 +27,10 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def hit_to_dict(hit: Hit) -> dict:
-    return {
+def hit_to_dict(hit: Hit, ranked: bool = True) -> dict:
+    """``ranked`` False for a request without a query (browsing by filters): nothing was ranked,
+    so score, ranks and retriever scores are null rather than the engine's placeholder 0."""
+    out = {
         "doc_id": hit.doc_id,
         "passage_id": hit.passage_id,
         "title": hit.title,
@@ -46,6 +48,9 @@ def hit_to_dict(hit: Hit) -> dict:
         "date": getattr(hit, "date", "") or "",
         "more_passages": list(hit.more_passages),
     }
+    if not ranked:
+        out.update(dict.fromkeys(("score", "keyword_rank", "keyword_score", "semantic_rank", "semantic_score")))
+    return out
 
 
 def response_to_dict(response: SearchResponse) -> dict:
@@ -60,7 +65,7 @@ def response_to_dict(response: SearchResponse) -> dict:
         "collapse": req.collapse,
         "sort": req.sort,
         "doc_id": req.doc_id,
-        "hits": [hit_to_dict(h) for h in response.hits],
+        "hits": [hit_to_dict(h, ranked=bool(req.query)) for h in response.hits],
         "facets": jsonable(response.facets),
         "suggestion": response.suggestion,
         "detected": jsonable(response.detected),
