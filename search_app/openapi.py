@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from indexer.filter_values import CONTROLLED, vocabulary
 from indexer.model import DOC_TYPES, FACET_FIELDS, MODES
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
 from search_app.params import MAX_K, MAX_PAGE, MODE_ALIASES, SORT_ALIASES, SORTS
@@ -187,11 +188,12 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
 
 def _filter_param(field: str) -> dict:
     items = {"enum": list(DOC_TYPES)} if field == "type" else _STR
-    return _query(
-        field, {"type": "array", "items": items},
-        f"Filter on facet '{field}'; repeat the parameter for OR (?{field}=a&{field}=b).",
-        style="form", explode=True,
-    )
+    text = f"Filter on facet '{field}'; repeat the parameter for OR (?{field}=a&{field}=b)."
+    if field in CONTROLLED:
+        values = ", ".join(sorted(set(vocabulary()[field].values())))
+        text += (f" One of: {values} (case and accents ignored; a value's label or common name, such as"
+                 " 'primair onderwijs' or 'basisonderwijs' for po, is accepted); another value is a 400.")
+    return _query(field, {"type": "array", "items": items}, text, style="form", explode=True)
 
 
 SEARCH_PARAMS = [
