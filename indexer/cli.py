@@ -102,36 +102,41 @@ def _hit_json(hit) -> dict:
     return {"doc_id": hit.doc_id, "passage_id": hit.passage_id, "title": hit.title, "text": hit.text, "score": hit.score}
 
 
+def _request(args, query: str, filters: dict[str, list[str]]) -> SearchRequest:
+    """What one search asks: the single and the --batch path both build it here, so a batch
+    line gets every option a single search gets."""
+    return SearchRequest(query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse)
+
+
 def cmd_search(args) -> int:
     """Search the index (one query, or --batch FILE with JSON lines {id, query})."""
     from indexer.search import open_service
 
-    service = open_service(_settings(args))
+    if args.batch and args.query:  # one of them would be silently dropped
+        raise GkaError(f"give a query or --batch {args.batch}, not both",
+                       hint='add the query to the batch file as a line {"id": "q1", "query": "..."}, '
+                       "or leave out --batch")
     filters = _parse_filters(args.filter)
+    if args.batch:
+        from indexer.batch import read_batch
+        from indexer.ranking.searcher import validate
+
+        # every line and option checked before the first result is printed
+        batch = [(qid, _request(args, query, filters)) for qid, query in read_batch(args.batch, bool(filters))]
+        for _, request in batch:
+            validate(request)
+    elif not args.query and not filters:  # filters alone list their documents, as in the app
+        raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo" '
+                       "(or --filter FIELD=VALUE alone to list documents)")
+    service = open_service(_settings(args))
     try:
         if args.batch:
-            try:
-                lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                raise GkaError(f"cannot read {args.batch}: {exc.strerror or exc}") from exc
-            for n, line in enumerate(lines, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    query_id, query = item["id"], str(item["query"])
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise GkaError(f"{args.batch}:{n}: not a JSON line with id and query ({exc})",
-                                   hint='one object per line: {"id": "q1", "query": "..."}') from exc
-                resp = service.search(SearchRequest(query, mode=args.mode, k=args.k, filters=filters))
+            for query_id, request in batch:
+                resp = service.search(request)
                 print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
             return 0
-        if not args.query and not filters:  # filters alone list their documents, as in the app
-            raise GkaError("no query given", hint='python -m indexer search "ouderbetrokkenheid in het mbo" '
-                           "(or --filter FIELD=VALUE alone to list documents)")
         service.warm_up(args.mode)  # the reported time is then the search's, not the models' loading
-        resp = service.search(SearchRequest(args.query or "", mode=args.mode, k=args.k, filters=filters,
-                                            collapse=args.collapse))
+        resp = service.search(_request(args, args.query or "", filters))
     finally:
         service.close()
     if args.json:
@@ -154,6 +159,16 @@ def cmd_eval(args) -> int:
     from indexer.search import open_service
 
     queries = load_queries(Path(args.queries))
+    judged = [q for q in queries if q.items]
+    if not judged:  # scoring them would print a table of zeros that looks like a result
+        raise GkaError(f"no judged queries in {args.queries}: no line has relevance judgments (\"relevant\")",
+                       hint='give each line "relevant": [{"doc": "002", "phrases": ["words a relevant passage '
+                       'holds"], "grade": 2}] (grade 2 answers the query, 1 is related; '
+                       "format: ../shared/eval/README.md)")
+    if len(judged) < len(queries):  # a mean over them would count each as a miss
+        unjudged = [q.id for q in queries if not q.items]
+        print(f"skipped: {len(unjudged)} quer{'y' if len(unjudged) == 1 else 'ies'} without relevance judgments "
+              f"(no \"relevant\"): {', '.join(unjudged[:10])}{' …' if len(unjudged) > 10 else ''}", file=sys.stderr)
     service = open_service(_settings(args))
     results = {}
     try:
@@ -161,7 +176,7 @@ def cmd_eval(args) -> int:
             def run(q: str, mode=mode) -> list[tuple[str, str]]:
                 return [(h.text, h.snippet) for h in service.search(SearchRequest(q, mode=mode, k=args.k)).hits]
 
-            results[mode] = evaluate(queries, run, k=args.k)
+            results[mode] = evaluate(judged, run, k=args.k)
     finally:
         service.close()
     if args.json:

@@ -46,6 +46,7 @@ def load_queries(path: Path) -> list[EvalQuery]:
     except (OSError, UnicodeDecodeError) as exc:  # not the index's disk: no index hint
         raise QueryError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     queries = []
+    first_line: dict[str, int] = {}  # scores are kept per id: a repeated id would drop a query
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -54,9 +55,13 @@ def load_queries(path: Path) -> list[EvalQuery]:
             items = tuple(
                 Judged(str(r.get("doc", "")), tuple(r["phrases"]), int(r.get("grade", 1))) for r in raw.get("relevant", [])
             )
-            queries.append(EvalQuery(str(raw["id"]), str(raw["query"]), items))
+            query = EvalQuery(str(raw["id"]), str(raw["query"]), items)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise QueryError(f"{path}:{n}: not a query line with id, query and relevant ({exc})") from exc
+        if query.id in first_line:
+            raise QueryError(f"{path}:{n}: id {query.id!r} is already used on line {first_line[query.id]}")
+        first_line[query.id] = n
+        queries.append(query)
     return queries
 
 
