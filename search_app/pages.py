@@ -49,7 +49,16 @@ def search():
     return render_template(
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
+        offer_semantic=bool(response) and not response.total and _semantic_finds(service, req),
     )
+
+
+def _semantic_finds(service, req: SearchRequest) -> bool:
+    """Whether semantic mode finds something for a query that found nothing (asked, on this rare
+    page only: an exact phrase binds the semantic side too, stop words alone find nothing)."""
+    if req.mode == "semantic" or not req.query.strip():
+        return False
+    return service.search(replace(req, mode="semantic", page=1, k=1)).total > 0
 
 
 def _search_page(service, req: SearchRequest):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from app_fake import client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
@@ -291,3 +293,17 @@ def test_static_assets_are_cacheable(client):
     with client.get(css) as response:
         assert response.status_code == 200 and "max-age=" in response.headers["Cache-Control"]
     assert "?v=" in css  # versioned URL, so a long cache is safe
+
+
+@pytest.mark.parametrize("query,offered", [
+    ("ouders&gemeente=Atlantis", False),  # the filter leaves nothing semantic could find either
+    ("%22xylofoon+quasar%22", False),  # an exact phrase binds the semantic side too
+    ("de+het+een", False),  # stop words alone
+    ("-ouders", False),  # exclusions alone
+    ("xylofoonquasar&mode=keyword", True),  # no word matches, but passages close in meaning
+])
+def test_no_results_page_offers_semantic_search_only_when_it_finds_something(client, query, offered):
+    soup = soup_of(client.get(f"/?q={query}"))
+    assert "Geen resultaten" in soup.select_one(".results-summary").get_text()
+    links = [a.get_text() for a in soup.select(".no-results a")]
+    assert ("semantisch zoeken" in links) is offered
