@@ -191,6 +191,8 @@ class SearchResponse:
     took_ms: float = 0.0
     # whether any result holds the query's words (or their variants); None: not looked (semantic)
     word_matches: bool | None = None
+    # query words no passage holds, found only through their compound parts ("zomerschool")
+    partial_words: list[str] = field(default_factory=list)
 
 
 @dataclass

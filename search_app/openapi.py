@@ -83,6 +83,9 @@ SCHEMAS: dict[str, dict] = {
             "word_matches": {"type": ["boolean", "null"], "description": (
                 "Whether any result holds the query's words or their variants; false: every result "
                 "is only close in meaning. Null in semantic mode, which does not look.")},
+            "partial_words": {"type": "array", "items": {"type": "string"}, "description": (
+                "Query words no passage holds, found only through their compound parts "
+                "('zomerschool' through 'school'); empty in semantic mode.")},
         },
     },
     "Document": {

@@ -307,3 +307,12 @@ def test_no_results_page_offers_semantic_search_only_when_it_finds_something(cli
     assert "Geen resultaten" in soup.select_one(".results-summary").get_text()
     links = [a.get_text() for a in soup.select(".no-results a")]
     assert ("semantisch zoeken" in links) is offered
+
+
+def test_a_word_found_only_in_parts_is_named_on_the_page_and_in_the_api(client):
+    soup = soup_of(client.get("/?q=voetbalschool"))
+    assert soup.select(".result")
+    notice = soup.select_one(".partial-words")
+    assert notice is not None and "voetbalschool" in notice.get_text() and "komt in geen document voor" in notice.get_text()
+    assert client.get("/api/search?q=voetbalschool").get_json()["partial_words"] == ["voetbalschool"]
+    assert soup_of(client.get("/?q=huiswerk")).select_one(".partial-words") is None

@@ -482,3 +482,14 @@ def test_filters_without_a_query_sorted_by_date_list_the_newest_first(service):
     by_title = [h.doc_id for h in service.search(SearchRequest("", filters={field: [value]}, k=50)).hits]
     assert sorted(by_title) == sorted(h.doc_id for h in resp.hits) and by_title != [h.doc_id for h in resp.hits]
 
+
+
+def test_a_word_found_only_through_its_compound_parts_is_named(service):
+    resp = service.search(SearchRequest("voetbalschool in Apeldoorn", k=5))
+    assert resp.total and resp.word_matches is True  # "school" and Apeldoorn match
+    assert resp.partial_words == ["voetbalschool"]
+    # a word the index holds, a hyphenated word's pieces, and semantic mode name none
+    assert service.search(SearchRequest("huiswerk", k=5)).partial_words == []
+    assert service.search(SearchRequest("begeleiding bij huiswerk", k=5)).partial_words == []
+    assert service.search(SearchRequest("mbo-student", k=5)).partial_words == []
+    assert service.search(SearchRequest("voetbalschool", k=5, mode="semantic")).partial_words == []

@@ -15,6 +15,7 @@ from indexer.ranking.browse import browse
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
+from indexer.ranking.word_coverage import words_found_only_in_parts
 
 MAX_K = 50
 MAX_PAGE = 50
@@ -170,7 +171,14 @@ class Searcher:
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
             word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
+            partial_words=self._partial_words(r, request),
         )
+
+    def _partial_words(self, r: Ranking, request: SearchRequest) -> list[str]:
+        term_df = getattr(self.backend, "term_df", None)  # without it: not looked
+        if request.mode == "semantic" or term_df is None or not r.keyword:
+            return []
+        return words_found_only_in_parts(self.analyzer, term_df, r.query.text)
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's
