@@ -141,13 +141,20 @@ def cmd_search(args) -> int:
         service.close()
     if args.json:
         print(json.dumps({"query": args.query, "total": resp.total, "hits": [asdict(h) for h in resp.hits],
-                          "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected},
+                          "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected,
+                          "word_matches": resp.word_matches, "partial_words": resp.partial_words},
                          ensure_ascii=False, indent=2))
         return 0
     if resp.suggestion:
         print(f"Did you mean: {resp.suggestion}")
+    if resp.total and resp.word_matches is False:
+        print("No document holds the query's words; these passages are only close in meaning.")
+    elif resp.total and resp.partial_words:
+        print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
+    ranked = bool(args.query and args.query.strip())  # filters alone list documents, unscored
     for rank, hit in enumerate(resp.hits, start=1):
-        print(f"{rank:2}. [{hit.score:.3f}] {hit.title} ({hit.doc_type}) — {hit.passage_id}")
+        score = f"[{hit.score:.3f}] " if ranked else ""
+        print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
         print(f"    {' '.join(hit.text.split()[:40])} …")
     print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")
     return 0

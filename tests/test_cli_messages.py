@@ -88,3 +88,17 @@ def test_search_with_filters_alone_lists_their_documents(built_index, capsys):
     assert listed["total"] > 0 and {h["doc_type"] for h in listed["hits"]} == {"agenda"}
     assert cli.main(["search", "--index", index]) == 2  # neither a query nor a filter
     assert "no query given" in capsys.readouterr().err
+
+
+def test_search_output_names_words_found_only_in_parts_and_lists_browsed_documents_unscored(built_index, capsys):
+    index = str(built_index[0].index_dir)
+    assert cli.main(["search", "voetbalschool", "--index", index, "--k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("In no document: voetbalschool; the results hold parts of it.")
+    assert re.search(r"^ 1\. \[\d\.\d{3}\] ", out, re.M)
+    assert cli.main(["search", "--filter", "type=agenda", "--index", index]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^ 1\. \S", out, re.M) and "[0.000]" not in out  # filters alone: nothing ranked
+    assert cli.main(["search", "voetbalschool", "--index", index, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["partial_words"] == ["voetbalschool"]
+    assert_english(out)
