@@ -83,6 +83,8 @@ class Service:
         """Load what a first search would (the query pipeline, ~1 s; the embedder; the spelling
         vocabulary) with one small search, so a search's took_ms is the search alone."""
         self.search(SearchRequest(query="onderwijs", k=1, mode=mode))
+        # a word the index lacks: the speller's word lists, read on first need (~30 ms)
+        self.search(SearchRequest(query="onderwijsx", k=1, mode="keyword"))
 
     def get_document(self, doc_id: str) -> DocumentRecord:
         return self.backend.get_document(doc_id)
