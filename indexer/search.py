@@ -9,7 +9,8 @@ from indexer.backends import open_backend
 from indexer.config import Settings
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
-from indexer.ranking.searcher import RankingConfig, Searcher, fusion_profile
+from indexer.ranking.fusing import RankingConfig, fusion_profile
+from indexer.ranking.searcher import Searcher
 from indexer.ranking.spelling import Speller
 from indexer.service import Related, Suggestion
 

