@@ -204,3 +204,11 @@ def test_a_short_query_spells_out_its_abbreviations_for_the_embedder(a):
     # a longer question carries its own meaning; a query without abbreviations is left alone
     assert a.spelled_out("hoe verminderen scholen vsv in de regio met mentoren") == ""
     assert a.spelled_out("ouderbetrokkenheid") == ""
+
+
+def test_a_compounds_adjective_modifier_is_no_query_part(a):
+    terms = {q.term: q.origin for q in a.query_terms("hoogbegaafde leerlingen")}
+    assert "hog" not in terms and terms.get("begaafd") == "part"  # "hoog" alone matched "hogeschool"
+    assert [q.term for q in a.query_terms("hoog")] == ["hog"]  # the word itself still counts
+    assert "hog" in a.index_terms("hoogbegaafde")  # the index side is unchanged
+    assert {q.term for q in a.query_terms("oudercontact")} >= {"ouder", "contact"}  # "ouder" is no "oud"

@@ -22,6 +22,7 @@ PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
 GLOSSARY_WEIGHT = 0.8
+WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
 
@@ -59,6 +60,9 @@ class DutchAnalyzer:
         self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
         self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
         self._abbreviations: dict[str, str] | None = None  # made on first use (spelled_out)
+        # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about
+        # "hoog" (which then matched "hogeschool"); the query keeps the word and its other part
+        self._weak_modifiers = frozenset(self._stemmer.stemWord(w) for w in WEAK_MODIFIERS)
 
     # ---- public API -------------------------------------------------------------------
 
@@ -96,6 +100,8 @@ class DutchAnalyzer:
                 found.append(QueryTerm(word.term, 1.0, group, "word"))
                 seq.append((group, word.term))
             for term, kind in word.parts:
+                if kind == "part" and term in self._weak_modifiers:
+                    continue
                 found.append(QueryTerm(term, PART_WEIGHT if kind == "part" else HYPHEN_WEIGHT, group, "part"))
         terms = [t for _, t in seq]
         for start, end, targets in self._synonyms.matches(terms):
