@@ -53,6 +53,14 @@ class QueryError(GkaError):
     """The user's query or search parameters are invalid (HTTP 400)."""
 
 
+class UnknownFilterValue(QueryError):
+    """A filter value outside a field's fixed vocabulary; ``valid`` lists the values it takes."""
+
+    def __init__(self, field: str, value: str, valid: list[str], hint: str = ""):
+        super().__init__(f"unknown {field} {value!r}; choose one of: {', '.join(valid)}", hint)
+        self.field, self.value, self.valid = field, value, list(valid)
+
+
 class DocumentNotFound(GkaError):
     """No document with that id (HTTP 404)."""
 

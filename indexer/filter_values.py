@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Callable, Mapping
 
 from indexer.analysis.text_norm import fold
-from indexer.errors import QueryError
+from indexer.errors import UnknownFilterValue
 
 # facet field -> its list in vocab.v1.yaml
 CONTROLLED = {"type": "doc_types", "sector": "sectors", "thema": "themes", "provincie": "provinces",
@@ -44,7 +44,7 @@ def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mappi
               detect: Detect | None = None) -> dict[str, list[str]]:
     """``filters`` with each value as the index (else the vocabulary) spells it. ``index_values``:
     field -> {folded value: value} of the index. Raises QueryError for a controlled field's
-    value that neither knows."""
+    value that neither knows (UnknownFilterValue, a QueryError)."""
     out: dict[str, list[str]] = {}
     for field, values in filters.items():
         out[field] = [_value(field, str(v), index_values.get(field, {}), detect) for v in values]
@@ -61,9 +61,8 @@ def _value(field: str, value: str, known: Mapping[str, str], detect: Detect | No
     named = (detect(value) if detect else {}).get(field, [])
     if len(named) == 1:
         return named[0]
-    valid = sorted(set(table.values()))
-    raise QueryError(f"unknown {field} {value!r}; choose one of: {', '.join(valid)}",
-                     hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
+    raise UnknownFilterValue(field, value, sorted(set(table.values())),
+                             hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
 
 
 def _key(value) -> str:
