@@ -201,13 +201,20 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     report.indexed = len(ready)
     t2 = time.perf_counter()
     if full or ready or removed:
-        if not ready and not kept_hashes and files and full:
+        if not ready and not kept_hashes and files:
             # the caller never gets the report: the reasons travel with the error
             shown = report.errors[:MAX_ERRORS_SHOWN]
             more = len(report.errors) - len(shown)
             raise GkaError("nothing could be indexed: every file failed:\n  " + "\n  ".join(shown)
                            + (f"\n  ... and {more} more" if more > 0 else ""),
                            hint="fix or remove the files above; an existing index is left unchanged")
+        if not full and not ready and not kept_hashes:
+            # an empty folder or a wrong one: removing every document is never what an update means
+            n = len(old_hashes)
+            raise GkaError(f"no files to index in the given paths; the index's {n} document"
+                           f"{'s' if n != 1 else ''} would all be removed",
+                           hint="check the path; an existing index is left unchanged (to empty it on "
+                                "purpose: python -m indexer build EMPTY_FOLDER --rebuild)")
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None

@@ -232,3 +232,25 @@ def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, t
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
     assert "error" not in err and "disk space" not in err
+
+
+def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corpus_copy, tmp_path):
+    """A folder whose every file fails, or an empty (or wrong) folder, is no reason to remove every
+    document: the build is refused and the live index keeps serving what it had."""
+    from indexer.errors import GkaError
+    from indexer.search import open_service
+
+    build_index([corpus_copy], settings, progress=False)
+    broken, empty = tmp_path / "broken", tmp_path / "empty"
+    broken.mkdir(), empty.mkdir()
+    (broken / "leeg.md").write_text("", encoding="utf-8")
+    (broken / "kapot.pdf").write_bytes(b"geen pdf")
+    with pytest.raises(GkaError, match="every file failed"):
+        build_index([broken], settings, progress=False)
+    with pytest.raises(GkaError, match="would all be removed"):
+        build_index([empty], settings, progress=False)
+    svc = open_service(settings)
+    assert svc.stats().documents == 6
+    svc.close()
+    # on purpose: a full rebuild of an empty folder empties it
+    assert build_index([empty], settings, progress=False, rebuild=True).documents == 0
