@@ -196,3 +196,9 @@ def test_municipality_list_is_complete_and_consistent():
     assert set(resources.load_provinces()) == provinces
     assert towns["Apeldoorn"] == "Gelderland" and towns["Súdwest-Fryslân"] == "Fryslân"
     assert resources.municipality_aliases()["den bosch"] == "'s-Hertogenbosch"
+
+
+def test_a_town_of_a_two_town_municipality_names_the_municipality():
+    assert detect_query_entities("wat doet Sittard tegen thuiszitters") == {"gemeente": ["Sittard-Geleen"]}
+    assert detect_query_entities("Voorburg") == {"gemeente": ["Leidschendam-Voorburg"]}
+    assert detect_query_entities("echt goede scholen") == {}  # Echt(-Susteren) only in context
