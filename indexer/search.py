@@ -119,27 +119,42 @@ class Service:
         return self.backend.documents(filters, (page - 1) * per_page, per_page)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        prefix = " ".join(prefix.lower().split())
+        from indexer.analysis.text_norm import fold
+
+        typed = prefix.strip()
+        prefix = fold(" ".join(typed.split()))  # places and titles match regardless of case and accents
         if len(prefix) < 2:
             return []
         out: list[Suggestion] = []
         for gemeente in self.facets().get("gemeente", {}):
-            if gemeente.lower().startswith(prefix):
+            if fold(gemeente).startswith(prefix):
                 out.append(Suggestion(gemeente, "gemeente"))
         for doc_id, title, doc_type in self._title_list():
-            low = title.lower()
+            low = fold(title)
             if low.startswith(prefix) or f" {prefix}" in low:
                 out.append(Suggestion(title, "interventie" if doc_type == "interventie" else "titel", doc_id))
             if len(out) >= limit * 3:
                 break
-        out.sort(key=lambda s: (not s.text.lower().startswith(prefix), s.kind != "gemeente", s.text.lower()))
-        *head, last = prefix.split(" ")
-        shown = {s.text.lower() for s in out}
-        terms = [Suggestion(text, "term") for w in self._current_speller().complete(last, TERM_SUGGESTIONS)
-                 if (text := " ".join(head + [w])) not in shown] if len(last) >= 2 else []
+        out.sort(key=lambda s: (not fold(s.text).startswith(prefix), s.kind != "gemeente", s.text.lower()))
+        shown = {fold(s.text) for s in out}
+        terms = [s for s in self._completions(typed) if fold(s.text) not in shown]
         # places first, then the words being typed completed, then titles
         places = [s for s in out if s.kind == "gemeente"]
         return (places + terms + [s for s in out if s.kind != "gemeente"])[:limit]
+
+    def _completions(self, typed: str) -> list[Suggestion]:
+        """The last word of ``typed`` completed from the index. What comes before it stays as
+        typed (an "OF" lowercased would turn the operator into a word), a quote or "-" in
+        front of it too."""
+        words = typed.split()
+        token = words[-1] if words else ""
+        head = typed[: len(typed) - len(token)]
+        start = next((i for i, c in enumerate(token) if c.isalnum()), len(token))
+        mark, word = token[:start], token[start:]
+        if len(word) < 2:
+            return []
+        return [Suggestion(head + mark + w, "term")
+                for w in self._current_speller().complete(word.lower(), TERM_SUGGESTIONS)]
 
     def health(self) -> dict:
         try:

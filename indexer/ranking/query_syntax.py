@@ -98,3 +98,27 @@ def parse_query(raw: str) -> ParsedQuery:
         excluded=tuple(excluded),
         phrases=tuple(phrases),
     )
+
+
+def searched_word_spans(raw: str) -> list[tuple[int, int]]:
+    """(start, end) in ``raw`` of every word the query looks for: plain words and the words of
+    quoted phrases, not OF/OR nor excluded words; classified as parse_query does, so a caller
+    can rewrite single words of the user's text and keep its syntax ("Bedoelde u ...").
+
+    >>> q = 'Roterdam OF "ouders betrekkn" -armoede'
+    >>> [q[s:e] for s, e in searched_word_spans(q)]
+    ['Roterdam', 'ouders', 'betrekkn']
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(raw):
+        neg, quoted, word = m.group(1), m.group(2), m.group(3)
+        if quoted is not None:
+            if not neg:
+                base = m.start(2)
+                spans.extend((base + w.start(), base + w.end()) for w in re.finditer(r"\S+", quoted))
+            continue
+        bare = word.replace('"', "")
+        if not bare or bare in _OR_WORDS or (bare.startswith("-") and len(bare) > 1 and bare[1].isalnum()):
+            continue
+        spans.append(m.span(3))
+    return spans

@@ -8,7 +8,8 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from indexer.ranking.query_syntax import ParsedQuery
+from indexer.analysis.text_norm import fold
+from indexer.ranking.query_syntax import ParsedQuery, searched_word_spans
 
 MIN_LENGTH = 4
 CUTOFF = 0.78  # similarity a correction needs (difflib ratio)
@@ -16,6 +17,7 @@ CUTOFF = 0.78  # similarity a correction needs (difflib ratio)
 # ("samenwerkingsplan") or a typo that happens to make one ("zomerscool" = zomers + cool):
 # corrected only to a near twin ("zomerschool")
 COMPOUND_CUTOFF = 0.9
+_PUNCT = ".,;:!?()[]{}'\""  # around a word, not part of it
 
 
 class Speller:
@@ -26,18 +28,21 @@ class Speller:
         self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self.freq:
             self._buckets[(word[:1], len(word))].append(word)
-        self._sorted: list[str] | None = None  # for completions, made on first use
+        self._sorted: list[tuple[str, str]] | None = None  # (folded, word), made on first completion
 
     def complete(self, prefix: str, limit: int) -> list[str]:
-        """The index's most frequent words that start with ``prefix`` (autocomplete)."""
+        """The index's most frequent words that start with ``prefix`` (autocomplete), accents
+        ignored ("loopbaanorien" finds "loopbaanoriëntatie"), spelled as the index spells them."""
         if self._sorted is None:
             # abbreviations of three letters count (vve, vsv, gka), stop words do not
             stop = getattr(self.analyzer, "is_stopword", lambda w: False)
-            self._sorted = sorted(w for w in self.freq if w.replace("-", "").isalnum() and not w.isdigit() and (
+            offered = (w for w in self.freq if w.replace("-", "").isalnum() and not w.isdigit() and (
                 len(w) >= MIN_LENGTH or (len(w) == 3 and self.analyzer.index_terms(w))) and not stop(w))
-        lo = bisect_left(self._sorted, prefix)
-        hi = bisect_left(self._sorted, prefix + "\uffff")
-        words = [w for w in self._sorted[lo:hi] if w != prefix]
+            self._sorted = sorted((fold(w), w) for w in offered)
+        key = fold(prefix)
+        lo = bisect_left(self._sorted, (key,))
+        hi = bisect_left(self._sorted, (key + "\uffff",))
+        words = [w for _, w in self._sorted[lo:hi] if w != prefix.lower()]
         return sorted(words, key=lambda w: (-self.freq[w], w))[:limit]
 
     def known(self, word: str) -> bool:
@@ -75,7 +80,16 @@ class Speller:
         return max(matches, key=lambda m: (difflib.SequenceMatcher(None, lw, m).ratio(), self.freq[m]))
 
     def suggest(self, query: ParsedQuery) -> str | None:
-        words = [t for c in query.clauses for t in c.terms]
+        """The user's query with only its misspelled words replaced: quotes, "-", OF/OR and the
+        other words stay, so the suggestion runs the same search (excluded words are left)."""
+        raw = query.raw
+        words: list[tuple[int, int, str]] = []  # (start, end, word) without punctuation around it
+        for start, end in searched_word_spans(raw):
+            token = raw[start:end]
+            clean = token.strip(_PUNCT)
+            if clean:
+                start += len(token) - len(token.lstrip(_PUNCT))
+                words.append((start, start + len(clean), clean))
         cutoffs: dict[str, float | None] = {}  # each word judged once: the checks cost analysis
 
         def needed(word: str) -> float | None:
@@ -83,24 +97,20 @@ class Speller:
                 cutoffs[word] = self.cutoff(word) if len(word) >= MIN_LENGTH and word.isalpha() else None
             return cutoffs[word]
 
-        unknown = [w for w in words if needed(w) == CUTOFF]
+        unknown = [w for _, _, w in words if needed(w) == CUTOFF]
         if len(words) >= 3 and len(unknown) * 2 > len(words):
             return None  # mostly unknown words: another language, not typos
+        out = raw
         changed = False
-        out: list[str] = []
-        for word in words:
-            clean = word.strip(".,;:!?()[]{}'\"")
-            cutoff = needed(clean)
-            if cutoff is not None:
-                fixed = self.correct(clean, cutoff)
-                if fixed and fixed != clean.lower():
-                    if clean[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
-                        fixed = fixed[:1].upper() + fixed[1:]
-                    out.append(fixed)
-                    changed = True
-                    continue
-            out.append(word)
-        return " ".join(out) if changed else None
+        for start, end, word in reversed(words):  # from the end: earlier offsets stay valid
+            cutoff = needed(word)
+            fixed = self.correct(word, cutoff) if cutoff is not None else None
+            if fixed and fixed != word.lower():
+                if word[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
+                    fixed = fixed[:1].upper() + fixed[1:]
+                out = out[:start] + fixed + out[end:]
+                changed = True
+        return out if changed else None
 
 
 @lru_cache(maxsize=1)

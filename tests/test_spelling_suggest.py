@@ -1,0 +1,112 @@
+"""'Bedoelde u' and autocomplete keep the search-box syntax: a suggestion is the user's own text
+with only the misspelled (or the half-typed) word replaced, so picking it runs the same search.
+
+Words the mini corpus lacks (armoede, loopbaanoriëntatie) come from the sample corpus.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.build import build_index
+from indexer.config import Settings
+from indexer.model import SearchRequest
+from indexer.ranking.query_syntax import parse_query
+from indexer.ranking.spelling import Speller
+from indexer.search import open_service
+
+SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    settings = Settings.from_env(env={}, index_dir=tmp_path_factory.mktemp("sample") / "index", embedder="fake")
+    build_index([SAMPLE_CORPUS], settings, progress=False)
+    svc = open_service(settings)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture(scope="module")
+def speller():
+    from indexer.analysis import get_analyzer
+
+    vocabulary = [("ouderbetrokkenheid", 7), ("rotterdam", 50), ("amsterdam", 40), ("ouders", 160),
+                  ("betrekken", 3), ("armoede", 7), ("loopbaanoriëntatie", 8), ("coördinatie", 2)]
+    return Speller(vocabulary, get_analyzer())
+
+
+def _shape(query: str):
+    """What a query searches for, words aside: its clauses' sizes, phrase lengths and exclusions."""
+    q = parse_query(query)
+    return ([(len(c.terms), [len(p.split()) for p in c.phrases]) for c in q.clauses], q.excluded)
+
+
+# -- "Bedoelde u" -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("ouderbetrokkenhied -armoede", "ouderbetrokkenheid -armoede"),  # the exclusion stays
+    ("Roterdam OF Amsterdm", "Rotterdam OF Amsterdam"),  # the operator stays
+    ('ouderbetrokkenhied "exacte zin"', 'ouderbetrokkenheid "exacte zin"'),  # the phrase stays
+    ('"ouders betrekkn"', '"ouders betrekken"'),  # a typo inside a phrase is found
+    ('"ouderbetrokkenhied" armoede', '"ouderbetrokkenheid" armoede'),
+    ('ouderbetrokkenhied -"ouders betrekkn"', 'ouderbetrokkenheid -"ouders betrekkn"'),  # excluded: left
+])
+def test_the_suggestion_is_the_query_with_only_the_typos_replaced(sample, query, suggestion):
+    assert sample.search(SearchRequest(query, k=3)).suggestion == suggestion
+    assert _shape(suggestion) == _shape(query)  # clicking it runs the same kind of search
+
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("Roterdam | Amsterdm", "Rotterdam | Amsterdam"),
+    ("Roterdam, Amsterdm!", "Rotterdam, Amsterdam!"),  # punctuation around a word stays
+    ('"ouders  betrekkn"  -armoede', '"ouders  betrekken"  -armoede'),  # the user's spacing too
+    ("ouders -armoedde", None),  # an excluded word needs no correction
+    ('"ouders betrekken"', None),  # known words are not corrected
+    ('"xqzvbl plorkwn ouderbetrokkenhied"', None),  # mostly unknown words: another language
+])
+def test_the_speller_keeps_the_query_syntax(speller, query, suggestion):
+    assert speller.suggest(parse_query(query)) == suggestion
+
+
+# -- autocomplete -------------------------------------------------------------------------------
+
+def _terms(service, prefix):
+    return [s.text for s in service.suggest(prefix) if s.kind == "term"]
+
+
+def test_autocomplete_keeps_the_text_before_the_word_as_typed(sample):
+    terms = _terms(sample, "ouders OF betr")
+    assert "ouders OF betrokkenheid" in terms  # "of" would be a stop word, not the operator
+    assert all(t.startswith("ouders OF betr") for t in terms)
+    capitalised = _terms(sample, "Ouders bij huisw")
+    assert capitalised and all(t.startswith("Ouders bij huisw") for t in capitalised)
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ('ouders "betr', 'ouders "betrokkenheid'),  # a phrase being typed
+    ("ouders -betr", "ouders -betrokkenheid"),  # an exclusion being typed
+    ('-"betr', '-"betrokkenheid'),
+])
+def test_autocomplete_completes_a_word_after_a_quote_or_a_minus(sample, prefix, expected):
+    terms = _terms(sample, prefix)
+    assert expected in terms
+    assert [t[len(prefix) - 4:] for t in terms] == _terms(sample, "betr")  # the same words, marks kept
+
+
+def test_autocomplete_ignores_accents_and_offers_the_index_spelling(sample, speller):
+    assert _terms(sample, "loopbaanorien") == _terms(sample, "loopbaanori") == ["loopbaanoriëntatie"]
+    titled = [s.kind for s in sample.suggest("loopbaanorien")]
+    assert titled == [s.kind for s in sample.suggest("loopbaanori")]  # titles match too, same order
+    assert speller.complete("coordi", 4) == ["coördinatie"]
+    assert speller.complete("coördi", 4) == ["coördinatie"]
+
+
+def test_autocomplete_keeps_its_order_and_limit(sample):
+    for prefix in ("ro", "ouders OF betr", "loopbaanorien"):
+        kinds = [s.kind for s in sample.suggest(prefix, limit=5)]
+        assert len(kinds) <= 5
+        # places, then completed words, then titles
+        rank = {"gemeente": 0, "term": 1, "titel": 2, "interventie": 2}
+        assert [rank[k] for k in kinds] == sorted(rank[k] for k in kinds)
