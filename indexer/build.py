@@ -184,8 +184,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             try:
                 docs = read_file(path, root, max_bytes=max_bytes)
                 analysed = [_analyse(d, digest, analyse, enrich, pipeline) for d in docs]
-            except ReadError as exc:
-                report.errors.append(str(exc))
+            except ReadError as exc:  # with its hint: how to fix the file is the useful half
+                report.errors.append(f"{exc} (hint: {exc.hint})" if exc.hint else str(exc))
                 continue
             except (GkaError, ValueError, RecursionError, MemoryError) as exc:
                 report.errors.append(f"{path}: {type(exc).__name__}: {exc}")

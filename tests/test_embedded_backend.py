@@ -247,10 +247,11 @@ def test_documents_list_by_title_and_equal_titles_by_id(tmp_path):
               "beschrijving: Een vrijwilliger leest twintig weken lang samen met ouder en kind prentenboeken.\n"
               "sectoren: [vve]\nthemas: [taalontwikkeling]\ngemeenten: [Zwolle]\njaar: 2022\n"
               "bewijskracht: niet beoordeeld\nbronnen: [{{document: test.txt, vindplaats: regel 1}}]\n")
-    # read in file order (a.yaml first), but its record's id sorts last
-    (corpus / "a.yaml").write_text(record.format(id="zz-voorlezen", title="Voorlezen thuis"), encoding="utf-8")
-    (corpus / "b.yaml").write_text(record.format(id="aa-voorlezen", title="voorlezen thuis"), encoding="utf-8")
-    (corpus / "c.yaml").write_text(record.format(id="mm-aanpak", title="Aanpak"), encoding="utf-8")
+    # read in folder order (1/ first), but its record's id sorts last; a record file is named after its id
+    for folder, doc_id, title in (("1", "zz-voorlezen", "Voorlezen thuis"), ("2", "aa-voorlezen", "voorlezen thuis"),
+                                  ("3", "mm-aanpak", "Aanpak")):
+        (corpus / folder).mkdir()
+        (corpus / folder / f"{doc_id}.yaml").write_text(record.format(id=doc_id, title=title), encoding="utf-8")
     settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
     report = build_index([corpus], settings, progress=False)
     assert not report.errors, report.errors

@@ -157,7 +157,7 @@ def test_record_fields_read_as_prose(tmp_path):
     splits into sentences there (snippets pick sentences); punctuation already there stays."""
     record = dict(RECORD, doelgroep=["laaggeletterde ouders", "kinderen met een taalachterstand"],
                   resultaten="onbekend", samenvatting="Een netwerk van scholen!")
-    doc = read_one(write(tmp_path, "interventies/a.json", json.dumps(record)), tmp_path)
+    doc = read_one(write(tmp_path, "interventies/alliantie-voor-talent.json", json.dumps(record)), tmp_path)
     texts = {s.heading: s.text for s in doc.sections}
     assert texts["Doelgroep"] == "laaggeletterde ouders; kinderen met een taalachterstand."
     assert texts["Resultaten"] == "onbekend." and texts["Samenvatting"] == "Een netwerk van scholen!"
@@ -165,7 +165,7 @@ def test_record_fields_read_as_prose(tmp_path):
 
 
 def test_json_record(tmp_path):
-    doc = read_one(write(tmp_path, "interventies/a.json", json.dumps(RECORD)), tmp_path)
+    doc = read_one(write(tmp_path, "interventies/alliantie-voor-talent.json", json.dumps(RECORD)), tmp_path)
     assert doc.id == "alliantie-voor-talent" and doc.sections[0].heading == "Samenvatting"
 
 

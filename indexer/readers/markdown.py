@@ -17,6 +17,11 @@ from indexer.readers.common import (
 from indexer.readers.safe_yaml import load_yaml
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_OPENING = re.compile(r"\A---[ \t]*\n")
+# A front matter line: a one-word key and a colon ("titel: ...", "themas:"), unlike prose
+# such as "Let op: ..." after a leading horizontal rule.
+_YAML_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
+_YAML_MORE = re.compile(r"[ \t]+\S|-[ \t]")  # an indented continuation or a list item
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -41,6 +46,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     """Return (metadata, body); metadata is {} when the text has no front matter."""
     match = _FRONT_MATTER.match(text)
     if not match:
+        _check_unclosed(text, path)
         return {}, text
     data = load_yaml(match.group(1), path, where="front matter", first_line=2)
     if data is None:
@@ -48,6 +54,26 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         raise ReadError(path, "front matter is not a mapping of keys to values")
     return normalize_metadata(data), text[match.end():]
+
+
+def _check_unclosed(text: str, path: Path) -> None:
+    """Refuse an opening --- directly followed by key lines that no --- closes: indexed as body
+    text, its keys became the title and its metadata was lost without a word."""
+    if not _OPENING.match(text):
+        return
+    lines = text.split("\n")[1:]
+    if not lines or not _YAML_KEY.match(lines[0]):
+        return
+    last = 1  # file line of the last line that still reads as front matter
+    for line in lines:
+        if not (_YAML_KEY.match(line) or _YAML_MORE.match(line)):
+            break
+        last += 1
+    raise ReadError(
+        path, "front matter opened on line 1 is never closed with ---",
+        hint=f"add a line --- after line {last}; if the first --- is a horizontal rule, "
+             "leave a blank line after it",
+    )
 
 
 def strip_inline(text: str) -> str:

@@ -1,7 +1,8 @@
 """Structured intervention records (.yaml/.yml/.json), validated against the intervention schema.
 
 A file holds one record (a mapping), a list of records, or a mapping with an ``interventies``
-list. Every record becomes its own Document with id = the record's ``id``.
+list. Every record becomes its own Document with id = the record's ``id``; a file of one record
+must be named after that id.
 """
 from __future__ import annotations
 
@@ -72,7 +73,21 @@ class RecordReader:
                 raise RecordError(path, f"duplicate record id '{label}'")
             seen.add(label)
             documents.append(record_document(record, source))
+        if len(records) == 1 and records[0] is data:
+            _check_file_name(data["id"], path)
         return documents
+
+
+def _check_file_name(record_id: str, path: Path) -> None:
+    """A file of one record is named after its id (corpus/README.md): the app links to records
+    by id, and an id that differs from the file name cannot be found from the file."""
+    if record_id != path.stem:
+        raise RecordError(
+            path,
+            f"record id '{record_id}' differs from the file name '{path.name}' "
+            "(the id must be the file name without its extension)",
+            hint=f"rename the file to {record_id}{path.suffix} or change the id to {path.stem}",
+        )
 
 
 def _record_list(data: Any, path: Path) -> list[Any]:
@@ -93,16 +108,30 @@ def validate_record(record: dict[str, Any], path: Path, label: str) -> None:
     if not errors:
         return
     errors.sort(key=lambda e: (e.validator != "required", len(e.absolute_path), list(map(str, e.absolute_path))))
-    raise RecordError(path, f"record '{label}': {_describe(errors[0])}")
+    if errors[0].validator == "required":  # all of them at once, not one per build
+        reason = _describe_missing([e for e in errors if e.validator == "required"])
+    else:
+        reason = _describe(errors[0])
+    raise RecordError(path, f"record '{label}': {reason}")
+
+
+def _describe_missing(errors) -> str:
+    """Every missing field, in schema order, per mapping (the record, a bronnen item)."""
+    parts: dict[str, str] = {}
+    for error in errors:
+        field = ".".join(str(p) for p in error.absolute_path)
+        if field in parts:
+            continue
+        missing = [name for name in error.validator_value if name not in error.instance]
+        names = ", ".join(f"'{name}'" for name in missing)
+        text = f"missing required field{'s' if len(missing) > 1 else ''} {names}"
+        parts[field] = f"field '{field}': {text}" if field else text
+    return "; ".join(parts.values())
 
 
 def _describe(error) -> str:
     field = ".".join(str(p) for p in error.absolute_path)
     where = f"field '{field}'" if field else "record"
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        prefix = f"{where}: " if field else ""
-        return f"{prefix}missing required field '{missing}'"
     if error.validator == "type":
         wanted = error.validator_value
         wanted = [wanted] if isinstance(wanted, str) else list(wanted)
