@@ -1,6 +1,7 @@
 """JSON API: search, documents, related, facets, autocomplete, health and the OpenAPI document.
 
-Every shape returned here is documented in openapi.py (tests check both directions).
+Every shape returned here is documented in openapi.py (tests check both directions). Each
+endpoint refuses query parameters it does not take (400), as /api/search does for non-filters.
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask import Blueprint, jsonify, request
 
 from indexer.errors import BackendUnavailable, IndexNotFound
 from search_app.openapi import build_openapi
-from search_app.params import parse_int, parse_query_text, parse_search_args
+from search_app.params import check_params, parse_int, parse_query_text, parse_search_args
 from search_app.serialize import (
     document_to_dict,
     jsonable,
@@ -21,6 +22,9 @@ from search_app.sources import app_source_names
 
 bp = Blueprint("api", __name__)
 
+RELATED_PARAMS = ("k",)
+SUGGEST_PARAMS = ("q", "limit")
+
 
 @bp.get("/api/search")
 def search():
@@ -30,11 +34,13 @@ def search():
 
 @bp.get("/api/documents/<path:doc_id>")
 def document(doc_id: str):
+    check_params(request.args)
     return jsonify(document_to_dict(get_service().get_document(doc_id), app_source_names()))
 
 
 @bp.get("/api/documents/<path:doc_id>/related")
 def related(doc_id: str):
+    check_params(request.args, RELATED_PARAMS)
     k = parse_int("k", request.args.get("k"), 5, 1, 20)
     service = get_service()
     service.get_document(doc_id)  # 404 for an unknown id instead of an empty list
@@ -44,11 +50,13 @@ def related(doc_id: str):
 
 @bp.get("/api/facets")
 def facets():
+    check_params(request.args)
     return jsonify({"facets": jsonable(get_service().facets())})
 
 
 @bp.get("/api/suggest")
 def suggest():
+    check_params(request.args, SUGGEST_PARAMS)
     prefix = parse_query_text(request.args.get("q", ""))
     limit = parse_int("limit", request.args.get("limit"), 8, 1, 20)
     items = get_service().suggest(prefix, limit=limit) if prefix else []
@@ -57,6 +65,7 @@ def suggest():
 
 @bp.get("/healthz")
 def healthz():
+    check_params(request.args)
     try:
         health = jsonable(get_service().health())
     except (IndexNotFound, BackendUnavailable) as exc:
@@ -68,4 +77,5 @@ def healthz():
 
 @bp.get("/api/openapi.json")
 def openapi():
+    check_params(request.args)
     return jsonify(build_openapi())

@@ -11,8 +11,16 @@ from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound, QueryError, SearchTimeout
+from indexer.errors import (
+    BackendUnavailable,
+    DocumentNotFound,
+    IndexNotFound,
+    QueryError,
+    SearchTimeout,
+    UnknownFilterValue,
+)
 from indexer.model import SearchRequest
+from search_app.labels import value_label
 from search_app.params import clean_query, parse_search_args, without_tracking
 from search_app.service import discard_failed_service
 
@@ -32,7 +40,7 @@ PAGE_TEXT = {
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(QueryError, lambda e: error_response(400, str(e), detail=str(e)))
+    app.register_error_handler(QueryError, _query_error)
     app.register_error_handler(DocumentNotFound, lambda e: error_response(404, _no_document_message()))
     app.register_error_handler(SearchTimeout, lambda e: error_response(504, str(e)))
     app.register_error_handler(IndexNotFound, _unavailable)
@@ -59,6 +67,22 @@ def error_response(status: int, message: str, detail: str | None = None):
     if status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _query_error(exc: QueryError):
+    message = unknown_value_message(exc) if isinstance(exc, UnknownFilterValue) else str(exc)
+    return error_response(400, message, detail=message)
+
+
+def unknown_value_message(exc: UnknownFilterValue) -> str:
+    """The library words this in English with bare codes; the app answers in Dutch and names
+    each valid value with its label (po -> primair onderwijs) where that differs."""
+    def named(value: str) -> str:
+        label = value_label(exc.field, value)
+        return value if label.casefold() == value.casefold() else f"{value} ({label})"
+
+    return (f"Onbekende waarde {exc.value!r} voor filter {exc.field}. "
+            f"Kies uit: {', '.join(map(named, exc.valid))}.")
 
 
 def _no_document_message() -> str:

@@ -235,23 +235,26 @@ def _op(summary: str, ok: str, errors: tuple[int, ...], params: list | None = No
 
 @lru_cache(maxsize=1)
 def build_openapi() -> dict:
-    health = _op("Health of the search backend", "Health", ())
+    health = _op("Health of the search backend", "Health", (400,))
     health["get"]["responses"]["503"] = _json("Health", "Backend not usable")
     spec = {
         "openapi": "3.1.0",
         "info": {
             "title": "Kennisbank Gelijke Kansen API",
             "version": "1.0.0",
-            "description": "Search the Dutch Gelijke Kansen knowledge base. Errors: {error: {status, message}}.",
+            "description": (
+                "Search the Dutch Gelijke Kansen knowledge base. Errors: {error: {status, message}}. Every "
+                "endpoint answers 400 to a query parameter it does not list (tracking parameters such as "
+                "utm_* included)."),
         },
         "paths": {
             "/api/search": _op("Search passages and documents", "SearchResponse", (400, 503, 504), SEARCH_PARAMS),
-            "/api/documents/{doc_id}": _op("One document", "Document", (404, 503), [DOC_ID_PARAM]),
+            "/api/documents/{doc_id}": _op("One document", "Document", (400, 404, 503), [DOC_ID_PARAM]),
             "/api/documents/{doc_id}/related": _op(
                 "Similar documents", "RelatedList", (400, 404, 503),
                 [DOC_ID_PARAM, _query("k", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "How many.")],
             ),
-            "/api/facets": _op("Facet counts over the whole index", "Facets", (503,)),
+            "/api/facets": _op("Facet counts over the whole index", "Facets", (400, 503)),
             "/api/suggest": _op(
                 "Autocomplete suggestions", "Suggestions", (400, 503),
                 [_query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Prefix typed so far."),
@@ -259,7 +262,8 @@ def build_openapi() -> dict:
             ),
             "/healthz": health,
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {
-                "200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}}
+                "200": {"description": "OpenAPI 3.1 document", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": _json("Error", "Invalid parameters"),
             }}},
         },
         "components": {"schemas": SCHEMAS},

@@ -62,6 +62,16 @@ def parse_search_args(
     )
 
 
+def check_params(args: MultiDict, takes: Iterable[str] = ()) -> None:
+    """Refuse a parameter an API endpoint does not take: a typo there would be silently ignored.
+    Tracking parameters too, as /api/search refuses them (only the pages ignore those)."""
+    takes = tuple(takes)
+    unknown = next((name for name in args.keys() if name not in takes), None)
+    if unknown is not None:
+        hint = f"dit adres kent alleen {', '.join(takes)}" if takes else "dit adres kent geen parameters"
+        raise QueryError(f"Onbekende parameter {_short(repr(unknown))}; {hint}.")
+
+
 def without_tracking(args: MultiDict) -> MultiDict:
     """``args`` minus well-known tracking parameters (utm_*, fbclid, ...)."""
     return MultiDict([

@@ -1,4 +1,4 @@
-"""Presentation helpers for the HTML pages: highlighting, grouping, facet lists, pagination.
+"""Presentation helpers for the HTML pages: grouping, facet lists, pagination (marking: marking.py).
 
 Pure functions over the project's types, so they are easy to test and keep views short.
 """
@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from markupsafe import Markup, escape
-
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
 from indexer.passages import OVERLAP_WORDS
-from indexer.ranking.query_syntax import parse_query
 from search_app.labels import ENTITY_FIELDS, ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
@@ -22,32 +19,6 @@ EXAMPLE_QUERIES: dict[str, list[str]] = {
     "Onderzoeker": ["effect voorschoolse educatie", "segregatie schooladvies", "monitoring -nieuws"],
     "Gemeentelijke coördinator": ["lokale agenda Rotterdam", "armoede schoolkosten", "interventie taalontwikkeling"],
 }
-
-
-def query_terms(query: str) -> list[str]:
-    """Words and phrases worth marking in a text (excluded words are not)."""
-    parsed = parse_query(query)
-    terms = list(parsed.phrases) + [t for t in parsed.positive_terms() if len(t) > 1]
-    return sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-
-
-def highlight(text: str, terms: Iterable[str]) -> Markup:
-    """Escape ``text`` and wrap each occurrence of ``terms`` in <mark>.
-
-    The text is split on the raw terms first and every piece escaped on its own, so a term can
-    never match inside an entity like ``&amp;``.
-    """
-    terms = [t for t in terms if t]
-    if not terms:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape(text[last : m.start()]))
-        out.append(Markup("<mark>%s</mark>") % m.group(0))
-        last = m.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
 
 
 def group_entities(entities: Iterable[Entity]) -> list[tuple[str, str, list[str]]]:

@@ -6,7 +6,7 @@ from flask import Flask, current_app, url_for
 from indexer.model import SearchRequest
 from search_app import labels
 from search_app.params import request_params, toggle_filter
-from search_app.present import facet_values, highlight
+from search_app.present import facet_values
 
 
 def init_app(app: Flask, asset_version: str) -> None:
@@ -22,7 +22,6 @@ def init_app(app: Flask, asset_version: str) -> None:
         page_linker=lambda req: (lambda n: search_url(req, page=n if n > 1 else None)),
         export_url=export_url,
         facet_values=facet_values,
-        highlight=highlight,
         catalogue_linker=lambda filters: (
             lambda field, value: url_for("pages.interventions", **toggle_filter(filters, field, value))
         ),

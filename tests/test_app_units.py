@@ -1,12 +1,9 @@
-"""Pure helpers of the web app: parameter parsing, link building, highlighting, CSV safety."""
+"""Pure helpers of the web app: parameter parsing, link building, CSV safety (marking: test_app_qa2.py)."""
 from __future__ import annotations
 
 import os
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
@@ -60,26 +57,6 @@ def test_request_params_and_toggle_keep_other_choices():
     assert toggle_filter(req.filters, "gemeente", "Zwolle") == {}
     assert toggle_filter(req.filters, "type", "agenda") == {"gemeente": ["Zwolle"], "type": ["agenda"]}
     assert req.filters == {"gemeente": ["Zwolle"]}  # not mutated
-
-
-def test_highlight_escapes_everything_but_marks():
-    out = present.highlight('<b>Taal</b> & "taalles" <script>', ["taal"])
-    assert isinstance(out, Markup)
-    assert str(out) == '&lt;b&gt;<mark>Taal</mark>&lt;/b&gt; &amp; &#34;<mark>taal</mark>les&#34; &lt;script&gt;'
-    # a term can never match inside an entity produced by escaping
-    assert str(present.highlight("A & B", ["amp"])) == "A &amp; B"
-
-
-@given(st.text(max_size=80), st.lists(st.text(min_size=1, max_size=5), max_size=3))
-@settings(max_examples=200, deadline=None)
-def test_highlight_never_lets_markup_through(text, terms):
-    out = str(present.highlight(text, terms))
-    assert "<" not in out.replace("<mark>", "").replace("</mark>", "")
-
-
-def test_query_terms_skip_excluded_words():
-    terms = present.query_terms('"voor- en vroegschoolse educatie" taal -rotterdam')
-    assert "voor- en vroegschoolse educatie" in terms and "taal" in terms and "rotterdam" not in terms
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+31", "-2", "@SUM(A1)", "\t=1", "\r=1"])

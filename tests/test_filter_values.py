@@ -30,11 +30,11 @@ def test_an_unknown_value_of_a_fixed_vocabulary_is_refused_with_the_valid_ones(s
 def test_the_api_answers_400_for_an_unknown_filter_value(client):
     response = client.get("/api/search?q=ouders&type=foo")
     assert response.status_code == 400
-    assert "choose one of: agenda" in response.get_json()["error"]["message"]
+    assert "Kies uit: agenda" in response.get_json()["error"]["message"]  # the app words it in Dutch
     assert client.get("/api/search?q=ouders&sector=primair+onderwijs").status_code == 200
 
 
 def test_the_search_page_says_which_values_a_filter_takes(client):
     response = client.get("/?q=ouders&type=foo")
     assert response.status_code == 400
-    assert "choose one of: agenda" in response.get_data(as_text=True)
+    assert "Kies uit: agenda" in response.get_data(as_text=True)
