@@ -101,6 +101,7 @@ def document(doc_id: str):
     marked = _marked_passages(service, doc, texts, query)
     return render_template(
         "document.html", doc=doc, query=query, req=req, matched=marked, related=service.related(doc_id, k=5),
+        list_back=_list_back(req),
         # the plain text is marked only when passages matched, so its marks agree with the count
         plain_text=Marker(_analyzer(service), query).mark(doc.text) if marked and not show_passages else doc.text,
         entities=present.group_entities(doc.entities),
@@ -112,13 +113,27 @@ def document(doc_id: str):
     )
 
 
+def _list_back(req: SearchRequest) -> tuple[str, str] | None:
+    """(url, label) of the catalogue or municipality page the document was opened from (``van``);
+    None for a search or no list (the template's search back link covers those)."""
+    source = request.args.get("van", "")
+    if source == "interventies":
+        params = {f: v for f, v in req.filters.items() if f in CATALOGUE_FIELDS}
+        return url_for("pages.interventions", **params, **({"page": req.page} if req.page > 1 else {})), \
+            "de interventies"
+    if source == "gemeente" and len(req.filters.get("gemeente", [])) == 1:
+        naam = req.filters["gemeente"][0]
+        return url_for("pages.municipality", naam=naam), naam
+    return None
+
+
 def _search_state(doc_id: str) -> SearchRequest:
     """The search the visitor came from (for the back link); only the query when the rest of
     the state is not valid, so a stray parameter never breaks a document page."""
     args = without_tracking(request.args)
     per_page = current_app.config["PER_PAGE"]
     try:
-        req = parse_search_args(args, default_k=per_page, default_collapse=True, extra_params={"in_document"},
+        req = parse_search_args(args, default_k=per_page, default_collapse=True, extra_params={"in_document", "van"},
                                 any_page=True)
         in_document = parse_bool("in_document", args.get("in_document"), False)
     except QueryError:

@@ -316,3 +316,19 @@ def test_a_word_found_only_in_parts_is_named_on_the_page_and_in_the_api(client):
     assert notice is not None and "voetbalschool" in notice.get_text() and "komt in geen document voor" in notice.get_text()
     assert client.get("/api/search?q=voetbalschool").get_json()["partial_words"] == ["voetbalschool"]
     assert soup_of(client.get("/?q=huiswerk")).select_one(".partial-words") is None
+
+
+def test_a_document_opened_from_the_catalogue_or_a_municipality_page_links_back_to_it(client):
+    filtered = next(a["href"] for a in soup_of(client.get("/interventies")).select("a")
+                    if a["href"].startswith("/interventies?") and "page=" not in a["href"])
+    link = soup_of(client.get(filtered)).select_one(".result-title a")["href"]
+    assert "van=interventies" in link
+    back = soup_of(client.get(link)).select_one(".back a")
+    assert back is not None and "interventies" in back.get_text()
+    assert back["href"] == filtered  # the same filtered catalogue
+    town = soup_of(client.get("/gemeente/Rotterdam"))
+    link = town.select_one(".result-title a")["href"]
+    back = soup_of(client.get(link)).select_one(".back a")
+    assert back is not None and back["href"] == "/gemeente/Rotterdam" and "Rotterdam" in back.get_text()
+    # a document reached otherwise has no back link to a list
+    assert soup_of(client.get(link.split("?")[0])).select_one(".back a") is None
