@@ -224,13 +224,14 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             raise GkaError("nothing could be indexed: every file failed:\n  " + "\n  ".join(shown)
                            + (f"\n  ... and {more} more" if more > 0 else ""),
                            hint="fix or remove the files above; an existing index is left unchanged")
-        if not full and not ready and not kept_hashes:
-            # an empty folder or a wrong one: removing every document is never what an update means
+        if not full and old_hashes and not kept_hashes and len(removed) == len(old_hashes):
+            # an empty folder, a wrong one, a single file or a subfolder given instead of the corpus
+            # (ids are relative to what is given): replacing every document is no update
             n = len(old_hashes)
-            raise GkaError(f"no files to index in the given paths; the index's {n} document"
-                           f"{'s' if n != 1 else ''} would all be removed",
-                           hint="check the path; an existing index is left unchanged (to empty it on "
-                                "purpose: python -m indexer build EMPTY_FOLDER --rebuild)")
+            raise GkaError(f"{len(ready)} document{'s' if len(ready) != 1 else ''} found in the given paths, "
+                           f"and the index's {n} document{'s' if n != 1 else ''} would all be removed",
+                           hint="give the folder the index was built from; an existing index is left "
+                                "unchanged (to replace it on purpose: add --rebuild)")
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None

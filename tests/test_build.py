@@ -236,8 +236,9 @@ def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, t
 
 
 def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corpus_copy, tmp_path):
-    """A folder whose every file fails, or an empty (or wrong) folder, is no reason to remove every
-    document: the build is refused and the live index keeps serving what it had."""
+    """A folder whose every file fails, an empty or wrong folder, one file or a subfolder of the
+    corpus: no reason to replace every document. The build is refused and the live index keeps
+    serving what it had."""
     from indexer.errors import GkaError
     from indexer.search import open_service
 
@@ -250,6 +251,11 @@ def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corp
         build_index([broken], settings, progress=False)
     with pytest.raises(GkaError, match="would all be removed"):
         build_index([empty], settings, progress=False)
+    # one file or a subfolder of the corpus given instead of it: ids are relative to what is given
+    with pytest.raises(GkaError, match="1 document found .* 6 documents would all be removed"):
+        build_index([corpus_copy / "agendas" / "apeldoorn.md"], settings, progress=False)
+    with pytest.raises(GkaError, match="would all be removed"):
+        build_index([corpus_copy / "praktijkverhalen"], settings, progress=False)
     svc = open_service(settings)
     assert svc.stats().documents == 6
     svc.close()
