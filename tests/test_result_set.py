@@ -135,16 +135,17 @@ def test_a_query_of_exclusions_only_offers_no_facets(sample):
     assert sample.search(SearchRequest("")).facets["type"]  # no query: the whole index to browse
 
 
-def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_result_list(sample):
+@pytest.mark.parametrize("filters", [{}, {"sector": ["po"]}, {"type": ["interventie", "praktijkverhaal"]}])
+def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_result_list(sample, filters):
     checked = 0
     for query in ("ouders betrekken bij school", "huiswerkbegeleiding", "taal en peuters in de wijk"):
-        listed = sample.search(SearchRequest(query, k=50, collapse=True))
+        listed = sample.search(SearchRequest(query, k=50, collapse=True, filters=filters))
         flat = {h.passage_id: h.score for page in (1, 2, 3)
-                for h in sample.search(SearchRequest(query, k=50, page=page, collapse=False)).hits}
+                for h in sample.search(SearchRequest(query, k=50, page=page, collapse=False, filters=filters)).hits}
         for hit in listed.hits:
             if not hit.more_passages:
                 continue
-            own = sample.search(SearchRequest(query, k=50, collapse=False, doc_id=hit.doc_id)).hits
+            own = sample.search(SearchRequest(query, k=50, collapse=False, doc_id=hit.doc_id, filters=filters)).hits
             assert own[0].passage_id == hit.passage_id and own[0].score == pytest.approx(hit.score)
             for other in own[1:1 + len(hit.more_passages)]:
                 assert other.passage_id in hit.more_passages and other.score == pytest.approx(flat[other.passage_id])

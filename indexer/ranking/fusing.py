@@ -2,7 +2,7 @@
 which weights, over which band of each side. Pure functions over rankings and the config."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from indexer.ranking import fusion
 
@@ -45,17 +45,11 @@ def fuse_sides(sides, mode: str, weight: float, config: RankingConfig) -> list[t
     return fusion.convex(sides.keyword, sides.semantic, weight, config.keyword_scale or sides.keyword_scale, low, high)
 
 
-def as_in_the_pool(sides, deep, weight: float, config: RankingConfig) -> list[tuple[str, float]]:
-    """One document's passages ("more passages of this document") scored as the search's pool
-    scored them, so its best passage and its scores are the ones the result list showed: fusion
-    over the first ``depth`` of each side, as a search fuses (the deep lists normalise over another
-    band). Passages past the pool follow, as a search's tail does, at ~0 in the deep fusion's order."""
-    depth = config.depth
-    pool = fuse_sides(replace(sides, keyword=sides.keyword[:depth], semantic=sides.semantic[:depth]),
-                      "hybrid", weight, config)
+def split_pool(pool: list[tuple[str, float]], deep: list[tuple[str, float]]):
+    """(``pool``, the items of ``deep`` it lacks, in ``deep``'s order): a search's own fusion of its
+    pool, and what a deeper fusion adds after it ("more passages of this document")."""
     seen = {pid for pid, _ in pool}
-    tail = [pid for pid, _ in deep if pid not in seen]
-    return pool + [(pid, 1e-9 * (len(tail) - i)) for i, pid in enumerate(tail)]
+    return pool, [(pid, score) for pid, score in deep if pid not in seen]
 
 
 def keyword_weight(analyzer, text: str, config: RankingConfig) -> float:

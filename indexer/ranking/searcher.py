@@ -12,7 +12,7 @@ from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
 from indexer.ranking import fusion
 from indexer.ranking.browse import browse
-from indexer.ranking.fusing import RankingConfig, as_in_the_pool, fuse_sides, keyword_weight
+from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -98,13 +98,21 @@ class Searcher:
         sides = self.retriever.retrieve(query, request.mode, filters, depth, whole_index=request.doc_id is None)
         self._check_budget(start)
         fused = self._server_fused(query, sides.vector, filters, depth, request.mode, sides.floor)
+        tail: list[tuple[str, float]] = []
         if fused is None:
             fused = self._fuse(sides, request.mode, query.text)
             if request.doc_id is not None and request.mode == "hybrid":
-                fused = as_in_the_pool(sides, fused, self._keyword_weight(query.text), self.config)
+                # one document's passages scored as the result list's pool scored them (filters:
+                # floors and scales included), so its best passage and scores are the ones shown;
+                # its other passages follow at 0, as a search's tail does, in the deep fusion's order
+                pool_sides = self.retriever.retrieve(query, request.mode, filters, self.config.depth)
+                fused, tail = split_pool(self._fuse(pool_sides, "hybrid", query.text), fused)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
-        ranked = self._rank(fused, detected, request, getattr(self.backend, "passage_meta", self._meta_from_records))
+        meta = getattr(self.backend, "passage_meta", self._meta_from_records)
+        ranked = self._rank(fused, detected, request, meta)
+        if tail:
+            ranked += [(pid, 0.0, more) for pid, _, more in self._rank(tail, detected, request, meta)]
         return Ranking(query, filters, sides.keyword, sides.semantic, sides.vector, detected, ranked, depth,
                        sides.nearest, sides.keyword_more)
 
