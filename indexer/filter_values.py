@@ -4,8 +4,10 @@ A value is matched regardless of case and accents ("rotterdam", "PO", "Fryslan")
 a controlled vocabulary (indexer/data/vocab.v1.yaml) also take a value's label ("primair
 onderwijs" for po) and the words the query-understanding patterns know for it ("basisonderwijs",
 "agenda's", "Friesland"); a value none of these know is refused with the list of valid ones,
-because a typo there would otherwise find nothing without saying why. Free fields (gemeente,
-jaar) keep an unknown value: it finds nothing.
+because a typo there would otherwise find nothing without saying why. A pattern's name counts
+only when it is the whole value ("geen basisonderwijs" names no sector). gemeente also takes a
+place's other names ("Den Bosch", "Sittard"); free fields (gemeente, jaar) keep an unknown value:
+it finds nothing.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from indexer.errors import UnknownFilterValue
 CONTROLLED = {"type": "doc_types", "sector": "sectors", "thema": "themes", "provincie": "provinces",
               "bewijskracht": "evidence_levels"}
 
-Detect = Callable[[str], dict[str, list[str]]]
+Name = Callable[[str, str], "str | None"]  # (text, field) -> the value it names as a whole
 
 
 @lru_cache(maxsize=1)
@@ -41,27 +43,30 @@ def vocabulary() -> dict[str, dict[str, str]]:
 
 
 def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mapping[str, str]],
-              detect: Detect | None = None) -> dict[str, list[str]]:
+              name: Name | None = None) -> dict[str, list[str]]:
     """``filters`` with each value as the index (else the vocabulary) spells it. ``index_values``:
     field -> {folded value: value} of the index. Raises QueryError for a controlled field's
     value that neither knows (UnknownFilterValue, a QueryError)."""
     out: dict[str, list[str]] = {}
     for field, values in filters.items():
-        out[field] = [_value(field, str(v), index_values.get(field, {}), detect) for v in values]
+        out[field] = [_value(field, str(v), index_values.get(field, {}), name) for v in values]
     return out
 
 
-def _value(field: str, value: str, known: Mapping[str, str], detect: Detect | None) -> str:
+def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) -> str:
     key = _key(value)
-    if key in known or field not in CONTROLLED:
-        return known.get(key, value)
-    table = vocabulary()[field]
-    if key in table:
-        return table[key]
-    named = (detect(value) if detect else {}).get(field, [])
-    if len(named) == 1:
-        return named[0]
-    raise UnknownFilterValue(field, value, sorted(set(table.values())),
+    if key in known:
+        return known[key]
+    if field in CONTROLLED and key in vocabulary()[field]:
+        return vocabulary()[field][key]
+    # a name the query patterns know for the whole value: "basisonderwijs", "Sittard" (not the
+    # themes': a question's phrase is no filter value)
+    named = name(value, field) if name and field != "thema" else None
+    if named:
+        return known.get(_key(named), named)
+    if field not in CONTROLLED:
+        return value
+    raise UnknownFilterValue(field, value, sorted(set(vocabulary()[field].values())),
                              hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
 
 

@@ -202,7 +202,7 @@ class Service:
         if self._values is None or self._values[0] != key:
             table = {f: {fold(v.strip()): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
-        return canonical(filters, self._values[1], self.searcher.detect)
+        return canonical(filters, self._values[1], _namer())
 
     def _current_speller(self) -> Speller:
         key = self._generation_key()
@@ -233,6 +233,14 @@ def _ranking_config(settings: Settings, backend) -> RankingConfig:
         depth=settings.candidate_depth,
         time_budget_s=settings.search_timeout_s,
     )
+
+
+def _namer():
+    try:
+        from indexer.nlp import named_value
+    except ImportError:  # NLP package not importable: filter values by their own spelling only
+        return None
+    return named_value
 
 
 def _detector(analyzer):

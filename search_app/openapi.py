@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from indexer.filter_values import CONTROLLED, vocabulary
-from indexer.model import DOC_TYPES, FACET_FIELDS, MODES
+from indexer.model import FACET_FIELDS, MODES
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
 from search_app.params import MAX_K, MAX_PAGE, MODE_ALIASES, SORT_ALIASES, SORTS
 
@@ -50,7 +50,7 @@ SCHEMAS: dict[str, dict] = {
             "text": _STR,
             "snippet": {"type": "string", "description": "HTML-safe; query terms wrapped in <mark>."},
             "score": {"type": ["number", "null"], "description": (
-                "Null without a query (filters alone list documents by title: nothing is ranked), "
+                "Null without a query (filters alone list documents by title or date: nothing is ranked), "
                 "as are the ranks and scores below.")},
             "keyword_rank": {**_INT_OR_NULL, "description": "Null when the keyword side did not find it."},
             "keyword_score": _NUM_OR_NULL,
@@ -190,7 +190,7 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
 
 
 def _filter_param(field: str) -> dict:
-    items = {"enum": list(DOC_TYPES)} if field == "type" else _STR
+    items = _STR  # values are matched loosely (case, accents, labels, other names): no enum
     text = f"Filter on facet '{field}'; repeat the parameter for OR (?{field}=a&{field}=b)."
     if field in CONTROLLED:
         values = ", ".join(sorted(set(vocabulary()[field].values())))

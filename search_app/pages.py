@@ -209,10 +209,10 @@ def municipality(naam: str):
     service = get_service()
     records = _browse(service, {"gemeente": [naam]})
     if not records:
-        # Accept any capitalisation in the address: /gemeente/rotterdam -> /gemeente/Rotterdam.
-        known = {g.lower(): g for g in service.facets().get("gemeente", {})}
-        canonical = known.get(naam.lower())
-        if canonical and canonical != naam:
+        # any capitalisation or other name of the place: /gemeente/rotterdam -> Rotterdam,
+        # /gemeente/Sittard -> Sittard-Geleen (as a gemeente filter reads it)
+        canonical = service.canonical_filters({"gemeente": [naam]})["gemeente"][0]
+        if canonical != naam and canonical in service.facets().get("gemeente", {}):
             return redirect(url_for("pages.municipality", naam=canonical))
         abort(404)
     return render_template(

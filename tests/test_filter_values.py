@@ -38,3 +38,27 @@ def test_the_search_page_says_which_values_a_filter_takes(client):
     response = client.get("/?q=ouders&type=foo")
     assert response.status_code == 400
     assert "Kies uit: agenda" in response.get_data(as_text=True)
+
+
+def test_a_value_is_named_as_a_whole_or_refused(service):
+    # the query patterns' names count only for the whole value, not for a word inside it
+    for field, value in (("sector", "xyz po"), ("sector", "geen basisonderwijs"), ("sector", "mbo-student"),
+                         ("thema", "hoe betrek ik ouders")):
+        with pytest.raises(QueryError, match="unknown"):
+            service.canonical_filters({field: [value]})
+    # a place's other names, as a question reads them
+    assert service.canonical_filters({"gemeente": ["Den Bosch", "geleen"]}) == \
+        {"gemeente": ["'s-Hertogenbosch", "Sittard-Geleen"]}
+
+
+def test_a_municipality_page_answers_to_the_places_other_names(client):
+    response = client.get("/gemeente/rotterdam")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/gemeente/Rotterdam")
+    assert client.get("/gemeente/Atlantis").status_code == 404
+
+
+def test_the_openapi_document_does_not_narrow_what_a_filter_takes(client):
+    params = {p["name"]: p for p in client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"]["parameters"]}
+    assert "enum" not in params["type"]["schema"]["items"]  # "Interventie", "interventies" are taken too
+    assert "One of: agenda" in params["type"]["description"]
+    assert client.get("/api/search?q=ouders&type=interventies").status_code == 200

@@ -39,3 +39,18 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if themes:
         found["thema"] = themes
     return tuple((field, tuple(values)) for field, values in found.items())
+
+
+@lru_cache(maxsize=1024)
+def named_value(text: str, field: str) -> str | None:
+    """The value of ``field`` that ``text`` names as a whole ("basisonderwijs" -> po, "Sittard"
+    -> Sittard-Geleen, "agenda's" -> agenda); None when it names none, several, or more than the
+    value ("geen basisonderwijs", "xyz po"). Punctuation around it does not count."""
+    if not text or not text.strip():
+        return None
+    doc = load_query_pipeline().nlp(text)
+    words = [t.i for t in doc if not (t.is_punct or t.is_space)]
+    ents = [e for e in doc.ents if QUERY_FIELDS.get(e.label_) == field]
+    if len(ents) != 1 or not words or any(not ents[0].start <= i < ents[0].end for i in words):
+        return None
+    return ents[0].ent_id_ or ents[0].text
