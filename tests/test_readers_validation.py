@@ -57,6 +57,7 @@ def test_unclosed_front_matter_with_a_multiline_value_names_its_last_line(tmp_pa
         "---\nLet op: dit is tekst na een horizontale lijn.\n\nMeer tekst.\n",
         "---\n\ntitel: na een witregel is dit tekst\n",  # the escape the hint offers
         "---\n# Kop na een lijn\n\nTekst onder de kop.\n",
+        "---\nSamenvatting: dit stuk gaat over ouders.\n\nTekst over ouders.\n",  # a capitalised label is prose
     ],
 )
 def test_leading_horizontal_rule_with_prose_is_still_body_text(tmp_path, text):

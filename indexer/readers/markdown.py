@@ -62,7 +62,8 @@ def _check_unclosed(text: str, path: Path) -> None:
     if not _OPENING.match(text):
         return
     lines = text.split("\n")[1:]
-    if not lines or not _YAML_KEY.match(lines[0]):
+    # front matter keys are lowercase here (titel:, type:); a capitalised "Samenvatting: ..." is prose
+    if not lines or not _YAML_KEY.match(lines[0]) or not lines[0][:1].islower():
         return
     last = 1  # file line of the last line that still reads as front matter
     for line in lines:
