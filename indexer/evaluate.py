@@ -52,17 +52,34 @@ def load_queries(path: Path) -> list[EvalQuery]:
             continue
         try:
             raw = json.loads(line)
-            items = tuple(
-                Judged(str(r.get("doc", "")), tuple(r["phrases"]), int(r.get("grade", 1))) for r in raw.get("relevant", [])
-            )
+            items = tuple(_judged(r) for r in _judgments(raw))
             query = EvalQuery(str(raw["id"]), str(raw["query"]), items)
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise QueryError(f"{path}:{n}: not a query line with id, query and relevant ({exc})") from exc
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise QueryError(f"{path}:{n}: not a query line with id, query and relevant ({exc})",
+                             hint='a line: {"id": "q1", "query": "...", "relevant": [{"doc": "...", '
+                                  '"phrases": ["..."], "grade": 2}]}') from exc
         if query.id in first_line:
             raise QueryError(f"{path}:{n}: id {query.id!r} is already used on line {first_line[query.id]}")
         first_line[query.id] = n
         queries.append(query)
     return queries
+
+
+def _judgments(raw: dict) -> list:
+    relevant = raw.get("relevant", [])
+    if not isinstance(relevant, list):
+        raise TypeError('"relevant" must be a list of judgments')
+    return relevant
+
+
+def _judged(r) -> Judged:
+    """One judgment; phrases a list of strings (a bare string would be scored letter by letter)."""
+    if not isinstance(r, dict):
+        raise TypeError('a judgment is an object {"doc", "phrases", "grade"}')
+    phrases = r["phrases"]
+    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise TypeError('"phrases" must be a non-empty list of non-empty strings')
+    return Judged(str(r.get("doc", "")), tuple(phrases), int(r.get("grade", 1)))
 
 
 def score_run(texts: Sequence[str], items: Sequence[Judged], k: int = 10) -> dict[str, float]:

@@ -101,4 +101,7 @@ def test_search_output_names_words_found_only_in_parts_and_lists_browsed_documen
     assert re.search(r"^ 1\. \S", out, re.M) and "[0.000]" not in out  # filters alone: nothing ranked
     assert cli.main(["search", "voetbalschool", "--index", index, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["partial_words"] == ["voetbalschool"]
+    assert cli.main(["search", "--filter", "type=agenda", "--index", index, "--json"]) == 0
+    browsed = json.loads(capsys.readouterr().out)["hits"]
+    assert browsed and all(h["score"] is None and h["keyword_rank"] is None for h in browsed)  # as the API
     assert_english(out)

@@ -62,3 +62,14 @@ def test_snippets_are_scored_on_the_relevant_hits_only():
     assert "snippet" not in evaluate(queries, lambda q: [t for t, _ in hits])["mean"]
     table = format_table({"hybrid": with_snippets, "keyword": evaluate(queries, lambda q: [t for t, _ in hits])})
     assert "| hybrid | 1.000 | 1.000 | 1.000 | 0.500 |" in table and "| keyword | 1.000 | 1.000 | 1.000 | - |" in table
+
+
+@pytest.mark.parametrize("relevant", ['{"doc": "001"}', '["001"]', '"001"', '[{"doc": "001", "phrases": "ouders"}]',
+                                      '[{"doc": "001", "phrases": []}]'])
+def test_a_malformed_judgment_is_a_clear_error_with_its_line(tmp_path, relevant):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "query": "ouders", "relevant": [{"doc": "1", "phrases": ["ouders"]}]}\n'
+                    f'{{"id": "b", "query": "taal", "relevant": {relevant}}}\n', encoding="utf-8")
+    with pytest.raises(QueryError, match=r"q\.jsonl:2: ") as info:
+        load_queries(path)
+    assert '"phrases": ["..."]' in info.value.hint  # a bare string was scored letter by letter
