@@ -122,6 +122,16 @@ def worker_build(spec: dict) -> dict:
     }
 
 
+def _as_file(doc, rel: str) -> None:
+    """The ids the Markdown reader gives the file ``rel``: build_index then finds the same
+    documents, unchanged, instead of new ones replacing all the old."""
+    from indexer.passages import passage_id
+
+    doc.id = rel
+    for p in doc.passages:
+        p.doc_id, p.id = rel, passage_id(rel, p.ordinal)
+
+
 def worker_incremental(spec: dict) -> dict:
     """Unchanged-corpus rebuild through the real build_index over files vs the full build cost.
 
@@ -133,7 +143,7 @@ def worker_incremental(spec: dict) -> dict:
     from scale_corpus import HashProjection, ScaleCorpus
     from indexer.analysis import get_analyzer
     from indexer.backends.embedded import EmbeddedBackend
-    from indexer.build import CHUNKER_VERSION, _file_hash, build_index
+    from indexer.build import _file_hash, build_index, file_salt
     from indexer.config import Settings
     from indexer.nlp import load_pipeline
 
@@ -145,7 +155,8 @@ def worker_incremental(spec: dict) -> dict:
     pipeline = load_pipeline()
     analyzer = get_analyzer()
     embedder = HashProjection()
-    salt = f"{pipeline.name}|{analyzer.version}|{CHUNKER_VERSION}"
+    settings = Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name)
+    salt = file_salt(settings, pipeline.name, analyzer.version)  # build_index's own, so every file is unchanged
     sc = ScaleCorpus(seed=spec["seed"], embedder=embedder)
     backend = EmbeddedBackend(index_dir, analyzer=analyzer)
     meta = _meta(embedder, pipeline.name)
@@ -155,6 +166,7 @@ def worker_incremental(spec: dict) -> dict:
     for doc in sc.documents(n):
         rel = f"{doc.id}.md"
         path = corpus_dir / rel
+        _as_file(doc, rel)
         fm = {"titel": doc.title, "type": doc.doc_type, "jaar": (doc.facets.get("jaar") or [""])[0],
               "sectoren": doc.facets.get("sector", []), "themas": doc.facets.get("thema", []),
               "gemeenten": doc.facets.get("gemeente", [])}
@@ -170,7 +182,6 @@ def worker_incremental(spec: dict) -> dict:
     writer.commit()
     t_write += time.perf_counter() - t0
     backend.close()
-    settings = Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name)
     runs = []
     report = None
     for _ in range(spec.get("reps", 3)):
@@ -180,6 +191,7 @@ def worker_incremental(spec: dict) -> dict:
     # the writer's incremental path: one document changed, the rest carried over
     backend = EmbeddedBackend(index_dir, analyzer=analyzer)
     changed = next(iter(sc.documents(8)))
+    _as_file(changed, f"{changed.id}.md")
     t0 = time.perf_counter()
     w = backend.writer(meta, full=False)
     w.upsert(changed)

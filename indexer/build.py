@@ -46,6 +46,19 @@ class BuildReport:
     written: bool = False
 
 
+def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> str:
+    """What a file's hash is salted with: anything that changes a document's analysis, facets
+    or passages, so a change to any of them re-reads every file."""
+    from indexer import passages as chunker
+    from indexer.nlp.enrich import ENRICH_VERSION
+    from indexer.nlp.resources import data_fingerprint
+    from indexer.readers import READER_VERSION  # read per call: a new reader version re-reads
+
+    return (f"{READER_VERSION}|{pipeline_name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer_version}|"
+            f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
+            f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
+
+
 def _file_hash(path: Path, rel: str, salt: str) -> str:
     h = hashlib.sha1(salt.encode("utf-8"))
     h.update(rel.encode("utf-8"))
@@ -149,14 +162,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
     old_hashes = {} if full else backend.document_hashes()
     known_hashes = set(old_hashes.values())
-    from indexer import passages as chunker
-    from indexer.nlp.enrich import ENRICH_VERSION
-    from indexer.nlp.resources import data_fingerprint
-
-    # anything that changes a document's analysis, facets or passages invalidates its hash
-    salt = (f"{READER_VERSION}|{pipeline.name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer.version}|"
-            f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
-            f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
+    salt = file_salt(settings, pipeline.name, analyzer.version)
 
     cache_dir = Path(settings.index_dir) / "cache"
     cache_dir.mkdir(parents=True, exist_ok=True)
