@@ -53,3 +53,16 @@ def service(built_index):
     svc = open_service(built_index[0])
     yield svc
     svc.close()
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """A service over the sample corpus (corpus/, 104 documents; fake embedder), built once."""
+    from indexer.build import build_index
+    from indexer.search import open_service
+
+    settings = Settings.from_env(env={}, index_dir=tmp_path_factory.mktemp("sample") / "index", embedder="fake")
+    build_index([ROOT / "corpus"], settings, progress=False)
+    svc = open_service(settings)
+    yield svc
+    svc.close()

@@ -7,31 +7,17 @@ semantic side's floor and the keyword matches past the fused pool both come into
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from indexer.model import SearchRequest
 from indexer.ranking.query_syntax import parse_query
-from indexer.build import build_index
-from indexer.config import Settings
 from indexer.search import open_service
-
-SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 QUERIES = ["ouders", "taal en huiswerk", "school", "sport in rotterdam"]
 SAMPLE_QUERIES = ["ouders betrekken", "taalachterstand kleuters", "zomerschool", "onderwijs",
                   "how do schools involve low-income parents", '"brede brugklas"', "coaching leerlingen -mbo",
                   '"voorschoolse educatie" peuters']  # a phrase no passage holds: an empty set, not all
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    settings = Settings.from_env(env={}, index_dir=tmp_path_factory.mktemp("sample") / "index", embedder="fake")
-    build_index([SAMPLE_CORPUS], settings, progress=False)
-    svc = open_service(settings)
-    yield svc
-    svc.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,31 +1,15 @@
 """'Bedoelde u' and autocomplete keep the search-box syntax: a suggestion is the user's own text
 with only the misspelled (or the half-typed) word replaced, so picking it runs the same search.
 
-Words the mini corpus lacks (armoede, loopbaanoriëntatie) come from the sample corpus.
+Words the mini corpus lacks (armoede, loopbaanoriëntatie) come from the sample corpus (conftest ``sample``).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from indexer.build import build_index
-from indexer.config import Settings
 from indexer.model import SearchRequest
 from indexer.ranking.query_syntax import parse_query
 from indexer.ranking.spelling import Speller
-from indexer.search import open_service
-
-SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    settings = Settings.from_env(env={}, index_dir=tmp_path_factory.mktemp("sample") / "index", embedder="fake")
-    build_index([SAMPLE_CORPUS], settings, progress=False)
-    svc = open_service(settings)
-    yield svc
-    svc.close()
 
 
 @pytest.fixture(scope="module")
