@@ -94,3 +94,9 @@ def test_autocomplete_keeps_its_order_and_limit(sample):
         # places, then completed words, then titles
         rank = {"gemeente": 0, "term": 1, "titel": 2, "interventie": 2}
         assert [rank[k] for k in kinds] == sorted(rank[k] for k in kinds)
+
+
+def test_a_typo_repeated_in_a_phrase_counts_once(speller):
+    # two distinct words of which one unknown: a typo, not another language
+    assert speller.suggest(parse_query('ouderbetrokkenhied "ouderbetrokkenhied betrekken"')) == \
+        'ouderbetrokkenheid "ouderbetrokkenheid betrekken"'

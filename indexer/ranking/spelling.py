@@ -97,8 +97,10 @@ class Speller:
                 cutoffs[word] = self.cutoff(word) if len(word) >= MIN_LENGTH and word.isalpha() else None
             return cutoffs[word]
 
-        unknown = [w for _, _, w in words if needed(w) == CUTOFF]
-        if len(words) >= 3 and len(unknown) * 2 > len(words):
+        # distinct words: a typo repeated (in the text and in a phrase) is still one typo
+        distinct = set(w.lower() for _, _, w in words)
+        unknown = [w for w in distinct if needed(w) == CUTOFF]
+        if len(distinct) >= 3 and len(unknown) * 2 > len(distinct):
             return None  # mostly unknown words: another language, not typos
         out = raw
         changed = False
