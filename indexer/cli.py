@@ -147,8 +147,8 @@ def cmd_search(args) -> int:
         resp = service.search(_request(args, args.query or "", filters))
     finally:
         service.close()
+    ranked = bool(args.query and args.query.strip())  # filters alone list documents, unscored
     if args.json:
-        ranked = bool(args.query and args.query.strip())
         print(json.dumps({"query": args.query, "total": resp.total,
                           "hits": [asdict(h) if ranked else _unranked(h) for h in resp.hits],
                           "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected,
@@ -161,7 +161,6 @@ def cmd_search(args) -> int:
         print("No document holds the query's words; these passages are only close in meaning.")
     elif resp.total and resp.partial_words:
         print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
-    ranked = bool(args.query and args.query.strip())  # filters alone list documents, unscored
     for rank, hit in enumerate(resp.hits, start=1):
         score = f"[{hit.score:.3f}] " if ranked else ""
         print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
