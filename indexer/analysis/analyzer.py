@@ -56,10 +56,13 @@ class DutchAnalyzer:
         self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
-        self._synonyms = self._load_spans("synonyms", SYNONYM_HEADER, self.analyze_phrase)
-        self._glossary = self._load_spans("glossary", None, self._surface_words, targets=self.analyze_phrase)
+        synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
+        self._synonyms = self._load_spans(synonyms, self.analyze_phrase)
+        self._abbreviations = _abbreviations(synonyms)
+        self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"])
+        self._glossary = self._load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
+                                          plurals=True)
         self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
-        self._abbreviations: dict[str, str] | None = None  # made on first use (spelled_out)
         # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about
         # "hoog" (which then matched "hogeschool"); the query keeps the word and its other part
         self._weak_modifiers = frozenset(self._stemmer.stemWord(w) for w in WEAK_MODIFIERS)
@@ -119,7 +122,7 @@ class DutchAnalyzer:
         by the same rules as the glossary's query terms; "" when nothing was translated. For query
         understanding, which names Dutch themes."""
         if self._glossary_surface is None:
-            self._glossary_surface = self._load_spans("glossary", None, self._surface_words)
+            self._glossary_surface = self._load_spans(self._glossary_rules, self._surface_words, plurals=True)
         surfaces = [fold(t.surface) for t in tokenize(text)]
         out, pos, changed = [], 0, False
         for start, end, targets in self._glossary_surface.matches(surfaces, longest_only=True):
@@ -134,8 +137,6 @@ class DutchAnalyzer:
         (voortijdig schoolverlaten)"): the embedder does not know such abbreviations, and a bare
         one gives it nothing else to go on. "" when nothing is added; longer questions keep their
         wording (spelling out there was flat to lower on the judged sets)."""
-        if self._abbreviations is None:
-            self._abbreviations = self._load_abbreviations()
         words = [fold(t.surface) for t in tokenize(text)]
         content = [w for w in words if w not in self._stop]
         if not content or len(content) > SHORT_QUERY_WORDS:
@@ -247,29 +248,32 @@ class DutchAnalyzer:
             return True
         return self._zipf.get(word, 0.0) > GLOSSARY_MAX_NL_ZIPF or self._zipf.get(self._lemmas.get(word, ""), 0.0) > 0
 
-    def _load_abbreviations(self) -> dict[str, str]:
-        """abbreviation -> its first multi-word synonym ("po" -> "primair onderwijs")."""
-        out: dict[str, str] = {}
-        for rule in parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER):
-            spelled = next((m for m in rule.targets if " " in m), None)
-            for source in rule.sources:
-                word = fold(source)
-                if spelled and word.isalpha() and len(word) <= 5 and word not in out:
-                    out[word] = spelled
-        return out
-
-    def _load_spans(self, name: str, header, keys, targets=None) -> SpanIndex:
+    @staticmethod
+    def _load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
+        """``plurals``: also an English key's plural form (the glossary: teachers, parents)."""
         index = SpanIndex()
         targets = targets or keys
-        for rule in parse_rules(resources.DATA_FILES[name], header):
+        for rule in rules:
             for source in rule.sources:
                 key = tuple(keys(source))
                 for target in rule.targets:
                     index.add(key, tuple(targets(target)))
-                if name == "glossary" and len(key) == 1 and not key[0].endswith("s"):
+                if plurals and len(key) == 1 and not key[0].endswith("s"):
                     for target in rule.targets:  # plural English forms: teachers, parents
                         index.add((key[0] + "s",), tuple(targets(target)))
         return index
+
+
+def _abbreviations(rules) -> dict[str, str]:
+    """abbreviation -> its first multi-word synonym ("po" -> "primair onderwijs")."""
+    out: dict[str, str] = {}
+    for rule in rules:
+        spelled = next((m for m in rule.targets if " " in m), None)
+        for source in rule.sources:
+            word = fold(source)
+            if spelled and word.isalpha() and len(word) <= 5 and word not in out:
+                out[word] = spelled
+    return out
 
 
 def _expand(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:
