@@ -98,15 +98,9 @@ def _parse_filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
-def _hit_json(hit, ranked: bool = True) -> dict:
+def _hit_json(hit) -> dict:
     return {"doc_id": hit.doc_id, "passage_id": hit.passage_id, "title": hit.title, "text": hit.text,
-            "score": hit.score if ranked else None}
-
-
-def _unranked(hit) -> dict:
-    """A hit of filters alone, as the API gives it: nothing was asked, so no score or ranks."""
-    return asdict(hit) | {"score": None, "keyword_rank": None, "keyword_score": None,
-                          "semantic_rank": None, "semantic_score": None}
+            "score": hit.score}
 
 
 def _request(args, query: str, filters: dict[str, list[str]]) -> SearchRequest:
@@ -140,17 +134,15 @@ def cmd_search(args) -> int:
         if args.batch:
             for query_id, request in batch:
                 resp = service.search(request)
-                ranked = bool(request.query.strip())
-                print(json.dumps({"id": query_id, "hits": [_hit_json(h, ranked) for h in resp.hits]}, ensure_ascii=False))
+                print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
             return 0
         service.warm_up(args.mode)  # the reported time is then the search's, not the models' loading
         resp = service.search(_request(args, args.query or "", filters))
     finally:
         service.close()
-    ranked = bool(args.query and args.query.strip())  # filters alone list documents, unscored
     if args.json:
         print(json.dumps({"query": args.query, "total": resp.total,
-                          "hits": [asdict(h) if ranked else _unranked(h) for h in resp.hits],
+                          "hits": [asdict(h) for h in resp.hits],
                           "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected,
                           "word_matches": resp.word_matches, "partial_words": resp.partial_words},
                          ensure_ascii=False, indent=2))
@@ -162,7 +154,7 @@ def cmd_search(args) -> int:
     elif resp.total and resp.partial_words:
         print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
     for rank, hit in enumerate(resp.hits, start=1):
-        score = f"[{hit.score:.3f}] " if ranked else ""
+        score = "" if hit.score is None else f"[{hit.score:.3f}] "  # filters alone rank nothing
         print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
         print(f"    {' '.join(hit.text.split()[:40])} …")
     print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")

@@ -157,7 +157,7 @@ class Hit:
     heading: str
     text: str  # full passage text
     snippet: str  # HTML-safe, query terms wrapped in <mark>
-    score: float  # fused score
+    score: float | None  # fused score; None when nothing was ranked (filters alone)
     keyword_rank: int | None = None
     keyword_score: float | None = None
     semantic_rank: int | None = None

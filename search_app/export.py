@@ -40,12 +40,12 @@ def csv_safe(value: object) -> object:
 
 @bp.get("/export.csv")
 def export_csv():
-    req, hits = _collect()
+    _, hits = _collect()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Excel with Dutch settings splits on ";"
     writer.writerow(CSV_COLUMNS)
     for rank, hit in enumerate(hits, start=1):
-        writer.writerow([csv_safe(v) for v in _csv_row(rank, hit, bool(req.query))])
+        writer.writerow([csv_safe(v) for v in _csv_row(rank, hit)])
     # The BOM lets spreadsheet programs read the Dutch characters as UTF-8.
     body = "\ufeff" + buffer.getvalue()
     return _download(body, "text/csv; charset=utf-8", "zoekresultaten.csv")
@@ -57,7 +57,7 @@ def export_json():
     payload = {
         "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
         "collapse": req.collapse, "sort": req.sort, "count": len(hits),
-        "hits": [hit_to_dict(h, ranked=bool(req.query)) for h in hits],
+        "hits": [hit_to_dict(h) for h in hits],
     }
     body = json.dumps(payload, ensure_ascii=False, indent=1)
     return _download(body, "application/json; charset=utf-8", "zoekresultaten.json")
@@ -89,12 +89,12 @@ def _collect() -> tuple[SearchRequest, list[Hit]]:
     return req, hits[:cap]
 
 
-def _csv_row(rank: int, hit: Hit, ranked: bool) -> list[object]:
+def _csv_row(rank: int, hit: Hit) -> list[object]:
     facets = hit.facets or {}
     joined = {f: "; ".join(map(str, facets.get(f, []))) for f in ("gemeente", "provincie", "sector", "thema", "jaar", "bewijskracht")}
     url = url_for("pages.document", doc_id=hit.doc_id, _external=True)
-    # a decimal comma, as Dutch Excel reads it; browsing by filters ranks nothing: no score
-    score = f"{float(hit.score):.6f}".replace(".", ",") if ranked else ""
+    # a decimal comma, as Dutch Excel reads it; a browsed hit (filters alone) has no score
+    score = "" if hit.score is None else f"{float(hit.score):.6f}".replace(".", ",")
     return [
         rank, hit.title, hit.doc_type, hit.heading, hit.text, score,
         joined["gemeente"], joined["provincie"], joined["sector"], joined["thema"], joined["jaar"],

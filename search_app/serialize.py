@@ -27,10 +27,9 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def hit_to_dict(hit: Hit, ranked: bool = True) -> dict:
-    """``ranked`` False for a request without a query (browsing by filters): nothing was ranked,
-    so score, ranks and retriever scores are null rather than the engine's placeholder 0."""
-    out = {
+def hit_to_dict(hit: Hit) -> dict:
+    """The hit as the library gives it: a browsed one (filters alone) has no score or ranks."""
+    return {
         "doc_id": hit.doc_id,
         "passage_id": hit.passage_id,
         "title": hit.title,
@@ -38,7 +37,7 @@ def hit_to_dict(hit: Hit, ranked: bool = True) -> dict:
         "heading": hit.heading,
         "text": hit.text,
         "snippet": hit.snippet,
-        "score": jsonable(float(hit.score)),
+        "score": None if hit.score is None else jsonable(float(hit.score)),  # jsonable() would string a numpy float32
         "keyword_rank": hit.keyword_rank,
         "keyword_score": jsonable(hit.keyword_score),
         "semantic_rank": hit.semantic_rank,
@@ -48,9 +47,6 @@ def hit_to_dict(hit: Hit, ranked: bool = True) -> dict:
         "date": getattr(hit, "date", "") or "",
         "more_passages": list(hit.more_passages),
     }
-    if not ranked:
-        out.update(dict.fromkeys(("score", "keyword_rank", "keyword_score", "semantic_rank", "semantic_score")))
-    return out
 
 
 def response_to_dict(response: SearchResponse) -> dict:
@@ -65,7 +61,7 @@ def response_to_dict(response: SearchResponse) -> dict:
         "collapse": req.collapse,
         "sort": req.sort,
         "doc_id": req.doc_id,
-        "hits": [hit_to_dict(h, ranked=bool(req.query)) for h in response.hits],
+        "hits": [hit_to_dict(h) for h in response.hits],
         "facets": jsonable(response.facets),
         "suggestion": response.suggestion,
         "detected": jsonable(response.detected),

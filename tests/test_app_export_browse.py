@@ -133,3 +133,17 @@ def test_browse_results_have_no_score(client):
     page = soup_of(client.get("/?gemeente=Rotterdam"))
     assert page.select(".result") and not page.select(".result details.why")
     assert "score" not in " ".join(r.get_text(" ") for r in page.select(".result")).lower()
+
+
+def test_hits_are_serialized_as_the_library_gives_them():
+    """No special case by request: the hit's own None is null, its own score a number."""
+    import numpy as np
+
+    from indexer.model import Hit, SearchRequest, SearchResponse
+    from search_app.serialize import response_to_dict
+
+    browsed = Hit("d1", "d1#p0", "T", "nieuws", "", "tekst", "tekst", score=None)
+    scored = Hit("d2", "d2#p3", "T", "nieuws", "", "tekst", "tekst", score=np.float32(0.5), keyword_rank=1)
+    hits = response_to_dict(SearchResponse(SearchRequest(""), 2, [browsed, scored], {}))["hits"]
+    assert [(h["score"], h["keyword_rank"]) for h in hits] == [(None, None), (0.5, 1)]
+    assert isinstance(hits[1]["score"], float)

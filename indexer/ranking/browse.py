@@ -23,5 +23,5 @@ def browse(backend, analyzer, request: SearchRequest, filters: dict[str, list[st
 
 def _hit(doc, passage) -> Hit:
     return Hit(doc_id=doc.id, passage_id=passage.id, title=doc.title, doc_type=doc.doc_type,
-               heading=passage.heading, text=passage.text, snippet="", score=0.0, facets=doc.facets,
+               heading=passage.heading, text=passage.text, snippet="", score=None, facets=doc.facets,
                source_path=doc.source_path, date=document_date(doc))
