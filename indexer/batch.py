@@ -9,6 +9,11 @@ from indexer.errors import QueryError
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
 
 MAX_LISTED = 10  # bad lines named one by one; past that they are only counted
+# search options hold for the whole batch: on a line they would be ignored, and a filter that
+# silently does not apply gives results that look right. Other keys (an eval file's "relevant",
+# "lang") are the caller's own and pass.
+LINE_OPTIONS = {"filter": "--filter", "filters": "--filter", "mode": "--mode", "k": "--k",
+                "collapse": "--collapse"}
 BATCH_HINT = (f'one JSON object per line, each with a unique "id" and a "query" of at most {MAX_QUERY_CHARS} '
               'characters: {"id": "q1", "query": "ouderbetrokkenheid in het mbo"}')
 
@@ -68,4 +73,9 @@ def _line_problem(item, allow_empty_query: bool) -> str:
         return 'empty "query" (allowed only with --filter, to list the filtered documents)'
     if len(query) > MAX_QUERY_CHARS:  # the searcher's own limit and wording
         return f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
+    options = [key for key in item if key in LINE_OPTIONS]
+    if options:
+        flags = ", ".join(dict.fromkeys(LINE_OPTIONS[key] for key in options))
+        return (f"{', '.join(repr(k) for k in options)} on a line is not read: "
+                f"search options hold for the whole batch ({flags})")
     return ""

@@ -216,6 +216,23 @@ def test_cli_batch_rejects_a_broken_line_with_its_number(built_index, tmp_path, 
     assert "q.jsonl:2" in captured.err
 
 
+def test_cli_batch_refuses_search_options_on_a_line_and_passes_other_keys(built_index, tmp_path, capsys):
+    """A line's "filters" would be ignored and its results look filtered; an eval file's own
+    keys ("relevant", "lang") are not search options and the file runs as a batch."""
+    settings, _ = built_index
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "query": "ouders", "filters": {"type": ["agenda"]}}\n'
+                     '{"id": "b", "query": "ouders", "mode": "keyword"}\n')
+    assert cli.main(["search", "--batch", str(batch), "--index", str(settings.index_dir)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "q.jsonl:1: 'filters' on a line is not read" in captured.err and "(--filter)" in captured.err
+    assert "q.jsonl:2: 'mode' on a line is not read" in captured.err and "(--mode)" in captured.err
+    batch.write_text('{"id": "a", "query": "ouders", "lang": "nl", "relevant": []}\n')
+    assert cli.main(["search", "--batch", str(batch), "--index", str(settings.index_dir), "--k", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "a"
+
+
 def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, tmp_path):
     """`python -m indexer search --batch ... | head -c 10`: the closed pipe ends the command
     quietly (141, as a shell reports SIGPIPE), not with the disk-space hint of an index error."""
