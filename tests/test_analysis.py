@@ -97,6 +97,26 @@ def test_lemmas_do_not_join_unrelated_words(a):
     assert a.index_terms("toe") != a.index_terms("doet")
 
 
+def test_stem_and_lemma_overrides_keep_unrelated_words_apart(a):
+    # Snowball drops a doubled vowel (vaak = vak, taal = tal, week = wek) and an -en (weten =
+    # wet); the lookup table makes vroeg a form of vragen and later/laatste forms of laten
+    assert a.index_terms("vaak") == a.index_terms("vaker") != a.index_terms("vakken")
+    assert a.index_terms("weten") == a.index_terms("weet") == a.index_terms("wist") != a.index_terms("wet")
+    assert a.index_terms("taal") == a.index_terms("talen") != a.index_terms("tal")
+    assert a.index_terms("weken") == a.index_terms("week") != a.index_terms("wekken")
+    assert a.index_terms("vroeg") == a.index_terms("vroege") != a.index_terms("vragen")
+    assert a.index_terms("later") != a.index_terms("laten") != a.index_terms("laatste")
+    assert "taal" in a.index_terms("taalachterstand")
+
+
+def test_forms_of_one_word_share_a_term(a):
+    # betrokkenheid (betrok) missed betrekken / betrokken (betrek); lager missed laag
+    assert a.index_terms("betrokkenheid") == a.index_terms("betrekken") == a.index_terms("betrokken")
+    assert set(a.index_terms("betrekken")) <= set(a.index_terms("ouderbetrokkenheid"))
+    assert a.index_terms("lager") == a.index_terms("laag") == a.index_terms("lage")
+    assert a.index_terms("betere") == a.index_terms("beter") != a.index_terms("goed")
+
+
 def test_hyphenated_words_index_joined_form_and_parts(a):
     terms = a.index_terms("mbo-student")
     assert terms[0] == "mbostudent" and {"mbo", "student"} <= set(terms)
