@@ -109,6 +109,15 @@ def test_stem_and_lemma_overrides_keep_unrelated_words_apart(a):
     assert "taal" in a.index_terms("taalachterstand")
 
 
+def test_an_abbreviations_person_suffix_is_the_abbreviation(a):
+    # teacher jargon: mbo'ers, vsv'ers, havo'er (before, "mboer" matched nothing)
+    assert a.index_terms("mbo'ers") == a.index_terms("mbo") == a.index_terms("mbo’er")
+    assert a.index_terms("vsv'ers") == a.index_terms("vsv")
+    assert "voortijdig schoolverlaten" in a.spelled_out("vsv'ers")
+    assert a.index_terms("agenda's") == a.index_terms("agenda")  # the plural 's as before
+    assert a.index_terms("zo'n") == []  # a contraction is no suffix (a stop word)
+
+
 def test_forms_of_one_word_share_a_term(a):
     # betrokkenheid (betrok) missed betrekken / betrokken (betrek); lager missed laag
     assert a.index_terms("betrokkenheid") == a.index_terms("betrekken") == a.index_terms("betrokken")

@@ -87,6 +87,10 @@ def test_dutch_chain_matches_the_dutch_analyzer(small_dir: Path):
                     for word in words.split(",")}
     ours = dict(line.split("\t") for line in read_lines(STEM_OVERRIDES))
     assert ours and all(es_overrides.get(word) == stem for word, stem in ours.items())
+    # mbo'ers -> mbo before tokenizing, at index and search time, as the embedded analyzer does
+    assert index_chain["char_filter"] == analysis["analyzer"]["gka_dutch_search"]["char_filter"] == [
+        "gka_apostrophe_suffix"]
+    assert analysis["char_filter"]["gka_apostrophe_suffix"]["type"] == "pattern_replace"
     assert analysis["filter"]["gka_dutch_stop"]["stopwords"] == "_dutch_"
     assert analysis["filter"]["gka_dutch_stemmer"] == {"type": "stemmer", "language": "dutch"}
     assert analysis["filter"]["gka_asciifolding"]["preserve_original"] is True

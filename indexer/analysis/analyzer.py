@@ -14,10 +14,10 @@ from indexer.analysis.decompound import Decompounder
 from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, parse_rules
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
-    Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_s, tokenize,
+    Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-VERSION = "nl-v3"  # v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
+VERSION = "nl-v4"  # v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
@@ -137,7 +137,7 @@ class DutchAnalyzer:
         (voortijdig schoolverlaten)"): the embedder does not know such abbreviations, and a bare
         one gives it nothing else to go on. "" when nothing is added; longer questions keep their
         wording (spelling out there was flat to lower on the judged sets)."""
-        words = [fold(t.surface) for t in tokenize(text)]
+        words = [strip_apostrophe_suffix(fold(t.surface)) for t in tokenize(text)]  # vsv'ers: vsv
         content = [w for w in words if w not in self._stop]
         if not content or len(content) > SHORT_QUERY_WORDS:
             return ""
@@ -148,7 +148,7 @@ class DutchAnalyzer:
 
     def _term(self, word: str) -> str | None:
         """Analysed term of one folded word without hyphens; None for stopwords."""
-        word = strip_apostrophe_s(word).replace("'", "")
+        word = strip_apostrophe_suffix(word).replace("'", "")
         if not word or word in self._stop:
             return None
         if any(c.isdigit() for c in word):
@@ -158,7 +158,7 @@ class DutchAnalyzer:
         return self._stemmer.stemWord(self._lemmas.get(word, word))
 
     def _analyze_word(self, surface: str) -> _Word:
-        folded = strip_apostrophe_s(fold(surface))
+        folded = strip_apostrophe_suffix(fold(surface))
         if folded in self._stop:
             return _Word(None, ())
         pieces = split_hyphens(folded)
@@ -198,10 +198,10 @@ class DutchAnalyzer:
 
     def _complete_suspended(self, word: _Word, tok: Token, toks, i: int, side: str) -> _Word:
         """"voor- en vroegschoolse" -> voorschoolse; "oriëntatie en -begeleiding" -> ...begeleiding."""
-        own = strip_apostrophe_s(fold(tok.surface))
+        own = strip_apostrophe_suffix(fold(tok.surface))
         neighbours = toks[i + 1 : i + 4] if side == "right" else reversed(toks[max(0, i - 3) : i])
         for other in neighbours:
-            full = self._join_suspended(own, strip_apostrophe_s(fold(other.surface)), side)
+            full = self._join_suspended(own, strip_apostrophe_suffix(fold(other.surface)), side)
             if full:
                 whole = self._word(full)
                 extra = ([(whole.term, "part")] if whole.term else []) + list(whole.parts)
@@ -243,7 +243,7 @@ class DutchAnalyzer:
         return [fold(t.surface) for t in tokenize(text)]
 
     def _is_dutch(self, folded: str) -> bool:
-        word = strip_apostrophe_s(folded)
+        word = strip_apostrophe_suffix(folded)
         if word in self._stop:
             return True
         return self._zipf.get(word, 0.0) > GLOSSARY_MAX_NL_ZIPF or self._zipf.get(self._lemmas.get(word, ""), 0.0) > 0
