@@ -134,6 +134,16 @@ def test_hyphenated_words_index_joined_form_and_parts(a):
     assert shares(a, "mbo student", "de mbo-student") == {"mbo", "student"}
 
 
+def test_place_names_and_lexicalised_compounds_stay_whole(a):
+    # Harderwijk is no wijk and Doesburg no doen; netwerk no net, deelname no naam
+    for word in ("Harderwijk", "Doesburg", "Winterswijk", "Slotervaart", "netwerk", "deelname", "leerkrachten"):
+        assert len(a.index_terms(word)) == 1, word
+    assert not set(a.index_terms("in de wijk")) & set(a.index_terms("Harderwijk"))
+    # a kept word is still a part of a longer compound
+    assert {"huiswerk", "begeleid"} <= set(a.index_terms("huiswerkbegeleiding"))
+    assert "netwerk" in a.index_terms("taalnetwerk")
+
+
 def test_suspended_hyphen_completes_the_compound(a):
     assert "voorschol" in a.index_terms("voor- en vroegschoolse educatie")
     assert "loopbaanbegeleid" in a.index_terms("loopbaanoriëntatie en -begeleiding")
@@ -153,6 +163,9 @@ def test_numbers(a):
         ("voortijdig schoolverlaters", "de vsv-cijfers dalen"),
         ("docent", "elke leraar in de klas"),
         ("ouderbetrokkenheid", "betrokkenheid van ouders bij school"),
+        ("thuiszitten", "het aantal thuiszitters daalt"),
+        ("uitvallers", "minder uitval in het eerste jaar"),
+        ("praktijkschool", "leerlingen in het praktijkonderwijs"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):

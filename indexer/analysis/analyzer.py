@@ -17,7 +17,7 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-VERSION = "nl-v4"  # v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
+VERSION = "nl-v5"  # v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
@@ -52,7 +52,8 @@ class DutchAnalyzer:
         self._lemmas = resources.load_lemmas(fold)
         self._lemma_values: frozenset[str] | None = None  # made on first use (spelling)
         self._zipf = resources.load_zipf()
-        self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs())
+        self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs(),
+                                        resources.load_keep_whole(fold))
         self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)

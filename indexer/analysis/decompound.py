@@ -44,10 +44,12 @@ class Decompounder:
     :param lemmas: folded inflected form -> lemma, to recognise an inflected last part
     """
 
-    def __init__(self, zipf: dict[str, float], lemmas: dict[str, str], verbs: frozenset = frozenset()):
+    def __init__(self, zipf: dict[str, float], lemmas: dict[str, str], verbs: frozenset = frozenset(),
+                 keep: frozenset = frozenset()):
         self._zipf = zipf
         self._lemmas = lemmas
         self._verbs = verbs  # verb lemmas: kunnen, blijken, beleven are not compounds
+        self._keep = keep  # lexicalised words and place names (resources.load_keep_whole)
         self.split = lru_cache(maxsize=200_000)(self._split)
 
     def _part_zipf(self, seg: str, first: bool, last: bool) -> float:
@@ -92,7 +94,9 @@ class Decompounder:
 
     def _split(self, word: str) -> tuple[str, ...]:
         """Parts of a compound (lemma-ish surface forms), or () when it should stay whole."""
-        if len(word) < MIN_WORD_LEN or not word.isalpha() or self._lemmas.get(word, word) in self._verbs:
+        lemma = self._lemmas.get(word, word)
+        if len(word) < MIN_WORD_LEN or not word.isalpha() or lemma in self._verbs or lemma in self._keep \
+                or word in self._keep:
             return ()
         whole = max(self._zipf.get(word, 0.0), self._zipf.get(self._lemmas.get(word, ""), 0.0))
         agent = _agent_base(word)

@@ -18,6 +18,7 @@ DATA_FILES: dict[str, Path] = {
     "zipf": _HERE_DATA / "nl_zipf.tsv",
     "domain_words": _HERE_DATA / "domain_words.txt",
     "lemma_overrides": _HERE_DATA / "lemma_overrides.tsv",
+    "compound_keep": _HERE_DATA / "compound_keep.txt",
     "english_common": _HERE_DATA / "en_common.txt",
 }
 
@@ -83,6 +84,17 @@ def load_lemmas(fold) -> dict[str, str]:
         form, _, lemma = line.partition("\t")
         out[form] = lemma
     return out
+
+
+def load_keep_whole(fold) -> frozenset[str]:
+    """Folded words the decompounder leaves whole: lexicalised compounds (netwerk is no net,
+    deelname no naam) and one-word place names of the query patterns' gazetteer (municipalities,
+    their towns, provinces): Harderwijk is no wijk, Doesburg no doen."""
+    from indexer.nlp.resources import load_provinces, municipality_aliases
+
+    names = list(municipality_aliases()) + [n for p, aliases in load_provinces().items() for n in (p, *aliases)]
+    words = {fold(w) for w in read_lines(DATA_FILES["compound_keep"])}
+    return frozenset(words | {fold(n) for n in names if n.isalpha()})
 
 
 def load_verbs() -> frozenset[str]:
