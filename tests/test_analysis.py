@@ -144,6 +144,13 @@ def test_place_names_and_lexicalised_compounds_stay_whole(a):
     assert "netwerk" in a.index_terms("taalnetwerk")
 
 
+def test_a_place_adjective_matches_its_place(a):
+    assert a.index_terms("Rotterdamse") == a.index_terms("Rotterdam")
+    assert set(a.index_terms("Haagse")) <= set(a.index_terms("Den Haag"))
+    assert a.index_terms("Zeeuwse") == a.index_terms("Zeeland")
+    assert a.index_terms("Brabantse")[0] in a.index_terms("Noord-Brabant")
+
+
 def test_suspended_hyphen_completes_the_compound(a):
     assert "voorschol" in a.index_terms("voor- en vroegschoolse educatie")
     assert "loopbaanbegeleid" in a.index_terms("loopbaanoriëntatie en -begeleiding")

@@ -137,6 +137,15 @@ def test_query_entities_name_only_what_is_named():
     }
 
 
+def test_a_place_adjective_names_its_place():
+    assert detect_query_entities("wat doen Rotterdamse scholen") == {"gemeente": ["Rotterdam"]}
+    assert detect_query_entities("de haagse aanpak") == {"gemeente": ["Den Haag"]}
+    assert detect_query_entities("Zeeuwse scholen") == {"provincie": ["Zeeland"]}
+    assert detect_query_entities("het Friese taalbeleid") == {"provincie": ["Fryslân"]}
+    # a province named like its capital is the town, as the bare name is
+    assert detect_query_entities("Utrechtse scholen") == {"gemeente": ["Utrecht"]}
+
+
 def test_query_entities_are_case_insensitive_but_careful_with_words():
     assert detect_query_entities("interventies in den bosch voor het po") == {
         "type": ["interventie"],

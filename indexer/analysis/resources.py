@@ -80,6 +80,7 @@ def load_lemmas(fold) -> dict[str, str]:
             continue  # contractions and fragments: handled by the stopword list / tokenizer
         key = form if form.isascii() and form.islower() else fold(form)
         out.setdefault(key, lemma if lemma.isascii() and lemma.islower() else fold(lemma))
+    out.update(_place_adjectives(fold))
     for line in read_lines(DATA_FILES["lemma_overrides"]):
         form, _, lemma = line.partition("\t")
         out[form] = lemma
@@ -95,6 +96,14 @@ def load_keep_whole(fold) -> frozenset[str]:
     names = list(municipality_aliases()) + [n for p, aliases in load_provinces().items() for n in (p, *aliases)]
     words = {fold(w) for w in read_lines(DATA_FILES["compound_keep"])}
     return frozenset(words | {fold(n) for n in names if n.isalpha()})
+
+
+def _place_adjectives(fold) -> dict[str, str]:
+    """Folded place adjective -> the place's word (rotterdamse -> rotterdam), from the query
+    patterns' list, so that "Rotterdamse scholen" matches text about Rotterdam."""
+    from indexer.nlp.resources import load_place_adjectives
+
+    return {fold(adjective): word for adjective, _, word in load_place_adjectives() if word}
 
 
 def load_verbs() -> frozenset[str]:

@@ -18,6 +18,10 @@ def _municipality_patterns() -> list[dict[str, Any]]:
         for form in (place.name, *place.aliases):
             pid = place.name + (CTX_SUFFIX if form in place.needs_context else "")
             patterns.append({"label": "GEMEENTE", "pattern": form, "id": pid})
+    names = {place.name for place in resources.load_places()}
+    for adjective, place, _ in resources.load_place_adjectives():  # "Rotterdamse scholen"
+        if place in names:
+            patterns.append({"label": "GEMEENTE", "pattern": adjective, "id": place})
     return patterns
 
 
@@ -30,6 +34,10 @@ def _province_patterns() -> list[dict[str, Any]]:
         for form in (name, *aliases):
             if form.lower() not in towns:
                 patterns.append({"label": "PROVINCIE", "pattern": form, "id": name})
+    provinces = resources.load_provinces()
+    for adjective, place, _ in resources.load_place_adjectives():  # "Zeeuwse scholen"
+        if place in provinces and place.lower() not in towns:  # Utrechtse: the town, as Utrecht
+            patterns.append({"label": "PROVINCIE", "pattern": adjective, "id": place})
     return patterns
 
 

@@ -63,6 +63,13 @@ def load_provinces() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=None)
+def load_place_adjectives() -> tuple[tuple[str, str, str], ...]:
+    """(adjective, place it names, the word it stands for or ""): Rotterdamse -> Rotterdam."""
+    path = PATTERNS_DIR / f"adjectives.{PATTERNS_VERSION}.tsv"
+    return tuple((row[0], row[1], _cell(row, 2)) for row in _data_lines(path))
+
+
+@lru_cache(maxsize=None)
 def municipality_aliases() -> dict[str, str]:
     """Every written form (lowercased) of a municipality -> its normalised name."""
     table: dict[str, str] = {}
