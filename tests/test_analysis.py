@@ -195,6 +195,17 @@ def test_english_glossary(a):
     assert all(isinstance(q, QueryTerm) and 0 < q.weight <= 1 for q in terms)
 
 
+def test_glossary_plurals_of_y_words_and_phrases():
+    # the glossary's own plurals: library -> libraries (not librarys), a phrase's last word too
+    from indexer.analysis.analyzer import DutchAnalyzer
+    from indexer.analysis.expansion import Rule
+
+    index = DutchAnalyzer._load_spans([Rule(("library",), ("bibliotheek",)), Rule(("primary school",), ("basisschool",))],
+                                      lambda t: t.split(), plurals=True)
+    assert ("libraries",) in index and ("librarys",) not in index
+    assert ("primary", "schools") in index
+
+
 def test_glossary_leaves_dutch_words_alone(a):
     assert not [q for q in a.query_terms("school minister agenda") if q.origin == "glossary"]
 

@@ -259,10 +259,20 @@ class DutchAnalyzer:
                 key = tuple(keys(source))
                 for target in rule.targets:
                     index.add(key, tuple(targets(target)))
-                if plurals and len(key) == 1 and not key[0].endswith("s"):
-                    for target in rule.targets:  # plural English forms: teachers, parents
-                        index.add((key[0] + "s",), tuple(targets(target)))
+                if plurals and key and not key[-1].endswith("s"):
+                    # plural English forms: teachers, libraries, primary schools
+                    plural = key[:-1] + (_english_plural(key[-1]),)
+                    for target in rule.targets:
+                        if plural not in index:  # an entry of its own wins
+                            index.add(plural, tuple(targets(target)))
         return index
+
+
+def _english_plural(word: str) -> str:
+    """library -> libraries, city -> cities (consonant + y), else + s (school -> schools)."""
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _abbreviations(rules) -> dict[str, str]:
