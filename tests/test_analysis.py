@@ -107,12 +107,16 @@ def test_stem_and_lemma_overrides_keep_unrelated_words_apart(a):
     assert a.index_terms("vroeg") == a.index_terms("vroege") != a.index_terms("vragen")
     assert a.index_terms("later") != a.index_terms("laten") != a.index_terms("laatste")
     assert "taal" in a.index_terms("taalachterstand")
+    assert a.index_terms("middelbare") != a.index_terms("middelen")  # secondary school is no funds
+    assert a.index_terms("met betrekking tot") != a.index_terms("betrekken")
+    assert a.index_terms("at") != a.index_terms("eten") and a.index_terms("same") != a.index_terms("samen")
 
 
 def test_an_abbreviations_person_suffix_is_the_abbreviation(a):
     # teacher jargon: mbo'ers, vsv'ers, havo'er (before, "mboer" matched nothing)
     assert a.index_terms("mbo'ers") == a.index_terms("mbo") == a.index_terms("mbo’er")
     assert a.index_terms("vsv'ers") == a.index_terms("vsv")
+    assert a.index_terms("vmbo-ers") == a.index_terms("vmbo")  # the same, written with a hyphen
     assert "voortijdig schoolverlaten" in a.spelled_out("vsv'ers")
     assert a.index_terms("agenda's") == a.index_terms("agenda")  # the plural 's as before
     assert a.index_terms("zo'n") == []  # a contraction is no suffix (a stop word)
@@ -136,7 +140,8 @@ def test_hyphenated_words_index_joined_form_and_parts(a):
 
 def test_place_names_and_lexicalised_compounds_stay_whole(a):
     # Harderwijk is no wijk and Doesburg no doen; netwerk no net, deelname no naam
-    for word in ("Harderwijk", "Doesburg", "Winterswijk", "Slotervaart", "netwerk", "deelname", "leerkrachten"):
+    for word in ("Harderwijk", "Doesburg", "Winterswijk", "Slotervaart", "netwerk", "deelname", "leerkrachten",
+                 "welkom", "achttien", "medewerking"):
         assert len(a.index_terms(word)) == 1, word
     assert not set(a.index_terms("in de wijk")) & set(a.index_terms("Harderwijk"))
     # a kept word is still a part of a longer compound

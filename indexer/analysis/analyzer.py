@@ -17,7 +17,7 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-VERSION = "nl-v6"  # v6: place adjectives are their place (Rotterdamse = Rotterdam; data/patterns/adjectives.v3.tsv); v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
+VERSION = "nl-v7"  # v7: more stem/lemma overrides and whole words after a second QA pass (middelbaar, betrekking, English at/he/same/were; welkom, achttien, ...), vmbo-ers = vmbo; v6: place adjectives are their place (Rotterdamse = Rotterdam; data/patterns/adjectives.v3.tsv); v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion

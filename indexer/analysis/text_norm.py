@@ -59,12 +59,13 @@ ABBREVIATION_SUFFIXES = ("er", "ers", "tje", "tjes")
 def strip_apostrophe_suffix(word: str) -> str:
     """A suffix after an apostrophe goes: plural/possessive "'s" (baby's -> baby, agenda's ->
     agenda) and the person or diminutive of an abbreviation (mbo'ers -> mbo, vsv'er -> vsv,
-    havo'tje -> havo); a leading "'s-" stays."""
+    vmbo-ers -> vmbo, havo'tje -> havo); a leading "'s-" stays."""
     if len(word) > 3 and word.endswith("'s"):
         return word[:-2]
-    base, mark, suffix = word.rpartition("'")
-    if mark and suffix in ABBREVIATION_SUFFIXES and len(base) >= 2 and base.isalpha():
-        return base
+    for mark in ("'", "-"):  # vmbo'ers, also written vmbo-ers
+        base, found, suffix = word.rpartition(mark)
+        if found and suffix in ABBREVIATION_SUFFIXES and 2 <= len(base) <= 6 and base.isalpha():
+            return base
     return word
 
 
