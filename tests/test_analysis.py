@@ -277,3 +277,16 @@ def test_a_compounds_adjective_modifier_is_no_query_part(a):
     assert [q.term for q in a.query_terms("hoog")] == ["hog"]  # the word itself still counts
     assert "hog" in a.index_terms("hoogbegaafde")  # the index side is unchanged
     assert {q.term for q in a.query_terms("oudercontact")} >= {"ouder", "contact"}  # "ouder" is no "oud"
+
+
+def test_an_edited_data_table_changes_the_analyzer_version(a, tmp_path, monkeypatch):
+    # the version is stored in the index: an edited lemma table then re-analyses the documents
+    from indexer.analysis import VERSION, resources
+
+    assert a.version.startswith(VERSION + "+")
+    before = resources.index_data_fingerprint()
+    edited = tmp_path / "lemma_overrides.tsv"
+    edited.write_text(resources.DATA_FILES["lemma_overrides"].read_text(encoding="utf-8") + "foo\tbar\n",
+                      encoding="utf-8")
+    monkeypatch.setitem(resources.DATA_FILES, "lemma_overrides", edited)
+    assert resources.index_data_fingerprint() != before

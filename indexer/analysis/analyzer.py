@@ -45,9 +45,10 @@ class _Word:
 
 
 class DutchAnalyzer:
-    version = VERSION
+    version = VERSION  # the instance's adds its data tables' digest (resources.index_data_fingerprint)
 
     def __init__(self) -> None:
+        self.version = f"{VERSION}+{resources.index_data_fingerprint()}"
         self._stop = frozenset(fold(w) for w in resources.read_lines(resources.DATA_FILES["stopwords"]))
         self._lemmas = resources.load_lemmas(fold)
         self._lemma_values: frozenset[str] | None = None  # made on first use (spelling)

@@ -106,6 +106,21 @@ def _place_adjectives(fold) -> dict[str, str]:
     return {fold(adjective): word for adjective, _, word in load_place_adjectives() if word}
 
 
+def index_data_fingerprint() -> str:
+    """A digest of every data file that shapes ``index_terms`` (stop words, word list, lemma and
+    stem overrides, whole words): part of the analyzer's version, so an edited table re-analyses
+    an index even when VERSION stays the same. Synonyms and the glossary are query time only."""
+    import hashlib
+
+    from indexer.analysis.stemming import STEM_OVERRIDES
+
+    h = hashlib.sha1()
+    names = ("stopwords", "compound_words", "zipf", "lemma_overrides", "compound_keep")
+    for path in [DATA_FILES[n] for n in names] + [STEM_OVERRIDES]:
+        h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()[:8]
+
+
 def load_verbs() -> frozenset[str]:
     """Verb lemmas of spacy-lookups-data (the decompounder leaves verbs whole)."""
     return frozenset(_read_gz_json(_lookups_dir() / "nl_lemma_index.json.gz").get("verb", ()))
