@@ -122,6 +122,12 @@ def test_an_abbreviations_person_suffix_is_the_abbreviation(a):
     assert a.index_terms("zo'n") == []  # a contraction is no suffix (a stop word)
 
 
+def test_a_compound_the_tables_lack_takes_its_heads_lemma(a):
+    # coaches -> coach, centra -> centrum: the plural compound matches its singular
+    assert a.index_terms("jongerencoaches") == a.index_terms("jongerencoach")
+    assert a.index_terms("innovatiecentra") == a.index_terms("innovatiecentrum")
+
+
 def test_forms_of_one_word_share_a_term(a):
     # betrokkenheid (betrok) missed betrekken / betrokken (betrek); lager missed laag
     assert a.index_terms("betrokkenheid") == a.index_terms("betrekken") == a.index_terms("betrokken")

@@ -17,7 +17,7 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-VERSION = "nl-v7"  # v7: more stem/lemma overrides and whole words after a second QA pass (middelbaar, betrekking, English at/he/same/were; welkom, achttien, ...), vmbo-ers = vmbo; v6: place adjectives are their place (Rotterdamse = Rotterdam; data/patterns/adjectives.v3.tsv); v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
+VERSION = "nl-v8"  # v8: a compound the tables lack takes its head's lemma (jongerencoaches = jongerencoach); v7: more stem/lemma overrides and whole words after a second QA pass (middelbaar, betrekking, English at/he/same/were; welkom, achttien, ...), vmbo-ers = vmbo; v6: place adjectives are their place (Rotterdamse = Rotterdam; data/patterns/adjectives.v3.tsv); v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
@@ -157,7 +157,17 @@ class DutchAnalyzer:
             return normalize_number(word)
         if len(word) < 2:
             return None
-        return self._stemmer.stemWord(self._lemmas.get(word, word))
+        return self._stemmer.stemWord(self._lemmas.get(word) or self._compound_lemma(word))
+
+    def _compound_lemma(self, word: str) -> str:
+        """A compound the tables lack takes its head's lemma: jongerencoaches -> jongerencoach,
+        innovatiecentra -> innovatiecentrum (the tables know coaches and centra)."""
+        parts = self._decompounder.split(word) if len(word) > 8 else ()
+        head = parts[-1] if parts else ""
+        lemma = self._lemmas.get(head)
+        if lemma and lemma != head and word.endswith(head):
+            return word[: -len(head)] + lemma
+        return word
 
     def _analyze_word(self, surface: str) -> _Word:
         folded = strip_apostrophe_suffix(fold(surface))
