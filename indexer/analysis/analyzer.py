@@ -11,13 +11,16 @@ from functools import lru_cache
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
-from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, parse_rules
+from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, abbreviations, english_plural, parse_rules
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-VERSION = "nl-v8"  # v8: a compound the tables lack takes its head's lemma (jongerencoaches = jongerencoach); v7: more stem/lemma overrides and whole words after a second QA pass (middelbaar, betrekking, English at/he/same/were; welkom, achttien, ...), vmbo-ers = vmbo; v6: place adjectives are their place (Rotterdamse = Rotterdam; data/patterns/adjectives.v3.tsv); v5: place names and lexicalised compounds stay whole (data/compound_keep.txt); v4: an abbreviation's 'er(s) is the abbreviation (mbo'ers = mbo); v3: stem overrides (vaak, weten, taal, week, hoop), lemma overrides vroeg, later, laatste, betrokkenheid, lager, betere, beste; v2: lemma overrides hoog, gezond, toe, gemiddeld, geschikt, gereed, eerst, zagen. Bump whenever index_terms() output changes: stored in the index metadata
+# Bump whenever index_terms() output changes (stored in the index metadata). v8: a compound's head
+# lemma; v7: second QA pass overrides; v6: place adjectives; v5: whole words; v4: abbreviation
+# suffix ('ers); v3: stem overrides and lemma overrides; v2: lemma overrides.
+VERSION = "nl-v8"
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
@@ -60,7 +63,7 @@ class DutchAnalyzer:
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = self._load_spans(synonyms, self.analyze_phrase)
-        self._abbreviations = _abbreviations(synonyms)
+        self._abbreviations = abbreviations(synonyms, fold)
         self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"])
         self._glossary = self._load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
                                           plurals=True)
@@ -272,30 +275,11 @@ class DutchAnalyzer:
                     index.add(key, tuple(targets(target)))
                 if plurals and key and not key[-1].endswith("s"):
                     # plural English forms: teachers, libraries, primary schools
-                    plural = key[:-1] + (_english_plural(key[-1]),)
+                    plural = key[:-1] + (english_plural(key[-1]),)
                     for target in rule.targets:
                         if plural not in index:  # an entry of its own wins
                             index.add(plural, tuple(targets(target)))
         return index
-
-
-def _english_plural(word: str) -> str:
-    """library -> libraries, city -> cities (consonant + y), else + s (school -> schools)."""
-    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-def _abbreviations(rules) -> dict[str, str]:
-    """abbreviation -> its first multi-word synonym ("po" -> "primair onderwijs")."""
-    out: dict[str, str] = {}
-    for rule in rules:
-        spelled = next((m for m in rule.targets if " " in m), None)
-        for source in rule.sources:
-            word = fold(source)
-            if spelled and word.isalpha() and len(word) <= 5 and word not in out:
-                out[word] = spelled
-    return out
 
 
 def _expand(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:

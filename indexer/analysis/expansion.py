@@ -79,3 +79,22 @@ class SpanIndex:
                         break
             if not advanced:
                 pos += 1
+
+
+def english_plural(word: str) -> str:
+    """library -> libraries, city -> cities (consonant + y), else + s (school -> schools)."""
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def abbreviations(rules, fold) -> dict[str, str]:
+    """abbreviation -> its first multi-word synonym ("po" -> "primair onderwijs")."""
+    out: dict[str, str] = {}
+    for rule in rules:
+        spelled = next((m for m in rule.targets if " " in m), None)
+        for source in rule.sources:
+            word = fold(source)
+            if spelled and word.isalpha() and len(word) <= 5 and word not in out:
+                out[word] = spelled
+    return out
