@@ -137,6 +137,12 @@ def test_query_entities_name_only_what_is_named():
     }
 
 
+def test_sectors_in_a_coordination_and_pupil_nouns():
+    # "Basis- en Voortgezet Onderwijs" (the seeds' letter) names both sectors
+    assert detect_query_entities("Basis- en Voortgezet Onderwijs") == {"sector": ["po", "vo"]}
+    assert detect_query_entities("havisten en vwo-ers") == {"sector": ["havo", "vwo"]}
+
+
 def test_a_place_adjective_names_its_place():
     assert detect_query_entities("wat doen Rotterdamse scholen") == {"gemeente": ["Rotterdam"]}
     assert detect_query_entities("de haagse aanpak") == {"gemeente": ["Den Haag"]}
