@@ -150,6 +150,8 @@ def test_a_place_adjective_names_its_place():
     assert detect_query_entities("het Friese taalbeleid") == {"provincie": ["Fryslân"]}
     # a province named like its capital is the town, as the bare name is
     assert detect_query_entities("Utrechtse scholen") == {"gemeente": ["Utrecht"]}
+    # the one municipality English names otherwise
+    assert detect_query_entities("schools in The Hague") == {"gemeente": ["Den Haag"]}
 
 
 def test_query_entities_are_case_insensitive_but_careful_with_words():
