@@ -29,6 +29,7 @@ class Service:
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self._speller: tuple[object, Speller] | None = None
         self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
+        self._facets: tuple[object, dict[str, dict[str, int]]] | None = None
         self._values: tuple[object, dict[str, dict[str, str]]] | None = None
         self.searcher = Searcher(
             backend,
@@ -113,7 +114,11 @@ class Service:
         return out
 
     def facets(self) -> dict[str, dict[str, int]]:
-        return self.backend.facet_counts(None, None, {})
+        """Whole-index facet counts, counted once per index generation (every document page asks)."""
+        key = self._generation_key()
+        if self._facets is None or self._facets[0] != key:
+            self._facets = (key, self.backend.facet_counts(None, None, {}))
+        return {field: dict(values) for field, values in self._facets[1].items()}  # a copy: callers may edit
 
     def documents(self, filters, page: int = 1, per_page: int = 50):
         return self.backend.documents(filters, (page - 1) * per_page, per_page)

@@ -496,3 +496,15 @@ def test_a_word_found_only_through_its_compound_parts_is_named(service):
     assert service.search(SearchRequest("begeleiding bij huiswerk", k=5)).partial_words == []
     assert service.search(SearchRequest("mbo-student", k=5)).partial_words == []
     assert service.search(SearchRequest("voetbalschool", k=5, mode="semantic")).partial_words == []
+
+
+def test_whole_index_facets_are_counted_once_per_generation(service, monkeypatch):
+    # the document page asks for them on every view; a new generation counts again
+    calls = []
+    real = service.backend.facet_counts
+    monkeypatch.setattr(service.backend, "facet_counts", lambda *a: calls.append(a) or real(*a))
+    first = service.facets()
+    first["type"].clear()  # a caller's edit does not reach the next caller
+    assert service.facets()["type"] and len(calls) == 1
+    monkeypatch.setattr(service, "_generation_key", lambda: ("another generation",))
+    assert service.facets() == real(None, None, {}) and len(calls) == 2
