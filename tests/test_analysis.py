@@ -211,10 +211,18 @@ def test_glossary_plurals_of_y_words_and_phrases():
     from indexer.analysis.analyzer import DutchAnalyzer
     from indexer.analysis.expansion import Rule
 
-    index = DutchAnalyzer._load_spans([Rule(("library",), ("bibliotheek",)), Rule(("primary school",), ("basisschool",))],
-                                      lambda t: t.split(), plurals=True)
+    rules = [Rule(("library",), ("bibliotheek",)), Rule(("primary school",), ("basisschool",)),
+             Rule(("tutor",), ("bijlesdocent", "mentor")), Rule(("tutors",), ("bijlesdocenten",))]
+    index = DutchAnalyzer._load_spans(rules, lambda t: t.split(), plurals=True)
     assert ("libraries",) in index and ("librarys",) not in index
     assert ("primary", "schools") in index
+    # every target of the singular, unless the plural has an entry of its own (whatever its place)
+    def targets(index, word):
+        return [t for _, _, found in index.matches([word]) for t in found]
+
+    assert targets(index, "tutors") == [("bijlesdocenten",)]
+    youth = DutchAnalyzer._load_spans([Rule(("youth",), ("jongeren", "jeugd"))], lambda t: t.split(), plurals=True)
+    assert targets(youth, "youths") == [("jongeren",), ("jeugd",)]
 
 
 def test_glossary_leaves_dutch_words_alone(a):

@@ -268,6 +268,7 @@ class DutchAnalyzer:
         """``plurals``: also an English key's plural form (the glossary: teachers, parents)."""
         index = SpanIndex()
         targets = targets or keys
+        own = {tuple(keys(source)) for rule in rules for source in rule.sources} if plurals else set()
         for rule in rules:
             for source in rule.sources:
                 key = tuple(keys(source))
@@ -276,8 +277,8 @@ class DutchAnalyzer:
                 if plurals and key and not key[-1].endswith("s"):
                     # plural English forms: teachers, libraries, primary schools
                     plural = key[:-1] + (english_plural(key[-1]),)
-                    for target in rule.targets:
-                        if plural not in index:  # an entry of its own wins
+                    if plural not in own:  # an entry of its own wins
+                        for target in rule.targets:
                             index.add(plural, tuple(targets(target)))
         return index
 

@@ -107,9 +107,11 @@ def _place_adjectives(fold) -> dict[str, str]:
 
 
 def index_data_fingerprint() -> str:
-    """A digest of every data file that shapes ``index_terms`` (stop words, word list, lemma and
-    stem overrides, whole words): part of the analyzer's version, so an edited table re-analyses
-    an index even when VERSION stays the same. Synonyms and the glossary are query time only."""
+    """A digest of the analyzer's own tables that shape ``index_terms`` (stop words, word list,
+    lemma and stem overrides, whole words): part of the analyzer's version, so an edited table
+    re-analyses an index even when VERSION stays the same. The gazetteer and place adjectives
+    shape it too; they are pattern files, in the build's file salt (nlp.resources.data_fingerprint).
+    Synonyms and the glossary are query time only."""
     import hashlib
 
     from indexer.analysis.stemming import STEM_OVERRIDES
