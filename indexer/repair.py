@@ -97,14 +97,17 @@ def _check_not_binary(text: str, path: object) -> str:
 # ---- page furniture ----------------------------------------------------------------------
 
 
-def drop_reference_blocks(lines: list[str]) -> list[str]:
-    """Remove "Onze referentie" + number blocks that letters repeat on every page."""
+def drop_reference_blocks(lines: list[str], found: list[str] | None = None) -> list[str]:
+    """Remove "Onze referentie" + number blocks that letters repeat on every page; their
+    numbers are appended to ``found`` when given."""
     out: list[str] = []
     strip_number = 0  # lines left in which a glued reference number may trail
     skip_number = False
     for line in lines:
         if skip_number and _REF_NUMBER.match(line):
             skip_number = False
+            if found is not None:
+                found.append(line)
             continue
         if line:
             skip_number = False
@@ -118,11 +121,22 @@ def drop_reference_blocks(lines: list[str]) -> list[str]:
             continue
         if strip_number and line:
             strip_number -= 1
-            if _REF_NUMBER_GLUED.search(line):
-                line = _REF_NUMBER_GLUED.sub("", line)
+            glued = _REF_NUMBER_GLUED.search(line)
+            if glued:
+                line = line[: glued.start()]
                 strip_number = 0
+                if found is not None:
+                    found.append(glued.group().strip())
         out.append(line)
     return out
+
+
+def letter_reference(text: str) -> str | None:
+    """The number of a letter's reference block ("Onze referentie 127448"), which repairing
+    drops as page furniture; None when the text has none."""
+    found: list[str] = []
+    drop_reference_blocks([" ".join(line.split()) for line in normalize_chars(text).split("\n")], found)
+    return found[0] if found else None
 
 
 def drop_furniture(lines: list[str]) -> list[str]:

@@ -50,6 +50,7 @@ METADATA_LABELS: dict[str, str] = {
     "looptijd": "Looptijd",
     "resultaten": "Resultaten",
     "datum": "Datum",
+    "kenmerk": "Kenmerk",
     "auteur": "Auteur",
     "bronnen": "Bronnen",
 }

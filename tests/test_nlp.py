@@ -32,7 +32,7 @@ def seed(prefix: str) -> str:
 
 def test_pipeline_name_says_what_ran(pipeline):
     assert pipeline.name.startswith("blank:nl")
-    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v3" in pipeline.name
+    assert "lookup-lemmatizer" in pipeline.name and "gka-patterns v4" in pipeline.name
     assert "entity_ruler" in pipeline.nlp.pipe_names
 
 
@@ -141,6 +141,24 @@ def test_sectors_in_a_coordination_and_pupil_nouns():
     # "Basis- en Voortgezet Onderwijs" (the seeds' letter) names both sectors
     assert detect_query_entities("Basis- en Voortgezet Onderwijs") == {"sector": ["po", "vo"]}
     assert detect_query_entities("havisten en vwo-ers") == {"sector": ["havo", "vwo"]}
+
+
+def test_level_adjectives_coordinated_before_onderwijs_name_each_sector(pipeline):
+    # "primair en voortgezet onderwijs" is two sectors, not only the one whose adjective stands
+    # next to "onderwijs"
+    assert detect_query_entities("primair en voortgezet onderwijs") == {"sector": ["po", "vo"]}
+    analysis = analyse("De overgang tussen primair, voortgezet, beroeps- of hoger onderwijs staat centraal.", pipeline)
+    assert values(analysis, "SECTOR") == {"po", "vo"}
+    # the same words not in such a list name nothing: "voortgezet" is also "continued"
+    continued = analyse("Het programma wordt voortgezet, en het primair proces van scholen blijft.", pipeline)
+    assert values(continued, "SECTOR") == set()
+
+
+def test_toddlers_preschool_and_first_year_words_name_their_sector(pipeline):
+    analysis = analyse("In Groningen begint men bij de peuters. In Amsterdam komen er brede brugklassen.", pipeline)
+    assert values(analysis, "SECTOR") == {"vve", "vo"}
+    assert detect_query_entities("kleuters in groep 1 en 2") == {"sector": ["po"]}
+    assert detect_query_entities("brugklasleerlingen") == {"sector": ["vo"]}
 
 
 def test_a_place_adjective_names_its_place():

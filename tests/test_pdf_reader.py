@@ -201,3 +201,11 @@ def test_uniform_font_pdf_reads_as_before(tmp_path, font):
     assert [s.heading for s in doc.sections] == [""]
     assert doc.sections[0].text == repair_text("\n".join(strip_running_lines(pages)))
     assert "Kennisbank Testcorpus" not in doc.text
+
+
+def test_a_letters_reference_number_becomes_metadata_and_leaves_the_text(tmp_path):
+    lines = ["Onze referentie", "127448", "", "Geachte voorzitter,", "",
+             "Hierbij sturen wij u de voortgangsrapportage van de Gelijke Kansen Alliantie."]
+    doc = read_pdf(tmp_path, build_pdf([("p", lines)]), name="brief.pdf")
+    assert doc.metadata["kenmerk"] == "127448"
+    assert "127448" not in doc.text and "referentie" not in doc.text

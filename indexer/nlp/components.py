@@ -83,9 +83,34 @@ def _keep_in_context(ent: Span, rules: dict, english: frozenset[str] = frozenset
     return False
 
 
+def _coordinated_level(doc: Doc, i: int, rules: dict) -> bool:
+    """doc[i], a level adjective, stands in a list of levels that ends in "...onderwijs"."""
+    joiners = set(rules.get("joiners") or ())
+    passable = joiners | set(rules.get("fillers") or ()) | set(rules.get("levels") or ())
+    suffix = rules.get("head_suffix") or "onderwijs"
+    if i + 1 >= len(doc) or doc[i + 1].lower_ not in joiners:
+        return False  # "voortgezet onderwijs" itself is the patterns' match
+    for token in doc[i + 2 : i + 2 + int(rules.get("max_tokens") or 8)]:
+        word = token.lower_
+        if word.endswith(suffix):
+            return True
+        if not (word in passable or (word.endswith("-") and len(word) > 1)):
+            return False
+    return False
+
+
+def _coordinated_levels(doc: Doc, ents: list[Span], rules: dict) -> list[Span]:
+    """SECTOR spans for level adjectives in a list before "onderwijs" that no entity covers."""
+    levels = rules.get("levels") or {}
+    taken = {i for ent in ents for i in range(ent.start, ent.end)}
+    return [Span(doc, t.i, t.i + 1, label="SECTOR", span_id=levels[t.lower_])
+            for t in doc if t.lower_ in levels and t.i not in taken and _coordinated_level(doc, t.i, rules)]
+
+
 @Language.component("gka_context_filter")
 def context_filter(doc: Doc) -> Doc:
-    """Drop "|ctx" matches without context, strip the marker, relabel "provincie Utrecht"."""
+    """Drop "|ctx" matches without context, strip the marker, relabel "provincie Utrecht", add
+    the level adjectives of a coordinated list ("primair en voortgezet onderwijs")."""
     rules = resources.context_rules()
     relabels = rules.get("relabel") or []
     english = frozenset(rules.get("query_context_forms") or [])
@@ -106,6 +131,9 @@ def context_filter(doc: Doc) -> Doc:
         if label != ent.label_ or value != ent.ent_id_:
             ent = Span(doc, ent.start, ent.end, label=label, span_id=value)
         kept.append(ent)
+    coordinated = rules.get("coordinated")
+    if coordinated:
+        kept = sorted(kept + _coordinated_levels(doc, kept, coordinated), key=lambda e: e.start)
     doc.ents = kept
     return doc
 

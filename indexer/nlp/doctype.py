@@ -1,4 +1,4 @@
-"""Document-type inference for texts that do not state their type (markers in markers.v3.yaml)."""
+"""Document-type inference for texts that do not state their type (markers in markers.v4.yaml)."""
 from __future__ import annotations
 
 import re
@@ -30,9 +30,11 @@ def _distinct_hits(patterns: list[re.Pattern], text: str) -> int:
     return sum(1 for p in patterns if p.search(text))
 
 
-def is_policy_letter(text: str) -> bool:
+def is_policy_letter(text: str, has_reference: bool = False) -> bool:
+    """``has_reference``: the letterhead's reference number ("Onze referentie 127448"), which
+    the readers take out of the text, counts as the strong marker it was there."""
     rules = _rules()
-    strong = _distinct_hits(rules["strong"], text)
+    strong = _distinct_hits(rules["strong"], text) + int(has_reference)
     score = 2 * strong + _distinct_hits(rules["weak"], text)
     return strong >= 1 and score >= rules["letter_min"]
 
@@ -49,9 +51,9 @@ def is_research(lemmas: list[str]) -> bool:
     return hits >= rules["research_min"] and density >= rules["research_density"]
 
 
-def infer_doc_type(text: str, lemmas: list[str]) -> str:
+def infer_doc_type(text: str, lemmas: list[str], has_reference: bool = False) -> str:
     """beleidsbrief > nieuws > onderzoek > praktijkverhaal, first that fits."""
-    if is_policy_letter(text):
+    if is_policy_letter(text, has_reference):
         return "beleidsbrief"
     if is_news(text, len(lemmas)):
         return "nieuws"

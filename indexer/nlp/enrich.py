@@ -19,7 +19,8 @@ from indexer.nlp.themes import assign_themes
 
 # e2: declared places and sectors are not extended by the text; a year declared null stays unknown
 # e3: an empty list declares the field too
-ENRICH_VERSION = "e3"
+# e4: a letter's reference number (metadata "kenmerk") counts as a letterhead marker for the type
+ENRICH_VERSION = "e4"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 
@@ -55,7 +56,7 @@ def _doc_type(document: Document, analysis: Analysis) -> str:
     for candidate in (document.doc_type, document.metadata.get("type")):
         if isinstance(candidate, str) and candidate.strip().lower() in DOC_TYPES:
             return candidate.strip().lower()
-    return infer_doc_type(document.text, analysis.lemmas)
+    return infer_doc_type(document.text, analysis.lemmas, bool(document.metadata.get("kenmerk")))
 
 
 def _municipalities(meta: dict, analysis: Analysis) -> list[str]:

@@ -27,7 +27,7 @@ def _municipality_patterns() -> list[dict[str, Any]]:
 
 def _province_patterns() -> list[dict[str, Any]]:
     # A province named like a municipality (Groningen, Utrecht) is left to the GEMEENTE pattern
-    # and relabelled after "provincie" (context.v3.yaml), so the ruler never sees two labels.
+    # and relabelled after "provincie" (context.v4.yaml), so the ruler never sees two labels.
     towns = resources.municipality_aliases()
     patterns = []
     for name, aliases in resources.load_provinces().items():

@@ -14,10 +14,11 @@ import yaml
 
 from indexer.config import DATA_DIR
 
-PATTERNS_VERSION = "v3"  # v3: "so"/"pro" (also English words) keep needing context in queries
+PATTERNS_VERSION = "v4"  # v4: level adjectives in a list before "onderwijs"; toddler, first-year words
+# v3: "so"/"pro" (also English words) keep needing context in queries
 PATTERNS_DIR = DATA_DIR / "patterns"
 PATTERNS_NAME = f"gka-patterns {PATTERNS_VERSION}"
-CTX_SUFFIX = "|ctx"  # pattern id suffix: the match only counts in context (see context.v3.yaml)
+CTX_SUFFIX = "|ctx"  # pattern id suffix: the match only counts in context (see context.v4.yaml)
 
 
 @dataclass(frozen=True)

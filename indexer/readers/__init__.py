@@ -23,7 +23,8 @@ from indexer.readers.text import TextReader
 # r5 PDF running headers/footers dropped, Markdown emphasis across lines and tables as prose;
 # r6 PDF and DOCX properties (Keywords "key: values; …", Subject, comments) as metadata
 # r7 PDF headings (by font size and weight) as sections
-READER_VERSION = "r7"
+# r8 a letter's reference number ("Onze referentie 127448", dropped from the text) as metadata "kenmerk"
+READER_VERSION = "r8"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

@@ -20,7 +20,8 @@ from indexer.readers.common import (
 )
 from indexer.readers.pdf_layout import Line, find_headings, page_lines
 from indexer.readers.properties import property_metadata
-from indexer.repair import build_paragraphs, drop_furniture, drop_reference_blocks, normalize_chars, repair_text
+from indexer.repair import (build_paragraphs, drop_furniture, drop_reference_blocks, letter_reference, normalize_chars,
+                            repair_text)
 
 # Producer-made titles that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|naamloos|microsoft word\b|document\d*$|.*\.(docx?|pdf|indd)$)", re.I)
@@ -58,6 +59,9 @@ class PdfReader:
             raise ReadError(path, "PDF has no extractable text (scanned?)")
         info = _info(reader)
         title, metadata = _metadata_title(info), property_metadata(info.get("/Keywords"), info.get("/Subject"))
+        reference = letter_reference(raw)
+        if reference and "kenmerk" not in metadata:
+            metadata["kenmerk"] = reference  # the repair drops it from the text
         if not title:
             # guessed from the page lines (repairing joins a title line into its paragraph):
             # shown, but marked so that ranking and embedding do not lean on it
