@@ -22,7 +22,7 @@ def read_batch(path, allow_empty_query: bool = False) -> list[tuple[str | int, s
     """(id, query) of every line of ``path``; QueryError naming each bad line otherwise.
     An empty query is only allowed when filters alone can answer it (``allow_empty_query``)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write one
     except (OSError, UnicodeDecodeError) as exc:  # the batch file, not the index: no disk hint
         raise QueryError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     queries: list[tuple[str | int, str]] = []
@@ -44,16 +44,20 @@ def read_batch(path, allow_empty_query: bool = False) -> list[tuple[str | int, s
             continue
         first_line[str(item["id"])] = n
         queries.append((item["id"], item["query"]))
-    if len(problems) == 1:
-        raise QueryError(f"{problems[0]}; nothing was searched", hint=BATCH_HINT)
-    if problems:
-        listed = problems[:MAX_LISTED] + ([f"… and {len(problems) - MAX_LISTED} more"]
-                                          if len(problems) > MAX_LISTED else [])
-        raise QueryError(f"{len(problems)} bad lines in {path}; nothing was searched:\n  " + "\n  ".join(listed),
-                         hint=BATCH_HINT)
+    raise_line_problems(problems, path, "nothing was searched", BATCH_HINT)
     if not queries:
         raise QueryError(f"no queries in {path}", hint=BATCH_HINT)
     return queries
+
+
+def raise_line_problems(problems: list[str], path, outcome: str, hint: str) -> None:
+    """QueryError listing every bad line of a JSON-lines file (none: nothing to raise)."""
+    if len(problems) == 1:
+        raise QueryError(f"{problems[0]}; {outcome}", hint=hint)
+    if problems:
+        listed = problems[:MAX_LISTED] + ([f"… and {len(problems) - MAX_LISTED} more"]
+                                          if len(problems) > MAX_LISTED else [])
+        raise QueryError(f"{len(problems)} bad lines in {path}; {outcome}:\n  " + "\n  ".join(listed), hint=hint)
 
 
 def _line_problem(item, allow_empty_query: bool) -> str:

@@ -6,8 +6,10 @@ on (the web app is Dutch).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -156,7 +158,8 @@ def cmd_search(args) -> int:
     for rank, hit in enumerate(resp.hits, start=1):
         score = "" if hit.score is None else f"[{hit.score:.3f}] "  # filters alone rank nothing
         print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
-        print(f"    {' '.join(hit.text.split()[:40])} …")
+        # the snippet the web app shows (the sentences that answer), as plain text
+        print(f"    {html.unescape(_MARK.sub('', hit.snippet)) if hit.snippet else ' '.join(hit.text.split()[:40])}")
     print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")
     return 0
 
@@ -198,8 +201,19 @@ def cmd_eval(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        if "unrecognized arguments: -" in message:  # a query such as "-ouders" read as an option
+            message += ('\nhint: a query that starts with "-" goes last, after the options and "--": '
+                        'python -m indexer search --k 5 -- "-ouders armoede"')
+        super().error(message)
+
+
+_MARK = re.compile(r"</?mark>")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m indexer", description="Kennisbank Gelijke Kansen indexer")
+    parser = _Parser(prog="python -m indexer", description="Kennisbank Gelijke Kansen indexer")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p):

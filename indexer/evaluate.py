@@ -40,12 +40,20 @@ class EvalQuery:
     items: tuple[Judged, ...]
 
 
+EVAL_LINE_HINT = ('a line: {"id": "q1", "query": "...", "relevant": [{"doc": "...", '
+                  '"phrases": ["..."], "grade": 2}]}')
+
+
 def load_queries(path: Path) -> list[EvalQuery]:
+    """The judged queries of ``path``; QueryError naming each bad line otherwise."""
+    from indexer.batch import raise_line_problems
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:  # not the index's disk: no index hint
         raise QueryError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
     queries = []
+    problems: list[str] = []
     first_line: dict[str, int] = {}  # scores are kept per id: a repeated id would drop a query
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -55,13 +63,14 @@ def load_queries(path: Path) -> list[EvalQuery]:
             items = tuple(_judged(r) for r in _judgments(raw))
             query = EvalQuery(str(raw["id"]), str(raw["query"]), items)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise QueryError(f"{path}:{n}: not a query line with id, query and relevant ({exc})",
-                             hint='a line: {"id": "q1", "query": "...", "relevant": [{"doc": "...", '
-                                  '"phrases": ["..."], "grade": 2}]}') from exc
+            problems.append(f"{path}:{n}: not a query line with id, query and relevant ({exc})")
+            continue
         if query.id in first_line:
-            raise QueryError(f"{path}:{n}: id {query.id!r} is already used on line {first_line[query.id]}")
+            problems.append(f"{path}:{n}: id {query.id!r} is already used on line {first_line[query.id]}")
+            continue
         first_line[query.id] = n
         queries.append(query)
+    raise_line_problems(problems, path, "nothing was scored", EVAL_LINE_HINT)
     return queries
 
 

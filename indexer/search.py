@@ -123,7 +123,9 @@ class Service:
     def documents(self, filters, page: int = 1, per_page: int = 50):
         return self.backend.documents(filters, (page - 1) * per_page, per_page)
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+    def suggest(self, prefix: str, limit: int = 8, complete_word: bool = True) -> list[Suggestion]:
+        """Places, titles and the last word completed for a search box's text; ``complete_word``
+        False when the text ends in a space (its last word is finished)."""
         from indexer.analysis.text_norm import fold
 
         typed = prefix.strip()
@@ -142,7 +144,7 @@ class Service:
                 break
         out.sort(key=lambda s: (not fold(s.text).startswith(prefix), s.kind != "gemeente", s.text.lower()))
         shown = {fold(s.text) for s in out}
-        terms = [s for s in self._completions(typed) if fold(s.text) not in shown]
+        terms = [s for s in self._completions(typed) if fold(s.text) not in shown] if complete_word else []
         # places first, then the words being typed completed, then titles
         places = [s for s in out if s.kind == "gemeente"]
         return (places + terms + [s for s in out if s.kind != "gemeente"])[:limit]

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 
 from indexer.errors import BackendUnavailable, IndexNotFound
 from search_app.openapi import build_openapi
-from search_app.params import check_params, parse_int, parse_query_text, parse_search_args
+from search_app.params import check_params, check_single, parse_int, parse_query_text, parse_search_args
 from search_app.serialize import (
     document_to_dict,
     jsonable,
@@ -57,9 +57,13 @@ def facets():
 @bp.get("/api/suggest")
 def suggest():
     check_params(request.args, SUGGEST_PARAMS)
-    prefix = parse_query_text(request.args.get("q", ""))
+    check_single(request.args, SUGGEST_PARAMS)
+    raw = request.args.get("q", "")
+    prefix = parse_query_text(raw)
     limit = parse_int("limit", request.args.get("limit"), 8, 1, 20)
-    items = get_service().suggest(prefix, limit=limit) if prefix else []
+    # "ouders van " has a finished last word: completing it ("vanaf") would change what was typed
+    finished = raw[-1:].isspace()
+    items = get_service().suggest(prefix, limit=limit, complete_word=not finished) if prefix else []
     return jsonify({"query": prefix, "suggestions": [suggestion_to_dict(s) for s in items]})
 
 

@@ -214,10 +214,21 @@ def municipality(naam: str):
         canonical = service.canonical_filters({"gemeente": [naam]})["gemeente"][0]
         if canonical != naam and canonical in service.facets().get("gemeente", {}):
             return redirect(url_for("pages.municipality", naam=canonical))
-        abort(404)
+        known = _known_municipality(naam)
+        if known is None:
+            abort(404)
+        # a real municipality the knowledge base holds nothing about: say so, and offer a search
+        return render_template("municipality.html", naam=known, total=0, groups=[]), 404
     return render_template(
         "municipality.html", naam=naam, total=len(records), groups=present.group_by_type(records)
     )
+
+
+def _known_municipality(naam: str) -> str | None:
+    """The gazetteer's name for ``naam`` (any capitalisation or alias), None when it names none."""
+    from indexer.nlp.resources import municipality_aliases
+
+    return municipality_aliases().get(" ".join(naam.split()).lower())
 
 
 def _browse(service, filters: dict[str, list[str]]) -> list:

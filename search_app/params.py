@@ -50,15 +50,18 @@ def parse_search_args(
     ``any_page`` every whole number is a page (the search page explains one it cannot show);
     otherwise a page outside 1..MAX_PAGE is a QueryError.
     """
+    check_single(args, CONTROL_PARAMS)
+    doc_id = _clean(args.get("doc_id", "")) or None
+    collapse = parse_bool("collapse", args.get("collapse"), default_collapse)
     return SearchRequest(
         query=parse_query_text(args.get("q", "")),
         mode=parse_mode(args.get("mode")),
         k=parse_page_size(args, default_k),
         page=parse_int("page", args.get("page"), 1, None, None) if any_page else parse_page(args.get("page")),
         filters=parse_filters(args, ignore=CONTROL_PARAMS | set(extra_params)),
-        collapse=parse_bool("collapse", args.get("collapse"), default_collapse),
+        collapse=collapse and doc_id is None,  # within one document there is nothing to collapse
         sort=parse_sort(args.get("sort")),
-        doc_id=_clean(args.get("doc_id", "")) or None,
+        doc_id=doc_id,
     )
 
 
@@ -70,6 +73,14 @@ def check_params(args: MultiDict, takes: Iterable[str] = ()) -> None:
     if unknown is not None:
         hint = f"dit adres kent alleen {', '.join(takes)}" if takes else "dit adres kent geen parameters"
         raise QueryError(f"Onbekende parameter {_short(repr(unknown))}; {hint}.")
+
+
+def check_single(args: MultiDict, names: Iterable[str]) -> None:
+    """Refuse a one-value parameter given twice ("?q=ouders&q=school"): one of the two would be
+    dropped without a word."""
+    twice = next((name for name in names if len(args.getlist(name)) > 1), None)
+    if twice is not None:
+        raise QueryError(f"De parameter {twice!r} staat er meer dan eens in; geef hem één waarde.")
 
 
 def without_tracking(args: MultiDict) -> MultiDict:

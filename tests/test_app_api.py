@@ -56,6 +56,10 @@ def test_doc_id_restriction(client, doc_ids):
     doc_id = doc_ids["agenda-rotterdam"]
     data = client.get("/api/search", query_string={"q": "zomerschool", "doc_id": doc_id}).get_json()
     assert data["hits"] and {h["doc_id"] for h in data["hits"]} == {doc_id}
+    # collapsing within one document means nothing, and the echo says it was not done
+    collapsed = client.get("/api/search", query_string={"q": "zomerschool", "doc_id": doc_id, "collapse": "1"})
+    assert collapsed.get_json()["hits"] == data["hits"]
+    assert collapsed.get_json()["collapse"] is False
 
 
 def test_document_and_related(client, spec, doc_ids):
@@ -103,6 +107,12 @@ def test_facets_suggest_health(client, spec):
     check(spec, "Suggestions", suggest)
     assert any(s["text"] == "Zwolle" for s in suggest["suggestions"])
     assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert client.get("/api/suggest?q=zw&q=ro").status_code == 400
+    # a finished last word (a space after it) is not completed into another word
+    typing = [s["text"] for s in client.get("/api/suggest?q=ouders%20va").get_json()["suggestions"]]
+    assert any(t.startswith("ouders va") and t != "ouders va" for t in typing), typing
+    finished = [s["text"] for s in client.get("/api/suggest?q=ouders%20va%20").get_json()["suggestions"]]
+    assert not any(t.startswith("ouders va") for t in finished), finished
     health = client.get("/healthz")
     assert health.status_code == 200
     check(spec, "Health", health.get_json())
@@ -121,6 +131,8 @@ def test_facets_suggest_health(client, spec):
         {"q": "taal", "kleur": "rood"},
         {"q": "taal", "sort": "willekeurig"},
         {"q": "x" * (MAX_QUERY_CHARS + 1)},
+        {"q": ["ouders", "school"]},  # one value dropped without a word before
+        {"q": "taal", "page": ["1", "2"]},
     ],
 )
 def test_bad_parameters_are_400_json(client, spec, query):

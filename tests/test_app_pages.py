@@ -285,6 +285,13 @@ def test_municipality_case_and_unknown(client):
     assert response.status_code in (301, 302) and response.headers["Location"].endswith("/gemeente/Rotterdam")
     missing = client.get("/gemeente/Atlantis")
     assert missing.status_code == 404 and "Niet gevonden" in missing.get_data(as_text=True)
+    # a real municipality the knowledge base holds nothing about: its own page says so
+    almere = client.get("/gemeente/almere")
+    assert almere.status_code == 404
+    soup = BeautifulSoup(almere.data, "html.parser")
+    assert soup.h1.get_text(strip=True) == "Gemeente Almere"
+    assert "geen documenten over Almere" in soup.select_one(".lead").get_text()
+    assert soup.select_one(".lead a")["href"] == "/?q=Almere"
 
 
 def test_static_assets_are_cacheable(client):

@@ -85,6 +85,8 @@ def test_openapi_lists_what_each_endpoint_takes_and_its_400(client, doc_ids):
         if path == "/api/search":
             continue  # its parameters: tests/test_app_api.py
         for param in (p for p in operation.get("parameters", []) if p["in"] == "query"):
+            if f"{param['name']}=" in url:
+                continue  # the sample URL has it already (given twice is a 400 of its own)
             sep = "&" if "?" in url else "?"
             assert client.get(f"{url}{sep}{param['name']}={samples[param['name']]}").status_code == 200, path
 

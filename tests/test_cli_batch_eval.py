@@ -164,3 +164,10 @@ def test_eval_rejects_a_repeated_query_id(built_index, tmp_path, capsys):
     assert cli.main(["eval", str(queries), "--index", str(built_index[0].index_dir)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "q.jsonl:2: id 'h' is already used on line 1" in captured.err
+
+
+def test_a_batch_file_with_a_byte_order_mark_is_read(built_index, tmp_path, capsys):
+    batch = tmp_path / "q.jsonl"
+    batch.write_bytes(b'\xef\xbb\xbf{"id": "a", "query": "gymles"}\r\n')  # as Windows editors save it
+    assert cli.main(["search", "--batch", str(batch), "--index", str(built_index[0].index_dir)]) == 0
+    assert list(_batch_hits(capsys)) == ["a"]

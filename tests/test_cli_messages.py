@@ -111,3 +111,21 @@ def test_search_output_names_words_found_only_in_parts_and_lists_browsed_documen
     library = service.search(SearchRequest("", filters={"type": ["agenda"]})).hits
     assert browsed == json.loads(json.dumps([asdict(h) for h in library], ensure_ascii=False))
     assert_english(out)
+
+
+def test_search_text_shows_each_hits_snippet_as_plain_text(built_index, capsys):
+    index = str(built_index[0].index_dir)
+    assert cli.main(["search", "huiswerkbegeleiding <script>", "--index", index, "--mode", "keyword", "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    # the sentences that answer (as the web app shows them), unescaped and without <mark>
+    assert "<mark>" not in out and "&lt;" not in out and "(taal & rekenen, <3 uur per dag)" in out
+
+
+def test_a_query_starting_with_a_dash_gets_a_hint(built_index, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        cli.main(["search", "-ouders", "--index", str(built_index[0].index_dir)])
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: -ouders" in err and 'search --k 5 -- "-ouders armoede"' in err
+    assert cli.main(["search", "--index", str(built_index[0].index_dir), "--", "-ouders gymles"]) == 0

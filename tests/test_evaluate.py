@@ -73,3 +73,14 @@ def test_a_malformed_judgment_is_a_clear_error_with_its_line(tmp_path, relevant)
     with pytest.raises(QueryError, match=r"q\.jsonl:2: ") as info:
         load_queries(path)
     assert '"phrases": ["..."]' in info.value.hint  # a bare string was scored letter by letter
+
+
+def test_every_bad_line_is_named_and_a_bom_is_no_bad_line(tmp_path):
+    good = '{"id": "a", "query": "ouders", "relevant": [{"doc": "1", "phrases": ["ouders"]}]}'
+    path = tmp_path / "q.jsonl"
+    path.write_text("\ufeff" + good + "\n{bad\n{\"id\": \"b\"}\n", encoding="utf-8")
+    with pytest.raises(QueryError) as info:
+        load_queries(path)
+    assert "2 bad lines" in str(info.value) and "q.jsonl:2:" in str(info.value) and "q.jsonl:3:" in str(info.value)
+    path.write_text("\ufeff" + good + "\r\n", encoding="utf-8")  # saved by a Windows editor
+    assert [q.id for q in load_queries(path)] == ["a"]

@@ -1,4 +1,5 @@
 from hypothesis import given, strategies as st
+import pytest
 
 from indexer.ranking.query_syntax import parse_query
 
@@ -50,3 +51,18 @@ def test_the_text_of_a_query_without_quotes_parses_to_itself(raw):
     # (a quoted phrase's text may hold operators that count once unquoted: '"a OF b"' -> 'a OF b')
     q = parse_query(raw)
     assert parse_query(q.text).text == q.text
+
+
+@pytest.mark.parametrize(("text", "phrase", "found"), [
+    ("brede brugklassen", "brede brugklas", True),  # the last word inflected
+    ("ouders als partners", "ouders als partner", True),
+    ("meer kinderen", "kind", True),
+    ("de hogeschool", "school", False),  # never the tail of a compound
+    ("schoolbesturen", "school", False),  # nor its head
+    ("ouders als partner", "ouders partner", False),  # the words in a row
+    ("in 20190 zaken", "2019", False),
+])
+def test_a_phrase_is_found_as_whole_words(text, phrase, found):
+    from indexer.ranking.query_syntax import contains
+
+    assert contains(f" {text} ", phrase) is found

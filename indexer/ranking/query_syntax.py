@@ -5,7 +5,9 @@ The parser only produces a ParsedQuery; no user character ever reaches an engine
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 500
 
@@ -34,6 +36,12 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.clauses and not self.phrases
+
+    @property
+    def binds_phrases(self) -> bool:
+        """A quoted phrase must stand in every result: on its own, or as one of an OR-group's
+        alternatives (then the group must be met)."""
+        return bool(self.phrases) or any(c.phrases and len(c.terms) + len(c.phrases) > 1 for c in self.clauses)
 
     def positive_terms(self) -> list[str]:
         out: list[str] = []
@@ -98,6 +106,30 @@ def parse_query(raw: str) -> ParsedQuery:
         excluded=tuple(excluded),
         phrases=tuple(phrases),
     )
+
+
+def normalise_for_match(text: str) -> str:
+    """Lowercase letters and digits only, single-spaced (phrase checks ignore punctuation)."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[0-9a-z]+", text))
+
+
+def contains(text: str, phrase: str) -> bool:
+    """``phrase`` stands in ``text`` (both normalised) as whole words, its last word also in an
+    inflected form: "brede brugklas" is in "brede brugklassen", "school" is not in "hogeschool"
+    nor in "schoolbesturen"."""
+    return _phrase_pattern(phrase).search(text) is not None
+
+
+# plural, diminutive and adjective endings of a Dutch word, after a doubled last letter or not
+_INFLECTION = "(?:{last}?(?:en|e|s|n|er|ers|eren|je|jes|tje|tjes))?"
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    ending = _INFLECTION.format(last=re.escape(phrase[-1:])) if phrase[-1:].isalpha() else ""
+    return re.compile(rf"(?<![0-9a-z]){re.escape(phrase)}{ending}(?![0-9a-z])")
 
 
 def searched_word_spans(raw: str) -> list[tuple[int, int]]:

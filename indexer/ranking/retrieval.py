@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer.ranking.query_syntax import ParsedQuery
+from indexer.ranking.query_syntax import ParsedQuery, contains, normalise_for_match
 
 MAX_PHRASE_MATCHES = 10_000  # passages read to know which hold a quoted phrase (semantic side)
 
@@ -59,9 +59,9 @@ class Retriever:
                 semantic = self._vector(sides.vector, filters, depth, sides.floor)
             else:
                 semantic = nearest = self._vector(sides.vector, filters, depth)
-            if query.excluded or query.phrases:
+            if query.excluded or query.binds_phrases:
                 # the user's hard constraints (exact phrase, exclusion) bind the semantic side too
-                allowed = self._phrase_matches(query) if query.phrases else None
+                allowed = self._phrase_matches(query) if query.binds_phrases else None
                 semantic = self._constrain(semantic, query, allowed)
                 nearest = semantic if not filtered else self._constrain(nearest, query, allowed)
             sides.semantic, sides.nearest = semantic, nearest
@@ -81,12 +81,18 @@ class Retriever:
         if allowed is not None:
             semantic = [(p, s) for p, s in semantic if p in allowed]
         if query.excluded:
-            excluded_terms = set()
-            for item in query.excluded:
-                excluded_terms.update(self.analyzer.analyze_phrase(item))
-            records = dict((p.id, p) for p, _ in self.backend.passages([p for p, _ in semantic]))
-            semantic = [
-                (pid, s) for pid, s in semantic
-                if pid in records and not (set(self.analyzer.index_terms(records[pid].text)) & excluded_terms)
-            ]
+            words = [x for x in query.excluded if " " not in x.strip()]
+            phrases = [normalise_for_match(x) for x in query.excluded if " " in x.strip()]
+            excluded_terms = {t for word in words for t in self.analyzer.analyze_phrase(word)}
+            kept = []
+            for passage, doc in self.backend.passages([p for p, _ in semantic]):
+                # the title too: an excluded word never shows in a result, as on the keyword side
+                whole = f"{doc.title}\n{passage.heading}\n{passage.text}"
+                if excluded_terms & set(self.analyzer.index_terms(whole)):
+                    continue
+                padded = f" {normalise_for_match(whole)} "
+                if not any(contains(padded, p) for p in phrases if p):
+                    kept.append(passage.id)
+            keep = set(kept)
+            semantic = [(pid, s) for pid, s in semantic if pid in keep]
         return semantic

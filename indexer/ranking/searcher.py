@@ -165,7 +165,9 @@ class Searcher:
         term_df = getattr(self.backend, "term_df", None)  # without it: not looked
         if request.mode == "semantic" or term_df is None or not r.keyword:
             return []
-        return words_found_only_in_parts(self.analyzer, term_df, r.query.text)
+        # a quoted word is matched whole, never by its parts
+        plain = " ".join(t for c in r.query.clauses for t in c.terms)
+        return words_found_only_in_parts(self.analyzer, term_df, plain) if plain else []
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's
@@ -217,7 +219,7 @@ class Searcher:
         """Fusion by the engine itself (Elasticsearch's licensed rrf retriever), when the backend
         offers it and it is switched on; None means: fuse here."""
         hybrid = getattr(self.backend, "hybrid_search", None)
-        if mode != "hybrid" or hybrid is None or vector is None or query.excluded or query.phrases:
+        if mode != "hybrid" or hybrid is None or vector is None or query.excluded or query.binds_phrases:
             return None
         scored = hybrid(query, vector, filters, depth, rank_window_size=max(depth, 10), min_score=floor)
         return None if scored is None else [(s.passage_id, s.score) for s in scored]

@@ -6,19 +6,26 @@ passage that answers the whole question beats one that repeats a single word.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
 
 from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.scores import ScoreSet
-from indexer.ranking.query_syntax import ParsedQuery
+from indexer.ranking.query_syntax import ParsedQuery, contains, normalise_for_match
 
 TITLE_WEIGHT = 0.3
 COORD_POWER = 0.5
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """An OR-group, which a passage must meet: one of its words (analysed terms) or one of its
+    quoted phrases (normalised text)."""
+
+    terms: tuple[str, ...]
+    phrases: tuple[str, ...]
 
 
 @dataclass
@@ -29,18 +36,24 @@ class KeywordPlan:
     excluded_terms: list[str]
     excluded_phrases: list[str]
     spans: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> sibling sets
+    alternatives: list[Alternatives] = field(default_factory=list)  # OR-groups, each to be met
+    phrase_terms: frozenset[int] = frozenset()  # positions in ``terms`` read from an OR-group's phrase
 
+    @property
+    def or_phrases(self) -> list[str]:
+        return [p for group in self.alternatives for p in group.phrases]
 
-def normalise_for_match(text: str) -> str:
-    """Lowercase letters and digits only, single-spaced (phrase checks ignore punctuation)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[0-9a-z]+", text))
+    def without_phrase_terms(self) -> "KeywordPlan":
+        """The plan scoring an OR-group's phrase words not at all: for passages without the phrase."""
+        return replace(self, terms=[t for i, t in enumerate(self.terms) if i not in self.phrase_terms],
+                       phrase_terms=frozenset())
 
 
 def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
     terms: list[tuple[str, float, int]] = []
     spans: dict[str, tuple[tuple[str, ...], ...]] = {}
+    alternatives: list[Alternatives] = []
+    phrase_terms: set[int] = set()
     group_base = 0
     simple = all(len(c.terms) + len(c.phrases) == 1 for c in query.clauses)
     if simple:
@@ -52,15 +65,24 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
         group_base = 1 + max((qt.group for qt in qts), default=-1)
     else:
         for clause in query.clauses:
-            alternatives = list(clause.terms) + list(clause.phrases)
-            added = False
-            for alt in alternatives:
+            group_terms: list[str] = []
+            for alt in clause.terms:
                 for qt in analyzer.query_terms(alt):
+                    terms.append((qt.term, qt.weight, group_base))
+                    group_terms.append(qt.term)
+                    if qt.spans:
+                        spans[qt.term] = qt.spans
+            for alt in clause.phrases:
+                for qt in analyzer.query_terms(alt):
+                    if len(clause.terms) + len(clause.phrases) > 1:
+                        phrase_terms.add(len(terms))
                     terms.append((qt.term, qt.weight, group_base))
                     if qt.spans:
                         spans[qt.term] = qt.spans
-                    added = True
-            group_base += 1 if added else 0
+            if len(clause.terms) + len(clause.phrases) > 1:
+                phrases = tuple(p for p in (normalise_for_match(p) for p in clause.phrases) if p)
+                alternatives.append(Alternatives(tuple(group_terms), phrases))
+            group_base += 1 if any(g == group_base for _, _, g in terms) else 0
     # renumber groups densely
     ids = {g: i for i, g in enumerate(sorted({g for _, _, g in terms}))}
     terms = [(t, w, ids[g]) for t, w, g in terms]
@@ -78,6 +100,8 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
         phrases=[p for p in (normalise_for_match(p) for p in query.phrases) if p],
         excluded_terms=excluded_terms,
         excluded_phrases=[p for p in excluded_phrases if p],
+        alternatives=alternatives,
+        phrase_terms=frozenset(phrase_terms),
     )
 
 
@@ -172,12 +196,33 @@ def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:
     return ScoreSet(cand, np.take(scores, cand))
 
 
-def excluded_among(plan: KeywordPlan, body: TermIndex, idx: np.ndarray) -> np.ndarray | None:
-    """Which of the passages ``idx`` contain an excluded term (None when nothing is excluded)."""
+def excluded_among(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray) -> np.ndarray | None:
+    """Which of the passages ``idx`` contain an excluded term, in their text or their document's
+    title (None when nothing is excluded)."""
     if not plan.excluded_terms:
         return None
+    return _holding(plan.excluded_terms, body, title, idx)
+
+
+def _holding(terms, body: TermIndex, title: TermIndex, idx: np.ndarray, spans=None) -> np.ndarray:
+    """Which of the passages ``idx`` hold any of ``terms`` (a multi-word synonym's word only
+    with its siblings, as scoring counts it)."""
     out = np.zeros(len(idx), dtype=bool)
-    for term in plan.excluded_terms:
-        ids, _ = body.lookup(term)
-        out |= np.isin(idx, ids)
+    for term in terms:
+        allowed = _allowed((spans or {}).get(term), body, title)
+        for index in (body, title):
+            ids = index.lookup(term)[0]
+            out |= np.isin(idx, ids if allowed is None else ids[allowed[ids]])
     return out
+
+
+def meets_alternatives(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray,
+                       texts: dict[int, str] | None) -> np.ndarray:
+    """Which of the passages ``idx`` meet every OR-group of the plan."""
+    ok = np.ones(len(idx), dtype=bool)
+    for group in plan.alternatives:
+        met = _holding(group.terms, body, title, idx, plan.spans) if group.terms else np.zeros(len(idx), dtype=bool)
+        if group.phrases and texts is not None:
+            met |= np.array([any(contains(texts[i], p) for p in group.phrases) for i in idx.tolist()], dtype=bool)
+        ok &= met
+    return ok
