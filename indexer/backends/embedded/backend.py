@@ -13,13 +13,13 @@ import numpy as np
 
 from indexer.backends.embedded import ann, layout, records, store
 from indexer.backends.embedded.generation import Generation
-from indexer.backends.embedded.keyword import excluded_among, meets_alternatives, plan_query, score_plan
+from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, ConfigError, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
-from indexer.ranking.query_syntax import ParsedQuery, contains, normalise_for_match
+from indexer.ranking.query_syntax import ParsedQuery, normalise_for_match
 
 Filters = dict[str, list[str]]
 SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored exactly, row by row
@@ -156,32 +156,9 @@ class EmbeddedBackend:
         excluded = excluded_among(plan, g.body, g.title, found.idx)
         if excluded is not None:
             found = found.subset(~excluded)
-        texts = None
-        if plan.phrases or plan.excluded_phrases or plan.or_phrases:
-            texts = self._texts(g, found.idx)
-            found = found.subset(np.array([
-                all(contains(texts[i], p) for p in plan.phrases)
-                and not any(contains(texts[i], p) for p in plan.excluded_phrases)
-                for i in found.idx.tolist()
-            ], dtype=bool))
-        if plan.alternatives:
-            found = found.subset(meets_alternatives(plan, g.body, g.title, found.idx, texts))
-            if plan.phrase_terms:
-                found = self._without_absent_phrase_words(g, plan, found, texts)
-        return found
-
-    @staticmethod
-    def _without_absent_phrase_words(g: Generation, plan, found: ScoreSet, texts: dict[int, str]) -> ScoreSet:
-        """An OR-group's phrase scores by its words only where it stands: the passages holding
-        none of the OR-phrases take their score without those words."""
-        absent = np.array([not any(contains(texts[i], p) for p in plan.or_phrases) for i in found.idx.tolist()],
-                          dtype=bool)
-        if not absent.any():
-            return found
-        reduced = score_plan(plan.without_phrase_terms(), g.body, g.title).dense(len(g.passage_ids), 0.0)
-        score = found.score.copy()
-        score[absent] = reduced[found.idx[absent]]
-        return ScoreSet(found.idx, score)
+        # quoted phrases are checked on the passages' texts (the index keeps no word positions)
+        texts = self._texts(g, found.idx) if plan.phrases or plan.excluded_phrases or plan.or_phrases else None
+        return apply_text_constraints(plan, found, g.body, g.title, texts)
 
     def _texts(self, g: Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()

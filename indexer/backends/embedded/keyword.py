@@ -226,3 +226,29 @@ def meets_alternatives(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx
             met |= np.array([any(contains(texts[i], p) for p in group.phrases) for i in idx.tolist()], dtype=bool)
         ok &= met
     return ok
+
+
+def apply_text_constraints(plan: KeywordPlan, found: ScoreSet, body: TermIndex, title: TermIndex,
+                           texts: dict[int, str] | None) -> ScoreSet:
+    """The matches that hold the quoted phrases, none of the excluded ones, and meet every
+    OR-group; an OR-group's phrase scores by its words only where it stands. ``texts``: the
+    matches' normalised, space-padded texts (title, heading, passage), when a phrase is involved."""
+    if texts is not None:
+        found = found.subset(np.array([
+            all(contains(texts[i], p) for p in plan.phrases)
+            and not any(contains(texts[i], p) for p in plan.excluded_phrases)
+            for i in found.idx.tolist()
+        ], dtype=bool))
+    if not plan.alternatives:
+        return found
+    found = found.subset(meets_alternatives(plan, body, title, found.idx, texts))
+    if not plan.phrase_terms:
+        return found
+    absent = np.array([not any(contains(texts[i], p) for p in plan.or_phrases) for i in found.idx.tolist()],
+                      dtype=bool)
+    if not absent.any():
+        return found
+    reduced = score_plan(plan.without_phrase_terms(), body, title).dense(body.n, 0.0)
+    score = found.score.copy()
+    score[absent] = reduced[found.idx[absent]]
+    return ScoreSet(found.idx, score)
