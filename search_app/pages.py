@@ -84,10 +84,9 @@ def _exact_count(service, req, value: "present.DetectedValue") -> "present.Detec
 
 
 def _with_other_passages(service, hits) -> set[str]:
-    """Ids of the hits' documents that have more than one passage ("Meer passages" link)."""
-    out = {h.doc_id for h in hits if h.more_passages}
-    counts = service.passage_counts({h.doc_id for h in hits} - out)
-    return out | {doc_id for doc_id, n in counts.items() if n > 1}
+    """Ids of the hits' documents with other passages in the result set ("Meer passages" link:
+    the link shows those, so a document whose other passages do not match gets none)."""
+    return {h.doc_id for h in hits if h.more_passages}
 
 
 @bp.get("/documenten/<path:doc_id>")

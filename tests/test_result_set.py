@@ -126,8 +126,13 @@ def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_res
     checked = 0
     for query in ("ouders betrekken bij school", "huiswerkbegeleiding", "taal en peuters in de wijk"):
         listed = sample.search(SearchRequest(query, k=50, collapse=True, filters=filters))
-        flat = {h.passage_id: h.score for page in (1, 2, 3)
-                for h in sample.search(SearchRequest(query, k=50, page=page, collapse=False, filters=filters)).hits}
+        flat, page = {}, 1
+        while True:  # the whole uncollapsed list
+            resp = sample.search(SearchRequest(query, k=50, page=page, collapse=False, filters=filters))
+            flat.update({h.passage_id: h.score for h in resp.hits})
+            if page * 50 >= resp.total:
+                break
+            page += 1
         for hit in listed.hits:
             if not hit.more_passages:
                 continue
@@ -137,3 +142,44 @@ def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_res
                 assert other.passage_id in hit.more_passages and other.score == pytest.approx(flat[other.passage_id])
             checked += 1
     assert checked >= 2
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_one_documents_passages_are_its_passages_in_the_result_set(sample, mode):
+    """"Meer passages uit dit document" narrows the result set to one document, as a filter
+    does: it never adds passages that only a deeper semantic search reaches."""
+    checked = 0
+    for query in ("ouderbetrokkenheid", "taal en peuters in de wijk", "huiswerkbegeleiding"):
+        in_set: dict[str, set[str]] = {}
+        page = 1
+        while True:
+            resp = sample.search(SearchRequest(query, mode=mode, k=50, page=page, collapse=False))
+            for h in resp.hits:
+                in_set.setdefault(h.doc_id, set()).add(h.passage_id)
+            if page * 50 >= resp.total:
+                break
+            page += 1
+        for doc_id, passages in list(in_set.items())[:12]:
+            own = sample.search(SearchRequest(query, mode=mode, k=50, collapse=False, doc_id=doc_id))
+            assert {h.passage_id for h in own.hits} == passages, (query, doc_id)
+            assert own.total == len(passages)
+            checked += 1
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_a_collapsed_hits_other_passages_are_its_documents_passages_in_the_result_set(sample, mode):
+    """more_passages (and so the "Meer passages" link) names every other passage of the hit's
+    document in the result set, also keyword matches past the fused pool, and nothing else."""
+    for query in ("ouderbetrokkenheid", "ouders betrekken bij school"):
+        in_set: dict[str, set[str]] = {}
+        page = 1
+        while True:
+            resp = sample.search(SearchRequest(query, mode=mode, k=50, page=page, collapse=False))
+            for h in resp.hits:
+                in_set.setdefault(h.doc_id, set()).add(h.passage_id)
+            if page * 50 >= resp.total:
+                break
+            page += 1
+        for hit in sample.search(SearchRequest(query, mode=mode, k=50, collapse=True)).hits:
+            assert {hit.passage_id, *hit.more_passages} == in_set[hit.doc_id], (query, hit.doc_id)

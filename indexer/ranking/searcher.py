@@ -22,6 +22,7 @@ MAX_K = 50
 MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
 MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
+MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
 UNBOOSTED_FIELDS = frozenset({"thema"})
 
@@ -101,12 +102,14 @@ class Searcher:
         tail: list[tuple[str, float]] = []
         if fused is None:
             fused = self._fuse(sides, request.mode, query.text)
-            if request.doc_id is not None and request.mode == "hybrid":
-                # one document's passages scored as the result list's pool scored them (filters:
-                # floors and scales included), so its best passage and scores are the ones shown;
-                # its other passages follow at 0, as a search's tail does, in the deep fusion's order
+            if request.doc_id is not None and request.mode != "keyword":
+                # one document's passages of the result set (every keyword match is in it): the
+                # pool's, scored as the result list scored them (filters: floors and scales
+                # included), so its best passage and scores are the ones shown; then its keyword
+                # matches past the pool at 0 in keyword order, as a search's tail is. Passages only
+                # a deeper semantic search reaches are not in the set, so not shown.
                 pool_sides = self.retriever.retrieve(query, request.mode, filters, self.config.depth)
-                fused, tail = split_pool(self._fuse(pool_sides, "hybrid", query.text), fused)
+                fused, tail = split_pool(self._fuse(pool_sides, request.mode, query.text), sides.keyword)
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
@@ -139,6 +142,8 @@ class Searcher:
             page = hits[lo:hi]
         else:
             page = self._page_hits(ranked[lo:hi], keyword, r.semantic)
+        if request.doc_id is None:
+            self._add_other_passages(page, r, request)
         self._check_budget(start)
         snippets = Snippeter(self.analyzer, r.query.text).snippets(
             [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
@@ -160,6 +165,23 @@ class Searcher:
             word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
             partial_words=self._partial_words(r, request),
         )
+
+    def _add_other_passages(self, page: list[Hit], r: Ranking, request: SearchRequest) -> None:
+        """Each hit's other passages in the result set, as its document's "more passages" show
+        them: a collapsed hit's from the pool plus its document's keyword matches past the pool
+        (read to MORE_PASSAGES_DEPTH); a listed hit's from the pool."""
+        if request.collapse:
+            if not r.keyword_more or request.mode == "semantic":
+                return  # the pool holds every match: _rank listed them already
+            pids = [pid for pid, _ in self.retriever.keyword(r.query, r.filters, MORE_PASSAGES_DEPTH)]
+        else:
+            pids = [pid for pid, _, _ in r.ranked]
+        meta = getattr(self.backend, "passage_meta", self._meta_from_records)
+        by_doc = {hit.doc_id: hit for hit in page}
+        for pid, (doc_id, _) in meta(pids).items():
+            hit = by_doc.get(doc_id)
+            if hit is not None and pid != hit.passage_id and pid not in hit.more_passages:
+                hit.more_passages.append(pid)
 
     def _partial_words(self, r: Ranking, request: SearchRequest) -> list[str]:
         term_df = getattr(self.backend, "term_df", None)  # without it: not looked
