@@ -100,3 +100,17 @@ def test_a_typo_repeated_in_a_phrase_counts_once(speller):
     # two distinct words of which one unknown: a typo, not another language
     assert speller.suggest(parse_query('ouderbetrokkenhied "ouderbetrokkenhied betrekken"')) == \
         'ouderbetrokkenheid "ouderbetrokkenheid betrekken"'
+
+
+@pytest.mark.parametrize("query", ["who evaluates the measures", "what motivates pupils", "who stimulates reading",
+                                   "which studies evaluated the programmes", "organising summer schools"])
+def test_english_verb_forms_are_no_typos(sample, query):
+    # the common-English list holds "evaluate", "study", "organise": their forms are real words too
+    assert sample.search(SearchRequest(query, k=3)).suggestion is None
+
+
+def test_an_english_form_is_read_from_its_stem():
+    from indexer.ranking.spelling import is_english_form
+
+    assert all(map(is_english_form, ["evaluates", "evaluated", "studies", "motivating", "watches"]))
+    assert not any(map(is_english_form, ["ouderbetrokkenhied", "huiswerkbegeleding", "taals"]))

@@ -49,7 +49,7 @@ class Speller:
         """In the index, or a real Dutch or common English word: not a typo, even when the index
         lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
         lw = word.lower()
-        if lw in self.freq or lw in _english_words():
+        if lw in self.freq or is_english_form(lw):
             return True
         dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
         if dutch_zipf is not None and dutch_zipf(lw) > 0:
@@ -116,6 +116,24 @@ class Speller:
 
 
 @lru_cache(maxsize=1)
+def is_english_form(word: str) -> bool:
+    """A common English word, or a regular inflection of one: the list holds "evaluate" and
+    "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
+    english = _english_words()
+    if word in english:
+        return True
+    stems = []
+    if word.endswith("ies"):
+        stems.append(word[:-3] + "y")
+    if word.endswith(("s", "d")):
+        stems.append(word[:-1])  # evaluates, evaluated -> evaluate
+    if word.endswith(("es", "ed")):
+        stems.append(word[:-2])  # watches, worked
+    if word.endswith("ing"):
+        stems += [word[:-3], word[:-3] + "e"]  # working, motivating
+    return any(len(stem) >= 3 and stem in english for stem in stems)
+
+
 def _english_words() -> frozenset[str]:
     from indexer.analysis.resources import DATA_FILES, read_lines
 
