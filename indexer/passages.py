@@ -118,9 +118,14 @@ def split_passages(
 
     merged = _merge_small_sections(blocks, max_words)
     passages: list[Passage] = []
-    for heading, sents in merged:
+    for headings, sents in merged:
         previous: list[str] = []
+        first = 0
         for group in _group(sents, target_words, max_words):
+            # the heading of the section the passage starts in (a merged block of a record's
+            # small fields holds several: its second passage is no "Samenvatting")
+            heading = headings[first] if first else next((h for h in headings if h), "")
+            first += len(group)
             carry = previous[-1:] if previous and len(previous[-1].split()) <= OVERLAP_WORDS else []
             previous = group
             text = " ".join(carry + group)
@@ -146,20 +151,20 @@ def passage_id(doc_id: str, ordinal: int) -> str:
 
 def _merge_small_sections(
     blocks: list[tuple[str, list[str]]], max_words: int
-) -> list[tuple[str, list[str]]]:
-    out: list[tuple[str, list[str]]] = []
+) -> list[tuple[list[str], list[str]]]:
+    """Small sections joined to the one before: (each sentence's section heading, sentences)."""
+    out: list[tuple[list[str], list[str]]] = []
     for heading, sents in blocks:
         words = sum(len(s.split()) for s in sents)
         if out:
-            prev_heading, prev_sents = out[-1]
+            prev_headings, prev_sents = out[-1]
             prev_words = sum(len(s.split()) for s in prev_sents)
             if (prev_words < MIN_WORDS or words < MIN_WORDS // 2) and prev_words + words <= max_words:
-                # the merged section keeps its heading as a label in the text ("Doelgroep: …"),
-                # the passage keeps the first heading
+                # the merged section keeps its heading as a label in the text ("Doelgroep: …")
                 labelled = [f"{heading}: {sents[0]}"] + sents[1:] if heading else sents
-                out[-1] = (prev_heading or heading, prev_sents + labelled)
+                out[-1] = (prev_headings + [heading] * len(sents), prev_sents + labelled)
                 continue
-        out.append((heading, list(sents)))
+        out.append(([heading] * len(sents), list(sents)))
     return out
 
 

@@ -52,6 +52,17 @@ def test_small_sections_merge_with_neighbours():
     assert "Doelgroep: Leerlingen van het vmbo." in passages[0].text
 
 
+def test_a_passage_of_merged_sections_is_headed_by_the_section_it_starts_in(monkeypatch):
+    # a record's small fields merge into one block; when that block still makes two passages,
+    # the second starts in "Beschrijving" and is no "Samenvatting"
+    monkeypatch.setattr("indexer.passages.OVERLAP_WORDS", 0)
+    doc = _doc([("Samenvatting", " ".join([SENT] * 3)), ("Beschrijving", " ".join([SENT] * 19)),
+                ("Doelgroep", "Leerlingen van het vmbo.")])
+    passages = split_passages(doc, _sentences(doc.text))
+    assert [p.heading for p in passages] == ["Samenvatting", "Beschrijving"]
+    assert passages[1].text.startswith(SENT) and "Doelgroep: Leerlingen van het vmbo." in passages[1].text
+
+
 def test_ids_are_stable_and_hash_follows_content():
     doc = _doc([("", " ".join([SENT] * 40))])
     a = split_passages(doc, _sentences(doc.text))
