@@ -45,6 +45,9 @@ class BuildReport:
     embedded_passages: int = 0  # texts (passages, sentence windows) embedded now, not from the cache
     from_bundle: int = 0  # vectors taken from embeddings shipped with the corpus (indexer/embeddings/bundle.py)
     written: bool = False
+    # paths (relative to their root; a folder ends in "/") this build could not read: their
+    # documents stay as they were instead of being removed
+    unread: set[str] = field(default_factory=set)
 
 
 def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> str:
@@ -113,12 +116,14 @@ def build_index(
     from indexer.analysis import get_analyzer
     from indexer.embeddings import make_embedder
     from indexer.nlp import load_pipeline
-    from indexer.readers import discover
+    from indexer.readers import UnreadableFolder, discover
 
     started = time.perf_counter()
     report = BuildReport()
-    files, report.skipped, missing = discover([Path(p) for p in paths])
-    report.errors.extend(str(e) for e in missing)
+    files, report.skipped, missing = discover([Path(p) for p in paths], exclude=[Path(settings.index_dir)])
+    report.errors.extend(f"{e} (hint: {e.hint})" if e.hint else str(e) for e in missing)
+    # documents under a folder that could not be listed stay as they were
+    report.unread = {f"{e.rel}/" for e in missing if isinstance(e, UnreadableFolder) and e.rel}
     report.files = len(files)
 
     analyzer = get_analyzer()
@@ -170,6 +175,10 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     max_bytes = int(settings.max_file_mb * 2**20)
     ready: list[IndexedDocument] = []
     kept_hashes: set[str] = set()
+    ids_of: dict[str, list[str]] = {}  # file hash -> the ids of the documents it gave
+    for doc_id, digest in old_hashes.items():
+        ids_of.setdefault(digest, []).append(doc_id)
+    claimed: dict[str, str] = {}  # document id -> the file that gave it in this build
     t_read = t_embed = 0.0
     bar = _Progress(len(files), progress)
     try:
@@ -179,10 +188,13 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             try:
                 digest = _file_hash(path, rel, salt)
             except OSError as exc:
-                report.errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+                report.errors.append(f"{path}: cannot read ({exc.strerror or exc}); its document is kept as it was")
+                report.unread.add(rel)
                 continue
             if digest in known_hashes:
                 kept_hashes.add(digest)
+                for doc_id in ids_of.get(digest, ()):
+                    claimed.setdefault(doc_id, str(path))
                 continue
             t0 = time.perf_counter()
             try:
@@ -195,6 +207,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 report.errors.append(f"{path}: {type(exc).__name__}: {exc}")
                 continue
             t1 = time.perf_counter()
+            analysed = _unclaimed(analysed, str(path), claimed, report)
             for doc in analysed:
                 texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]
                 windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
@@ -216,7 +229,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
 
     report.unchanged = sum(1 for h in old_hashes.values() if h in kept_hashes)
     upserted = {d.id for d in ready}
-    removed = [d for d, h in old_hashes.items() if h not in kept_hashes and d not in upserted]
+    removed = [d for d, h in old_hashes.items()
+               if h not in kept_hashes and d not in upserted and not _unread(d, report.unread)]
     report.removed = len(removed)
     report.indexed = len(ready)
     t2 = time.perf_counter()
@@ -243,6 +257,25 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.documents, report.passages = stats.documents, stats.passages
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unclaimed(docs: list[IndexedDocument], path: str, claimed: dict[str, str], report: BuildReport):
+    """The documents of file ``path`` whose ids no earlier file of this build gave: the first
+    file (in path order) keeps an id, on every build, and the other is reported each time."""
+    out = []
+    for doc in docs:
+        first = claimed.setdefault(doc.id, path)
+        if first == path:
+            out.append(doc)
+        else:
+            report.errors.append(f"{path}: its document id {doc.id!r} is already that of {first}, which is kept "
+                                 "(hint: give one of them another file name, folder or id)")
+    return out
+
+
+def _unread(doc_id: str, unread: set[str]) -> bool:
+    """The document came from a file or folder this build could not read."""
+    return doc_id in unread or any(p.endswith("/") and doc_id.startswith(p) for p in unread)
 
 
 def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildReport) -> None:

@@ -25,7 +25,11 @@ HINT = "hint:"
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(index_dir=getattr(args, "index", None), embedder=getattr(args, "embedder", None))
+    settings = Settings.from_env(index_dir=getattr(args, "index", None), embedder=getattr(args, "embedder", None))
+    index_dir = Path(settings.index_dir)
+    if index_dir.exists() and not index_dir.is_dir():  # else a FileExistsError with a disk hint
+        raise GkaError(f"the index directory {index_dir} is a file", hint="give --index (or GKA_INDEX_DIR) a folder")
+    return settings
 
 
 def cmd_build(args) -> int:

@@ -291,3 +291,94 @@ def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corp
                                                           encoding="utf-8")
     build_index([corpus_copy], settings, progress=False)  # --quiet
     assert "note:" not in capsys.readouterr().err
+
+
+def test_a_symbolic_link_that_loops_or_leads_nowhere_is_skipped(settings, corpus_copy):
+    (corpus_copy / "lus.md").symlink_to("lus.md")
+    (corpus_copy / "a.md").symlink_to("b.md")
+    (corpus_copy / "b.md").symlink_to("a.md")
+    (corpus_copy / "weg.md").symlink_to("bestaat-niet.md")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.documents == 6  # the rest of the folder is indexed
+    skipped = "\n".join(report.skipped)
+    assert "lus.md (a symbolic link that loops)" in skipped and "a.md (a symbolic link that loops)" in skipped
+    assert "weg.md (a broken symbolic link)" in skipped
+
+
+def test_a_loop_given_directly_is_named_as_such():
+    import tempfile
+    from pathlib import Path
+
+    from indexer.readers import discover
+
+    with tempfile.TemporaryDirectory() as tmp:
+        loop = Path(tmp) / "lus.md"
+        loop.symlink_to("lus.md")
+        files, _, errors = discover([loop])
+        assert files == [] and [e.reason for e in errors] == ["a symbolic link that loops"]
+
+
+def test_one_document_id_from_two_files_keeps_the_first_on_every_build(settings, tmp_path):
+    for folder, town in (("a", "Arnhem"), ("b", "Nijmegen")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.md").write_text(f"# Aanpak in {town}\n\nOuders en scholen in {town} werken samen.\n",
+                                                encoding="utf-8")
+    from indexer.search import open_service
+    from indexer.model import SearchRequest
+
+    for _ in range(3):
+        report = build_index([tmp_path / "a", tmp_path / "b"], settings, progress=False)
+        assert report.documents == 1
+        assert any(e.startswith(str(tmp_path / "b" / "x.md")) and f"already that of {tmp_path / 'a' / 'x.md'}" in e
+                   for e in report.errors), report.errors
+        service = open_service(settings)
+        try:
+            assert "Arnhem" in service.get_document("x.md").text  # not alternating with Nijmegen
+        finally:
+            service.close()
+
+
+def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy, monkeypatch):
+    import os
+
+    from indexer import build as build_module
+    from indexer import readers
+
+    first = build_index([corpus_copy], settings, progress=False)
+    story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
+    real_hash = build_module._file_hash
+
+    def locked(path, rel, salt):
+        if path == story:
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path, rel, salt)
+
+    monkeypatch.setattr(build_module, "_file_hash", locked)
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.removed == 0 and report.documents == first.documents
+    assert any("sport-rotterdam.md: cannot read" in e and "kept" in e for e in report.errors)
+    monkeypatch.undo()
+
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kw):  # the folder cannot be listed, as for chmod 000
+        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kw):
+            if "agendas" in dirnames:
+                dirnames.remove("agendas")
+                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, "agendas")))
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(readers.os, "walk", walk)
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.removed == 0 and report.documents == first.documents
+    assert any("agendas: folder cannot be read" in e for e in report.errors), report.errors
+
+
+def test_an_index_inside_the_corpus_folder_is_not_read_as_documents(corpus_copy):
+    from indexer.config import Settings
+
+    settings = Settings.from_env(env={}, index_dir=corpus_copy / "index", embedder="fake")
+    first = build_index([corpus_copy], settings, progress=False)
+    again = build_index([corpus_copy], settings, progress=False)
+    assert again.errors == [] and not any("index" in s for s in again.skipped), (again.errors, again.skipped)
+    assert again.documents == first.documents == 6 and again.unchanged == 6

@@ -129,3 +129,12 @@ def test_a_query_starting_with_a_dash_gets_a_hint(built_index, capsys):
     err = capsys.readouterr().err
     assert "unrecognized arguments: -ouders" in err and 'search --k 5 -- "-ouders armoede"' in err
     assert cli.main(["search", "--index", str(built_index[0].index_dir), "--", "-ouders gymles"]) == 0
+
+
+def test_an_index_directory_that_is_a_file_is_named_as_such(tmp_path, capsys):
+    not_a_folder = tmp_path / "index"
+    not_a_folder.write_text("x", encoding="utf-8")
+    for argv in (["build", str(tmp_path), "--embedder", "fake"], ["search", "ouders"], ["stats"]):
+        assert cli.main([*argv, "--index", str(not_a_folder)]) == 2
+        err = capsys.readouterr().err
+        assert f"error: the index directory {not_a_folder} is a file" in err and "disk space" not in err, err

@@ -491,3 +491,17 @@ def test_all_seeds_read_and_repaired():
     assert docs["003_323f1d392dae868e.txt"].title == "De Gelijke Kansen Alliantie groeit en bloeit"
     assert docs["002_9ea25554b5d0372d.txt"].title == "Aanbiedingsbrief voortgangsrapportage Gelijke Kansen Alliantie"
     assert docs["000_ffc2af399ed0854b.txt"].title.startswith("De afgelopen periode heeft de aandacht")
+
+
+def test_an_html_page_with_main_is_read_from_main_alone(tmp_path):
+    page = tmp_path / "verhaal.html"
+    page.write_text(
+        "<html><head><title>Huiswerkklas</title></head><body>"
+        "<header><p>Kopregel sitenaam</p></header>"
+        "<main><h1>Huiswerkklas</h1><p>Leerlingen krijgen na school hulp bij hun huiswerk.</p></main>"
+        "<aside><p>Lees ook onze andere verhalen.</p></aside>"
+        "<footer><p>Cookiebeleid en contact</p></footer></body></html>", encoding="utf-8")
+    doc = read_one(page, tmp_path)
+    assert "hulp bij hun huiswerk" in doc.text
+    for chrome in ("Kopregel", "andere verhalen", "Cookiebeleid"):
+        assert chrome not in doc.text

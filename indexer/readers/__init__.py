@@ -24,7 +24,8 @@ from indexer.readers.text import TextReader
 # r6 PDF and DOCX properties (Keywords "key: values; …", Subject, comments) as metadata
 # r7 PDF headings (by font size and weight) as sections
 # r8 a letter's reference number ("Onze referentie 127448", dropped from the text) as metadata "kenmerk"
-READER_VERSION = "r8"
+# r9 an HTML page with a <main> is read from it alone (not its site header, footer, sidebars)
+READER_VERSION = "r9"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
@@ -59,26 +60,32 @@ def read_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
         raise ReadError(path, f"could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, Path]], list[str], list[ReadError]]:
+def discover(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[tuple[Path, Path]], list[str],
+                                                                      list[ReadError]]:
     """Find readable files: (file, root) pairs, skipped-file notes, and errors for missing paths.
 
     Folders are walked recursively (root = the folder); a file given directly has its parent as
-    root. Hidden files/folders and README.md files inside folders are left out.
+    root. Hidden files/folders, README.md files inside folders and the ``exclude`` folders (the
+    index itself, when it lies inside the corpus) are left out.
     """
+    excluded = {_resolved(p) for p in exclude}
     found: dict[Path, Path] = {}
     skipped: list[str] = []
     errors: list[ReadError] = []
     for given in map(Path, paths):
         if given.is_dir():
-            candidates = [(file, given) for file in _walk(given)]
+            candidates = [(file, given) for file in _walk(given, errors, excluded)]
         elif given.is_file():
             candidates = [(given, given.parent)]
         else:
-            errors.append(ReadError(given, "no such file or directory"))
+            errors.append(ReadError(given, _link_problem(given) or "no such file or directory"))
             continue
         for file, root in candidates:
             ext = file.suffix.lower()
-            if given.is_dir() and not _inside(file, root):
+            problem = _link_problem(file)
+            if problem:
+                skipped.append(f"{file} ({problem})")
+            elif given.is_dir() and not _inside(file, root):
                 skipped.append(f"{file} (symlink to a file outside {root})")
             elif ext not in SUPPORTED_EXTENSIONS:
                 skipped.append(f"{file} (unsupported extension {ext or '(none)'})")
@@ -93,8 +100,30 @@ def _inside(file: Path, root: Path) -> bool:
     pull in, and the app must not serve, files from elsewhere on the machine."""
     try:
         return file.resolve().is_relative_to(root.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return False
+
+
+def _link_problem(file: Path) -> str | None:
+    """What is wrong with a symbolic link that leads nowhere, None for anything else."""
+    if not file.is_symlink():
+        return None
+    try:
+        file.resolve(strict=True)
+    except RuntimeError:
+        return "a symbolic link that loops"
+    except OSError:
+        return "a broken symbolic link"
+    return None
+
+
+class UnreadableFolder(ReadError):
+    """A folder under a corpus root that could not be listed: its documents are kept."""
+
+    def __init__(self, path: Path, root: Path, reason: str):
+        super().__init__(path, f"folder cannot be read ({reason}); its documents are kept as they were",
+                         hint="check the folder's permissions")
+        self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else ""
 
 
 IGNORE_FILE = ".gkaignore"
@@ -114,14 +143,29 @@ def _ignored(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(rel, pat) or rel.startswith(pat + "/") for pat in patterns)
 
 
-def _walk(folder: Path) -> list[Path]:
+def _resolved(path: Path) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _walk(folder: Path, errors: list[ReadError] | None = None, excluded: set = frozenset()) -> list[Path]:
+    """The files under ``folder``; a subfolder that cannot be listed adds an UnreadableFolder
+    to ``errors`` (the build then keeps the documents it held)."""
     patterns = _ignore_patterns(folder)
     files = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+
+    def unreadable(exc: OSError) -> None:
+        if errors is not None and exc.filename:
+            errors.append(UnreadableFolder(Path(exc.filename), folder, exc.strerror or str(exc)))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         here = Path(dirpath)
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and not _ignored((here / d).relative_to(folder).as_posix(), patterns)
+            and not (excluded and _resolved(here / d) in excluded)
         )
         for name in sorted(filenames):
             if name.startswith(".") or name.lower() in SKIPPED_NAMES:

@@ -50,6 +50,10 @@ class HtmlReader:
         body = soup.body or soup
         h1 = body.find("h1")
         title = title or (clean_heading(h1.get_text(" ")) if h1 else "")
+        # a page with a <main> keeps its site header, footer and sidebars outside it
+        main = body.find("main")
+        if main is not None and main.get_text(strip=True):
+            body = main
         sections = _sections(_flatten(body))
         return [make_document(path, root, sections, title=title, metadata=metadata)]
 
