@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from collections import OrderedDict
 from dataclasses import replace
 
 from indexer.backends import open_backend
-from indexer.config import Settings
+from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.ranking.fusing import RankingConfig, fusion_profile
@@ -46,7 +47,7 @@ class Service:
     def embedder(self):
         meta = self.backend.meta()
         if meta is None:
-            raise IndexNotFound(f"no index at {self.settings.index_dir}")
+            raise _no_index(self.settings)
         current = self._embedder
         if current is None or current.name != meta.embedder:
             # first use, or a rebuild with another embedder was published under us
@@ -283,9 +284,17 @@ def open_service(settings: Settings, embedder=None) -> Service:
         raise
     if meta is None:
         backend.close()
-        raise IndexNotFound(f"no index at {settings.index_dir}" if settings.backend == "embedded" else "no index in the cluster")
+        raise _no_index(settings)
     if embedder is not None and (embedder.name, embedder.dim) != (meta.embedder, meta.dim):
         raise IndexMismatch(
             f"the index was built with {meta.embedder} ({meta.dim}-d) but {embedder.name} ({embedder.dim}-d) was given"
         )
     return Service(settings, backend, analyzer, embedder)
+
+
+def _no_index(settings: Settings) -> IndexNotFound:
+    """IndexNotFound whose hint builds where the search looked (not the default folder)."""
+    if settings.backend != "embedded":
+        return IndexNotFound("no index in the cluster")
+    where = "" if Path(settings.index_dir).resolve() == DEFAULT_INDEX_DIR.resolve() else f" --index {settings.index_dir}"
+    return IndexNotFound(f"no index at {settings.index_dir}", hint=f"build one first: python -m indexer build{where}")

@@ -138,3 +138,9 @@ def test_an_index_directory_that_is_a_file_is_named_as_such(tmp_path, capsys):
         assert cli.main([*argv, "--index", str(not_a_folder)]) == 2
         err = capsys.readouterr().err
         assert f"error: the index directory {not_a_folder} is a file" in err and "disk space" not in err, err
+
+
+def test_the_hint_for_a_missing_index_builds_where_the_search_looked(tmp_path, capsys):
+    missing = tmp_path / "elders"
+    assert cli.main(["search", "ouders", "--index", str(missing)]) == 2
+    assert f"hint: build one first: python -m indexer build --index {missing}" in capsys.readouterr().err
