@@ -37,6 +37,7 @@ class BuildReport:
     removed: int = 0
     files: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indexed, but a declared value was not understood
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -199,7 +200,9 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             t0 = time.perf_counter()
             try:
                 docs = read_file(path, root, max_bytes=max_bytes)
-                analysed = [_analyse(d, digest, analyse, enrich, pipeline) for d in docs]
+                notes: list[str] = []
+                analysed = [_analyse(d, digest, analyse, enrich, pipeline, notes) for d in docs]
+                report.warnings.extend(f"{path}: {note}" for note in notes)
             except ReadError as exc:  # with its hint: how to fix the file is the useful half
                 report.errors.append(f"{exc} (hint: {exc.hint})" if exc.hint else str(exc))
                 continue
@@ -310,9 +313,9 @@ def _embedding_text(title: str, heading: str, text: str) -> str:
     return f"{head}\n{text}" if head else text
 
 
-def _analyse(doc, digest: str, analyse, enrich, pipeline) -> IndexedDocument:
+def _analyse(doc, digest: str, analyse, enrich, pipeline, warnings: list[str] | None = None) -> IndexedDocument:
     analysis = analyse(doc.text, pipeline)
-    facets, extra = enrich(doc, analysis)
+    facets, extra = enrich(doc, analysis, warnings)
     passages = split_passages(doc, analysis.sentences)
     metadata = dict(doc.metadata)
     metadata.update(extra)

@@ -45,6 +45,8 @@ def cmd_build(args) -> int:
     report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     for line in report.errors:
         print(f"{ERROR} {line}", file=sys.stderr)
     t = report.timings

@@ -382,3 +382,24 @@ def test_an_index_inside_the_corpus_folder_is_not_read_as_documents(corpus_copy)
     again = build_index([corpus_copy], settings, progress=False)
     assert again.errors == [] and not any("index" in s for s in again.skipped), (again.errors, again.skipped)
     assert again.documents == first.documents == 6 and again.unchanged == 6
+
+
+def test_a_declared_value_the_index_cannot_use_is_a_warning(settings, corpus_copy, capsys):
+    story = corpus_copy / "praktijkverhalen" / "odd.md"
+    story.write_text("---\ntitel: Zomerschool\ntype: bestaatniet\njaar: tweeduizend\n---\n\n"
+                     "Leerlingen gaan in de zomer naar school om hun taal bij te houden.\n", encoding="utf-8")
+    agenda = corpus_copy / "praktijkverhalen" / "alias.md"
+    agenda.write_text("---\ntitel: Lokale agenda\ntype: agenda's\n---\n\nDe gemeente maakt afspraken met scholen.\n",
+                      encoding="utf-8")
+    assert cli.main(["build", str(corpus_copy), "--index", str(settings.index_dir), "--embedder", "fake", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^warning: .*odd\.md: type 'bestaatniet' is no document type .*read from the text: ", err, re.M), err
+    assert re.search(r"^warning: .*odd\.md: jaar 'tweeduizend' is no year", err, re.M), err
+    assert "alias.md" not in err  # "agenda's" is read as filters read it
+    from indexer.search import open_service
+
+    service = open_service(settings)
+    try:
+        assert service.get_document("praktijkverhalen/alias.md").doc_type == "agenda"
+    finally:
+        service.close()

@@ -20,7 +20,8 @@ from indexer.nlp.themes import assign_themes
 # e2: declared places and sectors are not extended by the text; a year declared null stays unknown
 # e3: an empty list declares the field too
 # e4: a letter's reference number (metadata "kenmerk") counts as a letterhead marker for the type
-ENRICH_VERSION = "e4"
+# e5: a declared type is read as filters read it ("agenda's" = agenda)
+ENRICH_VERSION = "e5"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 
@@ -52,11 +53,31 @@ def _entity_values(analysis: Analysis, label: str) -> list[str]:
     return out
 
 
-def _doc_type(document: Document, analysis: Analysis) -> str:
-    for candidate in (document.doc_type, document.metadata.get("type")):
-        if isinstance(candidate, str) and candidate.strip().lower() in DOC_TYPES:
-            return candidate.strip().lower()
-    return infer_doc_type(document.text, analysis.lemmas, bool(document.metadata.get("kenmerk")))
+def _doc_type(document: Document, analysis: Analysis, warnings: list[str] | None = None) -> str:
+    declared = [c.strip() for c in (document.doc_type, document.metadata.get("type")) if isinstance(c, str) and c.strip()]
+    for candidate in declared:
+        value = _known_type(candidate)
+        if value:
+            return value
+    inferred = infer_doc_type(document.text, analysis.lemmas, bool(document.metadata.get("kenmerk")))
+    if declared and warnings is not None:
+        warnings.append(f"type {declared[-1]!r} is no document type ({', '.join(DOC_TYPES)}); "
+                        f"read from the text: {inferred}")
+    return inferred
+
+
+def _known_type(value: str) -> str | None:
+    """A declared type as filters read it: "agenda's", "Agenda" and "interventies" count."""
+    from indexer.errors import QueryError
+    from indexer.filter_values import canonical
+    from indexer.nlp.query import named_value  # lazy: the query pipeline, only for an odd value
+
+    if value.lower() in DOC_TYPES:
+        return value.lower()
+    try:
+        return canonical({"type": [value]}, {}, named_value)["type"][0]
+    except QueryError:
+        return None
 
 
 def _municipalities(meta: dict, analysis: Analysis) -> list[str]:
@@ -111,9 +132,11 @@ def _themes(meta: dict, document: Document, analysis: Analysis) -> list[str]:
     return out
 
 
-def _year_and_date(meta: dict, text: str) -> tuple[list[str], str | None]:
+def _year_and_date(meta: dict, text: str, warnings: list[str] | None = None) -> tuple[list[str], str | None]:
     datum = iso_date(meta.get("datum"))
     year = year_of(meta.get("jaar")) or year_of(meta.get("datum"))
+    if meta.get("jaar") not in (None, "") and year_of(meta.get("jaar")) is None and warnings is not None:
+        warnings.append(f"jaar {meta.get('jaar')!r} is no year; ignored (a year is written 2019)")
     if year is None and "jaar" in meta and meta["jaar"] in (None, ""):
         return [], datum  # declared unknown
     if year is None or datum is None:
@@ -140,12 +163,13 @@ def _entities_summary(analysis: Analysis) -> dict[str, list[str]]:
     return {label: sorted(values) for label, values in sorted(summary.items())}
 
 
-def enrich(document: Document, analysis: Analysis) -> tuple[dict[str, list[str]], dict]:
+def enrich(document: Document, analysis: Analysis,
+           warnings: list[str] | None = None) -> tuple[dict[str, list[str]], dict]:
     """(facets, extra_metadata) for ``document``; facets has exactly the FACET_FIELDS keys."""
     meta = document.metadata or {}
-    doc_type = _doc_type(document, analysis)
+    doc_type = _doc_type(document, analysis, warnings)
     municipalities = _municipalities(meta, analysis)
-    years, datum = _year_and_date(meta, document.text)
+    years, datum = _year_and_date(meta, document.text, warnings)
     facets = {
         "type": [doc_type],
         "thema": _themes(meta, document, analysis),
