@@ -144,21 +144,26 @@ def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_res
     assert checked >= 2
 
 
+def _passages_by_document(service, query: str, mode: str) -> dict[str, set[str]]:
+    """Every passage of the query's result set (all pages, not collapsed), by document."""
+    in_set: dict[str, set[str]] = {}
+    page = 1
+    while True:
+        resp = service.search(SearchRequest(query, mode=mode, k=50, page=page, collapse=False))
+        for h in resp.hits:
+            in_set.setdefault(h.doc_id, set()).add(h.passage_id)
+        if page * 50 >= resp.total:
+            return in_set
+        page += 1
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
 def test_one_documents_passages_are_its_passages_in_the_result_set(sample, mode):
     """"Meer passages uit dit document" narrows the result set to one document, as a filter
     does: it never adds passages that only a deeper semantic search reaches."""
     checked = 0
     for query in ("ouderbetrokkenheid", "taal en peuters in de wijk", "huiswerkbegeleiding"):
-        in_set: dict[str, set[str]] = {}
-        page = 1
-        while True:
-            resp = sample.search(SearchRequest(query, mode=mode, k=50, page=page, collapse=False))
-            for h in resp.hits:
-                in_set.setdefault(h.doc_id, set()).add(h.passage_id)
-            if page * 50 >= resp.total:
-                break
-            page += 1
+        in_set = _passages_by_document(sample, query, mode)
         for doc_id, passages in list(in_set.items())[:12]:
             own = sample.search(SearchRequest(query, mode=mode, k=50, collapse=False, doc_id=doc_id))
             assert {h.passage_id for h in own.hits} == passages, (query, doc_id)
@@ -172,14 +177,6 @@ def test_a_collapsed_hits_other_passages_are_its_documents_passages_in_the_resul
     """more_passages (and so the "Meer passages" link) names every other passage of the hit's
     document in the result set, also keyword matches past the fused pool, and nothing else."""
     for query in ("ouderbetrokkenheid", "ouders betrekken bij school"):
-        in_set: dict[str, set[str]] = {}
-        page = 1
-        while True:
-            resp = sample.search(SearchRequest(query, mode=mode, k=50, page=page, collapse=False))
-            for h in resp.hits:
-                in_set.setdefault(h.doc_id, set()).add(h.passage_id)
-            if page * 50 >= resp.total:
-                break
-            page += 1
+        in_set = _passages_by_document(sample, query, mode)
         for hit in sample.search(SearchRequest(query, mode=mode, k=50, collapse=True)).hits:
             assert {hit.passage_id, *hit.more_passages} == in_set[hit.doc_id], (query, hit.doc_id)
