@@ -49,12 +49,15 @@ def search_url(req: SearchRequest | None = None, *, filters=None, **changes) -> 
     return url_for("pages.search", **params)
 
 
-def document_url(req: SearchRequest, doc_id: str) -> str:
-    """A result's document page, carrying the search it came from for the back link."""
+def document_url(req: SearchRequest, doc_id: str, passage_id: str = "") -> str:
+    """A result's document page, carrying the search it came from for the back link, opened at
+    the hit's passage (a first passage: at the top, with the title and facts)."""
     params = request_params(req, default_k=current_app.config["PER_PAGE"], default_collapse=True)
     if params.pop("doc_id", None):
         params["in_document"] = "1"  # the path already names the document
-    return url_for("pages.document", doc_id=doc_id, **params)
+    ordinal = passage_id.rpartition("#p")[2] if passage_id.startswith(f"{doc_id}#p") else ""
+    anchor = f"passage-{ordinal}" if ordinal.isdigit() and ordinal != "0" else None
+    return url_for("pages.document", doc_id=doc_id, _anchor=anchor, **params)
 
 
 def toggle_url(req: SearchRequest, field: str, value: str) -> str:

@@ -339,3 +339,13 @@ def test_a_document_opened_from_the_catalogue_or_a_municipality_page_links_back_
     assert back is not None and back["href"] == "/gemeente/Rotterdam" and "Rotterdam" in back.get_text()
     # a document reached otherwise has no back link to a list
     assert soup_of(client.get(link.split("?")[0])).select_one(".back a") is None
+
+
+def test_a_hit_link_opens_the_document_at_its_passage(client):
+    soup = soup_of(client.get("/?q=zomerschool&collapse=0&mode=keyword"))
+    links = [a["href"] for a in soup.select(".result-title a")]
+    anchored = [href for href in links if "#passage-" in href]
+    assert anchored and all(re.search(r"#passage-[1-9]\d*$", href) for href in anchored)
+    for href in anchored[:3]:
+        page = soup_of(client.get(href.split("#")[0]))
+        assert page.select_one(f"#{href.split('#')[1]}")  # the anchor exists on the page
