@@ -403,3 +403,19 @@ def test_a_declared_value_the_index_cannot_use_is_a_warning(settings, corpus_cop
         assert service.get_document("praktijkverhalen/alias.md").doc_type == "agenda"
     finally:
         service.close()
+
+
+def test_a_corpus_inside_the_folder_given_keeps_its_gkaignore_and_folder_links_are_named(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+    from indexer.readers import discover
+
+    parent = tmp_path / "alles"
+    shutil.copytree(ROOT / "corpus", parent / "corpus")
+    (parent / "koppeling").symlink_to(parent / "corpus" / "agendas")
+    files, skipped, errors = discover([parent])
+    alone, _, _ = discover([ROOT / "corpus"])
+    assert len(files) == len(alone) and not errors  # corpus/.gkaignore keeps its generator sources out
+    assert not any("/tools/" in f.as_posix() for f, _ in files)
+    assert any("koppeling (a symbolic link to a folder, not followed)" in line for line in skipped)

@@ -74,7 +74,7 @@ def discover(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[
     errors: list[ReadError] = []
     for given in map(Path, paths):
         if given.is_dir():
-            candidates = [(file, given) for file in _walk(given, errors, excluded)]
+            candidates = [(file, given) for file in _walk(given, errors, excluded, skipped)]
         elif given.is_file():
             candidates = [(given, given.parent)]
         else:
@@ -150,27 +150,41 @@ def _resolved(path: Path) -> Path | None:
         return None
 
 
-def _walk(folder: Path, errors: list[ReadError] | None = None, excluded: set = frozenset()) -> list[Path]:
+def _walk(folder: Path, errors: list[ReadError] | None = None, excluded: set = frozenset(),
+          skipped: list[str] | None = None) -> list[Path]:
     """The files under ``folder``; a subfolder that cannot be listed adds an UnreadableFolder
-    to ``errors`` (the build then keeps the documents it held)."""
-    patterns = _ignore_patterns(folder)
+    to ``errors`` (the build then keeps the documents it held). A .gkaignore counts for the
+    folder it is in (a corpus inside the folder given keeps its own)."""
+    rules: list[tuple[Path, list[str]]] = []
     files = []
 
     def unreadable(exc: OSError) -> None:
         if errors is not None and exc.filename:
             errors.append(UnreadableFolder(Path(exc.filename), folder, exc.strerror or str(exc)))
 
+    def ignored(path: Path) -> bool:
+        return any(_ignored(path.relative_to(base).as_posix(), pats) for base, pats in rules
+                   if path.is_relative_to(base))
+
     for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         here = Path(dirpath)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and not _ignored((here / d).relative_to(folder).as_posix(), patterns)
-            and not (excluded and _resolved(here / d) in excluded)
-        )
+        patterns = _ignore_patterns(here)
+        if patterns:
+            rules.append((here, patterns))
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith(".") or ignored(here / d) or (excluded and _resolved(here / d) in excluded):
+                continue
+            if (here / d).is_symlink():  # not followed: a link could leave the corpus or loop
+                if skipped is not None:
+                    skipped.append(f"{here / d} (a symbolic link to a folder, not followed)")
+                continue
+            kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or name.lower() in SKIPPED_NAMES:
                 continue
-            if _ignored((here / name).relative_to(folder).as_posix(), patterns):
+            if ignored(here / name):
                 continue
             files.append(here / name)
     return files
