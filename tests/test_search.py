@@ -508,3 +508,20 @@ def test_whole_index_facets_are_counted_once_per_generation(service, monkeypatch
     assert service.facets()["type"] and len(calls) == 1
     monkeypatch.setattr(service, "_generation_key", lambda: ("another generation",))
     assert service.facets() == real(None, None, {}) and len(calls) == 2
+
+
+def test_a_passage_carrying_more_of_the_named_fields_is_lifted_more(service, monkeypatch):
+    from indexer.ranking import searcher
+
+    request = SearchRequest("zomerschool in Rotterdam in het po", k=20, collapse=False)
+    resp = service.search(request)
+    assert set(resp.detected) >= {"gemeente", "sector"}
+    monkeypatch.setattr(searcher, "ENTITY_BOOST", 0.0)
+    plain = {h.passage_id: h.score for h in service.search(request).hits}
+    boost = 0.1
+    seen = set()
+    for hit in resp.hits:
+        carried = ("Rotterdam" in hit.facets.get("gemeente", [])) + ("po" in hit.facets.get("sector", []))
+        seen.add(carried)
+        assert hit.score == pytest.approx(plain[hit.passage_id] * (1.0 + boost * carried))
+    assert {1, 2} <= seen  # passages carrying one of the two and both

@@ -268,8 +268,11 @@ class Searcher:
             doc_id, facets = info[pid]
             if request.doc_id is not None and doc_id != request.doc_id:
                 continue
-            if wanted and any(not v.isdisjoint(facets.get(f, ())) for f, v in wanted.items()):
-                score = base + (score - base) * (1.0 + ENTITY_BOOST)
+            # once per named field the passage carries: "vve in Groningen" lifts a Groningen vve
+            # passage above one that is only vve or only in Groningen
+            carried = sum(1 for f, v in wanted.items() if not v.isdisjoint(facets.get(f, ()))) if wanted else 0
+            if carried:
+                score = base + (score - base) * (1.0 + ENTITY_BOOST * carried)
             items.append((pid, doc_id, score))
         items.sort(key=lambda it: (-it[2], it[0]))
         if not (request.collapse and request.doc_id is None):
