@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterable
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 
@@ -93,7 +94,24 @@ def without_tracking(args: MultiDict) -> MultiDict:
 
 def clean_query(raw: str | None) -> str:
     """The query without control characters, not yet checked."""
-    return _CONTROL_CHARS.sub(" ", raw or "").strip()
+    return _CONTROL_CHARS.sub(" ", _latin1_escapes(raw or "")).strip()
+
+
+_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _latin1_escapes(text: str) -> str:
+    """Percent escapes the URL decoding left because they are no UTF-8 ("caf%E9", sent by an old
+    Latin-1 form), read as Windows-1252 ("café") instead of searched as "caf%E9"."""
+    def decode(match: re.Match) -> str:
+        data = unquote_to_bytes(match.group())
+        try:
+            data.decode("utf-8")
+            return match.group()  # valid UTF-8 here was typed as such: leave it
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
+
+    return _ESCAPE.sub(decode, text) if "%" in text else text
 
 
 def parse_query_text(raw: str | None) -> str:

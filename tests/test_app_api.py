@@ -210,3 +210,10 @@ def test_facet_values_arrive_in_count_order(client):
     ordered = [(-n, v) for v, n in facets["gemeente"].items()]
     assert len(ordered) > 2 and ordered == sorted(ordered)
     assert list(facets["gemeente"]) != sorted(facets["gemeente"])  # the index's counts are not alphabetical
+
+
+def test_a_latin1_escape_in_the_query_is_read_as_its_letter(client):
+    # an old form sends "café" as caf%E9, which is no UTF-8: not searched as the text "caf%E9"
+    assert client.get("/api/search?q=caf%E9").get_json()["query"] == "café"
+    assert client.get("/api/search?q=caf%C3%A9").get_json()["query"] == "café"
+    assert client.get("/api/search?q=100%25").get_json()["query"] == "100%"
