@@ -143,7 +143,8 @@ def worker_incremental(spec: dict) -> dict:
     from scale_corpus import HashProjection, ScaleCorpus
     from indexer.analysis import get_analyzer
     from indexer.backends.embedded import EmbeddedBackend
-    from indexer.build import _file_hash, build_index, file_salt
+    from indexer.build import build_index, file_salt
+    from indexer.build_files import file_hash
     from indexer.config import Settings
     from indexer.nlp import load_pipeline
 
@@ -173,7 +174,7 @@ def worker_incremental(spec: dict) -> dict:
         body = "\n\n".join(p.text for p in doc.passages)
         path.write_text("---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in fm.items())
                         + "\n---\n\n" + body + "\n", encoding="utf-8")
-        doc.content_hash = _file_hash(path, rel, salt)
+        doc.content_hash = file_hash(path, rel, salt)[0]
         t0 = time.perf_counter()
         writer.upsert(doc)
         t_write += time.perf_counter() - t0

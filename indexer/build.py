@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from indexer.backends import open_backend
+from indexer.build_files import file_hash, unclaimed, was_unread
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
@@ -62,15 +63,6 @@ def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> 
     return (f"{READER_VERSION}|{pipeline_name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer_version}|"
             f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
             f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
-
-
-def _file_hash(path: Path, rel: str, salt: str) -> str:
-    h = hashlib.sha1(salt.encode("utf-8"))
-    h.update(rel.encode("utf-8"))
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class _Progress:
@@ -180,6 +172,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     for doc_id, digest in old_hashes.items():
         ids_of.setdefault(digest, []).append(doc_id)
     claimed: dict[str, str] = {}  # document id -> the file that gave it in this build
+    same_content: dict[str, str] = {}  # content hash -> the first file with that content
     t_read = t_embed = 0.0
     bar = _Progress(len(files), progress)
     try:
@@ -187,11 +180,14 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             rel = path.relative_to(root).as_posix() if path != root else path.name
             bar.step(rel)
             try:
-                digest = _file_hash(path, rel, salt)
+                digest, content = file_hash(path, rel, salt)
             except OSError as exc:
                 report.errors.append(f"{path}: cannot read ({exc.strerror or exc}); its document is kept as it was")
                 report.unread.add(rel)
                 continue
+            twin = same_content.setdefault(content, str(path))
+            if twin != str(path):  # indexed all the same: a copy may be meant, but it shows twice
+                report.warnings.append(f"{path}: the same content as {twin}; both are indexed, so it shows twice")
             if digest in known_hashes:
                 kept_hashes.add(digest)
                 for doc_id in ids_of.get(digest, ()):
@@ -210,7 +206,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 report.errors.append(f"{path}: {type(exc).__name__}: {exc}")
                 continue
             t1 = time.perf_counter()
-            analysed = _unclaimed(analysed, str(path), claimed, report)
+            analysed = unclaimed(analysed, str(path), claimed, report.errors)
             for doc in analysed:
                 texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]
                 windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
@@ -233,7 +229,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     report.unchanged = sum(1 for h in old_hashes.values() if h in kept_hashes)
     upserted = {d.id for d in ready}
     removed = [d for d, h in old_hashes.items()
-               if h not in kept_hashes and d not in upserted and not _unread(d, report.unread)]
+               if h not in kept_hashes and d not in upserted and not was_unread(d, report.unread)]
     report.removed = len(removed)
     report.indexed = len(ready)
     t2 = time.perf_counter()
@@ -260,25 +256,6 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.documents, report.passages = stats.documents, stats.passages
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _unclaimed(docs: list[IndexedDocument], path: str, claimed: dict[str, str], report: BuildReport):
-    """The documents of file ``path`` whose ids no earlier file of this build gave: the first
-    file (in path order) keeps an id, on every build, and the other is reported each time."""
-    out = []
-    for doc in docs:
-        first = claimed.setdefault(doc.id, path)
-        if first == path:
-            out.append(doc)
-        else:
-            report.errors.append(f"{path}: its document id {doc.id!r} is already that of {first}, which is kept "
-                                 "(hint: give one of them another file name, folder or id)")
-    return out
-
-
-def _unread(doc_id: str, unread: set[str]) -> bool:
-    """The document came from a file or folder this build could not read."""
-    return doc_id in unread or any(p.endswith("/") and doc_id.startswith(p) for p in unread)
 
 
 def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildReport) -> None:

@@ -346,14 +346,14 @@ def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy,
 
     first = build_index([corpus_copy], settings, progress=False)
     story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
-    real_hash = build_module._file_hash
+    real_hash = build_module.file_hash
 
     def locked(path, rel, salt):
         if path == story:
             raise PermissionError(13, "Permission denied")
         return real_hash(path, rel, salt)
 
-    monkeypatch.setattr(build_module, "_file_hash", locked)
+    monkeypatch.setattr(build_module, "file_hash", locked)
     report = build_index([corpus_copy], settings, progress=False)
     assert report.removed == 0 and report.documents == first.documents
     assert any("sport-rotterdam.md: cannot read" in e and "kept" in e for e in report.errors)
@@ -408,8 +408,11 @@ def test_a_declared_value_the_index_cannot_use_is_a_warning(settings, corpus_cop
 def test_a_corpus_inside_the_folder_given_keeps_its_gkaignore_and_folder_links_are_named(tmp_path):
     import shutil
 
-    from conftest import ROOT
+    from pathlib import Path
+
     from indexer.readers import discover
+
+    ROOT = Path(__file__).resolve().parents[1]
 
     parent = tmp_path / "alles"
     shutil.copytree(ROOT / "corpus", parent / "corpus")
@@ -419,3 +422,15 @@ def test_a_corpus_inside_the_folder_given_keeps_its_gkaignore_and_folder_links_a
     assert len(files) == len(alone) and not errors  # corpus/.gkaignore keeps its generator sources out
     assert not any("/tools/" in f.as_posix() for f, _ in files)
     assert any("koppeling (a symbolic link to a folder, not followed)" in line for line in skipped)
+
+
+def test_an_identical_copy_is_indexed_with_a_warning(settings, corpus_copy):
+    import shutil
+
+    story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
+    shutil.copy(story, corpus_copy / "praktijkverhalen" / "sport-rotterdam-kopie.md")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.documents == 7 and report.errors == []
+    assert [w for w in report.warnings if "the same content as" in w] == [
+        f"{corpus_copy / 'praktijkverhalen' / 'sport-rotterdam.md'}: the same content as "
+        f"{corpus_copy / 'praktijkverhalen' / 'sport-rotterdam-kopie.md'}; both are indexed, so it shows twice"]
