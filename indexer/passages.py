@@ -149,6 +149,11 @@ def passage_id(doc_id: str, ordinal: int) -> str:
     return f"{doc_id}#p{ordinal}"
 
 
+def document_of(passage_id: str) -> str:
+    """The document id a passage id carries (passage_id's inverse)."""
+    return passage_id.rpartition("#p")[0]
+
+
 def _merge_small_sections(
     blocks: list[tuple[str, list[str]]], max_words: int
 ) -> list[tuple[list[str], list[str]]]:

@@ -103,3 +103,10 @@ def test_sentence_windows_cover_long_passages_only():
     windows = sentence_windows(text, min_words=35)
     assert len(windows) == 3 and " ".join(windows) == text
     assert all(len(w.split()) >= 35 for w in windows)
+
+
+def test_a_passage_id_names_its_document():
+    from indexer.passages import document_of, passage_id
+
+    for doc_id in ("agendas/rotterdam.md", "record-id", "map/met#pteken.md"):
+        assert document_of(passage_id(doc_id, 12)) == doc_id
