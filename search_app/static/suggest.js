@@ -18,13 +18,16 @@
     });
   }
 
+  // a trailing space is sent: it tells the server the last word is finished, not to complete it
+  function typed() { return input.value.replace(/^\s+/, "").replace(/\s+$/, " "); }
+
   function lookup() {
-    var prefix = input.value.trim();
-    if (prefix.length < 2 || prefix === last) { return; }
+    var prefix = typed();
+    if (prefix.trim().length < 2 || prefix === last) { return; }
     last = prefix;
     fetch(url + "?q=" + encodeURIComponent(prefix), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
-      .then(function (data) { if (input.value.trim() === prefix) { fill(data.suggestions || []); } })
+      .then(function (data) { if (typed() === prefix) { fill(data.suggestions || []); } })
       .catch(function () { /* suggestions are optional */ });
   }
 

@@ -164,6 +164,15 @@ def test_autocomplete_and_mobile_layout(server, browser):
     WebDriverWait(browser, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#suggesties option[value='Zwolle']")
     )
+    # a space after a word says it is finished: the list no longer completes it ("ouders va" ->
+    # "ouders vaak" while typing, not after "ouders va ")
+    box.clear()
+    box.send_keys("ouders va")
+    WebDriverWait(browser, 10).until(lambda d: any(
+        o.get_attribute("value").startswith("ouders va") for o in d.find_elements(By.CSS_SELECTOR, "#suggesties option")))
+    box.send_keys(" ")
+    WebDriverWait(browser, 10).until(lambda d: not any(
+        o.get_attribute("value").startswith("ouders va") for o in d.find_elements(By.CSS_SELECTOR, "#suggesties option")))
     browser.set_window_size(390, 900)
     try:
         browser.get(server + "/?q=ouders")
