@@ -52,7 +52,9 @@ def test_search_shows_result_cards(client):
     card = soup.select_one(".result")
     assert card.select_one(".badge-type")
     assert card.select_one(".snippet mark")  # highlighted snippet, rendered as markup
-    assert card.select_one("details.why summary").get_text(strip=True) == "Waarom dit resultaat?"
+    summary = card.select_one("details.why summary")  # told apart by its hidden result title
+    assert summary.get_text(strip=True) == "Waarom dit resultaat?: " + card.select_one(".result-title a").get_text(strip=True)
+    assert summary.select_one(".visually-hidden")
     assert "Trefwoorden" in card.select_one("details.why").get_text()
     more = card.select_one("a.more")
     assert "doc_id" in parse_qs(urlsplit(more["href"]).query)
