@@ -115,7 +115,6 @@ class Speller:
         return out if changed else None
 
 
-@lru_cache(maxsize=1)
 def is_english_form(word: str) -> bool:
     """A common English word, or a regular inflection of one: the list holds "evaluate" and
     "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
@@ -134,6 +133,7 @@ def is_english_form(word: str) -> bool:
     return any(len(stem) >= 3 and stem in english for stem in stems)
 
 
+@lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     from indexer.analysis.resources import DATA_FILES, read_lines
 
