@@ -59,10 +59,11 @@ def normalize_chars(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_CHAR_MAP))
 
 
-def repair_text(text: str) -> str:
-    """Repair extracted text: characters, furniture, hyphenation and wrapped lines -> paragraphs."""
+def repair_text(text: str, references: list[str] | None = None) -> str:
+    """Repair extracted text: characters, furniture, hyphenation and wrapped lines -> paragraphs.
+    The numbers of the letter reference blocks it drops go to ``references`` when given."""
     lines = [" ".join(line.split()) for line in normalize_chars(text).split("\n")]
-    lines = drop_reference_blocks(lines)
+    lines = drop_reference_blocks(lines, references)
     lines = drop_furniture(lines)
     return "\n\n".join(build_paragraphs(lines))
 
@@ -129,14 +130,6 @@ def drop_reference_blocks(lines: list[str], found: list[str] | None = None) -> l
                     found.append(glued.group().strip())
         out.append(line)
     return out
-
-
-def letter_reference(text: str) -> str | None:
-    """The number of a letter's reference block ("Onze referentie 127448"), which repairing
-    drops as page furniture; None when the text has none."""
-    found: list[str] = []
-    drop_reference_blocks([" ".join(line.split()) for line in normalize_chars(text).split("\n")], found)
-    return found[0] if found else None
 
 
 def drop_furniture(lines: list[str]) -> list[str]:

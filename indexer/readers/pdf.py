@@ -20,8 +20,7 @@ from indexer.readers.common import (
 )
 from indexer.readers.pdf_layout import Line, find_headings, page_lines
 from indexer.readers.properties import property_metadata
-from indexer.repair import (build_paragraphs, drop_furniture, drop_reference_blocks, letter_reference, normalize_chars,
-                            repair_text)
+from indexer.repair import build_paragraphs, drop_furniture, drop_reference_blocks, normalize_chars, repair_text
 
 # Producer-made titles that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|naamloos|microsoft word\b|document\d*$|.*\.(docx?|pdf|indd)$)", re.I)
@@ -51,17 +50,17 @@ class PdfReader:
             pages = [[line for line, kept in zip(page, flags) if kept] for page, flags in zip(pages, keep)]
         raw = "\n".join("\n".join(line.text for line in page) for page in pages)
         headings = find_headings(pages)
+        references: list[str] = []  # letter reference numbers the repair drops from the text
         if headings:
-            sections = _sections([line for page in pages for line in page], headings)
+            sections = _sections([line for page in pages for line in page], headings, references)
         else:  # no font evidence of headings: the text as it always was
-            sections = [Section(heading="", text=repair_text(raw))]
+            sections = [Section(heading="", text=repair_text(raw, references))]
         if not any(s.heading.strip() or s.text.strip() for s in sections):
             raise ReadError(path, "PDF has no extractable text (scanned?)")
         info = _info(reader)
         title, metadata = _metadata_title(info), property_metadata(info.get("/Keywords"), info.get("/Subject"))
-        reference = letter_reference(raw)
-        if reference and "kenmerk" not in metadata:
-            metadata["kenmerk"] = reference  # the repair drops it from the text
+        if references and "kenmerk" not in metadata:
+            metadata["kenmerk"] = references[0]
         if not title:
             # guessed from the page lines (repairing joins a title line into its paragraph):
             # shown, but marked so that ranking and embedding do not lean on it
@@ -127,7 +126,7 @@ def _running_keep(pages: list[list[str]]) -> list[list[bool]] | None:
     return [[edge.get(i) not in running for i in range(len(lines))] for lines, edge in zip(pages, edges)]
 
 
-def _sections(lines: list[Line], headings: dict[int, tuple[int, str]]) -> list[Section]:
+def _sections(lines: list[Line], headings: dict[int, tuple[int, str]], references: list[str]) -> list[Section]:
     """Repair the text as repair_text does, over the whole text (its furniture counts and line
     width), with each heading as one marked line; then cut the paragraphs at the marks, so that
     no heading runs into a paragraph."""
@@ -142,7 +141,7 @@ def _sections(lines: list[Line], headings: dict[int, tuple[int, str]]) -> list[S
         else:
             marked.append(line.text.replace(_HEADING_MARK, ""))
     rows = [" ".join(row.split()) for row in normalize_chars("\n".join(marked)).split("\n")]
-    rows = drop_reference_blocks(rows)
+    rows = drop_reference_blocks(rows, references)
     kept = set(drop_furniture(rows))  # furniture is judged by content alone
     # a heading stays even when it recurs ("Conclusie" in every chapter)
     rows = [row for row in rows if row in kept or row.startswith(_HEADING_MARK)]

@@ -7,7 +7,7 @@ from indexer.errors import ReadError
 from indexer.model import Document, Section
 from indexer.readers.common import DEFAULT_MAX_BYTES, make_document, read_bytes
 from indexer.readers.markdown import split_front_matter
-from indexer.repair import decode_bytes, letter_reference, normalize_chars, repair_text
+from indexer.repair import decode_bytes, normalize_chars, repair_text
 
 
 class TextReader:
@@ -21,10 +21,10 @@ class TextReader:
         if not raw.strip():
             raise ReadError(path, "empty file")
         metadata, body = split_front_matter(normalize_chars(raw), path)
-        text = repair_text(body)
+        references: list[str] = []
+        text = repair_text(body, references)
         if not text.strip():
             raise ReadError(path, "no text content")
-        reference = letter_reference(body)
-        if reference and "kenmerk" not in metadata:
-            metadata = {**metadata, "kenmerk": reference}  # the repair drops it from the text
+        if references and "kenmerk" not in metadata:
+            metadata = {**metadata, "kenmerk": references[0]}  # the repair drops it from the text
         return [make_document(path, root, [Section(heading="", text=text)], metadata=metadata)]
