@@ -154,6 +154,12 @@ def document_of(passage_id: str) -> str:
     return passage_id.rpartition("#p")[0]
 
 
+def ordinal_of(passage_id: str) -> int | None:
+    """The place in its document a passage id carries; None for an id of another form."""
+    ordinal = passage_id.rpartition("#p")[2]
+    return int(ordinal) if ordinal.isdigit() else None
+
+
 def _merge_small_sections(
     blocks: list[tuple[str, list[str]]], max_words: int
 ) -> list[tuple[list[str], list[str]]]:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from collections import OrderedDict
 from dataclasses import replace
+from pathlib import Path
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, url_for
 
 from indexer.model import SearchRequest
+from indexer.passages import document_of, ordinal_of
 from search_app import labels
 from search_app.params import request_params, toggle_filter
 from search_app.present import facet_values
@@ -55,8 +56,8 @@ def document_url(req: SearchRequest, doc_id: str, passage_id: str = "") -> str:
     params = request_params(req, default_k=current_app.config["PER_PAGE"], default_collapse=True)
     if params.pop("doc_id", None):
         params["in_document"] = "1"  # the path already names the document
-    ordinal = passage_id.rpartition("#p")[2] if passage_id.startswith(f"{doc_id}#p") else ""
-    anchor = f"passage-{ordinal}" if ordinal.isdigit() and ordinal != "0" else None
+    ordinal = ordinal_of(passage_id) if document_of(passage_id) == doc_id else None
+    anchor = f"passage-{ordinal}" if ordinal else None  # not for the first: the top shows the title
     return url_for("pages.document", doc_id=doc_id, _anchor=anchor, **params)
 
 

@@ -106,7 +106,8 @@ def test_sentence_windows_cover_long_passages_only():
 
 
 def test_a_passage_id_names_its_document():
-    from indexer.passages import document_of, passage_id
+    from indexer.passages import document_of, ordinal_of, passage_id
 
     for doc_id in ("agendas/rotterdam.md", "record-id", "map/met#pteken.md"):
-        assert document_of(passage_id(doc_id, 12)) == doc_id
+        assert document_of(passage_id(doc_id, 12)) == doc_id and ordinal_of(passage_id(doc_id, 12)) == 12
+    assert ordinal_of("geen-passage") is None
