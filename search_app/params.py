@@ -150,7 +150,7 @@ def parse_page_size(args: MultiDict, default: int) -> int:
     sizes = {name: parse_int(name, raw, default, 1, MAX_K) for name, raw in sent.items()}
     if len(set(sizes.values())) > 1:
         raise QueryError(
-            f"Parameters k en per_page betekenen hetzelfde (resultaten per pagina); geef er één op, "
+            f"De parameters k en per_page betekenen hetzelfde (resultaten per pagina); geef er één op, "
             f"niet k={sizes['k']} en per_page={sizes['per_page']}."
         )
     return next(iter(sizes.values()), default)
@@ -168,7 +168,7 @@ def parse_page(raw: str | None) -> int:
     if not 1 <= value <= MAX_PAGE:
         beyond = f" (een zoekvraag heeft hooguit {MAX_PAGE} pagina's; verfijn haar of kies een grotere k)" \
             if value > MAX_PAGE else ""
-        raise QueryError(f"Parameter page moet tussen 1 en {MAX_PAGE} liggen, niet {_short(text)}{beyond}.")
+        raise QueryError(f"De parameter page moet tussen 1 en {MAX_PAGE} liggen, niet {_short(text)}{beyond}.")
     return value
 
 
@@ -179,13 +179,13 @@ def parse_int(name: str, raw: str | None, default: int, low: int | None, high: i
     if not text:
         return default
     if not _INTEGER.fullmatch(text):
-        raise QueryError(f"Parameter {name} moet een geheel getal zijn, niet {_short(repr(text))}.")
+        raise QueryError(f"De parameter {name} moet een geheel getal zijn, niet {_short(repr(text))}.")
     try:
         value = int(text)
     except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        raise QueryError(f"Parameter {name} is veel te groot ({len(text)} cijfers).") from None
+        raise QueryError(f"De parameter {name} is veel te groot ({len(text)} cijfers).") from None
     if (low is not None and value < low) or (high is not None and value > high):
-        raise QueryError(f"Parameter {name} moet tussen {low} en {high} liggen, niet {_short(text)}.")
+        raise QueryError(f"De parameter {name} moet tussen {low} en {high} liggen, niet {_short(text)}.")
     return value
 
 
@@ -202,7 +202,7 @@ def parse_bool(name: str, raw: str | None, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise QueryError(f"Parameter {name} moet 1 of 0 zijn, niet {raw!r}.")
+    raise QueryError(f"De parameter {name} moet 1 of 0 zijn, niet {raw!r}.")
 
 
 def parse_filters(

@@ -102,9 +102,9 @@ def test_export_ignores_page_k_and_per_page(client, paging):
 @pytest.mark.parametrize("value", ["0", "51", "x", "-1"])
 def test_api_page_size_errors_name_the_parameter_sent(client, value):
     message = client.get(f"/api/search?q=ouders&per_page={value}").get_json()["error"]["message"]
-    assert "per_page" in message and "Parameter k " not in message
+    assert "per_page" in message and "parameter k " not in message
     message = client.get(f"/api/search?q=ouders&k={value}").get_json()["error"]["message"]
-    assert "Parameter k " in message and "per_page" not in message
+    assert "De parameter k " in message and "per_page" not in message
 
 
 def test_api_per_page_is_an_alias_of_k_and_a_conflict_is_400(client):

@@ -72,7 +72,7 @@ def test_a_page_that_is_no_whole_number_is_a_clear_400_page(client, page):
     response = client.get("/", query_string={"q": "zomerschool", "page": page})
     assert response.status_code == 400 and response.mimetype == "text/html"
     body = response.get_data(as_text=True)
-    assert "Ongeldige zoekopdracht" in body and "Parameter page" in body
+    assert "Ongeldige zoekopdracht" in body and "De parameter page" in body
     assert len(body) < 20_000  # the message does not echo the whole value
 
 
@@ -84,7 +84,7 @@ def test_api_answers_400_naming_the_page_limit(client, page):
     schema = {"$ref": "#/components/schemas/Error", "components": spec["components"]}
     jsonschema.validate(response.get_json(), schema, cls=jsonschema.Draft202012Validator)
     message = response.get_json()["error"]["message"]
-    assert message.startswith("Parameter page") and len(message) < 300
+    assert message.startswith("De parameter page") and len(message) < 300
     if page not in ("abc", "1_0"):
         assert f"tussen 1 en {MAX_PAGE}" in message
 

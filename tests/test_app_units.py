@@ -46,6 +46,17 @@ def test_parse_rejects_bad_values(args):
         parse_search_args(MultiDict(args))
 
 
+@pytest.mark.parametrize("args", [
+    {"page": "0"}, {"page": "abc"}, {"page": "9" * 5000}, {"k": "51"}, {"per_page": "x"},
+    {"collapse": "misschien"}, {"k": "5", "per_page": "6"},
+])
+def test_parameter_messages_are_dutch_sentences(args):
+    """Not 'Parameter page moet ...' (an English-looking start): 'De parameter page moet ...'."""
+    with pytest.raises(QueryError) as caught:
+        parse_search_args(MultiDict(args))
+    assert str(caught.value).startswith(("De parameter ", "De parameters "))
+
+
 def test_control_characters_are_removed():
     assert parse_search_args(MultiDict({"q": "taal\x00\x07 ouders"})).query.split() == ["taal", "ouders"]
 
