@@ -1,0 +1,28 @@
+"""Accessibility review findings on the pages (reading and focus order, skip links, landmarks,
+titles), each reproduced against a tiny real index."""
+from __future__ import annotations
+
+import pytest
+from app_fake import client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from bs4 import BeautifulSoup
+
+
+def soup_of(response, status: int = 200) -> BeautifulSoup:
+    assert response.status_code == status, response.data[:500]
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def precedes(a, b) -> bool:
+    """Whether tag ``a`` starts before tag ``b`` in the source (the reading and tab order)."""
+    return (a.sourceline, a.sourcepos) < (b.sourceline, b.sourcepos)
+
+
+# error pages: the message, then the search box to try again
+
+
+@pytest.mark.parametrize("url, status", [("/?q=ouders&page=abc", 400), ("/documenten/bestaat-niet", 404)])
+def test_error_page_says_what_went_wrong_before_the_search_form(client, url, status):
+    soup = soup_of(client.get(url), status)
+    heading, form = soup.select_one("main h1#fout-kop"), soup.select_one("main form.search-form")
+    assert heading and form and precedes(heading, form)
+    assert precedes(soup.select_one(".error-page > p:not(.error-code)"), form)  # its text too
