@@ -136,6 +136,14 @@ def facet_values(counts: dict[str, int], active: Iterable[str], field: str) -> l
     return [FacetValue(v, merged[v], v in active) for v in order]
 
 
+def facet_groups(counts: dict[str, dict[str, int]], filters: dict[str, list[str]],
+                 fields: Iterable[str]) -> list[tuple[str, list[FacetValue]]]:
+    """(field, values) of the fields with a value to list; none: the page shows no filters
+    landmark (an empty one is a stop for screen readers that leads nowhere)."""
+    groups = [(f, facet_values(counts.get(f, {}), filters.get(f, []), f)) for f in fields]
+    return [(f, values) for f, values in groups if values]
+
+
 @dataclass(frozen=True)
 class DetectedValue:
     field: str

@@ -7,7 +7,7 @@ from indexer.model import SearchRequest
 from indexer.passages import document_of, ordinal_of
 from search_app import labels
 from search_app.params import request_params, toggle_filter
-from search_app.present import facet_values
+from search_app.present import facet_groups
 
 
 def init_app(app: Flask, asset_version: str) -> None:
@@ -22,7 +22,7 @@ def init_app(app: Flask, asset_version: str) -> None:
         toggler=lambda req: (lambda field, value: toggle_url(req, field, value)),
         page_linker=lambda req: (lambda n: search_url(req, page=n if n > 1 else None)),
         export_url=export_url,
-        facet_values=facet_values,
+        facet_groups=facet_groups,
         catalogue_linker=lambda filters: (
             lambda field, value: url_for("pages.interventions", **toggle_filter(filters, field, value))
         ),

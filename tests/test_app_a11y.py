@@ -26,3 +26,25 @@ def test_error_page_says_what_went_wrong_before_the_search_form(client, url, sta
     heading, form = soup.select_one("main h1#fout-kop"), soup.select_one("main form.search-form")
     assert heading and form and precedes(heading, form)
     assert precedes(soup.select_one(".error-page > p:not(.error-code)"), form)  # its text too
+
+
+# no empty filters landmark
+
+
+def test_a_search_without_facet_values_shows_no_empty_filters_landmark(client):
+    soup = soup_of(client.get("/?q=xyzzyqq&mode=keyword"))
+    assert "Geen resultaten" in soup.select_one("#resultaten-kop").get_text()
+    assert soup.find("aside") is None and soup.select_one(".facets") is None
+    assert "has-facets" not in soup.select_one(".results-layout")["class"]  # no empty filters column
+    # an active filter stays listed (count 0), so it can be removed from there too
+    filtered = soup_of(client.get("/?q=xyzzyqq&mode=keyword&type=agenda"))
+    assert filtered.select_one("aside.facets .facet-link.is-active")
+    assert "has-facets" in filtered.select_one(".results-layout")["class"]
+
+
+def test_facet_groups_leave_out_fields_without_values():
+    from search_app.present import facet_groups
+
+    groups = facet_groups({"type": {"agenda": 2}, "thema": {}}, {"sector": ["po"]}, ("type", "thema", "sector"))
+    assert [(field, [v.value for v in values]) for field, values in groups] == [("type", ["agenda"]), ("sector", ["po"])]
+    assert facet_groups({}, {}, ("type", "thema")) == []
