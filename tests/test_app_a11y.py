@@ -2,9 +2,14 @@
 titles), each reproduced against a tiny real index."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from app_fake import client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
+
+STYLE = Path(__file__).resolve().parents[1] / "search_app" / "static" / "style.css"
 
 
 def soup_of(response, status: int = 200) -> BeautifulSoup:
@@ -48,3 +53,24 @@ def test_facet_groups_leave_out_fields_without_values():
     groups = facet_groups({"type": {"agenda": 2}, "thema": {}}, {"sector": ["po"]}, ("type", "thema", "sector"))
     assert [(field, [v.value for v in values]) for field, values in groups] == [("type", ["agenda"]), ("sector", ["po"])]
     assert facet_groups({}, {}, ("type", "thema")) == []
+
+
+# results before filters: tab order = reading order at every width
+
+
+@pytest.mark.parametrize("url", ["/?q=ouders", "/?q=ouders&type=agenda&page=1", "/interventies"])
+def test_results_come_before_the_filters_in_the_source(client, url):
+    soup = soup_of(client.get(url))
+    layout = soup.select_one(".results-layout.has-facets")
+    results, facets = layout.select_one(":scope > section.results"), layout.select_one(":scope > aside.facets")
+    assert results and facets and precedes(results, facets)
+    assert precedes(results.select_one(".result-title a, .result a"), facets.select_one(".facet-link"))
+
+
+def test_the_grid_places_filters_and_results_without_reordering_them():
+    css = STYLE.read_text(encoding="utf-8")
+    wide = re.search(r"\.results-layout\.has-facets \{[^}]*\}", css).group(0)
+    assert "grid-template-areas: \"facets results\"" in wide  # a column beside the results
+    narrow = css[css.index("@media (max-width: 50rem)"):]
+    assert 'grid-template-areas: "results" "facets"' in narrow  # stacked as in the source
+    assert not re.search(r"(?<![-\w])order\s*:", css)  # no 'order' that moves one away from its place

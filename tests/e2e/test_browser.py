@@ -179,6 +179,9 @@ def test_autocomplete_and_mobile_layout(server, browser):
         browser.save_screenshot(str(ARTIFACTS / "e2e-mobile.png"))
         too_wide = browser.execute_script(_TOO_WIDE_JS)
         assert too_wide == []  # no horizontal scrolling on a phone
+        # one column in source order: the filters below the results, where Tab reaches them
+        results, facets = (browser.find_element(By.CSS_SELECTOR, c).rect for c in (".results", ".facets"))
+        assert facets["y"] >= results["y"] + results["height"]
     finally:
         browser.set_window_size(1280, 1000)
     assert _csp_errors(browser) == []
