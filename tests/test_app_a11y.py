@@ -74,3 +74,25 @@ def test_the_grid_places_filters_and_results_without_reordering_them():
     narrow = css[css.index("@media (max-width: 50rem)"):]
     assert 'grid-template-areas: "results" "facets"' in narrow  # stacked as in the source
     assert not re.search(r"(?<![-\w])order\s*:", css)  # no 'order' that moves one away from its place
+
+
+# a skip link to the results
+
+
+@pytest.mark.parametrize("url", ["/?q=ouders", "/?q=xyzzyqq&mode=keyword", "/?type=agenda"])
+def test_a_skip_link_leads_to_the_results(client, url):
+    soup = soup_of(client.get(url))
+    links = [a for a in soup.body.find_all("a", recursive=False) if "skip-link" in a.get("class", [])]
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ("#inhoud", "Direct naar de inhoud"), ("#resultaten", "Naar de resultaten")]
+    assert precedes(links[-1], soup.find("header"))  # at the top of the page
+    target = soup.find(id="resultaten")
+    assert target.name == "section" and "results" in target["class"]
+    assert target["tabindex"] == "-1"  # focusable, so the next Tab continues from the results
+
+
+@pytest.mark.parametrize("url, status", [("/", 200), ("/?q=ouders&page=abc", 400)])
+def test_no_skip_link_to_results_that_are_not_there(client, url, status):
+    soup = soup_of(client.get(url), status)
+    assert soup.find(id="resultaten") is None and not soup.select('a[href="#resultaten"]')
+    assert soup.select_one("a.skip-link")["href"] == "#inhoud"

@@ -34,6 +34,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip("Debian chromium/chromium-driver not installed (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -126,6 +127,7 @@ def test_search_facet_document(server, browser):
     box.send_keys(Keys.ENTER)
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".result-title a")))
     assert "zomerschool" in browser.current_url
+    _skip_to_results(browser)
 
     facet = browser.find_element(By.CSS_SELECTOR, "a.facet-link[href*='gemeente=Zwolle']")
     facet.click()
@@ -141,6 +143,22 @@ def test_search_facet_document(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, ".passage.is-match mark")
     browser.save_screenshot(str(ARTIFACTS / "e2e-document.png"))
     assert _csp_errors(browser) == []
+
+
+def _active(driver, attribute: str):
+    return driver.execute_script(f"return document.activeElement.{attribute}")
+
+
+def _skip_to_results(driver) -> None:
+    """Keyboard only: the second Tab stop is 'Naar de resultaten', shown when focused; Enter moves
+    focus to the results, and the next Tab continues inside them."""
+    ActionChains(driver).send_keys(Keys.TAB, Keys.TAB).perform()
+    assert _active(driver, "textContent") == "Naar de resultaten"
+    assert driver.switch_to.active_element.rect["y"] >= 0  # no longer off screen
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    WebDriverWait(driver, 5).until(lambda d: _active(d, "id") == "resultaten")
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert driver.execute_script("return document.activeElement.closest('#resultaten') !== null")
 
 
 def test_browse_pages(server, browser):
