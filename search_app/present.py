@@ -12,7 +12,14 @@ from typing import Any, Iterable
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
 from indexer.passages import OVERLAP_WORDS
-from search_app.labels import ENTITY_FIELDS, ENTITY_LABELS, HIDDEN_METADATA, METADATA_LABELS
+from search_app.labels import (
+    ENTITY_FIELDS,
+    ENTITY_LABELS,
+    HIDDEN_METADATA,
+    METADATA_LABELS,
+    field_label,
+    value_label,
+)
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
     "Leraar": ["woordenschat peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
@@ -142,6 +149,15 @@ def facet_groups(counts: dict[str, dict[str, int]], filters: dict[str, list[str]
     landmark (an empty one is a stop for screen readers that leads nowhere)."""
     groups = [(f, facet_values(counts.get(f, {}), filters.get(f, []), f)) for f in fields]
     return [(f, values) for f, values in groups if values]
+
+
+def filter_summary(filters: dict[str, list[str]], doc_id: str | None = None) -> str:
+    """The active filters as the chips name them, for the page title ('Gemeente: Rotterdam of
+    Zwolle; Sector: primair onderwijs'): tabs and screen readers tell filtered pages apart."""
+    parts = ["alleen uit één document"] if doc_id else []
+    parts += [f"{field_label(field)}: {' of '.join(value_label(field, v) for v in values)}"
+              for field, values in filters.items() if values]
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

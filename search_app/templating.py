@@ -7,7 +7,7 @@ from indexer.model import SearchRequest
 from indexer.passages import document_of, ordinal_of
 from search_app import labels
 from search_app.params import request_params, toggle_filter
-from search_app.present import facet_groups
+from search_app.present import facet_groups, filter_summary
 
 
 def init_app(app: Flask, asset_version: str) -> None:
@@ -23,6 +23,7 @@ def init_app(app: Flask, asset_version: str) -> None:
         page_linker=lambda req: (lambda n: search_url(req, page=n if n > 1 else None)),
         export_url=export_url,
         facet_groups=facet_groups,
+        filter_summary=filter_summary,
         catalogue_linker=lambda filters: (
             lambda field, value: url_for("pages.interventions", **toggle_filter(filters, field, value))
         ),

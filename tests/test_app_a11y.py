@@ -96,3 +96,30 @@ def test_no_skip_link_to_results_that_are_not_there(client, url, status):
     soup = soup_of(client.get(url), status)
     assert soup.find(id="resultaten") is None and not soup.select('a[href="#resultaten"]')
     assert soup.select_one("a.skip-link")["href"] == "#inhoud"
+
+
+# the title names the active filters (and, already, the page)
+
+
+SITE = " · Kennisbank Gelijke Kansen"
+
+
+@pytest.mark.parametrize("url, title", [
+    ("/?q=ouders", "ouders – zoekresultaten"),
+    ("/?q=ouders&type=agenda&sector=po", "ouders – zoekresultaten (Soort document: Lokale agenda; Sector: primair onderwijs)"),
+    ("/?q=ouders&type=agenda&per_page=1&page=2", "ouders – zoekresultaten (Soort document: Lokale agenda), pagina 2"),
+    ("/?gemeente=Rotterdam&gemeente=Zwolle", "Gefilterde documenten (Gemeente: Rotterdam of Zwolle)"),
+])
+def test_the_title_names_the_active_filters(client, url, title):
+    assert soup_of(client.get(url)).title.get_text() == title + SITE
+
+
+def test_the_title_of_more_passages_says_it_is_one_document(client, doc_ids):
+    url = f"/?q=zomerschool&collapse=0&doc_id={doc_ids['agenda-rotterdam']}"
+    assert soup_of(client.get(url)).title.get_text() == "zomerschool – zoekresultaten (alleen uit één document)" + SITE
+
+
+def test_the_title_escapes_the_query(client):
+    response = client.get("/", query_string={"q": "<b>ouders</b>", "type": "agenda"})
+    assert "<title><b>" not in response.get_data(as_text=True)
+    assert soup_of(response).title.get_text().startswith("<b>ouders</b> – zoekresultaten (Soort document:")
