@@ -141,6 +141,9 @@ class Scored:
 
     passage_id: str
     score: float
+    # a keyword match only through some parts of a compound query word ("school" for
+    # "schooladvies"): it ranks, but counts in the result set only within the fused pool
+    partial: bool = False
 
 
 def document_date(doc) -> str:

@@ -121,6 +121,17 @@ class DutchAnalyzer:
                 found.extend(_expand(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
         return tuple(_dedupe(found))
 
+    def compound_parts(self, text: str) -> list[tuple[str, ...]]:
+        """The compound parts of each query word that has them, as query_terms lists them
+        ("schooladvies" -> (school, advies)): a passage holding all of one word's parts
+        matches that word, one holding only some of them matches it in part."""
+        out = []
+        for _, word in self._analyze_text(text):
+            parts = tuple(t for t, kind in word.parts if not (kind == "part" and t in self._weak_modifiers))
+            if parts:
+                out.append(parts)
+        return out
+
     def dutch_rendering(self, text: str) -> str:
         """``text`` with its English glossary phrases replaced by their first Dutch rendering
         ("how do schools improve parental involvement" -> "... scholen ... ouderbetrokkenheid"),

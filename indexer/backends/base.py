@@ -63,7 +63,11 @@ class Backend(Protocol):
         ...
 
     # -- retrieval
-    def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]: ...
+    def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
+        """The k best keyword matches the filters allow. A backend with ``marks_partial`` true
+        marks those holding only some parts of a compound query word (``Scored.partial``), and
+        its ``facet_counts`` / ``result_count`` leave them out of the keyword matches."""
+        ...
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
                       min_score: float | None = None) -> list[Scored]:

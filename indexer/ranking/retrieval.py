@@ -1,6 +1,7 @@
 """Both sides of one search, read from a backend, and the result set they define.
 
-The result set of a query is every keyword match and the query's ``depth`` nearest passages
+The result set of a query is every keyword match (one only through part of a compound query
+word only within the keyword side's pool) and the query's ``depth`` nearest passages
 over the whole index (less any that break a quoted phrase or an exclusion). A filter narrows
 that set and never adds to it, and the fusion of a filtered search normalises with the
 unfiltered search's bounds and fuses only what the unfiltered search fused (the rest of the
@@ -28,18 +29,19 @@ class Sides:
 
 
 class Retriever:
-    def __init__(self, backend, analyzer, embed_query):
+    def __init__(self, backend, analyzer, embed_query, pool_depth: int = 50):
         self.backend = backend
         self.analyzer = analyzer
         self.embed_query = embed_query
+        self.pool_depth = pool_depth  # the keyword side's share of the fused pool
 
     def retrieve(self, query: ParsedQuery, mode: str, filters, depth: int, whole_index: bool = True) -> Sides:
         """``whole_index`` False (one document's passages): no result-set floor, all passages count."""
         sides = Sides()
         filtered = bool(filters) and whole_index
         if mode in ("keyword", "hybrid"):
-            keyword = self.keyword(query, filters, depth)
-            sides.keyword_more = len(keyword) >= depth
+            keyword, read = self.keyword_read(query, filters, depth)
+            sides.keyword_more = read >= depth
             if filtered and mode == "hybrid":
                 # fuse what the unfiltered search fused: matches at or above its depth-th keyword
                 # score; the filter's other matches follow the pool, as they did unfiltered
@@ -69,7 +71,22 @@ class Retriever:
 
     def keyword(self, query, filters, k) -> list[tuple[str, float]]:
         """The k best keyword matches among those the filters allow, as (passage id, score)."""
-        return [(s.passage_id, s.score) for s in self.backend.keyword_search(query, filters, k)]
+        return self.keyword_read(query, filters, k)[0]
+
+    def keyword_read(self, query, filters, k) -> tuple[list[tuple[str, float]], int]:
+        """The keyword matches of the result set among the k best the filters allow, and how
+        many matches were read: a match through only part of a compound query word counts
+        only within the unfiltered pool, so "schooladvies" is not every passage on school."""
+        found = self.backend.keyword_search(query, filters, k)
+        pool = self.partial_pool(query) if any(s.partial for s in found) else frozenset()
+        return [(s.passage_id, s.score) for s in found if not s.partial or s.passage_id in pool], len(found)
+
+    def partial_pool(self, query) -> frozenset[str]:
+        """The result set's partial matches: those among the unfiltered keyword pool (the
+        backend's own counts leave the others out). Empty where the backend marks none."""
+        if not getattr(self.backend, "marks_partial", False):
+            return frozenset()
+        return frozenset(s.passage_id for s in self.backend.keyword_search(query, {}, self.pool_depth) if s.partial)
 
     def _vector(self, vector, filters, k, min_score=None):
         return [(s.passage_id, s.score) for s in self.backend.vector_search(vector, filters, k, min_score=min_score)]

@@ -68,7 +68,7 @@ class Searcher:
         self.config = config
         self.detect = detect  # callable text -> {field: [values]}
         self.suggest = suggest  # callable (ParsedQuery, keyword hit count) -> str | None
-        self.retriever = Retriever(backend, analyzer, embed_query)
+        self.retriever = Retriever(backend, analyzer, embed_query, config.depth)
 
     def search(self, request: SearchRequest) -> SearchResponse:
         validate(request)
@@ -151,9 +151,7 @@ class Searcher:
         for hit, snippet in zip(page, snippets):
             hit.snippet = snippet
         # within one document ("more passages of this document") the query's facets mean nothing
-        facets = {} if request.doc_id is not None else self.backend.facet_counts(
-            r.query if request.mode != "semantic" else None,
-            None if request.mode == "keyword" else [p for p, _ in r.nearest or ()], r.filters)
+        facets = {} if request.doc_id is not None else self._facets(r, request)
         suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
         return SearchResponse(
             request=request,
@@ -183,6 +181,13 @@ class Searcher:
             if hit is not None and pid != hit.passage_id and pid not in hit.more_passages:
                 hit.more_passages.append(pid)
 
+    def _facets(self, r: Ranking, request: SearchRequest):
+        if request.mode == "semantic":
+            return self.backend.facet_counts(None, [p for p, _ in r.nearest or ()], r.filters)
+        # the backend counts whole keyword matches; the pool's partial ones are named
+        nearest = [p for p, _ in r.nearest or ()] + sorted(self.retriever.partial_pool(r.query))
+        return self.backend.facet_counts(r.query, nearest, r.filters)
+
     def _partial_words(self, r: Ranking, request: SearchRequest) -> list[str]:
         term_df = getattr(self.backend, "term_df", None)  # without it: not looked
         if request.mode == "semantic" or term_df is None or not r.keyword:
@@ -196,7 +201,7 @@ class Searcher:
         depth. The same set the facet counts are made from, so a value's count is what it gives."""
         if request.doc_id is not None or not r.keyword_more:
             return len(r.ranked)
-        return self.backend.result_count(r.query, [p for p, _ in r.semantic], r.filters,
+        return self.backend.result_count(r.query, [p for p, _ in r.semantic + r.keyword], r.filters,
                                          by_document=request.collapse)
 
     def _keyword_tail(self, r: Ranking, request: SearchRequest, wanted: int):
@@ -210,7 +215,7 @@ class Searcher:
         n, keyword = r.depth, r.keyword
         while True:
             n = min(MAX_TAIL_DEPTH, max(2 * n, r.depth + 3 * wanted))
-            keyword = self.retriever.keyword(r.query, r.filters, n)
+            keyword, read = self.retriever.keyword_read(r.query, r.filters, n)
             fresh = [(pid, score) for pid, score in keyword if pid not in seen]
             info = meta([pid for pid, _ in fresh])
             tail, docs = [], set(seen_docs)
@@ -219,7 +224,7 @@ class Searcher:
                     continue
                 docs.add(info[pid][0])
                 tail.append((pid, score if request.mode == "keyword" else 0.0, []))
-            if len(tail) >= wanted or len(keyword) < n or n >= MAX_TAIL_DEPTH:
+            if len(tail) >= wanted or read < n or n >= MAX_TAIL_DEPTH:
                 return tail, keyword
 
     def _window_evidence(self, page: list[Hit], vector):

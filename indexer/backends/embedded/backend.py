@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from dataclasses import replace
 import sqlite3
 import threading
 from functools import lru_cache
@@ -13,7 +14,8 @@ import numpy as np
 
 from indexer.backends.embedded import ann, layout, records, store
 from indexer.backends.embedded.generation import Generation
-from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, plan_query, score_plan
+from indexer.backends.embedded.keyword import (apply_text_constraints, excluded_among, partial_among, plan_query,
+                                                score_plan)
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
@@ -26,6 +28,7 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 
 class EmbeddedBackend:
     name = "embedded"
+    marks_partial = True  # keyword hits say when they match a compound query word only in part
 
     def __init__(self, index_dir: Path, analyzer=None, nprobe: int | None = None):
         if nprobe is not None and nprobe < 0:
@@ -158,7 +161,13 @@ class EmbeddedBackend:
             found = found.subset(~excluded)
         # quoted phrases are checked on the passages' texts (the index keeps no word positions)
         texts = self._texts(g, found.idx) if plan.phrases or plan.excluded_phrases or plan.or_phrases else None
-        return apply_text_constraints(plan, found, g.body, g.title, texts)
+        found = apply_text_constraints(plan, found, g.body, g.title, texts)
+        partial = partial_among(plan, g.body, g.title, found.idx)
+        if partial is None or not partial.any():
+            return found
+        dense = np.zeros(len(g.passage_ids), dtype=bool)
+        dense[found.idx[partial]] = True
+        return replace(found, partial=dense)
 
     def _texts(self, g: Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()
@@ -208,7 +217,10 @@ class EmbeddedBackend:
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
         ids = g.passage_ids
-        return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
+        if scores.partial is None:
+            return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
+        partial = scores.partial[idx].tolist()
+        return [Scored(ids[i], float(s), p) for i, s, p in zip(idx.tolist(), sc.tolist(), partial)]
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
@@ -218,7 +230,7 @@ class EmbeddedBackend:
         passage_ids = passage_ids or ()
         docs = np.zeros(g.facets.n_docs, dtype=bool)
         if has_query:
-            docs |= g.facets.docs_of(self._keyword_scores(g, query).idx)
+            docs |= g.facets.docs_of(self._keyword_scores(g, query).whole())
         idx = np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64)
         docs |= g.facets.docs_of(idx)
         return g.facets.counts(docs, filters)
@@ -228,7 +240,7 @@ class EmbeddedBackend:
         g = self._live()
         selected = np.zeros(len(g.passage_ids), dtype=bool)
         if query is not None and not query.is_empty:
-            selected[self._keyword_scores(g, query).idx] = True  # cached by the search just run
+            selected[self._keyword_scores(g, query).whole()] = True  # cached by the search just run
             mask = g.facets.passage_mask(filters)
             if mask is not None:
                 selected &= mask

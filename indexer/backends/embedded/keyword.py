@@ -38,6 +38,8 @@ class KeywordPlan:
     spans: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # term -> sibling sets
     alternatives: list[Alternatives] = field(default_factory=list)  # OR-groups, each to be met
     phrase_terms: frozenset[int] = frozenset()  # positions in ``terms`` read from an OR-group's phrase
+    part_terms: frozenset[str] = frozenset()  # terms that are only compound parts of a query word
+    part_sets: tuple[tuple[str, ...], ...] = ()  # each compound query word's parts
 
     @property
     def or_phrases(self) -> list[str]:
@@ -54,6 +56,9 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
     spans: dict[str, tuple[tuple[str, ...], ...]] = {}
     alternatives: list[Alternatives] = []
     phrase_terms: set[int] = set()
+    part_terms: set[str] = set()
+    whole_terms: set[str] = set()  # a term both part and whole (two alternatives) is whole
+    part_sets: list[tuple[str, ...]] = []
     group_base = 0
     simple = all(len(c.terms) + len(c.phrases) == 1 for c in query.clauses)
     if simple:
@@ -62,10 +67,16 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
         qts = analyzer.query_terms(text)
         terms = [(qt.term, qt.weight, qt.group) for qt in qts]
         spans = {qt.term: qt.spans for qt in qts if qt.spans}
+        part_terms = {qt.term for qt in qts if qt.origin == "part"}
+        part_sets = analyzer.compound_parts(text)
         group_base = 1 + max((qt.group for qt in qts), default=-1)
     else:
         for clause in query.clauses:
             group_terms: list[str] = []
+            for alt in clause.terms + clause.phrases:
+                for qt in analyzer.query_terms(alt):
+                    (part_terms if qt.origin == "part" else whole_terms).add(qt.term)
+                part_sets += analyzer.compound_parts(alt)
             for alt in clause.terms:
                 for qt in analyzer.query_terms(alt):
                     terms.append((qt.term, qt.weight, group_base))
@@ -102,6 +113,8 @@ def plan_query(query: ParsedQuery, analyzer) -> KeywordPlan:
         excluded_phrases=[p for p in excluded_phrases if p],
         alternatives=alternatives,
         phrase_terms=frozenset(phrase_terms),
+        part_terms=frozenset(part_terms - whole_terms),
+        part_sets=tuple(dict.fromkeys(part_sets)),
     )
 
 
@@ -194,6 +207,32 @@ def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:
     scores *= np.take(_coord(plan), matched)
     cand = np.flatnonzero(matched > 0)  # a bool mask: nonzero() on it is ~3x faster than on int16
     return ScoreSet(cand, np.take(scores, cand))
+
+
+def partial_among(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray) -> np.ndarray | None:
+    """Which of the matches ``idx`` hold a compound query word only in part: none of the query's
+    other terms and not all the parts of any compound word ("school" but not "advies" for
+    "schooladvies"). None when the query has no compound parts."""
+    if not plan.part_terms:
+        return None
+    n = body.n
+    whole = np.zeros(n, dtype=bool)
+    for term in dict.fromkeys(t for t, _, _ in plan.terms if t not in plan.part_terms):
+        whole |= _present(term, body, title, plan.spans.get(term))
+    for parts in plan.part_sets:
+        every = np.ones(n, dtype=bool)
+        for term in parts:
+            every &= _present(term, body, title, None)
+        whole |= every
+    return ~whole[idx]
+
+
+def _present(term: str, body: TermIndex, title: TermIndex, spans) -> np.ndarray:
+    has = np.zeros(body.n, dtype=bool)
+    for index in (body, title):
+        has[index.lookup(term)[0]] = True
+    allowed = _allowed(spans, body, title)
+    return has if allowed is None else has & allowed
 
 
 def excluded_among(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray) -> np.ndarray | None:

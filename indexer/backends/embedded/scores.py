@@ -19,10 +19,16 @@ class ScoreSet:
 
     idx: np.ndarray | None
     score: np.ndarray
+    partial: np.ndarray | None = None  # keyword: bool per passage of the index, matched only in part
 
     def subset(self, keep: np.ndarray) -> "ScoreSet":
         """The passages of a sparse set where ``keep`` (bool, one per passage of the set) is true."""
-        return ScoreSet(self.idx[keep], self.score[keep])
+        return ScoreSet(self.idx[keep], self.score[keep], self.partial)
+
+    def whole(self) -> np.ndarray:
+        """The passages of the set not matched only in part (all of them for a vector set)."""
+        idx = self.indices()
+        return idx if self.partial is None else idx[~self.partial[idx]]
 
     def indices(self) -> np.ndarray:
         return np.arange(len(self.score)) if self.idx is None else self.idx
