@@ -26,6 +26,7 @@ class Sides:
     floor: float | None = None  # the depth-th nearest passage's score (None: every passage is near)
     keyword_scale: float | None = None  # the unfiltered best keyword score, when filters apply
     keyword_more: bool = False  # keyword matches exist that `keyword` leaves out (past the pool)
+    partial_pool: frozenset[str] = frozenset()  # the unfiltered pool's matches of a compound word in part
 
 
 class Retriever:
@@ -40,7 +41,9 @@ class Retriever:
         sides = Sides()
         filtered = bool(filters) and whole_index
         if mode in ("keyword", "hybrid"):
-            keyword, read = self.keyword_read(query, filters, depth)
+            keyword, read, sides.partial_pool = self.keyword_read(query, filters, depth)
+            if filtered and not sides.partial_pool:
+                sides.partial_pool = self.partial_pool(query)  # the facets count the unfiltered set
             sides.keyword_more = read >= depth
             if filtered and mode == "hybrid":
                 # fuse what the unfiltered search fused: matches at or above its depth-th keyword
@@ -73,18 +76,24 @@ class Retriever:
         """The k best keyword matches among those the filters allow, as (passage id, score)."""
         return self.keyword_read(query, filters, k)[0]
 
-    def keyword_read(self, query, filters, k) -> tuple[list[tuple[str, float]], int]:
-        """The keyword matches of the result set among the k best the filters allow, and how
-        many matches were read: a match through only part of a compound query word counts
-        only within the unfiltered pool, so "schooladvies" is not every passage on school."""
+    def keyword_read(self, query, filters, k):
+        """(the keyword matches of the result set among the k best the filters allow, how many
+        matches were read, the result set's partial matches). A match through only part of a
+        compound query word counts only within the unfiltered pool, so "schooladvies" is not
+        every passage on school."""
         found = self.backend.keyword_search(query, filters, k)
-        pool = self.partial_pool(query) if any(s.partial for s in found) else frozenset()
-        return [(s.passage_id, s.score) for s in found if not s.partial or s.passage_id in pool], len(found)
+        if not any(s.partial for s in found):
+            pool = frozenset()
+        elif filters:
+            pool = self.partial_pool(query)
+        else:  # the unfiltered ranking: its first pool_depth are the pool
+            pool = frozenset(s.passage_id for s in found[:self.pool_depth] if s.partial)
+        return [(s.passage_id, s.score) for s in found if not s.partial or s.passage_id in pool], len(found), pool
 
     def partial_pool(self, query) -> frozenset[str]:
         """The result set's partial matches: those among the unfiltered keyword pool (the
         backend's own counts leave the others out). Empty where the backend marks none."""
-        if not getattr(self.backend, "marks_partial", False):
+        if not getattr(self.backend, "marks_partial", False) or not self.analyzer.compound_parts(query.text):
             return frozenset()
         return frozenset(s.passage_id for s in self.backend.keyword_search(query, {}, self.pool_depth) if s.partial)
 

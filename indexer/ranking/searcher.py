@@ -42,6 +42,7 @@ class Ranking:
     depth: int = 0  # candidates per retriever
     nearest: list[tuple[str, float]] | None = None  # the result set's semantic side, unfiltered
     keyword_more: bool = False  # keyword matches past the pool exist (counted, paged after it)
+    partial_pool: frozenset[str] = frozenset()  # partial matches of the set (retrieval.Sides)
 
 
 def validate(request: SearchRequest) -> None:
@@ -118,7 +119,7 @@ class Searcher:
         if tail:
             ranked += [(pid, 0.0, more) for pid, _, more in self._rank(tail, detected, request, meta)]
         return Ranking(query, filters, sides.keyword, sides.semantic, sides.vector, detected, ranked, depth,
-                       sides.nearest, sides.keyword_more)
+                       sides.nearest, sides.keyword_more, sides.partial_pool)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -185,7 +186,7 @@ class Searcher:
         if request.mode == "semantic":
             return self.backend.facet_counts(None, [p for p, _ in r.nearest or ()], r.filters)
         # the backend counts whole keyword matches; the pool's partial ones are named
-        nearest = [p for p, _ in r.nearest or ()] + sorted(self.retriever.partial_pool(r.query))
+        nearest = [p for p, _ in r.nearest or ()] + sorted(r.partial_pool)
         return self.backend.facet_counts(r.query, nearest, r.filters)
 
     def _partial_words(self, r: Ranking, request: SearchRequest) -> list[str]:
@@ -215,7 +216,7 @@ class Searcher:
         n, keyword = r.depth, r.keyword
         while True:
             n = min(MAX_TAIL_DEPTH, max(2 * n, r.depth + 3 * wanted))
-            keyword, read = self.retriever.keyword_read(r.query, r.filters, n)
+            keyword, read, _ = self.retriever.keyword_read(r.query, r.filters, n)
             fresh = [(pid, score) for pid, score in keyword if pid not in seen]
             info = meta([pid for pid, _ in fresh])
             tail, docs = [], set(seen_docs)
