@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.model import FACET_FIELDS, Document
+from indexer.model import FACET_FIELDS, Document, Section
 from indexer.nlp import analyse, enrich, labels, load_blank_pipeline
 from indexer.nlp import resources
 from indexer.readers import read_file
@@ -163,3 +163,21 @@ def test_labels_for_the_app():
     assert labels("sector")["po"] == "primair onderwijs"
     assert "Fryslân" in labels("provincie")
     assert len(labels("gemeente")) == 342
+
+
+def test_a_summary_section_is_the_summary_a_document_does_not_declare(pipeline):
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    pdf = read_file(root / "onderzoek" / "drentse-onderwijsmonitor-schooladvies.pdf", root)[0]
+    _, extra = enrich(pdf, analyse(pdf.text, pipeline))
+    assert extra["samenvatting"].startswith("Gemeenten, provincie en schoolbesturen in Drenthe")
+    assert extra["samenvatting"].endswith("wijst op voorzichtige adviezen.")
+    # a declared summary wins; a long section is cut after a whole sentence
+    docx = read_file(root / "onderzoek" / "vve-innovatiecentra.docx", root)[0]
+    _, extra = enrich(docx, analyse(docx.text, pipeline))
+    assert extra["samenvatting"] == docx.metadata["samenvatting"]
+    long = "Ouders lezen thuis voor. " * 40
+    document = Document(id="t", title="t", doc_type="", source_path="t.md", text=long, metadata={},
+                        sections=[Section("Samenvatting:", long)])
+    summary = enrich(document, analyse(long, pipeline))[1]["samenvatting"]
+    assert 500 < len(summary) <= 600 and summary.endswith("voor.")
+    assert "samenvatting" not in enriched(pipeline, RECORD_TEXT)[1]

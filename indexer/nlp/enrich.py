@@ -21,9 +21,12 @@ from indexer.nlp.themes import assign_themes
 # e3: an empty list declares the field too
 # e4: a letter's reference number (metadata "kenmerk") counts as a letterhead marker for the type
 # e5: a declared type is read as filters read it ("agenda's" = agenda)
-ENRICH_VERSION = "e5"
+# e6: a document without a declared summary takes its "Samenvatting" section's first sentences
+ENRICH_VERSION = "e6"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
+SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
+SUMMARY_MAX_CHARS = 600
 
 
 def _as_list(value: Any) -> list[str]:
@@ -186,7 +189,26 @@ def enrich(document: Document, analysis: Analysis,
     for key in PASSTHROUGH:
         if meta.get(key) not in (None, "", []):
             extra[key] = meta[key]
+    if "samenvatting" not in extra:
+        summary = _summary_section(document)
+        if summary:
+            extra["samenvatting"] = summary
     return facets, extra
+
+
+def _summary_section(document: Document) -> str:
+    """The text of a section headed "Samenvatting" (a research PDF's cover page), whole
+    sentences up to SUMMARY_MAX_CHARS: a document page shows it as the summary its
+    properties do not give."""
+    for section in document.sections:
+        if section.heading.strip().rstrip(":").strip().casefold() in SUMMARY_HEADINGS:
+            text = " ".join(section.text.split())
+            if len(text) <= SUMMARY_MAX_CHARS:
+                return text
+            cut = text[:SUMMARY_MAX_CHARS]
+            end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+            return cut[:end + 1] if end > 0 else cut.rsplit(" ", 1)[0] + " …"
+    return ""
 
 
 def municipalities_map() -> dict[str, str]:
