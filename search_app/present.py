@@ -92,12 +92,23 @@ def _lines(value: Any, names: dict[str, str]) -> list[str]:
 
 def passage_texts(doc: DocumentRecord) -> list[str]:
     """Each passage's text without the context sentence it carries over from the previous
-    passage (indexer/passages.py), so the passages joined read as the document, once."""
+    passage (indexer/passages.py), so the passages joined read as the document, once.
+
+    A passage of merged small sections is named after the section it starts in, so a passage
+    that carries context can have another heading than the one before it; a start that repeats
+    the previous passage's end under another heading is kept only when the document's text
+    itself says it twice (then it is no carried copy)."""
     out, prev = [], None
+    flat_text = None
     for p in doc.passages:
         text = p.text
-        if prev is not None and prev.heading == p.heading:
-            text = text[leading_overlap(prev.text, text):]
+        if prev is not None:
+            cut = leading_overlap(prev.text, text)
+            if cut and prev.heading != p.heading:
+                flat_text = flat_text if flat_text is not None else " ".join(doc.text.split())
+                if flat_text.count(" ".join(text[:cut].split())) > 1:
+                    cut = 0
+            text = text[cut:]
         out.append(text)
         prev = p
     return out
