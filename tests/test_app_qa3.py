@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from app_fake import build_app_index
+from app_fake import build_app_index, client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
 # 1. the full text shows a carried-over sentence once, also where a passage of merged small
@@ -63,3 +63,39 @@ def test_a_sentence_the_document_repeats_is_kept():
 
     assert passage_texts(record(f"{first} {second}")) == [first, second]
     assert passage_texts(record(f"{first} Tweede deel.")) == [first, "Tweede deel."]
+
+
+# 2. a page without results says what can be changed: words only when there are words, and the
+#    last tip ends the sentence
+
+
+def tips_of(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    return [" ".join(li.get_text().split()) for li in soup.select(".no-results li")]
+
+
+def test_filters_alone_that_find_nothing_suggest_other_filters_not_other_words(client):
+    response = client.get("/?gemeente=Atlantis")
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert soup.select_one(".results-summary").get_text(" ", strip=True) == "Geen documenten met deze filters"
+    assert tips_of(client, "/?gemeente=Atlantis") == ["andere of minder filters."]
+
+
+@pytest.mark.parametrize("url,tips", [
+    ("/?q=de+het+een", ["andere of minder woorden."]),  # stop words alone: no filter, nothing semantic
+    ("/?q=ouders&gemeente=Atlantis", ["andere of minder woorden;", "zoeken zonder filters."]),
+    ("/?q=xylofoonquasar&mode=keyword",
+     ["andere of minder woorden;", "semantisch zoeken (zoekt op betekenis in plaats van exacte woorden)."]),
+])
+def test_no_results_tips_end_the_sentence(client, url, tips):
+    assert tips_of(client, url) == tips
+
+
+def test_no_results_page_does_not_speak_of_these_results(client):
+    """A place recognised in a query that finds nothing is not said to be missing from "these
+    results": there are none (the summary says so)."""
+    soup = BeautifulSoup(client.get('/?q=%22xylofoon+quasar%22+in+Apeldoorn').data, "html.parser")
+    assert soup.select_one(".results-summary").get_text(" ", strip=True).startswith("Geen resultaten")
+    assert "deze resultaten" not in soup.get_text()
