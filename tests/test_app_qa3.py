@@ -99,3 +99,13 @@ def test_no_results_page_does_not_speak_of_these_results(client):
     soup = BeautifulSoup(client.get('/?q=%22xylofoon+quasar%22+in+Apeldoorn').data, "html.parser")
     assert soup.select_one(".results-summary").get_text(" ", strip=True).startswith("Geen resultaten")
     assert "deze resultaten" not in soup.get_text()
+
+
+# 3. filters alone sorted by date say so (the summary said "op titel" whatever the order)
+
+
+@pytest.mark.parametrize("sort,wanted", [("", "op titel"), ("&sort=date", "nieuwste eerst")])
+def test_filters_alone_summary_names_the_order_shown(client, sort, wanted):
+    soup = BeautifulSoup(client.get(f"/?type=agenda&type=praktijkverhaal{sort}").data, "html.parser")
+    summary = soup.select_one(".results-summary").get_text(" ", strip=True)
+    assert summary.endswith(f"met deze filters, {wanted}"), summary
