@@ -214,11 +214,18 @@ def matches(rec: DocumentRecord, filters: dict[str, list[str]]) -> bool:
     return all(set(values) & set(record_values(rec, field)) for field, values in filters.items())
 
 
+# A municipality page's groups: what the place itself does first, as its lead sentence names
+# them ("lokale agenda's, interventies, praktijkverhalen en meer"), then the rest.
+MUNICIPALITY_TYPE_ORDER: tuple[str, ...] = ("agenda", "interventie", "praktijkverhaal", "onderzoek", "beleidsbrief",
+                                            "nieuws")
+
+
 def group_by_type(records: Iterable[DocumentRecord]) -> list[tuple[str, list[DocumentRecord]]]:
     groups: dict[str, list[DocumentRecord]] = {}
     for rec in records:
         groups.setdefault(rec.doc_type or "overig", []).append(rec)
-    order = [t for t in DOC_TYPES if t in groups] + sorted(set(groups) - set(DOC_TYPES))
+    known = [t for t in MUNICIPALITY_TYPE_ORDER if t in DOC_TYPES] + [t for t in DOC_TYPES if t not in MUNICIPALITY_TYPE_ORDER]
+    order = [t for t in known if t in groups] + sorted(set(groups) - set(known))
     return [(t, groups[t]) for t in order]
 
 

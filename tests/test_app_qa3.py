@@ -109,3 +109,16 @@ def test_filters_alone_summary_names_the_order_shown(client, sort, wanted):
     soup = BeautifulSoup(client.get(f"/?type=agenda&type=praktijkverhaal{sort}").data, "html.parser")
     summary = soup.select_one(".results-summary").get_text(" ", strip=True)
     assert summary.endswith(f"met deze filters, {wanted}"), summary
+
+
+# 4. a municipality page lists the place's own agenda and interventions first, as its lead
+#    sentence says ("lokale agenda's, interventies, praktijkverhalen en meer"); research came first
+
+
+def test_municipality_page_lists_agenda_and_interventions_first(client):
+    order = ["agenda", "interventie", "praktijkverhaal", "onderzoek", "beleidsbrief", "nieuws"]
+    for naam, first in (("Rotterdam", "agenda"), ("Zwolle", "interventie")):  # Zwolle: a story and an intervention
+        soup = BeautifulSoup(client.get(f"/gemeente/{naam}").data, "html.parser")
+        assert "lokale agenda's, interventies, praktijkverhalen" in soup.select_one("p.lead").get_text(" ", strip=True)
+        groups = [h["id"].removeprefix("groep-") for h in soup.select("section.type-group h2")]
+        assert len(groups) > 1 and groups[0] == first and groups == [t for t in order if t in groups], (naam, groups)
