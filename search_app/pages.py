@@ -117,8 +117,15 @@ def _list_back(req: SearchRequest) -> tuple[str, str] | None:
     None for a search or no list (the template's search back link covers those)."""
     source = request.args.get("van", "")
     if source == "interventies":
-        params = {f: v for f, v in req.filters.items() if f in CATALOGUE_FIELDS}
-        return url_for("pages.interventions", **params, **({"page": req.page} if req.page > 1 else {})), \
+        # the catalogue's own filters, read here: doelgroep is one of them but no search filter,
+        # so the search state (req) falls back to the query alone when the link carries it
+        args = without_tracking(request.args)
+        try:
+            params = parse_filters(args, ignore=set(args) - set(CATALOGUE_FIELDS), allowed=CATALOGUE_FIELDS)
+            page = parse_int("page", args.get("page"), 1, None, None)
+        except QueryError:
+            params, page = {}, 1
+        return url_for("pages.interventions", **params, **({"page": page} if page > 1 else {})), \
             "de interventies"
     if source == "gemeente" and len(req.filters.get("gemeente", [])) == 1:
         naam = req.filters["gemeente"][0]

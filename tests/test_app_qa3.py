@@ -122,3 +122,23 @@ def test_municipality_page_lists_agenda_and_interventions_first(client):
         assert "lokale agenda's, interventies, praktijkverhalen" in soup.select_one("p.lead").get_text(" ", strip=True)
         groups = [h["id"].removeprefix("groep-") for h in soup.select("section.type-group h2")]
         assert len(groups) > 1 and groups[0] == first and groups == [t for t in order if t in groups], (naam, groups)
+
+
+# 5. the back link of an intervention opened from the catalogue keeps a doelgroep filter (a
+#    catalogue facet but no search filter: the link went back to the unfiltered first page)
+
+
+def test_back_to_the_catalogue_keeps_a_doelgroep_filter_and_the_page(client):
+    from urllib.parse import parse_qs, urlsplit
+
+    catalogue = BeautifulSoup(client.get("/interventies").data, "html.parser")
+    doelgroep = catalogue.select_one("a.facet-link[href*=doelgroep]")["href"]
+    filtered = BeautifulSoup(client.get(doelgroep).data, "html.parser")
+    link = filtered.select_one(".result-title a")["href"]
+    assert "doelgroep=" in link
+    for url, extra in ((link, {}), (f"{link}&sector=po&page=2", {"sector": ["po"], "page": ["2"]})):
+        back = BeautifulSoup(client.get(url).data, "html.parser").select_one("p.back a")
+        assert back.get_text(" ", strip=True).endswith("Terug naar de interventies")
+        href = urlsplit(back["href"])
+        assert href.path == "/interventies"
+        assert parse_qs(href.query) == {**parse_qs(urlsplit(doelgroep).query), **extra}, back["href"]
