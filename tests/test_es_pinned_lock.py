@@ -20,8 +20,8 @@ from indexer.model import FACET_FIELDS, Entity, IndexedDocument, IndexMeta, Pass
 from indexer.ranking.query_syntax import parse_query
 
 API_KEY = "c2VjcmV0OnRvcC1zZWNyZXQta2V5"
-OLD = "gka-v2-20240101t000000000000z"
-NEW = "gka-v2-20250101t000000000000z"
+OLD = "gka-v3-20240101t000000000000z"
+NEW = "gka-v3-20250101t000000000000z"
 DIM = 4
 LOCK = "gka-build-lock"
 HITS = [{"_id": "d1#0-abcd", "_score": 7.5}]

@@ -132,6 +132,24 @@ class DutchAnalyzer:
                 out.append(parts)
         return out
 
+    def compound_surfaces(self, text: str) -> list[tuple[str, ...]]:
+        """compound_parts as words ("schooladvies" -> ("school", "advies")), for an engine that
+        analyses them itself (Elasticsearch)."""
+        out = []
+        for tok in tokenize(text):
+            folded = strip_apostrophe_suffix(fold(tok.surface))
+            if folded in self._stop:
+                continue
+            pieces = split_hyphens(folded)
+            parts = pieces if len(pieces) > 1 else []
+            for piece in pieces:
+                parts += [p for p in self._decompounder.split(piece.replace("'", ""))
+                          if self._term(p) not in self._weak_modifiers]
+            parts = [p for p in dict.fromkeys(parts) if p != folded and self._term(p)]
+            if parts:
+                out.append(tuple(parts))
+        return out
+
     def dutch_rendering(self, text: str) -> str:
         """``text`` with its English glossary phrases replaced by their first Dutch rendering
         ("how do schools improve parental involvement" -> "... scholen ... ouderbetrokkenheid"),

@@ -114,10 +114,28 @@ class ElasticsearchBackend:
         return ElasticsearchWriter(self._client, self._url, self.alias, sorted(old)[-1], False, old, meta_body)
 
     # -- retrieval --------------------------------------------------------------------------
+    @property
+    def marks_partial(self) -> bool:
+        """Whether keyword hits say when they match a compound query word only in part: an
+        index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
+        meta = self.meta()
+        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= 3
+
+    def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
+        """The compound query words' parts, where the index can tell matches only in part."""
+        if query is None or query.is_empty:
+            return []
+        from indexer.analysis import get_analyzer  # the query side's own analyzer, loaded once
+
+        parts = get_analyzer().compound_surfaces(" ".join(query.positive_terms()))
+        return parts if parts and self.marks_partial else []
+
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
         if query.is_empty:
             return []
-        return r.scored(self._search(q.keyword_search_body(query, filters, k)))
+        parts = self._parts(query)
+        body = q.keyword_search_body(query, filters, k, parts)
+        return r.scored(self._search(body), whole=q.WHOLE if parts else None)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
                       min_score: float | None = None) -> list[Scored]:
@@ -147,12 +165,12 @@ class ElasticsearchBackend:
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
-        body = q.facet_body(query, passage_ids, filters)
+        body = q.facet_body(query, passage_ids, filters, self._parts(query))
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
-        return r.count_of(self._search(q.count_body(query, passage_ids, filters)), by_document)
+        return r.count_of(self._search(q.count_body(query, passage_ids, filters, self._parts(query))), by_document)
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         if not passage_ids:

@@ -12,11 +12,14 @@ from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
 Body = dict[str, Any]
+Parts = Sequence[Sequence[str]]  # each compound query word's parts, as words
 
 PASSAGE = "passage"
 DOCUMENT = "document"
 SEARCH_FIELDS = ["title^2", "heading^1.5", "text"]
 SEARCH_ANALYZER = "gka_dutch_search"
+WHOLE_ANALYZER = "gka_dutch_search_whole"  # mapping v3: the search chain without the decompounder
+WHOLE = "whole"  # the name of the clause a passage meets when it matches the query not only in part
 MIN_SHOULD_MATCH = "2<75%"  # up to 2 clauses: all; more: three quarters of them
 FACET_SIZE = 100
 MAX_NUM_CANDIDATES = 10_000
@@ -100,8 +103,28 @@ def keyword_query(query: ParsedQuery, filters: Filters) -> Body:
     return {"bool": bool_query}
 
 
-def keyword_search_body(query: ParsedQuery, filters: Filters, k: int) -> Body:
-    return {"query": keyword_query(query, filters), "size": k, "_source": False, "track_total_hits": False}
+def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Parts = ()) -> Body:
+    """``parts``: the compound query words' parts (analyzer.compound_surfaces); a hit that meets
+    the WHOLE clause lists it in ``matched_queries``, one that does not matches only in part."""
+    bool_query = keyword_query(query, filters)
+    whole = whole_clause(query, parts)
+    if whole is not None:  # scored as before: the named clause adds nothing to the score
+        bool_query = {"bool": {"must": [bool_query],
+                               "should": [{"constant_score": {"filter": whole, "boost": 0.0, "_name": WHOLE}}]}}
+    return {"query": bool_query, "size": k, "_source": False, "track_total_hits": False}
+
+
+def whole_clause(query: ParsedQuery, parts: Parts) -> Body | None:
+    """A passage matches the query whole when it holds a query word itself (its compounds
+    included, not its parts alone) or all the parts of one compound query word; None when the
+    query has no compound word."""
+    words = " ".join(query.positive_terms())
+    if not parts or not words:
+        return None
+    whole = _multi_match(words)
+    whole["multi_match"]["analyzer"] = WHOLE_ANALYZER
+    every_part = [{"bool": {"must": [_multi_match(p) for p in group]}} for group in parts]
+    return _any([whole, *every_part])
 
 
 def knn_clause(vector: Sequence[float], filters: Filters, k: int, *, kind: str = PASSAGE,
@@ -165,7 +188,8 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
     }
 
 
-def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters) -> Body:
+def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters,
+               parts: Parts = ()) -> Body:
     """One ``size: 0`` search with disjunctive facet aggregations.
 
     With a query or passages the result set is passages (keyword matches OR the given passage
@@ -176,7 +200,7 @@ def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, fil
     """
     has_query = query is not None and not query.is_empty
     if has_query or passage_ids is not None:
-        body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {})}
+        body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {}, parts)}
         counted = {"docs": {"cardinality": {"field": "doc_id"}}}
     else:
         body = {"size": 0, "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}}}
@@ -339,22 +363,27 @@ def _any(alternatives: list[Body]) -> Body:
     return {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 
-def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
-    """Passages that are keyword matches passing the filters, or among the given ids."""
+def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
+                     parts: Parts = ()) -> Body:
+    """Passages that are keyword matches passing the filters (not matches only in part, when
+    ``parts`` names the compound query words' parts), or among the given ids."""
     should: list[Body] = [{"terms": {"passage_id": list(passage_ids)}}] if passage_ids else []
     if query is not None and not query.is_empty:
-        should.append(keyword_query(query, filters))
+        matches = keyword_query(query, filters)
+        whole = whole_clause(query, parts)
+        should.append(matches if whole is None else {"bool": {"must": [matches], "filter": [whole]}})
     if not should:
         should = [{"match_none": {}}]
     return {"bool": {"filter": [kind_filter(PASSAGE)], "should": should, "minimum_should_match": 1}}
 
 
-def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters) -> Body:
+def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
+               parts: Parts = ()) -> Body:
     """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
     given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
     return {
         "size": 0,
-        "query": result_set_query(query, passage_ids, filters),
+        "query": result_set_query(query, passage_ids, filters, parts),
         "aggs": {"docs": {"cardinality": {"field": "doc_id", "precision_threshold": 40_000}}},
         "track_total_hits": True,
     }

@@ -24,13 +24,15 @@ def hits(response: Response) -> list[dict[str, Any]]:
     return list(response.get("hits", {}).get("hits", []))
 
 
-def scored(response: Response, id_field: str | None = None) -> list[Scored]:
-    """Hits as Scored, best first; ``id_field`` takes the id from ``_source`` instead of ``_id``."""
+def scored(response: Response, id_field: str | None = None, whole: str | None = None) -> list[Scored]:
+    """Hits as Scored, best first; ``id_field`` takes the id from ``_source`` instead of ``_id``;
+    ``whole``: the named clause a hit must have met not to be a match only in part."""
     out: list[Scored] = []
     for hit in hits(response):
         ident = hit.get("_source", {}).get(id_field) if id_field else hit.get("_id")
         if ident is not None:
-            out.append(Scored(str(ident), float(hit.get("_score") or 0.0)))
+            partial = whole is not None and whole not in (hit.get("matched_queries") or ())
+            out.append(Scored(str(ident), float(hit.get("_score") or 0.0), partial))
     return out
 
 

@@ -93,7 +93,7 @@ class Retriever:
     def partial_pool(self, query) -> frozenset[str]:
         """The result set's partial matches: those among the unfiltered keyword pool (the
         backend's own counts leave the others out). Empty where the backend marks none."""
-        if not getattr(self.backend, "marks_partial", False) or not self.analyzer.compound_parts(query.text):
+        if not self.analyzer.compound_parts(query.text) or not getattr(self.backend, "marks_partial", False):
             return frozenset()
         return frozenset(s.passage_id for s in self.backend.keyword_search(query, {}, self.pool_depth) if s.partial)
 

@@ -118,6 +118,22 @@ def test_vector_floor_and_result_count(setup):
     assert backend.result_count(query, extra, {}, by_document=False) == len({s.passage_id for s in matches} | set(extra))
 
 
+def test_a_compound_word_matched_only_in_part_is_marked_and_not_counted(setup):
+    """"schooltaal": d3 holds both parts ("zomerschool", "taal"), d2 only "school" ("schooltijd")."""
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    query = parse_query("schooltaal")
+    marks = {s.passage_id: s.partial for s in backend.keyword_search(query, {}, 10)}
+    assert marks["d3#0-00000000"] is False and marks["d2#0-00000000"] is True
+    whole = [p for p, partial in marks.items() if not partial]
+    assert backend.result_count(query, [], {}, by_document=False) == len(whole)
+    assert backend.facet_counts(query, [], {})["type"] == {"praktijkverhaal": len(_docs_of(whole))}
+
+
+def _docs_of(passage_ids):
+    return {p.split("#")[0] for p in passage_ids}
+
+
 def test_facets_count_documents(setup):
     backend, *_ = setup
     facets = backend.facet_counts(None, None, {})
