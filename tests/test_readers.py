@@ -271,10 +271,25 @@ def test_docx_and_pdf_properties_give_metadata_and_facets(tmp_path):
     for name in ("a.docx", "b.pdf"):
         doc = read_one(tmp_path / name)
         assert doc.metadata["gemeenten"] == ["Den Haag"] and doc.metadata["jaar"] == 2017
-        assert doc.metadata["themas"] == ["coaching", "onderzoek en monitoring"] and "provincies" not in doc.metadata
+        assert doc.metadata["themas"] == ["coaching", "onderzoek en monitoring"] and doc.metadata["provincies"] == []
         facets, _ = enrich(doc, analyse(doc.text, pipeline))
         assert facets["jaar"] == ["2017"] and "Den Haag" in facets["gemeente"] and facets["sector"][0] == "hbo"
+        assert facets["provincie"] == ["Zuid-Holland"]  # from its municipality, not from the text
     assert read_one(tmp_path / "a.docx").metadata["samenvatting"] == "Studenten met vertraging krijgen een coach."
+
+
+def test_an_empty_place_field_in_the_properties_is_not_filled_from_the_text():
+    """The national statistics PDF says "gemeenten: ; provincies: ;" and mentions "Schiedamse"
+    in passing: it was filed under Schiedam and Zuid-Holland."""
+    from indexer.nlp import analyse, load_blank_pipeline
+    from indexer.nlp.enrich import enrich
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    doc = read_one(root / "onderzoek" / "doorstroom-mbo-hbo-cijfers.pdf")
+    assert (doc.metadata["gemeenten"], doc.metadata["provincies"]) == ([], [])
+    assert "Schiedam" in doc.text
+    facets, _ = enrich(doc, analyse(doc.text, load_blank_pipeline()))
+    assert facets["gemeente"] == [] and facets["provincie"] == []
 
 
 def test_plain_keywords_and_unknown_subjects(tmp_path):

@@ -2,7 +2,8 @@
 
 Keywords written as "key: a, b; key: c" name the facet metadata a Markdown file would hold in
 its front matter (gemeenten, provincies, themas, sectoren, jaar). A plain keyword list
-("armoede, taal") is kept as trefwoorden. A Subject or Category that names a document type
+("armoede, taal") is kept as trefwoorden. A list field left empty ("gemeenten: ;") states that
+the document names none, so passing mentions in its text do not fill it. A Subject or Category that names a document type
 gives the type, and a DOCX's comments give its summary.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from indexer.readers.common import normalize_metadata
 
+LIST_FIELDS = frozenset({"gemeenten", "gemeente", "provincies", "provincie", "themas", "thema", "sectoren", "sector"})
 FIELD_KEYS = frozenset(
     {"gemeenten", "gemeente", "provincies", "provincie", "themas", "thema", "sectoren", "sector", "jaar", "type"}
 )
@@ -29,6 +31,8 @@ def property_metadata(keywords: Any = "", subject: Any = "", category: Any = "",
             fielded = True
             if value.strip():
                 meta[key] = value.strip()
+            elif key in LIST_FIELDS:  # "gemeenten: ;" states "none in particular", as [] does
+                meta[key] = []
     if text and not fielded:
         meta["trefwoorden"] = text
     doc_types = set(vocab()["doc_types"])
