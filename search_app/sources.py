@@ -1,7 +1,8 @@
 """The files a document cites (metadata ``bronnen``), by the corpus's names for them.
 
 Records cite ``{document: FILE, vindplaats: ...}`` entries; some documents one line
-("FILE, regels ca. 12-20; FILE2, regels ca. 44-49"). The names come from ``bronnen.yaml`` at the
+("FILE, regels ca. 12-20; FILE2, regels ca. 44-49"), and a PDF's "Bronnen" section one item per
+source by its name ("NAME: regels ca. 12-20"). The names come from ``bronnen.yaml`` at the
 corpus root (present.source_names), read once per app. The document page shows them in its
 metadata list; the API adds them as ``sources`` next to the stored ``metadata``.
 """
@@ -50,6 +51,10 @@ def _from_line(line: str, names: dict[str, str]) -> dict[str, str]:
     match = _FILE_AT_START.fullmatch(line)
     if match:
         return _source(match.group(1), match.group(2).strip(), names, "")
+    # a PDF or DOCX lists its sources by the corpus's names ("NAME: regels ca. 12-20")
+    for file, name in sorted(names.items(), key=lambda item: -len(item[1])):
+        if name and line.startswith(name) and line[len(name):][:1] in ("", ":", ",", " "):
+            return _source(file, line[len(name):].lstrip(" :,—–-"), names, "")
     return _source("", "", names, line)
 
 

@@ -80,3 +80,13 @@ def test_cited_sources_of_odd_metadata():
         {"file": "", "name": "Jaarverslag — https://x.nl", "location": ""},
         {"file": "", "name": "7", "location": ""},
     ]
+
+
+def test_a_source_line_that_starts_with_a_known_name_cites_its_file():
+    names = {"a.txt": "Rapport A (2020)", "b.txt": "Rapport A (2020), bijlage"}
+    assert cited_sources({"bronnen": ["Rapport A (2020): regels ca. 1-4", "Rapport A (2020), bijlage: p. 2",
+                                      "Rapport AB: p. 3"]}, names) == [
+        {"file": "a.txt", "name": "Rapport A (2020)", "location": "regels ca. 1-4"},
+        {"file": "b.txt", "name": "Rapport A (2020), bijlage", "location": "p. 2"},  # the longest name wins
+        {"file": "", "name": "Rapport AB: p. 3", "location": ""},  # not a whole name
+    ]

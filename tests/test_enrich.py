@@ -181,3 +181,17 @@ def test_a_summary_section_is_the_summary_a_document_does_not_declare(pipeline):
     summary = enrich(document, analyse(long, pipeline))[1]["samenvatting"]
     assert 500 < len(summary) <= 600 and summary.endswith("voor.")
     assert "samenvatting" not in enriched(pipeline, RECORD_TEXT)[1]
+
+
+def test_a_sources_section_gives_the_sources_a_document_does_not_declare(pipeline):
+    text = ("Inspectie van het Onderwijs (2016). De Staat van het Onderwijs.\nUtrecht: Inspectie.\n"
+            "- CBS (2018), Cohortonderzoek.\n2. NRO, Evaluatie • Kamerbrief (2017)")
+    document = Document(id="t", title="t", doc_type="", source_path="t.md", text=text, metadata={},
+                        sections=[Section("Inleiding", "Ouders lezen voor."), Section("Literatuur", text)])
+    # a wrapped line stays in its item; bullets, list marks and numbers start one
+    assert enrich(document, analyse(text, pipeline))[1]["bronnen"] == [
+        "Inspectie van het Onderwijs (2016). De Staat van het Onderwijs. Utrecht: Inspectie.",
+        "CBS (2018), Cohortonderzoek.", "NRO, Evaluatie", "Kamerbrief (2017)"]
+    declared = Document(id="t", title="t", doc_type="", source_path="t.md", text=text,
+                        metadata={"bronnen": ["eigen opgave"]}, sections=document.sections)
+    assert enrich(declared, analyse(text, pipeline))[1]["bronnen"] == ["eigen opgave"]

@@ -60,3 +60,20 @@ def test_documents_declaring_no_municipality_or_sector_get_none_from_their_text(
             assert record.facets[field] == [], (record.id, field, record.facets[field])
             checked += 1
     assert checked > 5
+
+
+def test_research_pdfs_and_docx_files_show_their_summary_and_sources_as_markdown_ones_do(sample):
+    """The PDF and DOCX research documents carry both only in their text ("Samenvatting",
+    "Bronnen"); their pages named neither. The Markdown source of each declares them."""
+    client, records = sample
+    converted = [r.id for r in records if r.id.startswith("onderzoek/") and r.id.endswith((".pdf", ".docx"))]
+    assert len(converted) == 8
+    for doc_id in converted:
+        doc = client.get(f"/api/documents/{doc_id}").get_json()
+        assert doc["metadata"]["samenvatting"], doc_id
+        assert doc["sources"] and all(s["file"].endswith(".txt") and s["location"] for s in doc["sources"]), doc_id
+    doc = client.get("/api/documents/onderzoek/nro-evaluatie-actieplan-gelijke-kansen.pdf").get_json()
+    assert [(s["file"], s["location"][:16]) for s in doc["sources"]] == [
+        ("001_91b0f96cfdc7bc3f.txt", "regels ca. 3387-"), ("000_ffc2af399ed0854b.txt", "regels ca. 56-62")]
+    page = client.get("/documenten/onderzoek/nro-evaluatie-actieplan-gelijke-kansen.pdf").get_data(as_text=True)
+    assert "Kamerbrief bij het Gelijke Kansen magazine (2017): regels ca. 56-62" in page

@@ -9,6 +9,7 @@ guessed from the text. Controlled facets only ever hold values from vocab.v1.yam
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from indexer.model import DOC_TYPES, FACET_FIELDS, Analysis, Document
@@ -22,11 +23,17 @@ from indexer.nlp.themes import assign_themes
 # e4: a letter's reference number (metadata "kenmerk") counts as a letterhead marker for the type
 # e5: a declared type is read as filters read it ("agenda's" = agenda)
 # e6: a document without a declared summary takes its "Samenvatting" section's first sentences
-ENRICH_VERSION = "e6"
+# e7: and one without declared sources its "Bronnen" section's items
+ENRICH_VERSION = "e7"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
 SUMMARY_MAX_CHARS = 600
+SOURCE_HEADINGS = frozenset({"bronnen", "bron", "bronvermelding", "literatuur", "literatuurlijst", "referenties"})
+MAX_SOURCES = 50
+# items: bullets, paragraphs, or lines that start with a list mark (a wrapped line joins its item)
+_ITEM_SPLIT = re.compile(r"\s*(?:[•·▪]|\n\s*\n|\n(?=\s*(?:[-–*]|\d{1,2}[.)])\s))\s*")
+_ITEM_MARK = re.compile(r"^(?:[-–*]|\d{1,2}[.)])\s+")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -193,7 +200,21 @@ def enrich(document: Document, analysis: Analysis,
         summary = _summary_section(document)
         if summary:
             extra["samenvatting"] = summary
+    if "bronnen" not in extra:
+        sources = _sources_section(document)
+        if sources:
+            extra["bronnen"] = sources
     return facets, extra
+
+
+def _sources_section(document: Document) -> list[str]:
+    """The items of a section headed "Bronnen" (or "Literatuur"), one per line or bullet: the
+    sources a PDF or DOCX lists in its text, shown on its page as a Markdown file's are."""
+    for section in document.sections:
+        if section.heading.strip().rstrip(":").strip().casefold() in SOURCE_HEADINGS:
+            items = (_ITEM_MARK.sub("", item).strip() for item in _ITEM_SPLIT.split(section.text))
+            return [" ".join(item.split()) for item in items if item][:MAX_SOURCES]
+    return []
 
 
 def _summary_section(document: Document) -> str:
