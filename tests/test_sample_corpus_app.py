@@ -77,3 +77,18 @@ def test_research_pdfs_and_docx_files_show_their_summary_and_sources_as_markdown
         ("001_91b0f96cfdc7bc3f.txt", "regels ca. 3387-"), ("000_ffc2af399ed0854b.txt", "regels ca. 56-62")]
     page = client.get("/documenten/onderzoek/nro-evaluatie-actieplan-gelijke-kansen.pdf").get_data(as_text=True)
     assert "Kamerbrief bij het Gelijke Kansen magazine (2017): regels ca. 56-62" in page
+
+
+def test_a_hit_shows_the_active_filters_value_among_its_badges(sample):
+    """At most four badges per field: the 2019 news item names Heerlen fifth, and on
+    /?gemeente=Heerlen it showed four other municipalities but not Heerlen."""
+    client, _ = sample
+    for url, field, value in (("/?gemeente=Heerlen", "gemeente", "Heerlen"),
+                              ("/?q=ouders&gemeente=Heerlen", "gemeente", "Heerlen"),
+                              ("/?q=taal&thema=taalontwikkeling", "thema", "taalontwikkeling")):
+        soup = BeautifulSoup(client.get(url).data, "html.parser")
+        results = soup.select("li.result")
+        assert results, url
+        for result in results:
+            shown = [b.get_text(" ", strip=True) for b in result.select(f".badge-{field}")]
+            assert len(shown) <= 4 and any(value.lower() in s.lower() for s in shown), (url, shown)
