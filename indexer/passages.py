@@ -172,7 +172,9 @@ def _merge_small_sections(
             prev_words = sum(len(s.split()) for s in prev_sents)
             if (prev_words < MIN_WORDS or words < MIN_WORDS // 2) and prev_words + words <= max_words:
                 # the merged section keeps its heading as a label in the text ("Doelgroep: …")
-                labelled = [f"{heading}: {sents[0]}"] + sents[1:] if heading else sents
+                # a heading that ends in its own mark ("Waarom een evaluatie?") takes no colon
+                label = f"{heading} " if heading.rstrip()[-1:] in ".:?!" else f"{heading}: "
+                labelled = [label + sents[0]] + sents[1:] if heading else sents
                 out[-1] = (prev_headings + [heading] * len(sents), prev_sents + labelled)
                 continue
         out.append(([heading] * len(sents), list(sents)))

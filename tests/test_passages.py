@@ -52,6 +52,14 @@ def test_small_sections_merge_with_neighbours():
     assert "Doelgroep: Leerlingen van het vmbo." in passages[0].text
 
 
+def test_a_merged_heading_with_its_own_mark_takes_no_colon():
+    doc = _doc([("Samenvatting", SENT), ("Waarom een evaluatie?", "Leerlingen van het vmbo."),
+                ("Opzet:", "Twee scholen."), ("Beschrijving", " ".join([SENT] * 8))])
+    text = split_passages(doc, _sentences(doc.text))[0].text
+    assert "Waarom een evaluatie? Leerlingen van het vmbo." in text and "Opzet: Twee scholen." in text
+    assert "?:" not in text and "::" not in text
+
+
 def test_a_passage_of_merged_sections_is_headed_by_the_section_it_starts_in(monkeypatch):
     # a record's small fields merge into one block; when that block still makes two passages,
     # the second starts in "Beschrijving" and is no "Samenvatting"
