@@ -61,6 +61,7 @@ class DutchAnalyzer:
         self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
+        self._compound_parts_of = lru_cache(maxsize=1024)(self._find_compound_parts)
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = self._load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
@@ -125,12 +126,15 @@ class DutchAnalyzer:
         """The compound parts of each query word that has them, as query_terms lists them
         ("schooladvies" -> (school, advies)): a passage holding all of one word's parts
         matches that word, one holding only some of them matches it in part."""
+        return list(self._compound_parts_of(text))  # asked by the plan and the retriever
+
+    def _find_compound_parts(self, text: str) -> tuple[tuple[str, ...], ...]:
         out = []
         for _, word in self._analyze_text(text):
             parts = tuple(t for t, kind in word.parts if not (kind == "part" and t in self._weak_modifiers))
             if parts:
                 out.append(parts)
-        return out
+        return tuple(out)
 
     def compound_surfaces(self, text: str) -> list[tuple[str, ...]]:
         """compound_parts as words ("schooladvies" -> ("school", "advies")), for an engine that

@@ -14,8 +14,7 @@ import numpy as np
 
 from indexer.backends.embedded import ann, layout, records, store
 from indexer.backends.embedded.generation import Generation
-from indexer.backends.embedded.keyword import (apply_text_constraints, excluded_among, partial_among, plan_query,
-                                                score_plan)
+from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
@@ -162,12 +161,8 @@ class EmbeddedBackend:
         # quoted phrases are checked on the passages' texts (the index keeps no word positions)
         texts = self._texts(g, found.idx) if plan.phrases or plan.excluded_phrases or plan.or_phrases else None
         found = apply_text_constraints(plan, found, g.body, g.title, texts)
-        partial = partial_among(plan, g.body, g.title, found.idx)
-        if partial is None or not partial.any():
-            return found
-        dense = np.zeros(len(g.passage_ids), dtype=bool)
-        dense[found.idx[partial]] = True
-        return replace(found, partial=dense)
+        # the passages a search counts, read once per query (totals and facets)
+        return found if found.partial is None or found.whole_idx is not None else replace(found, whole_idx=found.whole())
 
     def _texts(self, g: Generation, idxs: np.ndarray) -> dict[int, str]:
         conn = g.db.get()

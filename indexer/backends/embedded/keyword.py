@@ -138,6 +138,7 @@ class _Postings(NamedTuple):
     weights: np.ndarray
     scale: float  # query weight (x TITLE_WEIGHT for titles)
     dense: np.ndarray | None  # the same weights as a row over all passages, for frequent terms
+    term: str = ""
 
 
 def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> list[_Postings]:
@@ -152,7 +153,7 @@ def _posting_lists(plan: KeywordPlan, body: TermIndex, title: TermIndex) -> list
                 ids, w = ids[keep], w[keep]
                 dense = None  # the sparse list is short now
             if len(ids):
-                out.append(_Postings(group, ids, w, scale, dense))
+                out.append(_Postings(group, ids, w, scale, dense, term))
     return out
 
 
@@ -186,53 +187,67 @@ def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:
     else:
         scores = np.zeros(n, dtype=np.float32)
     matched = np.zeros(n, dtype=np.int16)
-    by_group: dict[int, list[_Postings]] = {}
-    for p in lists:
+    by_group: dict[int, list[int]] = {}
+    rows: dict[int, np.ndarray] = {}  # a frequent term's passages as a mask, made once
+    for i, p in enumerate(lists):
         if p.dense is not None:
             scores += p.scale * p.dense
-        by_group.setdefault(p.group, []).append(p)
+            rows[i] = p.dense > 0
+        by_group.setdefault(p.group, []).append(i)
     for members in by_group.values():
-        if len(members) == 1 and members[0].dense is None:
-            matched[members[0].ids] += 1  # ids are unique within one list
+        if len(members) == 1 and lists[members[0]].dense is None:
+            matched[lists[members[0]].ids] += 1  # ids are unique within one list
             continue
         hit = np.zeros(n, dtype=bool)
-        for p in members:
-            if p.dense is None:
-                hit[p.ids] = True
+        for i in members:
+            if i in rows:
+                hit |= rows[i]
             else:
-                hit |= p.dense > 0
+                hit[lists[i].ids] = True
         matched += hit
     # coordination over the dense row, then one gather: np.take on the whole row measured
     # ~2x faster than fancy-indexing scores, matched and the table per candidate
     scores *= np.take(_coord(plan), matched)
-    cand = np.flatnonzero(matched > 0)  # a bool mask: nonzero() on it is ~3x faster than on int16
-    return ScoreSet(cand, np.take(scores, cand))
+    found = matched > 0
+    cand = np.flatnonzero(found)  # a bool mask: nonzero() on it is ~3x faster than on int16
+    partial = _partial(plan, lists, rows, found)
+    if partial is None:
+        return ScoreSet(cand, np.take(scores, cand))
+    # the whole matches, for totals and facets: from the masks, not a gather over the matches
+    whole = np.flatnonzero(np.logical_and(found, np.logical_not(partial), out=found))
+    return ScoreSet(cand, np.take(scores, cand), partial, whole)
 
 
-def partial_among(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray) -> np.ndarray | None:
-    """Which of the matches ``idx`` hold a compound query word only in part: none of the query's
-    other terms and not all the parts of any compound word ("school" but not "advies" for
-    "schooladvies"). None when the query has no compound parts."""
+def _partial(plan: KeywordPlan, lists: list[_Postings], rows: dict[int, np.ndarray],
+             found: np.ndarray) -> np.ndarray | None:
+    """Which passages match a compound query word only in part (bool per passage): none of the
+    query's other terms and not all the parts of any compound word ("school" but not "advies"
+    for "schooladvies"). From the posting lists already read (a synonym's span condition
+    applied); None when no match is partial."""
     if not plan.part_terms:
         return None
-    n = body.n
+    n = len(found)
     whole = np.zeros(n, dtype=bool)
-    for term in dict.fromkeys(t for t, _, _ in plan.terms if t not in plan.part_terms):
-        whole |= _present(term, body, title, plan.spans.get(term))
+    sparse = [p.ids for i, p in enumerate(lists) if p.term not in plan.part_terms and i not in rows]
+    if sparse:
+        whole[np.concatenate(sparse)] = True  # one scatter for all rare terms
+    for i, row in rows.items():
+        if lists[i].term not in plan.part_terms:
+            whole |= row
     for parts in plan.part_sets:
-        every = np.ones(n, dtype=bool)
+        every = None
         for term in parts:
-            every &= _present(term, body, title, None)
+            has = np.zeros(n, dtype=bool)
+            for i, p in enumerate(lists):
+                if p.term == term:
+                    if i in rows:
+                        has |= rows[i]
+                    else:
+                        has[p.ids] = True
+            every = has if every is None else np.logical_and(every, has, out=every)
         whole |= every
-    return ~whole[idx]
-
-
-def _present(term: str, body: TermIndex, title: TermIndex, spans) -> np.ndarray:
-    has = np.zeros(body.n, dtype=bool)
-    for index in (body, title):
-        has[index.lookup(term)[0]] = True
-    allowed = _allowed(spans, body, title)
-    return has if allowed is None else has & allowed
+    partial = np.logical_and(found, np.logical_not(whole, out=whole), out=whole)
+    return partial if partial.any() else None
 
 
 def excluded_among(plan: KeywordPlan, body: TermIndex, title: TermIndex, idx: np.ndarray) -> np.ndarray | None:
@@ -290,4 +305,4 @@ def apply_text_constraints(plan: KeywordPlan, found: ScoreSet, body: TermIndex, 
     reduced = score_plan(plan.without_phrase_terms(), body, title).dense(body.n, 0.0)
     score = found.score.copy()
     score[absent] = reduced[found.idx[absent]]
-    return ScoreSet(found.idx, score)
+    return ScoreSet(found.idx, score, found.partial)

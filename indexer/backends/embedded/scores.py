@@ -20,13 +20,16 @@ class ScoreSet:
     idx: np.ndarray | None
     score: np.ndarray
     partial: np.ndarray | None = None  # keyword: bool per passage of the index, matched only in part
+    whole_idx: np.ndarray | None = None  # whole(), when computed once for the set
 
     def subset(self, keep: np.ndarray) -> "ScoreSet":
         """The passages of a sparse set where ``keep`` (bool, one per passage of the set) is true."""
-        return ScoreSet(self.idx[keep], self.score[keep], self.partial)
+        return ScoreSet(self.idx[keep], self.score[keep], self.partial)  # whole() read anew
 
     def whole(self) -> np.ndarray:
         """The passages of the set not matched only in part (all of them for a vector set)."""
+        if self.whole_idx is not None:
+            return self.whole_idx
         idx = self.indices()
         return idx if self.partial is None else idx[~self.partial[idx]]
 
