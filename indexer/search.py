@@ -161,8 +161,10 @@ class Service:
         mark, word = token[:start], token[start:]
         if len(word) < 2:
             return []
-        return [Suggestion(head + mark + w, "term")
-                for w in self._current_speller().complete(word.lower(), TERM_SUGGESTIONS)]
+        low = word.lower()
+        # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse")
+        return [Suggestion(head + mark + (word + w[len(low):] if w.startswith(low) else w), "term")
+                for w in self._current_speller().complete(low, TERM_SUGGESTIONS)]
 
     def health(self) -> dict:
         try:

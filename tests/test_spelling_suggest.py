@@ -68,6 +68,13 @@ def test_autocomplete_keeps_the_text_before_the_word_as_typed(sample):
     assert capitalised and all(t.startswith("Ouders bij huisw") for t in capitalised)
 
 
+def test_autocomplete_keeps_the_case_of_the_letters_typed(sample):
+    # QA: "Den Haag" offered "Den haagse"; "Apel" offered "apeldoornse"
+    assert "Den Haagse" in _terms(sample, "Den Haag") and "Den haagse" not in _terms(sample, "Den Haag")
+    assert _terms(sample, "Apel") == ["Apel" + t[4:] for t in _terms(sample, "apel")]
+    assert all(t.startswith("Apel") for t in _terms(sample, "Apel"))
+
+
 @pytest.mark.parametrize("prefix, expected", [
     ('ouders "betr', 'ouders "betrokkenheid'),  # a phrase being typed
     ("ouders -betr", "ouders -betrokkenheid"),  # an exclusion being typed
