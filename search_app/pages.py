@@ -195,6 +195,11 @@ def source(doc_id: str):
 
 @bp.get("/interventies")
 def interventions():
+    if "q" in request.args:
+        # a question about the catalogue is a search among the interventions, with the
+        # catalogue's filters that searches know (doelgroep is the catalogue's own)
+        args = {k: request.args.getlist(k) for k in request.args if k in FACET_FIELDS and k != "type"}
+        return redirect(url_for("pages.search", q=request.args.get("q"), type="interventie", **args))
     filters = parse_filters(without_tracking(request.args), ignore={"page"}, allowed=CATALOGUE_FIELDS)
     page = parse_int("page", request.args.get("page"), 1, None, None)  # one it cannot show gets a note
     service = get_service()

@@ -223,6 +223,19 @@ def test_document_page(client, doc_ids):
     assert source is not None
 
 
+def test_a_question_on_the_catalogue_searches_the_interventions(client):
+    """The catalogue had no search box, and /interventies?q=taal was a 400 (QA)."""
+    soup = soup_of(client.get("/interventies?sector=po&doelgroep=ouders"))
+    form = soup.select_one("form[role=search][action='/interventies']")
+    assert form.select_one("input[name=q]") and [(i["name"], i["value"]) for i in form.select("input[type=hidden]")] == [
+        ("sector", "po")]  # doelgroep is the catalogue's own filter, not a search's
+    moved = client.get("/interventies?q=taal&sector=po&doelgroep=ouders")
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == "/?q=taal&type=interventie&sector=po"
+    found = soup_of(client.get(moved.headers["Location"]))
+    assert result_titles(found) and "Taalmaatjes Thuis" in result_titles(found)
+
+
 def test_intervention_document_page(client, doc_ids):
     soup = soup_of(client.get(f"/documenten/{doc_ids['taalmaatjes-thuis']}"))
     facts = soup.select_one("dl.facts").get_text(" ")
