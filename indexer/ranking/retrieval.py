@@ -41,9 +41,9 @@ class Retriever:
         sides = Sides()
         filtered = bool(filters) and whole_index
         if mode in ("keyword", "hybrid"):
-            keyword, read, sides.partial_pool = self.keyword_read(query, filters, depth)
-            if filtered and not sides.partial_pool:
-                sides.partial_pool = self.partial_pool(query)  # the facets count the unfiltered set
+            # the facets count the unfiltered set, so its partial matches are read unfiltered
+            pool = self.partial_pool(query) if filtered else None
+            keyword, read, sides.partial_pool = self.keyword_read(query, filters, depth, pool)
             sides.keyword_more = read >= depth
             if filtered and mode == "hybrid":
                 # fuse what the unfiltered search fused: matches at or above its depth-th keyword
@@ -76,18 +76,17 @@ class Retriever:
         """The k best keyword matches among those the filters allow, as (passage id, score)."""
         return self.keyword_read(query, filters, k)[0]
 
-    def keyword_read(self, query, filters, k):
+    def keyword_read(self, query, filters, k, pool: frozenset[str] | None = None):
         """(the keyword matches of the result set among the k best the filters allow, how many
         matches were read, the result set's partial matches). A match through only part of a
-        compound query word counts only within the unfiltered pool, so "schooladvies" is not
-        every passage on school."""
+        compound query word counts only within the unfiltered pool (``pool``, when known), so
+        "schooladvies" is not every passage on school."""
         found = self.backend.keyword_search(query, filters, k)
-        if not any(s.partial for s in found):
+        if pool is None and not any(s.partial for s in found):
             pool = frozenset()
-        elif filters:
-            pool = self.partial_pool(query)
-        else:  # the unfiltered ranking: its first pool_depth are the pool
-            pool = frozenset(s.passage_id for s in found[:self.pool_depth] if s.partial)
+        elif pool is None:
+            pool = self.partial_pool(query) if filters else frozenset(  # unfiltered: its first are the pool
+                s.passage_id for s in found[:self.pool_depth] if s.partial)
         return [(s.passage_id, s.score) for s in found if not s.partial or s.passage_id in pool], len(found), pool
 
     def partial_pool(self, query) -> frozenset[str]:
