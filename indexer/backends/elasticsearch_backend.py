@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from indexer.backends import es_counts as c
 from indexer.backends import es_paging as paging
 from indexer.backends import es_queries as q
 from indexer.backends import es_results as r
@@ -165,12 +166,12 @@ class ElasticsearchBackend:
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
-        body = q.facet_body(query, passage_ids, filters, self._parts(query))
+        body = c.facet_body(query, passage_ids, filters, self._parts(query))
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
-        return r.count_of(self._search(q.count_body(query, passage_ids, filters, self._parts(query))), by_document)
+        return r.count_of(self._search(c.count_body(query, passage_ids, filters, self._parts(query))), by_document)
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         if not passage_ids:
@@ -228,7 +229,7 @@ class ElasticsearchBackend:
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         """Best effort: words of the most frequent document titles (Elasticsearch has no cheap
         whole-index term list); may be empty, spelling suggestions then stay off."""
-        return iter(r.vocabulary_of(self._search(q.vocabulary_body())))
+        return iter(r.vocabulary_of(self._search(c.vocabulary_body())))
 
     def highlight(self, passage_ids: Sequence[str], query: ParsedQuery) -> dict[str, str]:
         """HTML-safe fragments (``<mark>`` around matches, the rest HTML-escaped) per passage id."""
@@ -242,13 +243,13 @@ class ElasticsearchBackend:
         ids = sorted(set(doc_ids))
         if not ids:
             return {}
-        return r.passage_counts_of(self._search(q.passage_counts_body(ids)))
+        return r.passage_counts_of(self._search(c.passage_counts_body(ids)))
 
     def stats(self) -> IndexStats:
         meta = self.meta()
         if meta is None:
             raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}")
-        documents, passages, by_facet = r.stats_counts_of(self._search(q.stats_body()))
+        documents, passages, by_facet = r.stats_counts_of(self._search(c.stats_body()))
         index = self._pin.target()
         with self._errors(f"read stats of {index}"):
             st = self._client.indices.stats(index=index, metric="store").body
