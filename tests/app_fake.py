@@ -63,6 +63,17 @@ def build_app_index(index_dir: Path, corpus_dir: Path = APP_CORPUS):
     return settings, corpus, report
 
 
+def one_file_client(base: Path, name: str, text: str):
+    """A test client over an index of one file ``name`` holding ``text`` (fake embedder)."""
+    from search_app import create_app
+
+    source = base / "source"
+    source.mkdir()
+    (source / name).write_text(text, encoding="utf-8")
+    settings, corpus, _ = build_app_index(base / "index", source)
+    return create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus}).test_client()
+
+
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory):
     pytest.importorskip("indexer.build", reason="indexer.build is not available yet")

@@ -5,7 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from app_fake import build_app_index, client, doc_ids, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from app_fake import client, doc_ids, one_file_client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
@@ -52,17 +52,9 @@ LONG_SENTENCES = [f"Zin nummer {i} gaat over ouders en de school van het kind in
 
 @pytest.fixture(scope="module")
 def long_doc_client(tmp_path_factory):
-    from search_app import create_app
-
-    base = tmp_path_factory.mktemp("long_doc")
-    source = base / "source"
-    source.mkdir()
-    (source / "lang-verhaal.md").write_text(
-        "---\ntitel: Een lang verhaal\ntype: praktijkverhaal\n---\n# Een lang verhaal\n\n## Het verhaal\n\n"
-        + " ".join(LONG_SENTENCES) + "\n", encoding="utf-8")
-    settings, corpus, _ = build_app_index(base / "index", source)
-    app = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus})
-    return app.test_client()
+    return one_file_client(tmp_path_factory.mktemp("long_doc"), "lang-verhaal.md",
+                           "---\ntitel: Een lang verhaal\ntype: praktijkverhaal\n---\n# Een lang verhaal\n\n"
+                           "## Het verhaal\n\n" + " ".join(LONG_SENTENCES) + "\n")
 
 
 def test_full_text_shows_each_sentence_once(long_doc_client):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from app_fake import build_app_index, client, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from app_fake import client, one_file_client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
 # 1. the full text shows a carried-over sentence once, also where a passage of merged small
@@ -16,17 +16,9 @@ INTRO = "Dit verhaal gaat over een school in de wijk. Het begint met een korte i
 
 @pytest.fixture(scope="module")
 def merged_client(tmp_path_factory):
-    from search_app import create_app
-
-    base = tmp_path_factory.mktemp("merged_sections")
-    source = base / "source"
-    source.mkdir()
-    (source / "kort-en-lang.md").write_text(
-        "---\ntitel: Kort en lang\ntype: praktijkverhaal\n---\n# Kort en lang\n\n## Inleiding\n\n" + INTRO
-        + "\n\n## Het verhaal\n\n" + " ".join(STORY) + "\n", encoding="utf-8")
-    settings, corpus, _ = build_app_index(base / "index", source)
-    app = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus})
-    return app.test_client()
+    return one_file_client(tmp_path_factory.mktemp("merged_sections"), "kort-en-lang.md",
+                           "---\ntitel: Kort en lang\ntype: praktijkverhaal\n---\n# Kort en lang\n\n## Inleiding\n\n"
+                           + INTRO + "\n\n## Het verhaal\n\n" + " ".join(STORY) + "\n")
 
 
 def fulltext(client, url: str) -> str:
