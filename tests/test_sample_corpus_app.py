@@ -92,3 +92,21 @@ def test_a_hit_shows_the_active_filters_value_among_its_badges(sample):
         for result in results:
             shown = [b.get_text(" ", strip=True) for b in result.select(f".badge-{field}")]
             assert len(shown) <= 4 and any(value.lower() in s.lower() for s in shown), (url, shown)
+
+
+def test_the_landing_pages_example_questions_use_words_the_sample_corpus_holds(sample):
+    """Its first example, "woordenschat peuters", named a word no document holds (QA): a teacher
+    clicking it got segregation in Groningen on top."""
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+    from search_app.present import EXAMPLE_QUERIES
+
+    client, _ = sample
+    service = open_service(client.application.config["GKA_SETTINGS"])
+    try:
+        for questions in EXAMPLE_QUERIES.values():
+            for question in questions:
+                response = service.search(SearchRequest(question, mode="keyword"))
+                assert response.total and response.partial_words == [], question
+    finally:
+        service.close()
