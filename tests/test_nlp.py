@@ -237,3 +237,12 @@ def test_a_town_of_a_two_town_municipality_names_the_municipality():
     assert detect_query_entities("wat doet Sittard tegen thuiszitters") == {"gemeente": ["Sittard-Geleen"]}
     assert detect_query_entities("Voorburg") == {"gemeente": ["Leidschendam-Voorburg"]}
     assert detect_query_entities("echt goede scholen") == {}  # Echt(-Susteren) only in context
+
+
+def test_a_document_type_after_over_is_the_topic_of_a_query():
+    """QA: "mentor gesprek met klas over nieuws" was read as asking for news items."""
+    from indexer.nlp.query import detect_query_entities
+
+    assert "type" not in detect_query_entities("mentor gesprek met klas over nieuws")
+    assert detect_query_entities("nieuws over gelijke kansen")["type"] == ["nieuws"]
+    assert detect_query_entities("praktijkverhalen over onderzoek")["type"] == ["praktijkverhaal"]

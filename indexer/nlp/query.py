@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from indexer.nlp import resources
 from indexer.nlp.pipeline import load_query_pipeline
 from indexer.nlp.themes import named_themes
 
@@ -26,10 +27,13 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     doc = load_query_pipeline().nlp(text)
     found: dict[str, list[str]] = {}
     taken: set[str] = set()
+    topic = frozenset(resources.context_rules().get("query_topic_markers") or ())
     for ent in doc.ents:
         field = QUERY_FIELDS.get(ent.label_)
         if field is None:
             continue
+        if field == "type" and ent.start > 0 and doc[ent.start - 1].lower_ in topic:
+            continue  # "over nieuws": what the question is about, not the kind of document
         taken.update(t.lower_ for t in ent)
         value = ent.ent_id_ or ent.text
         values = found.setdefault(field, [])
