@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from indexer.errors import BackendUnavailable, IndexNotFound
+from indexer.errors import BackendUnavailable, IndexNotFound, QueryError
 from search_app.openapi import build_openapi
 from search_app.params import check_params, check_single, parse_int, parse_query_text, parse_search_args
 from search_app.serialize import (
@@ -29,6 +29,10 @@ SUGGEST_PARAMS = ("q", "limit")
 @bp.get("/api/search")
 def search():
     req = parse_search_args(request.args)
+    if req.doc_id and not req.query.strip():
+        # a document's passages are shown for a question; without one the answer was silently empty
+        raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
+                         f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
     return jsonify(response_to_dict(get_service().search(req)))
 
 

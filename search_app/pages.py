@@ -39,6 +39,8 @@ def search():
     args = without_tracking(request.args)
     # any whole page number: one past what the page can show gets the "past the last page" note
     req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True, any_page=True)
+    if req.doc_id and not req.query.strip():  # "more passages" without a question: the document itself
+        return redirect(url_for("pages.document", doc_id=req.doc_id))
     # the empty state needs no index; filters alone list the documents that pass them
     service = get_service() if req.query or req.filters else None
     if service and req.filters:  # the page shows and links the values as the index spells them

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from app_fake import client, one_file_client, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from app_fake import client, doc_ids, one_file_client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
 # 1. the full text shows a carried-over sentence once, also where a passage of merged small
@@ -134,3 +134,14 @@ def test_back_to_the_catalogue_keeps_a_doelgroep_filter_and_the_page(client):
         href = urlsplit(back["href"])
         assert href.path == "/interventies"
         assert parse_qs(href.query) == {**parse_qs(urlsplit(doelgroep).query), **extra}, back["href"]
+
+
+def test_doc_id_without_a_question(client, doc_ids):
+    """"More passages of this document" without a query answered an empty list (QA)."""
+    doc_id = doc_ids["taalmaatjes-thuis"]
+    response = client.get(f"/api/search?doc_id={doc_id}&gemeente=Zwolle")
+    assert response.status_code == 400
+    assert "q" in response.get_json()["error"]["message"] and f"/api/documents/{doc_id}" in response.get_json()["error"]["message"]
+    page = client.get(f"/?doc_id={doc_id}")
+    assert page.status_code == 302 and page.headers["Location"] == f"/documenten/{doc_id}"
+    assert client.get(f"/api/search?doc_id={doc_id}&q=voorlezen").status_code == 200
