@@ -56,7 +56,9 @@ def export_json():
     req, hits = _collect()
     payload = {
         "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
-        "collapse": req.collapse, "sort": req.sort, "count": len(hits),
+        # filters alone list by title (or newest first): the order of these rows
+        "collapse": req.collapse, "sort": req.sort if req.query.strip() or req.sort == "date" else "title",
+        "count": len(hits),
         "hits": [hit_to_dict(h) for h in hits],
     }
     body = json.dumps(payload, ensure_ascii=False, indent=1)

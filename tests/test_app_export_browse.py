@@ -72,6 +72,9 @@ def test_browse_export_keeps_the_row_cap(real_index):
     listed = [h["doc_id"] for h in app.test_client().get("/api/search?sector=po&k=50").get_json()["hits"]]
     data = json.loads(app.test_client().get("/export.json?sector=po").data)
     assert len(listed) > 2 and [h["doc_id"] for h in data["hits"]] == listed[:2] and data["count"] == 2
+    assert data["sort"] == "title"  # filters alone list by title; it said "relevance" (QA)
+    assert json.loads(app.test_client().get("/export.json?sector=po&sort=datum").data)["sort"] == "date"
+    assert json.loads(app.test_client().get("/export.json?q=taal").data)["sort"] == "relevance"
 
 
 @pytest.mark.parametrize("url", ["/export.csv", "/export.json", "/export.json?page=2", "/export.json?sort=datum"])
