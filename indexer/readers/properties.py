@@ -13,9 +13,7 @@ from typing import Any
 from indexer.readers.common import normalize_metadata
 
 LIST_FIELDS = frozenset({"gemeenten", "gemeente", "provincies", "provincie", "themas", "thema", "sectoren", "sector"})
-FIELD_KEYS = frozenset(
-    {"gemeenten", "gemeente", "provincies", "provincie", "themas", "thema", "sectoren", "sector", "jaar", "type"}
-)
+FIELD_KEYS = LIST_FIELDS | {"jaar", "type"}
 
 
 def property_metadata(keywords: Any = "", subject: Any = "", category: Any = "", comments: Any = "") -> dict[str, Any]:
