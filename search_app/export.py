@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, request, url_for
 from indexer.errors import QueryError
 from indexer.model import Hit, SearchRequest
 from search_app.params import MAX_K, MAX_PAGE, parse_search_args, without_tracking
-from search_app.serialize import hit_to_dict, jsonable
+from search_app.serialize import hit_to_dict, jsonable, listed_sort
 from search_app.service import get_service
 
 bp = Blueprint("export", __name__)
@@ -56,8 +56,7 @@ def export_json():
     req, hits = _collect()
     payload = {
         "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
-        # filters alone list by title (or newest first): the order of these rows
-        "collapse": req.collapse, "sort": req.sort if req.query.strip() or req.sort == "date" else "title",
+        "collapse": req.collapse, "sort": listed_sort(req),
         "count": len(hits),
         "hits": [hit_to_dict(h) for h in hits],
     }

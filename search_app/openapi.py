@@ -73,7 +73,7 @@ SCHEMAS: dict[str, dict] = {
             "k": {"type": "integer", "minimum": 1, "maximum": MAX_K},
             "filters": _FACET_MAP,
             "collapse": {"type": "boolean"},
-            "sort": {"enum": list(SORTS)},
+            "sort": {"enum": [*SORTS, "title"], "description": "The rows' order; filters alone list by title."},
             "doc_id": {"type": ["string", "null"]},
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": _FACET_COUNTS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from indexer.model import DocumentRecord, Hit, SearchResponse
+from indexer.model import DocumentRecord, Hit, SearchRequest, SearchResponse
 from indexer.service import Related, Suggestion
 from search_app.sources import cited_sources
 
@@ -49,6 +49,11 @@ def hit_to_dict(hit: Hit) -> dict:
     }
 
 
+def listed_sort(req: SearchRequest) -> str:
+    """The order the rows are in: filters alone list by title (or newest first), whatever was asked."""
+    return req.sort if req.query.strip() or req.sort == "date" else "title"
+
+
 def response_to_dict(response: SearchResponse) -> dict:
     req = response.request
     return {
@@ -59,7 +64,7 @@ def response_to_dict(response: SearchResponse) -> dict:
         "k": req.k,
         "filters": jsonable(req.filters),
         "collapse": req.collapse,
-        "sort": req.sort,
+        "sort": listed_sort(req),
         "doc_id": req.doc_id,
         "hits": [hit_to_dict(h) for h in response.hits],
         "facets": jsonable(response.facets),

@@ -69,7 +69,11 @@ def test_browse_export_keeps_the_row_cap(real_index):
 
     settings, corpus, _ = real_index
     app = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus, "EXPORT_MAX_ROWS": 2})
-    listed = [h["doc_id"] for h in app.test_client().get("/api/search?sector=po&k=50").get_json()["hits"]]
+    api = app.test_client().get("/api/search?sector=po&k=50").get_json()
+    listed = [h["doc_id"] for h in api["hits"]]
+    assert api["sort"] == "title"  # the API names the same order as the export; it echoed "relevance" (QA)
+    assert app.test_client().get("/api/search?sector=po&sort=datum").get_json()["sort"] == "date"
+    assert app.test_client().get("/api/search?q=taal").get_json()["sort"] == "relevance"
     data = json.loads(app.test_client().get("/export.json?sector=po").data)
     assert len(listed) > 2 and [h["doc_id"] for h in data["hits"]] == listed[:2] and data["count"] == 2
     assert data["sort"] == "title"  # filters alone list by title; it said "relevance" (QA)
