@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
+from indexer.nlp.audiences import audience_groups
 from indexer.passages import OVERLAP_WORDS
 from search_app.labels import (
     ENTITY_FIELDS,
@@ -204,14 +205,22 @@ def count_facets(records: list[DocumentRecord], fields: Iterable[str], filters: 
 
 
 def record_values(rec: DocumentRecord, field: str) -> list[str]:
-    """Facet values, or for non-facet fields (doelgroep) the metadata list."""
+    """Facet values; for doelgroep the groups its free-text lines fall into; for other non-facet
+    fields the metadata list."""
     if field in rec.facets:
         return [str(v) for v in rec.facets[field]]
-    return [line for line in _lines(rec.metadata.get(field), {}) if line]
+    lines = [line for line in _lines(rec.metadata.get(field), {}) if line]
+    return audience_groups(lines) if field == "doelgroep" and lines else lines
 
 
 def matches(rec: DocumentRecord, filters: dict[str, list[str]]) -> bool:
-    return all(set(values) & set(record_values(rec, field)) for field, values in filters.items())
+    return all(set(values) & _filterable(rec, field) for field, values in filters.items())
+
+
+def _filterable(rec: DocumentRecord, field: str) -> set[str]:
+    # a doelgroep filter may also name a record's own line (links made before the grouping)
+    values = set(record_values(rec, field))
+    return values | set(_lines(rec.metadata.get(field), {})) if field == "doelgroep" else values
 
 
 # A municipality page's groups: what the place itself does first, as its lead sentence names

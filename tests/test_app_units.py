@@ -102,7 +102,7 @@ def test_count_facets_is_disjunctive():
     counts = present.count_facets(records, ["sector", "thema", "doelgroep"], {"sector": ["po"]})
     assert counts["sector"] == {"po": 2, "vo": 1}  # own filter ignored for its own counts
     assert counts["thema"] == {"taal": 1, "sport": 1}
-    assert counts["doelgroep"] == {"ouders": 2}
+    assert counts["doelgroep"] == {"ouders en gezinnen": 2}  # grouped: audiences.v1.yaml
 
 
 def test_safe_source_path_stays_inside(tmp_path):
