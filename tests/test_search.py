@@ -90,6 +90,26 @@ def test_a_theme_named_in_the_query_is_offered_not_boosted(service, monkeypatch)
         assert hit.score == pytest.approx(plain_scores[hit.passage_id] * gain), hit.passage_id
 
 
+def test_a_sector_named_in_the_query_lifts_the_sectors_it_holds(service, monkeypatch):
+    """"vo" holds vmbo (vocab.v1.yaml sector_parts): a vmbo-only story is lifted as a vo one is."""
+    from indexer.ranking import searcher
+
+    request = SearchRequest("huiswerk vo", k=20, collapse=False)
+    resp = service.search(request)
+    assert resp.detected.get("sector") == ["vo"]
+    monkeypatch.setattr(searcher, "ENTITY_BOOST", 0.0)
+    plain = {h.passage_id: h.score for h in service.search(request).hits}
+    monkeypatch.undo()
+    lifted = {h.doc_id for h in resp.hits if h.score > plain[h.passage_id] * 1.0001}
+    assert "praktijkverhalen/huiswerkklas-schiedam.md" in lifted  # sectoren: [vmbo]
+    assert all({"vo", "vmbo", "havo", "vwo", "pro"} & set(h.facets.get("sector", [])) for h in resp.hits
+               if h.doc_id in lifted)
+    assert any(h.doc_id not in lifted for h in resp.hits)
+    # a filter stays exact: sector=vo is what documents declare as vo
+    filtered = service.search(SearchRequest("huiswerk", k=20, filters={"sector": ["vo"]}))
+    assert all("vo" in h.facets["sector"] for h in filtered.hits)
+
+
 def test_an_english_question_names_its_theme_through_the_glossary(service):
     resp = service.search(SearchRequest("how do schools improve parental involvement", k=5))
     assert resp.detected.get("thema") == ["ouderbetrokkenheid"]
