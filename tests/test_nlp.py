@@ -246,3 +246,15 @@ def test_a_document_type_after_over_is_the_topic_of_a_query():
     assert "type" not in detect_query_entities("mentor gesprek met klas over nieuws")
     assert detect_query_entities("nieuws over gelijke kansen")["type"] == ["nieuws"]
     assert detect_query_entities("praktijkverhalen over onderzoek")["type"] == ["praktijkverhaal"]
+
+
+def test_an_agenda_for_a_meeting_is_the_topic_not_the_type_agenda():
+    """QA: "agenda voor de ouderavond" was read as asking for municipalities' GKA agendas."""
+    from indexer.nlp.query import detect_query_entities
+
+    for query in ("agenda voor de ouderavond", "agenda van het teamoverleg", "agenda's voor de informatieavond",
+                  "agenda voor een oudergesprek in Zwolle"):
+        assert "type" not in detect_query_entities(query), query
+    assert detect_query_entities("agenda voor de ouderavond in Zwolle")["gemeente"] == ["Zwolle"]
+    for query in ("lokale agenda Rotterdam", "agenda voor gelijke kansen in Zwolle", "agenda voor de gemeente"):
+        assert detect_query_entities(query)["type"] == ["agenda"], query

@@ -34,6 +34,8 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             continue
         if field == "type" and ent.start > 0 and doc[ent.start - 1].lower_ in topic:
             continue  # "over nieuws": what the question is about, not the kind of document
+        if field == "type" and ent.ent_id_ == "agenda" and _for_a_meeting(doc, ent.end):
+            continue
         taken.update(t.lower_ for t in ent)
         value = ent.ent_id_ or ent.text
         values = found.setdefault(field, [])
@@ -43,6 +45,17 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if themes:
         found["thema"] = themes
     return tuple((field, tuple(values)) for field, values in found.items())
+
+
+def _for_a_meeting(doc, i: int) -> bool:
+    """Whether the words from ``i`` are "voor de ouderavond" (a joiner, an article, a meeting)."""
+    rules = resources.context_rules().get("query_meeting_agenda") or {}
+    if i >= len(doc) or doc[i].lower_ not in rules.get("joiners", ()):
+        return False
+    i += 1
+    if i < len(doc) and doc[i].lower_ in rules.get("articles", ()):
+        i += 1
+    return i < len(doc) and doc[i].lower_.endswith(tuple(rules.get("meeting_ends", ())))
 
 
 @lru_cache(maxsize=1024)
