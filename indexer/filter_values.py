@@ -42,14 +42,6 @@ def vocabulary() -> dict[str, dict[str, str]]:
     return out
 
 
-def with_parts(field: str, values) -> set[str]:
-    """``values`` and the values they hold (vocab.v1.yaml sector_parts: vo holds vmbo)."""
-    from indexer.nlp.resources import vocab
-
-    parts = vocab().get("sector_parts") or {} if field == "sector" else {}
-    return set(values).union(*(parts.get(v, ()) for v in values))
-
-
 def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mapping[str, str]],
               name: Name | None = None) -> dict[str, list[str]]:
     """``filters`` with each value as the index (else the vocabulary) spells it. ``index_values``:

@@ -24,7 +24,8 @@ from indexer.nlp.themes import assign_themes
 # e5: a declared type is read as filters read it ("agenda's" = agenda)
 # e6: a document without a declared summary takes its "Samenvatting" section's first sentences
 # e7: and one without declared sources its "Bronnen" section's items
-ENRICH_VERSION = "e7"
+# e8: a sector held by another (vmbo by vo, vocab.v1.yaml sector_parts) brings that one along
+ENRICH_VERSION = "e8"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
@@ -128,6 +129,10 @@ def _sectors(meta: dict, analysis: Analysis) -> list[str]:
     for value in [] if _declares(meta, "sectoren", "sector") else _entity_values(analysis, "SECTOR"):
         if value in allowed:
             _add(out, value)
+    # as a municipality brings its province: a vmbo story is found, counted and lifted as vo
+    for whole, parts in (resources.vocab().get("sector_parts") or {}).items():
+        if whole not in out and not set(parts).isdisjoint(out):
+            out.insert(0, whole)
     return out
 
 

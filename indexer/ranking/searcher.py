@@ -9,7 +9,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
-from indexer.filter_values import with_parts
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
 from indexer.passages import document_of
 from indexer.ranking import fusion
@@ -264,7 +263,7 @@ class Searcher:
         info = meta([pid for pid, _ in fused])
         # once, not once per passage; a theme is only offered as a filter: its trigger words are
         # what the keyword side matches already, and boosting it too was no better on the eval sets
-        wanted = {f: with_parts(f, v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
+        wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
         # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
         # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
         base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
