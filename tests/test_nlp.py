@@ -102,6 +102,16 @@ def test_organisations(pipeline):
     )
 
 
+def test_a_named_university_is_an_organisation_not_a_wo_mention_or_a_place(pipeline):
+    """A researcher "promovendus aan de Erasmus Universiteit" (seed 001) counted as a wo mention,
+    and "Universiteit van Amsterdam" as Amsterdam."""
+    analysis = analyse("Hij is promovendus aan de Erasmus Universiteit en werkte aan de Universiteit van Amsterdam.",
+                       pipeline)
+    assert {"Erasmus Universiteit Rotterdam", "Universiteit van Amsterdam"} <= values(analysis, "ORGANISATIE")
+    assert not values(analysis, "SECTOR") and not values(analysis, "GEMEENTE")
+    assert values(analyse("Meer studenten met een mbo-diploma gaan naar de universiteit.", pipeline), "SECTOR") >= {"wo"}
+
+
 def test_abbreviations_do_not_end_sentences(pipeline):
     text = "Scholen werken o.a. samen met de bibliotheek, bijv. bij het voorlezen. Daarna volgt de evaluatie."
     analysis = analyse(text, pipeline)
