@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import DutchAnalyzer, QueryTerm, Token, get_analyzer
-from indexer.analysis.expansion import SYNONYM_HEADER, parse_rules
+from indexer.analysis.expansion import SYNONYM_HEADER, load_spans, parse_rules
 from indexer.analysis.resources import DATA_FILES, read_lines
 
 
@@ -213,7 +213,7 @@ def test_glossary_plurals_of_y_words_and_phrases():
 
     rules = [Rule(("library",), ("bibliotheek",)), Rule(("primary school",), ("basisschool",)),
              Rule(("tutor",), ("bijlesdocent", "mentor")), Rule(("tutors",), ("bijlesdocenten",))]
-    index = DutchAnalyzer._load_spans(rules, lambda t: t.split(), plurals=True)
+    index = load_spans(rules, lambda t: t.split(), plurals=True)
     assert ("libraries",) in index and ("librarys",) not in index
     assert ("primary", "schools") in index
     # every target of the singular, unless the plural has an entry of its own (whatever its place)
@@ -221,7 +221,7 @@ def test_glossary_plurals_of_y_words_and_phrases():
         return [t for _, _, found in index.matches([word]) for t in found]
 
     assert targets(index, "tutors") == [("bijlesdocenten",)]
-    youth = DutchAnalyzer._load_spans([Rule(("youth",), ("jongeren", "jeugd"))], lambda t: t.split(), plurals=True)
+    youth = load_spans([Rule(("youth",), ("jongeren", "jeugd"))], lambda t: t.split(), plurals=True)
     assert targets(youth, "youths") == [("jongeren",), ("jeugd",)]
 
 

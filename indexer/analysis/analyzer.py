@@ -6,12 +6,14 @@ term; at query time synonyms (mappings/synonyms.txt) and the English glossary ad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
-from indexer.analysis.expansion import SYNONYM_HEADER, SpanIndex, abbreviations, english_plural, parse_rules
+from indexer.analysis.expansion import (
+    SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans, parse_rules,
+)
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
@@ -28,17 +30,6 @@ GLOSSARY_WEIGHT = 0.8
 WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
-
-
-@dataclass(frozen=True)
-class QueryTerm:
-    term: str
-    weight: float
-    group: int  # index into tokens(query) of the user's word (first word of a matched span)
-    origin: str  # "word" | "part" | "synonym" | "glossary"
-    # a multi-word synonym's term ("lokale overheid") counts only in a passage that holds the
-    # rest of the synonym too: each span is one synonym's other terms; empty = no condition
-    spans: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,10 +54,10 @@ class DutchAnalyzer:
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._compound_parts_of = lru_cache(maxsize=1024)(self._find_compound_parts)
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
-        self._synonyms = self._load_spans(synonyms, self.analyze_phrase)
+        self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
         self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"])
-        self._glossary = self._load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
+        self._glossary = load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
                                           plurals=True)
         self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
         # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about
@@ -115,12 +106,12 @@ class DutchAnalyzer:
         terms = [t for _, t in seq]
         for start, end, targets in self._synonyms.matches(terms):
             own = set(terms[start:end])
-            found.extend(_expand(targets, seq[start][0], SYNONYM_WEIGHT, "synonym", own))
+            found.extend(expand_targets(targets, seq[start][0], SYNONYM_WEIGHT, "synonym", own))
         surfaces = [fold(t.surface) for t in toks]
         for start, end, targets in self._glossary.matches(surfaces, longest_only=True):
             if end - start > 1 or not self._is_dutch(surfaces[start]):
-                found.extend(_expand(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
-        return tuple(_dedupe(found))
+                found.extend(expand_targets(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
+        return tuple(dedupe_terms(found))
 
     def compound_parts(self, text: str) -> list[tuple[str, ...]]:
         """The compound parts of each query word that has them, as query_terms lists them
@@ -160,7 +151,7 @@ class DutchAnalyzer:
         by the same rules as the glossary's query terms; "" when nothing was translated. For query
         understanding, which names Dutch themes."""
         if self._glossary_surface is None:
-            self._glossary_surface = self._load_spans(self._glossary_rules, self._surface_words, plurals=True)
+            self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
         surfaces = [fold(t.surface) for t in tokenize(text)]
         out, pos, changed = [], 0, False
         for start, end, targets in self._glossary_surface.matches(surfaces, longest_only=True):
@@ -296,50 +287,3 @@ class DutchAnalyzer:
             return True
         return self._zipf.get(word, 0.0) > GLOSSARY_MAX_NL_ZIPF or self._zipf.get(self._lemmas.get(word, ""), 0.0) > 0
 
-    @staticmethod
-    def _load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
-        """``plurals``: also an English key's plural form (the glossary: teachers, parents)."""
-        index = SpanIndex()
-        targets = targets or keys
-        own = {tuple(keys(source)) for rule in rules for source in rule.sources} if plurals else set()
-        for rule in rules:
-            for source in rule.sources:
-                key = tuple(keys(source))
-                for target in rule.targets:
-                    index.add(key, tuple(targets(target)))
-                if plurals and key and not key[-1].endswith("s"):
-                    # plural English forms: teachers, libraries, primary schools
-                    plural = key[:-1] + (english_plural(key[-1]),)
-                    if plural not in own:  # an entry of its own wins
-                        for target in rule.targets:
-                            index.add(plural, tuple(targets(target)))
-        return index
-
-
-def _expand(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:
-    out = []
-    for target in targets:
-        terms = [t for t in dict.fromkeys(target) if t not in own]
-        for t in terms:
-            others = tuple(o for o in terms if o != t)
-            # a synonym's words count together ("middelbare school" for vo is not any "school");
-            # the glossary's stay loose: English questions need its partial matches
-            cond = others and origin == "synonym"
-            out.append(QueryTerm(t, round(weight / len(target), 4), group, origin, (others,) if cond else ()))
-    return out
-
-
-def _dedupe(found: list[QueryTerm]) -> list[QueryTerm]:
-    """One entry per term: the highest weight wins, first position kept."""
-    best: dict[str, QueryTerm] = {}
-    spans: dict[str, set] = {}
-    free: set[str] = set()  # terms that also come without a condition
-    for qt in found:
-        if qt.term not in best or qt.weight > best[qt.term].weight:
-            best[qt.term] = qt
-        if qt.spans:
-            spans.setdefault(qt.term, set()).update(qt.spans)
-        else:
-            free.add(qt.term)
-    order = list(dict.fromkeys(q.term for q in found))
-    return [replace(best[t], spans=() if t in free else tuple(sorted(spans[t]))) for t in order]

@@ -1,7 +1,7 @@
 """Synonym and glossary files: parsing (Solr/ES syntax) and span matching over word sequences."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from indexer.errors import ConfigError
@@ -98,3 +98,62 @@ def abbreviations(rules, fold) -> dict[str, str]:
             if spelled and word.isalpha() and len(word) <= 5 and word not in out:
                 out[word] = spelled
     return out
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str
+    weight: float
+    group: int  # index into tokens(query) of the user's word (first word of a matched span)
+    origin: str  # "word" | "part" | "synonym" | "glossary"
+    # a multi-word synonym's term ("lokale overheid") counts only in a passage that holds the
+    # rest of the synonym too: each span is one synonym's other terms; empty = no condition
+    spans: tuple[tuple[str, ...], ...] = ()
+
+
+def load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
+    """``plurals``: also an English key's plural form (the glossary: teachers, parents)."""
+    index = SpanIndex()
+    targets = targets or keys
+    own = {tuple(keys(source)) for rule in rules for source in rule.sources} if plurals else set()
+    for rule in rules:
+        for source in rule.sources:
+            key = tuple(keys(source))
+            for target in rule.targets:
+                index.add(key, tuple(targets(target)))
+            if plurals and key and not key[-1].endswith("s"):
+                # plural English forms: teachers, libraries, primary schools
+                plural = key[:-1] + (english_plural(key[-1]),)
+                if plural not in own:  # an entry of its own wins
+                    for target in rule.targets:
+                        index.add(plural, tuple(targets(target)))
+    return index
+
+
+def expand_targets(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:
+    out = []
+    for target in targets:
+        terms = [t for t in dict.fromkeys(target) if t not in own]
+        for t in terms:
+            others = tuple(o for o in terms if o != t)
+            # a synonym's words count together ("middelbare school" for vo is not any "school");
+            # the glossary's stay loose: English questions need its partial matches
+            cond = others and origin == "synonym"
+            out.append(QueryTerm(t, round(weight / len(target), 4), group, origin, (others,) if cond else ()))
+    return out
+
+
+def dedupe_terms(found: list[QueryTerm]) -> list[QueryTerm]:
+    """One entry per term: the highest weight wins, first position kept."""
+    best: dict[str, QueryTerm] = {}
+    spans: dict[str, set] = {}
+    free: set[str] = set()  # terms that also come without a condition
+    for qt in found:
+        if qt.term not in best or qt.weight > best[qt.term].weight:
+            best[qt.term] = qt
+        if qt.spans:
+            spans.setdefault(qt.term, set()).update(qt.spans)
+        else:
+            free.add(qt.term)
+    order = list(dict.fromkeys(q.term for q in found))
+    return [replace(best[t], spans=() if t in free else tuple(sorted(spans[t]))) for t in order]
