@@ -23,7 +23,7 @@ from search_app.labels import (
 )
 
 EXAMPLE_QUERIES: dict[str, list[str]] = {
-    "Leraar": ["voorlezen aan peuters", "ouderbetrokkenheid vo", '"zomerschool" OF brugklas'],
+    "Leraar": ["voorlezen aan peuters", "gesprekken met ouders vmbo", '"zomerschool" OF brugklas'],
     "Onderzoeker": ["effect voorschoolse educatie", "segregatie schooladvies", "monitoring -nieuws"],
     "Gemeentelijke coördinator": ["lokale agenda Rotterdam", "armoede schoolkosten", "interventie taalontwikkeling"],
 }
