@@ -151,6 +151,10 @@ def test_sectors_in_a_coordination_and_pupil_nouns():
     # "Basis- en Voortgezet Onderwijs" (the seeds' letter) names both sectors
     assert detect_query_entities("Basis- en Voortgezet Onderwijs") == {"sector": ["po", "vo"]}
     assert detect_query_entities("havisten en vwo-ers") == {"sector": ["havo", "vwo"]}
+    # the singular pupil nouns too: "havisten?" had read "haviste(n)", never "havist"
+    for pupil, sector in (("havist", "havo"), ("gymnasiast", "vwo"), ("gymnasiasten", "vwo"),
+                          ("gymnasiumleerlingen", "vwo")):
+        assert detect_query_entities(f"een {pupil} met een laag schooladvies").get("sector") == [sector], pupil
 
 
 def test_level_adjectives_coordinated_before_onderwijs_name_each_sector(pipeline):
