@@ -243,7 +243,23 @@ def test_docx_headings_tables_and_core_title(tmp_path):
     doc = read_one(path)
     assert doc.title == "Tel mee met Taal"
     assert [s.heading for s in doc.sections] == ["Aanleiding", "Aanpak in de gemeente"]
-    assert "Gemeente | Zaanstad" in doc.sections[1].text
+    assert "Gemeente; Zaanstad." in doc.sections[1].text  # no header row: the cells in a row
+
+
+def test_docx_table_with_a_marked_header_row_reads_as_row_sentences(tmp_path):
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate([["Fase", "Wanneer", "Wie"], ["Start", "2018", "NRO"], ["Eind", "2021", ""]]):
+        for c, text in enumerate(cells):
+            table.rows[r].cells[c].text = text
+    table.rows[1].cells[1].merge(table.rows[1].cells[2])  # one text in two columns
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # "repeat as header row"
+    document.save(tmp_path / "t.docx")
+    doc = read_one(tmp_path / "t.docx")
+    assert doc.text == "Fase: Start; Wanneer: 2018 NRO.\n\nFase: Eind; Wanneer: 2021."
 
 
 def test_docx_and_pdf_properties_give_metadata_and_facets(tmp_path):

@@ -26,7 +26,8 @@ from indexer.readers.text import TextReader
 # r8 a letter's reference number ("Onze referentie 127448", dropped from the text) as metadata "kenmerk"
 # r9 an HTML page with a <main> is read from it alone (not its site header, footer, sidebars)
 # r10 an empty list field in PDF/DOCX Keywords ("gemeenten: ;") is kept as [] (declared: none)
-READER_VERSION = "r10"
+# r11 PDF tables found by layout and DOCX tables as row sentences "Header: cell; Header: cell."
+READER_VERSION = "r11"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

@@ -171,6 +171,30 @@ def fallback_title(text: str, path: Path) -> str:
     return shorten(_FIRST_SENTENCE.match(lines[0]).group(0))
 
 
+_ONE_STOP = re.compile(r"(?<!\.)\.$")
+
+
+def table_prose(rows: list[list[str]]) -> list[str]:
+    """A table's body rows as sentences "Header1: cell1; Header2: cell2." so that they read (and
+    are found) as text. ``rows[0]`` is the header row, empty for a table without one; empty cells
+    are left out, and a header without body rows becomes one line of its names."""
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    out = []
+    for row in body:
+        parts = [
+            f"{header[k]}: {cell}" if k < len(header) and header[k] else cell
+            for k, cell in enumerate(c.rstrip(" ;") for c in row)
+            if cell
+        ]
+        if parts:
+            # a cell's own full stop would read ".;" mid-row; the row ends with one instead
+            text = "; ".join([_ONE_STOP.sub("", part) for part in parts[:-1]] + parts[-1:])
+            out.append(text if text[-1] in ".!?" else text + ".")
+    if not out and header:  # a header without rows still says something
+        out.append("; ".join(h for h in header if h) + ".")
+    return [row for row in out if row != "."]
+
+
 def clean_heading(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip()
 

@@ -1,4 +1,4 @@
-"""Word .docx files via python-docx: Heading styles become sections, tables become rows of text."""
+"""Word .docx files via python-docx: Heading styles become sections, tables become row sentences."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from indexer.readers.common import (
     format_mb,
     make_document,
     shorten,
+    table_prose,
 )
 from indexer.readers.properties import property_metadata
 from indexer.repair import normalize_chars
@@ -102,13 +103,24 @@ def _sections(document) -> tuple[list[Section], str]:
 
 
 def _table_rows(table) -> list[str]:
+    """The rows as sentences (see table_prose). The first row names the cells only when Word marks
+    it a header row (repeated on each page): many Word tables merely lay text out."""
     rows = []
     for row in table.rows:
         cells: list[str] = []
+        previous = None
         for cell in row.cells:
             text = normalize_chars(" ".join(cell.text.split()))
-            if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                cells.append(text)
-        if cells:
-            rows.append(" | ".join(cells))
-    return rows
+            # merged cells repeat their text; an empty cell keeps the columns in place
+            cells.append("" if text == previous else text)
+            previous = text
+        rows.append(cells)
+    return table_prose(rows if rows and _is_header(table.rows[0]) else [[], *rows])
+
+
+def _is_header(row) -> bool:
+    from docx.oxml.ns import qn
+
+    props = row._tr.trPr
+    mark = props.find(qn("w:tblHeader")) if props is not None else None
+    return mark is not None and mark.get(qn("w:val"), "true").lower() not in ("0", "false", "off")

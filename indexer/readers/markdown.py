@@ -13,6 +13,7 @@ from indexer.readers.common import (
     clean_heading,
     make_document,
     normalize_metadata,
+    table_prose,
 )
 from indexer.readers.safe_yaml import load_yaml
 
@@ -28,7 +29,6 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}")  # a thematic break (or a stray table rule)
 _TABLE_CELL_RULE = re.compile(r":?-+:?")
 _PIPE = re.compile(r"(?<!\\)\|")
-_ONE_STOP = re.compile(r"(?<!\.)\.$")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Inline markup that is noise for search: images, links, emphasis, code ticks. Applied to whole
 # paragraphs, not lines, because emphasis and link text often wrap onto the next line.
@@ -175,22 +175,7 @@ def _table_prose(rows: list[str]) -> list[str]:
     header: list[str] = []
     if len(rows) > 1 and _is_table_rule(rows[1]):
         header, rows = _cells(rows[0]), rows[2:]
-    out = []
-    for row in rows:
-        if _is_table_rule(row):
-            continue
-        parts = [
-            f"{header[k]}: {cell}" if k < len(header) and header[k] else cell
-            for k, cell in enumerate(c.rstrip(" ;") for c in _cells(row))
-            if cell
-        ]
-        if parts:
-            # a cell's own full stop would read ".;" mid-row; the row ends with one instead
-            text = "; ".join([_ONE_STOP.sub("", part) for part in parts[:-1]] + parts[-1:])
-            out.append(text if text[-1] in ".!?" else text + ".")
-    if not out and header:  # a header without rows still says something
-        out.append("; ".join(h for h in header if h) + ".")
-    return [row for row in out if row != "."]
+    return table_prose([header] + [_cells(row) for row in rows if not _is_table_rule(row)])
 
 
 class MarkdownReader:

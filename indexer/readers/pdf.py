@@ -1,5 +1,6 @@
 """PDF files via pypdf: text of all pages, repaired into paragraphs, split into sections at
-headings that the font evidence shows (see pdf_layout)."""
+headings that the font evidence shows (see pdf_layout); tables found from the runs' places (see
+pdf_tables) read as one sentence per row, as Markdown tables do."""
 from __future__ import annotations
 
 import io
@@ -17,8 +18,10 @@ from indexer.readers.common import (
     make_document,
     read_bytes,
     shorten,
+    table_prose,
 )
 from indexer.readers.pdf_layout import Line, find_headings, page_lines
+from indexer.readers.pdf_tables import find_tables
 from indexer.readers.properties import property_metadata
 from indexer.repair import build_paragraphs, drop_furniture, drop_reference_blocks, normalize_chars, repair_text
 
@@ -31,6 +34,10 @@ _RUNNING_MAX_CHARS = 160
 # whitespace nor a word character, so repair keeps it at the line's start and can join the line to
 # its neighbours only with a space.
 _HEADING_MARK = "\uffff"
+# Starts a table's line and separates its row sentences: one line amid blank ones, so repair
+# keeps the table a paragraph of its own and joins no rows; afterwards each row is a line.
+_ROW_MARK = "\ufffe"
+_TABLE_GAP = [""] * 3  # more blank lines than repair joins a hyphenated word across
 
 
 class PdfReader:
@@ -49,10 +56,17 @@ class PdfReader:
         if keep:
             pages = [[line for line, kept in zip(page, flags) if kept] for page, flags in zip(pages, keep)]
         raw = "\n".join("\n".join(line.text for line in page) for page in pages)
-        headings = find_headings(pages)
+        flat = [line for page in pages for line in page]
+        tables = find_tables(pages)
+        covered = {k for start, (n, _) in tables.items() for k in range(start, start + n)}
+        # within a table its cells say more than a heading guess from one of its lines
+        headings = {i: h for i, h in find_headings(pages).items() if i not in covered}
         references: list[str] = []  # letter reference numbers the repair drops from the text
         if headings:
-            sections = _sections([line for page in pages for line in page], headings, references)
+            sections = _sections(flat, headings, tables, references)
+        elif tables:  # no headings: the text as it always was, its tables as sentences
+            text = repair_text("\n".join(_texts(flat, {}, tables)), references)
+            sections = [Section(heading="", text=_unmark_rows(text))]
         else:  # no font evidence of headings: the text as it always was
             sections = [Section(heading="", text=repair_text(raw, references))]
         if not any(s.heading.strip() or s.text.strip() for s in sections):
@@ -126,20 +140,42 @@ def _running_keep(pages: list[list[str]]) -> list[list[bool]] | None:
     return [[edge.get(i) not in running for i in range(len(lines))] for lines, edge in zip(pages, edges)]
 
 
-def _sections(lines: list[Line], headings: dict[int, tuple[int, str]], references: list[str]) -> list[Section]:
-    """Repair the text as repair_text does, over the whole text (its furniture counts and line
-    width), with each heading as one marked line; then cut the paragraphs at the marks, so that
-    no heading runs into a paragraph."""
+def _texts(lines: list[Line], headings: dict[int, tuple[int, str]], tables: dict) -> list[str]:
+    """The lines' texts with each heading as one marked line and each table as one line of row
+    sentences."""
     marked: list[str] = []
     skip = 0
     for i, line in enumerate(lines):
         if i in headings:
             skip, heading = headings[i]
-            marked.append(_HEADING_MARK + heading.replace(_HEADING_MARK, ""))
+            marked.append(_HEADING_MARK + _unmarked(heading))
+        elif i in tables:
+            skip, rows = tables[i]
+            prose = table_prose([[_unmarked(cell) for cell in row] for row in rows])
+            marked.extend(_TABLE_GAP + [_ROW_MARK + _ROW_MARK.join(prose)] + _TABLE_GAP)
         if skip:
             skip -= 1
         else:
-            marked.append(line.text.replace(_HEADING_MARK, ""))
+            marked.append(_unmarked(line.text))
+    return marked
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(_HEADING_MARK, "").replace(_ROW_MARK, "")
+
+
+def _unmark_rows(text: str) -> str:
+    """A table's marked line (a paragraph of its own) as one row sentence a line."""
+    return re.sub(rf"(?:^|(?<=\n\n)){_ROW_MARK}", "", text).replace(_ROW_MARK, "\n")
+
+
+def _sections(
+    lines: list[Line], headings: dict[int, tuple[int, str]], tables: dict, references: list[str]
+) -> list[Section]:
+    """Repair the text as repair_text does, over the whole text (its furniture counts and line
+    width), with each heading as one marked line; then cut the paragraphs at the marks, so that
+    no heading runs into a paragraph."""
+    marked = _texts(lines, headings, tables)
     rows = [" ".join(row.split()) for row in normalize_chars("\n".join(marked)).split("\n")]
     rows = drop_reference_blocks(rows, references)
     kept = set(drop_furniture(rows))  # furniture is judged by content alone
@@ -159,7 +195,7 @@ def _sections(lines: list[Line], headings: dict[int, tuple[int, str]], reference
 
 
 def _add(section: Section, paragraph: str) -> None:
-    paragraph = paragraph.strip()
+    paragraph = _unmark_rows(paragraph.strip()).strip()
     if paragraph:
         section.text = f"{section.text}\n\n{paragraph}" if section.text else paragraph
 

@@ -48,6 +48,8 @@ class Line:
     bold: bool = False  # all those runs in a bold face
     cells: bool = False  # runs far apart on the line: a table row or columns
     chars: int = 0  # non-space characters seen in runs
+    # (x, y, size, text) of its runs in page space, when all are upright: where table cells stand
+    spans: tuple[tuple[float, float, float, str], ...] = ()
 
 
 def page_lines(page) -> list[Line]:
@@ -55,7 +57,8 @@ def page_lines(page) -> list[Line]:
     lines without evidence when the runs reported do not add up to the text."""
     if not _may_show_text(page):
         return [Line(line) for line in (page.extract_text() or "").split("\n")]
-    runs: list[tuple[str, float, bool, float]] = []  # text, effective size, bold, position
+    # text, effective size, bold, position along the line, (x, y) when upright
+    runs: list[tuple[str, float, bool, float, tuple[float, float] | None]] = []
     faces: dict[int, tuple[object, bool, float]] = {}
     broken = False
 
@@ -73,7 +76,9 @@ def page_lines(page) -> list[Line]:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             scale = math.hypot(a, b) or 1.0
             bold, glyph_scale = _face(font, faces)
-            runs.append((text, abs(float(size)) * glyph_scale * math.hypot(c, d), bold, (x * a + y * b) / scale))
+            upright = a > 0 and d > 0 and abs(b) < 1e-3 * a and abs(c) < 1e-3 * d
+            size = abs(float(size)) * glyph_scale * math.hypot(c, d)
+            runs.append((text, size, bold, (x * a + y * b) / scale, (x, y) if upright else None))
         except Exception:  # damaged matrices or font dictionaries: no evidence, still the text
             broken = True
 
@@ -122,19 +127,28 @@ def _face(font, faces: dict[int, tuple[object, bool, float]]) -> tuple[bool, flo
     return bold, scale
 
 
-def _styled(raw: list[str], runs: list[tuple[str, float, bool, float]]) -> list[Line]:
+def _styled(raw: list[str], runs) -> list[Line]:
     # per line: (non-space chars, size, bold, position or None, characters of the piece)
     pieces: list[list[tuple[int, float, bool, float | None, int]]] = [[] for _ in raw]
+    placed: list[list | None] = [[] for _ in raw]  # spans; None once a piece has no place
     row = 0
-    for text, size, bold, pos in runs:
+    for text, size, bold, pos, xy in runs:
         for k, part in enumerate(text.split("\n")):
             if k:
                 row += 1
             chars = len(part) - part.count(" ")
             if chars:
                 pieces[row].append((chars, size, bold, pos if k == 0 else None, len(part)))
+            spans = placed[row]
+            if spans is not None and part.strip():
+                if xy and k == 0:
+                    spans.append((*xy, size, part))
+                else:  # a piece after a line break in its run has no position of its own
+                    placed[row] = None
+            elif spans and part:
+                spans[-1] = (*spans[-1][:3], spans[-1][3] + part)
     lines = []
-    for text, parts in zip(raw, pieces):
+    for text, parts, spans in zip(raw, pieces, placed):
         if not parts:
             lines.append(Line(text))
             continue
@@ -147,6 +161,7 @@ def _styled(raw: list[str], runs: list[tuple[str, float, bool, float]]) -> list[
                 bold=all(p[2] for p in main),
                 cells=_apart(parts),
                 chars=sum(p[0] for p in parts),
+                spans=tuple(spans or ()),
             )
         )
     return lines
@@ -154,9 +169,15 @@ def _styled(raw: list[str], runs: list[tuple[str, float, bool, float]]) -> list[
 
 def _apart(parts) -> bool:
     for (_, size, _, pos, length), nxt in zip(parts, parts[1:]):
-        if pos is not None and nxt[3] is not None and nxt[3] - pos > (length * _CHAR_EM + _GAP_EMS) * size:
+        if pos is not None and nxt[3] is not None and far_apart(pos, length, size, nxt[3]):
             return True
     return False
+
+
+def far_apart(start: float, length: int, size: float, next_start: float) -> bool:
+    """Whether a run of ``length`` characters at ``start`` and the next run at ``next_start`` stand
+    further apart than the run's text could reach."""
+    return next_start - start > (length * _CHAR_EM + _GAP_EMS) * size
 
 
 def find_headings(pages: list[list[Line]]) -> dict[int, tuple[int, str]]:
@@ -189,7 +210,7 @@ def find_headings(pages: list[list[Line]]) -> dict[int, tuple[int, str]]:
             j = i + 1
             while j < len(page) and _kind(page[j], body, bold_rule) == kind:
                 j += 1
-            text = _join([line.text for line in page[i:j]])
+            text = join_lines([line.text for line in page[i:j]])
             after = next((flat[k].text.strip() for k in range(start + j, len(flat)) if flat[k].text.strip()), "")
             if _is_heading(text, j - i, big=kind[0] >= body * _BIG, after=after):
                 headings[start + i] = (j - i, text)
@@ -206,10 +227,11 @@ def _kind(line: Line, body: float, bold_rule: bool) -> tuple[float, bool] | None
     return None
 
 
-def _join(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
+    """A heading's or table cell's lines as one line."""
     text = ""
     for line in (" ".join(raw.split()) for raw in lines):
-        # a hyphen at a heading's line end stays: "NRO-" + "evaluatie"
+        # a hyphen at a line end stays: "NRO-" + "evaluatie"
         text = text + line if text.endswith("-") else f"{text} {line}".strip()
     return text
 

@@ -1,0 +1,192 @@
+"""Tables in PDF page lines, found from where their text runs stand, as rows of cell texts.
+
+Only clear evidence counts: a header line of at least two short labels far apart, then at least
+two rows whose cells start at exactly those x positions (left-aligned columns), each row filling
+the first column and another one. pypdf gives a row's cells one after another (the left cell's
+lines, then the right cell's), so a cell is a run of lines in one column stepping down one line
+at a time, and a row is the cells, left to right, whose vertical extents meet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer.readers.pdf_layout import Line, far_apart, join_lines
+
+_TOL = 2.0  # points: the cells of one column start at the same x, a header's labels on one baseline
+_STEP = (0.9, 2.2)  # a wrapped cell's next line lies this many font sizes lower
+_SIZE_TOL = 0.1  # a table is set in one font size (the header may be bold)
+_MIN_ROWS = 2  # body rows
+_LABEL_WORDS = 6
+_LABEL_CHARS = 50
+
+
+@dataclass
+class _Cell:
+    col: int
+    top: float  # baseline of its first line
+    bottom: float  # baseline of its last line
+    start: int  # page lines of its first and last piece
+    end: int
+    lines: list[str] = field(default_factory=list)
+
+
+def find_tables(pages: list[list[Line]]) -> dict[int, tuple[int, list[list[str]]]]:
+    """{index of a table's first line in the pages' lines taken in order: (its number of lines,
+    its rows of cell texts, the header row first)}."""
+    tables: dict[int, tuple[int, list[list[str]]]] = {}
+    start = 0
+    for page in pages:
+        i = 0
+        while i < len(page):
+            found = _table_at(page, i)
+            if found:
+                tables[start + i] = found
+                i += found[0]
+            else:
+                i += 1
+        start += len(page)
+    return tables
+
+
+def _table_at(page: list[Line], i: int) -> tuple[int, list[list[str]]] | None:
+    header = _header(page[i])
+    if header is None:
+        return None
+    xs = [x for x, _ in header]
+    size = page[i].spans[0][2]
+    cells: list[_Cell] = []
+    j = i + 1
+    while j < len(page):
+        pieces = _pieces(page[j], xs, size, j)
+        if pieces is None:
+            break
+        for piece in pieces:
+            last = cells[-1] if cells else None
+            if last and last.col == piece.col and last.end == j - 1 and _steps(last.bottom, piece.top, size):
+                last.bottom, last.end = piece.bottom, j
+                last.lines.extend(piece.lines)
+            else:
+                cells.append(piece)
+        j += 1
+    rows, end = _rows(cells, size)
+    if len(rows) < _MIN_ROWS or end is None:
+        return None
+    # prose set in two columns reads on from line to line; table labels mostly start a phrase
+    firsts = [row[0].lines[0] for row in rows]
+    if 2 * sum(text[:1].islower() for text in firsts) > len(firsts):
+        return None
+    table = [[text for _, text in header]]
+    for row in rows:
+        texts = [""] * len(xs)
+        for cell in row:
+            texts[cell.col] = join_lines(cell.lines)
+        table.append(texts)
+    return end - i, table
+
+
+def _header(line: Line) -> list[tuple[float, str]] | None:
+    """(x, text) of a line's cells when it reads as a table's header row: two or more short labels
+    far apart on one baseline."""
+    if not line.cells or len(line.spans) < 2:
+        return None
+    groups: list[list] = []
+    for span in line.spans:
+        prev = groups[-1][-1] if groups else None
+        if prev and not far_apart(prev[0], len(prev[3]), prev[2], span[0]):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    if len(groups) < 2:
+        return None
+    header = [(group[0][0], " ".join("".join(s[3] for s in group).split())) for group in groups]
+    size = line.spans[0][2]
+    if any(abs(s[1] - line.spans[0][1]) > _TOL or abs(s[2] - size) > _SIZE_TOL * size for s in line.spans):
+        return None
+    return header if all(_is_label(text) for _, text in header) else None
+
+
+def _is_label(text: str) -> bool:
+    return (
+        0 < len(text) <= _LABEL_CHARS
+        and len(text.split()) <= _LABEL_WORDS
+        and (text[0].isupper() or text[0].isdigit())
+        and text[-1] not in ".,;:-"
+    )
+
+
+def _pieces(line: Line, xs: list[float], size: float, j: int) -> list[_Cell] | None:
+    """The line's pieces of cells, each starting at a column of the table (pypdf may give a cell's
+    wrapped lines as one line); None when the line does not fit the table (no positions, another
+    x or font size)."""
+    pieces: list[_Cell] = []
+    prev = None
+    for span in line.spans:
+        x, y, span_size, text = span
+        if abs(span_size - size) > _SIZE_TOL * size:
+            return None
+        col = next((k for k, start in enumerate(xs) if abs(x - start) <= _TOL), None)
+        last = pieces[-1] if pieces else None
+        if col is not None and (last is None or col > last.col):
+            pieces.append(_Cell(col, y, y, j, j, [text]))
+        elif last and abs(y - last.bottom) <= _TOL and not far_apart(prev[0], len(prev[3]), prev[2], x):
+            last.lines[-1] += text  # a run within a cell's line
+        elif last and col == last.col and _steps(last.bottom, y, size):
+            last.bottom = y  # the cell's next line
+            last.lines.append(text)
+        else:
+            return None
+        prev = span
+    for piece in pieces:
+        piece.lines = [" ".join(text.split()) for text in piece.lines]
+    return pieces if pieces and all(all(piece.lines) for piece in pieces) else None
+
+
+def _steps(above: float, below: float, size: float) -> bool:
+    """Whether a baseline lies one line below another."""
+    return _STEP[0] * size <= above - below <= _STEP[1] * size
+
+
+def _rows(cells: list[_Cell], size: float) -> tuple[list[list[_Cell]], int | None]:
+    """The body rows the cells make, up to the first that is no clear row; and the page line
+    after the last row, None when the table does not end cleanly there."""
+    rows: list[list[_Cell]] = []
+    row: list[_Cell] = []
+    for cell in cells:
+        if row and cell.col > row[-1].col and _meets(row, cell, size):
+            row.append(cell)
+            continue
+        if row and not _close(rows, row, size):
+            break
+        row = [cell]
+    else:
+        if row:
+            _close(rows, row, size)
+    if not rows:
+        return rows, None
+    ends = max(cell.end for cell in rows[-1]) + 1
+    used = {id(cell) for row in rows for cell in row}
+    for cell in cells:
+        if id(cell) not in used and (cell.start < ends or (cell.start == ends and cell.col > 0)):
+            # another cell on the table's lines, or what follows still looks like its rows
+            return rows, None
+    return rows, ends
+
+
+def _meets(row: list[_Cell], cell: _Cell, size: float) -> bool:
+    top = max(c.top for c in row) + size / 2
+    bottom = min(c.bottom for c in row) - size / 2
+    return cell.bottom <= top and cell.top >= bottom
+
+
+def _close(rows: list[list[_Cell]], row: list[_Cell], size: float) -> bool:
+    """Add the row when it is a clear one (the first column and another, below the last row)."""
+    if len(row) < 2 or row[0].col != 0:
+        return False
+    # a one-line cell on the last line of a taller one: more likely the next row's, its own empty
+    tall = [c for c in row if c.top - c.bottom > size / 2]
+    if any(c.top == c.bottom and abs(c.top - t.bottom) < size / 4 for c in row for t in tall):
+        return False
+    if rows and max(c.top for c in row) > min(c.bottom for c in rows[-1]) - size / 2:
+        return False
+    rows.append(row)
+    return True
