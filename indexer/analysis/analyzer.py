@@ -53,6 +53,7 @@ class DutchAnalyzer:
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._compound_parts_of = lru_cache(maxsize=1024)(self._find_compound_parts)
+        self._compound_surfaces_of = lru_cache(maxsize=1024)(self._find_compound_surfaces)
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
@@ -129,7 +130,10 @@ class DutchAnalyzer:
 
     def compound_surfaces(self, text: str) -> list[tuple[str, ...]]:
         """compound_parts as words ("schooladvies" -> ("school", "advies")), for an engine that
-        analyses them itself (Elasticsearch)."""
+        analyses them itself (Elasticsearch): asked by its search, count and facets requests."""
+        return list(self._compound_surfaces_of(text))
+
+    def _find_compound_surfaces(self, text: str) -> tuple[tuple[str, ...], ...]:
         out = []
         for tok in tokenize(text):
             folded = strip_apostrophe_suffix(fold(tok.surface))
@@ -143,7 +147,7 @@ class DutchAnalyzer:
             parts = [p for p in dict.fromkeys(parts) if p != folded and self._term(p)]
             if parts:
                 out.append(tuple(parts))
-        return out
+        return tuple(out)
 
     def dutch_rendering(self, text: str) -> str:
         """``text`` with its English glossary phrases replaced by their first Dutch rendering
