@@ -55,7 +55,9 @@ def _for_a_meeting(doc, i: int) -> bool:
     i += 1
     if i < len(doc) and doc[i].lower_ in rules.get("articles", ()):
         i += 1
-    return i < len(doc) and doc[i].lower_.endswith(tuple(rules.get("meeting_ends", ())))
+    ends = tuple(rules.get("meeting_ends", ()))
+    # one word may stand before it: "de jaarlijkse ouderavond", "the parents' evening"
+    return any(k < len(doc) and doc[k].lower_.endswith(ends) for k in (i, i + 1))
 
 
 @lru_cache(maxsize=1024)
