@@ -159,6 +159,14 @@ def test_year_from_fields_and_mentions(pipeline):
     assert enriched(pipeline, "Geen jaartal in deze zin.")[0]["jaar"] == []
 
 
+def test_a_year_in_a_sentence_that_looks_ahead_is_no_date(pipeline):
+    """Seed 000, a letter of 2017, was filed under 2018 from "voor 2018 zal"."""
+    assert seed_facets(pipeline, "000")[0]["jaar"] == []
+    text = "In 2017 startte het project. We verwachten dat in 2019 en 2019 meer scholen meedoen."
+    assert enriched(pipeline, text)[0]["jaar"] == ["2017"]
+    assert enriched(pipeline, "Het netwerk zal in 2020 groeien.")[0]["jaar"] == []
+
+
 def test_labels_for_the_app():
     assert labels("sector")["po"] == "primair onderwijs"
     assert "Fryslân" in labels("provincie")

@@ -10,6 +10,8 @@ from typing import Any
 from indexer.nlp import resources
 
 _YEAR = re.compile(r"(?<![\d.,/-])(\d{4})(?![\d])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+_WORDS = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
@@ -19,6 +21,11 @@ def _config() -> tuple[dict[str, int], list[re.Pattern], int, int, int]:
     spec = data["dates"]
     lines = [re.compile(rx, re.IGNORECASE) for rx in spec["lines"]]
     return months, lines, int(spec["head_chars"]), int(spec["year_min"]), int(spec["year_max"])
+
+
+@lru_cache(maxsize=1)
+def _future_words() -> frozenset[str]:
+    return frozenset(resources.markers()["dates"].get("future_words") or ())
 
 
 def dated_line(text: str) -> date | None:
@@ -38,9 +45,13 @@ def dated_line(text: str) -> date | None:
 
 
 def frequent_year(text: str) -> str | None:
-    """The most often mentioned plausible year (ties: the latest)."""
+    """The most often mentioned plausible year (ties: the latest), not counting the years of
+    sentences that look ahead."""
     _, _, _, year_min, year_max = _config()
-    counts = Counter(int(y) for y in _YEAR.findall(text or "") if year_min <= int(y) <= year_max)
+    future = _future_words()
+    counts = Counter(int(y) for sentence in _SENTENCE.split(text or "")
+                     if future.isdisjoint(_WORDS.findall(sentence.lower()))
+                     for y in _YEAR.findall(sentence) if year_min <= int(y) <= year_max)
     if not counts:
         return None
     return str(max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0])

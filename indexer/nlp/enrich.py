@@ -25,7 +25,8 @@ from indexer.nlp.themes import assign_themes
 # e6: a document without a declared summary takes its "Samenvatting" section's first sentences
 # e7: and one without declared sources its "Bronnen" section's items
 # e8: a sector held by another (vmbo by vo, vocab.v1.yaml sector_parts) brings that one along
-ENRICH_VERSION = "e8"
+# e9: a year in a sentence that looks ahead ("zal", "verwachten") is no evidence of the text's year
+ENRICH_VERSION = "e9"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
