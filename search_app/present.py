@@ -198,7 +198,8 @@ def count_facets(records: list[DocumentRecord], fields: Iterable[str], filters: 
         field_counts: dict[str, int] = {}
         for rec in records:
             if matches(rec, others):
-                for value in set(record_values(rec, field)):
+                # an active filter naming a record's own line (an old doelgroep link) counts what it finds
+                for value in set(record_values(rec, field)) | (_filterable(rec, field) & set(filters.get(field, ()))):
                     field_counts[value] = field_counts.get(value, 0) + 1
         counts[field] = field_counts
     return counts

@@ -136,3 +136,14 @@ def test_cited_files_are_named_in_entries_and_in_one_line_sources():
     assert items["Bronnen"] == ["Het magazine (2017) — p. 3"]
     items = dict(metadata_items({"bronnen": "001_91b0f96cfdc7bc3f.txt, regels ca. 12-20"}, names))
     assert items["Bronnen"] == ["Het magazine (2017), regels ca. 12-20"]
+
+
+def test_an_old_doelgroep_link_counts_what_it_finds():
+    """QA helper-53: /interventies?doelgroep=ouders van peuters found one record while its
+    active facet value said 0 documents (counts took the groups only, the filter the lines too)."""
+    records = [DocumentRecord("a", "a", "interventie", "", "", {}, {"doelgroep": ["ouders van peuters"]}, [], []),
+               DocumentRecord("b", "b", "interventie", "", "", {}, {"doelgroep": ["ouders"]}, [], [])]
+    filters = {"doelgroep": ["ouders van peuters"]}
+    assert [r.id for r in records if present.matches(r, filters)] == ["a"]
+    counts = present.count_facets(records, ["doelgroep"], filters)
+    assert counts["doelgroep"] == {"ouders en gezinnen": 2, "ouders van peuters": 1}

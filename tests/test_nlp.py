@@ -267,9 +267,22 @@ def test_an_agenda_for_a_meeting_is_the_topic_not_the_type_agenda():
     from indexer.nlp.query import detect_query_entities
 
     for query in ("agenda voor de ouderavond", "agenda van het teamoverleg", "agenda's voor de informatieavond",
-                  "agenda voor een oudergesprek in Zwolle", "agenda voor de jaarlijkse ouderavond",
-                  "an agenda for the parents evening"):
+                  "agenda voor een oudergesprek in Zwolle", "agenda voor de jaarlijkse ouderavond"):
         assert "type" not in detect_query_entities(query), query
     assert detect_query_entities("agenda voor de ouderavond in Zwolle")["gemeente"] == ["Zwolle"]
     for query in ("lokale agenda Rotterdam", "agenda voor gelijke kansen in Zwolle", "agenda voor de gemeente"):
+        assert detect_query_entities(query)["type"] == ["agenda"], query
+
+
+def test_an_agenda_for_meetings_in_the_plural_or_with_an_adjective_is_the_topic():
+    """QA helper-53: "agenda voor ouderavonden", "agenda voor een goede ouderavond" and
+    "agenda voor de MR-vergadering" were still read as asking for the type agenda."""
+    from indexer.nlp.query import detect_query_entities
+
+    for query in ("agenda voor ouderavonden", "agenda voor de informatieavonden", "agenda voor de studiedagen",
+                  "agenda voor een goede ouderavond", "agenda voor de jaarlijkse ouderavond",
+                  "agenda voor de MR-vergadering", "agenda voor de thema-avond", "agenda voor het ouder-kindgesprek"):
+        assert "type" not in detect_query_entities(query), query
+    for query in ("agenda voor de nieuwe gemeente", "agenda voor het Drentse onderwijs", "agenda voor de G-40",
+                  "agenda voor de grote steden"):
         assert detect_query_entities(query)["type"] == ["agenda"], query

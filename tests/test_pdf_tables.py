@@ -96,3 +96,32 @@ def test_table_prose_names_each_cell_by_its_header():
     assert table_prose(rows) == ["Fase: Eindrapport; Wanneer: 2021.", "Wanneer: later.", "Fase: Start."]
     assert table_prose([[], ["a", "b"]]) == ["a; b."]  # no header row
     assert table_prose([["Fase", "Wanneer"]]) == ["Fase; Wanneer."]
+
+
+def test_a_table_running_on_to_the_next_page_takes_no_body_row_for_its_header(tmp_path):
+    """QA helper-53: a table continued on a new page (its header not repeated, or dropped there as
+    a running line) read its first row there as the header: "Den Haag: Zwolle; 103: 104."."""
+    from fpdf import FPDF
+
+    names = ["Rotterdam", "Amsterdam", "Utrecht", "Den Haag", "Zwolle", "Tilburg", "Breda", "Arnhem", "Venray",
+             "Heerlen", "Almere", "Delft"]
+    for repeat in (0, 1):
+        pdf = FPDF(format="A4")
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.set_y(240)
+        pdf.multi_cell(0, 6, INTRO, new_x="LMARGIN", new_y="NEXT")
+        with pdf.table(first_row_as_headings=True, line_height=6, col_widths=(60, 40), text_align="LEFT",
+                       repeat_headings=repeat) as table:
+            for cells in [["Gemeente", "Aantal"]] + [[name, str(100 + k)] for k, name in enumerate(names)]:
+                row = table.row()
+                for cell in cells:
+                    row.cell(cell)
+        pdf.multi_cell(0, 6, AFTER, new_x="LMARGIN", new_y="NEXT")
+        pdf.add_page()
+        pdf.multi_cell(0, 6, "Een derde pagina met nog wat tekst.", new_x="LMARGIN", new_y="NEXT")
+        text = read(tmp_path, bytes(pdf.output())).text
+        rows = [line for line in text.split("\n") if "; " in line and ": " in line]
+        assert all(line.startswith("Gemeente: ") for line in rows), (repeat, rows)
+        for k, name in enumerate(names):
+            assert name in text and str(100 + k) in text  # every cell's text still there

@@ -48,7 +48,9 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _for_a_meeting(doc, i: int) -> bool:
-    """Whether the words from ``i`` are "voor de ouderavond" (a joiner, an article, a meeting)."""
+    """Whether the words from ``i`` are "voor de ouderavond" (a joiner, an article, a meeting):
+    also past an inflected adjective or two ("voor een goede ouderavond", "de eerste") and with a
+    hyphenated meeting word judged by its last part ("MR-vergadering", "thema-avond")."""
     rules = resources.context_rules().get("query_meeting_agenda") or {}
     if i >= len(doc) or doc[i].lower_ not in rules.get("joiners", ()):
         return False
@@ -56,8 +58,25 @@ def _for_a_meeting(doc, i: int) -> bool:
     if i < len(doc) and doc[i].lower_ in rules.get("articles", ()):
         i += 1
     ends = tuple(rules.get("meeting_ends", ()))
-    # one word may stand before it: "de jaarlijkse ouderavond", "the parents' evening"
-    return any(k < len(doc) and doc[k].lower_.endswith(ends) for k in (i, i + 1))
+    for _ in range(3):  # the word itself, or after up to two adjectives ("de jaarlijkse ouderavond")
+        head, after = _word_head(doc, i)
+        if head is None:
+            return False
+        if head.endswith(ends):
+            return True
+        if not (head.endswith("e") and head.isalpha()):
+            return False
+        i = after
+    return False
+
+
+def _word_head(doc, i: int):
+    """The last part of the (hyphenated) word starting at token ``i`` and the token after it."""
+    if i >= len(doc):
+        return None, i
+    while i + 2 < len(doc) and not doc[i].whitespace_ and doc[i + 1].text == "-" and not doc[i + 1].whitespace_:
+        i += 2
+    return doc[i].lower_, i + 1
 
 
 @lru_cache(maxsize=1024)

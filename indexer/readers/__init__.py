@@ -27,7 +27,9 @@ from indexer.readers.text import TextReader
 # r9 an HTML page with a <main> is read from it alone (not its site header, footer, sidebars)
 # r10 an empty list field in PDF/DOCX Keywords ("gemeenten: ;") is kept as [] (declared: none)
 # r11 PDF tables found by layout and DOCX tables as row sentences "Header: cell; Header: cell."
-READER_VERSION = "r11"
+# r12 a PDF "header" that is one more body row (a number over numbers: a table run on from the page
+#     before) is no table's header
+READER_VERSION = "r12"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

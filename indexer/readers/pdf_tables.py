@@ -8,6 +8,7 @@ at a time, and a row is the cells, left to right, whose vertical extents meet.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indexer.readers.pdf_layout import Line, far_apart, join_lines
@@ -18,6 +19,8 @@ _SIZE_TOL = 0.1  # a table is set in one font size (the header may be bold)
 _MIN_ROWS = 2  # body rows
 _LABEL_WORDS = 6
 _LABEL_CHARS = 50
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*")  # 103, 12.000, 1,5
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass
@@ -81,7 +84,24 @@ def _table_at(page: list[Line], i: int) -> tuple[int, list[list[str]]] | None:
         for cell in row:
             texts[cell.col] = join_lines(cell.lines)
         table.append(texts)
+    if _a_data_row(table):
+        return None
     return end - i, table
+
+
+def _a_data_row(table: list[list[str]]) -> bool:
+    """Whether the "header" is one more body row: a label that is a number over a column of
+    numbers of its kind, as where a table runs on from the page before (its header there, or
+    dropped as a running line) -- "Den Haag | 103" over "Zwolle | 104" is no header. A year over
+    other numbers ("2015" over "36") stays a header."""
+    for col, label in enumerate(table[0]):
+        if col == 0 or not _NUMBER.fullmatch(label):
+            continue
+        cells = [row[col] for row in table[1:] if row[col]]
+        if cells and all(_NUMBER.fullmatch(c) for c in cells):
+            if not _YEAR.fullmatch(label) or all(_YEAR.fullmatch(c) for c in cells):
+                return True
+    return False
 
 
 def _header(line: Line) -> list[tuple[float, str]] | None:
