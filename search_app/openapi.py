@@ -211,7 +211,8 @@ SEARCH_PARAMS = [
            "naming the limit. A page past the last one within the range is 200 with no hits (see total)."),
     _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
            "One best passage per document."),
-    _query("sort", {"enum": list(SORTS) + list(SORT_ALIASES)}, "relevance (default) or date."),
+    _query("sort", {"enum": [*SORTS, "title", *SORT_ALIASES]},
+           "relevance (default) or date; title only for filters without a query (their default order)."),
     _query("doc_id", _STR, "Restrict to the passages of one document."),
 ] + [_filter_param(f) for f in FACET_FIELDS]
 

@@ -22,7 +22,9 @@ MAX_VALUE_CHARS = 200
 
 # Dutch names from the interface map onto the engine's mode names.
 MODE_ALIASES = {"hybride": "hybrid", "trefwoord": "keyword", "semantisch": "semantic"}
-SORT_ALIASES = {"relevantie": "relevance", "datum": "date"}
+# "title" is how a list of filters alone is ordered (and what its response says): taken back as
+# the default order there, refused with a query, whose results have no title order
+SORT_ALIASES = {"relevantie": "relevance", "datum": "date", "titel": "title"}
 SORTS = ("relevance", "date")
 CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
 # Tracking parameters that shared links pick up (newsletters, ads); the pages ignore them.
@@ -54,14 +56,20 @@ def parse_search_args(
     check_single(args, CONTROL_PARAMS)
     doc_id = _clean(args.get("doc_id", "")) or None
     collapse = parse_bool("collapse", args.get("collapse"), default_collapse)
+    query = parse_query_text(args.get("q", ""))
+    sort = parse_sort(args.get("sort"))
+    if sort == "title":
+        if query.strip():
+            raise QueryError("Sorteren op titel kan alleen zonder zoekvraag; kies relevantie of datum.")
+        sort = "relevance"  # filters alone list by title in that order
     return SearchRequest(
-        query=parse_query_text(args.get("q", "")),
+        query=query,
         mode=parse_mode(args.get("mode")),
         k=parse_page_size(args, default_k),
         page=parse_int("page", args.get("page"), 1, None, None) if any_page else parse_page(args.get("page")),
         filters=parse_filters(args, ignore=CONTROL_PARAMS | set(extra_params)),
         collapse=collapse and doc_id is None,  # within one document there is nothing to collapse
-        sort=parse_sort(args.get("sort")),
+        sort=sort,
         doc_id=doc_id,
     )
 
@@ -138,8 +146,8 @@ def parse_sort(raw: str | None) -> str:
     if not value:
         return "relevance"
     value = SORT_ALIASES.get(value, value)
-    if value not in SORTS:
-        raise QueryError(f"Onbekende sortering {raw!r}; kies uit: relevantie, datum.")
+    if value not in SORTS and value != "title":
+        raise QueryError(f"Onbekende sortering {raw!r}; kies uit: relevantie, datum (titel zonder zoekvraag).")
     return value
 
 

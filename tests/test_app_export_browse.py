@@ -74,6 +74,11 @@ def test_browse_export_keeps_the_row_cap(real_index):
     assert api["sort"] == "title"  # the API names the same order as the export; it echoed "relevance" (QA)
     assert app.test_client().get("/api/search?sector=po&sort=datum").get_json()["sort"] == "date"
     assert app.test_client().get("/api/search?q=taal").get_json()["sort"] == "relevance"
+    # the order a response names is one a request may send back (QA helper-53: it was a 400)
+    back = app.test_client().get("/api/search?sector=po&k=50&sort=title").get_json()
+    assert back["sort"] == "title" and [h["doc_id"] for h in back["hits"]] == listed
+    refused = app.test_client().get("/api/search?q=taal&sort=titel")
+    assert refused.status_code == 400 and "zonder zoekvraag" in refused.get_json()["error"]["message"]
     data = json.loads(app.test_client().get("/export.json?sector=po").data)
     assert len(listed) > 2 and [h["doc_id"] for h in data["hits"]] == listed[:2] and data["count"] == 2
     assert data["sort"] == "title"  # filters alone list by title; it said "relevance" (QA)
