@@ -207,6 +207,7 @@ def interventions():
     service = get_service()
     filters = service.canonical_filters(filters)
     records = _browse(service, {"type": ["interventie"]})
+    filters = present.canonical_audiences(filters, records)
     chosen = [r for r in records if present.matches(r, filters)]
     start = (page - 1) * CATALOGUE_PER_PAGE
     return render_template(

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from indexer.model import DOC_TYPES, DocumentRecord, Entity
-from indexer.nlp.audiences import audience_groups
+from indexer.nlp.audiences import audience_groups, audience_labels
 from indexer.passages import OVERLAP_WORDS
 from search_app.labels import (
     ENTITY_FIELDS,
@@ -216,6 +216,18 @@ def record_values(rec: DocumentRecord, field: str) -> list[str]:
 
 def matches(rec: DocumentRecord, filters: dict[str, list[str]]) -> bool:
     return all(set(values) & _filterable(rec, field) for field, values in filters.items())
+
+
+def canonical_audiences(filters: dict[str, list[str]], records: list[DocumentRecord]) -> dict[str, list[str]]:
+    """``filters`` with each doelgroep value spelled as its group or a record's line is
+    ("Jongeren" -> jongeren), as other filters match regardless of case."""
+    if not filters.get("doelgroep"):
+        return filters
+    known = {v.casefold(): v for v in audience_labels()}
+    for rec in records:
+        for line in _lines(rec.metadata.get("doelgroep"), {}):
+            known.setdefault(line.casefold(), line)
+    return {**filters, "doelgroep": [known.get(v.casefold(), v) for v in filters["doelgroep"]]}
 
 
 def _filterable(rec: DocumentRecord, field: str) -> set[str]:

@@ -127,3 +127,14 @@ def test_the_catalogue_filters_by_audience_group_not_by_each_records_wording(sam
     assert all(any("mbo" in line for line in lines) for lines in shown), shown
     # a record's own line still filters (links made before the grouping)
     assert client.get("/interventies?doelgroep=hbo-studenten als coach").status_code == 200
+
+
+def test_a_doelgroep_filter_matches_regardless_of_case(sample):
+    """doelgroep=Jongeren found nothing, while sector=VO and thema=Coaching work (QA helper-53)."""
+    client, _ = sample
+    titles = lambda url: [h.get_text(" ", strip=True)  # noqa: E731
+                          for h in BeautifulSoup(client.get(url).data, "html.parser").select(".result-title")]
+    assert titles("/interventies?doelgroep=jongeren") and titles("/interventies?doelgroep=Jongeren") == titles(
+        "/interventies?doelgroep=jongeren")
+    page = BeautifulSoup(client.get("/interventies?doelgroep=JONGEREN").data, "html.parser")
+    assert "jongeren" in page.select_one(".active-filters").get_text(" ")  # shown as the group is spelled
