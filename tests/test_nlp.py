@@ -110,6 +110,12 @@ def test_a_named_university_is_an_organisation_not_a_wo_mention_or_a_place(pipel
     assert {"Erasmus Universiteit Rotterdam", "Universiteit van Amsterdam"} <= values(analysis, "ORGANISATIE")
     assert not values(analysis, "SECTOR") and not values(analysis, "GEMEENTE")
     assert values(analyse("Meer studenten met een mbo-diploma gaan naar de universiteit.", pipeline), "SECTOR") >= {"wo"}
+    # hogescholen and the English names too: "Haagse Hogeschool" put the Den Haag agenda second (QA)
+    from indexer.nlp.query import detect_query_entities
+
+    for name in ("Haagse Hogeschool", "Hogeschool Rotterdam", "University of Amsterdam", "Utrecht University"):
+        assert detect_query_entities(f"onderzoek van de {name} naar studiesucces").get("gemeente") is None, name
+    assert detect_query_entities("hogescholen in Utrecht") == {"sector": ["hbo"], "gemeente": ["Utrecht"]}
 
 
 def test_abbreviations_do_not_end_sentences(pipeline):
