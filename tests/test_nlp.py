@@ -273,7 +273,8 @@ def test_an_agenda_for_a_meeting_is_the_topic_not_the_type_agenda():
     from indexer.nlp.query import detect_query_entities
 
     for query in ("agenda voor de ouderavond", "agenda van het teamoverleg", "agenda's voor de informatieavond",
-                  "agenda voor een oudergesprek in Zwolle", "agenda voor de jaarlijkse ouderavond"):
+                  "agenda voor een oudergesprek in Zwolle", "agenda voor de jaarlijkse ouderavond",
+                  "agenda ouderavond", "agenda MR-vergadering"):
         assert "type" not in detect_query_entities(query), query
     assert detect_query_entities("agenda voor de ouderavond in Zwolle")["gemeente"] == ["Zwolle"]
     for query in ("lokale agenda Rotterdam", "agenda voor gelijke kansen in Zwolle", "agenda voor de gemeente"):

@@ -52,12 +52,15 @@ def _for_a_meeting(doc, i: int) -> bool:
     also past an inflected adjective or two ("voor een goede ouderavond", "de eerste") and with a
     hyphenated meeting word judged by its last part ("MR-vergadering", "thema-avond")."""
     rules = resources.context_rules().get("query_meeting_agenda") or {}
-    if i >= len(doc) or doc[i].lower_ not in rules.get("joiners", ()):
+    ends = tuple(rules.get("meeting_ends", ()))
+    if i >= len(doc):
         return False
+    if doc[i].lower_ not in rules.get("joiners", ()):  # "agenda ouderavond": the meeting right after
+        head, _ = _word_head(doc, i)
+        return head is not None and head.endswith(ends)
     i += 1
     if i < len(doc) and doc[i].lower_ in rules.get("articles", ()):
         i += 1
-    ends = tuple(rules.get("meeting_ends", ()))
     for _ in range(3):  # the word itself, or after up to two adjectives ("de jaarlijkse ouderavond")
         head, after = _word_head(doc, i)
         if head is None:
