@@ -51,25 +51,24 @@ def audience_labels() -> tuple[str, ...]:
 
 def audience_groups(lines: Iterable[str]) -> list[str]:
     """The groups the lines name, in taxonomy order, each once; "overig" for a line naming none."""
-    tax = _taxonomy()
     found: set[str] = set()
     for line in lines:
-        found |= _line_groups(str(line), tax) or {tax.other}
+        found |= _line_groups(str(line))
     return [label for label in audience_labels() if label in found]
 
 
-def _line_groups(line: str, tax: _Taxonomy) -> set[str]:
+@lru_cache(maxsize=4096)
+def _line_groups(line: str) -> frozenset[str]:
+    # memoised: a catalogue page asks for each record's groups once per filter and facet field
+    tax = _taxonomy()
     words = _words(line.lower(), tax.qualified_heads)
     head = words[:next((i for i, w in enumerate(words) if w in tax.stop_at and i > 0), len(words))]
-    for part in (head, words):
-        named = {g.label for g in tax.groups if not g.fallback and g.named_by(part)}
-        if named:
-            return named
-    for part in (head, words):
-        named = {g.label for g in tax.groups if g.fallback and g.named_by(part)}
-        if named:
-            return named
-    return set()
+    for fallback in (False, True):  # fallback groups only when no other group is named
+        for part in (head, words):
+            named = frozenset(g.label for g in tax.groups if g.fallback == fallback and g.named_by(part))
+            if named:
+                return named
+    return frozenset({tax.other})
 
 
 def _words(text: str, qualified_heads: frozenset[str]) -> list[str]:
