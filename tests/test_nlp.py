@@ -293,3 +293,18 @@ def test_an_agenda_for_meetings_in_the_plural_or_with_an_adjective_is_the_topic(
     for query in ("agenda voor de nieuwe gemeente", "agenda voor het Drentse onderwijs", "agenda voor de G-40",
                   "agenda voor de grote steden"):
         assert detect_query_entities(query)["type"] == ["agenda"], query
+
+
+def test_an_agenda_for_a_meeting_in_english_is_the_topic():
+    """English puts nouns before the meeting word: "an agenda for the parents evening" was read as
+    asking for the type agenda, which Dutch "agenda voor de ouderavond" was not."""
+    from indexer.nlp.query import detect_query_entities
+
+    for query in ("an agenda for the parents evening", "agenda for the parents' evening",
+                  "agenda for a parent-teacher meeting", "agenda for our staff meeting",
+                  "agenda for the school board meeting in Zwolle"):
+        assert "type" not in detect_query_entities(query), query
+    assert detect_query_entities("agenda for the staff meeting in Zwolle")["gemeente"] == ["Zwolle"]
+    for query in ("agenda for the parents in Rotterdam", "agenda for schools in Zwolle",
+                  "agenda for equal opportunities"):
+        assert detect_query_entities(query)["type"] == ["agenda"], query

@@ -50,7 +50,8 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _for_a_meeting(doc, i: int) -> bool:
     """Whether the words from ``i`` are "voor de ouderavond" (a joiner, an article, a meeting):
     also past an inflected adjective or two ("voor een goede ouderavond", "de eerste") and with a
-    hyphenated meeting word judged by its last part ("MR-vergadering", "thema-avond")."""
+    hyphenated meeting word judged by its last part ("MR-vergadering", "thema-avond"); English
+    puts nouns before the meeting ("the parents' evening", "our staff meeting"): the listed ones."""
     rules = resources.context_rules().get("query_meeting_agenda") or {}
     ends = tuple(rules.get("meeting_ends", ()))
     if i >= len(doc):
@@ -61,15 +62,18 @@ def _for_a_meeting(doc, i: int) -> bool:
     i += 1
     if i < len(doc) and doc[i].lower_ in rules.get("articles", ()):
         i += 1
-    for _ in range(3):  # the word itself, or after up to two adjectives ("de jaarlijkse ouderavond")
+    modifiers = frozenset(rules.get("modifiers", ()))
+    for _ in range(3):  # the word itself, or after up to two modifiers ("de jaarlijkse ouderavond")
         head, after = _word_head(doc, i)
         if head is None:
             return False
         if head.endswith(ends):
             return True
-        if not (head.endswith("e") and head.isalpha()):
+        if not (head.isalpha() and (head.endswith("e") or head in modifiers)):
             return False
         i = after
+        if i < len(doc) and doc[i].text in ("'", "’"):  # "the parents' evening"
+            i += 1
     return False
 
 
