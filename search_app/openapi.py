@@ -10,7 +10,7 @@ from functools import lru_cache
 from indexer.filter_values import CONTROLLED, vocabulary
 from indexer.model import FACET_FIELDS, MODES
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS
-from search_app.params import MAX_K, MAX_PAGE, MODE_ALIASES, SORT_ALIASES, SORTS
+from search_app.params import LISTED_SORT, MAX_K, MAX_PAGE, MODE_ALIASES, SORT_ALIASES, SORTS
 
 _STR = {"type": "string"}
 _NUM_OR_NULL = {"type": ["number", "null"]}
@@ -73,7 +73,7 @@ SCHEMAS: dict[str, dict] = {
             "k": {"type": "integer", "minimum": 1, "maximum": MAX_K},
             "filters": _FACET_MAP,
             "collapse": {"type": "boolean"},
-            "sort": {"enum": [*SORTS, "title"], "description": "The rows' order; filters alone list by title."},
+            "sort": {"enum": [*SORTS, LISTED_SORT], "description": "The rows' order; filters alone list by title."},
             "doc_id": {"type": ["string", "null"]},
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": _FACET_COUNTS,
@@ -211,7 +211,7 @@ SEARCH_PARAMS = [
            "naming the limit. A page past the last one within the range is 200 with no hits (see total)."),
     _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
            "One best passage per document."),
-    _query("sort", {"enum": [*SORTS, "title", *SORT_ALIASES]},
+    _query("sort", {"enum": [*SORTS, LISTED_SORT, *SORT_ALIASES]},
            "relevance (default) or date; title only for filters without a query (their default order)."),
     _query("doc_id", _STR, "Restrict to the passages of one document."),
 ] + [_filter_param(f) for f in FACET_FIELDS]

@@ -24,7 +24,8 @@ MAX_VALUE_CHARS = 200
 MODE_ALIASES = {"hybride": "hybrid", "trefwoord": "keyword", "semantisch": "semantic"}
 # "title" is how a list of filters alone is ordered (and what its response says): taken back as
 # the default order there, refused with a query, whose results have no title order
-SORT_ALIASES = {"relevantie": "relevance", "datum": "date", "titel": "title"}
+LISTED_SORT = "title"
+SORT_ALIASES = {"relevantie": "relevance", "datum": "date", "titel": LISTED_SORT}
 SORTS = ("relevance", "date")
 CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
 # Tracking parameters that shared links pick up (newsletters, ads); the pages ignore them.
@@ -58,7 +59,7 @@ def parse_search_args(
     collapse = parse_bool("collapse", args.get("collapse"), default_collapse)
     query = parse_query_text(args.get("q", ""))
     sort = parse_sort(args.get("sort"))
-    if sort == "title":
+    if sort == LISTED_SORT:
         if query.strip():
             raise QueryError("Sorteren op titel kan alleen zonder zoekvraag; kies relevantie of datum.")
         sort = "relevance"  # filters alone list by title in that order
@@ -146,7 +147,7 @@ def parse_sort(raw: str | None) -> str:
     if not value:
         return "relevance"
     value = SORT_ALIASES.get(value, value)
-    if value not in SORTS and value != "title":
+    if value not in SORTS and value != LISTED_SORT:
         raise QueryError(f"Onbekende sortering {raw!r}; kies uit: relevantie, datum (titel zonder zoekvraag).")
     return value
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from indexer.model import DocumentRecord, Hit, SearchRequest, SearchResponse
 from indexer.service import Related, Suggestion
+from search_app.params import LISTED_SORT
 from search_app.sources import cited_sources
 
 
@@ -51,7 +52,7 @@ def hit_to_dict(hit: Hit) -> dict:
 
 def listed_sort(req: SearchRequest) -> str:
     """The order the rows are in: filters alone list by title (or newest first), whatever was asked."""
-    return req.sort if req.query.strip() or req.sort == "date" else "title"
+    return req.sort if req.query.strip() or req.sort == "date" else LISTED_SORT
 
 
 def response_to_dict(response: SearchResponse) -> dict:
