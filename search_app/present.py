@@ -196,10 +196,14 @@ def count_facets(records: list[DocumentRecord], fields: Iterable[str], filters: 
     for field in fields:
         others = {f: v for f, v in filters.items() if f != field}
         field_counts: dict[str, int] = {}
+        active = set(filters.get(field, ()))
         for rec in records:
             if matches(rec, others):
-                # an active filter naming a record's own line (an old doelgroep link) counts what it finds
-                for value in set(record_values(rec, field)) | (_filterable(rec, field) & set(filters.get(field, ()))):
+                values = set(record_values(rec, field))
+                if field == "doelgroep" and active:
+                    # an active filter naming a record's own line (an old link) counts what it finds
+                    values |= set(_lines(rec.metadata.get(field), {})) & active
+                for value in values:
                     field_counts[value] = field_counts.get(value, 0) + 1
         counts[field] = field_counts
     return counts
