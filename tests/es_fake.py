@@ -115,7 +115,7 @@ def search_response(hits: list[dict[str, Any]], aggregations: dict[str, Any] | N
         "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
         "hits": {"total": {"value": len(hits), "relation": "eq"},
                  "max_score": max((h.get("_score") or 0 for h in hits), default=None),
-                 "hits": [{"_index": "gka-v3-x", **h} for h in hits]},
+                 "hits": [{"_index": "gka-v4-x", **h} for h in hits]},
     }
     if aggregations is not None:
         body["aggregations"] = aggregations

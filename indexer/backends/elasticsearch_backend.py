@@ -122,6 +122,18 @@ class ElasticsearchBackend:
         meta = self.meta()
         return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= 3
 
+    @property
+    def exact_phrases(self) -> bool:
+        """Whether quoted phrases can search the .exact subfields: an index of mapping v4 on."""
+        meta = self.meta()
+        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= 4
+
+    def _exact(self, query: ParsedQuery | None) -> bool:
+        # only a query with a phrase asks (the mapping is one more request)
+        has_phrase = query is not None and (any(c.phrases for c in query.clauses)
+                                            or any(" " in x.strip() for x in query.excluded))
+        return self.exact_phrases if has_phrase else True
+
     def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
         """The compound query words' parts, where the index can tell matches only in part."""
         if query is None or query.is_empty:
@@ -135,7 +147,7 @@ class ElasticsearchBackend:
         if query.is_empty:
             return []
         parts = self._parts(query)
-        body = q.keyword_search_body(query, filters, k, parts)
+        body = q.keyword_search_body(query, filters, k, parts, exact=self._exact(query))
         return r.scored(self._search(body), whole=q.WHOLE if parts else None)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
@@ -149,7 +161,8 @@ class ElasticsearchBackend:
         not licensed, so the caller fuses keyword_search + vector_search itself."""
         if not self.settings.es_server_rrf or self._rrf_unlicensed or query.is_empty:
             return None
-        body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score)
+        body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score,
+                                    exact=self._exact(query))
         es = import_elasticsearch()
         index = self._pin.target()
         with self._errors(f"rrf search {index}"):
@@ -166,12 +179,13 @@ class ElasticsearchBackend:
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
-        body = c.facet_body(query, passage_ids, filters, self._parts(query))
+        body = c.facet_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
-        return r.count_of(self._search(c.count_body(query, passage_ids, filters, self._parts(query))), by_document)
+        body = c.count_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
+        return r.count_of(self._search(body), by_document)
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         if not passage_ids:

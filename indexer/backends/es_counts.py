@@ -11,7 +11,7 @@ from indexer.ranking.query_syntax import ParsedQuery
 
 
 def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters,
-               parts: Parts = ()) -> Body:
+               parts: Parts = (), *, exact: bool = True) -> Body:
     """One ``size: 0`` search with disjunctive facet aggregations.
 
     With a query or passages the result set is passages (keyword matches OR the given passage
@@ -22,7 +22,8 @@ def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, fil
     """
     has_query = query is not None and not query.is_empty
     if has_query or passage_ids is not None:
-        body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {}, parts)}
+        body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {}, parts,
+                                                            exact=exact)}
         counted = {"docs": {"cardinality": {"field": "doc_id"}}}
     else:
         body = {"size": 0, "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}}}
@@ -73,12 +74,12 @@ def stats_body() -> Body:
 
 
 def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
-                     parts: Parts = ()) -> Body:
+                     parts: Parts = (), *, exact: bool = True) -> Body:
     """Passages that are keyword matches passing the filters (not matches only in part, when
     ``parts`` names the compound query words' parts), or among the given ids."""
     should: list[Body] = [{"terms": {"passage_id": list(passage_ids)}}] if passage_ids else []
     if query is not None and not query.is_empty:
-        matches = keyword_query(query, filters)
+        matches = keyword_query(query, filters, exact=exact)
         whole = whole_clause(query, parts)
         should.append(matches if whole is None else {"bool": {"must": [matches], "filter": [whole]}})
     if not should:
@@ -87,12 +88,12 @@ def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filt
 
 
 def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
-               parts: Parts = ()) -> Body:
+               parts: Parts = (), *, exact: bool = True) -> Body:
     """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
     given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
     return {
         "size": 0,
-        "query": result_set_query(query, passage_ids, filters, parts),
+        "query": result_set_query(query, passage_ids, filters, parts, exact=exact),
         "aggs": {"docs": {"cardinality": {"field": "doc_id", "precision_threshold": 40_000}}},
         "track_total_hits": True,
     }

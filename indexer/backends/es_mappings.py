@@ -1,6 +1,6 @@
 """The versioned Elasticsearch index body: load the JSON files in mappings/, fill, validate.
 
-``mappings/es_settings.v3.json`` holds the analysis chain, ``mappings/es_mappings.v3.json``
+``mappings/es_settings.v4.json`` holds the analysis chain, ``mappings/es_mappings.v4.json``
 the fields. Placeholders (strings like ``"{{dim}}"``) are filled at index-creation time:
 the embedder and its dimension, the compound-word list and the synonym rules (read from
 ``mappings/compound_words.txt`` and ``mappings/synonyms.txt`` when they exist). A filter
@@ -17,7 +17,8 @@ from typing import Any, Iterable
 from indexer.config import MAPPINGS_DIR
 from indexer.errors import ConfigError
 
-MAPPING_VERSION = "3"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole
+MAPPING_VERSION = "4"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
+# 4: .exact subfields (gka_dutch_exact) for quoted phrases
 SETTINGS_FILE = f"es_settings.v{MAPPING_VERSION}.json"
 MAPPINGS_FILE = f"es_mappings.v{MAPPING_VERSION}.json"
 COMPOUND_WORDS_FILE = "compound_words.txt"

@@ -17,6 +17,8 @@ Parts = Sequence[Sequence[str]]  # each compound query word's parts, as words
 PASSAGE = "passage"
 DOCUMENT = "document"
 SEARCH_FIELDS = ["title^2", "heading^1.5", "text"]
+# mapping v4: quoted phrases search the words as written, in a row (no compound parts or synonyms)
+EXACT_FIELDS = [f"{name}.exact{sep}{boost}" for name, sep, boost in (f.partition("^") for f in SEARCH_FIELDS)]
 SEARCH_ANALYZER = "gka_dutch_search"
 WHOLE_ANALYZER = "gka_dutch_search_whole"  # mapping v3: the search chain without the decompounder
 WHOLE = "whole"  # the name of the clause a passage meets when it matches the query not only in part
@@ -72,24 +74,25 @@ def filter_clauses(filters: Filters, *, skip: str | None = None) -> list[Body]:
     ]
 
 
-def keyword_query(query: ParsedQuery, filters: Filters) -> Body:
+def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -> Body:
     """The ``bool`` query of a keyword search over passages.
 
     Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
     ``match_phrase``); single-term clauses are combined with ``minimum_should_match``
     ``2<75%``, quoted phrases and OR-groups are ``must``; excluded words/phrases
-    are ``must_not``; facet filters go to ``filter`` (no scoring).
+    are ``must_not``; facet filters go to ``filter`` (no scoring). ``exact``: phrases search the
+    .exact subfields (mapping v4); an older index has none, so its phrases read the main fields.
     """
     term_clauses: list[Body] = []
     must: list[Body] = []
     for clause in query.clauses:
         alternatives = [_multi_match(" ".join(clause.terms))] if clause.terms else []
-        alternatives += [_phrase(p) for p in clause.phrases]
+        alternatives += [_phrase(p, exact) for p in clause.phrases]
         if clause.phrases or len(clause.terms) > 1:
             must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
         else:
             term_clauses.extend(alternatives)
-    must_not = [_phrase(x) if " " in x.strip() else _multi_match(x) for x in query.excluded]
+    must_not = [_phrase(x, exact) if " " in x.strip() else _multi_match(x) for x in query.excluded]
     bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
     if term_clauses:
         bool_query["should"] = term_clauses
@@ -103,10 +106,11 @@ def keyword_query(query: ParsedQuery, filters: Filters) -> Body:
     return {"bool": bool_query}
 
 
-def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Parts = ()) -> Body:
+def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Parts = (), *,
+                        exact: bool = True) -> Body:
     """``parts``: the compound query words' parts (analyzer.compound_surfaces); a hit that meets
     the WHOLE clause lists it in ``matched_queries``, one that does not matches only in part."""
-    bool_query = keyword_query(query, filters)
+    bool_query = keyword_query(query, filters, exact=exact)
     whole = whole_clause(query, parts)
     if whole is not None:  # scored as before: the named clause adds nothing to the score
         bool_query = {"bool": {"must": [bool_query],
@@ -168,7 +172,7 @@ def related_body(vector: Sequence[float], doc_id: str, k: int) -> Body:
 
 def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Filters, k: int,
                        rank_window_size: int, rank_constant: int = 60,
-                       min_score: float | None = None) -> Body:
+                       min_score: float | None = None, *, exact: bool = True) -> Body:
     """Server-side fusion: an ``rrf`` retriever over a standard and a knn retriever
     (needs an Enterprise licence from 8.16, Platinum before)."""
     knn = knn_clause(vector, filters, max(k, rank_window_size), min_score=min_score)
@@ -176,7 +180,7 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
         "retriever": {
             "rrf": {
                 "retrievers": [
-                    {"standard": {"query": keyword_query(query, filters)}},
+                    {"standard": {"query": keyword_query(query, filters, exact=exact)}},
                     {"knn": knn},
                 ],
                 "rank_window_size": max(k, rank_window_size),
@@ -294,15 +298,11 @@ def _multi_match(text: str) -> Body:
     }
 
 
-def _phrase(text: str) -> Body:
-    return {
-        "multi_match": {
-            "query": text,
-            "fields": list(SEARCH_FIELDS),
-            "type": "phrase",
-            "analyzer": SEARCH_ANALYZER,
-        }
-    }
+def _phrase(text: str, exact: bool = True) -> Body:
+    if not exact:
+        return {"multi_match": {"query": text, "fields": list(SEARCH_FIELDS), "type": "phrase",
+                                "analyzer": SEARCH_ANALYZER}}
+    return {"multi_match": {"query": text, "fields": list(EXACT_FIELDS), "type": "phrase"}}
 
 
 def _any(alternatives: list[Body]) -> Body:

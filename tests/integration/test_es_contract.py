@@ -130,6 +130,18 @@ def test_a_compound_word_matched_only_in_part_is_marked_and_not_counted(setup):
     assert backend.facet_counts(query, [], {})["type"] == {"praktijkverhaal": len(_docs_of(whole))}
 
 
+def test_a_quoted_phrase_is_whole_words_in_a_row(setup):
+    """As the embedded backend: "school" is not in "zomerschool" or "schooltijd" (mapping v4's
+    .exact subfields), a phrase's small words count, and its last word may be inflected."""
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    assert "d3" in _docs(backend, backend.keyword_search(parse_query("school"), {}, 10))
+    assert backend.keyword_search(parse_query('"school"'), {}, 10) == []
+    assert _docs(backend, backend.keyword_search(parse_query('"in de zomerschool"'), {}, 10)) == {"d3"}
+    assert backend.keyword_search(parse_query('"oefenen de zomerschool"'), {}, 10) == []
+    assert _docs(backend, backend.keyword_search(parse_query('"nederlandse woord"'), {}, 10)) == {"d1"}
+
+
 def _docs_of(passage_ids):
     return {p.split("#")[0] for p in passage_ids}
 
