@@ -119,14 +119,16 @@ class ElasticsearchBackend:
     def marks_partial(self) -> bool:
         """Whether keyword hits say when they match a compound query word only in part: an
         index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
-        meta = self.meta()
-        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= 3
+        return self._mapping_from(3)
 
     @property
     def exact_phrases(self) -> bool:
         """Whether quoted phrases can search the .exact subfields: an index of mapping v4 on."""
+        return self._mapping_from(4)
+
+    def _mapping_from(self, version: int) -> bool:
         meta = self.meta()
-        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= 4
+        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= version
 
     def _exact(self, query: ParsedQuery | None) -> bool:
         # only a query with a phrase asks (the mapping is one more request)
