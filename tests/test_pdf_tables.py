@@ -205,3 +205,16 @@ def test_the_next_page_may_start_a_table_of_its_own_or_a_row_split_by_the_break(
     assert "Fase: Training leraren; Wie: Team T." in text and "Fase: Huisbezoeken; Wie: Team H." in text
     assert "en B" in text and "Training leraren:" not in text
 
+
+def test_table_rows_at_page_edges_are_no_running_lines(tmp_path):
+    """Rows such as "Gemeente 8 2017 142" at the top or bottom of most pages, and a header repeated
+    on each page, look like running headers once digits are masked: they were dropped, the rest
+    of the table then read under a row taken for its header. The page footer still goes."""
+    rows = [["Gemeente", "Jaar", "Aantal"]]
+    rows += [[f"Gemeente {k // 5}", str(2015 + k % 5), str(100 + k)] for k in range(60)]
+    want = [f"Gemeente: {a}; Jaar: {b}; Aantal: {c}." for a, b, c in rows[1:]]
+    for repeat in (0, 1):
+        text = read(tmp_path, broken_table(rows, 60, widths=(60, 40, 40), repeat=repeat, footer=True)).text
+        assert [line for line in text.split("\n") if ": " in line] == want, repeat
+        assert "Pagina" not in text and text.endswith(AFTER)
+
