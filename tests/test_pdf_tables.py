@@ -218,3 +218,23 @@ def test_table_rows_at_page_edges_are_no_running_lines(tmp_path):
         assert [line for line in text.split("\n") if ": " in line] == want, repeat
         assert "Pagina" not in text and text.endswith(AFTER)
 
+
+BODY = [
+    "De scholen in de regio hebben de cijfers besproken met hun besturen en gemeenten, en zij hebben afgesproken "
+    "om de overgang van groep acht naar de brugklas beter te volgen. Daarbij letten zij vooral op leerlingen die "
+    "een te laag advies lijken te krijgen. Dat is kort.",
+    "Ook de ouders zijn bij de aanpak betrokken. Zij krijgen uitleg over de keuzes die hun kind kan maken, en zij "
+    "praten mee over het advies dat de school geeft aan het einde van de basisschool en daarna.",
+]
+
+
+def test_text_after_a_page_broken_table_makes_paragraphs_as_without_the_table(tmp_path):
+    """The rows of each page's part of a table are one long line during the repair: two of them among
+    a few lines of text set the usual line width, so the text below read as unwrapped lines and its
+    paragraphs ran together."""
+    rows = [["Gemeente", "Aantal"]] + [[f"Plaats {chr(65 + k % 26)}{k}", str(100 + k)] for k in range(40)]
+    for y, repeat in ((60, 0), (200, 1)):
+        text = read(tmp_path, broken_table(rows, y, repeat=repeat, after=BODY)).text
+        plain = read(tmp_path, broken_table([], y, after=BODY)).text
+        assert "Gemeente: Plaats N39; Aantal: 139." in text, y
+        assert text[text.index(BODY[0][:30]):] == plain[plain.index(BODY[0][:30]):] == "\n\n".join(BODY), y

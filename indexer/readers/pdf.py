@@ -66,8 +66,7 @@ class PdfReader:
         if headings:
             sections = _sections(flat, headings, tables, references)
         elif tables:  # no headings: the text as it always was, its tables as sentences
-            text = repair_text("\n".join(_texts(flat, {}, tables)), references)
-            sections = [Section(heading="", text=_unmark_rows(text))]
+            sections = _sections(flat, {}, tables, references)
         else:  # no font evidence of headings: the text as it always was
             sections = [Section(heading="", text=repair_text(raw, references))]
         if not any(s.heading.strip() or s.text.strip() for s in sections):
@@ -197,7 +196,7 @@ def _sections(
     rows = [row for row in rows if row in kept or row.startswith(_HEADING_MARK)]
     titles = iter([row[len(_HEADING_MARK):] for row in rows if row.startswith(_HEADING_MARK)])
     sections = [Section(heading="", text="")]
-    for paragraph in build_paragraphs(rows):
+    for paragraph in build_paragraphs(rows, apart=_ROW_MARK):
         # a marked line is only ever joined to its neighbours with a space (see _HEADING_MARK)
         first, *rest = paragraph.split(_HEADING_MARK)
         _add(sections[-1], first)
