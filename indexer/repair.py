@@ -150,8 +150,10 @@ def drop_furniture(lines: list[str]) -> list[str]:
 # ---- paragraphs and hyphenation ----------------------------------------------------------
 
 
-def build_paragraphs(lines: list[str]) -> list[str]:
-    """Join wrapped lines into paragraphs; blank lines separate paragraphs unless mid-sentence."""
+def build_paragraphs(lines: list[str], apart: str = "") -> list[str]:
+    """Join wrapped lines into paragraphs; blank lines separate paragraphs unless mid-sentence.
+    Lines starting with ``apart`` (a PDF table's rows as one line) do not count towards the usual
+    line width: a few such long lines would make every line of the text look short, or unwrapped."""
     entries: list[tuple[str, int]] = []  # (line, blank lines before it)
     blanks = 0
     for line in lines:
@@ -162,7 +164,8 @@ def build_paragraphs(lines: list[str]) -> list[str]:
             blanks += 1
     if not entries:
         return []
-    lengths = sorted(len(line) for line, _ in entries)
+    lengths = sorted(len(line) for line, _ in entries if not (apart and line.startswith(apart)))
+    lengths = lengths or sorted(len(line) for line, _ in entries)
     width = lengths[int(len(lengths) * 0.8)]
     wrapped = width <= _WRAPPED_MAX_WIDTH
     followed = sum(1 for _, gap in entries[1:] if gap == 1)

@@ -29,7 +29,9 @@ from indexer.readers.text import TextReader
 # r11 PDF tables found by layout and DOCX tables as row sentences "Header: cell; Header: cell."
 # r12 a PDF "header" that is one more body row (a number over numbers: a table run on from the page
 #     before) is no table's header
-READER_VERSION = "r12"
+# r13 a PDF table cut by a page break keeps its header on the next page; its rows are no running
+#     lines; the text below it makes paragraphs as without it
+READER_VERSION = "r13"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

@@ -7,6 +7,7 @@ import io
 import logging
 import re
 from collections import Counter
+from itertools import accumulate
 from pathlib import Path
 
 from indexer.errors import ReadError
@@ -53,11 +54,11 @@ class PdfReader:
         reader = _open(data, path)
         pages = _page_lines(reader, path)
         keep = _running_keep([[line.text for line in page] for page in pages])
+        tables = find_tables(pages, keep)
         if keep:
-            pages = [[line for line, kept in zip(page, flags) if kept] for page, flags in zip(pages, keep)]
+            pages, tables = _drop_running(pages, keep, tables)
         raw = "\n".join("\n".join(line.text for line in page) for page in pages)
         flat = [line for page in pages for line in page]
-        tables = find_tables(pages)
         covered = {k for start, (n, _) in tables.items() for k in range(start, start + n)}
         # within a table its cells say more than a heading guess from one of its lines
         headings = {i: h for i, h in find_headings(pages).items() if i not in covered}
@@ -65,8 +66,7 @@ class PdfReader:
         if headings:
             sections = _sections(flat, headings, tables, references)
         elif tables:  # no headings: the text as it always was, its tables as sentences
-            text = repair_text("\n".join(_texts(flat, {}, tables)), references)
-            sections = [Section(heading="", text=_unmark_rows(text))]
+            sections = _sections(flat, {}, tables, references)
         else:  # no font evidence of headings: the text as it always was
             sections = [Section(heading="", text=repair_text(raw, references))]
         if not any(s.heading.strip() or s.text.strip() for s in sections):
@@ -140,6 +140,19 @@ def _running_keep(pages: list[list[str]]) -> list[list[bool]] | None:
     return [[edge.get(i) not in running for i in range(len(lines))] for lines, edge in zip(pages, edges)]
 
 
+def _drop_running(pages: list[list[Line]], keep: list[list[bool]], tables: dict) -> tuple[list[list[Line]], dict]:
+    """The pages without their running lines, and the tables' first lines counted among the rest.
+    A table's lines stay: its repeated header or rows such as "Gemeente 2019 12" look like running
+    lines once digits are masked."""
+    flags = [kept for page in keep for kept in page]
+    for start, (n, _) in tables.items():
+        flags[start : start + n] = [True] * n
+    before = list(accumulate(flags, initial=0))  # kept lines before each line
+    lines = iter(flags)
+    pages = [[line for line in page if next(lines)] for page in pages]
+    return pages, {before[start]: table for start, table in tables.items()}
+
+
 def _texts(lines: list[Line], headings: dict[int, tuple[int, str]], tables: dict) -> list[str]:
     """The lines' texts with each heading as one marked line and each table as one line of row
     sentences."""
@@ -183,7 +196,7 @@ def _sections(
     rows = [row for row in rows if row in kept or row.startswith(_HEADING_MARK)]
     titles = iter([row[len(_HEADING_MARK):] for row in rows if row.startswith(_HEADING_MARK)])
     sections = [Section(heading="", text="")]
-    for paragraph in build_paragraphs(rows):
+    for paragraph in build_paragraphs(rows, apart=_ROW_MARK):
         # a marked line is only ever joined to its neighbours with a space (see _HEADING_MARK)
         first, *rest = paragraph.split(_HEADING_MARK)
         _add(sections[-1], first)

@@ -4,7 +4,9 @@ Only clear evidence counts: a header line of at least two short labels far apart
 two rows whose cells start at exactly those x positions (left-aligned columns), each row filling
 the first column and another one. pypdf gives a row's cells one after another (the left cell's
 lines, then the right cell's), so a cell is a run of lines in one column stepping down one line
-at a time, and a row is the cells, left to right, whose vertical extents meet.
+at a time, and a row is the cells, left to right, whose vertical extents meet. A table that a page
+break cuts goes on at the next page's first line under the header it had (a bold or repeated
+header there starts a table of its own); where those lines do not read as its rows, no table.
 """
 from __future__ import annotations
 
@@ -33,32 +35,107 @@ class _Cell:
     lines: list[str] = field(default_factory=list)
 
 
-def find_tables(pages: list[list[Line]]) -> dict[int, tuple[int, list[list[str]]]]:
+@dataclass
+class _Columns:
+    labels: list[str]  # the header row
+    xs: list[float]
+    size: float
+    bold: bool  # the header set apart from its rows in bold
+
+
+def find_tables(
+    pages: list[list[Line]], keep: list[list[bool]] | None = None
+) -> dict[int, tuple[int, list[list[str]]]]:
     """{index of a table's first line in the pages' lines taken in order: (its number of lines,
-    its rows of cell texts, the header row first)}."""
+    its rows of cell texts, the header row first)}. A table that fills its page up to the running
+    footer (``keep`` False for running lines) may run on at the next page's first line: those rows
+    come under its header, not under a header taken from their first row."""
     tables: dict[int, tuple[int, list[list[str]]]] = {}
     start = 0
-    for page in pages:
-        i = 0
+    carry: _Columns | None = None  # of a table that ran to the end of the page before
+    pending = None  # a one-row table there: a table only if it runs on
+    for p, page in enumerate(pages):
+        # lines before top and from bottom on are running lines, or table rows that look like them
+        body = [k for k in range(len(page)) if keep is None or keep[p][k]]
+        top, bottom = (body[0], body[-1] + 1) if body else (len(page), 0)
+        while carry and top < bottom and _tail(page[top], carry):
+            top += 1  # the rest of a row split by the page break: plain text, then the rows
+        runs_on, held, i = None, None, 0
         while i < len(page):
-            found = _table_at(page, i)
-            if found:
-                tables[start + i] = found
-                i += found[0]
+            found = _table_at(page, i, carry if i <= top else None)
+            if found is None:
+                i += 1
+                continue
+            n, rows, columns = found
+            if columns is carry:
+                if pending:
+                    tables[pending[0]] = pending[1:]
+                tables[start + i] = (n, rows)
+            elif len(rows) > _MIN_ROWS:
+                tables[start + i] = (n, rows)
+            elif i + n >= bottom:
+                held = (start + i, n, rows)
             else:
                 i += 1
+                continue
+            runs_on = columns if i + n >= bottom else None
+            i += n
+        carry, pending = runs_on, held
         start += len(page)
     return tables
 
 
-def _table_at(page: list[Line], i: int) -> tuple[int, list[list[str]]] | None:
+def _tail(line: Line, carry: _Columns) -> bool:
+    """Whether a line holds only later columns' cells: the rest of the row before the page break."""
+    pieces = _pieces(line, carry.xs, carry.size, 0)
+    return bool(pieces) and pieces[0].col > 0
+
+
+def _table_at(page: list[Line], i: int, carry: _Columns | None) -> tuple[int, list[list[str]], _Columns] | None:
+    """(lines, rows, columns) of the table at line i: under ``carry``, the columns of a table from
+    the page before, when line i is no header of its own; else under the header at line i. Rows
+    may be fewer than _MIN_ROWS (the caller's choice)."""
     header = _header(page[i])
+    if carry and not _own_header(page[i], header, carry):
+        found = _body(page, i, carry)
+        if found:
+            return found[0], [carry.labels, *found[1]], carry
+        if header and _same(carry.xs, [x for x, _ in header]):
+            return None  # rows of the table before that do not read clearly: as plain text
     if header is None:
         return None
-    xs = [x for x, _ in header]
-    size = page[i].spans[0][2]
+    columns = _Columns([text for _, text in header], [x for x, _ in header], page[i].spans[0][2], page[i].bold)
+    found = _body(page, i + 1, columns)
+    if not found:
+        return None
+    n, rows = found
+    columns.bold = columns.bold and not any(line.bold for line in page[i + 1 : i + 1 + n])
+    table = [columns.labels, *rows]
+    if _a_data_row(table):
+        return None
+    if carry and columns.labels == carry.labels and _same(carry.xs, columns.xs):
+        columns = carry  # the header repeated: the same table
+    return n + 1, table, columns
+
+
+def _own_header(line: Line, header, carry: _Columns) -> bool:
+    """Whether a line at the top of a page heads a table itself: in bold as the table's header was,
+    or repeating it."""
+    if header is None:
+        return False
+    return (carry.bold and line.bold) or [text for _, text in header] == carry.labels
+
+
+def _same(xs: list[float], other: list[float]) -> bool:
+    return len(xs) == len(other) and all(abs(a - b) <= _TOL for a, b in zip(xs, other))
+
+
+def _body(page: list[Line], i: int, columns: _Columns) -> tuple[int, list[list[str]]] | None:
+    """(lines, rows of cell texts) of the rows in the columns from line i; None when they do not
+    end cleanly or read as prose."""
+    xs, size = columns.xs, columns.size
     cells: list[_Cell] = []
-    j = i + 1
+    j = i
     while j < len(page):
         pieces = _pieces(page[j], xs, size, j)
         if pieces is None:
@@ -72,21 +149,19 @@ def _table_at(page: list[Line], i: int) -> tuple[int, list[list[str]]] | None:
                 cells.append(piece)
         j += 1
     rows, end = _rows(cells, size)
-    if len(rows) < _MIN_ROWS or end is None:
+    if not rows or end is None:
         return None
     # prose set in two columns reads on from line to line; table labels mostly start a phrase
     firsts = [row[0].lines[0] for row in rows]
     if 2 * sum(text[:1].islower() for text in firsts) > len(firsts):
         return None
-    table = [[text for _, text in header]]
+    texts = []
     for row in rows:
-        texts = [""] * len(xs)
+        cells_text = [""] * len(xs)
         for cell in row:
-            texts[cell.col] = join_lines(cell.lines)
-        table.append(texts)
-    if _a_data_row(table):
-        return None
-    return end - i, table
+            cells_text[cell.col] = join_lines(cell.lines)
+        texts.append(cells_text)
+    return end - i, texts
 
 
 def _a_data_row(table: list[list[str]]) -> bool:
