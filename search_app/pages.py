@@ -10,6 +10,7 @@ from markupsafe import Markup
 from indexer.analysis import get_analyzer
 from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
+from indexer.ranking.query_syntax import parse_query
 from search_app import present
 from search_app.marking import Marker
 from search_app.params import (
@@ -56,7 +57,20 @@ def search():
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
         offer_semantic=bool(response) and not response.total and _semantic_finds(service, req),
+        nothing_to_find=bool(response) and not response.total and _nothing_to_find(service, req.query),
     )
+
+
+def _nothing_to_find(service, query: str) -> str | None:
+    """Why ``query`` finds nothing in any index: "uitsluiten" (it only excludes: "-ouders"),
+    "stopwoorden" (only stop words, punctuation or syntax: "de het", "OF"); None when it has a
+    word to search for. Other words or fewer would not help there, so the page says this instead."""
+    parsed = parse_query(query)
+    if not parsed.raw:  # filters alone: their own tips
+        return None
+    if parsed.is_empty:
+        return "uitsluiten" if parsed.excluded else "stopwoorden"
+    return None if _analyzer(service).query_terms(parsed.text) else "stopwoorden"
 
 
 def _semantic_finds(service, req: SearchRequest) -> bool:

@@ -1,0 +1,48 @@
+"""QA findings (fourth pass: a municipal coordinator and a researcher on the sample corpus), each
+reproduced against a tiny real index."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from app_fake import client, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from bs4 import BeautifulSoup
+
+# 1. a query with nothing to search for (only exclusions, only stop words or syntax) finds
+#    nothing in any index: the page said "Probeer het eens met: andere of minder woorden", and
+#    fewer words find nothing either. It now says why, and links a search that does find
+
+
+def no_results(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.data, "html.parser").select_one(".no-results")
+
+
+@pytest.mark.parametrize("query,why", [
+    ("-ouders", "sluit alleen iets uit"),
+    ('-"gelijke kansen" -mbo', "sluit alleen iets uit"),
+    ("de het een", "alleen veelvoorkomende woorden"),
+    ('"de"', "alleen veelvoorkomende woorden"),
+    ("OF", "alleen veelvoorkomende woorden"),
+])
+def test_a_query_with_nothing_to_search_for_says_why(client, query, why):
+    box = no_results(client, "/?" + f"q={query}")
+    text = " ".join(box.get_text().split())
+    assert why in text and "minder woorden" not in text
+    link = box.select_one(".nothing-to-find a")["href"]  # a query with a word, that finds
+    found = BeautifulSoup(client.get(link).data, "html.parser")
+    assert found.select(".result") and found.select_one(".no-results") is None
+
+
+def test_nothing_to_search_for_with_filters_offers_the_filters_documents(client):
+    box = no_results(client, "/?q=-ouders&type=agenda")
+    links = [a["href"] for a in box.select(".nothing-to-find a")]
+    browse = [link for link in links if "q" not in parse_qs(urlsplit(link).query)]
+    assert browse and parse_qs(urlsplit(browse[0]).query) == {"type": ["agenda"]}
+    assert BeautifulSoup(client.get(browse[0]).data, "html.parser").select(".result")
+
+
+def test_a_query_that_has_words_keeps_the_usual_tips(client):
+    box = no_results(client, "/?q=xylofoonquasar&mode=keyword")
+    assert box.select_one(".nothing-to-find") is None and "andere of minder woorden" in box.get_text()
