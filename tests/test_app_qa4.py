@@ -46,3 +46,25 @@ def test_nothing_to_search_for_with_filters_offers_the_filters_documents(client)
 def test_a_query_that_has_words_keeps_the_usual_tips(client):
     box = no_results(client, "/?q=xylofoonquasar&mode=keyword")
     assert box.select_one(".nothing-to-find") is None and "andere of minder woorden" in box.get_text()
+
+
+# 2. one document's passages of a search (doc_id: "Meer passages uit dit document") for an id
+#    the index does not hold (a stale link after a rebuild) answered 200 "Geen resultaten voor
+#    ouders" (page) and total 0 (API, export); now 404, as the document's own page answers
+
+
+@pytest.mark.parametrize("url", ["/?q=ouders&doc_id=weg.md", "/api/search?q=ouders&doc_id=weg.md",
+                                 "/export.csv?q=ouders&doc_id=weg.md", "/export.json?q=ouders&doc_id=weg.md"])
+def test_passages_of_an_unknown_document_are_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    if response.is_json:
+        assert "weg.md" in response.get_json()["error"]["message"]
+
+
+def test_passages_of_a_known_document_and_their_export_name_it(client):
+    hit = client.get("/api/search?q=ouders&collapse=0&k=1").get_json()["hits"][0]
+    own = client.get("/api/search", query_string={"q": "ouders", "doc_id": hit["doc_id"]}).get_json()
+    assert own["total"] >= 1 and {h["doc_id"] for h in own["hits"]} == {hit["doc_id"]}
+    exported = client.get("/export.json", query_string={"q": "ouders", "doc_id": hit["doc_id"]}).get_json()
+    assert exported["doc_id"] == hit["doc_id"] and exported["count"] == own["total"]
