@@ -245,6 +245,9 @@ def municipality(naam: str):
         if canonical != naam and canonical in service.facets().get("gemeente", {}):
             return redirect(url_for("pages.municipality", naam=canonical))
         known = _known_municipality(naam)
+        province = _province(service, naam) if known is None else None
+        if province:  # /gemeente/Limburg: a province has no page; its documents are its filter
+            return redirect(url_for("pages.search", provincie=province))
         if known is None:
             abort(404)
         # a real municipality the knowledge base holds nothing about: say so, and offer a search
@@ -259,6 +262,14 @@ def _known_municipality(naam: str) -> str | None:
     from indexer.nlp.resources import municipality_aliases
 
     return municipality_aliases().get(" ".join(naam.split()).lower())
+
+
+def _province(service, naam: str) -> str | None:
+    """The province ``naam`` names (any capitalisation or common name: Friesland), else None."""
+    try:
+        return service.canonical_filters({"provincie": [naam]})["provincie"][0]
+    except QueryError:
+        return None
 
 
 def _browse(service, filters: dict[str, list[str]]) -> list:

@@ -68,3 +68,23 @@ def test_passages_of_a_known_document_and_their_export_name_it(client):
     assert own["total"] >= 1 and {h["doc_id"] for h in own["hits"]} == {hit["doc_id"]}
     exported = client.get("/export.json", query_string={"q": "ouders", "doc_id": hit["doc_id"]}).get_json()
     assert exported["doc_id"] == hit["doc_id"] and exported["count"] == own["total"]
+
+
+# 3. a coordinator who types a province into a municipality page's address (/gemeente/Limburg)
+#    got "Deze pagina of dit document bestaat niet (meer)"; a province has no page of its own, so
+#    it now leads to its documents (the province filter), by any common name of it
+
+
+@pytest.mark.parametrize("naam", ["Zuid-Holland", "zuid holland"])
+def test_a_province_at_a_municipality_address_lists_its_documents(client, naam):
+    response = client.get(f"/gemeente/{naam}")
+    assert response.status_code in (301, 302)
+    target = response.headers["Location"]
+    assert parse_qs(urlsplit(target).query) == {"provincie": ["Zuid-Holland"]}
+    soup = BeautifulSoup(client.get(target).data, "html.parser")
+    assert soup.select(".result")
+
+
+def test_a_municipality_named_like_its_province_keeps_its_page(client):
+    assert client.get("/gemeente/Groningen").status_code == 200
+    assert client.get("/gemeente/Atlantis").status_code == 404
