@@ -33,7 +33,10 @@ def search():
         # a document's passages are shown for a question; without one the answer was silently empty
         raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
                          f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
-    return jsonify(response_to_dict(get_service().search(req)))
+    service = get_service()
+    if req.doc_id:
+        service.get_document(req.doc_id)  # 404 for an unknown id (a stale link), not "no results"
+    return jsonify(response_to_dict(service.search(req)))
 
 
 @bp.get("/api/documents/<path:doc_id>")

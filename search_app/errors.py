@@ -87,7 +87,7 @@ def unknown_value_message(exc: UnknownFilterValue) -> str:
 
 def _no_document_message() -> str:
     # The backends word this in English; the API answers in Dutch.
-    doc_id = (request.view_args or {}).get("doc_id")
+    doc_id = (request.view_args or {}).get("doc_id") or request.args.get("doc_id")  # or a search's
     return f"Geen document met id {doc_id!r}." if doc_id else "Dit document bestaat niet."
 
 

@@ -56,7 +56,7 @@ def export_json():
     req, hits = _collect()
     payload = {
         "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
-        "collapse": req.collapse, "sort": listed_sort(req),
+        "collapse": req.collapse, "sort": listed_sort(req), "doc_id": req.doc_id,
         "count": len(hits),
         "hits": [hit_to_dict(h) for h in hits],
     }
@@ -78,6 +78,8 @@ def _collect() -> tuple[SearchRequest, list[Hit]]:
                          "om resultaten te exporteren.")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
     service = get_service()
+    if req.doc_id:
+        service.get_document(req.doc_id)  # 404 for an unknown id, as the page answers
     if req.filters:  # as the page does, so the export names the values as the page shows them
         req = replace(req, filters=service.canonical_filters(req.filters))
     hits, reading = [], replace(req, k=MAX_K)

@@ -213,7 +213,7 @@ SEARCH_PARAMS = [
            "One best passage per document."),
     _query("sort", {"enum": [*SORTS, LISTED_SORT, *SORT_ALIASES]},
            "relevance (default) or date; title only for filters without a query (their default order)."),
-    _query("doc_id", _STR, "Restrict to the passages of one document."),
+    _query("doc_id", _STR, "Restrict to the passages of one document (needs q; an unknown id is 404)."),
 ] + [_filter_param(f) for f in FACET_FIELDS]
 
 DOC_ID_PARAM = {
@@ -249,7 +249,7 @@ def build_openapi() -> dict:
                 "utm_* included)."),
         },
         "paths": {
-            "/api/search": _op("Search passages and documents", "SearchResponse", (400, 503, 504), SEARCH_PARAMS),
+            "/api/search": _op("Search passages and documents", "SearchResponse", (400, 404, 503, 504), SEARCH_PARAMS),
             "/api/documents/{doc_id}": _op("One document", "Document", (400, 404, 503), [DOC_ID_PARAM]),
             "/api/documents/{doc_id}/related": _op(
                 "Similar documents", "RelatedList", (400, 404, 503),

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from indexer.analysis import get_analyzer
 from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
+from indexer.ranking.query_syntax import parse_query
 from search_app import present
 from search_app.marking import Marker
 from search_app.params import (
@@ -43,6 +44,8 @@ def search():
         return redirect(url_for("pages.document", doc_id=req.doc_id))
     # the empty state needs no index; filters alone list the documents that pass them
     service = get_service() if req.query or req.filters else None
+    if service and req.doc_id:
+        service.get_document(req.doc_id)  # 404 for an unknown id (a stale link), not "no results"
     if service and req.filters:  # the page shows and links the values as the index spells them
         req = replace(req, filters=service.canonical_filters(req.filters))
     response = _search_page(service, req) if service else None
@@ -56,7 +59,20 @@ def search():
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
         offer_semantic=bool(response) and not response.total and _semantic_finds(service, req),
+        nothing_to_find=bool(response) and not response.total and _nothing_to_find(service, req.query),
     )
+
+
+def _nothing_to_find(service, query: str) -> str | None:
+    """Why ``query`` finds nothing in any index: "uitsluiten" (it only excludes: "-ouders"),
+    "stopwoorden" (only stop words, punctuation or syntax: "de het", "OF"); None when it has a
+    word to search for. Other words or fewer would not help there, so the page says this instead."""
+    parsed = parse_query(query)
+    if not parsed.raw:  # filters alone: their own tips
+        return None
+    if parsed.is_empty:
+        return "uitsluiten" if parsed.excluded else "stopwoorden"
+    return None if _analyzer(service).query_terms(parsed.text) else "stopwoorden"
 
 
 def _semantic_finds(service, req: SearchRequest) -> bool:
@@ -229,6 +245,9 @@ def municipality(naam: str):
         if canonical != naam and canonical in service.facets().get("gemeente", {}):
             return redirect(url_for("pages.municipality", naam=canonical))
         known = _known_municipality(naam)
+        province = _province(service, naam) if known is None else None
+        if province:  # /gemeente/Limburg: a province has no page; its documents are its filter
+            return redirect(url_for("pages.search", provincie=province))
         if known is None:
             abort(404)
         # a real municipality the knowledge base holds nothing about: say so, and offer a search
@@ -243,6 +262,14 @@ def _known_municipality(naam: str) -> str | None:
     from indexer.nlp.resources import municipality_aliases
 
     return municipality_aliases().get(" ".join(naam.split()).lower())
+
+
+def _province(service, naam: str) -> str | None:
+    """The province ``naam`` names (any capitalisation or common name: Friesland), else None."""
+    try:
+        return service.canonical_filters({"provincie": [naam]})["provincie"][0]
+    except QueryError:
+        return None
 
 
 def _browse(service, filters: dict[str, list[str]]) -> list:

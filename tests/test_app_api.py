@@ -177,12 +177,13 @@ def test_openapi_documents_exactly_the_api_routes(shared_app, spec):
 def test_openapi_parameters_match_implementation(client, spec):
     """Every documented query parameter of /api/search is accepted (no 400 for a valid value)."""
     samples = {"integer": "2", "string": "taal", "array": "Rotterdam"}
+    known_doc = client.get("/api/search?q=taal&k=1").get_json()["hits"][0]["doc_id"]  # an unknown one is 404
     for param in spec["paths"]["/api/search"]["get"]["parameters"]:
         schema = param["schema"]
         value = schema["enum"][0] if "enum" in schema else samples[schema["type"]]
         # the fields with a fixed vocabulary refuse other values (tests/test_filter_values.py)
         value = {"type": "agenda", "thema": "armoede", "sector": "po", "provincie": "Utrecht",
-                 "bewijskracht": "niet beoordeeld"}.get(param["name"], value)
+                 "bewijskracht": "niet beoordeeld", "doc_id": known_doc}.get(param["name"], value)
         query = {"q": "taal", param["name"]: value}
         assert client.get("/api/search", query_string=query).status_code == 200, param["name"]
 

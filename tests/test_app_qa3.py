@@ -76,7 +76,6 @@ def test_filters_alone_that_find_nothing_suggest_other_filters_not_other_words(c
 
 
 @pytest.mark.parametrize("url,tips", [
-    ("/?q=de+het+een", ["andere of minder woorden."]),  # stop words alone: no filter, nothing semantic
     ("/?q=ouders&gemeente=Atlantis", ["andere of minder woorden;", "zoeken zonder filters."]),
     ("/?q=xylofoonquasar&mode=keyword",
      ["andere of minder woorden;", "semantisch zoeken (zoekt op betekenis in plaats van exacte woorden)."]),

@@ -144,6 +144,31 @@ def test_more_passages_of_a_document_keep_the_scores_and_best_passage_of_the_res
     assert checked >= 2
 
 
+
+@pytest.mark.parametrize("filters", [{}, {"gemeente": ["Rotterdam"]}])
+@pytest.mark.parametrize("mode", ["hybrid", "semantic"])
+def test_more_passages_explain_each_passage_as_the_result_list_did(sample, filters, mode):
+    """"Waarom dit resultaat?" on one document's passages gives the ranks the list gave: not a
+    semantic rank from the deeper search that finds its passages (before: "Betekenis plaats 8"
+    next to a total score of 0 for a passage the list called "niet in de top")."""
+    why = {}
+    for page in range(1, 4):  # the whole uncollapsed list
+        resp = sample.search(SearchRequest("ouders betrekken", mode=mode, k=50, page=page, collapse=False,
+                                           filters=filters))
+        why.update({h.passage_id: h for h in resp.hits})
+    checked = 0
+    for doc_id in {h.doc_id for h in why.values()}:
+        own = sample.search(SearchRequest("ouders betrekken", mode=mode, k=50, collapse=False, doc_id=doc_id,
+                                          filters=filters))
+        for hit in own.hits:
+            listed = why[hit.passage_id]
+            assert hit.semantic_rank == listed.semantic_rank, hit.passage_id
+            assert hit.semantic_score == pytest.approx(listed.semantic_score), hit.passage_id
+            # (a pool passage's keyword rank past the keyword side's depth is only known deeper)
+            assert listed.keyword_rank in (None, hit.keyword_rank), hit.passage_id
+            checked += 1
+    assert checked >= 5
+
 def _passages_by_document(service, query: str, mode: str) -> dict[str, set[str]]:
     """Every passage of the query's result set (all pages, not collapsed), by document."""
     in_set: dict[str, set[str]] = {}

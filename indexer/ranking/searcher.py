@@ -102,6 +102,7 @@ class Searcher:
         self._check_budget(start)
         fused = self._server_fused(query, sides.vector, filters, depth, request.mode, sides.floor)
         tail: list[tuple[str, float]] = []
+        semantic = sides.semantic
         if fused is None:
             fused = self._fuse(sides, request.mode, query.text)
             if request.doc_id is not None and request.mode != "keyword":
@@ -112,13 +113,15 @@ class Searcher:
                 # a deeper semantic search reaches are not in the set, so not shown.
                 pool_sides = self.retriever.retrieve(query, request.mode, filters, self.config.depth)
                 fused, tail = split_pool(self._fuse(pool_sides, request.mode, query.text), sides.keyword)
+                # the ranks the list showed: the deeper search ranks passages the list's side never held
+                semantic = pool_sides.semantic
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
         ranked = self._rank(fused, detected, request, meta)
         if tail:
             ranked += [(pid, 0.0, more) for pid, _, more in self._rank(tail, detected, request, meta)]
-        return Ranking(query, filters, sides.keyword, sides.semantic, sides.vector, detected, ranked, depth,
+        return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
                        sides.nearest, sides.keyword_more, sides.partial_pool)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
