@@ -9,11 +9,11 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
-from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse, document_date
+from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
 from indexer.passages import document_of
-from indexer.ranking import fusion
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
+from indexer.ranking.hits import page_hits
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -43,6 +43,7 @@ class Ranking:
     nearest: list[tuple[str, float]] | None = None  # the result set's semantic side, unfiltered
     keyword_more: bool = False  # keyword matches past the pool exist (counted, paged after it)
     partial_pool: frozenset[str] = frozenset()  # partial matches of the set (retrieval.Sides)
+    deep_keyword: list[tuple[str, float]] | None = None  # read to MORE_PASSAGES_DEPTH, once asked
 
 
 def validate(request: SearchRequest) -> None:
@@ -142,11 +143,11 @@ class Searcher:
             ranked = ranked + tail
         if request.sort == "date":
             total = min(total, len(ranked))
-            hits = self._page_hits(ranked, keyword, r.semantic)
+            hits = page_hits(self.backend, ranked, self._ranked_deeper(r, keyword, ranked), r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = self._page_hits(ranked[lo:hi], keyword, r.semantic)
+            page = page_hits(self.backend, ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi]), r.semantic)
         if request.doc_id is None:
             self._add_other_passages(page, r, request)
         self._check_budget(start)
@@ -176,7 +177,7 @@ class Searcher:
         if request.collapse:
             if not r.keyword_more or request.mode == "semantic":
                 return  # the pool holds every match: _rank listed them already
-            pids = [pid for pid, _ in self.retriever.keyword(r.query, r.filters, MORE_PASSAGES_DEPTH)]
+            pids = [pid for pid, _ in self._deep_keyword(r)]
         else:
             pids = [pid for pid, _, _ in r.ranked]
         by_doc = {hit.doc_id: hit for hit in page}
@@ -184,6 +185,22 @@ class Searcher:
             hit = by_doc.get(document_of(pid))
             if hit is not None and pid != hit.passage_id and pid not in hit.more_passages:
                 hit.more_passages.append(pid)
+
+    def _deep_keyword(self, r: Ranking) -> list[tuple[str, float]]:
+        if r.deep_keyword is None:
+            r.deep_keyword = self.retriever.keyword(r.query, r.filters, MORE_PASSAGES_DEPTH)
+        return r.deep_keyword
+
+    def _ranked_deeper(self, r: Ranking, keyword, ranked) -> list[tuple[str, float]]:
+        """The keyword ranking, read deeper (to MORE_PASSAGES_DEPTH) when a listed passage is
+        missing from it: the semantic side brings keyword matches from past the keyword side's
+        depth into the pool, and their explanation and ``keyword_rank`` must not say "no match"."""
+        if not r.keyword_more or len(keyword) >= MORE_PASSAGES_DEPTH:
+            return keyword
+        have = {pid for pid, _ in keyword}
+        if all(pid in have for pid, _, _ in ranked):
+            return keyword
+        return self._deep_keyword(r)
 
     def _facets(self, r: Ranking, request: SearchRequest):
         if request.mode == "semantic":
@@ -296,24 +313,3 @@ class Searcher:
 
     def _meta_from_records(self, passage_ids):
         return {p.id: (d.id, d.facets) for p, d in self.backend.passages(passage_ids)}
-
-    def _page_hits(self, ranked, keyword, semantic) -> list[Hit]:
-        kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
-        kw_score, sem_score = dict(keyword), dict(semantic)
-        records = {p.id: (p, d) for p, d in self.backend.passages([pid for pid, _, _ in ranked])}
-        hits = []
-        for pid, score, more in ranked:
-            if pid not in records:
-                continue
-            passage, doc = records[pid]
-            hits.append(Hit(
-                doc_id=doc.id, passage_id=pid, title=doc.title, doc_type=doc.doc_type,
-                heading=passage.heading, text=passage.text, snippet="", score=score,
-                keyword_rank=kw_rank.get(pid), keyword_score=kw_score.get(pid),
-                semantic_rank=sem_rank.get(pid), semantic_score=sem_score.get(pid),
-                facets=doc.facets, source_path=doc.source_path,
-                date=document_date(doc),
-                more_passages=list(more),
-            ))
-        return hits
-
