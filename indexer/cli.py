@@ -152,15 +152,19 @@ def cmd_search(args) -> int:
         print(json.dumps({"query": args.query, "total": resp.total,
                           "hits": [asdict(h) for h in resp.hits],
                           "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected,
-                          "word_matches": resp.word_matches, "partial_words": resp.partial_words},
+                          "word_matches": resp.word_matches, "partial_words": resp.partial_words,
+                          "missing_words": resp.missing_words},
                          ensure_ascii=False, indent=2))
         return 0
     if resp.suggestion:
         print(f"Did you mean: {resp.suggestion}")
     if resp.total and resp.word_matches is False:
         print("No document holds the query's words; these passages are only close in meaning.")
-    elif resp.total and resp.partial_words:
-        print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
+    elif resp.total:
+        if resp.partial_words:
+            print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
+        if resp.missing_words:
+            print(f"In no document, in no form: {', '.join(resp.missing_words)}; the results answer the rest.")
     for rank, hit in enumerate(resp.hits, start=1):
         score = "" if hit.score is None else f"[{hit.score:.3f}] "  # filters alone rank nothing
         print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")

@@ -196,6 +196,8 @@ class SearchResponse:
     word_matches: bool | None = None
     # query words no passage holds, found only through their compound parts ("zomerschool")
     partial_words: list[str] = field(default_factory=list)
+    # query words no passage holds in any form ("nieuwkomers"): the results answer the rest
+    missing_words: list[str] = field(default_factory=list)
 
 
 @dataclass

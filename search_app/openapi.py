@@ -86,6 +86,9 @@ SCHEMAS: dict[str, dict] = {
             "partial_words": {"type": "array", "items": {"type": "string"}, "description": (
                 "Query words no passage holds, found only through their compound parts "
                 "('zomerschool' through 'school'); empty in semantic mode.")},
+            "missing_words": {"type": "array", "items": {"type": "string"}, "description": (
+                "Query words no passage holds in any form (inflection, synonym, translation or "
+                "compound part): the results answer the rest of the query; empty in semantic mode.")},
         },
     },
     "Document": {

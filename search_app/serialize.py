@@ -74,6 +74,7 @@ def response_to_dict(response: SearchResponse) -> dict:
         "took_ms": round(float(response.took_ms), 3),
         "word_matches": response.word_matches,
         "partial_words": list(response.partial_words),
+        "missing_words": list(response.missing_words),
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from app_fake import client, real_index, shared_app  # noqa: F401  (pytest fixtures)
+from bs4 import BeautifulSoup
 
 from indexer.model import SearchRequest
 from indexer.ranking.query_syntax import parse_query
@@ -39,3 +41,41 @@ def test_a_listed_keyword_match_has_its_keyword_rank(shallow, collapse, sort):
                 # a match past the keyword depth in the pool: the semantic side brought it
                 checked += hit.keyword_rank is not None and hit.keyword_rank > 2 and hit.semantic_rank is not None
     assert checked
+
+
+# 2. A word no document holds in any form was passed over in silence: "woordenschat uitbreiden
+#    bij nieuwkomers" named "woordenschat" (found only in parts) but not "nieuwkomers", of which
+#    the sample corpus holds nothing, so the teacher took the results for answers about newcomers.
+#    Such words are named now (SearchResponse.missing_words, the API, the page, the CLI)
+
+
+def _absent(svc, word: str) -> bool:
+    return all(svc.backend.term_df(t.term) == 0 for t in svc.analyzer.query_terms(word))
+
+
+def test_a_word_no_document_holds_in_any_form_is_named(service):
+    assert _absent(service, "nieuwkomers") and _absent(service, "newcomer")
+    resp = service.search(SearchRequest("ouders en nieuwkomers", k=5))
+    assert resp.total and resp.word_matches is True
+    assert resp.missing_words == ["nieuwkomers"] and resp.partial_words == []
+    # an English content word the glossary translates is named; English function words are not
+    english = service.search(SearchRequest("how to help newcomer parents", k=5))
+    assert english.missing_words == ["newcomer"]
+    # a word found in parts is partial, not missing; words the index holds and semantic mode: none
+    assert service.search(SearchRequest("voetbalschool in Apeldoorn", k=5)).missing_words == []
+    assert service.search(SearchRequest("ouders betrekken", k=5)).missing_words == []
+    assert service.search(SearchRequest("ouders en nieuwkomers", k=5, mode="semantic")).missing_words == []
+
+
+def test_the_page_and_the_api_name_a_missing_word(client):
+    soup = BeautifulSoup(client.get("/?q=ouders+en+nieuwkomers").data, "html.parser")
+    notice = soup.select_one(".missing-words")
+    assert soup.select(".result") and notice is not None
+    assert [s.get_text() for s in notice.select("strong")] == ["nieuwkomers"]
+    assert "komt in geen document voor" in notice.get_text()
+    assert client.get("/api/search?q=ouders+en+nieuwkomers").get_json()["missing_words"] == ["nieuwkomers"]
+    page = BeautifulSoup(client.get("/?q=ouders").data, "html.parser")
+    assert page.select(".result") and page.select_one(".missing-words") is None
+    # no word found at all: the page's other notice says so, not this one
+    none = BeautifulSoup(client.get("/?q=nieuwkomers").data, "html.parser")
+    assert none.select_one(".missing-words") is None

@@ -17,7 +17,8 @@ from indexer.ranking.hits import page_hits
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
-from indexer.ranking.word_coverage import words_found_only_in_parts
+from indexer.ranking.spelling import is_english_form
+from indexer.ranking.word_coverage import word_coverage
 
 MAX_K = 50
 MAX_PAGE = 50
@@ -158,6 +159,7 @@ class Searcher:
         # within one document ("more passages of this document") the query's facets mean nothing
         facets = {} if request.doc_id is not None else self._facets(r, request)
         suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
+        partial, missing = self._word_coverage(r, request)
         return SearchResponse(
             request=request,
             total=total,
@@ -167,7 +169,8 @@ class Searcher:
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
             word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
-            partial_words=self._partial_words(r, request),
+            partial_words=partial,
+            missing_words=missing,
         )
 
     def _add_other_passages(self, page: list[Hit], r: Ranking, request: SearchRequest) -> None:
@@ -209,13 +212,14 @@ class Searcher:
         nearest = [p for p, _ in r.nearest or ()] + sorted(r.partial_pool)
         return self.backend.facet_counts(r.query, nearest, r.filters)
 
-    def _partial_words(self, r: Ranking, request: SearchRequest) -> list[str]:
+    def _word_coverage(self, r: Ranking, request: SearchRequest) -> tuple[list[str], list[str]]:
+        """(query words found only through their parts, query words found in no form at all)."""
         term_df = getattr(self.backend, "term_df", None)  # without it: not looked
         if request.mode == "semantic" or term_df is None or not r.keyword:
-            return []
+            return [], []
         # a quoted word is matched whole, never by its parts
         plain = " ".join(t for c in r.query.clauses for t in c.terms)
-        return words_found_only_in_parts(self.analyzer, term_df, plain) if plain else []
+        return word_coverage(self.analyzer, term_df, plain, is_english_form) if plain else ([], [])
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's

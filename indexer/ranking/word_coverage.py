@@ -1,6 +1,8 @@
-"""Query words the index holds only in parts: "zomerschool" occurs in no passage, its part
-"school" in most, so the keyword side's matches are the part's, not the word's. The search says
-so (``SearchResponse.partial_words``) instead of presenting them as matches of the word."""
+"""Query words the index holds only in parts, or not at all. "zomerschool" occurs in no passage,
+its part "school" in most, so the keyword side's matches are the part's, not the word's;
+"nieuwkomers" occurs in no passage in any form, so the results answer the rest of the question.
+The search says so (``SearchResponse.partial_words``, ``missing_words``) instead of presenting
+the results as matches of those words."""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,22 +10,31 @@ from typing import Callable
 from indexer.analysis.text_norm import tokenize
 
 
-def words_found_only_in_parts(analyzer, term_df: Callable[[str], int], text: str) -> list[str]:
-    """The words of ``text`` (as typed) that no passage holds, nor a synonym or translation of
-    them, while a passage holds one of their compound parts. Hyphenated words are left out: their
-    pieces are words of their own ("mbo-student")."""
+def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
+                  is_english: Callable[[str], bool] = lambda w: False) -> tuple[list[str], list[str]]:
+    """(the words of ``text``, as typed, that no passage holds, nor a synonym or translation of
+    them, while a passage holds one of their compound parts; the words none of whose forms,
+    synonyms, translations or parts any passage holds). Hyphenated words are not named as
+    partial: their pieces are words of their own ("mbo-student"). An English word the glossary
+    does not translate ("how", "with") is not named as missing: the glossary knows the content
+    words, and the others say nothing the index could hold."""
     tokens = tokenize(text)
     groups: dict[int, list] = {}
     for qt in analyzer.query_terms(text):
         groups.setdefault(qt.group, []).append(qt)
-    out = []
+    partial, missing = [], []
     for group, terms in sorted(groups.items()):
-        if group >= len(tokens) or "-" in tokens[group].surface:
+        if group >= len(tokens) or not any(t.origin == "word" for t in terms):
             continue
-        if not any(t.origin == "word" for t in terms):
-            continue
+        surface = tokens[group].surface
         whole = [t.term for t in terms if t.origin != "part"]
         parts = [t.term for t in terms if t.origin == "part"]
-        if parts and not any(term_df(t) > 0 for t in whole) and any(term_df(t) > 0 for t in parts):
-            out.append(tokens[group].surface)
-    return list(dict.fromkeys(out))
+        if any(term_df(t) > 0 for t in whole):
+            continue
+        if any(term_df(t) > 0 for t in parts):
+            if "-" not in surface:
+                partial.append(surface)
+        elif any(t.origin == "glossary" for t in terms) or not is_english(surface.lower()):
+            missing.append(surface)
+    return list(dict.fromkeys(partial)), list(dict.fromkeys(missing))
+
