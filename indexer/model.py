@@ -169,6 +169,7 @@ class Hit:
     source_path: str = ""
     date: str = ""  # datum (YYYY-MM-DD) or year, for sorting and display
     more_passages: list[str] = field(default_factory=list)  # other matching passage ids of this doc
+    boosted_by: dict[str, list[str]] = field(default_factory=dict)  # values named in the query it carries
 
 
 @dataclass

@@ -60,6 +60,9 @@ SCHEMAS: dict[str, dict] = {
             "source_path": _STR,
             "date": {"type": "string", "description": "YYYY-MM-DD or year; empty when unknown."},
             "more_passages": {"type": "array", "items": _STR},
+            "boosted_by": {**_FACET_MAP, "description": (
+                "The filters recognised in the query (detected; not themes) that this hit's document "
+                "carries: each raised its score.")},
         },
     },
     "SearchResponse": {

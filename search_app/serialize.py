@@ -47,6 +47,7 @@ def hit_to_dict(hit: Hit) -> dict:
         "source_path": hit.source_path,
         "date": getattr(hit, "date", "") or "",
         "more_passages": list(hit.more_passages),
+        "boosted_by": jsonable(hit.boosted_by),
     }
 
 

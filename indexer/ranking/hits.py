@@ -1,8 +1,23 @@
-"""A page's hits: the ranked passages' records, with each retriever's rank and score."""
+"""A page's hits: the ranked passages' records, with each retriever's rank and score, and the
+facet values named in the query that raised a passage's score."""
 from __future__ import annotations
 
 from indexer.model import Hit, document_date
 from indexer.ranking import fusion
+
+# a theme is only offered as a filter: its trigger words are what the keyword side matches
+# already, and boosting it too was no better on the eval sets
+UNBOOSTED_FIELDS = frozenset({"thema"})
+
+
+def boosted_fields(detected: dict[str, list[str]]) -> dict[str, set[str]]:
+    """The facet values named in the query (query understanding) that raise a passage's score."""
+    return {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
+
+
+def boosts(wanted: dict[str, set[str]], facets: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Of ``wanted``, the values a document carries, per field: one boost per field."""
+    return {f: sorted(v.intersection(facets.get(f, ()))) for f, v in wanted.items() if not v.isdisjoint(facets.get(f, ()))}
 
 
 def page_hits(backend, ranked, keyword, semantic) -> list[Hit]:
@@ -27,3 +42,16 @@ def page_hits(backend, ranked, keyword, semantic) -> list[Hit]:
             more_passages=list(more),
         ))
     return hits
+
+
+def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]]) -> None:
+    """Set what the ranking raised each hit for ("Waarom dit resultaat?"): only the ranked pool
+    (``ranked``) was boosted (a keyword tail past it is in keyword order), and a score of 0
+    gained nothing."""
+    wanted = boosted_fields(detected)
+    if not wanted:
+        return
+    pooled = {pid for pid, _, _ in ranked}
+    for hit in page:
+        if hit.score and hit.passage_id in pooled:
+            hit.boosted_by = boosts(wanted, hit.facets)

@@ -13,7 +13,7 @@ from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchRespons
 from indexer.passages import document_of
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
-from indexer.ranking.hits import page_hits
+from indexer.ranking.hits import boosted_fields, boosts, name_boosts, page_hits
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -26,7 +26,6 @@ DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for the
 MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
-UNBOOSTED_FIELDS = frozenset({"thema"})
 
 
 @dataclass
@@ -151,6 +150,7 @@ class Searcher:
             page = page_hits(self.backend, ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi]), r.semantic)
         if request.doc_id is None:
             self._add_other_passages(page, r, request)
+        name_boosts(page, r.ranked, r.detected)
         self._check_budget(start)
         snippets = Snippeter(self.analyzer, r.query.text).snippets(
             [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
@@ -285,9 +285,7 @@ class Searcher:
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
         info = meta([pid for pid, _ in fused])
-        # once, not once per passage; a theme is only offered as a filter: its trigger words are
-        # what the keyword side matches already, and boosting it too was no better on the eval sets
-        wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
+        wanted = boosted_fields(detected)  # once, not once per passage
         # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
         # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
         base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
@@ -300,7 +298,7 @@ class Searcher:
                 continue
             # once per named field the passage carries: "vve in Groningen" lifts a Groningen vve
             # passage above one that is only vve or only in Groningen
-            carried = sum(1 for f, v in wanted.items() if not v.isdisjoint(facets.get(f, ()))) if wanted else 0
+            carried = len(boosts(wanted, facets)) if wanted else 0
             if carried:
                 score = base + (score - base) * (1.0 + ENTITY_BOOST * carried)
             items.append((pid, doc_id, score))
