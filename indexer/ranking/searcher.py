@@ -143,11 +143,11 @@ class Searcher:
             ranked = ranked + tail
         if request.sort == "date":
             total = min(total, len(ranked))
-            hits = page_hits(self.backend, ranked, self._ranked_deeper(r, keyword, ranked), r.semantic)
+            hits = self._page_hits(ranked, self._ranked_deeper(r, keyword, ranked), r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = page_hits(self.backend, ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi]), r.semantic)
+            page = self._page_hits(ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi]), r.semantic)
         if request.doc_id is None:
             self._add_other_passages(page, r, request)
         name_boosts(page, r.ranked, r.detected)
@@ -315,3 +315,6 @@ class Searcher:
 
     def _meta_from_records(self, passage_ids):
         return {p.id: (d.id, d.facets) for p, d in self.backend.passages(passage_ids)}
+
+    def _page_hits(self, ranked, keyword, semantic) -> list[Hit]:
+        return page_hits(self.backend, ranked, keyword, semantic)  # a stage of bench/stages.py
