@@ -52,7 +52,7 @@ SCHEMAS: dict[str, dict] = {
             "score": {"type": ["number", "null"], "description": (
                 "Null without a query (filters alone list documents by title or date: nothing is ranked), "
                 "as are the ranks and scores below.")},
-            "keyword_rank": {**_INT_OR_NULL, "description": "Null when the keyword side did not find it."},
+            "keyword_rank": {**_INT_OR_NULL, "description": "Null when the keyword side did not rank it: no match, or past the first 200 matches."},
             "keyword_score": _NUM_OR_NULL,
             "semantic_rank": {**_INT_OR_NULL, "description": "Null when the semantic side did not find it."},
             "semantic_score": _NUM_OR_NULL,

@@ -122,7 +122,7 @@ def test_more_passages_view_names_no_recognised_value_as_not_found(client, doc_i
 
 def test_why_names_the_retriever_not_used(client):
     semantic = soup_of(client.get("/?q=zomerschool&mode=semantic")).select_one("details.why").get_text(" ")
-    assert "niet gebruikt (semantisch zoeken)" in semantic and "geen exacte treffer" not in semantic
+    assert "niet gebruikt (semantisch zoeken)" in semantic and "niet bij de beste treffers op trefwoorden" not in semantic
     keyword = soup_of(client.get("/?q=zomerschool&mode=keyword")).select_one("details.why").get_text(" ")
     assert "niet gebruikt (zoeken op trefwoord)" in keyword
 

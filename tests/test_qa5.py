@@ -115,3 +115,21 @@ def test_the_page_and_the_api_name_what_lifted_a_hit(client):
         hits = [h for h in data["hits"] if h["title"] == title]
         assert hits, title
         assert ("Herkend in uw vraag" in terms) == bool(hits[0]["boosted_by"]), title
+
+
+def test_a_listed_page_reads_keyword_ranks_only_to_the_explain_depth(shallow, monkeypatch):
+    """Past EXPLAIN_DEPTH a listed hit's keyword rank is unknown (None), not read for: a full
+    read cost a hybrid search ~1 ms; a collapsed page, which reads deeper anyway, knows it."""
+    from indexer.ranking import searcher
+
+    monkeypatch.setattr(searcher, "EXPLAIN_DEPTH", 2)
+    unknown = 0
+    for query in ["ouders", "school", "onderwijs", "taal en huiswerk"]:
+        matches = [s.passage_id for s in shallow.backend.keyword_search(parse_query(query), {}, 1000)]
+        rank = {pid: i for i, pid in enumerate(matches, 1)}
+        for hit in shallow.search(SearchRequest(query, k=10, collapse=False)).hits:
+            assert hit.keyword_rank in (rank.get(hit.passage_id), None), (query, hit.passage_id)
+            unknown += hit.keyword_rank is None and hit.passage_id in rank
+        for hit in shallow.search(SearchRequest(query, k=10, collapse=True)).hits:
+            assert hit.keyword_rank == rank.get(hit.passage_id), (query, hit.passage_id)
+    assert unknown

@@ -25,6 +25,9 @@ MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
 MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
+# keyword ranks read for a listed hit the semantic side brought in from past the keyword pool
+# (a full MORE_PASSAGES_DEPTH read cost ~1 ms a hybrid search at 10k passages)
+EXPLAIN_DEPTH = 200
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
 
 
@@ -143,11 +146,12 @@ class Searcher:
             ranked = ranked + tail
         if request.sort == "date":
             total = min(total, len(ranked))
-            hits = self._page_hits(ranked, self._ranked_deeper(r, keyword, ranked), r.semantic)
+            hits = self._page_hits(ranked, self._ranked_deeper(r, keyword, ranked, request), r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = self._page_hits(ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi]), r.semantic)
+            page = self._page_hits(ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi], request),
+                                   r.semantic)
         if request.doc_id is None:
             self._add_other_passages(page, r, request)
         name_boosts(page, r.ranked, r.detected)
@@ -194,16 +198,21 @@ class Searcher:
             r.deep_keyword = self.retriever.keyword(r.query, r.filters, MORE_PASSAGES_DEPTH)
         return r.deep_keyword
 
-    def _ranked_deeper(self, r: Ranking, keyword, ranked) -> list[tuple[str, float]]:
-        """The keyword ranking, read deeper (to MORE_PASSAGES_DEPTH) when a listed passage is
-        missing from it: the semantic side brings keyword matches from past the keyword side's
-        depth into the pool, and their explanation and ``keyword_rank`` must not say "no match"."""
+    def _ranked_deeper(self, r: Ranking, keyword, ranked, request: SearchRequest) -> list[tuple[str, float]]:
+        """The keyword ranking, read deeper when a listed passage is missing from it: the semantic
+        side brings keyword matches from past the keyword side's depth into the pool, and their
+        explanation and ``keyword_rank`` should not say "no match". A collapsed page reads to
+        MORE_PASSAGES_DEPTH for its other passages anyway; others read to EXPLAIN_DEPTH."""
         if not r.keyword_more or len(keyword) >= MORE_PASSAGES_DEPTH:
             return keyword
         have = {pid for pid, _ in keyword}
         if all(pid in have for pid, _, _ in ranked):
             return keyword
-        return self._deep_keyword(r)
+        if request.collapse and request.doc_id is None and request.mode != "semantic":
+            return self._deep_keyword(r)
+        if len(keyword) >= EXPLAIN_DEPTH:
+            return keyword
+        return self.retriever.keyword(r.query, r.filters, EXPLAIN_DEPTH)
 
     def _facets(self, r: Ranking, request: SearchRequest):
         if request.mode == "semantic":
