@@ -25,7 +25,9 @@ DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for the
 MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
-UNBOOSTED_FIELDS = frozenset({"thema"})
+# offered as filters only: a theme's trigger words are what the keyword side matches already; a
+# year says when, not what a passage is about
+UNBOOSTED_FIELDS = frozenset({"thema", "jaar"})
 
 
 @dataclass
@@ -264,8 +266,8 @@ class Searcher:
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
         info = meta([pid for pid, _ in fused])
-        # once, not once per passage; a theme is only offered as a filter: its trigger words are
-        # what the keyword side matches already, and boosting it too was no better on the eval sets
+        # once, not once per passage; themes and years are only offered as
+        # filters (UNBOOSTED_FIELDS; boosting a theme too was no better on the eval sets)
         wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
         # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
         # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
