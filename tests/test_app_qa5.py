@@ -1,8 +1,10 @@
-"""QA findings (fifth pass), each reproduced against a tiny real index."""
+"""QA findings (fifth pass): years and evidence levels named in a question; each reproduced
+against a tiny real index."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from app_fake import client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
@@ -54,20 +56,46 @@ def test_numbers_that_are_no_years_are_not_offered(client):
     assert "jaar" not in client.get("/api/search?q=2000 leerlingen zomerschool").get_json()["detected"]
 
 
-def test_a_named_year_does_not_change_the_ranking(shared_app):
+def test_a_named_year_or_evidence_level_does_not_change_the_ranking(shared_app):
     """Offered only: the results are those of the search without the recognition."""
     with shared_app.app_context():
         service = shared_app.extensions["gka_service"].get()
         from indexer.model import SearchRequest
 
         searcher = service.searcher
-        request = SearchRequest(query="interventies voorlezen 2022", k=10)
+        request = SearchRequest(query="effectieve interventies voorlezen 2022", k=10)
         with_detection = [(h.passage_id, h.score) for h in searcher.search(request).hits]
         detect = searcher.detect
-        searcher.detect = lambda text: {f: v for f, v in detect(text).items() if f != "jaar"}
-        assert "jaar" in detect(request.query)
+        searcher.detect = lambda text: {f: v for f, v in detect(text).items() if f not in ("jaar", "bewijskracht")}
+        assert {"jaar", "bewijskracht"} <= set(detect(request.query))
         try:
             without = [(h.passage_id, h.score) for h in searcher.search(request).hits]
         finally:
             searcher.detect = detect
     assert with_detection == without and with_detection
+
+
+# 2. an evidence level named in a question ("bewezen effectieve interventies", "goed onderbouwde
+#    aanpak", "effective interventions") was not recognised; now offered as bewijskracht filters
+
+
+def test_an_evidence_level_in_the_question_is_offered_as_a_filter(client):
+    page = soup(client, "/?q=effectieve interventies voorlezen")
+    href, count = chips(page)["Bewijskracht: eerste aanwijzingen voor effectiviteit"]
+    assert parse_qs(urlsplit(href).query)["bewijskracht"] == ["eerste aanwijzingen voor effectiviteit"]
+    assert count == len(soup(client, href).select(".result")) == 1
+    # the levels no result has are named as such, not offered
+    assert not_found(page) == ("Herkend maar niet gevonden: geen van deze resultaten heeft bewijskracht "
+                               "goede aanwijzingen voor effectiviteit of sterke aanwijzingen voor effectiviteit.")
+
+
+@pytest.mark.parametrize("query,levels", [
+    ("bewezen effectieve interventies voor taal", ["goede aanwijzingen voor effectiviteit",
+                                                   "sterke aanwijzingen voor effectiviteit"]),
+    ("goed onderbouwde aanpak voorlezen", ["goed onderbouwd"]),
+    ("effective interventions for reading aloud", ["eerste aanwijzingen voor effectiviteit",
+                                                   "goede aanwijzingen voor effectiviteit",
+                                                   "sterke aanwijzingen voor effectiviteit"]),
+])
+def test_the_api_names_the_evidence_levels_a_question_names(client, query, levels):
+    assert client.get("/api/search", query_string={"q": query}).get_json()["detected"]["bewijskracht"] == levels

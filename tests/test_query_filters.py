@@ -1,12 +1,17 @@
-"""Years named in a question (indexer/nlp/query_filters.py): recognised to be offered as filters,
-never boosted."""
+"""Years and evidence levels named in a question (indexer/nlp/query_filters.py): recognised to be
+offered as filters, never boosted."""
 from __future__ import annotations
 
 import pytest
 
 from indexer.nlp import detect_query_entities
-from indexer.nlp.query_filters import named_years
+from indexer.nlp import resources
+from indexer.nlp.query_filters import named_evidence, named_years
 from indexer.ranking.searcher import UNBOOSTED_FIELDS
+
+EFFECTIVE = ["eerste aanwijzingen voor effectiviteit", "goede aanwijzingen voor effectiviteit",
+             "sterke aanwijzingen voor effectiviteit"]
+
 
 @pytest.mark.parametrize("query,years", [
     ("beleidsbrieven 2019", ["2019"]),
@@ -39,7 +44,33 @@ def test_years_named_in_a_question(query, years):
     assert named_years(query) == years
 
 
-def test_query_entities_offer_years_unboosted():
+@pytest.mark.parametrize("query,levels", [
+    ("bewezen effectieve interventies", EFFECTIVE[1:]),
+    ("goed onderbouwde aanpak", ["goed onderbouwd"]),
+    ("effective interventions", EFFECTIVE),
+    ("effectieve leesprogramma's voor peuters", EFFECTIVE),  # a compound ending in a rated word
+    ("evidence-based programmes", EFFECTIVE[1:]),
+    ("erkende interventies", ["goed onderbouwd", *EFFECTIVE]),
+    ("interventies die niet beoordeeld zijn", ["niet beoordeeld"]),
+    ("effectief volgens eerste aanwijzingen", EFFECTIVE[:1]),
+    ("niet bewezen effectief", []),  # negated
+    ("no proven effective programmes", []),
+    ("hoe effectief is huiswerkbegeleiding", []),  # effective, but not a rating of an intervention
+    ("goede ouderbetrokkenheid", []),
+])
+def test_evidence_levels_named_in_a_question(query, levels):
+    assert named_evidence(query) == levels
+
+
+def test_the_vocabulary_names_only_levels_of_the_scale():
+    data = resources.load_yaml("query_filters.v1.yaml")["evidence"]["levels"]
+    scale = set(resources.vocab()["evidence_levels"])
+    assert {v for level in data for v in level["values"]} == scale  # every level can be named
+
+
+def test_query_entities_offer_years_and_evidence_levels_unboosted():
     assert detect_query_entities("beleidsbrieven 2019") == {"type": ["beleidsbrief"], "jaar": ["2019"]}
+    assert detect_query_entities("goed onderbouwde aanpak in Rotterdam") == {
+        "gemeente": ["Rotterdam"], "bewijskracht": ["goed onderbouwd"]}
     assert detect_query_entities("eindtoets groep 8") == {"sector": ["po"]}
-    assert "jaar" in UNBOOSTED_FIELDS
+    assert {"jaar", "bewijskracht"} <= UNBOOSTED_FIELDS

@@ -1,11 +1,13 @@
-"""Years a question names ("beleidsbrieven 2019"), from indexer/data/query_filters.v1.yaml. Only
-offered as filters: the searcher never boosts them (a year says when, not what a passage is about)."""
+"""Years and evidence levels a question names ("beleidsbrieven 2019", "bewezen effectieve
+interventies"), from indexer/data/query_filters.v1.yaml. Only offered as filters: the searcher
+never boosts them (a year or a rating says when or how well, not what a passage is about)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from indexer.errors import ConfigError
 from indexer.nlp import resources
 
 FILE = "query_filters.v1.yaml"
@@ -24,6 +26,13 @@ class _Years:
     span_max: int
     not_after: frozenset[str]
     not_before: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    pattern: re.Pattern | None  # one named group per phrase, longest first
+    values: dict[str, tuple[str, ...]]  # group name -> evidence levels
+    negations: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +88,48 @@ def _years_of(number: str, rules: _Years) -> list[int]:
     return list(range(first, last + 1)) if last - first <= rules.span_max else [first, last]
 
 
+@lru_cache(maxsize=1)
+def _evidence() -> _Evidence:
+    spec = _data()["evidence"]
+    allowed = set(resources.vocab()["evidence_levels"])
+    rated = "|".join(sorted(map(re.escape, _words(" ".join(spec["rated"]))), key=len, reverse=True))
+    alternatives: list[tuple[str, str, tuple[str, ...]]] = []  # (phrase, regex, levels)
+    for level in spec["levels"]:
+        values = tuple(level["values"])
+        if not set(values) <= allowed:
+            raise ConfigError(f"{FILE}: {sorted(set(values) - allowed)} are not evidence levels of vocab.v1.yaml")
+        for phrase in level.get("phrases") or ():
+            words = " ".join(_words(phrase))
+            alternatives.append((words, re.escape(words), values))
+        for phrase in level.get("rated_after") or ():  # the adjective, then a rated word ending
+            words = " ".join(_words(phrase))
+            alternatives.append((words + " ~", rf"{re.escape(words)} \w*(?:{rated})", values))
+    # longest first: at one position "bewezen effectieve" wins over a shorter phrase
+    alternatives.sort(key=lambda a: len(a[0]), reverse=True)
+    groups = {f"e{i}": values for i, (_, _, values) in enumerate(alternatives)}
+    body = "|".join(f"(?P<e{i}>{rx})" for i, (_, rx, _) in enumerate(alternatives))
+    pattern = re.compile(rf"\b(?:{body})\b") if body else None
+    return _Evidence(pattern, groups, frozenset(_words(" ".join(spec.get("negations") or ()))))
+
+
+def named_evidence(text: str) -> list[str]:
+    """The evidence levels ``text`` names, in the scale's order: "goed onderbouwde aanpak" ->
+    ["goed onderbouwd"]; "bewezen effectieve interventies" -> the two strongest levels; "niet
+    bewezen effectief" -> none."""
+    rules = _evidence()
+    if rules.pattern is None:
+        return []
+    words = " ".join(_words(text))
+    named: set[str] = set()
+    for match in rules.pattern.finditer(words):
+        before = words[: match.start()].split()
+        if before and before[-1] in rules.negations:
+            continue
+        named.update(rules.values[match.lastgroup])
+    return [level for level in resources.vocab()["evidence_levels"] if level in named]
+
+
 def _words(text: str) -> list[str]:
-    """Lowercase words; an apostrophe joins ("zo'n" -> zon)."""
+    """Lowercase words; an apostrophe joins ("programma's" -> programmas, "zo'n" -> zon), a
+    hyphen separates ("evidence-based" -> evidence based)."""
     return _WORD.findall(re.sub(r"['’]", "", (text or "").lower()))

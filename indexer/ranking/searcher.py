@@ -26,8 +26,8 @@ MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
 MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
 # offered as filters only: a theme's trigger words are what the keyword side matches already; a
-# year says when, not what a passage is about
-UNBOOSTED_FIELDS = frozenset({"thema", "jaar"})
+# year or an evidence level says when or how well, not what a passage is about
+UNBOOSTED_FIELDS = frozenset({"thema", "jaar", "bewijskracht"})
 
 
 @dataclass
@@ -266,7 +266,7 @@ class Searcher:
     def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
         """(passage id, final score, other passage ids of its document when collapsed), best first."""
         info = meta([pid for pid, _ in fused])
-        # once, not once per passage; themes and years are only offered as
+        # once, not once per passage; themes, years and evidence levels are only offered as
         # filters (UNBOOSTED_FIELDS; boosting a theme too was no better on the eval sets)
         wanted = {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
         # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
