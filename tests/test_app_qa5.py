@@ -1,5 +1,5 @@
-"""QA findings (fifth pass): years and evidence levels named in a question; each reproduced
-against a tiny real index."""
+"""QA findings (fifth pass): years and evidence levels named in a question, and the catalogue's
+search box with a doelgroep filter; each reproduced against a tiny real index."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -99,3 +99,30 @@ def test_an_evidence_level_in_the_question_is_offered_as_a_filter(client):
 ])
 def test_the_api_names_the_evidence_levels_a_question_names(client, query, levels):
     assert client.get("/api/search", query_string={"q": query}).get_json()["detected"]["bewijskracht"] == levels
+
+
+# 3. the catalogue's search box dropped an active doelgroep filter without a word (searches know
+#    no doelgroep): the page now says so, and a question with one is not silently searched
+#    without it
+
+
+def test_the_catalogue_says_a_search_ignores_its_doelgroep_filter(client):
+    page = soup(client, "/interventies?doelgroep=ouders&sector=po")
+    box = page.select_one("#catalogus-q")
+    note = page.select_one("#" + box["aria-describedby"]).get_text(" ", strip=True)
+    assert "zoekt in alle interventies" in note and "doelgroep (ouders)" in note
+    assert soup(client, "/interventies?sector=po").select_one("#catalogus-doelgroep") is None
+
+
+def test_a_question_with_a_doelgroep_filter_is_not_searched_without_it_unseen(client):
+    response = client.get("/interventies?q=voorlezen&doelgroep=ouders en gezinnen&sector=po")
+    assert response.status_code == 200  # before: a redirect to the search, the filter gone
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.select_one("#catalogus-q")["value"] == "voorlezen"
+    note = page.select_one("#catalogus-doelgroep")
+    assert "Niet gezocht op „voorlezen”" in note.get_text(" ", strip=True)
+    link = urlsplit(note.select_one("a")["href"])
+    assert link.path == "/" and parse_qs(link.query) == {"q": ["voorlezen"], "type": ["interventie"], "sector": ["po"]}
+    assert [a.get_text(strip=True) for a in page.select(".result-title a")] == ["Taalmaatjes Thuis"]
+    # without a doelgroep a question still searches the interventions
+    assert client.get("/interventies?q=voorlezen&sector=po").headers["Location"] == "/?q=voorlezen&type=interventie&sector=po"
