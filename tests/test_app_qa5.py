@@ -126,3 +126,16 @@ def test_a_question_with_a_doelgroep_filter_is_not_searched_without_it_unseen(cl
     assert [a.get_text(strip=True) for a in page.select(".result-title a")] == ["Taalmaatjes Thuis"]
     # without a doelgroep a question still searches the interventions
     assert client.get("/interventies?q=voorlezen&sector=po").headers["Location"] == "/?q=voorlezen&type=interventie&sector=po"
+
+
+# 4. the catalogue's screen-reader facet counts said "documenten", and its search box took
+#    any length (the main one stops at 500 characters)
+
+
+def test_the_catalogue_counts_interventions_and_limits_its_box(client):
+    page = soup(client, "/interventies")
+    counts = [c.get_text(" ", strip=True) for c in page.select(".facets .count .visually-hidden")]
+    assert counts and all(c.split(",")[0].strip() in ("interventie", "interventies") for c in counts if c != ",")
+    assert page.select_one("#catalogus-q")["maxlength"] == soup(client, "/").select_one("input#q")["maxlength"] == "500"
+    search = soup(client, "/?q=ouders")
+    assert any("documenten" in c.get_text() for c in search.select(".facets .count .visually-hidden"))
