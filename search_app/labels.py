@@ -93,3 +93,20 @@ def value_label(field: str, value: str) -> str:
 
 def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field.capitalize())
+
+
+def not_found_note(values) -> str:
+    """The "recognised but not found" sentence for detected values no result holds (each with
+    ``field`` and ``value``): a place or topic is what a document is about, a year when it dates
+    from, an evidence level how its intervention is rated."""
+    def listed(words: list[str]) -> str:
+        return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} of {words[-1]}"
+
+    topics = [f"{value_label(v.field, v.value)} ({field_label(v.field).lower()})"
+              for v in values if v.field not in ("jaar", "bewijskracht")]
+    years = [v.value for v in values if v.field == "jaar"]
+    levels = [value_label(v.field, v.value) for v in values if v.field == "bewijskracht"]
+    parts = [f"over {', '.join(topics)} gaat geen van deze resultaten"] if topics else []
+    parts += [f"geen van deze resultaten is uit {listed(years)}"] if years else []
+    parts += [f"geen van deze resultaten heeft bewijskracht {listed(levels)}"] if levels else []
+    return "; ".join(parts) + "."

@@ -213,12 +213,17 @@ def source(doc_id: str):
 
 @bp.get("/interventies")
 def interventions():
-    if "q" in request.args:
+    query = request.args.get("q") if "q" in request.args else None
+    searchable = {k: request.args.getlist(k) for k in request.args if k in FACET_FIELDS and k != "type"}
+    if query is not None and not any(v.strip() for v in request.args.getlist("doelgroep")):
         # a question about the catalogue is a search among the interventions, with the
-        # catalogue's filters that searches know (doelgroep is the catalogue's own)
-        args = {k: request.args.getlist(k) for k in request.args if k in FACET_FIELDS and k != "type"}
-        return redirect(url_for("pages.search", q=request.args.get("q"), type="interventie", **args))
-    filters = parse_filters(without_tracking(request.args), ignore={"page"}, allowed=CATALOGUE_FIELDS)
+        # catalogue's filters that searches know
+        return redirect(url_for("pages.search", q=query, type="interventie", **searchable))
+    # with a doelgroep filter (the catalogue's own: no search knows it) the page lists that
+    # filter's interventions and says the question was not searched, with a link that searches
+    # it among all interventions, rather than dropping the filter unseen
+    search_link = url_for("pages.search", q=query, type="interventie", **searchable) if (query or "").strip() else None
+    filters = parse_filters(without_tracking(request.args), ignore={"page", "q"}, allowed=CATALOGUE_FIELDS)
     page = parse_int("page", request.args.get("page"), 1, None, None)  # one it cannot show gets a note
     service = get_service()
     filters = service.canonical_filters(filters)
@@ -231,6 +236,7 @@ def interventions():
         total=len(chosen),
         filters=filters, counts=present.count_facets(records, CATALOGUE_FIELDS, filters),
         fields=CATALOGUE_FIELDS, pages=present.paginate(len(chosen), page, CATALOGUE_PER_PAGE, 10**4),
+        query=(query or "").strip(), search_link=search_link,
     )
 
 

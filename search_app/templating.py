@@ -32,6 +32,7 @@ def init_app(app: Flask, asset_version: str) -> None:
         ),
         field_label=labels.field_label,
         value_label=labels.value_label,
+        not_found_note=labels.not_found_note,
         type_label=lambda t: labels.TYPE_LABELS.get(t, t or "Document"),
         type_label_plural=lambda t: labels.TYPE_LABELS_PLURAL.get(t, t),
         MODE_LABELS=labels.MODE_LABELS,

@@ -1,10 +1,12 @@
-"""Query understanding: which municipalities, provinces, sectors, document types and themes a query names."""
+"""Query understanding: which municipalities, provinces, sectors, document types, themes, years
+and evidence levels a query names."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 from indexer.nlp import resources
 from indexer.nlp.pipeline import load_query_pipeline
+from indexer.nlp.query_filters import named_evidence, named_years
 from indexer.nlp.themes import named_themes
 
 # Entity label -> facet field of the search request.
@@ -44,6 +46,9 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     themes = named_themes(text, frozenset(taken))
     if themes:
         found["thema"] = themes
+    for field, values in (("jaar", named_years(text)), ("bewijskracht", named_evidence(text))):
+        if values:
+            found[field] = values
     return tuple((field, tuple(values)) for field, values in found.items())
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from indexer.model import Hit, document_date
 from indexer.ranking import fusion
 
-# a theme is only offered as a filter: its trigger words are what the keyword side matches
-# already, and boosting it too was no better on the eval sets
-UNBOOSTED_FIELDS = frozenset({"thema"})
+# offered as filters only: a theme's trigger words are what the keyword side matches already
+# (boosting it too was no better on the eval sets); a year or an evidence level says when or how
+# well, not what a passage is about
+UNBOOSTED_FIELDS = frozenset({"thema", "jaar", "bewijskracht"})
 
 
 def boosted_fields(detected: dict[str, list[str]]) -> dict[str, set[str]]:
