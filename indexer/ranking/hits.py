@@ -1,5 +1,6 @@
-"""A page's hits: the ranked passages' records, with each retriever's rank and score, and the
-facet values named in the query that raised a passage's score."""
+"""The ranked pool (fused scores boosted by the values the query names, collapsed per document)
+and a page's hits: the passages' records, with each retriever's rank and score, and the values
+that raised a passage's score."""
 from __future__ import annotations
 
 from indexer.model import Hit, document_date
@@ -56,3 +57,38 @@ def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]]) -> None
     for hit in page:
         if hit.score and hit.passage_id in pooled:
             hit.boosted_by = boosts(wanted, hit.facets)
+
+
+def rank_pool(fused, detected: dict[str, list[str]], request, meta,
+              boost: float) -> list[tuple[str, float, list[str]]]:
+    """(passage id, final score, other passage ids of its document when collapsed), best first:
+    the fused pool with the values the query names boosted (``boost`` a field), only one
+    document's passages for ``request.doc_id``. ``meta``: ids -> {id: (document id, facets)}."""
+    info = meta([pid for pid, _ in fused])
+    wanted = boosted_fields(detected)  # once, not once per passage
+    # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
+    # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
+    base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
+    items: list[tuple[str, str, float]] = []
+    for pid, score in fused:
+        if pid not in info:
+            continue
+        doc_id, facets = info[pid]
+        if request.doc_id is not None and doc_id != request.doc_id:
+            continue
+        # once per named field the passage carries: "vve in Groningen" lifts a Groningen vve
+        # passage above one that is only vve or only in Groningen
+        carried = len(boosts(wanted, facets)) if wanted else 0
+        if carried:
+            score = base + (score - base) * (1.0 + boost * carried)
+        items.append((pid, doc_id, score))
+    items.sort(key=lambda it: (-it[2], it[0]))
+    if not (request.collapse and request.doc_id is None):
+        return [(pid, score, []) for pid, _, score in items]
+    best: dict[str, tuple[str, float, list[str]]] = {}
+    for pid, doc_id, score in items:
+        if doc_id in best:
+            best[doc_id][2].append(pid)
+        else:
+            best[doc_id] = (pid, score, [])
+    return list(best.values())

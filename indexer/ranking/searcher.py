@@ -13,7 +13,7 @@ from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchRespons
 from indexer.passages import document_of
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
-from indexer.ranking.hits import boosted_fields, boosts, name_boosts, page_hits
+from indexer.ranking.hits import name_boosts, page_hits, rank_pool
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
@@ -122,9 +122,9 @@ class Searcher:
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
-        ranked = self._rank(fused, detected, request, meta)
+        ranked = rank_pool(fused, detected, request, meta, ENTITY_BOOST)
         if tail:
-            ranked += [(pid, 0.0, more) for pid, _, more in self._rank(tail, detected, request, meta)]
+            ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, ENTITY_BOOST)]
         return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
                        sides.nearest, sides.keyword_more, sides.partial_pool)
 
@@ -290,37 +290,6 @@ class Searcher:
 
     def _keyword_weight(self, text: str) -> float:
         return keyword_weight(self.analyzer, text, self.config)
-
-    def _rank(self, fused, detected, request: SearchRequest, meta) -> list[tuple[str, float, list[str]]]:
-        """(passage id, final score, other passage ids of its document when collapsed), best first."""
-        info = meta([pid for pid, _ in fused])
-        wanted = boosted_fields(detected)  # once, not once per passage
-        # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
-        # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
-        base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
-        items: list[tuple[str, str, float]] = []
-        for pid, score in fused:
-            if pid not in info:
-                continue
-            doc_id, facets = info[pid]
-            if request.doc_id is not None and doc_id != request.doc_id:
-                continue
-            # once per named field the passage carries: "vve in Groningen" lifts a Groningen vve
-            # passage above one that is only vve or only in Groningen
-            carried = len(boosts(wanted, facets)) if wanted else 0
-            if carried:
-                score = base + (score - base) * (1.0 + ENTITY_BOOST * carried)
-            items.append((pid, doc_id, score))
-        items.sort(key=lambda it: (-it[2], it[0]))
-        if not (request.collapse and request.doc_id is None):
-            return [(pid, score, []) for pid, _, score in items]
-        best: dict[str, tuple[str, float, list[str]]] = {}
-        for pid, doc_id, score in items:
-            if doc_id in best:
-                best[doc_id][2].append(pid)
-            else:
-                best[doc_id] = (pid, score, [])
-        return list(best.values())
 
     def _meta_from_records(self, passage_ids):
         return {p.id: (d.id, d.facets) for p, d in self.backend.passages(passage_ids)}
