@@ -6,12 +6,12 @@ with facets and vector) and each document one ES doc (``kind=document``, id
 ``doc::<doc_id>``, with full text, metadata, entities, document vector, content hash).
 Request bodies are built in es_queries, responses read in es_results; no Elasticsearch
 payload leaves this package. Nothing contacts the cluster before the first method call.
-Inside ``pinned()`` reads address the physical index the alias named at entry (es_index).
+Inside ``pinned()`` reads address the physical index the alias named at entry (es_index);
+the requests themselves are in es_transport.
 """
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -25,14 +25,14 @@ from indexer.backends.es_client import (
     is_license_error,
     make_client,
     safe_url,
-    translated_errors,
 )
 from indexer.backends.es_index import IndexPin, check_compatible, physical_index_name
 from indexer.backends.es_lock import build_lock
+from indexer.backends.es_transport import EsTransport
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
 from indexer.backends.es_writer import ElasticsearchWriter
 from indexer.config import Settings
-from indexer.errors import BackendUnavailable, DocumentNotFound, IndexNotFound
+from indexer.errors import DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
 from indexer.ranking.query_syntax import ParsedQuery
 
@@ -42,7 +42,7 @@ Filters = dict[str, list[str]]
 PAGE = 1000
 
 
-class ElasticsearchBackend:
+class ElasticsearchBackend(EsTransport):
     """:param settings: es_url, es_index (alias), credentials, es_server_rrf, es_timeout.
     :param node_class: transport node class (tests inject a fake node here)."""
 
@@ -277,67 +277,11 @@ class ElasticsearchBackend:
         self._client.close()
 
     # -- internals ----------------------------------------------------------------------------
-    @contextmanager
-    def _errors(self, action: str) -> Iterator[None]:
-        try:
-            with translated_errors(self._url, action):
-                yield
-        except IndexNotFound:
-            pinned = self._pin.index
-            if pinned is None:
-                raise
-            # a full build deletes the index it replaces: this search started on it
-            raise BackendUnavailable(f"index {pinned} was replaced by a new build during this search",
-                                     hint="search again: it reads the new index") from None
-
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        index = self._pin.target()
-        with self._errors(f"search {index}"):
-            return self._client.search(index=index, body=body).body
-
-    def _search_with_vectors(self, body: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        """Search returning vectors in _source: ES >= 9.2 leaves them out unless
-        ``_source.exclude_vectors`` is false, which older servers reject (then retried plainly)."""
-        es = import_elasticsearch()
-        if self._source_exclude_vectors is not False:
-            with_flag = {**body, "_source": {"includes": fields, "exclude_vectors": False}}
-            index = self._pin.target()
-            with self._errors(f"search {index}"):
-                try:
-                    resp = self._client.search(index=index, body=with_flag).body
-                    self._source_exclude_vectors = True
-                    return resp
-                except es.BadRequestError:
-                    self._source_exclude_vectors = False
-        return self._search({**body, "_source": fields})
-
-    def _mget(self, ids: list[str], fields: list[str] | None) -> dict[str, dict[str, Any]]:
-        if not ids:
-            return {}
-        kwargs = {"source_includes": fields} if fields else {}
-        index = self._pin.target()
-        with self._errors(f"fetch documents from {index}"):
-            resp = self._client.mget(index=index, ids=ids, **kwargs).body
-        return {d["_id"]: d.get("_source", {}) for d in resp.get("docs", []) if d.get("found")}
-
     def _document_passage_hits(self, doc_id: str, with_vectors: bool = False) -> list[dict[str, Any]]:
         if not with_vectors:
             return paging.document_passage_hits(self._search, doc_id, PAGE)
         fields = q.PASSAGE_SOURCE + ["vector", "window_vectors"]
         return paging.document_passage_hits(lambda body: self._search_with_vectors(body, fields), doc_id, PAGE)
-
-    def _alias_indices(self) -> list[str]:
-        es = import_elasticsearch()
-        with self._errors(f"resolve alias {self.alias}"):
-            try:
-                resp = self._client.indices.get_alias(name=self.alias)
-            except es.NotFoundError:
-                return []
-        return sorted(resp.body)
-
-    def _live_index(self) -> str | None:
-        indices = self._alias_indices()
-        return indices[-1] if indices else None
 
 
 def _floats(vector: Any) -> list[float]:
