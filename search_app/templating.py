@@ -5,6 +5,7 @@ from flask import Flask, current_app, url_for
 
 from indexer.model import SearchRequest
 from indexer.passages import document_of, ordinal_of
+from indexer.ranking.query_syntax import MAX_QUERY_CHARS
 from search_app import labels
 from search_app.params import request_params, toggle_filter
 from search_app.present import facet_groups, filter_summary
@@ -37,6 +38,7 @@ def init_app(app: Flask, asset_version: str) -> None:
         type_label_plural=lambda t: labels.TYPE_LABELS_PLURAL.get(t, t),
         MODE_LABELS=labels.MODE_LABELS,
         SORT_LABELS=labels.SORT_LABELS,
+        MAX_QUERY_CHARS=MAX_QUERY_CHARS,  # the search boxes' maxlength: what the params accept
     )
     app.jinja_env.filters["nl_number"] = nl_number
     app.jinja_env.trim_blocks = True
