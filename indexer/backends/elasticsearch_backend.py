@@ -132,9 +132,7 @@ class ElasticsearchBackend(EsTransport):
 
     def _exact(self, query: ParsedQuery | None) -> bool:
         # only a query with a phrase asks (the mapping is one more request)
-        has_phrase = query is not None and (any(c.phrases for c in query.clauses)
-                                            or any(" " in x.strip() for x in query.excluded))
-        return self.exact_phrases if has_phrase else True
+        return self.exact_phrases if query is not None and q.has_phrase(query) else True
 
     def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
         """The compound query words' parts, where the index can tell matches only in part."""

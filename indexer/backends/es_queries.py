@@ -92,7 +92,7 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
             must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
         else:
             term_clauses.extend(alternatives)
-    must_not = [_phrase(x, exact) if " " in x.strip() else _multi_match(x) for x in query.excluded]
+    must_not = [_phrase(x, exact) if _is_phrase(x) else _multi_match(x) for x in query.excluded]
     bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
     if term_clauses:
         bool_query["should"] = term_clauses
@@ -104,6 +104,15 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
     if not term_clauses and not must:
         bool_query["must"] = [{"match_none": {}}]
     return {"bool": bool_query}
+
+
+def has_phrase(query: ParsedQuery) -> bool:
+    """Whether ``keyword_query`` searches ``query`` with a phrase query (quoted, or excluded)."""
+    return any(c.phrases for c in query.clauses) or any(_is_phrase(x) for x in query.excluded)
+
+
+def _is_phrase(excluded: str) -> bool:
+    return " " in excluded.strip()  # -"hele zin", not -woord
 
 
 def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Parts = (), *,
