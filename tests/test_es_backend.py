@@ -631,7 +631,7 @@ def _listed(doc_id: str, title: str, **extra) -> dict:
 
 
 def test_documents_lists_light_records_by_title_filtered_with_the_document_total(backend, cluster):
-    from indexer.backends.es_queries import DOC_LIST_SOURCE
+    from indexer.backends.es_documents import DOC_LIST_SOURCE
     from indexer.model import FACET_FIELDS, DocumentRecord
 
     hits = [{"_id": "doc::d9", "_score": None, "sort": ["aanpak thuis", "d9"],
@@ -690,7 +690,7 @@ def _sorted_index(docs: list[dict]):
     """A fake server holding document docs: it sorts them as the request asks (lowercased title,
     then id), honours from/size/search_after/_source/track_total_hits, and refuses windows past
     index.max_result_window as Elasticsearch does."""
-    import indexer.backends.es_queries as es_queries
+    import indexer.backends.es_documents as es_documents
 
     ordered = sorted(docs, key=lambda d: (d["title"].lower(), d["doc_id"]))
     keys = [[d["title"].lower(), d["doc_id"]] for d in ordered]
@@ -699,7 +699,7 @@ def _sorted_index(docs: list[dict]):
         body = request.body
         assert body["sort"] == [{"gka_title_sort": "asc"}, {"doc_id": "asc"}]
         start = body.get("from", 0)
-        if start + body["size"] > es_queries.MAX_RESULT_WINDOW:
+        if start + body["size"] > es_documents.MAX_RESULT_WINDOW:
             return 400, error_body(400, "illegal_argument_exception", "Result window is too large")
         if "search_after" in body:
             assert "from" not in body
@@ -719,9 +719,9 @@ def _sorted_index(docs: list[dict]):
 
 def test_documents_past_the_result_window_walk_with_search_after(backend, cluster, monkeypatch):
     import indexer.backends.elasticsearch_backend as mod
-    import indexer.backends.es_queries as es_queries
+    import indexer.backends.es_documents as es_documents
 
-    monkeypatch.setattr(es_queries, "MAX_RESULT_WINDOW", 3)
+    monkeypatch.setattr(es_documents, "MAX_RESULT_WINDOW", 3)
     monkeypatch.setattr(mod, "PAGE", 2)
     titles = ["Zomerschool", "aanpak", "Brugklas", "brugklas", "Één school", "taal", "Taal", "Ouders"]
     docs = [_listed(f"d{i}", t) for i, t in enumerate(titles)]

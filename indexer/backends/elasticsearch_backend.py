@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from indexer.backends import es_counts as c
+from indexer.backends import es_documents as dq
 from indexer.backends import es_paging as paging
 from indexer.backends import es_queries as q
 from indexer.backends import es_results as r
@@ -222,11 +223,11 @@ class ElasticsearchBackend(EsTransport):
         first, as light records, and how many pass. One ``kind=document`` doc per document, so
         ``hits.total`` counts documents. Pages within index.max_result_window use ``from``/``size``;
         deeper ones (or longer lists) walk there with ``search_after`` (es_paging.documents_after)."""
-        if sort not in q.DOCUMENT_ORDERS:
-            raise ValueError(f"unknown document order {sort!r}; choose one of: {', '.join(q.DOCUMENT_ORDERS)}")
+        if sort not in dq.DOCUMENT_ORDERS:
+            raise ValueError(f"unknown document order {sort!r}; choose one of: {', '.join(dq.DOCUMENT_ORDERS)}")
         offset, limit = max(0, int(offset)), max(0, int(limit))
-        if offset + limit <= q.MAX_RESULT_WINDOW:
-            resp = self._search(q.documents_body(filters, limit, offset=offset, order=sort))
+        if offset + limit <= dq.MAX_RESULT_WINDOW:
+            resp = self._search(dq.documents_body(filters, limit, offset=offset, order=sort))
             return r.light_documents_of(resp), r.total_hits(resp)
         return paging.documents_after(self._search, filters, offset, limit, PAGE, sort)
 

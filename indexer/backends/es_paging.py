@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from indexer.backends import es_queries as q
+from indexer.backends import es_documents as q
 from indexer.backends import es_results as r
 from indexer.model import DocumentRecord
 

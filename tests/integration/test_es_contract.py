@@ -292,10 +292,10 @@ def test_passage_counts_equal_the_embedded_backend(listing_pair):
 def test_document_list_pages_past_the_result_window_as_the_embedded_backend(listing_pair, monkeypatch):
     """Deep pages walk with search_after; a small window here makes every page deep."""
     import indexer.backends.elasticsearch_backend as es_backend
-    import indexer.backends.es_queries as es_queries
+    import indexer.backends.es_documents as es_documents
 
     embedded, es = listing_pair
-    monkeypatch.setattr(es_queries, "MAX_RESULT_WINDOW", 3)
+    monkeypatch.setattr(es_documents, "MAX_RESULT_WINDOW", 3)
     monkeypatch.setattr(es_backend, "PAGE", 2)
     for filters in ({}, {"type": ["praktijkverhaal"]}):
         want, total = embedded.documents(filters, 0, 1000)
