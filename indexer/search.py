@@ -78,6 +78,9 @@ class Service:
     # -- SearchService ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        if request.doc_id and request.doc_id not in self.passage_counts([request.doc_id]):
+            # a stale link to one document's passages: say so, not "no results"
+            raise DocumentNotFound(f"no document {request.doc_id!r}")
         if request.filters:
             request = replace(request, filters=self.canonical_filters(request.filters))
         return self.searcher.search(request)

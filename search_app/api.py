@@ -33,10 +33,7 @@ def search():
         # a document's passages are shown for a question; without one the answer was silently empty
         raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
                          f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
-    service = get_service()
-    if req.doc_id:
-        service.get_document(req.doc_id)  # 404 for an unknown id (a stale link), not "no results"
-    return jsonify(response_to_dict(service.search(req)))
+    return jsonify(response_to_dict(get_service().search(req)))  # an unknown doc_id: 404
 
 
 @bp.get("/api/documents/<path:doc_id>")
@@ -49,9 +46,7 @@ def document(doc_id: str):
 def related(doc_id: str):
     check_params(request.args, RELATED_PARAMS)
     k = parse_int("k", request.args.get("k"), 5, 1, 20)
-    service = get_service()
-    service.get_document(doc_id)  # 404 for an unknown id instead of an empty list
-    items = service.related(doc_id, k=k)
+    items = get_service().related(doc_id, k=k)  # an unknown id: 404, not an empty list
     return jsonify({"doc_id": doc_id, "related": [related_to_dict(r) for r in items]})
 
 

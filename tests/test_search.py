@@ -36,6 +36,13 @@ def test_collapse_and_more_passages_of_one_document(service):
     assert {h.doc_id for h in one.hits} == {"onderzoek/ouders-mbo.md"}
 
 
+def test_more_passages_of_an_unknown_document_is_not_found_not_empty(service):
+    from indexer.errors import DocumentNotFound
+
+    with pytest.raises(DocumentNotFound, match="onderzoek/weg.md"):
+        service.search(SearchRequest("ouders", k=10, doc_id="onderzoek/weg.md"))
+
+
 def test_municipality_in_query_is_detected_and_boosts(service, monkeypatch):
     from indexer.ranking import searcher
 
