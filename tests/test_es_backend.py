@@ -344,6 +344,52 @@ def test_vector_search_floor_becomes_knn_similarity_in_cosine(backend, cluster):
     assert "similarity" not in cluster.last().body["knn"]
 
 
+def _match_texts(node) -> list[str]:
+    """The multi_match texts of a body, in order."""
+    if isinstance(node, dict):
+        if "multi_match" in node:
+            return [node["multi_match"]["query"]]
+        return [t for v in node.values() for t in _match_texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _match_texts(v)]
+    return []
+
+
+def test_a_dutch_question_is_searched_without_its_stop_words(backend, cluster):
+    # Elasticsearch keeps a stop word as a should-clause that matches nothing, and
+    # minimum_should_match counts it: 5 of these 7 words, where 3 can match
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    backend.keyword_search(parse_query("hoe kan ik ouders bij school betrekken?"), {}, 10)
+    bool_q = cluster.last().body["query"]["bool"]
+    assert _match_texts(bool_q["should"]) == ["ouders", "school", "betrekken?"]
+    assert bool_q["minimum_should_match"] == "2<75%"
+
+
+def test_an_english_question_searches_the_glossary_renderings_and_requires_no_english_word(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    query = parse_query("what works against early school leaving in Rotterdam")
+    backend.keyword_search(query, {}, 10)
+    bool_q = cluster.last().body["query"]["bool"]
+    required = bool_q["must"][0]["bool"]
+    # the glossary phrase is one clause, with its Dutch renderings as alternatives
+    assert _match_texts(required["should"]) == ["early school leaving voortijdig schoolverlaten vsv", "Rotterdam"]
+    assert required["minimum_should_match"] == "2<75%"
+    # English words the glossary does not translate score where they occur, never required
+    assert _match_texts(bool_q["should"]) == ["what works against"]
+    # the counts read the same plan, so a facet's count is what its results give
+    response = search_response([], {"docs": {"value": 3}})
+    cluster.on("POST", r"/gka/_search", body=response)
+    backend.result_count(query, [], {})
+    assert "early school leaving voortijdig schoolverlaten vsv" in _match_texts(cluster.last().body)
+    assert "in" not in _match_texts(cluster.last().body)
+
+
+def test_a_query_of_stop_words_alone_is_searched_as_typed(backend, cluster):
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
+    backend.keyword_search(parse_query("de het"), {}, 10)
+    assert _match_texts(cluster.last().body["query"]) == ["de", "het"]
+
+
 def test_result_count_counts_keyword_matches_or_kept_passages(backend, cluster):
     response = search_response([], {"docs": {"value": 7}})
     response["hits"]["total"] = {"value": 19, "relation": "eq"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
@@ -154,15 +155,26 @@ class DutchAnalyzer:
         ("how do schools improve parental involvement" -> "... scholen ... ouderbetrokkenheid"),
         by the same rules as the glossary's query terms; "" when nothing was translated. For query
         understanding, which names Dutch themes."""
+        surfaces = [fold(t.surface) for t in tokenize(text)]
+        out, pos = [], 0
+        for start, end, renderings in self.glossary_spans(surfaces):
+            out += surfaces[pos:start] + renderings[0].split()
+            pos = end
+        return " ".join(out + surfaces[pos:]) if pos else ""
+
+    def glossary_spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, Dutch renderings) of the English glossary phrases in ``words`` (folded,
+        as typed): a phrase of two or more words, or one word that is not also Dutch ("school",
+        "team" stay as they are)."""
         if self._glossary_surface is None:
             self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
-        surfaces = [fold(t.surface) for t in tokenize(text)]
-        out, pos, changed = [], 0, False
-        for start, end, targets in self._glossary_surface.matches(surfaces, longest_only=True):
-            if end - start > 1 or not self._is_dutch(surfaces[start]):
-                out += surfaces[pos:start] + list(targets[0])
-                pos, changed = end, True
-        return " ".join(out + surfaces[pos:]) if changed else ""
+        return [(start, end, tuple(" ".join(t) for t in targets))
+                for start, end, targets in self._glossary_surface.matches(list(words), longest_only=True)
+                if end - start > 1 or not self._is_dutch(words[start])]
+
+    def is_dutch_word(self, word: str) -> bool:
+        """A Dutch word (a stop word, or common enough in Dutch): never read as English."""
+        return self._is_dutch(fold(word))
 
     def spelled_out(self, text: str) -> str:
         """A short query (at most SHORT_QUERY_WORDS words besides stop words) that holds a domain

@@ -29,6 +29,7 @@ from indexer.backends.es_client import (
 )
 from indexer.backends.es_index import IndexPin, check_compatible, physical_index_name
 from indexer.backends.es_lock import build_lock
+from indexer.backends.es_terms import plan_query
 from indexer.backends.es_transport import EsTransport
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
 from indexer.backends.es_writer import ElasticsearchWriter
@@ -144,9 +145,18 @@ class ElasticsearchBackend(EsTransport):
         parts = get_analyzer().compound_surfaces(" ".join(query.positive_terms()))
         return parts if parts and self.marks_partial else []
 
+    @staticmethod
+    def _plan(query: ParsedQuery) -> ParsedQuery:
+        """The words Elasticsearch searches, and as what (es_terms: stop words out, English
+        glossary phrases with their Dutch renderings, other English words not required)."""
+        from indexer.analysis import get_analyzer
+
+        return plan_query(query, get_analyzer())
+
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
         if query.is_empty:
             return []
+        query = self._plan(query)
         parts = self._parts(query)
         body = q.keyword_search_body(query, filters, k, parts, exact=self._exact(query))
         return r.scored(self._search(body), whole=q.WHOLE if parts else None)
@@ -162,6 +172,7 @@ class ElasticsearchBackend(EsTransport):
         not licensed, so the caller fuses keyword_search + vector_search itself."""
         if not self.settings.es_server_rrf or self._rrf_unlicensed or query.is_empty:
             return None
+        query = self._plan(query)
         body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score,
                                     exact=self._exact(query))
         es = import_elasticsearch()
@@ -180,11 +191,13 @@ class ElasticsearchBackend(EsTransport):
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
+        query = self._plan(query) if query is not None else None
         body = c.facet_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
+        query = self._plan(query) if query is not None else None
         body = c.count_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
         return r.count_of(self._search(body), by_document)
 
@@ -250,7 +263,7 @@ class ElasticsearchBackend(EsTransport):
         """HTML-safe fragments (``<mark>`` around matches, the rest HTML-escaped) per passage id."""
         if not passage_ids:
             return {}
-        return r.highlights_of(self._search(q.highlight_body(passage_ids, query)))
+        return r.highlights_of(self._search(q.highlight_body(passage_ids, self._plan(query))))
 
     def passage_counts(self, doc_ids: Sequence[str]) -> dict[str, int]:
         """document id -> its number of passages (unknown ids left out), in one request instead

@@ -6,6 +6,7 @@ it is never passed as ``query_string`` syntax.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 from indexer.model import FACET_FIELDS
@@ -14,6 +15,15 @@ from indexer.ranking.query_syntax import ParsedQuery
 Filters = dict[str, list[str]]
 Body = dict[str, Any]
 Parts = Sequence[Sequence[str]]  # each compound query word's parts, as words
+
+
+@dataclass(frozen=True)
+class PlannedQuery(ParsedQuery):
+    """A query as this backend searches it (es_terms.plan_query): ``soft`` words add to a
+    passage's score but are not counted by ``minimum_should_match``."""
+
+    soft: tuple[str, ...] = ()
+
 
 PASSAGE = "passage"
 DOCUMENT = "document"
@@ -75,6 +85,12 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
         bool_query["must_not"] = must_not
     if not term_clauses and not must:
         bool_query["must"] = [{"match_none": {}}]
+    soft = getattr(query, "soft", ())
+    if soft and (term_clauses or must):  # scored where they match, never required
+        required = {key: bool_query.pop(key) for key in ("should", "minimum_should_match") if key in bool_query}
+        if required:
+            bool_query["must"] = [*bool_query.get("must", []), {"bool": required}]
+        bool_query["should"] = [_multi_match(" ".join(soft))]
     return {"bool": bool_query}
 
 
@@ -186,7 +202,7 @@ def delete_document_query(doc_id: str) -> Body:
 
 def highlight_body(passage_ids: Sequence[str], query: ParsedQuery, fragment_size: int = 180) -> Body:
     """Fetch highlighted fragments for known passages (unified highlighter, HTML-encoded)."""
-    terms = " ".join(query.positive_terms()) or query.text
+    terms = " ".join([*query.positive_terms(), *getattr(query, "soft", ())]) or query.text
     return {
         "query": {
             "bool": {
@@ -205,12 +221,6 @@ def highlight_body(passage_ids: Sequence[str], query: ParsedQuery, fragment_size
                                 "no_match_size": fragment_size}},
         },
     }
-
-
-
-
-
-
 
 
 def _multi_match(text: str) -> Body:

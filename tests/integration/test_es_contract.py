@@ -88,6 +88,16 @@ def test_keyword_search_finds_a_dutch_passage(setup):
     assert "d2" in _docs(backend, stemmed)
 
 
+def test_a_question_with_stop_words_and_an_english_one_find_the_dutch_passage(setup):
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    # seven words, four of them stop words: counted by minimum_should_match, none could match
+    question = backend.keyword_search(parse_query("hoe kan ik leerlingen bij huiswerkbegeleiding helpen"), {}, 10)
+    assert "d2" in _docs(backend, question)
+    english = backend.keyword_search(parse_query("homework support for pupils"), {}, 10)
+    assert "d2" in _docs(backend, english)
+
+
 def test_filters_narrow(setup):
     from indexer.ranking.query_syntax import parse_query
     backend, *_ = setup

@@ -1,0 +1,57 @@
+"""Which of a query's words Elasticsearch searches, and as what: decided on the client with the
+project's own analyzer before the bodies are built (es_queries.keyword_query), so a question
+reads as the embedded backend reads it.
+
+- A plain word that analyses to nothing (a stop word: the index's ``_dutch_`` list is the
+  same Snowball list) is left out. Elasticsearch would keep it as a should-clause that matches
+  nothing, and ``minimum_should_match`` counts it: "hoe kan ik ouders bij school betrekken"
+  would need five of its seven words where only three can match.
+- An English glossary phrase ("early school leaving") becomes one clause of its words and its
+  Dutch renderings ("voortijdig schoolverlaten"), as the embedded analyzer adds glossary terms.
+- A common English word the glossary does not translate ("the", "after") is soft: it scores
+  where it occurs but is not required, as no Dutch passage holds it.
+"""
+from __future__ import annotations
+
+from indexer.analysis.text_norm import fold, tokenize
+from indexer.backends.es_queries import PlannedQuery
+from indexer.ranking.query_syntax import Clause, ParsedQuery
+from indexer.ranking.spelling import is_english_form
+
+
+def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
+    """``query`` as this backend searches it; unchanged when it has no plain word to plan, or
+    when nothing would be left to search."""
+    clauses: list[Clause] = []
+    soft: list[str] = []
+    run: list[tuple[str, str]] = []  # adjacent one-word clauses: (word as typed, folded)
+
+    def flush() -> None:
+        spans = {start: (end, renderings) for start, end, renderings in analyzer.glossary_spans([w for _, w in run])}
+        i = 0
+        while i < len(run):
+            if i in spans:
+                end, renderings = spans[i]
+                clauses.append(Clause(terms=(" ".join([t for t, _ in run[i:end]] + list(renderings)),)))
+                i = end
+                continue
+            typed, word = run[i]
+            if is_english_form(word) and not analyzer.is_dutch_word(word):
+                soft.append(typed)
+            elif analyzer.query_terms(typed):
+                clauses.append(Clause(terms=(typed,)))
+            i += 1
+        run.clear()
+
+    for clause in query.clauses:
+        words = [fold(t.surface) for t in tokenize(clause.terms[0])] if len(clause.terms) == 1 else []
+        if clause.phrases or len(words) != 1:
+            flush()
+            clauses.append(clause)
+        else:
+            run.append((clause.terms[0], words[0]))
+    flush()
+    if not clauses and not query.phrases:
+        return query
+    return PlannedQuery(raw=query.raw, text=query.text, clauses=tuple(clauses), excluded=query.excluded,
+                        phrases=query.phrases, soft=tuple(soft))
