@@ -44,12 +44,13 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
         run.clear()
 
     for clause in query.clauses:
-        words = [fold(t.surface) for t in tokenize(clause.terms[0])] if len(clause.terms) == 1 else []
-        if clause.phrases or len(words) != 1:
+        plain = len(clause.terms) == 1 and not clause.phrases
+        words = [fold(t.surface) for t in tokenize(clause.terms[0])] if plain else []
+        if plain and len(words) == 1:
+            run.append((clause.terms[0], words[0]))
+        elif not plain or words:  # a plain "?" or "-" analyses to nothing, as a stop word
             flush()
             clauses.append(clause)
-        else:
-            run.append((clause.terms[0], words[0]))
     flush()
     if not clauses and not query.phrases:
         return query
