@@ -13,6 +13,7 @@ from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
 from indexer.analysis.expansion import (
     SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans, parse_rules,
+    source_words,
 )
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
@@ -276,6 +277,11 @@ class DutchAnalyzer:
         if self._lemma_values is None:
             self._lemma_values = frozenset(self._lemmas.values())
         return folded in self._lemma_values
+
+    def glossary_words(self) -> frozenset[str]:
+        """The English words the glossary knows, folded ("homework", "parental", "teachers"):
+        what an English typo is corrected to (spelling)."""
+        return source_words(self._glossary_rules, self._surface_words)
 
     def is_stopword(self, word: str) -> bool:
         return fold(word) in self._stop
