@@ -147,3 +147,8 @@ def test_english_candidates_never_replace_a_dutch_correction_or_a_real_word(spel
 def test_an_english_typo_gets_a_suggestion_on_a_real_index(sample):
     response = sample.search(SearchRequest("homewrok support at the library", k=3))
     assert response.suggestion == "homework support at the library"
+    # in a question that reads English an English word wins over a Dutch one ("schoolse")
+    assert sample.search(SearchRequest("how do shools involve parents", k=3)).suggestion == \
+        "how do schools involve parents"
+    assert sample.search(SearchRequest("hoe betrekken shools ouders", k=3)).suggestion != \
+        "hoe betrekken schools ouders"
