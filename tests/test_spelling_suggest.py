@@ -152,3 +152,11 @@ def test_an_english_typo_gets_a_suggestion_on_a_real_index(sample):
         "how do schools involve parents"
     assert sample.search(SearchRequest("hoe betrekken shools ouders", k=3)).suggestion != \
         "hoe betrekken schools ouders"
+
+
+def test_two_swapped_letters_are_corrected_to_the_word_with_those_letters():
+    from indexer.analysis import get_analyzer
+
+    # difflib finds "gemeente" (one letter less) more alike than "gemeenten" (two swapped)
+    speller = Speller([("gemeente", 90), ("gemeenten", 40), ("teachers", 1)], get_analyzer())
+    assert speller.suggest(parse_query("vijftig gemeentne")) == "vijftig gemeenten"

@@ -82,7 +82,11 @@ class Speller:
                 candidates.extend(buckets.get((lw[:1], length), ()))
             matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=cutoff)
             if matches:
-                return max(matches, key=lambda m: (difflib.SequenceMatcher(None, lw, m).ratio(), self.freq.get(m, 0)))
+                # two letters swapped keep the word's letters: "teachres" is "teachers", though
+                # difflib finds "teaches" more alike
+                letters = sorted(lw)
+                return max(matches, key=lambda m: (sorted(m) == letters, difflib.SequenceMatcher(None, lw, m).ratio(),
+                                                   self.freq.get(m, 0)))
         return None
 
     def suggest(self, query: ParsedQuery) -> str | None:
