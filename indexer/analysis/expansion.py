@@ -7,6 +7,7 @@ from pathlib import Path
 from indexer.errors import ConfigError
 
 SYNONYM_HEADER = "# gka-synonyms version"
+GLOSSARY_HEADER = "# gka-glossary-en-nl version"
 
 
 @dataclass(frozen=True)
