@@ -229,6 +229,42 @@ def test_glossary_leaves_dutch_words_alone(a):
     assert not [q for q in a.query_terms("school minister agenda") if q.origin == "glossary"]
 
 
+def _translated(a, query: str) -> set[str]:
+    return {q.term for q in a.query_terms(query) if q.origin == "glossary"}
+
+
+def test_dutch_is_translated_as_the_language_only(a):
+    # "Dutch schools" are just schools here: no "Nederlandse" to favour passages that say it
+    assert _translated(a, "Dutch schools") == set()
+    assert set(a.analyze_phrase("Nederlandse taal")) <= _translated(a, "Dutch language lessons")
+    assert set(a.analyze_phrase("Nederlands")) <= _translated(a, "Dutch lessons for parents")
+    # "poor Dutch" is weak language skills, not poverty
+    poor_dutch = _translated(a, "job application game for women with poor Dutch")
+    assert set(a.analyze_phrase("taalvaardigheid taal")) <= poor_dutch
+    assert not set(a.analyze_phrase("armoede")) & poor_dutch
+
+
+@pytest.mark.parametrize("query, dutch", [
+    ("projects involving parents", "betrekken"), ("parents involved in school", "betrekken"),
+    ("stimulating reading at home", "stimuleren"), ("helping pupils with homework", "helpen"),
+    ("preparing pupils for secondary school", "voorbereiden"), ("teaching newcomers", "lesgeven"),
+])
+def test_glossary_knows_the_inflected_forms_of_its_verbs(a, query, dutch):
+    assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
+
+
+def test_glossary_file_is_versioned(tmp_path):
+    from indexer.analysis.expansion import GLOSSARY_HEADER
+    from indexer.errors import ConfigError
+
+    lines = DATA_FILES["glossary"].read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith(GLOSSARY_HEADER) and int(lines[0].rsplit(" ", 1)[1]) >= 4
+    headless = tmp_path / "glossary.txt"
+    headless.write_text("homework => huiswerk\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        parse_rules(headless, GLOSSARY_HEADER)
+
+
 SENTENCES = [
     "Kinderen die niet worden voorgelezen staan bij voorbaat op achterstand.",
     "Loopbaanoriëntatie is de kern van het curriculum op het vmbo.",
@@ -272,7 +308,7 @@ def test_glossary_and_word_list_files():
 
 def test_dutch_rendering_of_an_english_question(a):
     assert a.dutch_rendering("how can we improve parental involvement") \
-        == "how can we improve ouderbetrokkenheid"
+        == "how can we verbeteren ouderbetrokkenheid"
     assert a.dutch_rendering("huiswerkbegeleiding in Rotterdam") == ""  # nothing to translate
 
 

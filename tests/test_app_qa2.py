@@ -182,6 +182,17 @@ def test_marker_marks_a_whole_long_text():
     assert marked.startswith("Zin 0 gaat over het weer.") and marked.count("<mark>") == 1
 
 
+def test_marker_leaves_a_web_address_on_the_document_page_whole():
+    from indexer.analysis import get_analyzer
+
+    from search_app.marking import Marker
+
+    text = "Scholen delen tips.\nZie https://www.example.nl/scholen-en-ouders?a=1&b=2 voor meer."
+    marked = str(Marker(get_analyzer(), "school").mark(text))
+    assert marked == ("<mark>Scholen</mark> delen tips.\nZie https://www.example.nl/scholen-en-ouders?a=1&amp;b=2"
+                      " voor meer.")
+
+
 @given(st.text(alphabet=st.sampled_from(list("schol enkid&<>\"'\n\t\u00a0\u2003\x1c\x85\u2028.-")), max_size=80),
        st.sampled_from(["school", "kind", "scholen -kind", '"een kind"']))
 @settings(max_examples=300, deadline=None)

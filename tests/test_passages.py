@@ -119,3 +119,19 @@ def test_a_passage_id_names_its_document():
     for doc_id in ("agendas/rotterdam.md", "record-id", "map/met#pteken.md"):
         assert document_of(passage_id(doc_id, 12)) == doc_id and ordinal_of(passage_id(doc_id, 12)) == 12
     assert ordinal_of("geen-passage") is None
+
+
+def test_a_records_sources_are_in_no_passage_and_each_field_in_one():
+    # guard (QA reported a record's "Bronnen" line repeated in several passages; it is not in the
+    # text at all: sources are metadata, shown once on the document page)
+    from indexer.readers.records import record_document
+
+    record = {"id": "r", "naam": "Huiswerkklas", "samenvatting": SENT, "beschrijving": " ".join([SENT] * 30),
+              "doelgroep": ["leerlingen van het vmbo"], "resultaten": "onbekend", "uitvoerders": ["De bibliotheek"],
+              "bronnen": [{"document": "004_e32fc52ef7c66770.txt", "vindplaats": "nieuwsbericht, regel ~17"}]}
+    doc = record_document(record, "interventies/r.yaml")
+    passages = split_passages(doc, _sentences(doc.text))
+    assert len(passages) > 1
+    assert not [p for p in passages if "004_e32fc52ef7c66770" in p.text or "Bronnen" in p.text]
+    for field in ("leerlingen van het vmbo", "Resultaten: onbekend", "Uitvoerders: De bibliotheek"):
+        assert sum(p.text.count(field) for p in passages) == 1

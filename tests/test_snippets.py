@@ -1,4 +1,6 @@
 """Snippets with the real Dutch analyzer: best sentences, variants marked, escaping, cuts."""
+import html
+
 import pytest
 
 from indexer.analysis import get_analyzer
@@ -44,6 +46,21 @@ def test_markup_in_text_is_escaped_and_whitespace_collapsed(analyzer):
     text = 'De <script>alert("x")</script> ouders &\n\n  school   samen.'
     out = Snippeter(analyzer, "ouders").snippet(text)
     assert out == 'De &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>ouders</mark> &amp; school samen.'
+
+
+@pytest.mark.parametrize("address", [
+    "https://www.example.nl/ouderbetrokkenheid-in-de-klas?ouders=1&amp=2",
+    "www.example.nl/ouderbetrokkenheid",
+    "nro.nl/onderzoeksprojecten/ouderbetrokkenheid",
+    "ouderbetrokkenheid@school.nl",
+    "ouderbetrokkenheid.nl",
+])
+def test_a_web_address_is_shown_whole_and_escaped_never_marked(analyzer, address):
+    # a query word in a link's slug is no word of the text: marking it broke the address up
+    text = f"Meer over ouderbetrokkenheid staat op ({address}). Ouders zijn welkom."
+    out = Snippeter(analyzer, "ouderbetrokkenheid ouders").snippet(text)
+    assert f"({html.escape(address)})." in out
+    assert out.count("<mark>") == 2 and "<mark>ouderbetrokkenheid</mark> staat op" in out
 
 
 def test_no_match_shows_the_start_and_empty_query_marks_nothing(analyzer):

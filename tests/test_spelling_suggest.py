@@ -121,3 +121,42 @@ def test_an_english_form_is_read_from_its_stem():
 
     assert all(map(is_english_form, ["evaluates", "evaluated", "studies", "motivating", "watches"]))
     assert not any(map(is_english_form, ["ouderbetrokkenhied", "huiswerkbegeleding", "taals"]))
+
+
+# -- English typos ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("homewrok help after school", "homework help after school"),
+    ("how do schools improve parantal involvment", "how do schools improve parental involvement"),
+    ("Teachres and parents", "Teachers and parents"),  # a glossary plural, capital kept
+])
+def test_an_english_typo_is_corrected_to_the_glossarys_english_word(speller, query, suggestion):
+    # the index holds Dutch words only: an English typo had no candidate, so no suggestion
+    assert speller.suggest(parse_query(query)) == suggestion
+
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("ouderbetrokkenhied", "ouderbetrokkenheid"),  # the index's Dutch word, not an English one
+    ("parents involvement", None),  # real English words are not corrected, into English either
+    ("inclusie onderwijs", None),  # nor real Dutch words the index lacks
+])
+def test_english_candidates_never_replace_a_dutch_correction_or_a_real_word(speller, query, suggestion):
+    assert speller.suggest(parse_query(query)) == suggestion
+
+
+def test_an_english_typo_gets_a_suggestion_on_a_real_index(sample):
+    response = sample.search(SearchRequest("homewrok support at the library", k=3))
+    assert response.suggestion == "homework support at the library"
+    # in a question that reads English an English word wins over a Dutch one ("schoolse")
+    assert sample.search(SearchRequest("how do shools involve parents", k=3)).suggestion == \
+        "how do schools involve parents"
+    assert sample.search(SearchRequest("hoe betrekken shools ouders", k=3)).suggestion != \
+        "hoe betrekken schools ouders"
+
+
+def test_two_swapped_letters_are_corrected_to_the_word_with_those_letters():
+    from indexer.analysis import get_analyzer
+
+    # difflib finds "gemeente" (one letter less) more alike than "gemeenten" (two swapped)
+    speller = Speller([("gemeente", 90), ("gemeenten", 40), ("teachers", 1)], get_analyzer())
+    assert speller.suggest(parse_query("vijftig gemeentne")) == "vijftig gemeenten"

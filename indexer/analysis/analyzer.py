@@ -13,7 +13,8 @@ from typing import Sequence
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
 from indexer.analysis.expansion import (
-    SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans, parse_rules,
+    GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans,
+    parse_rules, source_words,
 )
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.text_norm import (
@@ -58,7 +59,7 @@ class DutchAnalyzer:
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
-        self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"])
+        self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER)
         self._glossary = load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
                                           plurals=True)
         self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
@@ -288,6 +289,11 @@ class DutchAnalyzer:
         if self._lemma_values is None:
             self._lemma_values = frozenset(self._lemmas.values())
         return folded in self._lemma_values
+
+    def glossary_words(self) -> frozenset[str]:
+        """The English words the glossary knows, folded ("homework", "parental", "teachers"):
+        what an English typo is corrected to (spelling)."""
+        return source_words(self._glossary_rules, self._surface_words)
 
     def is_stopword(self, word: str) -> bool:
         return fold(word) in self._stop

@@ -7,6 +7,7 @@ from pathlib import Path
 from indexer.errors import ConfigError
 
 SYNONYM_HEADER = "# gka-synonyms version"
+GLOSSARY_HEADER = "# gka-glossary-en-nl version"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,19 @@ def load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
                     for target in rule.targets:
                         index.add(plural, tuple(targets(target)))
     return index
+
+
+def source_words(rules, keys) -> frozenset[str]:
+    """Every word of the rules' sources, and an English key's plural as load_spans(plurals=True)
+    matches it: the English words the glossary knows."""
+    words: set[str] = set()
+    for rule in rules:
+        for source in rule.sources:
+            key = keys(source)
+            words.update(key)
+            if key and not key[-1].endswith("s"):
+                words.add(english_plural(key[-1]))
+    return frozenset(words)
 
 
 def expand_targets(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:

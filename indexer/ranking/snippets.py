@@ -25,6 +25,11 @@ _WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positi
 _ENDS = frozenset(SENTENCE_END_CHARS)
 _STARTS = SENTENCE_START
 _LAST = itemgetter(-1)
+# a web or e-mail address is shown as written, never marked: marks broke a link's slug up
+# ("…/<mark>ouderbetrokkenheid</mark>-in-de-klas"). Its words still count for choosing the
+# sentence, as the keyword side indexes them ("www.gelijke-kansen.nl" answers where to find more)
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@[\w-]+(?:\.[\w-]+)+"
+                      r"|[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,}/\S*|(?:nl|be|eu|com|org|net|info)\b)", re.I)
 
 
 class Snippeter:
@@ -153,6 +158,8 @@ class Snippeter:
     def _mark_words(self, token: str) -> str:
         # a matching token may carry punctuation or several words ("(ouders/buren),"):
         # only its words that hit the query are marked
+        if _ADDRESS.search(token):
+            return html.escape(token)
         parts = _WORD_SPLIT.split(token)
         keys = self._keys
         return "".join(

@@ -25,9 +25,11 @@ class Speller:
         self.freq = dict(vocabulary)
         self.analyzer = analyzer
         self.term_df = term_df
-        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in self.freq:
-            self._buckets[(word[:1], len(word))].append(word)
+        self._buckets = _buckets(self.freq)
+        # an English typo ("homewrok") has no Dutch index word near it: the glossary's English
+        # words are its candidates, after the index's, so a Dutch typo still gets a Dutch word
+        english = getattr(analyzer, "glossary_words", None)
+        self._english = _buckets(w for w in (english() if english else ()) if w.isalpha())
         self._sorted: list[tuple[str, str]] | None = None  # (folded, word), made on first completion
 
     def complete(self, prefix: str, limit: int) -> list[str]:
@@ -69,15 +71,23 @@ class Speller:
             return None
         return COMPOUND_CUTOFF if len(self.analyzer.word_terms(word.lower())) > 1 else CUTOFF
 
-    def correct(self, word: str, cutoff: float = CUTOFF) -> str | None:
+    def correct(self, word: str, cutoff: float = CUTOFF, english_first: bool = False) -> str | None:
+        """The closest index word, else the closest English glossary word (``english_first``:
+        the other way round, for a question that reads English: "shools" is "schools" there,
+        not "schoolse")."""
         lw = word.lower()
-        candidates: list[str] = []
-        for length in range(len(lw) - 2, len(lw) + 3):
-            candidates.extend(self._buckets.get((lw[:1], length), ()))
-        matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=cutoff)
-        if not matches:
-            return None
-        return max(matches, key=lambda m: (difflib.SequenceMatcher(None, lw, m).ratio(), self.freq[m]))
+        for buckets in (self._english, self._buckets) if english_first else (self._buckets, self._english):
+            candidates: list[str] = []
+            for length in range(len(lw) - 2, len(lw) + 3):
+                candidates.extend(buckets.get((lw[:1], length), ()))
+            matches = difflib.get_close_matches(lw, candidates, n=5, cutoff=cutoff)
+            if matches:
+                # two letters swapped keep the word's letters: "teachres" is "teachers", though
+                # difflib finds "teaches" more alike
+                letters = sorted(lw)
+                return max(matches, key=lambda m: (sorted(m) == letters, difflib.SequenceMatcher(None, lw, m).ratio(),
+                                                   self.freq.get(m, 0)))
+        return None
 
     def suggest(self, query: ParsedQuery) -> str | None:
         """The user's query with only its misspelled words replaced: quotes, "-", OF/OR and the
@@ -102,17 +112,38 @@ class Speller:
         unknown = [w for w in distinct if needed(w) == CUTOFF]
         if len(distinct) >= 3 and len(unknown) * 2 > len(distinct):
             return None  # mostly unknown words: another language, not typos
+        english = _reads_english(self.analyzer, distinct - set(unknown))
         out = raw
         changed = False
         for start, end, word in reversed(words):  # from the end: earlier offsets stay valid
             cutoff = needed(word)
-            fixed = self.correct(word, cutoff) if cutoff is not None else None
+            fixed = self.correct(word, cutoff, english) if cutoff is not None else None
             if fixed and fixed != word.lower():
                 if word[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
                     fixed = fixed[:1].upper() + fixed[1:]
                 out = out[:start] + fixed + out[end:]
                 changed = True
         return out if changed else None
+
+
+def _reads_english(analyzer, words: Iterable[str]) -> bool:
+    """Two or more of the words are English and not Dutch, and more of them than the other
+    way round ("how do shools involve parents"; not "ouders en school")."""
+    dutch_zipf = getattr(analyzer, "dutch_zipf", lambda w: 0.0)
+    english = dutch = 0
+    for word in words:
+        in_english, in_dutch = is_english_form(word), dutch_zipf(word) > 0 or analyzer.is_stopword(word)
+        english += in_english and not in_dutch
+        dutch += in_dutch and not in_english
+    return english >= 2 and english > dutch
+
+
+def _buckets(words: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    """Words by (first letter, length): a typo keeps its first letter and about its length."""
+    out: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for word in words:
+        out[(word[:1], len(word))].append(word)
+    return out
 
 
 def is_english_form(word: str) -> bool:
