@@ -384,6 +384,16 @@ def test_an_english_question_searches_the_glossary_renderings_and_requires_no_en
     assert "in" not in _match_texts(cluster.last().body)
 
 
+def test_an_english_word_is_required_when_its_stem_is_a_dutch_word():
+    from indexer.analysis import get_analyzer
+    from indexer.backends.es_terms import plan_query
+
+    plan = plan_query(parse_query("projects after schools"), get_analyzer())
+    # "projects" stems to "project", which Dutch passages hold; "schools" to "schol", which none do
+    assert [c.terms for c in plan.clauses] == [("projects",)]
+    assert plan.soft == ("after", "schools")
+
+
 def test_a_query_of_stop_words_alone_is_searched_as_typed(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     backend.keyword_search(parse_query("de het"), {}, 10)

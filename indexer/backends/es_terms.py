@@ -8,8 +8,8 @@ reads as the embedded backend reads it.
   would need five of its seven words where only three can match.
 - An English glossary phrase ("early school leaving") becomes one clause of its words and its
   Dutch renderings ("voortijdig schoolverlaten"), as the embedded analyzer adds glossary terms.
-- A common English word the glossary does not translate ("the", "after") is soft: it scores
-  where it occurs but is not required, as no Dutch passage holds it.
+- A common English word the glossary does not translate and whose analysed form is no Dutch
+  word either ("the", "after") is soft: it scores where it occurs but is not required.
 """
 from __future__ import annotations
 
@@ -36,9 +36,10 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
                 i = end
                 continue
             typed, word = run[i]
-            if is_english_form(word) and not analyzer.is_dutch_word(word):
+            terms = analyzer.query_terms(typed)
+            if _reads_english(word, terms, analyzer):
                 soft.append(typed)
-            elif analyzer.query_terms(typed):
+            elif terms:
                 clauses.append(Clause(terms=(typed,)))
             i += 1
         run.clear()
@@ -56,3 +57,11 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
         return query
     return PlannedQuery(raw=query.raw, text=query.text, clauses=tuple(clauses), excluded=query.excluded,
                         phrases=query.phrases, soft=tuple(soft))
+
+
+def _reads_english(word: str, terms, analyzer) -> bool:
+    """A common English word that neither itself nor its analysed form is Dutch: "after",
+    "schools" (stemmed "schol"); not "students" or "projects", whose stems Dutch passages hold."""
+    if not is_english_form(word) or analyzer.is_dutch_word(word):
+        return False
+    return not any(analyzer.is_dutch_word(t.term) for t in terms if t.origin == "word")
