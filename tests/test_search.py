@@ -552,3 +552,16 @@ def test_a_passage_carrying_more_of_the_named_fields_is_lifted_more(service, mon
         seen.add(carried)
         assert hit.score == pytest.approx(plain[hit.passage_id] * (1.0 + boost * carried))
     assert {1, 2} <= seen  # passages carrying one of the two and both
+
+
+def test_the_boost_count_is_the_number_of_fields_the_boost_names():
+    import random
+
+    from indexer.ranking.hits import boosted_count, boosts
+
+    rng = random.Random(3)
+    values = {"gemeente": ["Rotterdam", "Schiedam", "Delft"], "sector": ["po", "vo", "mbo"], "type": ["agenda", "nieuws"]}
+    for _ in range(300):
+        wanted = {f: set(rng.sample(v, rng.randint(1, len(v)))) for f, v in values.items() if rng.random() < 0.6}
+        facets = {f: rng.sample(v, rng.randint(0, len(v))) for f, v in values.items() if rng.random() < 0.8}
+        assert boosted_count(wanted, facets) == len(boosts(wanted, facets))
