@@ -10,6 +10,7 @@ from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
+from indexer.query_understanding import query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
 from indexer.ranking.searcher import Searcher
 from indexer.ranking.spelling import Speller
@@ -37,7 +38,7 @@ class Service:
             analyzer,
             self._embed_query,
             _ranking_config(settings, backend),
-            detect=_detector(analyzer),
+            detect=query_detector(analyzer),
             suggest=self._suggest_spelling,
         )
 
@@ -215,7 +216,7 @@ class Service:
         if self._values is None or self._values[0] != key:
             table = {f: {fold(v.strip()): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
-        return canonical(filters, self._values[1], _namer())
+        return canonical(filters, self._values[1], value_namer())
 
     def _current_speller(self) -> Speller:
         key = self._generation_key()
@@ -246,34 +247,6 @@ def _ranking_config(settings: Settings, backend) -> RankingConfig:
         depth=settings.candidate_depth,
         time_budget_s=settings.search_timeout_s,
     )
-
-
-def _namer():
-    try:
-        from indexer.nlp import named_value
-    except ImportError:  # NLP package not importable: filter values by their own spelling only
-        return None
-    return named_value
-
-
-def _detector(analyzer):
-    try:
-        from indexer.nlp import detect_query_entities
-    except ImportError:  # NLP package not importable: no query understanding, search still works
-        return None
-
-    def detect(text: str) -> dict[str, list[str]]:
-        found = detect_query_entities(text)
-        # an English question names themes in English ("parental involvement"): its Dutch
-        # rendering by the glossary names them in the taxonomy's words. Themes only: places need
-        # no translation, and a translated type or sector would be boosted on a guess
-        dutch = analyzer.dutch_rendering(text)
-        themes = detect_query_entities(dutch).get("thema", []) if dutch else []
-        if themes:
-            found["thema"] = list(dict.fromkeys(found.get("thema", []) + themes))
-        return found
-
-    return detect
 
 
 def open_service(settings: Settings, embedder=None) -> Service:

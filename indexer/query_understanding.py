@@ -1,0 +1,35 @@
+"""Query understanding for the service: the facet values a query names, and filter values read
+as the index spells them. Both come from the NLP package; without it a search still works, with
+no query understanding."""
+from __future__ import annotations
+
+
+def value_namer():
+    """The NLP's value namer ("Fryslan" -> Fryslân) for filter values; None without the NLP package."""
+    try:
+        from indexer.nlp import named_value
+    except ImportError:  # NLP package not importable: filter values by their own spelling only
+        return None
+    return named_value
+
+
+def query_detector(analyzer):
+    """text -> {field: [values]} the query names (places, sectors, types, themes, years), the
+    themes of an English question read from its Dutch rendering too; None without the NLP package."""
+    try:
+        from indexer.nlp import detect_query_entities
+    except ImportError:  # NLP package not importable: no query understanding, search still works
+        return None
+
+    def detect(text: str) -> dict[str, list[str]]:
+        found = detect_query_entities(text)
+        # an English question names themes in English ("parental involvement"): its Dutch
+        # rendering by the glossary names them in the taxonomy's words. Themes only: places need
+        # no translation, and a translated type or sector would be boosted on a guess
+        dutch = analyzer.dutch_rendering(text)
+        themes = detect_query_entities(dutch).get("thema", []) if dutch else []
+        if themes:
+            found["thema"] = list(dict.fromkeys(found.get("thema", []) + themes))
+        return found
+
+    return detect
