@@ -101,7 +101,7 @@ class Snippeter:
             for i in hits:
                 hit_terms.setdefault(bisect_right(starts, i) - 1, set()).update(self._terms_hit(tokens[i]))
             for s, terms in hit_terms.items():
-                scores[s] = sum(self.weights[t] for t in terms)
+                scores[s] = math.fsum(self.weights[t] for t in terms)  # exact: a tie must not hang on set order
         if windows is not None and len(windows) > 1:
             scores = _with_semantic(scores, [b - a for a, b in zip(bounds, bounds[1:])], windows)
         best = max(range(len(starts)), key=lambda s: (scores[s], -s))
