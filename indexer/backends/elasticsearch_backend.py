@@ -146,9 +146,11 @@ class ElasticsearchBackend(EsTransport):
         return parts if parts and self.marks_partial else []
 
     @staticmethod
-    def _plan(query: ParsedQuery) -> ParsedQuery:
+    def _plan(query: ParsedQuery | None) -> ParsedQuery | None:
         """The words Elasticsearch searches, and as what (es_terms: stop words out, English
         glossary phrases with their Dutch renderings, other English words not required)."""
+        if query is None:
+            return None
         from indexer.analysis import get_analyzer
 
         return plan_query(query, get_analyzer())
@@ -191,13 +193,13 @@ class ElasticsearchBackend(EsTransport):
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
-        query = self._plan(query) if query is not None else None
+        query = self._plan(query)
         body = c.facet_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
-        query = self._plan(query) if query is not None else None
+        query = self._plan(query)
         body = c.count_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
         return r.count_of(self._search(body), by_document)
 

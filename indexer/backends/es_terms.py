@@ -37,7 +37,7 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
                 continue
             typed, word = run[i]
             terms = analyzer.query_terms(typed)
-            if _reads_english(word, terms, analyzer):
+            if _english_only(word, terms, analyzer):
                 soft.append(typed)
             elif terms:
                 clauses.append(Clause(terms=(typed,)))
@@ -59,7 +59,7 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
                         phrases=query.phrases, soft=tuple(soft))
 
 
-def _reads_english(word: str, terms, analyzer) -> bool:
+def _english_only(word: str, terms, analyzer) -> bool:
     """A common English word that neither itself nor its analysed form is Dutch: "after",
     "schools" (stemmed "schol"); not "students" or "projects", whose stems Dutch passages hold."""
     if not is_english_form(word) or analyzer.is_dutch_word(word):
