@@ -122,9 +122,8 @@ def load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
             key = tuple(keys(source))
             for target in rule.targets:
                 index.add(key, tuple(targets(target)))
-            if plurals and key and not key[-1].endswith("s"):
-                # plural English forms: teachers, libraries, primary schools
-                plural = key[:-1] + (english_plural(key[-1]),)
+            plural = _plural_key(key) if plurals else None
+            if plural:
                 if plural not in own:  # an entry of its own wins
                     for target in rule.targets:
                         index.add(plural, tuple(targets(target)))
@@ -137,11 +136,20 @@ def source_words(rules, keys) -> frozenset[str]:
     words: set[str] = set()
     for rule in rules:
         for source in rule.sources:
-            key = keys(source)
+            key = tuple(keys(source))
             words.update(key)
-            if key and not key[-1].endswith("s"):
-                words.add(english_plural(key[-1]))
+            plural = _plural_key(key)
+            if plural:
+                words.add(plural[-1])
     return frozenset(words)
+
+
+def _plural_key(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """An English key's plural form (teachers, libraries, primary schools); None for a key that
+    already ends in -s."""
+    if not key or key[-1].endswith("s"):
+        return None
+    return key[:-1] + (english_plural(key[-1]),)
 
 
 def expand_targets(targets, group: int, weight: float, origin: str, own: set) -> list[QueryTerm]:
