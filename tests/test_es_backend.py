@@ -25,7 +25,7 @@ def cluster() -> FakeCluster:
     c = FakeCluster()
     c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
     c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "4", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "5", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
     return c
 
@@ -92,7 +92,7 @@ def test_missing_alias_means_no_meta(cluster):
 
 def test_meta_reads_the_alias_index_meta(backend):
     meta = backend.meta()
-    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "4", "blank:nl")
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "5", "blank:nl")
 
 
 def test_meta_is_read_once_per_live_index(backend, cluster):
@@ -104,7 +104,7 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     # a build swapped the alias: the new index's meta, read once more
     cluster.on("GET", r"/_alias/gka", body={"gka-v4-new": {"aliases": {"gka": {}}}})
     cluster.on("GET", r"/gka-v4-new/_mapping", body={"gka-v4-new": {"mappings": {"_meta": {
-        "mapping_version": "4", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "5", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-02-02"}}}})
     rebuilt = backend.meta()
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
@@ -114,18 +114,18 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
 
 
 def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, cluster):
-    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
-    cluster.on("POST", r"/gka-v4-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", body={})
     cluster.on("POST", r"/_aliases", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.commit()
 
-    create = cluster.last("PUT", r"/gka-v4-[0-9tz]+")
+    create = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v4-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == "4"
+    assert new.startswith("gka-v5-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == "5"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
@@ -162,7 +162,7 @@ def test_a_guessed_title_is_not_searched_but_still_shown(backend, cluster):
 
 
 def test_bulk_item_errors_are_collected_per_document(backend, cluster):
-    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder(
         {"doc::d1": (400, "document_parsing_exception", "failed to parse field [vector]")}))
     cluster.on("POST", r".*/_refresh", body={})
@@ -174,12 +174,12 @@ def test_bulk_item_errors_are_collected_per_document(backend, cluster):
 
 
 def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
-    cluster.on("PUT", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
-    cluster.on("DELETE", r"/gka-v4-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
     writer = backend.writer(META, full=True)
     writer.upsert(make_doc())
     writer.abort()
-    new = cluster.last("PUT", r"/gka-v4-[0-9tz]+").path
+    new = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+").path
     assert cluster.last("DELETE").path == new != f"/{OLD}"
     assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
 
@@ -215,7 +215,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v4-20250301t120000000000z"
+    assert name == "gka-v5-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------
@@ -249,11 +249,11 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
     """"schooladvies": a hit must hold the word (analysed without decompounding) or all its parts
     not to be a match in part; the count and the facets leave matches in part out."""
     hits = [{"_id": "d1#0-abcd", "_score": 7.5, "matched_queries": ["whole"]}, {"_id": "d2#3-ffff", "_score": 2.0}]
-    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response(hits))
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_search", body=search_response(hits))
     with backend.pinned():
         result = backend.keyword_search(parse_query("schooladvies ouders"), {}, 10)
         assert result == [Scored("d1#0-abcd", 7.5, False), Scored("d2#3-ffff", 2.0, True)]
-        query = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"]["bool"]
+        query = cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body["query"]["bool"]
         named = query["should"][0]["constant_score"]
         assert named["_name"] == "whole" and named["boost"] == 0.0
         whole, every_part = named["filter"]["bool"]["should"]
@@ -262,13 +262,13 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
         assert [m["multi_match"]["query"] for m in every_part["bool"]["must"]] == ["school", "advies"]
         assert query["must"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search"
         backend.result_count(parse_query("schooladvies"), ["d9#0-abcd"], {})
-        keyword_side = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"]["bool"]["should"][1]["bool"]
+        keyword_side = cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body["query"]["bool"]["should"][1]["bool"]
         assert keyword_side["filter"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search_whole"
         backend.facet_counts(parse_query("schooladvies"), [], {})
-        assert "gka_dutch_search_whole" in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body["query"])
+        assert "gka_dutch_search_whole" in str(cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body["query"])
         # no compound word: no named clause, nothing marked
         backend.keyword_search(parse_query("ouders"), {}, 10)
-        assert "constant_score" not in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body)
+        assert "constant_score" not in str(cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body)
     assert backend.marks_partial
 
 
@@ -277,10 +277,10 @@ def test_an_index_of_mapping_v2_counts_as_before(cluster):
     cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
         "mapping_version": "2", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
     old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
-    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response([{"_id": "d2#3-ffff", "_score": 2.0}]))
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_search", body=search_response([{"_id": "d2#3-ffff", "_score": 2.0}]))
     with old.pinned():
         assert old.keyword_search(parse_query("schooladvies"), {}, 10) == [Scored("d2#3-ffff", 2.0)]
-    assert "gka_dutch_search_whole" not in str(cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body)
+    assert "gka_dutch_search_whole" not in str(cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body)
     assert not old.marks_partial
 
 
@@ -289,12 +289,12 @@ def test_an_index_of_mapping_v3_reads_phrases_through_the_main_fields(cluster):
     cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
         "mapping_version": "3", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
     old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
-    cluster.on("POST", r"/gka-v4-[0-9tz]+/_search", body=search_response([]))
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_search", body=search_response([]))
     with old.pinned():
         old.keyword_search(parse_query('"brede brugklas" -"hele zin"'), {}, 10)
-        searched = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body
+        searched = cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body
         old.result_count(parse_query('"brede brugklas"'), [], {})
-        counted = cluster.last("POST", r"/gka-v4-[0-9tz]+/_search").body
+        counted = cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body
     phrases = _phrase_queries(searched) + _phrase_queries(counted)
     assert [p["query"] for p in phrases] == ["brede brugklas", "hele zin", "brede brugklas"]
     for phrase in phrases:

@@ -76,7 +76,8 @@ def load_lemmas(fold) -> dict[str, str]:
     lemmas.update(_read_gz_json(base / "nl_lemma_lookup.json.gz"))
     out: dict[str, str] = {}
     for form, lemma in lemmas.items():
-        if "'" in form or " " in form or form.startswith("-"):
+        lemma = lemma.strip()  # three lookup lemmas end in a space ("sloten" -> "slot ")
+        if "'" in form or " " in form or form.startswith("-") or not lemma:
             continue  # contractions and fragments: handled by the stopword list / tokenizer
         key = form if form.isascii() and form.islower() else fold(form)
         out.setdefault(key, lemma if lemma.isascii() and lemma.islower() else fold(lemma))

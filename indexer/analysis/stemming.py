@@ -21,7 +21,7 @@ class OverriddenStemmer:
 
 def dutch_stemmer() -> OverriddenStemmer:
     """Classic Snowball Dutch (= Elasticsearch's "dutch" stemmer), with the overrides of
-    data/stem_overrides.tsv (Elasticsearch: the same rules in gka_dutch_override). PyStemmer
+    data/stem_overrides.tsv (Elasticsearch: in mappings/stem_rules.txt, build_es_stems). PyStemmer
     3's "dutch" is Kraaij-Pohlmann and over-stems: begeleiding -> beleid, gemeenten -> meen."""
     import Stemmer
 

@@ -1,9 +1,10 @@
 """The versioned Elasticsearch index body: load the JSON files in mappings/, fill, validate.
 
-``mappings/es_settings.v4.json`` holds the analysis chain, ``mappings/es_mappings.v4.json``
+``mappings/es_settings.v5.json`` holds the analysis chain, ``mappings/es_mappings.v5.json``
 the fields. Placeholders (strings like ``"{{dim}}"``) are filled at index-creation time:
-the embedder and its dimension, the compound-word list and the synonym rules (read from
-``mappings/compound_words.txt`` and ``mappings/synonyms.txt`` when they exist). A filter
+the embedder and its dimension, the compound-word list, the synonym rules and the stem rules
+(read from ``mappings/compound_words.txt``, ``mappings/synonyms.txt`` and
+``mappings/stem_rules.txt`` when they exist). A filter
 whose list ends up empty is left out of the analyzer chains, because Elasticsearch
 refuses an empty ``word_list`` / ``synonyms``.
 """
@@ -17,16 +18,18 @@ from typing import Any, Iterable
 from indexer.config import MAPPINGS_DIR
 from indexer.errors import ConfigError
 
-MAPPING_VERSION = "4"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
-# 4: .exact subfields (gka_dutch_exact) for quoted phrases
+MAPPING_VERSION = "5"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
+# 4: .exact subfields (gka_dutch_exact) for quoted phrases; 5: the embedded analyzer's lemma terms (stem_rules.txt)
 SETTINGS_FILE = f"es_settings.v{MAPPING_VERSION}.json"
 MAPPINGS_FILE = f"es_mappings.v{MAPPING_VERSION}.json"
 COMPOUND_WORDS_FILE = "compound_words.txt"
 SYNONYMS_FILE = "synonyms.txt"
+STEM_RULES_FILE = "stem_rules.txt"
 MAX_DIMS = 4096
 
 # filter name in the settings file -> placeholder filled from a word-list file
-_LIST_FILTERS = {"gka_decompound": "{{compound_words}}", "gka_synonyms": "{{synonyms}}"}
+_LIST_FILTERS = {"gka_decompound": "{{compound_words}}", "gka_synonyms": "{{synonyms}}",
+                 "gka_dutch_override": "{{stem_rules}}"}
 _BUILTIN_ANALYZERS = {"standard", "simple", "whitespace", "keyword", "dutch", "english"}
 _BUILTIN_FILTERS = {"lowercase", "asciifolding", "stop", "stemmer", "trim", "unique"}
 
@@ -64,6 +67,7 @@ def load_index_body(
     mappings_dir: Path | None = None,
     compound_words: Iterable[str] | None = None,
     synonyms: Iterable[str] | None = None,
+    stem_rules: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """The body of ``PUT <index>``: ``{"settings": ..., "mappings": ...}`` with placeholders filled.
 
@@ -71,6 +75,7 @@ def load_index_body(
     :param embedder: the embedder name recorded in ``_meta``.
     :param compound_words: overrides mappings/compound_words.txt (tests use small fixtures).
     :param synonyms: Solr-format rules; overrides mappings/synonyms.txt.
+    :param stem_rules: ``stemmer_override`` rules; override mappings/stem_rules.txt.
     """
     if not 1 <= int(dim) <= MAX_DIMS:
         raise ConfigError(f"vector dimension {dim} is outside 1..{MAX_DIMS} supported by dense_vector")
@@ -81,11 +86,14 @@ def load_index_body(
         compound_words = read_compound_words(base / COMPOUND_WORDS_FILE)
     if synonyms is None:
         synonyms = read_word_list(base / SYNONYMS_FILE)
+    if stem_rules is None:
+        stem_rules = read_word_list(base / STEM_RULES_FILE)
     values = {
         "{{dim}}": int(dim),
         "{{embedder}}": str(embedder),
         "{{compound_words}}": list(compound_words),
         "{{synonyms}}": list(synonyms),
+        "{{stem_rules}}": list(stem_rules),
     }
     settings = _drop_empty_list_filters(settings, values)
     body = {"settings": _fill(settings, values), "mappings": _fill(mappings, values)}

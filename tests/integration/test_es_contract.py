@@ -146,6 +146,16 @@ def test_a_quoted_phrase_is_whole_words_in_a_row(setup):
     assert _docs(backend, backend.keyword_search(parse_query('"nederlandse woord"'), {}, 10)) == {"d1"}
 
 
+def test_words_index_under_the_embedded_analyzers_terms(setup):
+    """Mapping v5: the stem override carries the embedded analyzer's lemma terms (kinderen -> kind,
+    liep -> lop), where Snowball alone gives kinder and liep."""
+    from indexer.analysis import get_analyzer
+    backend, *_ = setup
+    words = "kinderen kind liep gelopen aangekondigde ouders vaker talen"
+    tokens = backend._client.indices.analyze(index=backend.alias, analyzer="gka_dutch_exact", text=words)
+    assert [t["token"] for t in tokens.body["tokens"]] == get_analyzer().analyze_phrase(words)
+
+
 def _docs_of(passage_ids):
     return {p.split("#")[0] for p in passage_ids}
 
