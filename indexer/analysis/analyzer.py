@@ -6,7 +6,6 @@ term; at query time synonyms (mappings/synonyms.txt) and the English glossary ad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
@@ -17,6 +16,8 @@ from indexer.analysis.expansion import (
     parse_rules, source_words,
 )
 from indexer.analysis.stemming import dutch_stemmer
+from indexer.analysis.suspended import SuspendedCompounds
+from indexer.analysis.suspended import Word as _Word
 from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
@@ -34,12 +35,6 @@ SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
 
 
-@dataclass(frozen=True)
-class _Word:
-    term: str | None  # None: stopword or nothing left
-    parts: tuple[tuple[str, str], ...]  # (term, "part" | "hyphen"), never equal to term
-
-
 class DutchAnalyzer:
     version = VERSION  # the instance's adds its data tables' digest (resources.index_data_fingerprint)
 
@@ -53,6 +48,7 @@ class DutchAnalyzer:
                                         resources.load_keep_whole(fold))
         self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
+        self._suspended = SuspendedCompounds(self._word, self._decompounder.split, self._zipf, self._stop)
         self._query_terms = lru_cache(maxsize=1024)(self._analyze_query)
         self._compound_parts_of = lru_cache(maxsize=1024)(self._find_compound_parts)
         self._compound_surfaces_of = lru_cache(maxsize=1024)(self._find_compound_surfaces)
@@ -249,32 +245,8 @@ class DutchAnalyzer:
             word = self._word(tok.surface)
             side = dangling_hyphen(text, tok)
             if side:
-                word = self._complete_suspended(word, tok, toks, i, side)
+                word = self._suspended.complete(word, toks, i, side)
             yield i, word
-
-    def _complete_suspended(self, word: _Word, tok: Token, toks, i: int, side: str) -> _Word:
-        """"voor- en vroegschoolse" -> voorschoolse; "oriëntatie en -begeleiding" -> ...begeleiding."""
-        own = strip_apostrophe_suffix(fold(tok.surface))
-        neighbours = toks[i + 1 : i + 4] if side == "right" else reversed(toks[max(0, i - 3) : i])
-        for other in neighbours:
-            full = self._join_suspended(own, strip_apostrophe_suffix(fold(other.surface)), side)
-            if full:
-                whole = self._word(full)
-                extra = ([(whole.term, "part")] if whole.term else []) + list(whole.parts)
-                if word.term is None and extra:  # "voor" is a stopword, "voorschoolse" is not
-                    return _Word(extra[0][0], tuple(p for p in extra[1:] if p[0] != extra[0][0]))
-                merged = [p for p in extra if p[0] != word.term and p not in word.parts]
-                return _Word(word.term, tuple(word.parts) + tuple(merged))
-        return word
-
-    def _join_suspended(self, own: str, other: str, side: str) -> str:
-        if side == "left":  # other = modifier + head: keep the modifier, put own head on it
-            parts = self._decompounder.split(other)
-            return other[: other.rfind(parts[-1])] + own if parts and parts[-1] in other else ""
-        for cut in range(3, len(other) - 3):  # other = modifier + head: own + head
-            if self._zipf.get(other[:cut], 0.0) >= 3.0 and other[:cut] not in self._stop:
-                return own + other[cut:]
-        return ""
 
     def dutch_zipf(self, word: str) -> float:
         """The word's frequency in general Dutch (wordfreq zipf; 0 for a word the list lacks)."""
