@@ -5,6 +5,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
@@ -221,8 +222,7 @@ class Service:
     def _current_speller(self) -> Speller:
         key = self._generation_key()
         if self._speller is None or self._speller[0] != key:
-            term_df = getattr(self.backend, "term_df", None)
-            self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, term_df))
+            self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, _term_df(self.backend)))
         return self._speller[1]
 
     def _suggest_spelling(self, query, keyword_hits: int = 0):
@@ -232,6 +232,14 @@ class Service:
             # word the index has: suggest only when the words found next to nothing
             return None
         return speller.suggest(query)
+
+
+def _term_df(backend) -> Callable[[str], int] | None:
+    """How many passages hold one analysed term, when the backend can tell (spelling)."""
+    term_dfs = getattr(backend, "term_dfs", None)
+    if term_dfs is None or term_dfs([]) is None:
+        return None
+    return lambda term: term_dfs([term]).get(term, 0)
 
 
 def _ranking_config(settings: Settings, backend) -> RankingConfig:

@@ -839,3 +839,28 @@ def test_document_list_records_equal_the_embedded_light_records(backend, cluster
     assert got_total == total
     assert any(not r.facets["gemeente"] for r in want)  # the case that differed: an empty field
     assert got == want
+
+
+def test_term_counts_in_one_aggregation(backend, cluster):
+    """Which query words no passage holds (the page names them) and spelling: one request for all
+    of a query's terms, matched as indexed (``term``), in a passage's heading or text."""
+    aggs = {"terms": {"buckets": {"kind": {"doc_count": 7}, "nieuwkomer": {"doc_count": 0}}}}
+    cluster.on("POST", r"/gka/_search", body=search_response([], aggs))
+    assert backend.term_dfs(["nieuwkomer", "kind", "kind"]) == {"kind": 7, "nieuwkomer": 0}
+    searches = cluster.calls("POST", r"/gka/_search")
+    assert len(searches) == 1
+    body = searches[0].body
+    assert body["size"] == 0 and body["query"] == {"bool": {"filter": [{"term": {"kind": "passage"}}]}}
+    assert body["aggs"]["terms"]["filters"]["filters"] == {
+        t: {"bool": {"should": [{"term": {"text": t}}, {"term": {"heading": t}}]}} for t in ("kind", "nieuwkomer")}
+    assert backend.term_dfs([]) == {} and len(cluster.calls("POST", r"/gka/_search")) == 1
+
+
+def test_an_index_older_than_mapping_v5_counts_no_terms(cluster):
+    """Its inflected words are indexed under Snowball's terms (kinderen: kinder), so a count of the
+    embedded analyzer's term (kind) would call words missing that it holds."""
+    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
+        "mapping_version": "4", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
+    old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+    assert old.term_dfs(["kind"]) is None and old.term_dfs([]) is None
+    assert cluster.calls("POST", r"/gka/_search") == []

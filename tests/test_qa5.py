@@ -67,6 +67,13 @@ def test_a_word_no_document_holds_in_any_form_is_named(service):
     assert service.search(SearchRequest("ouders en nieuwkomers", k=5, mode="semantic")).missing_words == []
 
 
+def test_a_backend_that_cannot_count_terms_names_no_word(service, monkeypatch):
+    """An Elasticsearch index of an older mapping answers None: its counts would mislead."""
+    monkeypatch.setattr(service.backend, "term_dfs", lambda terms: None)
+    resp = service.search(SearchRequest("ouders en nieuwkomers", k=5))
+    assert resp.total and resp.missing_words == [] and resp.partial_words == []
+
+
 def test_the_page_and_the_api_name_a_missing_word(client):
     soup = BeautifulSoup(client.get("/?q=ouders+en+nieuwkomers").data, "html.parser")
     notice = soup.select_one(".missing-words")

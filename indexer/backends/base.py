@@ -7,7 +7,9 @@ so both backends share it. Optional extras the searcher uses when a backend has 
 ``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence); and
 elsewhere ``passage_counts`` (indexer.search; both backends have it, else one ``get_document``
 per document),
-``term_df`` (spelling; else suggestions are rarer) and ``build_guard`` (indexer.build's lock).
+``term_dfs`` (passages per analysed term, None when the index cannot tell: spelling and the
+query words found in no passage; without it suggestions are rarer and such words not named)
+and ``build_guard`` (indexer.build's lock).
 Everything in ``Backend`` below is required: the app and the build call it without a fallback.
 """
 from __future__ import annotations

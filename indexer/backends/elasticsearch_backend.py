@@ -29,7 +29,7 @@ from indexer.backends.es_client import (
 )
 from indexer.backends.es_index import IndexPin, check_compatible, physical_index_name
 from indexer.backends.es_lock import build_lock
-from indexer.backends.es_terms import plan_query
+from indexer.backends.es_features import QueryFeatures
 from indexer.backends.es_transport import EsTransport
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
 from indexer.backends.es_writer import ElasticsearchWriter
@@ -44,7 +44,7 @@ Filters = dict[str, list[str]]
 PAGE = 1000
 
 
-class ElasticsearchBackend(EsTransport):
+class ElasticsearchBackend(EsTransport, QueryFeatures):
     """:param settings: es_url, es_index (alias), credentials, es_server_rrf, es_timeout.
     :param node_class: transport node class (tests inject a fake node here)."""
 
@@ -117,44 +117,6 @@ class ElasticsearchBackend(EsTransport):
         return ElasticsearchWriter(self._client, self._url, self.alias, sorted(old)[-1], False, old, meta_body)
 
     # -- retrieval --------------------------------------------------------------------------
-    @property
-    def marks_partial(self) -> bool:
-        """Whether keyword hits say when they match a compound query word only in part: an
-        index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
-        return self._mapping_from(3)
-
-    @property
-    def exact_phrases(self) -> bool:
-        """Whether quoted phrases can search the .exact subfields: an index of mapping v4 on."""
-        return self._mapping_from(4)
-
-    def _mapping_from(self, version: int) -> bool:
-        meta = self.meta()
-        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= version
-
-    def _exact(self, query: ParsedQuery | None) -> bool:
-        # only a query with a phrase asks (the mapping is one more request)
-        return self.exact_phrases if query is not None and q.has_phrase(query) else True
-
-    def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
-        """The compound query words' parts, where the index can tell matches only in part."""
-        if query is None or query.is_empty:
-            return []
-        from indexer.analysis import get_analyzer  # the query side's own analyzer, loaded once
-
-        parts = get_analyzer().compound_surfaces(" ".join(query.positive_terms()))
-        return parts if parts and self.marks_partial else []
-
-    @staticmethod
-    def _plan(query: ParsedQuery | None) -> ParsedQuery | None:
-        """The words Elasticsearch searches, and as what (es_terms: stop words out, English
-        glossary phrases with their Dutch renderings, other English words not required)."""
-        if query is None:
-            return None
-        from indexer.analysis import get_analyzer
-
-        return plan_query(query, get_analyzer())
-
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
         if query.is_empty:
             return []
@@ -266,6 +228,15 @@ class ElasticsearchBackend(EsTransport):
         if not passage_ids:
             return {}
         return r.highlights_of(self._search(q.highlight_body(passage_ids, self._plan(query))))
+
+    def term_dfs(self, terms: Sequence[str]) -> dict[str, int] | None:
+        """term -> passages holding it, in one request; None for an index older than mapping v5,
+        whose terms for inflected words are Snowball's, not the embedded analyzer's (a count of
+        "kind" there misses "kinderen")."""
+        if not self._mapping_from(5):
+            return None
+        terms = sorted(set(terms))
+        return r.term_counts_of(self._search(c.term_counts_body(terms))) if terms else {}
 
     def passage_counts(self, doc_ids: Sequence[str]) -> dict[str, int]:
         """document id -> its number of passages (unknown ids left out), in one request instead

@@ -49,6 +49,19 @@ def vocabulary_body(size: int = 5000) -> Body:
     }
 
 
+def term_counts_body(terms: Sequence[str]) -> Body:
+    """How many passages hold each analysed term in their heading or text (the embedded
+    backend's body field): one ``filters`` aggregation, no hits. ``term`` queries, so the terms
+    are matched as the index holds them, not analysed again."""
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": [kind_filter(PASSAGE)]}},
+        "aggs": {"terms": {"filters": {"filters": {
+            term: {"bool": {"should": [{"term": {"text": term}}, {"term": {"heading": term}}]}} for term in terms}}}},
+        "track_total_hits": False,
+    }
+
+
 def passage_counts_body(doc_ids: list[str]) -> Body:
     """The number of passages of each of ``doc_ids``: one terms aggregation, no hits."""
     return {

@@ -202,6 +202,12 @@ def passage_counts_of(response: Response) -> dict[str, int]:
     return {str(b["key"]): int(b["doc_count"]) for b in buckets}
 
 
+def term_counts_of(response: Response) -> dict[str, int]:
+    """term -> passages holding it, from term_counts_body's aggregation."""
+    buckets = response.get("aggregations", {}).get("terms", {}).get("buckets", {})
+    return {str(term): int(b.get("doc_count", 0)) for term, b in buckets.items()}
+
+
 def highlights_of(response: Response) -> dict[str, str]:
     out = {}
     for hit in hits(response):

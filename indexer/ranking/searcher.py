@@ -223,12 +223,15 @@ class Searcher:
 
     def _word_coverage(self, r: Ranking, request: SearchRequest) -> tuple[list[str], list[str]]:
         """(query words found only through their parts, query words found in no form at all)."""
-        term_df = getattr(self.backend, "term_df", None)  # without it: not looked
-        if request.mode == "semantic" or term_df is None or not r.keyword:
+        term_dfs = getattr(self.backend, "term_dfs", None)  # without it: not looked
+        if request.mode == "semantic" or term_dfs is None or not r.keyword:
             return [], []
         # a quoted word is matched whole, never by its parts
         plain = " ".join(t for c in r.query.clauses for t in c.terms)
-        return word_coverage(self.analyzer, term_df, plain, is_english_form) if plain else ([], [])
+        counts = term_dfs([t.term for t in self.analyzer.query_terms(plain)]) if plain else None
+        if counts is None:  # nothing to look up, or an index that cannot tell
+            return [], []
+        return word_coverage(self.analyzer, lambda term: counts.get(term, 0), plain, is_english_form)
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's

@@ -156,6 +156,15 @@ def test_words_index_under_the_embedded_analyzers_terms(setup):
     assert [t["token"] for t in tokens.body["tokens"]] == get_analyzer().analyze_phrase(words)
 
 
+def test_term_counts_match_the_embedded_terms(setup):
+    """Passages holding each analysed term (mapping v5), as the embedded backend's term_df."""
+    from indexer.analysis import get_analyzer
+    backend, *_ = setup
+    peuter, nieuwkomer, leerling = get_analyzer().analyze_phrase("peuters nieuwkomers leerlingen")
+    assert backend.term_dfs([peuter, nieuwkomer, leerling, "xyzzy"]) == {
+        peuter: 1, nieuwkomer: 1, leerling: 1, "xyzzy": 0}
+
+
 def _docs_of(passage_ids):
     return {p.split("#")[0] for p in passage_ids}
 

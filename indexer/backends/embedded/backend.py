@@ -300,6 +300,10 @@ class EmbeddedBackend:
     def term_df(self, term: str) -> int:
         return self._live().body.df(term)
 
+    def term_dfs(self, terms: Sequence[str]) -> dict[str, int]:
+        body = self._live().body
+        return {term: body.df(term) for term in terms}
+
     def stats(self) -> IndexStats:
         g = self._live()
         size = sum(f.stat().st_size for f in g.path.iterdir() if f.is_file())

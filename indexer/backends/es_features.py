@@ -1,0 +1,52 @@
+"""What an Elasticsearch index can answer, by its mapping version, and the words a query
+searches there: the query-side helpers of the backend (elasticsearch_backend), which needs
+``meta()`` from its host class."""
+from __future__ import annotations
+
+from indexer.backends import es_queries as q
+from indexer.backends.es_terms import plan_query
+from indexer.model import IndexMeta
+from indexer.ranking.query_syntax import ParsedQuery
+
+
+class QueryFeatures:
+    def meta(self) -> IndexMeta | None:  # the host class reads it from the cluster
+        raise NotImplementedError
+
+    @property
+    def marks_partial(self) -> bool:
+        """Whether keyword hits say when they match a compound query word only in part: an
+        index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
+        return self._mapping_from(3)
+
+    @property
+    def exact_phrases(self) -> bool:
+        """Whether quoted phrases can search the .exact subfields: an index of mapping v4 on."""
+        return self._mapping_from(4)
+
+    def _mapping_from(self, version: int) -> bool:
+        meta = self.meta()
+        return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= version
+
+    def _exact(self, query: ParsedQuery | None) -> bool:
+        # only a query with a phrase asks (the mapping is one more request)
+        return self.exact_phrases if query is not None and q.has_phrase(query) else True
+
+    def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
+        """The compound query words' parts, where the index can tell matches only in part."""
+        if query is None or query.is_empty:
+            return []
+        from indexer.analysis import get_analyzer  # the query side's own analyzer, loaded once
+
+        parts = get_analyzer().compound_surfaces(" ".join(query.positive_terms()))
+        return parts if parts and self.marks_partial else []
+
+    @staticmethod
+    def _plan(query: ParsedQuery | None) -> ParsedQuery | None:
+        """The words Elasticsearch searches, and as what (es_terms: stop words out, English
+        glossary phrases with their Dutch renderings, other English words not required)."""
+        if query is None:
+            return None
+        from indexer.analysis import get_analyzer
+
+        return plan_query(query, get_analyzer())
