@@ -223,20 +223,31 @@ def test_physical_index_name_is_versioned_and_lowercase():
 HITS = [{"_id": "d1#0-abcd", "_score": 7.5}, {"_id": "d2#3-ffff", "_score": 2.25}]
 
 
+def _scored(node: dict) -> dict:
+    """The bool query of a search body (or of a query), inside its coordination."""
+    node = node.get("query", node)
+    return node["function_score"]["query"]["bool"] if "function_score" in node else node["bool"]
+
+
 def test_keyword_search_body_and_results(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     query = parse_query('taal opvang "voor- en vroegschoolse educatie" -rotterdam')
     result = backend.keyword_search(query, {"gemeente": ["Utrecht", "Gouda"], "jaar": ["2023"]}, 20)
     assert result == [Scored("d1#0-abcd", 7.5), Scored("d2#3-ffff", 2.25)]
     body = cluster.last("POST", r"/gka/_search").body
-    bool_q = body["query"]["bool"]
+    bool_q = _scored(body)
     assert body["size"] == 20
     assert bool_q["filter"] == [{"term": {"kind": "passage"}}, {"terms": {"gemeente": ["Utrecht", "Gouda"]}},
                                 {"terms": {"jaar": ["2023"]}}]
     first = bool_q["should"][0]["multi_match"]
     assert first["query"] == "taal" and first["fields"] == ["title^2", "heading^1.5", "text"]
     assert first["analyzer"] == "gka_dutch_search"
-    assert bool_q["minimum_should_match"] == "2<75%"
+    # any one word matches, as in the embedded backend; the score is BM25 x the share of the
+    # query's words a passage holds (its coordination), one filter function per word
+    assert bool_q["minimum_should_match"] == 1
+    coordination = body["query"]["function_score"]
+    assert coordination["functions"] == [{"filter": clause, "weight": 0.5} for clause in bool_q["should"]]
+    assert (coordination["score_mode"], coordination["boost_mode"]) == ("sum", "multiply")
     phrase = bool_q["must"][0]["multi_match"]
     assert (phrase["type"], phrase["query"]) == ("phrase", "voor- en vroegschoolse educatie")
     # words as written, in a row: the .exact subfields (mapping v4), with their own analyzer
@@ -260,7 +271,7 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
         assert whole["multi_match"]["analyzer"] == "gka_dutch_search_whole"
         assert whole["multi_match"]["query"] == "schooladvies ouders"
         assert [m["multi_match"]["query"] for m in every_part["bool"]["must"]] == ["school", "advies"]
-        assert query["must"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search"
+        assert _scored(query["must"][0])["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search"
         backend.result_count(parse_query("schooladvies"), ["d9#0-abcd"], {})
         keyword_side = cluster.last("POST", r"/gka-v[0-9]-[0-9tz]+/_search").body["query"]["bool"]["should"][1]["bool"]
         assert keyword_side["filter"][0]["bool"]["should"][0]["multi_match"]["analyzer"] == "gka_dutch_search_whole"
@@ -356,24 +367,25 @@ def _match_texts(node) -> list[str]:
 
 
 def test_a_dutch_question_is_searched_without_its_stop_words(backend, cluster):
-    # Elasticsearch keeps a stop word as a should-clause that matches nothing, and
-    # minimum_should_match counts it: 5 of these 7 words, where 3 can match
+    # Elasticsearch keeps a stop word as a should-clause that matches nothing, which would
+    # lower every passage's share of the query's words alike
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     backend.keyword_search(parse_query("hoe kan ik ouders bij school betrekken? ?"), {}, 10)
-    bool_q = cluster.last().body["query"]["bool"]
+    bool_q = _scored(cluster.last().body)
     assert _match_texts(bool_q["should"]) == ["ouders", "school", "betrekken?"]  # a lone "?" neither
-    assert bool_q["minimum_should_match"] == "2<75%"
+    assert bool_q["minimum_should_match"] == 1
+    assert [f["weight"] for f in cluster.last().body["query"]["function_score"]["functions"]] == [1 / 3] * 3
 
 
 def test_an_english_question_searches_the_glossary_renderings_and_requires_no_english_word(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     query = parse_query("what works against early school leaving in Rotterdam")
     backend.keyword_search(query, {}, 10)
-    bool_q = cluster.last().body["query"]["bool"]
+    bool_q = _scored(cluster.last().body)
     required = bool_q["must"][0]["bool"]
     # the glossary phrase is one clause, with its Dutch renderings as alternatives
     assert _match_texts(required["should"]) == ["early school leaving voortijdig schoolverlaten vsv", "Rotterdam"]
-    assert required["minimum_should_match"] == "2<75%"
+    assert required["minimum_should_match"] == 1
     # English words the glossary does not translate score where they occur, never required
     assert _match_texts(bool_q["should"]) == ["what works against"]
     # the counts read the same plan, so a facet's count is what its results give
@@ -397,7 +409,7 @@ def test_an_english_word_is_required_when_its_stem_is_a_dutch_word():
 def test_a_query_of_stop_words_alone_is_searched_as_typed(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     backend.keyword_search(parse_query("de het"), {}, 10)
-    assert _match_texts(cluster.last().body["query"]) == ["de", "het"]
+    assert _match_texts(_scored(cluster.last().body)) == ["de", "het"]
 
 
 def test_result_count_counts_keyword_matches_or_kept_passages(backend, cluster):
@@ -425,6 +437,10 @@ def test_hybrid_search_uses_rrf_retriever_when_enabled(cluster):
     standard, knn = rrf["retrievers"]
     assert standard["standard"]["query"]["bool"]["filter"][1] == {"terms": {"jaar": ["2023"]}}
     assert knn["knn"]["filter"]["bool"]["filter"][1] == {"terms": {"jaar": ["2023"]}}
+    # the keyword side ranks as the client-fused one: coordinated, from two words on
+    backend.hybrid_search(parse_query("taal thuis"), np.ones(DIM), {}, 10, 50)
+    standard = cluster.last().body["retriever"]["rrf"]["retrievers"][0]["standard"]["query"]
+    assert len(standard["function_score"]["functions"]) == 2
 
 
 def test_hybrid_search_falls_back_on_license_error_and_warns_once(cluster, caplog):

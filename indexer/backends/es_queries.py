@@ -20,7 +20,7 @@ Parts = Sequence[Sequence[str]]  # each compound query word's parts, as words
 @dataclass(frozen=True)
 class PlannedQuery(ParsedQuery):
     """A query as this backend searches it (es_terms.plan_query): ``soft`` words add to a
-    passage's score but are not counted by ``minimum_should_match``."""
+    passage's score but are neither required nor counted by coordination."""
 
     soft: tuple[str, ...] = ()
 
@@ -33,7 +33,6 @@ EXACT_FIELDS = [f"{name}.exact{sep}{boost}" for name, sep, boost in (f.partition
 SEARCH_ANALYZER = "gka_dutch_search"
 WHOLE_ANALYZER = "gka_dutch_search_whole"  # mapping v3: the search chain without the decompounder
 WHOLE = "whole"  # the name of the clause a passage meets when it matches the query not only in part
-MIN_SHOULD_MATCH = "2<75%"  # up to 2 clauses: all; more: three quarters of them
 FACET_SIZE = 100
 MAX_NUM_CANDIDATES = 10_000
 PASSAGE_SOURCE = ["doc_id", "passage_id", "passage_hash", "ordinal", "heading", "text"]
@@ -60,25 +59,18 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
     """The ``bool`` query of a keyword search over passages.
 
     Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
-    ``match_phrase``); single-term clauses are combined with ``minimum_should_match``
-    ``2<75%``, quoted phrases and OR-groups are ``must``; excluded words/phrases
-    are ``must_not``; facet filters go to ``filter`` (no scoring). ``exact``: phrases search the
-    .exact subfields (mapping v4); an older index has none, so its phrases read the main fields.
+    ``match_phrase``); single-term clauses are alternatives, any one of which matches, as in
+    the embedded backend (``coordinated`` scores by how many); quoted phrases and OR-groups are
+    ``must``; excluded words/phrases are ``must_not``; facet filters go to ``filter`` (no
+    scoring). ``exact``: phrases search the .exact subfields (mapping v4); an older index has
+    none, so its phrases read the main fields.
     """
-    term_clauses: list[Body] = []
-    must: list[Body] = []
-    for clause in query.clauses:
-        alternatives = [_multi_match(" ".join(clause.terms))] if clause.terms else []
-        alternatives += [_phrase(p, exact) for p in clause.phrases]
-        if clause.phrases or len(clause.terms) > 1:
-            must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
-        else:
-            term_clauses.extend(alternatives)
+    term_clauses, must = _clauses(query, exact)
     must_not = [_phrase(x, exact) if _is_phrase(x) else _multi_match(x) for x in query.excluded]
     bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
     if term_clauses:
         bool_query["should"] = term_clauses
-        bool_query["minimum_should_match"] = MIN_SHOULD_MATCH if len(term_clauses) > 1 else 1
+        bool_query["minimum_should_match"] = 1
     if must:
         bool_query["must"] = must
     if must_not:
@@ -94,6 +86,33 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
     return {"bool": bool_query}
 
 
+def coordinated(scored: Body, query: ParsedQuery, *, exact: bool = True) -> Body:
+    """``scored`` (keyword_query's) with each passage's score multiplied by the share of the
+    query's words it holds: the embedded backend's coordination, linear here (a sum of filter
+    weights; the embedded square root measured alike on the judged sets, nDCG@10 within 0.02).
+    Without it a passage holding one rare word outranks one holding all the others."""
+    term_clauses, _ = _clauses(query, exact)
+    if len(term_clauses) < 2:
+        return scored
+    weight = 1.0 / len(term_clauses)
+    return {"function_score": {"query": scored, "functions": [{"filter": c, "weight": weight} for c in term_clauses],
+                               "score_mode": "sum", "boost_mode": "multiply"}}
+
+
+def _clauses(query: ParsedQuery, exact: bool) -> tuple[list[Body], list[Body]]:
+    """(the one-word clauses, the required ones: phrases and OR-groups)."""
+    term_clauses: list[Body] = []
+    must: list[Body] = []
+    for clause in query.clauses:
+        alternatives = [_multi_match(" ".join(clause.terms))] if clause.terms else []
+        alternatives += [_phrase(p, exact) for p in clause.phrases]
+        if clause.phrases or len(clause.terms) > 1:
+            must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
+        else:
+            term_clauses.extend(alternatives)
+    return term_clauses, must
+
+
 def has_phrase(query: ParsedQuery) -> bool:
     """Whether ``keyword_query`` searches ``query`` with a phrase query (quoted, or excluded)."""
     return any(c.phrases for c in query.clauses) or any(_is_phrase(x) for x in query.excluded)
@@ -107,7 +126,7 @@ def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Par
                         exact: bool = True) -> Body:
     """``parts``: the compound query words' parts (analyzer.compound_surfaces); a hit that meets
     the WHOLE clause lists it in ``matched_queries``, one that does not matches only in part."""
-    bool_query = keyword_query(query, filters, exact=exact)
+    bool_query = coordinated(keyword_query(query, filters, exact=exact), query, exact=exact)
     whole = whole_clause(query, parts)
     if whole is not None:  # scored as before: the named clause adds nothing to the score
         bool_query = {"bool": {"must": [bool_query],
@@ -177,7 +196,8 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
         "retriever": {
             "rrf": {
                 "retrievers": [
-                    {"standard": {"query": keyword_query(query, filters, exact=exact)}},
+                    {"standard": {"query": coordinated(keyword_query(query, filters, exact=exact), query,
+                                                       exact=exact)}},
                     {"knn": knn},
                 ],
                 "rank_window_size": max(k, rank_window_size),

@@ -82,14 +82,23 @@ def _docs(backend, scored):
 @pytest.mark.parametrize("query, doc_id", [
     ("kinderopvang", "d1"),
     ("leerling huiswerkbegeleidingen", "d2"),  # stemmed, and a compound's own word
-    # seven words, four of them stop words: counted by minimum_should_match, none could match
+    # seven words, four of them stop words, "helpen" in no passage: any word matches
     ("hoe kan ik leerlingen bij huiswerkbegeleiding helpen", "d2"),
+    ("welke leerlingen hebben baat bij huiswerkbegeleiding na schooltijd in het vmbo", "d2"),
     ("homework support for pupils", "d2"),  # the glossary's Dutch renderings
 ])
 def test_keyword_search_finds_the_dutch_passage(setup, query, doc_id):
     from indexer.ranking.query_syntax import parse_query
     backend, *_ = setup
     assert doc_id in _docs(backend, backend.keyword_search(parse_query(query), {}, 10))
+
+
+def test_a_passage_holding_more_of_the_query_ranks_first(setup):
+    """Coordination, as in the embedded backend: two of three words beat one."""
+    from indexer.ranking.query_syntax import parse_query
+    backend, *_ = setup
+    hits = backend.keyword_search(parse_query("nieuwkomers vrijwilligers utrecht"), {}, 10)
+    assert hits[0].passage_id == "d3#0-00000000"
 
 
 def test_filters_narrow(setup):
