@@ -167,3 +167,13 @@ def test_quoted_phrases_search_exact_subfields_without_compound_parts_synonyms_o
         name, _, boost = spec.partition("^")
         assert props[name]["fields"]["exact"] == {"type": "text", "analyzer": "gka_dutch_exact"}
         assert f"{name}.exact" + (f"^{boost}" if boost else "") in EXACT_FIELDS
+
+
+def test_text_fields_rank_with_the_embedded_backends_bm25_parameters():
+    """k1 0.9 and b 0.4 were tuned on the judged sets; Elasticsearch's defaults are 1.2 and 0.75."""
+    from indexer.backends.embedded.bm25 import B, K1
+
+    body = load_index_body(16, "fake")
+    assert body["settings"]["similarity"]["gka_bm25"] == {"type": "BM25", "k1": K1, "b": B}
+    props = body["mappings"]["properties"]
+    assert all(props[field]["similarity"] == "gka_bm25" for field in ("title", "heading", "text"))
