@@ -48,6 +48,15 @@ def test_validation_reports_an_undefined_analyzer(small_dir: Path):
     assert validate_mappings_dir(small_dir) == ["field heading uses undefined analyzer gka_missing"]
 
 
+def test_validation_reports_an_undefined_similarity_and_copy_target(small_dir: Path):
+    data = json.loads((small_dir / "es_mappings.v5.json").read_text())
+    data["properties"]["heading"]["similarity"] = "gka_missing"
+    data["properties"]["text"]["copy_to"] = "alles"
+    (small_dir / "es_mappings.v5.json").write_text(json.dumps(data))
+    assert validate_mappings_dir(small_dir) == ["field heading uses undefined similarity gka_missing",
+                                                "field text copies to undefined field alles"]
+
+
 def test_mapping_declares_its_version():
     assert mapping_version() == MAPPING_VERSION == "5"
 
@@ -156,17 +165,18 @@ def test_the_whole_word_search_analyzer_is_the_search_chain_without_the_decompou
 def test_quoted_phrases_search_exact_subfields_without_compound_parts_synonyms_or_stop_words(small_dir: Path):
     """Mapping v4: the main fields index a compound's parts at its position, so a phrase query
     there found "school" in "hogeschool"; the embedded backend finds whole words in a row."""
-    from indexer.backends.es_queries import EXACT_FIELDS, SEARCH_FIELDS
+    from indexer.backends.es_fields import BODY, SPLIT
 
     body = load_index_body(8, "fake", mappings_dir=small_dir)
     analyzers, props = body["settings"]["analysis"]["analyzer"], body["mappings"]["properties"]
     exact = analyzers["gka_dutch_exact"]
     assert not {"gka_decompound", "gka_synonyms", "gka_dutch_stop"} & set(exact["filter"])
     assert exact["filter"][-1] == "gka_dutch_stemmer"  # "brede brugklas" finds "brede brugklassen"
-    for spec in SEARCH_FIELDS:
-        name, _, boost = spec.partition("^")
-        assert props[name]["fields"]["exact"] == {"type": "text", "analyzer": "gka_dutch_exact"}
-        assert f"{name}.exact" + (f"^{boost}" if boost else "") in EXACT_FIELDS
+    for fields in (BODY, SPLIT):  # mapping v5's and v4's
+        for spec in fields.words:
+            name, _, boost = spec.partition("^")
+            assert props[name]["fields"]["exact"] == {"type": "text", "analyzer": "gka_dutch_exact"}
+            assert f"{name}.exact" + (f"^{boost}" if boost else "") in fields.phrases
 
 
 def test_text_fields_rank_with_the_embedded_backends_bm25_parameters():
@@ -177,3 +187,20 @@ def test_text_fields_rank_with_the_embedded_backends_bm25_parameters():
     assert body["settings"]["similarity"]["gka_bm25"] == {"type": "BM25", "k1": K1, "b": B}
     props = body["mappings"]["properties"]
     assert all(props[field]["similarity"] == "gka_bm25" for field in ("title", "heading", "text"))
+
+
+def test_heading_and_text_are_one_body_field_as_in_the_embedded_backend():
+    """The embedded backend indexes a passage's heading and text as one field, and a title match
+    adds TITLE_WEIGHT of its score: mapping v5 does the same (copy_to body, most_fields)."""
+    from indexer.backends.embedded.keyword import TITLE_WEIGHT
+    from indexer.backends.es_fields import BODY, fields_for
+
+    props = load_index_body(16, "fake")["mappings"]["properties"]
+    assert props["heading"]["copy_to"] == props["text"]["copy_to"] == "body"
+    assert "copy_to" not in props["title"]
+    body = props["body"]
+    assert (body["type"], body["similarity"], body["analyzer"], body["search_analyzer"]) == (
+        "text", "gka_bm25", "gka_dutch", "gka_dutch_search")
+    assert BODY.words == (f"title^{TITLE_WEIGHT}", "body") and BODY.combine == "most_fields"
+    assert fields_for("5") is BODY and fields_for("4").words == ("title^2", "heading^1.5", "text")
+    assert fields_for("3").analyse_phrases and not fields_for("4").analyse_phrases

@@ -122,7 +122,7 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
             return []
         query = self._plan(query)
         parts = self._parts(query)
-        body = q.keyword_search_body(query, filters, k, parts, exact=self._exact(query))
+        body = q.keyword_search_body(query, filters, k, parts, fields=self._fields())
         return r.scored(self._search(body), whole=q.WHOLE if parts else None)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
@@ -138,7 +138,7 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
             return None
         query = self._plan(query)
         body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score,
-                                    exact=self._exact(query))
+                                    fields=self._fields())
         es = import_elasticsearch()
         index = self._pin.target()
         with self._errors(f"rrf search {index}"):
@@ -156,13 +156,13 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None,
                      filters: Filters) -> dict[str, dict[str, int]]:
         query = self._plan(query)
-        body = c.facet_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
+        body = c.facet_body(query, passage_ids, filters, self._parts(query), fields=self._fields())
         return r.facet_counts_of(self._search(body))
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
                      by_document: bool = True) -> int:
         query = self._plan(query)
-        body = c.count_body(query, passage_ids, filters, self._parts(query), exact=self._exact(query))
+        body = c.count_body(query, passage_ids, filters, self._parts(query), fields=self._fields())
         return r.count_of(self._search(body), by_document)
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:

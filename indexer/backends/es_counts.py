@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from indexer.backends.es_fields import BODY, Fields
 from indexer.backends.es_queries import (DOCUMENT, FACET_SIZE, PASSAGE, Body, Filters, Parts, filter_clauses,
                                          keyword_query, kind_filter, whole_clause)
 from indexer.model import FACET_FIELDS
@@ -11,7 +12,7 @@ from indexer.ranking.query_syntax import ParsedQuery
 
 
 def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters,
-               parts: Parts = (), *, exact: bool = True) -> Body:
+               parts: Parts = (), *, fields: Fields = BODY) -> Body:
     """One ``size: 0`` search with disjunctive facet aggregations.
 
     With a query or passages the result set is passages (keyword matches OR the given passage
@@ -23,7 +24,7 @@ def facet_body(query: ParsedQuery | None, passage_ids: Sequence[str] | None, fil
     has_query = query is not None and not query.is_empty
     if has_query or passage_ids is not None:
         body: Body = {"size": 0, "query": result_set_query(query if has_query else None, passage_ids or (), {}, parts,
-                                                            exact=exact)}
+                                                            fields=fields)}
         counted = {"docs": {"cardinality": {"field": "doc_id"}}}
     else:
         body = {"size": 0, "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}}}
@@ -87,13 +88,13 @@ def stats_body() -> Body:
 
 
 def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
-                     parts: Parts = (), *, exact: bool = True) -> Body:
+                     parts: Parts = (), *, fields: Fields = BODY) -> Body:
     """Passages that are keyword matches passing the filters (not matches only in part, when
     ``parts`` names the compound query words' parts), or among the given ids."""
     should: list[Body] = [{"terms": {"passage_id": list(passage_ids)}}] if passage_ids else []
     if query is not None and not query.is_empty:
-        matches = keyword_query(query, filters, exact=exact)
-        whole = whole_clause(query, parts)
+        matches = keyword_query(query, filters, fields=fields)
+        whole = whole_clause(query, parts, fields)
         should.append(matches if whole is None else {"bool": {"must": [matches], "filter": [whole]}})
     if not should:
         should = [{"match_none": {}}]
@@ -101,12 +102,12 @@ def result_set_query(query: ParsedQuery | None, passage_ids: Sequence[str], filt
 
 
 def count_body(query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
-               parts: Parts = (), *, exact: bool = True) -> Body:
+               parts: Parts = (), *, fields: Fields = BODY) -> Body:
     """A ``size: 0`` search over a result set: the keyword matches passing the filters OR the
     given passages; ``hits.total`` counts passages, the ``docs`` cardinality documents."""
     return {
         "size": 0,
-        "query": result_set_query(query, passage_ids, filters, parts, exact=exact),
+        "query": result_set_query(query, passage_ids, filters, parts, fields=fields),
         "aggs": {"docs": {"cardinality": {"field": "doc_id", "precision_threshold": 40_000}}},
         "track_total_hits": True,
     }

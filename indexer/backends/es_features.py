@@ -3,7 +3,7 @@ searches there: the query-side helpers of the backend (elasticsearch_backend), w
 ``meta()`` from its host class."""
 from __future__ import annotations
 
-from indexer.backends import es_queries as q
+from indexer.backends.es_fields import Fields, fields_for
 from indexer.backends.es_terms import plan_query
 from indexer.model import IndexMeta
 from indexer.ranking.query_syntax import ParsedQuery
@@ -19,18 +19,15 @@ class QueryFeatures:
         index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
         return self._mapping_from(3)
 
-    @property
-    def exact_phrases(self) -> bool:
-        """Whether quoted phrases can search the .exact subfields: an index of mapping v4 on."""
-        return self._mapping_from(4)
 
     def _mapping_from(self, version: int) -> bool:
         meta = self.meta()
         return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= version
 
-    def _exact(self, query: ParsedQuery | None) -> bool:
-        # only a query with a phrase asks (the mapping is one more request)
-        return self.exact_phrases if query is not None and q.has_phrase(query) else True
+    def _fields(self) -> Fields:
+        """The fields this index's searches read (es_fields: by its mapping version)."""
+        meta = self.meta()
+        return fields_for(meta.mapping_version if meta is not None else "")
 
     def _parts(self, query: ParsedQuery | None) -> list[tuple[str, ...]]:
         """The compound query words' parts, where the index can tell matches only in part."""

@@ -31,6 +31,7 @@ MAX_DIMS = 4096
 _LIST_FILTERS = {"gka_decompound": "{{compound_words}}", "gka_synonyms": "{{synonyms}}",
                  "gka_dutch_override": "{{stem_rules}}"}
 _BUILTIN_ANALYZERS = {"standard", "simple", "whitespace", "keyword", "dutch", "english"}
+_BUILTIN_SIMILARITIES = {"BM25", "boolean"}
 _BUILTIN_FILTERS = {"lowercase", "asciifolding", "stop", "stemmer", "trim", "unique"}
 
 
@@ -110,8 +111,9 @@ def mapping_version(mappings_dir: Path | None = None) -> str:
 
 
 def validate_mappings_dir(mappings_dir: Path | None = None) -> list[str]:
-    """Problems found in mappings/ (empty list = fine): every JSON parses, every analyzer and
-    filter referenced is defined, the declared version matches this module."""
+    """Problems found in mappings/ (empty list = fine): every JSON parses, every analyzer,
+    filter, similarity and copy_to target referenced is defined, the declared version matches
+    this module."""
     base = Path(mappings_dir or MAPPINGS_DIR)
     problems: list[str] = []
     for path in sorted(base.glob("*.json")):
@@ -133,6 +135,14 @@ def validate_mappings_dir(mappings_dir: Path | None = None) -> list[str]:
     for field, analyzer in _referenced_analyzers(mappings.get("properties", {})):
         if analyzer not in analyzers and analyzer not in _BUILTIN_ANALYZERS:
             problems.append(f"field {field} uses undefined analyzer {analyzer}")
+    similarities = settings.get("similarity", {})
+    properties = mappings.get("properties", {})
+    for field, spec in properties.items():
+        named = spec.get("similarity") if spec.get("type") == "text" else None  # vectors name a metric
+        if named and named not in similarities and named not in _BUILTIN_SIMILARITIES:
+            problems.append(f"field {field} uses undefined similarity {named}")
+        if spec.get("copy_to") and spec["copy_to"] not in properties:
+            problems.append(f"field {field} copies to undefined field {spec['copy_to']}")
     declared = str(mappings.get("_meta", {}).get("mapping_version", ""))
     if declared != MAPPING_VERSION:
         problems.append(f"{MAPPINGS_FILE} declares mapping_version {declared!r}, expected {MAPPING_VERSION!r}")

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from indexer.backends.es_fields import BODY, SEARCH_ANALYZER, Fields, match_phrase, match_words
 from indexer.model import FACET_FIELDS
 from indexer.ranking.query_syntax import ParsedQuery
+
+__all__ = ["SEARCH_ANALYZER"]  # with the builders below: what the backend and its tests import
 
 Filters = dict[str, list[str]]
 Body = dict[str, Any]
@@ -27,10 +30,6 @@ class PlannedQuery(ParsedQuery):
 
 PASSAGE = "passage"
 DOCUMENT = "document"
-SEARCH_FIELDS = ["title^2", "heading^1.5", "text"]
-# mapping v4: quoted phrases search the words as written, in a row (no compound parts or synonyms)
-EXACT_FIELDS = [f"{name}.exact{sep}{boost}" for name, sep, boost in (f.partition("^") for f in SEARCH_FIELDS)]
-SEARCH_ANALYZER = "gka_dutch_search"
 WHOLE_ANALYZER = "gka_dutch_search_whole"  # mapping v3: the search chain without the decompounder
 WHOLE = "whole"  # the name of the clause a passage meets when it matches the query not only in part
 FACET_SIZE = 100
@@ -55,18 +54,17 @@ def filter_clauses(filters: Filters, *, skip: str | None = None) -> list[Body]:
     ]
 
 
-def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -> Body:
+def keyword_query(query: ParsedQuery, filters: Filters, *, fields: Fields = BODY) -> Body:
     """The ``bool`` query of a keyword search over passages.
 
     Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
     ``match_phrase``); single-term clauses are alternatives, any one of which matches, as in
     the embedded backend (``coordinated`` scores by how many); quoted phrases and OR-groups are
     ``must``; excluded words/phrases are ``must_not``; facet filters go to ``filter`` (no
-    scoring). ``exact``: phrases search the .exact subfields (mapping v4); an older index has
-    none, so its phrases read the main fields.
+    scoring). ``fields``: those of the index's mapping version (es_fields.fields_for).
     """
-    term_clauses, must = _clauses(query, exact)
-    must_not = [_phrase(x, exact) if _is_phrase(x) else _multi_match(x) for x in query.excluded]
+    term_clauses, must = _clauses(query, fields)
+    must_not = [match_phrase(x, fields) if _is_phrase(x) else match_words(x, fields) for x in query.excluded]
     bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
     if term_clauses:
         bool_query["should"] = term_clauses
@@ -82,16 +80,16 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, exact: bool = True) -
         required = {key: bool_query.pop(key) for key in ("should", "minimum_should_match") if key in bool_query}
         if required:
             bool_query["must"] = [*bool_query.get("must", []), {"bool": required}]
-        bool_query["should"] = [_multi_match(" ".join(soft))]
+        bool_query["should"] = [match_words(" ".join(soft), fields)]
     return {"bool": bool_query}
 
 
-def coordinated(scored: Body, query: ParsedQuery, *, exact: bool = True) -> Body:
+def coordinated(scored: Body, query: ParsedQuery, *, fields: Fields = BODY) -> Body:
     """``scored`` (keyword_query's) with each passage's score multiplied by the share of the
     query's words it holds: the embedded backend's coordination, linear here (a sum of filter
     weights; the embedded square root measured alike on the judged sets, nDCG@10 within 0.02).
     Without it a passage holding one rare word outranks one holding all the others."""
-    term_clauses, _ = _clauses(query, exact)
+    term_clauses, _ = _clauses(query, fields)
     if len(term_clauses) < 2:
         return scored
     weight = 1.0 / len(term_clauses)
@@ -99,13 +97,13 @@ def coordinated(scored: Body, query: ParsedQuery, *, exact: bool = True) -> Body
                                "score_mode": "sum", "boost_mode": "multiply"}}
 
 
-def _clauses(query: ParsedQuery, exact: bool) -> tuple[list[Body], list[Body]]:
+def _clauses(query: ParsedQuery, fields: Fields) -> tuple[list[Body], list[Body]]:
     """(the one-word clauses, the required ones: phrases and OR-groups)."""
     term_clauses: list[Body] = []
     must: list[Body] = []
     for clause in query.clauses:
-        alternatives = [_multi_match(" ".join(clause.terms))] if clause.terms else []
-        alternatives += [_phrase(p, exact) for p in clause.phrases]
+        alternatives = [match_words(" ".join(clause.terms), fields)] if clause.terms else []
+        alternatives += [match_phrase(p, fields) for p in clause.phrases]
         if clause.phrases or len(clause.terms) > 1:
             must.append(alternatives[0] if len(alternatives) == 1 else _any(alternatives))
         else:
@@ -113,37 +111,32 @@ def _clauses(query: ParsedQuery, exact: bool) -> tuple[list[Body], list[Body]]:
     return term_clauses, must
 
 
-def has_phrase(query: ParsedQuery) -> bool:
-    """Whether ``keyword_query`` searches ``query`` with a phrase query (quoted, or excluded)."""
-    return any(c.phrases for c in query.clauses) or any(_is_phrase(x) for x in query.excluded)
-
-
 def _is_phrase(excluded: str) -> bool:
     return " " in excluded.strip()  # -"hele zin", not -woord
 
 
 def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Parts = (), *,
-                        exact: bool = True) -> Body:
+                        fields: Fields = BODY) -> Body:
     """``parts``: the compound query words' parts (analyzer.compound_surfaces); a hit that meets
     the WHOLE clause lists it in ``matched_queries``, one that does not matches only in part."""
-    bool_query = coordinated(keyword_query(query, filters, exact=exact), query, exact=exact)
-    whole = whole_clause(query, parts)
+    bool_query = coordinated(keyword_query(query, filters, fields=fields), query, fields=fields)
+    whole = whole_clause(query, parts, fields)
     if whole is not None:  # scored as before: the named clause adds nothing to the score
         bool_query = {"bool": {"must": [bool_query],
                                "should": [{"constant_score": {"filter": whole, "boost": 0.0, "_name": WHOLE}}]}}
     return {"query": bool_query, "size": k, "_source": False, "track_total_hits": False}
 
 
-def whole_clause(query: ParsedQuery, parts: Parts) -> Body | None:
+def whole_clause(query: ParsedQuery, parts: Parts, fields: Fields = BODY) -> Body | None:
     """A passage matches the query whole when it holds a query word itself (its compounds
     included, not its parts alone) or all the parts of one compound query word; None when the
     query has no compound word."""
     words = " ".join(query.positive_terms())
     if not parts or not words:
         return None
-    whole = _multi_match(words)
+    whole = match_words(words, fields)
     whole["multi_match"]["analyzer"] = WHOLE_ANALYZER
-    every_part = [{"bool": {"must": [_multi_match(p) for p in group]}} for group in parts]
+    every_part = [{"bool": {"must": [match_words(p, fields) for p in group]}} for group in parts]
     return _any([whole, *every_part])
 
 
@@ -188,7 +181,7 @@ def related_body(vector: Sequence[float], doc_id: str, k: int) -> Body:
 
 def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Filters, k: int,
                        rank_window_size: int, rank_constant: int = 60,
-                       min_score: float | None = None, *, exact: bool = True) -> Body:
+                       min_score: float | None = None, *, fields: Fields = BODY) -> Body:
     """Server-side fusion: an ``rrf`` retriever over a standard and a knn retriever
     (needs an Enterprise licence from 8.16, Platinum before)."""
     knn = knn_clause(vector, filters, max(k, rank_window_size), min_score=min_score)
@@ -196,8 +189,8 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
         "retriever": {
             "rrf": {
                 "retrievers": [
-                    {"standard": {"query": coordinated(keyword_query(query, filters, exact=exact), query,
-                                                       exact=exact)}},
+                    {"standard": {"query": coordinated(keyword_query(query, filters, fields=fields), query,
+                                                       fields=fields)}},
                     {"knn": knn},
                 ],
                 "rank_window_size": max(k, rank_window_size),
@@ -227,7 +220,9 @@ def highlight_body(passage_ids: Sequence[str], query: ParsedQuery, fragment_size
         "query": {
             "bool": {
                 "filter": [{"ids": {"values": list(passage_ids)}}],
-                "should": [_multi_match(terms)] if terms else [],
+                # the text field itself: a highlighter marks only the fields a query reads
+                "should": [{"multi_match": {"query": terms, "fields": ["text"], "analyzer": SEARCH_ANALYZER}}]
+                if terms else [],
             }
         },
         "size": len(passage_ids),
@@ -241,25 +236,6 @@ def highlight_body(passage_ids: Sequence[str], query: ParsedQuery, fragment_size
                                 "no_match_size": fragment_size}},
         },
     }
-
-
-def _multi_match(text: str) -> Body:
-    return {
-        "multi_match": {
-            "query": text,
-            "fields": list(SEARCH_FIELDS),
-            "type": "best_fields",
-            "analyzer": SEARCH_ANALYZER,
-            "operator": "or",
-        }
-    }
-
-
-def _phrase(text: str, exact: bool = True) -> Body:
-    if not exact:
-        return {"multi_match": {"query": text, "fields": list(SEARCH_FIELDS), "type": "phrase",
-                                "analyzer": SEARCH_ANALYZER}}
-    return {"multi_match": {"query": text, "fields": list(EXACT_FIELDS), "type": "phrase"}}
 
 
 def _any(alternatives: list[Body]) -> Body:
