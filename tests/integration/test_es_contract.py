@@ -160,7 +160,9 @@ def test_words_index_under_the_embedded_analyzers_terms(setup):
     liep -> lop), where Snowball alone gives kinder and liep."""
     from indexer.analysis import get_analyzer
     backend, *_ = setup
-    words = "kinderen kind liep gelopen aangekondigde ouders vaker talen"
+    # the first words have stem rules, the last ones Snowball's stem: a cluster whose "dutch"
+    # stemmer is another algorithm (Snowball 3 made it Kraaij-Pohlmann) fails here
+    words = "kinderen kind liep gelopen aangekondigde ouders vaker talen begeleiding gemeenten scholen"
     tokens = backend._client.indices.analyze(index=backend.alias, analyzer="gka_dutch_exact", text=words)
     assert [t["token"] for t in tokens.body["tokens"]] == get_analyzer().analyze_phrase(words)
 
