@@ -13,8 +13,6 @@ from indexer.backends.es_fields import BODY, SEARCH_ANALYZER, Fields, match_phra
 from indexer.model import FACET_FIELDS
 from indexer.ranking.query_syntax import ParsedQuery
 
-__all__ = ["SEARCH_ANALYZER"]  # with the builders below: what the backend and its tests import
-
 Filters = dict[str, list[str]]
 Body = dict[str, Any]
 Parts = Sequence[Sequence[str]]  # each compound query word's parts, as words
