@@ -9,6 +9,7 @@ from indexer.backends.embedded.generation import (DOC_COLUMNS_LIGHT, PAGE_PASSAG
                                                   PASSAGE_COLUMNS_NO_TERMS, Generation, light_record)
 from indexer.errors import DocumentNotFound
 from indexer.model import DocumentRecord, Passage
+from indexer.ranking.query_syntax import normalise_for_match
 
 Filters = dict[str, list[str]]
 DOCUMENT_ORDERS = ("title", "date")
@@ -37,6 +38,18 @@ def read_passages(g: Generation, passage_ids: Sequence[str]) -> list[tuple[Passa
         if doc is None:
             doc = docs[row[2]] = light_record(g, row[PAGE_PASSAGE_WIDTH:])
         out.append((store.passage_from_row(row[:PAGE_PASSAGE_WIDTH], doc.id), doc))
+    return out
+
+
+def match_texts(g: Generation, idxs) -> dict[int, str]:
+    """Row index -> the passage's title, heading and text as quoted phrases are matched."""
+    conn = g.db.get()
+    out: dict[int, str] = {}
+    for chunk in store.chunked([int(i) for i in idxs]):
+        q = ("SELECT p.idx, p.heading, p.text, d.title FROM passages p JOIN documents d ON d.idx = p.doc_idx "
+             f"WHERE p.idx IN ({','.join('?' * len(chunk))})")
+        for idx, heading, text, title in conn.execute(q, chunk):
+            out[idx] = " " + normalise_for_match(f"{title} {heading} {text}") + " "
     return out
 
 
