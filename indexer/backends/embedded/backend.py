@@ -19,7 +19,7 @@ from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, ConfigError, DocumentNotFound, IndexNotFound
-from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
+from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, PageRecord, Passage, Scored
 from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
@@ -276,6 +276,9 @@ class EmbeddedBackend:
 
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         return records.read_passages(self._live(), passage_ids)
+
+    def page_records(self, passage_ids: Sequence[str]) -> dict[str, PageRecord]:
+        return records.page_records(self._live(), passage_ids)
 
     def get_document(self, doc_id: str) -> DocumentRecord:
         return records.read_document(self._live(), doc_id)
