@@ -55,13 +55,18 @@ def test_snippets_from_the_stored_data_are_the_snippets_of_the_text(tmp_path, qu
     assert snippeter.snippets(texts, max_words=12, layouts=data.layouts(rows, snippeter.terms)) == expected
 
 
-def test_a_search_gives_the_same_response_from_an_index_without_the_data(built_index, tmp_path):
+@pytest.mark.parametrize("older", ["without the data", "with another version of it"])
+def test_a_search_gives_the_same_response_from_an_index_without_the_data(built_index, tmp_path, older):
     settings, _ = built_index
     old = settings.__class__.from_env(env={}, index_dir=tmp_path / "old", embedder="fake")
     shutil.copytree(settings.index_dir, old.index_dir)
     gen = layout.current_generation(old.index_dir)
-    for path in gen.glob("snippet_*"):  # as an index built before the data was stored
-        path.unlink()
+    if older == "without the data":  # as an index built before the data was stored
+        for path in gen.glob("snippet_*"):
+            path.unlink()
+    else:
+        meta = json.loads((gen / "snippet_meta.json").read_text(encoding="utf-8"))
+        (gen / "snippet_meta.json").write_text(json.dumps({**meta, "version": snippet_tokens.VERSION + 1}))
     new_service, old_service = open_service(settings), open_service(old)
     try:
         assert new_service.backend._live().snippet_tokens is not None

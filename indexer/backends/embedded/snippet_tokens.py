@@ -8,7 +8,9 @@ hundred other queries). The tokens are ``text.split()`` of the stored passage te
 ``snippets.token_terms``, the sentence starts ``snippets.sentence_starts``: what
 ranking/snippets.py computes from the text itself, so its output is the same either way.
 
-Files of a generation (absent in indexes built before them: snippets analyse the text then):
+Files of a generation (absent in indexes built before them, or of another VERSION: snippets
+analyse the text then):
+    snippet_meta.json               {"version": VERSION, "passages": n}
     snippet_types.json              distinct tokens, by type id (reused by the next build)
     snippet_terms.json              distinct terms, by term id
     snippet_tokens.npy              type id of every token (uint16 or int32), passages in index order
@@ -33,7 +35,7 @@ from indexer.backends.embedded.layout import load_array, map_array
 from indexer.ranking.snippets import sentence_starts, token_terms
 
 VERSION = 1  # of this data; the analyzer version it was made with is the index's (IndexMeta)
-_TYPES, _TERMS = "snippet_types.json", "snippet_terms.json"
+_META, _TYPES, _TERMS = "snippet_meta.json", "snippet_types.json", "snippet_terms.json"
 _ARRAYS = ("tokens", "token_starts", "sentences", "sentence_starts", "type_terms", "type_term_starts",
            "term_types", "term_type_starts")
 
@@ -44,12 +46,22 @@ def _path(gen: Path, name: str) -> Path:
     return gen / f"snippet_{name}.npy"
 
 
+def _present(gen: Path) -> bool:
+    """The generation holds snippet data of this VERSION."""
+    try:
+        meta = json.loads((gen / _META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    return meta.get("version") == VERSION and all(_path(gen, name).exists() for name in _ARRAYS) \
+        and (gen / _TYPES).exists() and (gen / _TERMS).exists()
+
+
 def write(gen: Path, texts: Iterable[str], analyzer, previous: Path | None = None) -> None:
     """Write the snippet data of the passages whose texts ``texts`` yields in index order.
     ``previous``: a generation made with the same analyzer, whose types' terms are reused
     (an incremental build analyses only tokens new to the index)."""
     known: dict[str, frozenset[str]] = {}
-    if previous is not None and (previous / _TYPES).exists() and (previous / _TERMS).exists():
+    if previous is not None and _present(previous):
         terms = json.loads((previous / _TERMS).read_text(encoding="utf-8"))
         starts = load_array(_path(previous, "type_term_starts"))
         ids = load_array(_path(previous, "type_terms"))
@@ -78,7 +90,9 @@ def write(gen: Path, texts: Iterable[str], analyzer, previous: Path | None = Non
     term_type_starts = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tt, minlength=len(vocab)), out=term_type_starts[1:])
     # two bytes a token where the types allow (the 10k scale index: 4.6 -> 2.3 MB)
-    arrays = {"tokens": np.frombuffer(tokens, dtype=np.int32).astype(np.uint16 if len(types) <= 1 << 16 else np.int32), "token_starts": np.frombuffer(token_starts, dtype=np.int64),
+    token_ids = np.frombuffer(tokens, dtype=np.int32)
+    token_ids = token_ids.astype(np.uint16 if len(types) <= 1 << 16 else np.int32, copy=False)
+    arrays = {"tokens": token_ids, "token_starts": np.frombuffer(token_starts, dtype=np.int64),
               "sentences": np.frombuffer(sentences, dtype=np.int32),
               "sentence_starts": np.frombuffer(sentence_offsets, dtype=np.int64),
               "type_terms": tt, "type_term_starts": np.frombuffer(type_term_starts, dtype=np.int64),
@@ -87,6 +101,7 @@ def write(gen: Path, texts: Iterable[str], analyzer, previous: Path | None = Non
         np.save(_path(gen, name), arrays[name])
     (gen / _TYPES).write_text(json.dumps(list(types), ensure_ascii=False), encoding="utf-8")
     (gen / _TERMS).write_text(json.dumps(list(vocab), ensure_ascii=False), encoding="utf-8")
+    (gen / _META).write_text(json.dumps({"version": VERSION, "passages": len(token_starts) - 1}), encoding="utf-8")
 
 
 class SnippetTokens:
@@ -107,8 +122,8 @@ class SnippetTokens:
 
     @classmethod
     def load(cls, gen: Path, n_passages: int) -> "SnippetTokens | None":
-        """None for an index built before snippet data was stored."""
-        if not all(_path(gen, name).exists() for name in _ARRAYS) or not (gen / _TERMS).exists():
+        """None for an index built before snippet data was stored, or with another VERSION of it."""
+        if not _present(gen):
             return None
         return cls(gen, n_passages)
 
