@@ -202,11 +202,10 @@ class EmbeddedBackend:
 
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
-        ids = g.passage_ids
+        ids = map(g.passage_ids.__getitem__, idx.tolist())  # tolist: Python ints and floats
         if scores.partial is None:
-            return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
-        partial = scores.partial[idx].tolist()
-        return [Scored(ids[i], float(s), p) for i, s, p in zip(idx.tolist(), sc.tolist(), partial)]
+            return list(map(Scored, ids, sc.tolist()))
+        return list(map(Scored, ids, sc.tolist(), scores.partial[idx].tolist()))
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
