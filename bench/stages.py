@@ -34,6 +34,7 @@ from measure import unique_queries  # noqa: E402
 STAGES = (
     ("searcher._ranking", "ranking (retrieve, fuse, boost, collapse)"),
     ("searcher._page_hits", "records of the page (SQLite)"),
+    ("searcher._snippet_layouts", "snippet data of the page (index)"),
     ("snippets", "snippets (ten hits)"),
     ("backend.facet_counts", "facet counts"),
 )
