@@ -47,15 +47,8 @@ def create(path: Path) -> sqlite3.Connection:
     return conn
 
 
-# a reader maps the (immutable) file instead of reading each page into its own cache with a
-# system call: a page of ten hits' rows 44 -> 31 us at 10k passages. The mapped pages are the
-# OS's page cache, shared and reclaimable, as the mapped vectors are.
-MMAP_BYTES = 1 << 30
-
-
 def open_readonly(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-    conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return conn
 
 
