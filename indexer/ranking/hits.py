@@ -3,7 +3,7 @@ and a page's hits: the passages' records, with each retriever's rank and score, 
 that raised a passage's score."""
 from __future__ import annotations
 
-from indexer.model import Hit, document_date
+from indexer.model import Hit, PageRecord, document_date
 from indexer.ranking import fusion
 
 # offered as filters only: a theme's trigger words are what the keyword side matches already
@@ -37,22 +37,31 @@ def page_hits(backend, ranked, keyword, semantic) -> list[Hit]:
     "Waarom dit resultaat?" and the API show (None: not in that ranking)."""
     kw_rank, sem_rank = fusion.ranks(keyword), fusion.ranks(semantic)
     kw_score, sem_score = dict(keyword), dict(semantic)
-    records = {p.id: (p, d) for p, d in backend.passages([pid for pid, _, _ in ranked])}
+    records = page_records(backend, [pid for pid, _, _ in ranked])
     hits = []
     for pid, score, more in ranked:
-        if pid not in records:
+        rec = records.get(pid)
+        if rec is None:
             continue
-        passage, doc = records[pid]
         hits.append(Hit(
-            doc_id=doc.id, passage_id=pid, title=doc.title, doc_type=doc.doc_type,
-            heading=passage.heading, text=passage.text, snippet="", score=score,
+            doc_id=rec.doc_id, passage_id=pid, title=rec.title, doc_type=rec.doc_type,
+            heading=rec.heading, text=rec.text, snippet="", score=score,
             keyword_rank=kw_rank.get(pid), keyword_score=kw_score.get(pid),
             semantic_rank=sem_rank.get(pid), semantic_score=sem_score.get(pid),
-            facets=doc.facets, source_path=doc.source_path,
-            date=document_date(doc),
+            facets=rec.facets, source_path=rec.source_path, date=rec.date,
             more_passages=list(more),
         ))
     return hits
+
+
+def page_records(backend, passage_ids: list[str]) -> dict[str, PageRecord]:
+    """passage id -> what its hit shows; from the backend's lean read where it has one (the
+    embedded backend: no record objects, no metadata parsed without a date in it)."""
+    lean = getattr(backend, "page_records", None)
+    if lean is not None:
+        return lean(passage_ids)
+    return {p.id: PageRecord(d.id, d.title, d.doc_type, p.heading, p.text, d.facets, d.source_path, document_date(d))
+            for p, d in backend.passages(passage_ids)}
 
 
 def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]]) -> None:

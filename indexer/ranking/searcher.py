@@ -156,8 +156,9 @@ class Searcher:
             self._add_other_passages(page, r, request)
         name_boosts(page, r.ranked, r.detected)
         self._check_budget(start)
-        snippets = Snippeter(self.analyzer, r.query.text).snippets(
-            [hit.text for hit in page], windows=self._window_evidence(page, r.vector))
+        snippeter = Snippeter(self.analyzer, r.query.text)
+        snippets = snippeter.snippets([hit.text for hit in page], windows=self._window_evidence(page, r.vector),
+                                      layouts=self._snippet_layouts(page, snippeter.terms))
         for hit, snippet in zip(page, snippets):
             hit.snippet = snippet
         # within one document ("more passages of this document") the query's facets mean nothing
@@ -272,6 +273,12 @@ class Searcher:
             return None
         sims = similarities([hit.passage_id for hit in page], vector)
         return [sims.get(hit.passage_id) for hit in page]
+
+    def _snippet_layouts(self, page: list[Hit], terms):
+        """The hits' sentences and query hits as the index stored them, where it does (None:
+        the snippets analyse the texts)."""
+        layouts = getattr(self.backend, "snippet_layouts", None)
+        return layouts([hit.passage_id for hit in page], terms) if layouts and page else None
 
     def _check_budget(self, start: float) -> None:
         # cooperative: checked between stages, so a runaway query frees its worker with a 504

@@ -2,7 +2,9 @@
 
 One Snippeter per query: the query is analysed once; whitespace tokens' analysed terms are
 memoised across queries, so a passage costs one split and list comprehensions over its tokens
-(set lookups), not a re-analysis or a regex pass per word.
+(set lookups), not a re-analysis or a regex pass per word. Where the index stored each passage's
+sentence starts and tokens' terms (embedded backend), the caller passes them as ``layouts`` and
+no token is analysed or looked up here: the same snippets, from sentence_starts and token_terms.
 """
 from __future__ import annotations
 
@@ -43,29 +45,33 @@ class Snippeter:
                 self._spans[qt.term] = qt.spans
         self._memo = _word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
-        # tokens known to hit this query's terms: from the shared reverse index now, then from
-        # the memo's log of tokens analysed later (by this or a concurrent query)
-        self._state = self._memo.state
-        self._mark = len(self._state.log)
-        self._matching = self._state.tokens_with(self._keys) if self.weights else set()
+        self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """The query's analysed terms that a snippet marks."""
+        return self._keys
 
     def _scan(self, tokens: list[str]) -> tuple[list[int], list[int]]:
         """(sentence starts, positions of the tokens that match the query), from list
         comprehensions over the tokens; only tokens new to every query are analysed."""
-        # map/compress keep the per-token loops in C: a third of the time of list comprehensions
-        n = len(tokens)
-        ends = compress(range(1, n + 1), map(_ENDS.__contains__, map(_LAST, tokens)))
-        starts = [0] + [i for i in ends if i < n and _STARTS.match(tokens[i])]
+        starts = sentence_starts(tokens)
         if not self._keys:
             return starts, []
+        if self._matching is None:
+            # tokens known to hit this query's terms: from the shared reverse index now, then
+            # from the memo's log of tokens analysed later (by this or a concurrent query)
+            self._state = self._memo.state
+            self._mark = len(self._state.log)
+            self._matching = self._state.tokens_with(self._keys)
         matching, keys, memo = self._matching, self._keys, self._memo
         for token in filterfalse(self._state.memo.__contains__, tokens):  # new to every query
             if not memo(token).isdisjoint(keys):
                 matching.add(token)
         self._catch_up()  # tokens other queries analysed meanwhile, before the hits are read
-        return starts, list(compress(range(n), map(self._matching.__contains__, tokens)))
+        return starts, list(compress(range(len(tokens)), map(self._matching.__contains__, tokens)))
 
     def _catch_up(self) -> None:
         """Add the matching tokens other queries analysed since (a token is logged before it
@@ -87,20 +93,26 @@ class Snippeter:
             hit = self._hits[token] = self._memo(token) & self._keys
         return hit
 
-    def _window(self, tokens: list[str], max_words: int, windows=None) -> tuple[int, int, list[int]]:
+    def _window(self, tokens: list[str], max_words: int, windows=None, layout=None) -> tuple[int, int, list[int]]:
         """(first, end) token positions of the best-matching sentences, and the hit positions.
         ``windows``: the query's similarity with each sentence window of the passage (the build's
-        windows), the semantic evidence added to the keyword evidence of their sentences."""
-        starts, hits = self._scan(tokens)
+        windows), the semantic evidence added to the keyword evidence of their sentences.
+        ``layout``: (sentence starts, hit positions, their terms among the query's) from the index."""
+        if layout is None:
+            starts, hits = self._scan(tokens)
+            terms_at = lambda i: self._terms_hit(tokens[i])  # noqa: E731
+        else:
+            starts, hits, hit_terms = layout
+            terms_at = dict(zip(hits, hit_terms)).__getitem__
         if hits and self._spans:
-            hits = self._without_lonely(tokens, hits)
+            hits = self._without_lonely(hits, terms_at)
         bounds = starts + [len(tokens)]
         scores = [0.0] * len(starts)
         if hits:
-            hit_terms: dict[int, set[str]] = {}
+            by_sentence: dict[int, set[str]] = {}
             for i in hits:
-                hit_terms.setdefault(bisect_right(starts, i) - 1, set()).update(self._terms_hit(tokens[i]))
-            for s, terms in hit_terms.items():
+                by_sentence.setdefault(bisect_right(starts, i) - 1, set()).update(terms_at(i))
+            for s, terms in by_sentence.items():
                 scores[s] = math.fsum(self.weights[t] for t in terms)  # exact: a tie must not hang on set order
         if windows is not None and len(windows) > 1:
             scores = _with_semantic(scores, [b - a for a, b in zip(bounds, bounds[1:])], windows)
@@ -123,17 +135,17 @@ class Snippeter:
             count += size
         return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits
 
-    def _without_lonely(self, tokens: list[str], hits: list[int]) -> list[int]:
+    def _without_lonely(self, hits: list[int], terms_at) -> list[int]:
         """Hits minus those on a multi-word synonym's word whose other words the passage lacks
         (as keyword scoring counts them): "school" alone is not "middelbare school"."""
         present: set[str] = set()
         for i in hits:
-            present |= self._terms_hit(tokens[i])
+            present |= terms_at(i)
         lonely = {t for t, spans in self._spans.items()
                   if t in present and not any(present.issuperset(span) for span in spans)}
         if not lonely:
             return hits
-        return [i for i in hits if self._terms_hit(tokens[i]) - lonely]
+        return [i for i in hits if terms_at(i) - lonely]
 
     def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int]) -> str:
         """tokens[first:end] joined by spaces, HTML-escaped, matching words in <mark>;
@@ -161,6 +173,8 @@ class Snippeter:
         if _ADDRESS.search(token):
             return html.escape(token)
         parts = _WORD_SPLIT.split(token)
+        if len(parts) == 3:  # one word: its terms are the token's, which hit (no analysis here)
+            return f"{html.escape(parts[0])}<mark>{html.escape(parts[1])}</mark>{html.escape(parts[2])}"
         keys = self._keys
         return "".join(
             f"<mark>{html.escape(p)}</mark>" if i % 2 and not self._memo(p).isdisjoint(keys) else html.escape(p)
@@ -169,19 +183,37 @@ class Snippeter:
     def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
         return self.snippets([text], max_words)[0]
 
-    def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS, windows=None) -> list[str]:
+    def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS, windows=None, layouts=None) -> list[str]:
         """One snippet per text (whitespace collapsed to single spaces); ``windows``, when
-        given, holds each text's window similarities (or None)."""
+        given, holds each text's window similarities (or None); ``layouts`` each text's
+        (sentence starts, hit positions, their terms) as the index stored them."""
         out = []
         for n, text in enumerate(texts):
             tokens = text.split()
             if not tokens:
                 out.append("")
                 continue
-            first, end, hits = self._window(tokens, max_words, windows[n] if windows is not None else None)
+            first, end, hits = self._window(tokens, max_words, windows[n] if windows is not None else None,
+                                            layouts[n] if layouts is not None else None)
             out.append(("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
                        + (" …" if end < len(tokens) else ""))
         return out
+
+
+def sentence_starts(tokens: list[str]) -> list[int]:
+    """Positions of the tokens that start a sentence (0 first) of non-empty ``tokens``."""
+    # map/compress keep the per-token loops in C: a third of the time of list comprehensions
+    n = len(tokens)
+    ends = compress(range(1, n + 1), map(_ENDS.__contains__, map(_LAST, tokens)))
+    return [0] + [i for i in ends if i < n and _STARTS.match(tokens[i])]
+
+
+def token_terms(analyzer, token: str) -> frozenset[str]:
+    """The analysed terms of a whitespace token's words."""
+    words = _WORD.findall(token)
+    if len(words) == 1 and words[0] == token:
+        return frozenset(analyzer.word_terms(token))
+    return frozenset().union(*(analyzer.word_terms(w) for w in words))  # punctuation or several words
 
 
 def _with_semantic(scores: list[float], words: list[int], windows) -> list[float]:
@@ -248,11 +280,7 @@ class _TermMemo:
         if terms is None:
             if len(state.memo) >= self.MAX_WORDS:
                 state = self.state = _MemoState({}, {}, [])
-            words = _WORD.findall(token)
-            if len(words) == 1 and words[0] == token:
-                terms = frozenset(self.analyzer.word_terms(token))
-            else:  # punctuation or several words in one token
-                terms = frozenset().union(*(self.analyzer.word_terms(w) for w in words))
+            terms = token_terms(self.analyzer, token)
             for term in terms:
                 state.by_term.setdefault(term, set()).add(token)
             state.log.append((token, terms))  # logged before memoised: see Snippeter._catch_up

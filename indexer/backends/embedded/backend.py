@@ -8,19 +8,19 @@ import sqlite3
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 import numpy as np
 
-from indexer.backends.embedded import ann, layout, records, store
+from indexer.backends.embedded import ann, layout, records
 from indexer.backends.embedded.generation import Generation
 from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, plan_query, score_plan
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, ConfigError, DocumentNotFound, IndexNotFound
-from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
-from indexer.ranking.query_syntax import ParsedQuery, normalise_for_match
+from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, PageRecord, Passage, Scored
+from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
 SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored exactly, row by row
@@ -159,19 +159,10 @@ class EmbeddedBackend:
         if excluded is not None:
             found = found.subset(~excluded)
         # quoted phrases are checked on the passages' texts (the index keeps no word positions)
-        texts = self._texts(g, found.idx) if plan.phrases or plan.excluded_phrases or plan.or_phrases else None
+        texts = records.match_texts(g, found.idx) if plan.phrases or plan.excluded_phrases or plan.or_phrases else None
         found = apply_text_constraints(plan, found, g.body, g.title, texts)
         # the passages a search counts, read once per query (totals and facets)
         return found if found.partial is None or found.whole_idx is not None else replace(found, whole_idx=found.whole())
-
-    def _texts(self, g: Generation, idxs: np.ndarray) -> dict[int, str]:
-        conn = g.db.get()
-        out: dict[int, str] = {}
-        for chunk in store.chunked([int(i) for i in idxs]):
-            q = f"SELECT p.idx, p.heading, p.text, d.title FROM passages p JOIN documents d ON d.idx = p.doc_idx WHERE p.idx IN ({','.join('?' * len(chunk))})"
-            for idx, heading, text, title in conn.execute(q, chunk):
-                out[idx] = " " + normalise_for_match(f"{title} {heading} {text}") + " "
-        return out
 
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
         g = self._live()
@@ -211,11 +202,10 @@ class EmbeddedBackend:
 
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
-        ids = g.passage_ids
+        ids = map(g.passage_ids.__getitem__, idx.tolist())  # tolist: Python ints and floats
         if scores.partial is None:
-            return [Scored(ids[i], float(s)) for i, s in zip(idx.tolist(), sc.tolist())]
-        partial = scores.partial[idx].tolist()
-        return [Scored(ids[i], float(s), p) for i, s, p in zip(idx.tolist(), sc.tolist(), partial)]
+            return list(map(Scored, ids, sc.tolist()))
+        return list(map(Scored, ids, sc.tolist(), scores.partial[idx].tolist()))
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
@@ -273,8 +263,21 @@ class EmbeddedBackend:
         sims = g.windows.similarities([g.passage_index[p] for p in known], vector)
         return dict(zip(known, sims))
 
+    def snippet_layouts(self, passage_ids: Sequence[str], terms: Collection[str]) -> list | None:
+        """Each passage's sentence starts, the positions of its tokens that hit ``terms`` and
+        their terms among them, as the build stored them (snippet_tokens.py); None where the
+        index has no such data, or was analysed with another analyzer than this search's."""
+        g = self._live()
+        rows = [g.passage_index.get(p) for p in passage_ids]
+        if g.snippet_tokens is None or g.meta.analyzer_version != self.analyzer.version or None in rows:
+            return None
+        return g.snippet_tokens.layouts(rows, terms)
+
     def passages(self, passage_ids: Sequence[str]) -> list[tuple[Passage, DocumentRecord]]:
         return records.read_passages(self._live(), passage_ids)
+
+    def page_records(self, passage_ids: Sequence[str]) -> dict[str, PageRecord]:
+        return records.page_records(self._live(), passage_ids)
 
     def get_document(self, doc_id: str) -> DocumentRecord:
         return records.read_document(self._live(), doc_id)

@@ -11,6 +11,7 @@ from indexer.backends.embedded.ann import IvfIndex
 from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.facets import FacetIndex
 from indexer.backends.embedded.scores import ScoreCache, Windows
+from indexer.backends.embedded.snippet_tokens import SnippetTokens
 from indexer.model import DocumentRecord
 
 # What a result list or a documents page shows of a document (never its text: reading every
@@ -67,6 +68,7 @@ class Generation:
         self.vectors = ann.load_passage_vectors(gen, self.ivf)
         self.docvecs = layout.map_array(gen / "docvecs.npy")
         self.windows = Windows.load(gen, len(self.passage_ids))
+        self.snippet_tokens = SnippetTokens.load(gen, n)  # None: built before snippets had their data
         self.keyword_cache = ScoreCache()
         self.vector_cache = ScoreCache()
         self._title_order: np.ndarray | None = None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.backends.embedded import layout, store
+from indexer.backends.embedded import layout, snippet_tokens, store
 from indexer.backends.embedded.ann import build_ivf, load_passage_vectors
 from indexer.backends.embedded.bm25 import build_term_index
 from indexer.errors import GkaError, IndexMismatch
@@ -179,6 +179,9 @@ class EmbeddedWriter:
         order = " FROM passages p JOIN documents d ON p.doc_idx = d.idx ORDER BY p.idx"
         build_term_index(t.split() for (t,) in self.conn.execute("SELECT p.terms" + order)).save(self.gen, "body")
         build_term_index(t.split() for (t,) in self.conn.execute("SELECT d.title_terms" + order)).save(self.gen, "title")
+        # what snippets need of each passage (an incremental build reuses the last one's analysis)
+        snippet_tokens.write(self.gen, (t for (t,) in self.conn.execute("SELECT text FROM passages ORDER BY idx")),
+                             self.analyzer, self.previous)
         words = Counter()
         for text, ordinal, title in self.conn.execute("SELECT p.text, p.ordinal, d.title" + order):
             words.update(w.lower() for w in _WORD.findall(text if ordinal else f"{title} {text}"))
