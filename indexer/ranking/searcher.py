@@ -17,8 +17,7 @@ from indexer.ranking.hits import name_boosts, page_hits, rank_pool
 from indexer.ranking.query_syntax import MAX_QUERY_CHARS, ParsedQuery, parse_query
 from indexer.ranking.retrieval import Retriever
 from indexer.ranking.snippets import Snippeter
-from indexer.ranking.spelling import is_english_form
-from indexer.ranking.word_coverage import word_coverage
+from indexer.ranking.word_coverage import query_word_coverage
 
 MAX_K = 50
 MAX_PAGE = 50
@@ -224,15 +223,9 @@ class Searcher:
 
     def _word_coverage(self, r: Ranking, request: SearchRequest) -> tuple[list[str], list[str]]:
         """(query words found only through their parts, query words found in no form at all)."""
-        term_dfs = getattr(self.backend, "term_dfs", None)  # without it: not looked
-        if request.mode == "semantic" or term_dfs is None or not r.keyword:
+        if request.mode == "semantic" or not r.keyword:
             return [], []
-        # a quoted word is matched whole, never by its parts
-        plain = " ".join(t for c in r.query.clauses for t in c.terms)
-        counts = term_dfs([t.term for t in self.analyzer.query_terms(plain)]) if plain else None
-        if counts is None:  # nothing to look up, or an index that cannot tell
-            return [], []
-        return word_coverage(self.analyzer, lambda term: counts.get(term, 0), plain, is_english_form)
+        return query_word_coverage(self.backend, self.analyzer, r.query)
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's

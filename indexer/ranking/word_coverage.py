@@ -8,6 +8,20 @@ from __future__ import annotations
 from typing import Callable
 
 from indexer.analysis.text_norm import tokenize
+from indexer.ranking.query_syntax import ParsedQuery
+from indexer.ranking.spelling import is_english_form
+
+
+def query_word_coverage(backend, analyzer, query: ParsedQuery) -> tuple[list[str], list[str]]:
+    """word_coverage of the query's plain words (a quoted word is matched whole, never by its
+    parts), counted by the backend's ``term_dfs``; nothing named without it or when the index
+    cannot tell (None)."""
+    term_dfs = getattr(backend, "term_dfs", None)
+    plain = " ".join(t for c in query.clauses for t in c.terms)
+    counts = term_dfs([t.term for t in analyzer.query_terms(plain)]) if term_dfs and plain else None
+    if counts is None:
+        return [], []
+    return word_coverage(analyzer, lambda term: counts.get(term, 0), plain, is_english_form)
 
 
 def word_coverage(analyzer, term_df: Callable[[str], int], text: str,

@@ -237,31 +237,15 @@ class EmbeddedBackend:
     # -- records ----------------------------------------------------------------------------
 
     def passage_counts(self, doc_ids: Sequence[str]) -> dict[str, int]:
-        """document id -> its number of passages, from memory."""
-        g = self._live()
-        return {d: int(g.doc_passages[g.doc_index[d]]) for d in doc_ids if d in g.doc_index}
+        return self._live().passage_counts(doc_ids)
 
     def passage_meta(self, passage_ids: Sequence[str]) -> dict[str, tuple[str, dict[str, list[str]]]]:
-        """passage id -> (document id, document facets), from memory: enough to boost, collapse
-        and page a ranking before reading any record from disk."""
-        g = self._live()
-        out = {}
-        for pid in passage_ids:
-            i = g.passage_index.get(pid)
-            if i is not None:
-                d = int(g.passage_doc[i])
-                out[pid] = (g.doc_ids[d], g.doc_facets[d])
-        return out
+        """Enough to boost, collapse and page a ranking before reading any record from disk."""
+        return self._live().passage_meta(passage_ids)
 
     def window_similarities(self, passage_ids: Sequence[str], vector: np.ndarray) -> dict[str, np.ndarray]:
-        """passage id -> the query's similarity with each of its sentence windows, in order
-        (an empty array for a passage without windows): the semantic evidence of snippets."""
-        g = self._live()
-        known = [p for p in passage_ids if p in g.passage_index]
-        if g.windows is None:
-            return {p: np.zeros(0, np.float32) for p in known}
-        sims = g.windows.similarities([g.passage_index[p] for p in known], vector)
-        return dict(zip(known, sims))
+        """The semantic evidence of snippets."""
+        return self._live().window_similarities(passage_ids, vector)
 
     def snippet_layouts(self, passage_ids: Sequence[str], terms: Collection[str]) -> list | None:
         """Each passage's sentence starts, the positions of its tokens that hit ``terms`` and
@@ -287,21 +271,14 @@ class EmbeddedBackend:
 
     def related(self, doc_id: str, k: int) -> list[Scored]:
         g = self._live()
-        d = g.doc_index.get(doc_id)
-        if d is None:
+        if doc_id not in g.doc_index:
             raise DocumentNotFound(f"no document {doc_id!r}")
-        sims = _matvec(g.docvecs, np.asarray(g.docvecs[d], dtype=np.float32))
-        sims[d] = -np.inf
-        order = np.argsort(-sims, kind="stable")[:k]
-        return [Scored(g.doc_ids[i], float(sims[i])) for i in order if np.isfinite(sims[i])]
+        return g.related(doc_id, k)
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         g = self._live()
         words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
         return iter(words.items())
-
-    def term_df(self, term: str) -> int:
-        return self._live().body.df(term)
 
     def term_dfs(self, terms: Sequence[str]) -> dict[str, int]:
         body = self._live().body

@@ -12,7 +12,8 @@ from indexer.backends.embedded.bm25 import TermIndex
 from indexer.backends.embedded.facets import FacetIndex
 from indexer.backends.embedded.scores import ScoreCache, Windows
 from indexer.backends.embedded.snippet_tokens import SnippetTokens
-from indexer.model import DocumentRecord
+from indexer.backends.embedded.linalg import matvec
+from indexer.model import DocumentRecord, Scored
 
 # What a result list or a documents page shows of a document (never its text: reading every
 # hit's whole document text was a large share of a query's time); its facets are in memory.
@@ -92,6 +93,36 @@ class Generation:
             rows.sort(key=lambda r: r[3], reverse=True)  # stable: equal dates keep the title order
             self._date_order = np.asarray([r[0] for r in rows], dtype=np.int64)
         return self._date_order
+
+    def passage_counts(self, doc_ids) -> dict[str, int]:
+        """document id -> its number of passages (unknown ids left out)."""
+        return {d: int(self.doc_passages[self.doc_index[d]]) for d in doc_ids if d in self.doc_index}
+
+    def passage_meta(self, passage_ids) -> dict[str, tuple[str, dict[str, list[str]]]]:
+        """passage id -> (document id, document facets), from memory."""
+        out = {}
+        for pid in passage_ids:
+            i = self.passage_index.get(pid)
+            if i is not None:
+                d = int(self.passage_doc[i])
+                out[pid] = (self.doc_ids[d], self.doc_facets[d])
+        return out
+
+    def window_similarities(self, passage_ids, vector: np.ndarray) -> dict[str, np.ndarray]:
+        """passage id -> the query's similarity with each of its sentence windows, in order (an
+        empty array for a passage without windows)."""
+        known = [p for p in passage_ids if p in self.passage_index]
+        if self.windows is None:
+            return {p: np.zeros(0, np.float32) for p in known}
+        return dict(zip(known, self.windows.similarities([self.passage_index[p] for p in known], vector)))
+
+    def related(self, doc_id: str, k: int) -> list[Scored]:
+        """The k documents whose vectors are nearest ``doc_id``'s, itself left out."""
+        d = self.doc_index[doc_id]
+        sims = matvec(self.docvecs, np.asarray(self.docvecs[d], dtype=np.float32))
+        sims[d] = -np.inf
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [Scored(self.doc_ids[i], float(sims[i])) for i in order if np.isfinite(sims[i])]
 
     def close(self) -> None:
         self.db.close()
