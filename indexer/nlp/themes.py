@@ -179,10 +179,12 @@ def named_themes(text: str, taken: frozenset[str] = frozenset()) -> list[str]:
     _, rules = _compiled()
     words = _words(text)
     free = [(m.span(), m.group()) for m in re.finditer(r"\S+", words) if m.group() not in taken]
+    plain = [word for _, word in free]
     found = []
     for rule in rules:
         excluded = _spans(rule.not_in, words)
-        tokens = [word for span, word in free if not _inside(span, excluded)]
+        # most questions hold none of a theme's fixed expressions: then every free word counts
+        tokens = [word for span, word in free if not _inside(span, excluded)] if excluded else plain
         joined = f" {' '.join(tokens)} "
         # a prefix's stem catches plurals and verb forms (zomerscholen, doorstromen); matched against the
         # word itself, not its stem, so "naschoolse" (stem naschol) is no "nascholing" (stem naschol)
