@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from indexer.nlp import resources
-from indexer.nlp.pipeline import load_query_pipeline
+from indexer.nlp.query_doc import query_doc
 from indexer.nlp.query_filters import named_evidence, named_years
 from indexer.nlp.themes import named_themes
 
@@ -26,7 +26,7 @@ def detect_query_entities(text: str) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1024)
 def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    doc = load_query_pipeline().nlp(text)
+    doc = query_doc(text)
     found: dict[str, list[str]] = {}
     taken: set[str] = set()
     topic = frozenset(resources.context_rules().get("query_topic_markers") or ())
@@ -98,7 +98,7 @@ def named_value(text: str, field: str) -> str | None:
     value ("geen basisonderwijs", "xyz po"). Punctuation around it does not count."""
     if not text or not text.strip():
         return None
-    doc = load_query_pipeline().nlp(text)
+    doc = query_doc(text)
     words = [t.i for t in doc if not (t.is_punct or t.is_space)]
     ents = [e for e in doc.ents if QUERY_FIELDS.get(e.label_) == field]
     if len(ents) != 1 or not words or any(not ents[0].start <= i < ents[0].end for i in words):
