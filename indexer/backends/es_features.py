@@ -19,7 +19,6 @@ class QueryFeatures:
         index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
         return self._mapping_from(3)
 
-
     def _mapping_from(self, version: int) -> bool:
         meta = self.meta()
         return meta is not None and meta.mapping_version.isdigit() and int(meta.mapping_version) >= version
