@@ -1,10 +1,17 @@
-"""query_doc: the query pipeline's entities, with the ruler skipped when no word can begin one."""
+"""query_doc: the query pipeline's entities, with the ruler skipped when no word can begin one
+and its token patterns matched without spaCy's Matcher."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
+from indexer.nlp import query_doc as module
 from indexer.nlp.pipeline import load_query_pipeline
 from indexer.nlp.query_doc import query_doc
+
+EVAL = Path(__file__).resolve().parent.parent / "bench" / "eval"
 
 QUESTIONS = [
     "hoe help ik kinderen met lezen",  # no word begins a pattern
@@ -15,6 +22,11 @@ QUESTIONS = [
     "primair en voortgezet onderwijs",  # levels the context filter adds, no ruler match
     "vve in de provincie Utrecht",
     "een agenda voor de ouderavond",
+    "kleuters in groep 1/2 en groep 8",  # a word and an expression
+    "middelbare scholen en het voortgezet speciaal onderwijs",  # longer patterns overlap shorter ones
+    "voor- en vroegschoolse educatie in Zeeuws-Vlaanderen",
+    "havo-4 en vwo'ers, so en pro",  # level words the context filter judges
+    "wetenschappelijk onderwijs",
     "",
 ]
 
@@ -29,10 +41,36 @@ def test_the_same_entities_as_the_whole_pipeline(text):
     assert [t.text for t in query_doc(text)] == [t.text for t in load_query_pipeline().nlp(text)]
 
 
-def test_a_question_no_pattern_can_begin_skips_the_ruler(monkeypatch):
+def test_the_same_entities_on_every_judged_and_qa_question():
+    texts = [json.loads(line).get("query") or json.loads(line).get("question")
+             for path in sorted(EVAL.glob("*.jsonl")) + sorted((EVAL / "qa").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [t for t in texts if t]
     nlp = load_query_pipeline().nlp
+    assert len(texts) > 300
+    named = [t for t in texts if _ents(nlp(t))]
+    assert len(named) > 100  # the shortcut is exercised, not only the skip
+    assert [_ents(query_doc(t)) for t in texts] == [_ents(nlp(t)) for t in texts]
+
+
+def test_a_question_no_pattern_can_begin_skips_the_ruler(monkeypatch):
+    ruler = load_query_pipeline().nlp.get_pipe("entity_ruler")
     calls = []
-    components = [(name, lambda doc, name=name, run=run: calls.append(name) or run(doc)) for name, run in nlp.pipeline]
-    monkeypatch.setattr(type(nlp), "pipeline", property(lambda self: components))
-    assert _ents(query_doc("hoe help ik kinderen met lezen")) == [] and calls == []
-    assert _ents(query_doc("wat doet Apeldoorn tegen thuiszitters")) and calls == ["entity_ruler", "gka_context_filter"]
+    monkeypatch.setattr(ruler, "set_annotations", lambda doc, matches: calls.append(matches))
+    query_doc("hoe help ik kinderen met lezen")
+    assert calls == []
+    query_doc("wat doet Apeldoorn tegen thuiszitters")
+    assert len(calls) == 1 and len(calls[0]) == 1
+
+
+def test_a_pattern_of_another_shape_runs_the_whole_pipeline(monkeypatch):
+    built = module.build_patterns
+    extra = [{"label": "SECTOR", "id": "po", "pattern": [{"LOWER": "basis"}, {"LOWER": "school", "OP": "?"}]}]
+    monkeypatch.setattr(module, "build_patterns", lambda **kw: built(**kw) + extra)
+    module._patterns.cache_clear()
+    try:
+        assert module._patterns() is None
+        text = "wat doet Apeldoorn in het vmbo"
+        assert _ents(query_doc(text)) == _ents(load_query_pipeline().nlp(text))
+    finally:
+        module._patterns.cache_clear()
