@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import nullcontext
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ import numpy as np
 
 from indexer.backends import open_backend
 from indexer.build_files import file_hash, unclaimed, was_unread
+from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
@@ -67,38 +67,6 @@ def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> 
             f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
 
-class _Progress:
-    """tqdm bar with ETA on a terminal; silent otherwise (a summary line is printed at the end)."""
-
-    def __init__(self, total: int, enabled: bool | None):
-        self.bar = None
-        self.notes = enabled is not False  # --quiet (False) silences the notes too
-        if enabled is None:
-            enabled = sys.stderr.isatty()
-        if enabled and total:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="file", desc="indexing", file=sys.stderr)
-
-    def step(self, label: str = "") -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(label[-40:], refresh=False)
-            self.bar.update(1)
-
-    def note(self, text: str) -> None:
-        """A line for a long step, also off a terminal (a log), where no bar shows progress."""
-        if not self.notes:
-            return
-        if self.bar is not None:
-            self.bar.write(text, file=sys.stderr)
-        else:
-            print(text, file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def build_index(
     paths: Sequence[Path],
     settings: Settings,
@@ -141,7 +109,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     from indexer.embeddings.bundle import import_bundles
     from indexer.embeddings.cache import EmbeddingCache
     from indexer.nlp import analyse, enrich
-    from indexer.readers import READER_VERSION, read_file
+    from indexer.readers import read_file
 
     meta = IndexMeta(
         backend=backend.name,
@@ -176,7 +144,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     claimed: dict[str, str] = {}  # document id -> the file that gave it in this build
     same_content: dict[str, str] = {}  # content hash -> the first file with that content
     t_read = t_embed = 0.0
-    bar = _Progress(len(files), progress)
+    bar = Progress(len(files), progress)
     try:
         for path, root in files:
             rel = path.relative_to(root).as_posix() if path != root else path.name

@@ -10,7 +10,8 @@ import pytest
 
 from indexer.backends.embedded import bm25
 from indexer.backends.embedded.bm25 import TermIndex, build_term_index
-from indexer.backends.embedded.keyword import COORD_POWER, KeywordPlan, score_plan
+from indexer.backends.embedded.keyword import COORD_POWER, score_plan
+from indexer.backends.embedded.keyword_plan import KeywordPlan
 
 WORDS = ["school", "ouders", "taal", "huiswerk", "begeleiding", "gemeente", "mentor", "stage", "wijk", "leesplezier"]
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from indexer.backends.embedded import ann, layout, records
 from indexer.backends.embedded.generation import Generation
-from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, plan_query, score_plan
+from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, score_plan
+from indexer.backends.embedded.keyword_plan import plan_query
 from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
 from indexer.backends.embedded.writer import EmbeddedWriter
