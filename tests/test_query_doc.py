@@ -74,3 +74,16 @@ def test_a_pattern_of_another_shape_runs_the_whole_pipeline(monkeypatch):
         assert _ents(query_doc(text)) == _ents(load_query_pipeline().nlp(text))
     finally:
         module._patterns.cache_clear()
+
+
+def test_the_pipeline_is_loaded_afresh_once_it_has_learnt_enough_new_words(monkeypatch):
+    monkeypatch.setattr(module, "NEW_WORDS_CAP", 40)
+    query_doc("wat doet Apeldoorn tegen thuiszitters")
+    first = load_query_pipeline()
+    for i in range(12):  # five words spaCy has not seen in each
+        query_doc(" ".join(f"zorgwoordx{i}y{j}" for j in range(5)))
+    again = load_query_pipeline()
+    assert again is not first
+    assert len(again.nlp.vocab) - len(first.nlp.vocab) < 0  # the new one has not learnt them
+    text = "huiswerkbegeleiding in het vmbo-t in Apeldoorn"
+    assert _ents(query_doc(text)) == _ents(again.nlp(text)) and _ents(query_doc(text))
