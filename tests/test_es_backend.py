@@ -882,3 +882,19 @@ def test_an_index_older_than_mapping_v5_counts_no_terms(cluster):
     old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
     assert old.term_dfs(["kind"]) is None and old.term_dfs([]) is None
     assert cluster.calls("POST", r"/gka/_search") == []
+
+
+def test_a_query_is_planned_once_for_its_hits_count_and_facets(backend, cluster, monkeypatch):
+    from indexer.backends import es_features
+
+    calls = []
+    planned = es_features.plan_query
+    monkeypatch.setattr(es_features, "plan_query", lambda q, a: calls.append(q.raw) or planned(q, a))
+    es_features._planned.cache_clear()
+    cluster.on("POST", r"/gka/_search", body=search_response(HITS, {"docs": {"value": 2}}))
+    query = parse_query("hoe kan ik ouders bij school betrekken")
+    backend.keyword_search(query, {}, 10)
+    backend.result_count(query, [], {})
+    backend.facet_counts(query, None, {})
+    assert calls == ["hoe kan ik ouders bij school betrekken"]
+    es_features._planned.cache_clear()

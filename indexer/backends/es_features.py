@@ -3,6 +3,8 @@ searches there: the query-side helpers of the backend (elasticsearch_backend), w
 ``meta()`` from its host class."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from indexer.backends.es_fields import Fields, fields_for
 from indexer.backends.es_terms import plan_query
 from indexer.model import IndexMeta
@@ -41,8 +43,12 @@ class QueryFeatures:
     def _plan(query: ParsedQuery | None) -> ParsedQuery | None:
         """The words Elasticsearch searches, and as what (es_terms: stop words out, English
         glossary phrases with their Dutch renderings, other English words not required)."""
-        if query is None:
-            return None
-        from indexer.analysis import get_analyzer
+        return None if query is None else _planned(query)
 
-        return plan_query(query, get_analyzer())
+
+@lru_cache(maxsize=256)
+def _planned(query: ParsedQuery) -> ParsedQuery:
+    """One plan per query, not one per request of a search (hits, count, facets, highlights)."""
+    from indexer.analysis import get_analyzer
+
+    return plan_query(query, get_analyzer())
