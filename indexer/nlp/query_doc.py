@@ -14,9 +14,8 @@ test on another attribute) make both shortcuts stand down: the whole pipeline th
 spaCy keeps every word it has seen for the life of a pipeline (~0.4 KB each: RSS +400 MB and
 rising after 200,000 questions of five new words), so a long-running app's query pipeline is
 loaded afresh once it has learnt ``NEW_WORDS_CAP`` words (~0.3 s, paid by one search; the same
-questions then stay within +125 MB). spaCy's own memory zones
-would free them after every question, but inside one its tokenizer skips its cache (a question's
-Doc 3 -> 47 us).
+questions then stay within +125 MB). spaCy's own memory zones would free them after every
+question, but inside one its tokenizer skips its cache (a question's Doc 3 -> 47 us).
 """
 from __future__ import annotations
 
