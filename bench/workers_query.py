@@ -65,12 +65,33 @@ def worker_query(spec: dict) -> dict:
         service.searcher.rank(SearchRequest(query=q, mode=mode, k=10, filters=filters))
 
     rank_latency = _time_workload(rank_one, queries, spec["reps"])
+    unique = _time_unique(service, embedder, spec["unique"]) if spec.get("unique") else {}
     peak = peak_rss_mb()  # before a query model is loaded: the searcher's own memory
     live = {name: _time_live_hybrid(service, name, queries, spec["reps"]) for name in spec.get("live_embedders", [])}
     service.close()
     return {"open_s": open_s, "rss_start_mb": rss0, "rss_loaded_mb": rss_loaded, "rss_after_mb": current_rss_mb(),
-            "peak_rss_mb": peak, "latency_ms": latency, "rank_latency_ms": rank_latency,
+            "peak_rss_mb": peak, "latency_ms": latency, "rank_latency_ms": rank_latency, "unique_latency_ms": unique,
             "live_hybrid_ms": live, "mean_hits": {m: statistics.mean(v) for m, v in totals.items()}}
+
+
+def _time_unique(service, embedder, unique: dict) -> dict:
+    """Full responses of queries each searched once (after a warm-up on others), a distinct set
+    per mode: no cache keyed by a query answers them. Query vectors precomputed, as above."""
+    from indexer.model import SearchRequest
+
+    for q in unique["warm"] + [q for m in ("keyword", "hybrid") for q in unique[m]]:
+        service._query_vectors[" ".join(q.lower().split())] = embedder.embed_query(q)
+    for q in unique["warm"]:
+        service.search(SearchRequest(query=q, mode="hybrid", k=10))
+    out = {}
+    for mode in ("keyword", "hybrid"):
+        times = []
+        for q in unique[mode]:
+            t0 = time.perf_counter()
+            service.search(SearchRequest(query=q, mode=mode, k=10))
+            times.append((time.perf_counter() - t0) * 1000)
+        out[mode] = percentiles(times)
+    return out
 
 
 class LiveQueries:

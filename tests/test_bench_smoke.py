@@ -29,7 +29,7 @@ def test_bench_harness_end_to_end(tmp_path):
     out = tmp_path / "results"
     results = run.main([
         "--sizes", "200", "--queries", "5", "--reps", "1", "--out", str(out), "--work", str(tmp_path / "work"),
-        "--embedders", "fake:384=20", "--nlp-files", "2", "--incremental-size", "120", "--quiet", "--tag", "smoke", "--inprocess",
+        "--embedders", "fake:384=20", "--nlp-files", "2", "--incremental-size", "120", "--quiet", "--tag", "smoke", "--inprocess", "--unique", "20",
     ])
     files = {p.name for p in out.iterdir()}
     assert any(f.endswith("-smoke.json") for f in files) and any(f.endswith("-smoke.md") for f in files)
@@ -59,9 +59,12 @@ def test_bench_harness_end_to_end(tmp_path):
     for mode in ("keyword", "semantic", "hybrid"):  # the ranking stage alone was timed too
         assert entry["query"]["rank_latency_ms"][mode]["n"] == 5
         assert entry["ratios"][f"rank_{mode}"]["p95"] is not None
+    for mode in ("keyword", "hybrid"):  # and queries searched once each
+        assert entry["query"]["unique_latency_ms"][mode]["n"] == 20
     md_path = next(out.glob("*-smoke.md"))
     md = md_path.read_text(encoding="utf-8")
     assert "| passages |" in md and "Machine:" in md and "Ranking stage alone" in md
+    assert "queries each searched once" in md
     md_path.unlink()  # --report re-renders the report from the JSON alone
     again = run.main(["--report", str(next(out.glob("*-smoke.json")))])
     assert md_path.read_text(encoding="utf-8").split("Total bench time")[0] == md.split("Total bench time")[0]
