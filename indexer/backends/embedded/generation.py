@@ -69,7 +69,7 @@ class Generation:
         self.doc_hashes = {d[0]: d[2] for d in docs}
         self.doc_facets = [json.loads(d[1]) for d in docs]
         # what a result shows of its document (title, type, source, date): a page of hits reads
-X
+        # only its passages' rows, without a join (page of ten at 10k: 65 -> 47 us)
         self.doc_shown = [(d[3], d[4], d[5], _shown_date(d[6], facets))
                           for d, facets in zip(docs, self.doc_facets)]
         self.facets = FacetIndex(self.doc_facets, self.passage_doc)
