@@ -87,3 +87,24 @@ def test_the_pipeline_is_loaded_afresh_once_it_has_learnt_enough_new_words(monke
     assert len(again.nlp.vocab) - len(first.nlp.vocab) < 0  # the new one has not learnt them
     text = "huiswerkbegeleiding in het vmbo-t in Apeldoorn"
     assert _ents(query_doc(text)) == _ents(again.nlp(text)) and _ents(query_doc(text))
+
+
+def test_threads_keep_their_entities_while_the_pipeline_is_renewed(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(module, "NEW_WORDS_CAP", 30)
+    nlp = load_query_pipeline().nlp
+    known = {t: _ents(nlp(t)) for t in QUESTIONS[1:8]}
+    first = load_query_pipeline()
+
+    def ask(i: int):
+        if i % 2:  # new words: each of these pushes the pipeline towards its renewal
+            query_doc(" ".join(f"nieuwwoordq{i}z{j}" for j in range(4)))
+            return None
+        text = QUESTIONS[1 + i % 7]
+        return text, _ents(query_doc(text))
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [a for a in pool.map(ask, range(80)) if a is not None]
+    assert load_query_pipeline() is not first  # renewed at least once meanwhile
+    assert all(ents == known[text] for text, ents in answers)
