@@ -266,8 +266,8 @@ def test_documents_list_by_title_and_equal_titles_by_id(tmp_path):
 
 
 def test_page_records_are_what_the_passages_records_give(sample):
-    """The embedded backend's lean page read (no record objects, metadata parsed only when it
-    holds a datum) gives every field a hit shows as the generic path over passages() does."""
+    """The embedded backend's lean page read (no record objects; the date its writer stored as
+    sort_date) gives every field a hit shows as the generic path over passages() does."""
     from indexer.ranking import hits
 
     backend = sample.backend

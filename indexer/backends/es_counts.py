@@ -51,14 +51,14 @@ def vocabulary_body(size: int = 5000) -> Body:
 
 
 def term_counts_body(terms: Sequence[str]) -> Body:
-    """How many passages hold each analysed term in their heading or text (the embedded
-    backend's body field): one ``filters`` aggregation, no hits. ``term`` queries, so the terms
-    are matched as the index holds them, not analysed again."""
+    """How many passages hold each analysed term in their heading or text: mapping v5's ``body``
+    field (both, copied, with their analyzer), as the embedded backend's body field. One
+    ``filters`` aggregation, no hits; ``term`` queries, so the terms are matched as the index
+    holds them, not analysed again."""
     return {
         "size": 0,
         "query": {"bool": {"filter": [kind_filter(PASSAGE)]}},
-        "aggs": {"terms": {"filters": {"filters": {
-            term: {"bool": {"should": [{"term": {"text": term}}, {"term": {"heading": term}}]}} for term in terms}}}},
+        "aggs": {"terms": {"filters": {"filters": {term: {"term": {"body": term}} for term in terms}}}},
         "track_total_hits": False,
     }
 

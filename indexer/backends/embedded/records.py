@@ -41,20 +41,18 @@ def read_passages(g: Generation, passage_ids: Sequence[str]) -> list[tuple[Passa
     return out
 
 
+# a passage's own columns; its document's title, type, source and date are in memory (Generation.doc_shown)
+PAGE_RECORD_SELECT = "SELECT idx, heading, text, doc_idx FROM passages WHERE idx IN "
+
+
 def match_texts(g: Generation, idxs) -> dict[int, str]:
     """Row index -> the passage's title, heading and text as quoted phrases are matched."""
     conn = g.db.get()
     out: dict[int, str] = {}
     for chunk in store.chunked([int(i) for i in idxs]):
-        q = ("SELECT p.idx, p.heading, p.text, d.title FROM passages p JOIN documents d ON d.idx = p.doc_idx "
-             f"WHERE p.idx IN ({','.join('?' * len(chunk))})")
-        for idx, heading, text, title in conn.execute(q, chunk):
-            out[idx] = " " + normalise_for_match(f"{title} {heading} {text}") + " "
+        for idx, heading, text, d in conn.execute(f"{PAGE_RECORD_SELECT}({','.join('?' * len(chunk))})", chunk):
+            out[idx] = " " + normalise_for_match(f"{g.doc_shown[d][0]} {heading} {text}") + " "
     return out
-
-
-# what a hit shows of a passage; its document's part is in memory (Generation.doc_shown)
-PAGE_RECORD_SELECT = "SELECT idx, heading, text, doc_idx FROM passages WHERE idx IN "
 
 
 def page_records(g: Generation, passage_ids: Sequence[str]) -> dict[str, PageRecord]:
