@@ -115,6 +115,32 @@ def test_stem_and_lemma_overrides_keep_unrelated_words_apart(a):
     assert a.index_terms("at") != a.index_terms("eten") and a.index_terms("same") != a.index_terms("samen")
 
 
+def test_a_verbs_forms_join_the_noun_its_infinitive_reads_as(a):
+    # the lookup table reads stoppen as the noun stop, gestopt as a form of stoppen (stopp)
+    assert a.index_terms("gelooft") == a.index_terms("geloven") == a.index_terms("geloof")
+    assert a.index_terms("gestopt") == a.index_terms("stoppen") == a.index_terms("stop")
+    assert a.index_terms("bewezen") == a.index_terms("bewijs")
+    assert "verlies" in a.index_terms("talentverlies") and a.index_terms("verloren") == a.index_terms("verlies")
+    assert a.index_terms("uitviel") == a.index_terms("uitval")
+    assert a.index_terms("gekozen") == a.index_terms("kiezen") and a.index_terms("sloot") == a.index_terms("gesloten")
+    assert a.index_terms("havisten") == a.index_terms("havo")
+
+
+def test_snowball_no_longer_joins_zaak_plaats_reden_lat(a):
+    assert a.index_terms("zaken") != a.index_terms("gezakt")
+    assert a.index_terms("plaatsen") == a.index_terms("plaats") != a.index_terms("plat")
+    assert a.index_terms("redenen") != a.index_terms("redden")
+    assert a.index_terms("lat") != a.index_terms("liet") and a.index_terms("leeg") != a.index_terms("leggen")
+    assert a.index_terms("overheid") != a.index_terms("overige")
+
+
+def test_a_hyphenated_words_pieces_get_their_synonyms(a):
+    # "overgang po-vo" reaches "van de basisschool naar het voortgezet onderwijs"
+    assert {"basisschol", "voortzet"} <= shares(a, "overgang po-vo", "van de basisschool naar het voortgezet onderwijs")
+    piece_synonyms = [q for q in a.query_terms("vo-scholen") if q.origin == "synonym"]
+    assert piece_synonyms and max(q.weight for q in piece_synonyms) < 0.7  # weaker than a word's
+
+
 def test_an_abbreviations_person_suffix_is_the_abbreviation(a):
     # teacher jargon: mbo'ers, vsv'ers, havo'er (before, "mboer" matched nothing)
     assert a.index_terms("mbo'ers") == a.index_terms("mbo") == a.index_terms("mbo’er")
@@ -187,6 +213,9 @@ def test_numbers(a):
         ("thuiszitten", "het aantal thuiszitters daalt"),
         ("uitvallers", "minder uitval in het eerste jaar"),
         ("praktijkschool", "leerlingen in het praktijkonderwijs"),
+        ("lage ses", "kinderen uit gezinnen met een lage sociaaleconomische status"),
+        ("drop-outs", "minder uitval in het mbo"),
+        ("kdv", "de kinderopvang in de wijk"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):
@@ -211,7 +240,6 @@ def test_english_glossary(a):
 
 def test_glossary_plurals_of_y_words_and_phrases():
     # the glossary's own plurals: library -> libraries (not librarys), a phrase's last word too
-    from indexer.analysis.analyzer import DutchAnalyzer
     from indexer.analysis.expansion import Rule
 
     rules = [Rule(("library",), ("bibliotheek",)), Rule(("primary school",), ("basisschool",)),

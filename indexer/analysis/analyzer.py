@@ -94,6 +94,7 @@ class DutchAnalyzer:
         toks = tokenize(text)
         found: list[QueryTerm] = []
         seq: list[tuple[int, str]] = []  # (group, word term) of non-stopwords, for synonyms
+        pieces: list[tuple[int, str]] = []  # (group, term) of a hyphenated word's pieces
         for group, word in self._analyze_text(text, toks):
             if word.term:
                 found.append(QueryTerm(word.term, 1.0, group, "word"))
@@ -102,10 +103,15 @@ class DutchAnalyzer:
                 if kind == "part" and term in self._weak_modifiers:
                     continue
                 found.append(QueryTerm(term, PART_WEIGHT if kind == "part" else HYPHEN_WEIGHT, group, "part"))
+                if kind == "hyphen":
+                    pieces.append((group, term))
         terms = [t for _, t in seq]
         for start, end, targets in self._synonyms.matches(terms):
             own = set(terms[start:end])
             found.extend(expand_targets(targets, seq[start][0], SYNONYM_WEIGHT, "synonym", own))
+        for group, piece in pieces:  # "po-vo", "vo-scholen": a piece's own synonyms, as weak as the piece
+            for _, _, targets in self._synonyms.matches([piece]):
+                found.extend(expand_targets(targets, group, HYPHEN_WEIGHT * SYNONYM_WEIGHT, "synonym", {piece}))
         surfaces = [fold(t.surface) for t in toks]
         for start, end, targets in self._glossary.matches(surfaces, longest_only=True):
             if end - start > 1 or not self._is_dutch(surfaces[start]):
