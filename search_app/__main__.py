@@ -36,17 +36,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def ensure_index(settings: Settings, corpus_dir: Path) -> None:
-    """Build the index from ``corpus_dir`` when there is none yet."""
+    """Build the index from ``corpus_dir`` when there is none yet, or it holds no documents (left
+    by an older build of an empty folder). A corpus with nothing to index raises GkaError: the
+    app does not start on an index that finds nothing."""
     from indexer.search import open_service
 
     try:
-        open_service(settings).close()
-        return
+        service = open_service(settings)
     except IndexNotFound:
-        pass
+        print(f"No index found; indexing the sample corpus in {corpus_dir} first...", flush=True)
+    else:
+        try:
+            health = service.health()  # an index that cannot be read now: warm_up says so
+        finally:
+            service.close()
+        if not health["ok"] or health["documents"]:
+            return
+        print(f"The index holds no documents; indexing the corpus in {corpus_dir} first...", flush=True)
     from indexer.build import build_index
 
-    print(f"No index found; indexing the sample corpus in {corpus_dir} first...", flush=True)
     report = build_index([corpus_dir], settings, progress=True)
     print(f"Index ready: {report.documents} documents, {report.passages} passages, {len(report.errors)} errors.", flush=True)
     for error in report.errors[:20]:

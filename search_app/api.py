@@ -5,9 +5,10 @@ endpoint refuses query parameters it does not take (400), as /api/search does fo
 """
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from indexer.errors import BackendUnavailable, IndexNotFound, QueryError
+from search_app.errors import EMPTY_INDEX_MESSAGE, unavailable_message
 from search_app.openapi import build_openapi
 from search_app.params import check_params, check_single, parse_int, parse_query_text, parse_search_args
 from search_app.serialize import (
@@ -72,13 +73,20 @@ def suggest():
 @bp.get("/healthz")
 def healthz():
     check_params(request.args)
+    error = None
     try:
         health = jsonable(get_service().health())
     except (IndexNotFound, BackendUnavailable) as exc:
-        health = {"ok": False, "documents": 0, "backend": "", "embedder": "", "detail": str(exc)}
-    if not health.get("ok"):
+        error, health = exc, {"ok": False, "documents": 0, "backend": "", "embedder": "", "detail": str(exc)}
+    if not health["ok"]:
+        # the library's reason names server paths: the log has it, the answer a short Dutch line
+        current_app.logger.warning("health check failed: %s", health["detail"])
+        health["detail"] = unavailable_message(error)
         discard_failed_service()  # reopen on the next request: that is how the app recovers
-    return jsonify(health), 200 if health.get("ok") else 503
+    elif not health["documents"]:
+        # an index of nothing (an empty or wrong corpus folder) finds nothing: not ready either
+        health.update(ok=False, detail=EMPTY_INDEX_MESSAGE)
+    return jsonify(health), 200 if health["ok"] else 503
 
 
 @bp.get("/api/openapi.json")

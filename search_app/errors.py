@@ -38,6 +38,9 @@ PAGE_TEXT = {
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
 }
 
+NO_INDEX_MESSAGE = "Er is nog geen zoekindex: de documenten zijn nog niet geïndexeerd."
+EMPTY_INDEX_MESSAGE = "De zoekindex bevat geen documenten: er is niets geïndexeerd."
+
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, _query_error)
@@ -105,8 +108,15 @@ def _form_request() -> SearchRequest:
 def _unavailable(exc: Exception):
     # Drop the broken service so a later request reopens it: recovery without a restart.
     discard_failed_service()
-    current_app.logger.warning("backend unavailable: %s", exc)
-    return error_response(503, f"Zoekindex niet beschikbaar: {exc}")
+    # the library's reason names server paths and internals: the log has it, the visitor not
+    current_app.logger.warning("backend unavailable on %s: %s", request.path, exc)
+    message = unavailable_message(exc)
+    return error_response(503, message, detail=message if message != PAGE_TEXT[503][1] else None)
+
+
+def unavailable_message(exc: Exception | None) -> str:
+    """What a visitor (and /healthz) is told when the index cannot be used: short and Dutch."""
+    return NO_INDEX_MESSAGE if isinstance(exc, IndexNotFound) else PAGE_TEXT[503][1]
 
 
 def _http_error(exc: HTTPException):

@@ -53,13 +53,21 @@ METADATA_LABELS: dict[str, str] = {
     "kenmerk": "Kenmerk",
     "auteur": "Auteur",
     "bronnen": "Bronnen",
+    "trefwoorden": "Trefwoorden",
+    # an HTML page's <meta> names, in English there
+    "description": "Beschrijving",
+    "keywords": "Trefwoorden",
+    "author": "Auteur",
 }
 
 # Front-matter keys already shown as title, facets or text; not repeated as metadata.
 HIDDEN_METADATA: frozenset[str] = frozenset({
     "titel", "naam", "title", "type", "id", "gemeenten", "provincies", "sectoren", "themas", "jaar",
     "bewijskracht", "beschrijving", "entities_summary", "gemeente", "provincie", "sector", "thema",
+    "title_source",  # the indexer's note that a title was guessed from the text: no fact about the document
 })
+# Keys with these prefixes are never shown: HTML <meta> copies of title and description for social media
+HIDDEN_METADATA_PREFIXES: tuple[str, ...] = ("_", "og:", "twitter:", "fb:")
 
 ENTITY_LABELS: dict[str, str] = {
     "GEMEENTE": "Gemeenten",

@@ -63,8 +63,11 @@ def search():
 
 def _nothing_to_find(service, query: str) -> str | None:
     """Why ``query`` finds nothing in any index: "uitsluiten" (it only excludes: "-ouders"),
-    "stopwoorden" (only stop words, punctuation or syntax: "de het", "OF"); None when it has a
-    word to search for. Other words or fewer would not help there, so the page says this instead."""
+    "stopwoorden" (only stop words, punctuation or syntax: "de het", "OF"), "leeg" (the index
+    holds no documents); None when it has a word to search for. Other words or fewer would not
+    help there, so the page says this instead."""
+    if not service.facets().get("type"):  # every document has a type
+        return "leeg"
     parsed = parse_query(query)
     if not parsed.raw:  # filters alone: their own tips
         return None

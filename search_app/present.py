@@ -17,6 +17,7 @@ from search_app.labels import (
     ENTITY_FIELDS,
     ENTITY_LABELS,
     HIDDEN_METADATA,
+    HIDDEN_METADATA_PREFIXES,
     METADATA_LABELS,
     field_label,
     value_label,
@@ -67,7 +68,8 @@ def metadata_items(metadata: dict[str, Any], names: dict[str, str] | None = None
     A cited file that ``names`` knows is shown by its name."""
     keys = [k for k in METADATA_LABELS if k in metadata]
     keys += sorted(
-        k for k in metadata if k not in METADATA_LABELS and k not in HIDDEN_METADATA and not k.startswith("_")
+        k for k in metadata
+        if k not in METADATA_LABELS and k not in HIDDEN_METADATA and not k.startswith(HIDDEN_METADATA_PREFIXES)
     )
     items = []
     for key in keys:

@@ -40,7 +40,9 @@ class ServiceHolder:
     def _open_locked(self) -> None:
         # Don't hammer a missing index or a down cluster: fail fast for a little while.
         if self._failed_at is not None and time.monotonic() - self._failed_at < self._retry_seconds:
-            raise BackendUnavailable(f"zoekindex niet beschikbaar: {self._last_error}")
+            error = self._last_error  # the same kind of failure, reworded for the log only
+            raise (IndexNotFound if isinstance(error, IndexNotFound) else BackendUnavailable)(
+                f"not retried yet after: {error}")
         try:
             self._service = self._factory()
         except (IndexNotFound, BackendUnavailable) as exc:

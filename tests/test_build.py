@@ -266,18 +266,20 @@ def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corp
     (broken / "kapot.pdf").write_bytes(b"geen pdf")
     with pytest.raises(GkaError, match="every file failed"):
         build_index([broken], settings, progress=False)
-    with pytest.raises(GkaError, match="would all be removed"):
+    with pytest.raises(GkaError, match="nothing could be indexed: no documents in"):
         build_index([empty], settings, progress=False)
     # one file or a subfolder of the corpus given instead of it: ids are relative to what is given
     with pytest.raises(GkaError, match="1 document found .* 6 documents would all be removed"):
         build_index([corpus_copy / "agendas" / "apeldoorn.md"], settings, progress=False)
     with pytest.raises(GkaError, match="would all be removed"):
         build_index([corpus_copy / "praktijkverhalen"], settings, progress=False)
+    # not even a full rebuild replaces the index by one of nothing (--rebuild of a folder with
+    # documents still replaces it on purpose)
+    with pytest.raises(GkaError, match="nothing could be indexed: no documents in"):
+        build_index([empty], settings, progress=False, rebuild=True)
     svc = open_service(settings)
     assert svc.stats().documents == 6
     svc.close()
-    # on purpose: a full rebuild of an empty folder empties it
-    assert build_index([empty], settings, progress=False, rebuild=True).documents == 0
 
 
 def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corpus_copy, capsys, monkeypatch):

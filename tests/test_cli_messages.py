@@ -31,11 +31,15 @@ def test_build_names_skipped_and_failed_files_in_english(settings, corpus_copy, 
 
 def test_build_of_nothing_readable_says_so_in_english(settings, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("GKA_EMBEDDER", "fake")
-    empty = tmp_path / "leeg"  # no files at all (every file failing is the library's error)
+    empty = tmp_path / "leeg"  # no files at all: refused before anything is written
     empty.mkdir()
-    assert cli.main(["build", str(empty), "--index", str(settings.index_dir), "--quiet"]) == 1
+    (empty / "foto.png").write_bytes(b"\x89PNG")
+    assert cli.main(["build", str(empty), "--index", str(settings.index_dir), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert re.search(r"^\S+ nothing could be indexed$", err, re.M), err
+    assert re.search(r"^\S+ nothing could be indexed: no documents in \S*leeg:$", err, re.M), err
+    assert re.search(r"^  skipped: \S*foto\.png \(unsupported extension", err, re.M), err
+    assert re.search(r"^hint: ", err, re.M), err
+    assert not (settings.index_dir / "CURRENT").exists()  # no empty index left behind for the app
     assert_english(err)
 
 

@@ -287,7 +287,10 @@ class EmbeddedBackend:
 
     def stats(self) -> IndexStats:
         g = self._live()
-        size = sum(f.stat().st_size for f in g.path.iterdir() if f.is_file())
+        try:
+            size = sum(f.stat().st_size for f in g.path.iterdir() if f.is_file())
+        except OSError as exc:  # the live generation's folder went away under a running app
+            raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
         return IndexStats(
             documents=len(g.doc_ids),
             passages=len(g.passage_ids),
