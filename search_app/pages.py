@@ -58,7 +58,20 @@ def search():
         facet_fields=FACET_FIELDS, detected=detected, multi_passage_docs=multi,
         offer_semantic=bool(response) and not response.total and _semantic_finds(service, req),
         nothing_to_find=bool(response) and not response.total and _nothing_to_find(service, req.query),
+        unquoted=_unquoted(req.query) if response and not response.total else "",
     )
+
+
+QUOTES = '"\u201c\u201d\u201e'
+
+
+def _unquoted(query: str) -> str:
+    """A query that found nothing with a quoted phrase, without its quotes: a phrase that does not
+    occur word for word (or holds a typo, "brede brugklasen") may still find its words."""
+    if not any(q in query for q in QUOTES):
+        return ""
+    plain = " ".join(query.translate({ord(q): " " for q in QUOTES}).split())
+    return plain if plain and plain != query else ""
 
 
 def _nothing_to_find(service, query: str) -> str | None:

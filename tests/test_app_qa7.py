@@ -125,3 +125,17 @@ def test_autocomplete_offers_a_place_adjective_with_its_capital(tmp_path):
     assert "aanpak Apeldoornse" in texts
     texts = [s["text"] for s in client.get("/api/suggest?q=aanp").get_json()["suggestions"]]
     assert "aanpak" in texts  # ordinary words stay as they are
+
+
+# D4: a quoted phrase with a typo ("brede brugklasen") or one that does not occur word for word
+#    found nothing and only "andere of minder woorden" was offered: the page links the query
+#    without its quotes, which finds the words
+
+
+def test_a_quoted_phrase_that_finds_nothing_links_the_query_without_quotes(client):
+    page = soup_of(client.get("/", query_string={"q": '"zomerschool in Zwolleh"'}))
+    link = next(a for a in page.select(".no-results a") if a.get_text() == "zoeken zonder aanhalingstekens")
+    assert "zomerschool+in+Zwolleh" in link["href"] and "%22" not in link["href"]
+    assert soup_of(client.get(link["href"])).select(".result"), "the words without quotes find something"
+    plain = soup_of(client.get("/", query_string={"q": "qqqxyz"}))
+    assert "zoeken zonder aanhalingstekens" not in plain.get_text()
