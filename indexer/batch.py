@@ -36,7 +36,7 @@ def read_batch(path, allow_empty_query: bool = False) -> list[tuple[str | int, s
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{n}: not JSON ({exc.msg}, column {exc.colno})")
             continue
-        problem = _line_problem(item, allow_empty_query)
+        problem = line_problem(item, allow_empty_query)
         if not problem and str(item["id"]) in first_line:
             problem = f"id {item['id']!r} is already used on line {first_line[str(item['id'])]}"
         if problem:
@@ -60,7 +60,9 @@ def raise_line_problems(problems: list[str], path, outcome: str, hint: str) -> N
         raise QueryError(f"{len(problems)} bad lines in {path}; {outcome}:\n  " + "\n  ".join(listed), hint=hint)
 
 
-def _line_problem(item, allow_empty_query: bool) -> str:
+def line_problem(item, allow_empty_query: bool = False) -> str:
+    """What is wrong with one parsed line as a query to search ("" when nothing is); shared with
+    an eval file's lines."""
     if not isinstance(item, dict):
         return "not a JSON object"
     if "id" not in item:

@@ -91,6 +91,8 @@ def cmd_stats(args) -> int:
         print(f"{key:10} {data[key]}")
     print(f"{'size':10} {stats.size_bytes / 2**20:.1f} MB")
     for field, counts in stats.by_facet.items():
+        if not counts:  # no document has a value (bewijskracht without interventions)
+            continue
         top = ", ".join(f"{v} ({c})" for v, c in list(counts.items())[:12])
         print(f"{field:10} {top}{' …' if len(counts) > 12 else ''}")
     return 0
@@ -169,7 +171,7 @@ def cmd_search(args) -> int:
         score = "" if hit.score is None else f"[{hit.score:.3f}] "  # filters alone rank nothing
         print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
         # the snippet the web app shows (the sentences that answer), as plain text
-        print(f"    {html.unescape(_MARK.sub('', hit.snippet)) if hit.snippet else ' '.join(hit.text.split()[:40])}")
+        print(f"    {html.unescape(_MARK.sub('', hit.snippet)) if hit.snippet else _start(hit.text)}")
     print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")
     return 0
 
@@ -220,6 +222,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 _MARK = re.compile(r"</?mark>")
+
+
+def _start(text: str) -> str:
+    """A passage's first words, as long as a snippet may be at most."""
+    from indexer.ranking.snippets import SNIPPET_MAX_CHARS
+
+    start = " ".join(text.split()[:40])
+    return start if len(start) <= SNIPPET_MAX_CHARS else start[:SNIPPET_MAX_CHARS - 2] + " …"
 
 
 def build_parser() -> argparse.ArgumentParser:

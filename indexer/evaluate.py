@@ -41,12 +41,13 @@ class EvalQuery:
 
 
 EVAL_LINE_HINT = ('a line: {"id": "q1", "query": "...", "relevant": [{"doc": "...", '
-                  '"phrases": ["..."], "grade": 2}]}')
+                  '"phrases": ["..."], "grade": 2}]}; a grade is 2 (answers the query) or 1 (related)')
+GRADES = (1, 2)  # ../shared/eval/README.md: 2 = answers the query, 1 = related
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
     """The judged queries of ``path``; QueryError naming each bad line otherwise."""
-    from indexer.batch import raise_line_problems
+    from indexer.batch import line_problem, raise_line_problems
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -62,8 +63,16 @@ def load_queries(path: Path) -> list[EvalQuery]:
             raw = json.loads(line)
             items = tuple(_judged(r) for r in _judgments(raw))
             query = EvalQuery(str(raw["id"]), str(raw["query"]), items)
+        except _BadJudgment as exc:
+            problems.append(f"{path}:{n}: {exc}")
+            continue
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(f"{path}:{n}: not a query line with id, query and relevant ({exc})")
+            continue
+        # what a search --batch line must be too: a query to search (eval takes no --filter)
+        problem = 'empty "query"' if not str(raw["query"]).strip() else line_problem(raw)
+        if problem:
+            problems.append(f"{path}:{n}: {problem}")
             continue
         if query.id in first_line:
             problems.append(f"{path}:{n}: id {query.id!r} is already used on line {first_line[query.id]}")
@@ -74,21 +83,31 @@ def load_queries(path: Path) -> list[EvalQuery]:
     return queries
 
 
+class _BadJudgment(TypeError):
+    """A line's "relevant" judgments are not of the format (the message says how)."""
+
+
 def _judgments(raw: dict) -> list:
     relevant = raw.get("relevant", [])
     if not isinstance(relevant, list):
-        raise TypeError('"relevant" must be a list of judgments')
+        raise _BadJudgment('"relevant" must be a list of judgments')
     return relevant
 
 
 def _judged(r) -> Judged:
-    """One judgment; phrases a list of strings (a bare string would be scored letter by letter)."""
+    """One judgment; phrases a list of strings (a bare string would be scored letter by letter),
+    a grade 1 or 2 (1 when not given)."""
     if not isinstance(r, dict):
-        raise TypeError('a judgment is an object {"doc", "phrases", "grade"}')
+        raise _BadJudgment('a judgment is an object {"doc", "phrases", "grade"}')
+    if "phrases" not in r:
+        raise _BadJudgment('a judgment without "phrases"')
     phrases = r["phrases"]
     if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
-        raise TypeError('"phrases" must be a non-empty list of non-empty strings')
-    return Judged(str(r.get("doc", "")), tuple(phrases), int(r.get("grade", 1)))
+        raise _BadJudgment('"phrases" must be a non-empty list of non-empty strings')
+    grade = r.get("grade", 1)
+    if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
+        raise _BadJudgment(f'"grade" must be 2 (answers the query) or 1 (related), not {json.dumps(grade)}')
+    return Judged(str(r.get("doc", "")), tuple(phrases), grade)
 
 
 def score_run(texts: Sequence[str], items: Sequence[Judged], k: int = 10) -> dict[str, float]:

@@ -1,8 +1,11 @@
 """Sentence-aware passages: whole sentences, grouped per section to a target length.
 
-Passages never cut a sentence (a run-on "sentence" longer than ``max_words`` from a bad
-extraction is the one exception: it is cut at word boundaries). Small sections are merged
-with their neighbours so that a 20-word "Doelgroep" section does not become a passage alone.
+Passages never cut a sentence (a run-on "sentence" longer than ``max_words`` or
+``MAX_SENTENCE_CHARS`` from a bad extraction is the one exception: it is cut at word boundaries,
+and a "word" longer than ``MAX_TOKEN_CHARS``, such as text without spaces, into pieces of that
+length). A passage's text is at most ``MAX_CHARS`` characters long as well as ``max_words``
+words. Small sections are merged with their neighbours so that a 20-word "Doelgroep" section
+does not become a passage alone.
 """
 from __future__ import annotations
 
@@ -17,6 +20,11 @@ MIN_WORDS = 80
 MAX_WORDS = 250
 WINDOW_WORDS = 35  # sentence windows embedded on their own (see sentence_windows)
 OVERLAP_WORDS = 40  # carry the previous passage's last sentence over when it is at most this long
+# Characters: far above what prose reaches (250 words of Dutch are ~1,800 characters), so they
+# only bound text without spaces or with absurd "words" (a 2 MB run of letters was one passage)
+MAX_CHARS = 4000  # a passage's text
+MAX_SENTENCE_CHARS = 3000  # a sentence longer than this is cut (room for a merged section's label)
+MAX_TOKEN_CHARS = 500  # a longer "word" is cut into pieces of this length
 
 _WORD = re.compile(r"\S+")
 
@@ -63,9 +71,36 @@ def _sentences_in(spans: list[tuple[int, int]], start: int, end: int, text: str)
     return out
 
 
-def _split_long(text: str, max_words: int) -> list[str]:
-    words = text.split()
-    return [" ".join(words[i : i + max_words]) for i in range(0, len(words), max_words)]
+def _split_long(text: str, max_words: int, max_chars: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """Pieces of at most ``max_words`` words and ``max_chars`` characters, cut at spaces (and
+    inside a word longer than MAX_TOKEN_CHARS); paragraph breaks become spaces."""
+    pieces: list[str] = []
+    current: list[str] = []
+    chars = 0
+    for word in _bounded_words(text, min(MAX_TOKEN_CHARS, max_chars)):
+        if current and (len(current) >= max_words or chars + 1 + len(word) > max_chars):
+            pieces.append(" ".join(current))
+            current, chars = [], 0
+        chars += len(word) + (1 if current else 0)
+        current.append(word)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
+def _bounded_words(text: str, max_chars: int):
+    for word in text.split():
+        if len(word) <= max_chars:
+            yield word
+        else:
+            yield from (word[i : i + max_chars] for i in range(0, len(word), max_chars))
+
+
+def _too_long(piece: str, max_words: int) -> bool:
+    if len(piece) > MAX_SENTENCE_CHARS:
+        return True
+    words = piece.split()
+    return len(words) > max_words or (len(piece) > MAX_TOKEN_CHARS and max(map(len, words)) > MAX_TOKEN_CHARS)
 
 
 def _clean(text: str) -> str:
@@ -74,15 +109,16 @@ def _clean(text: str) -> str:
     return "\n".join(p for p in paragraphs if p)
 
 
-def _group(sentences: list[str], target: int, max_words: int) -> list[list[str]]:
+def _group(sentences: list[str], target: int, max_words: int, max_chars: int = MAX_CHARS) -> list[list[str]]:
     groups: list[list[str]] = []
     current: list[str] = []
-    count = 0
+    count = chars = 0
     for sent in sentences:
         n = len(sent.split())
-        if current and (count + n > max_words or count >= target):
+        if current and (count + n > max_words or count >= target or chars + 1 + len(sent) > max_chars):
             groups.append(current)
-            current, count = [], 0
+            current, count, chars = [], 0, 0
+        chars += len(sent) + (1 if current else 0)
         current.append(sent)
         count += n
     if current:
@@ -91,9 +127,28 @@ def _group(sentences: list[str], target: int, max_words: int) -> list[list[str]]
     if len(groups) > 1:
         tail = sum(len(s.split()) for s in groups[-1])
         prev = sum(len(s.split()) for s in groups[-2])
-        if tail < MIN_WORDS // 2 and prev + tail <= max_words:
+        if tail < MIN_WORDS // 2 and prev + tail <= max_words and _chars(groups[-2] + groups[-1]) <= max_chars:
             groups[-2].extend(groups.pop())
     return groups
+
+
+def _chars(sentences: list[str]) -> int:
+    """The length of the sentences joined by spaces."""
+    return sum(map(len, sentences)) + len(sentences) - 1
+
+
+def _within_chars(headings: list[str], sents: list[str], max_words: int) -> tuple[list[str], list[str]]:
+    """A merged block whose every sentence fits a passage: one that a section's label made
+    longer than MAX_CHARS is cut again (each piece keeps the sentence's heading)."""
+    if all(len(sent) <= MAX_CHARS for sent in sents):
+        return headings, sents
+    out_headings: list[str] = []
+    out_sents: list[str] = []
+    for heading, sent in zip(headings, sents):
+        pieces = _split_long(sent, max_words, MAX_CHARS) if len(sent) > MAX_CHARS else [sent]
+        out_headings.extend([heading] * len(pieces))
+        out_sents.extend(pieces)
+    return out_headings, out_sents
 
 
 def split_passages(
@@ -112,13 +167,13 @@ def split_passages(
             piece = _clean(doc.text[s:e])
             if not piece:
                 continue
-            sents.extend(_split_long(piece, max_words) if len(piece.split()) > max_words else [piece])
+            sents.extend(_split_long(piece, max_words) if _too_long(piece, max_words) else [piece])
         if sents:
             blocks.append((span.heading, sents))
 
     merged = _merge_small_sections(blocks, max_words)
     passages: list[Passage] = []
-    for headings, sents in merged:
+    for headings, sents in (_within_chars(h, s, max_words) for h, s in merged):
         previous: list[str] = []
         first = 0
         for group in _group(sents, target_words, max_words):
@@ -127,6 +182,8 @@ def split_passages(
             heading = headings[first] if first else next((h for h in headings if h), "")
             first += len(group)
             carry = previous[-1:] if previous and len(previous[-1].split()) <= OVERLAP_WORDS else []
+            if carry and _chars(carry + group) > MAX_CHARS:
+                carry = []
             previous = group
             text = " ".join(carry + group)
             ordinal = len(passages)

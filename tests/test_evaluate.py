@@ -1,3 +1,4 @@
+import json
 import math
 
 import pytest
@@ -84,3 +85,27 @@ def test_every_bad_line_is_named_and_a_bom_is_no_bad_line(tmp_path):
     assert "2 bad lines" in str(info.value) and "q.jsonl:2:" in str(info.value) and "q.jsonl:3:" in str(info.value)
     path.write_text("\ufeff" + good + "\r\n", encoding="utf-8")  # saved by a Windows editor
     assert [q.id for q in load_queries(path)] == ["a"]
+
+
+def test_a_grade_other_than_1_or_2_and_an_empty_query_are_bad_lines(tmp_path):
+    """QA: grades -3, 2.5, true and 0 and an empty query were scored (and counted in the means)."""
+    def line(qid, query, grade):
+        judgment = {"doc": "1", "phrases": ["ouders"]} | ({} if grade is None else {"grade": grade})
+        return json.dumps({"id": qid, "query": query, "relevant": [judgment]})
+
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join([line("a", "ouders", 2), line("b", "ouders", -3), line("c", "", 2),
+                               line("d", "ouders", 2.5), line("e", "ouders", True), line("f", "ouders", 0),
+                               line("g", "  ", 1), line("h", "ouders", "2"), line("i", "ouders", None),
+                               line("j", "ouders", 1)]) + "\n", encoding="utf-8")
+    with pytest.raises(QueryError) as info:
+        load_queries(path)
+    message = str(info.value)
+    assert "7 bad lines" in message and "nothing was scored" in message
+    for n, shown in ((2, "-3"), (4, "2.5"), (5, "true"), (6, "0"), (8, '"2"')):
+        assert f'q.jsonl:{n}: "grade" must be 2 (answers the query) or 1 (related), not {shown}' in message
+    assert 'q.jsonl:3: empty "query"\n' in message and 'q.jsonl:7: empty "query"\n' in message
+    assert "q.jsonl:1:" not in message and "q.jsonl:9:" not in message and "q.jsonl:10:" not in message
+    assert "a grade is 2 (answers the query) or 1 (related)" in info.value.hint
+    path.write_text("\n".join([line("a", "ouders", 2), line("i", "ouders", None)]) + "\n", encoding="utf-8")
+    assert [[j.grade for j in q.items] for q in load_queries(path)] == [[2], [1]]  # no grade: related

@@ -135,3 +135,44 @@ def test_a_records_sources_are_in_no_passage_and_each_field_in_one():
     assert not [p for p in passages if "004_e32fc52ef7c66770" in p.text or "Bronnen" in p.text]
     for field in ("leerlingen van het vmbo", "Resultaten: onbekend", "Uitvoerders: De bibliotheek"):
         assert sum(p.text.count(field) for p in passages) == 1
+
+
+def test_text_without_spaces_is_cut_into_passages_of_bounded_length():
+    """QA: a 1.9 MB file of letters without a space was one passage of 2,000,099 characters."""
+    from indexer.passages import MAX_CHARS, MAX_TOKEN_CHARS
+
+    letters = "".join("abcdefghij"[(i * 7) % 10] for i in range(20_000))
+    doc = _doc([("Bijlage", letters), ("", "Een zin met gewone woorden. " + "x" * 1200 + " en nog wat woorden.")])
+    passages = split_passages(doc, _sentences(doc.text))
+    assert all(len(p.text) <= MAX_CHARS for p in passages)
+    assert all(len(word) <= MAX_TOKEN_CHARS for p in passages for word in p.text.split())
+    # nothing lost: the pieces hold every letter, in order
+    assert "".join(p.text.replace(" ", "") for p in passages).startswith(letters)
+    assert "gewone woorden" in passages[-1].text and "nog wat woorden" in passages[-1].text
+
+
+def test_many_long_words_stay_within_the_character_cap(monkeypatch):
+    from indexer.passages import MAX_CHARS
+
+    monkeypatch.setattr("indexer.passages.OVERLAP_WORDS", 250)
+    words = ["w" * 400 + str(i) for i in range(60)]  # 60 words, 24,000 characters, no sentence end
+    doc = _doc([("Eerste", " ".join(words[:30])), ("Kop " * 400, " ".join(words[30:]))])  # a long label
+    passages = split_passages(doc, [(0, len(doc.text))])
+    assert all(len(p.text) <= MAX_CHARS for p in passages)
+    # every word in order (a carried-over sentence repeats some)
+    assert list(dict.fromkeys(w for p in passages for w in p.text.split() if w.startswith("w"))) == words
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not present")
+def test_the_character_cap_leaves_prose_as_it_was(monkeypatch):
+    """The caps only bound text without spaces: the seeds' passages are the same without them."""
+    from indexer.nlp import analyse, load_blank_pipeline
+    from indexer.readers import read_file
+
+    pipeline = load_blank_pipeline()
+    docs = [read_file(path, SEEDS)[0] for path in sorted(SEEDS.glob("*.txt"))]
+    sentences = [analyse(doc.text, pipeline).sentences for doc in docs]
+    capped = [split_passages(doc, sents) for doc, sents in zip(docs, sentences)]
+    for name in ("MAX_CHARS", "MAX_SENTENCE_CHARS", "MAX_TOKEN_CHARS"):
+        monkeypatch.setattr(f"indexer.passages.{name}", 10**9)
+    assert capped == [split_passages(doc, sents) for doc, sents in zip(docs, sentences)]

@@ -30,6 +30,13 @@ EFFECTIVE = ["eerste aanwijzingen voor effectiviteit", "goede aanwijzingen voor 
     ("eindtoets groep 8 2019", ["2019"]),
     ("2000 leerlingen", []),
     ("zo'n 2000 scholen", []),
+    ("meer dan 2000 mensen", []),  # two words before, and a plural noun after
+    ("ongeveer 2000", []),
+    ("2019 vrijwilligers", []),
+    ("2000 programma's", []),
+    ("later dan 2019", ["2019"]),
+    ("in 2019 gingen meer kinderen", ["2019"]),
+    ("was het in 2019 anders", ["2019"]),
     ("€ 2019 per kind", []),
     ("1.950 euro", []),
     ("score 2019,5", []),

@@ -366,6 +366,10 @@ def test_file_over_size_limit_is_refused_before_reading(tmp_path):
     path = write(tmp_path, "groot.txt", "Gelijke kansen. " * 10_000)
     with pytest.raises(ReadError, match=r"file is 0\.2 MB, larger than the limit of 0\.1 MB \(set GKA_MAX_FILE_MB\)"):
         read_file(path, tmp_path, max_bytes=100 * 1024)
+    # just over: the sizes in MB would read alike ("1.0 MB, larger than the limit of 1 MB")
+    path = write(tmp_path, "net_te_groot.txt", "Gelijke kansen. " * 65_543)  # 1,048,688 bytes
+    with pytest.raises(ReadError, match=r"file is 1,048,688 bytes, larger than the limit of 1 MB \(1,048,576 bytes\)"):
+        read_file(path, tmp_path, max_bytes=2**20)
 
 
 def test_docx_zip_bomb(tmp_path):
@@ -376,6 +380,10 @@ def test_docx_zip_bomb(tmp_path):
     assert path.stat().st_size < 100_000
     with pytest.raises(ReadError, match=r"DOCX expands to more than 0\.4 MB \(zip bomb\?\)"):
         read_file(path, tmp_path, max_bytes=100 * 1024)
+    # just over: the sizes in MB would read alike ("1.0 MB, larger than the limit of 1 MB")
+    path = write(tmp_path, "net_te_groot.txt", "Gelijke kansen. " * 65_543)  # 1,048,688 bytes
+    with pytest.raises(ReadError, match=r"file is 1,048,688 bytes, larger than the limit of 1 MB \(1,048,576 bytes\)"):
+        read_file(path, tmp_path, max_bytes=2**20)
 
 
 @pytest.mark.parametrize(
@@ -536,3 +544,49 @@ def test_an_html_page_with_main_is_read_from_main_alone(tmp_path):
     assert "hulp bij hun huiswerk" in doc.text
     for chrome in ("Kopregel", "andere verhalen", "Cookiebeleid"):
         assert chrome not in doc.text
+
+
+def test_an_html_page_without_main_leaves_out_its_chrome_but_not_its_content(tmp_path):
+    page = tmp_path / "voorschool.html"
+    page.write_text(
+        "<html><head><title>Voorschool in Gouda</title></head><body>"
+        "<header><div class='logo'>Gemeente Gouda</div><div class='menu'>Inloggen Vacatures</div></header>"
+        "<div id='cookie-banner'>Wij gebruiken cookies. Akkoord?</div>"
+        "<div class='cc-consent'><h2>Cookies</h2><p>Toestemming geven</p></div>"
+        "<h1>Voorschool in Gouda</h1>"
+        "<p>Peuters met een taalachterstand gaan vier ochtenden per week naar de voorschool.</p>"
+        "<article><header><h2>Vast programma</h2><p>Door Piet Jansen</p></header>"
+        "<p>Pedagogisch medewerkers werken met een vast programma.</p>"
+        "<footer>Bronvermelding bij het artikel</footer></article>"
+        "<section><aside>Kader over ouders in de voorschool</aside></section>"
+        "<div class='page-banner'><h2>Resultaten</h2><p>Meer kinderen starten zonder achterstand.</p></div>"
+        "<aside>Lees ook: Parkeervergunning aanvragen</aside>"
+        "<div role='contentinfo'>Sitekaart Afvalkalender</div>"
+        "<footer>Copyright Gemeente Gouda - Privacyverklaring - Cookiebeleid</footer>"
+        "</body></html>", encoding="utf-8")
+    doc = read_one(page, tmp_path)
+    for content in ("vier ochtenden", "Vast programma", "Door Piet Jansen", "vast programma.",
+                    "Bronvermelding", "Kader over ouders", "zonder achterstand"):
+        assert content in doc.text
+    for chrome in ("Inloggen", "Gemeente Gouda", "cookies", "Toestemming", "Parkeervergunning",
+                   "Sitekaart", "Copyright"):
+        assert chrome not in doc.text
+    assert doc.title == "Voorschool in Gouda"
+
+
+def test_html_page_chrome_that_holds_the_page_title_or_the_whole_page_stays(tmp_path):
+    titled = write(tmp_path, "titel.html",
+                   "<html><body><header><h1>Zomerschool Zwolle</h1><p>Een uitgelicht verhaal</p></header>"
+                   "<p>Leerlingen halen in de zomer hun achterstand in.</p>"
+                   "<footer>Contact en privacy</footer></body></html>")
+    doc = read_one(titled, tmp_path)
+    assert "Zomerschool Zwolle" in doc.text and "uitgelicht verhaal" in doc.text
+    assert "achterstand in" in doc.text and "privacy" not in doc.text
+    wrapped = write(tmp_path, "wrapper.html",
+                    "<html><body><div class='page has-cookie-bar'><h2>Schoolmaatschappelijk werk</h2>"
+                    "<p>Een schoolmaatschappelijk werker helpt gezinnen met geldzorgen.</p></div>"
+                    "<footer>Contact</footer></body></html>")
+    assert "gezinnen met geldzorgen" in read_one(wrapped, tmp_path).text
+    only_chrome = write(tmp_path, "alleen.html",
+                        "<html><body><aside>Een kader over de brede brugklas</aside></body></html>")
+    assert "brede brugklas" in read_one(only_chrome, tmp_path).text

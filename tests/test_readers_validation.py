@@ -108,6 +108,28 @@ def test_all_missing_required_fields_are_named_at_once(tmp_path):
     )
 
 
+def test_every_problem_of_a_record_is_named_at_once(tmp_path):
+    """QA: a record with five problems took five builds to fix, one reported per build; all of
+    them are named now, summed up by kind so the report stays one line."""
+    text = ("id: verkeerde-types\nnaam: Verkeerde types\nsamenvatting: Een samenvatting die lang genoeg is.\n"
+            "beschrijving: [dit, is, een, lijst]\nsectoren: [po, kleuters]\nthemas: [armoede]\ngemeenten: 17\n"
+            "onbekend: waarde\nbewijskracht: superbewezen\nresultaten: [ook, een, lijst]\n"
+            "bronnen: [{document: x.txt}]\n")
+    with pytest.raises(RecordError) as info:
+        read_file(write(tmp_path, "interventies/verkeerd.yaml", text), tmp_path)
+    assert info.value.reason == (
+        "record 'verkeerde-types': missing 'bronnen.0.vindplaats'; unknown 'onbekend'; "
+        "not text: beschrijving, resultaten; not an allowed value: sectoren.1 'kleuters', bewijskracht "
+        "'superbewezen'; not a list: gemeenten; "
+        "its id 'verkeerde-types' differs from the file name 'verkeerd.yaml'")
+    # one problem alone is described in full, as before
+    with pytest.raises(RecordError) as info:
+        read_file(write(tmp_path, "verkeerde-types.yaml", text.split("sectoren")[0] + "sectoren: [po]\n"
+                        "themas: [armoede]\nbewijskracht: niet beoordeeld\n"
+                        "bronnen: [{document: x.txt, vindplaats: blz 3}]\n"), tmp_path)
+    assert info.value.reason.startswith("record 'verkeerde-types': field 'beschrijving' must be text")
+
+
 # ---- build -------------------------------------------------------------------------------
 
 

@@ -175,3 +175,27 @@ def test_a_tie_between_sentences_does_not_hang_on_the_order_of_summing(analyzer,
     snip.weights = {"taal": 0.6, **dict(zip(order, (0.1, 0.2, 0.3)))}
     out = snip.snippet("Taal staat bij ons voorop. Rekenen, lezen en schrijven volgen daarna.", max_words=5)
     assert "<mark>Taal</mark>" in out and "Rekenen" not in out  # equal scores: the first sentence
+
+
+def test_a_snippet_is_bounded_in_characters(analyzer):
+    """QA: a passage of letters without spaces gave a 1.34 MB snippet."""
+    from indexer.ranking.snippets import SNIPPET_MAX_CHARS
+
+    letters = "ab&cd" * 1000  # one 5,000-character token; "&" escapes to five characters
+    out = Snippeter(analyzer, "ouders").snippet(letters)
+    assert len(out) <= SNIPPET_MAX_CHARS and out.startswith("ab&amp;cd") and out.endswith(" …")
+    # long words, many of them marked: whole tokens, marks and all, within the cap
+    words = " ".join(f"ouders-{'x' * 300}-{i}" for i in range(40)) + "."
+    out = Snippeter(analyzer, "ouders").snippet(words)
+    assert len(out) <= SNIPPET_MAX_CHARS and out.endswith(" …")
+    assert out.count("<mark>") == out.count("</mark>") >= 1 and out.startswith("<mark>ouders-x")
+    # ... and a snippet after the start of its passage
+    out = Snippeter(analyzer, "ouders").snippet(" ".join([FILLER] * 6 + [words]))
+    assert len(out) <= SNIPPET_MAX_CHARS and out.startswith("… ") and "<mark>ouders-x" in out
+
+
+def test_the_character_cap_leaves_ordinary_snippets_as_they_were(analyzer, monkeypatch):
+    text = " ".join([FILLER] * 5 + ["De huiswerkbegeleiding voor ouders & leerlingen start vroeg."] + [FILLER] * 5)
+    before = [Snippeter(analyzer, q).snippet(text) for q in ("ouders", "huiswerk", "")]
+    monkeypatch.setattr(snippets, "SNIPPET_MAX_CHARS", 10**9)
+    assert [Snippeter(analyzer, q).snippet(text) for q in ("ouders", "huiswerk", "")] == before

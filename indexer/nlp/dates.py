@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from indexer.nlp import resources
+from indexer.nlp.query_filters import counts_not_year
 
 _YEAR = re.compile(r"(?<![\d.,/-])(\d{4})(?![\d])")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
@@ -46,12 +47,14 @@ def dated_line(text: str) -> date | None:
 
 def frequent_year(text: str) -> str | None:
     """The most often mentioned plausible year (ties: the latest), not counting the years of
-    sentences that look ahead."""
+    sentences that look ahead nor numbers that count something ("ruim 2000 leerlingen", "2019
+    vrijwilligers": the rules that keep them out of a question's years)."""
     _, _, _, year_min, year_max = _config()
     future = _future_words()
-    counts = Counter(int(y) for sentence in _SENTENCE.split(text or "")
+    counts = Counter(int(m.group(1)) for sentence in _SENTENCE.split(text or "")
                      if future.isdisjoint(_WORDS.findall(sentence.lower()))
-                     for y in _YEAR.findall(sentence) if year_min <= int(y) <= year_max)
+                     for m in _YEAR.finditer(sentence) if year_min <= int(m.group(1)) <= year_max
+                     and not counts_not_year(sentence, m.start(1), m.end(1)))
     if not counts:
         return None
     return str(max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0])

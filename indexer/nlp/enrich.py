@@ -26,7 +26,8 @@ from indexer.nlp.themes import assign_themes
 # e7: and one without declared sources its "Bronnen" section's items
 # e8: a sector held by another (vmbo by vo, vocab.v1.yaml sector_parts) brings that one along
 # e9: a year in a sentence that looks ahead ("zal", "verwachten") is no evidence of the text's year
-ENRICH_VERSION = "e9"
+# e10: a count is no year ("ruim 2000 leerlingen", "2019 vrijwilligers"; query_filters.v1.yaml)
+ENRICH_VERSION = "e10"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})

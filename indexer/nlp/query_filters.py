@@ -1,6 +1,8 @@
 """Years and evidence levels a question names ("beleidsbrieven 2019", "bewezen effectieve
 interventies"), from indexer/data/query_filters.v1.yaml. Only offered as filters: the searcher
-never boosts them (a year or a rating says when or how well, not what a passage is about)."""
+never boosts them (a year or a rating says when or how well, not what a passage is about).
+``counts_not_year`` is shared with the year a document's text is read to have
+(indexer/nlp/dates.py), so "2000 leerlingen" names no year at index time either."""
 from __future__ import annotations
 
 import re
@@ -17,6 +19,8 @@ FILE = "query_filters.v1.yaml"
 _NUMBER = re.compile(r"(?<![\w€$£.,/-])\d+(?:\s*[-–—/]\s*'?\d+|[.,:]\d+)*(?![\w%€]|[.,]\d)")
 _SPAN_SEP = re.compile(r"\s*[-–—/]\s*'?")
 _WORD = re.compile(r"\w+")
+_CONTEXT_CHARS = 80  # what is read before a number for the words next to it
+_NEXT_WORD = re.compile(r"[^\S\n]*([\w'’]+)")  # the word right after a number, in the same sentence
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,10 @@ class _Years:
     high: int
     span_max: int
     not_after: frozenset[str]
+    not_after_phrases: tuple[tuple[str, ...], ...]  # "meer dan"
     not_before: frozenset[str]
+    plural_endings: tuple[tuple[str, int], ...]  # (ending, shortest word) of a plural noun
+    not_plural: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -44,20 +51,54 @@ def _data() -> dict:
 def _years() -> _Years:
     spec = _data()["years"]
     words = lambda key: frozenset(_words(" ".join(spec.get(key) or ())))  # noqa: E731
-    return _Years(int(spec["min"]), int(spec["max"]), int(spec["span_max"]), words("not_after"), words("not_before"))
+    after = [tuple(_words(entry)) for entry in spec.get("not_after") or ()]
+    endings = []
+    for entry in spec.get("plural_endings") or ():
+        ending, _, shortest = str(entry).partition(" ")
+        endings.append((ending.replace("’", "'").lower(), int(shortest or 0)))
+    return _Years(int(spec["min"]), int(spec["max"]), int(spec["span_max"]),
+                  frozenset(words[0] for words in after if len(words) == 1),
+                  tuple(words for words in after if len(words) > 1), words("not_before"),
+                  tuple(endings), words("not_plural"))
+
+
+def counts_not_year(text: str, start: int, end: int) -> bool:
+    """The number at ``text[start:end]`` counts or codes something rather than naming a year:
+    an amount ("€ 2019"), a number after a word such as "groep", "ruim" or "meer dan" ("ruim
+    2000 leerlingen", "artikel 2000"), or one before a counted noun or a plural noun ("2000
+    ouders", "2019 vrijwilligers")."""
+    rules = _years()
+    head = text[max(0, start - _CONTEXT_CHARS): start]
+    if head.rstrip()[-1:] in ("€", "$", "£"):  # "€ 2019"
+        return True
+    before = _words(head)
+    if before and before[-1] in rules.not_after:
+        return True
+    if any(tuple(before[-len(phrase):]) == phrase for phrase in rules.not_after_phrases):
+        return True
+    after = _NEXT_WORD.match(text, end)
+    return after is not None and _counted(after.group(1), rules)
+
+
+def _counted(word: str, rules: _Years) -> bool:
+    """A counted noun, or a word that reads as a plural noun, lower case ("Leerlingen" too)."""
+    plain = "".join(_words(word))
+    if plain in rules.not_before:
+        return True
+    if plain in rules.not_plural:
+        return False
+    word = word.replace("’", "'").lower()
+    return any(word.endswith(ending) and len(word) >= shortest for ending, shortest in rules.plural_endings)
 
 
 def named_years(text: str) -> list[str]:
     """The years ``text`` names, in order: "onderzoek uit 2021" -> ["2021"]; a school year or
     short period names each of its years ("2019-2020" -> ["2019", "2020"]); "groep 8", "2000
-    leerlingen", "€ 2019", "1.950" name none."""
+    leerlingen", "meer dan 2000", "€ 2019", "1.950" name none."""
     rules = _years()
     found: list[str] = []
     for match in _NUMBER.finditer(text or ""):
-        before = _words(text[: match.start()])
-        after = _words(text[match.end():])
-        money = text[: match.start()].rstrip()[-1:] in ("€", "$", "£")  # "€ 2019"
-        if money or (before and before[-1] in rules.not_after) or (after and after[0] in rules.not_before):
+        if counts_not_year(text, match.start(), match.end()):
             continue
         for year in _years_of(match.group(0), rules):
             if str(year) not in found:

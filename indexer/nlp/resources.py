@@ -132,14 +132,16 @@ def not_abbreviations() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def data_fingerprint() -> str:
     """A digest of every data file that shapes a document's facets and themes (patterns,
-    taxonomy, vocabulary): part of the build's file hashes, so an edited file re-analyses the
-    documents even when its version name stays the same."""
+    taxonomy, vocabulary, what is no year): part of the build's file hashes, so an edited file
+    re-analyses the documents even when its version name stays the same."""
     import hashlib
 
+    from indexer.nlp.query_filters import FILE as QUERY_FILTERS_FILE
     from indexer.nlp.themes import THEMES_FILE
 
     h = hashlib.sha1()
-    files = sorted(PATTERNS_DIR.glob("*")) + [DATA_DIR / THEMES_FILE, DATA_DIR / "vocab.v1.yaml"]
+    files = sorted(PATTERNS_DIR.glob("*")) + [DATA_DIR / THEMES_FILE, DATA_DIR / "vocab.v1.yaml",
+                                              DATA_DIR / QUERY_FILTERS_FILE]
     for path in files:
         h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
     return h.hexdigest()[:12]

@@ -19,6 +19,10 @@ from typing import NamedTuple
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
 
 SNIPPET_WORDS = 45
+# a snippet is never longer than this (markup included), per SNIPPET_WORDS words asked for: only
+# text without spaces or with absurd "words" reaches it (45 words of prose are ~350 characters,
+# ~600 with their marks; a caller marking a whole text asks for all its words)
+SNIPPET_MAX_CHARS = 1500
 SEMANTIC_WEIGHT = 0.5  # of the best window, against 1.0 for the best keyword sentence
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positions
@@ -195,9 +199,35 @@ class Snippeter:
                 continue
             first, end, hits = self._window(tokens, max_words, windows[n] if windows is not None else None,
                                             layouts[n] if layouts is not None else None)
-            out.append(("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
+            snippet = (("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
                        + (" …" if end < len(tokens) else ""))
+            limit = SNIPPET_MAX_CHARS * max(1, math.ceil(max_words / SNIPPET_WORDS))
+            if len(snippet) > limit:
+                snippet = self._capped(tokens, first, end, hits, limit)
+            out.append(snippet)
         return out
+
+    def _capped(self, tokens: list[str], first: int, end: int, hits: list[int], limit: int) -> str:
+        """The snippet of tokens[first:end] cut to ``limit`` characters: the whole tokens that fit
+        (as marked and escaped), or the start of a first token longer than that, unmarked."""
+        head = "… " if first > 0 else ""
+        room = limit - len(head) - len(" …")
+        hit_set = set(hits)
+        used, stop = -1, first
+        while stop < end:
+            token = tokens[stop]
+            size = len(self._marked.get(token) or self._mark_words(token)) if stop in hit_set \
+                else len(html.escape(token))
+            if used + 1 + size > room:
+                break
+            used += 1 + size
+            stop += 1
+        if stop > first:
+            return head + self._highlight(tokens, first, stop, hits) + (" …" if stop < len(tokens) else "")
+        text = tokens[first][:room]
+        while len(html.escape(text)) > room:  # escaping lengthens "&", "<", quotes
+            text = text[: len(text) - max(1, (len(html.escape(text)) - room) // 5)]
+        return head + html.escape(text) + " …"
 
 
 def sentence_starts(tokens: list[str]) -> list[int]:

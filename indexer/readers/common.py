@@ -36,11 +36,12 @@ def check_size(path: Path, max_bytes: int) -> int:
     if size == 0:
         raise ReadError(path, "empty file")
     if size > max_bytes:
-        raise ReadError(
-            path,
-            f"file is {size / 2**20:.1f} MB, larger than the limit of {format_mb(max_bytes)} MB"
-            " (set GKA_MAX_FILE_MB)",
-        )
+        limit = f"{format_mb(max_bytes)} MB"
+        if round(size / 2**20, 1) > round(max_bytes / 2**20, 1):
+            shown = f"{size / 2**20:.1f} MB"
+        else:  # "1.0 MB, larger than the limit of 1 MB" hid the reason: the exact sizes
+            shown, limit = f"{size:,} bytes", f"{limit} ({max_bytes:,} bytes)"
+        raise ReadError(path, f"file is {shown}, larger than the limit of {limit} (set GKA_MAX_FILE_MB)")
     return size
 
 

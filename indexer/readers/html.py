@@ -1,4 +1,5 @@
-"""HTML pages: <meta name=...> as metadata, h1-h3 as sections, scripts/styles/navigation dropped."""
+"""HTML pages: <meta name=...> as metadata, h1-h3 as sections, scripts/styles/navigation dropped,
+and the page's chrome (site header, footer, sidebars, cookie banners) left out."""
 from __future__ import annotations
 
 import re
@@ -26,6 +27,12 @@ _BLOCK_TAGS = (
 )
 # Technical meta tags that say nothing about the document.
 _IGNORED_META = frozenset({"viewport", "generator", "robots", "referrer", "theme-color", "format-detection"})
+# Page chrome: a site header, footer or sidebar outside the page's content, and cookie banners.
+_CHROME_TAGS = ("header", "footer", "aside")
+_CHROME_ROLES = frozenset({"banner", "contentinfo", "complementary"})
+_CHROME_NAME = re.compile(r"cookie|consent|banner", re.IGNORECASE)
+_COOKIE_NAME = re.compile(r"cookie|consent", re.IGNORECASE)
+_CONTENT_TAGS = frozenset({"article", "main", "section"})
 _MARK = "\x00H\x00"  # prefix of a section-heading line in the flattened text
 
 
@@ -54,8 +61,48 @@ class HtmlReader:
         main = body.find("main")
         if main is not None and main.get_text(strip=True):
             body = main
+        else:
+            _drop_page_chrome(body)
         sections = _sections(_flatten(body))
         return [make_document(path, root, sections, title=title, metadata=metadata)]
+
+
+def _drop_page_chrome(body) -> None:
+    """Drop a page's chrome when it has no <main> to read alone: a <header>, <footer> or <aside>
+    (or an element with the matching ARIA role) that is not inside an <article>, <main> or
+    <section>, and such an element whose id or class names a cookie, consent or banner. An
+    <article>'s own header stays, and so does a chrome element holding an <h1> (a page's title
+    header), a "banner" holding a heading, an element named so that holds most of the page (a
+    wrapper such as class="has-cookie-bar"), or, when nothing else is left, the whole page."""
+    page = len(body.get_text(strip=True))
+    chrome = []
+    for tag in body.find_all(True):
+        kind = _chrome_kind(tag)
+        if kind and (kind == "tag" or 2 * len(tag.get_text(strip=True)) <= page):
+            chrome.append(tag)
+    ids = {id(tag) for tag in chrome}
+    chrome = [tag for tag in chrome if not any(id(p) in ids for p in tag.parents)]  # outermost
+    if not chrome or sum(len(tag.get_text(strip=True)) for tag in chrome) >= page:
+        return  # no chrome, or nothing but chrome: better the page's chrome than no text at all
+    for tag in chrome:
+        tag.decompose()
+
+
+def _chrome_kind(tag) -> str:
+    """"tag" for a page-level header, footer or aside (by tag or role), "name" for an element
+    whose id or class says it is a cookie, consent or banner element; "" for anything else."""
+    role = str(tag.get("role") or "").strip().lower()
+    classes = tag.get("class") or []
+    names = " ".join([str(tag.get("id") or ""), *([classes] if isinstance(classes, str) else classes)])
+    kind = "tag" if tag.name in _CHROME_TAGS or role in _CHROME_ROLES else "name"
+    if kind == "name" and not _CHROME_NAME.search(names):
+        return ""
+    headings = ("h1",) if kind == "tag" or _COOKIE_NAME.search(names) else ("h1", "h2", "h3")
+    if tag.find(headings) is not None:
+        return ""
+    if any(parent.name in _CONTENT_TAGS for parent in tag.parents):
+        return ""
+    return kind
 
 
 def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:

@@ -68,26 +68,30 @@ class RecordReader:
             label = label if isinstance(label, str) and label else f"#{number}"
             if not isinstance(record, dict):
                 raise RecordError(path, f"record {label}: expected a mapping of fields")
-            validate_record(record, path, label)
+            # every problem of the record at once, not one per build
+            problems = record_problems(record)
+            if len(records) == 1 and records[0] is data:
+                named = _file_name_problem(record.get("id"), path)
+                if named and not problems:
+                    raise RecordError(path, f"record {named}", hint=f"rename the file to "
+                                      f"{record['id']}{path.suffix} or change the id to {path.stem}")
+                problems += [f"its {named.partition(' (')[0]}"] if named else []
+            if problems:
+                raise RecordError(path, f"record '{label}': {'; '.join(problems)}")
             if label in seen:
                 raise RecordError(path, f"duplicate record id '{label}'")
             seen.add(label)
             documents.append(record_document(record, source))
-        if len(records) == 1 and records[0] is data:
-            _check_file_name(data["id"], path)
         return documents
 
 
-def _check_file_name(record_id: str, path: Path) -> None:
+def _file_name_problem(record_id: Any, path: Path) -> str:
     """A file of one record is named after its id (corpus/README.md): the app links to records
     by id, and an id that differs from the file name cannot be found from the file."""
-    if record_id != path.stem:
-        raise RecordError(
-            path,
-            f"record id '{record_id}' differs from the file name '{path.name}' "
-            "(the id must be the file name without its extension)",
-            hint=f"rename the file to {record_id}{path.suffix} or change the id to {path.stem}",
-        )
+    if not isinstance(record_id, str) or record_id == path.stem:
+        return ""  # no id: a schema problem already
+    return (f"id '{record_id}' differs from the file name '{path.name}' "
+            "(the id must be the file name without its extension)")
 
 
 def _record_list(data: Any, path: Path) -> list[Any]:
@@ -102,17 +106,74 @@ def _record_list(data: Any, path: Path) -> list[Any]:
     raise RecordError(path, "expected a record (mapping) or a list of records")
 
 
-def validate_record(record: dict[str, Any], path: Path, label: str) -> None:
-    """Raise RecordError with the first schema violation, required fields first."""
+def record_problems(record: dict[str, Any]) -> list[str]:
+    """Every schema violation of ``record``, all at once (not one per build). One is described in
+    full ("field 'sectoren' must be a list"); several are summed up by kind, missing and unknown
+    fields first ("missing 'bronnen'; not text: naam, beschrijving; not a list: sectoren; not
+    an allowed value: bewijskracht 'superbewezen'"), so the report stays one readable line."""
     errors = list(_validator().iter_errors(to_plain(record)))  # YAML dates as ISO strings
     if not errors:
-        return
-    errors.sort(key=lambda e: (e.validator != "required", len(e.absolute_path), list(map(str, e.absolute_path))))
-    if errors[0].validator == "required":  # all of them at once, not one per build
-        reason = _describe_missing([e for e in errors if e.validator == "required"])
-    else:
-        reason = _describe(errors[0])
-    raise RecordError(path, f"record '{label}': {reason}")
+        return []
+    missing = [e for e in errors if e.validator == "required"]
+    unknown = [e for e in errors if e.validator == "additionalProperties"]
+    order = {name: n for n, name in enumerate(record)}
+    others: dict[str, Any] = {}  # one problem per field, in the record's order
+    for error in sorted((e for e in errors if e.validator not in ("required", "additionalProperties")),
+                        key=lambda e: (order.get(e.absolute_path[0], len(order)) if e.absolute_path else -1,
+                                       list(map(str, e.absolute_path)))):
+        others.setdefault(_field(error), error)
+    if not unknown and not others:  # missing fields alone (one error per field), in full
+        return [_describe_missing(missing)]
+    if not missing and len(unknown) + len(others) == 1:  # the one problem, in full
+        return [_describe((unknown or list(others.values()))[0])]
+    kinds: dict[str, list[str]] = {}
+    for error in missing:
+        kinds.setdefault("missing", []).extend(
+            f"'{_join(_field(error), name)}'" for name in error.validator_value if name not in error.instance)
+    if missing:
+        kinds["missing"] = list(dict.fromkeys(kinds["missing"]))  # one error per missing field
+    for error in unknown:
+        known = error.schema.get("properties") or {}
+        extra = [name for name in error.instance if name not in known] if isinstance(error.instance, dict) else []
+        kinds.setdefault("unknown", []).extend(f"'{_join(_field(error), name)}'" for name in extra)
+    for field, error in others.items():
+        kind, shown = _kind(error)
+        kinds.setdefault(kind, []).append(f"{field or 'record'}{shown}")
+    return [f"{kind} {', '.join(items)}" if kind in ("missing", "unknown") else f"{kind}: {', '.join(items)}"
+            for kind, items in kinds.items()]
+
+
+def _field(error) -> str:
+    return ".".join(str(p) for p in error.absolute_path)
+
+
+def _join(field: str, name: str) -> str:
+    return f"{field}.{name}" if field else name
+
+
+def _kind(error) -> tuple[str, str]:
+    """(what is wrong, what to show after the field name) of one violation, for a summary."""
+    if error.validator == "type":
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        names = ({"integer": "an integer"}.get(w, _TYPE_NAMES.get(w, w)) for w in wanted if w != "null")
+        return "not " + " or ".join(names), ""
+    if error.validator == "enum":
+        return "not an allowed value", f" {_short(error.instance)}"
+    if error.validator in ("minLength", "minItems"):
+        return "too short or empty", ""
+    if error.validator in ("maxLength", "maxItems"):
+        return "too long", ""
+    if error.validator in ("minimum", "maximum"):
+        return "out of range", f" {_short(error.instance)}"
+    if error.validator == "pattern":
+        return "not of the allowed form", f" {_short(error.instance)}"
+    return f"not valid ({error.validator})", ""
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _describe_missing(errors) -> str:
@@ -142,7 +203,10 @@ def _describe(error) -> str:
         options = ", ".join(str(v) for v in error.validator_value)
         return f"{where} has value {error.instance!r}, not one of: {options}"
     if error.validator == "additionalProperties":
-        return f"unknown field(s): {error.message.split('(')[-1].rstrip(')')}"
+        known = error.schema.get("properties") or {}
+        extra = [name for name in error.instance if name not in known] if isinstance(error.instance, dict) else []
+        names = ", ".join(f"'{name}'" for name in extra) or error.message.split("(")[-1].rstrip(")")
+        return f"{where}: unknown field(s): {names}" if field else f"unknown field(s): {names}"
     return f"{where}: {error.message}"
 
 

@@ -80,7 +80,8 @@ class EmbeddedBackend:
             try:
                 new = Generation(path)
             except (OSError, ValueError, KeyError, EOFError, sqlite3.Error) as exc:
-                raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
+                raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}",
+                                         hint=layout.damaged_hint(self.index_dir)) from exc
             self._gen, self._stamp = new, stamp
             self._plan_cached.cache_clear()
             # the old generation's files stay valid for threads still using it (POSIX unlink semantics)
@@ -290,7 +291,8 @@ class EmbeddedBackend:
         try:
             size = sum(f.stat().st_size for f in g.path.iterdir() if f.is_file())
         except OSError as exc:  # the live generation's folder went away under a running app
-            raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}") from exc
+            raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}",
+                                     hint=layout.damaged_hint(self.index_dir)) from exc
         return IndexStats(
             documents=len(g.doc_ids),
             passages=len(g.passage_ids),

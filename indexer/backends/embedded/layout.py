@@ -28,6 +28,12 @@ POINTER = "CURRENT"
 PREFIX = "gen-"
 
 
+def damaged_hint(index_dir: Path) -> str:
+    """The hint of an index that cannot be read: the next build replaces it from scratch."""
+    return (f"check that {index_dir} is readable; a damaged index is built again from its documents "
+            f"by the next build: python -m indexer build [PATH ...] --index {index_dir}")
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation directory, or None when no index has been committed."""
     try:
@@ -35,10 +41,12 @@ def current_generation(index_dir: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise BackendUnavailable(f"cannot read the index pointer in {index_dir}: {exc}") from exc
+        raise BackendUnavailable(f"cannot read the index pointer in {index_dir}: {exc}",
+                                 hint=damaged_hint(index_dir)) from exc
     gen = index_dir / name
     if not name.startswith(PREFIX) or not gen.is_dir():
-        raise BackendUnavailable(f"the index pointer in {index_dir} names a missing generation {name!r}")
+        raise BackendUnavailable(f"the index pointer in {index_dir} names a missing generation {name!r}",
+                                 hint=damaged_hint(index_dir))
     return gen
 
 

@@ -105,9 +105,11 @@ class ThreadLocalConnections:
             try:
                 conn = open_readonly(self.path)
             except sqlite3.Error as exc:  # the generation's files were removed under a running reader
+                from indexer.backends.embedded.layout import damaged_hint
                 from indexer.errors import BackendUnavailable
 
-                raise BackendUnavailable(f"the index store {self.path} cannot be opened: {exc}") from exc
+                raise BackendUnavailable(f"the index store {self.path} cannot be opened: {exc}",
+                                         hint=damaged_hint(self.path.parent.parent)) from exc
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
