@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from indexer.backends import open_backend
-from indexer.build_files import file_hash, unclaimed, was_unread
+from indexer.build_files import file_hash, refuse_a_partial_build, unclaimed, was_unread
 from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
@@ -221,7 +221,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             # the caller never gets the report: the reasons travel with the error
             raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
-        _refuse_a_partial_build(len(ready) + report.unchanged, old_hashes if not full else previous, removed if not full else lost,
+        refuse_a_partial_build(len(ready) + report.unchanged, old_hashes if not full else previous, removed if not full else lost,
                                 every=not kept_hashes if not full else len(lost) == len(previous), only_files=only_files)
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
@@ -239,23 +239,6 @@ def _no_documents(paths, report: BuildReport) -> GkaError:
     return GkaError(f"nothing could be indexed: no documents in {', '.join(map(str, paths))}" + _listed(reasons),
                     hint="give the folder of the documents (PDF, DOCX, HTML, Markdown, text, YAML or JSON "
                          "records); an existing index is left unchanged")
-
-
-def _refuse_a_partial_build(found: int, old: dict, removed: list, every: bool, only_files: bool) -> None:
-    """An update is no replacement: refused when it would remove every document of the index
-    (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what is given)
-    or any document while only files were given (one file instead of the corpus folder)."""
-    if not old or not removed:
-        return
-    if not (every and len(removed) == len(old)) and not only_files:
-        return
-    n = len(old)
-    what = (f"and the index's {n} document{'s' if n != 1 else ''} would all be removed" if len(removed) == n
-            else f"and {len(removed)} of the index's {n} documents would be removed")
-    raise GkaError(f"{found} document{'s' if found != 1 else ''} found in the given "
-                   f"{'files' if only_files else 'paths'}, {what}",
-                   hint="give the folder the index was built from; an existing index is left "
-                        "unchanged (to replace it on purpose: add --rebuild)")
 
 
 def _built_with(meta: IndexMeta) -> str:

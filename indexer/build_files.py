@@ -1,9 +1,11 @@
-"""Which files a build takes, and under which ids: file hashes, one file per document id, and
-the documents of files that could not be read."""
+"""Which files a build takes, and under which ids: file hashes, one file per document id, the
+documents of files that could not be read, and which removals an update may make."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+
+from indexer.errors import GkaError
 
 
 def file_hash(path: Path, rel: str, salt: str) -> tuple[str, str]:
@@ -35,3 +37,20 @@ def unclaimed(docs: list, path: str, claimed: dict[str, str], errors: list[str])
 def was_unread(doc_id: str, unread: set[str]) -> bool:
     """The document came from a file or folder this build could not read."""
     return doc_id in unread or any(p.endswith("/") and doc_id.startswith(p) for p in unread)
+
+
+def refuse_a_partial_build(found: int, old: dict, removed: list, every: bool, only_files: bool) -> None:
+    """An update is no replacement: refused when it would remove every document of the index
+    (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what is given)
+    or any document while only files were given (one file instead of the corpus folder)."""
+    if not old or not removed:
+        return
+    if not (every and len(removed) == len(old)) and not only_files:
+        return
+    n = len(old)
+    what = (f"and the index's {n} document{'s' if n != 1 else ''} would all be removed" if len(removed) == n
+            else f"and {len(removed)} of the index's {n} documents would be removed")
+    raise GkaError(f"{found} document{'s' if found != 1 else ''} found in the given "
+                   f"{'files' if only_files else 'paths'}, {what}",
+                   hint="give the folder the index was built from; an existing index is left "
+                        "unchanged (to replace it on purpose: add --rebuild)")
