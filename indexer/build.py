@@ -64,6 +64,7 @@ def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> 
 
     return (f"{READER_VERSION}|{pipeline_name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer_version}|"
             f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
+            f"{chunker.MAX_CHARS}|{chunker.MAX_SENTENCE_CHARS}|{chunker.MAX_TOKEN_CHARS}|"
             f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
 
