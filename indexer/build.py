@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from indexer.backends import open_backend
-from indexer.build_files import file_hash, refuse_a_partial_build, unclaimed, was_unread
+from indexer.build_files import OldSources, file_hash, refuse_a_partial_build, unclaimed, was_unread
 from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
@@ -138,6 +138,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.warnings.append(f"the index is rebuilt from scratch: it was built with {_built_with(old)}, "
                                f"this build uses {_built_with(meta)}")
     old_hashes = {} if full else backend.document_hashes()
+    sources = OldSources(backend, bool(old_hashes))
     known_hashes = set(old_hashes.values())
     salt = file_salt(settings, pipeline.name, analyzer.version)
 
@@ -181,10 +182,10 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 analysed = [_analyse(d, digest, analyse, enrich, pipeline, notes) for d in docs]
                 report.warnings.extend(f"{path}: {note}" for note in notes)
             except ReadError as exc:  # with its hint: how to fix the file is the useful half
-                report.errors.append(f"{exc} (hint: {exc.hint})" if exc.hint else str(exc))
+                report.errors.append((f"{exc} (hint: {exc.hint})" if exc.hint else str(exc)) + sources.keep(rel, report.unread))
                 continue
             except (GkaError, ValueError, RecursionError, MemoryError) as exc:
-                report.errors.append(f"{path}: {type(exc).__name__}: {exc}")
+                report.errors.append(f"{path}: {type(exc).__name__}: {exc}" + sources.keep(rel, report.unread))
                 continue
             t1 = time.perf_counter()
             analysed = unclaimed(analysed, str(path), claimed, report.errors)
@@ -210,7 +211,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     report.unchanged = sum(1 for h in old_hashes.values() if h in kept_hashes)
     upserted = {d.id for d in ready}
     removed = [d for d, h in old_hashes.items()
-               if h not in kept_hashes and d not in upserted and not was_unread(d, report.unread)]
+               if h not in kept_hashes and d not in upserted
+               and not was_unread(sources.of(d) if report.unread else d, report.unread)]
     report.removed = len(removed)
     report.indexed = len(ready)
     lost = [d for d in previous if d not in upserted]

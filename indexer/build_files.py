@@ -54,3 +54,31 @@ def refuse_a_partial_build(found: int, old: dict, removed: list, every: bool, on
                    f"{'files' if only_files else 'paths'}, {what}",
                    hint="give the folder the index was built from; an existing index is left "
                         "unchanged (to replace it on purpose: add --rebuild)")
+
+
+class OldSources:
+    """The live index's documents by the file they came from, read once and only when a file
+    fails (a record file's documents have ids of their own, not the file's path)."""
+
+    def __init__(self, backend, has_documents: bool):
+        self._backend, self._has = backend, has_documents
+        self._by_doc: dict[str, str] | None = None
+        self._files: frozenset[str] = frozenset()
+
+    def _load(self) -> dict[str, str]:
+        if self._by_doc is None:
+            self._by_doc = self._backend.document_sources() if self._has else {}
+            self._files = frozenset(self._by_doc.values())
+        return self._by_doc
+
+    def of(self, doc_id: str) -> str:
+        return self._load().get(doc_id, doc_id)
+
+    def keep(self, rel: str, unread: set[str]) -> str:
+        """A file that fails now but gave documents before keeps them, as an unreadable one
+        does (a typo in its front matter must not take it out of search): the note to add."""
+        self._load()
+        if rel not in self._files:
+            return ""
+        unread.add(rel)
+        return "; its previous version is kept"

@@ -471,3 +471,46 @@ def test_an_identical_copy_is_indexed_with_a_warning(settings, corpus_copy):
     assert [w for w in report.warnings if "the same content as" in w] == [
         f"{corpus_copy / 'praktijkverhalen' / 'sport-rotterdam.md'}: the same content as "
         f"{corpus_copy / 'praktijkverhalen' / 'sport-rotterdam-kopie.md'}; both are indexed, so it shows twice"]
+
+
+def test_a_record_file_that_cannot_be_read_keeps_its_records(settings, corpus_copy, monkeypatch):
+    """A record's id is its own, not the file's path: the unreadable file's record was removed
+    while the error said it was kept."""
+    from indexer import build as build_module
+
+    first = build_index([corpus_copy], settings, progress=False)
+    record = corpus_copy / "interventies" / "brede-brugklas-amsterdam.yaml"
+    real_hash = build_module.file_hash
+
+    def locked(path, rel, salt):
+        if path == record:
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path, rel, salt)
+
+    monkeypatch.setattr(build_module, "file_hash", locked)
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.removed == 0 and report.documents == first.documents
+
+
+def test_a_file_that_fails_now_keeps_its_previous_version(settings, corpus_copy):
+    """A typo in front matter (or a record that no longer validates) is reported and the
+    document stays searchable as it was; a new file that fails adds nothing."""
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+
+    first = build_index([corpus_copy], settings, progress=False)
+    story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
+    good = story.read_text(encoding="utf-8")
+    story.write_text("---\ntitel: [kapot\n---\n" + good, encoding="utf-8")
+    (corpus_copy / "nieuw-kapot.md").write_text("---\ntitel: [ook kapot\n---\nTekst.\n", encoding="utf-8")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.removed == 0 and report.documents == first.documents
+    assert any("sport-rotterdam.md" in e and "previous version is kept" in e for e in report.errors)
+    assert any("nieuw-kapot.md" in e and "kept" not in e for e in report.errors)
+    svc = open_service(settings)
+    hits = svc.search(SearchRequest("sport Rotterdam", mode="keyword", k=10)).hits
+    assert any("sport-rotterdam" in h.doc_id for h in hits)
+    svc.close()
+    story.write_text(good.replace("Rotterdam", "Rotterdam-Zuid", 1), encoding="utf-8")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.indexed == 1 and not any("sport-rotterdam" in e for e in report.errors)

@@ -657,6 +657,16 @@ def test_document_hashes_paginate_with_search_after(backend, cluster, monkeypatc
     assert "search_after" not in first.body and second.body["search_after"] == ["b"]
 
 
+def test_document_sources_read_the_source_path_of_every_document(backend, cluster):
+    # a build keeps the documents of a file it cannot read: a record's id is not its file
+    hits = [{"_id": "doc::r1", "_score": None, "_source": {"doc_id": "r1", "source_path": "interventies/a.yaml"},
+             "sort": ["r1"]}]
+    cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, search_response(hits)))
+    assert backend.document_sources() == {"r1": "interventies/a.yaml"}
+    (call,) = cluster.calls("POST", r"/gka/_search")
+    assert call.body["_source"] == ["doc_id", "source_path"]
+
+
 def test_highlight_uses_unified_html_encoder(backend, cluster):
     hit = {"_id": "d1#0-abcd", "_score": 1.0, "highlight": {"text": ["De <mark>taal</mark> &amp; rekenen"]}}
     cluster.on("POST", r"/gka/_search", body=search_response([hit]))

@@ -57,6 +57,11 @@ class Backend(Protocol):
         """doc_id -> content hash of the live index (drives incremental builds)."""
         ...
 
+    def document_sources(self) -> dict[str, str]:
+        """doc_id -> the file it came from, relative to its corpus root (a build keeps the
+        documents of a file it cannot read; a record file's ids are not its path)."""
+        ...
+
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         """The stored, analysed document with passages and vectors (to carry over unchanged docs)."""
         ...

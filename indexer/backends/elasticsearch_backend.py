@@ -87,6 +87,9 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
     def document_hashes(self) -> dict[str, str]:
         return paging.document_hashes(self._search, PAGE)
 
+    def document_sources(self) -> dict[str, str]:
+        return paging.document_hashes(self._search, PAGE, "source_path")
+
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         meta = self.meta()
         if meta is None:

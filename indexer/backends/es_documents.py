@@ -51,12 +51,12 @@ def document_passages_body(doc_id: str, size: int, search_after: list[Any] | Non
     return body
 
 
-def document_hashes_body(size: int, search_after: list[Any] | None = None) -> Body:
+def document_hashes_body(size: int, search_after: list[Any] | None = None, field: str = "content_hash") -> Body:
     body: Body = {
         "query": {"bool": {"filter": [kind_filter(DOCUMENT)]}},
         "sort": [{"doc_id": "asc"}],
         "size": size,
-        "_source": ["doc_id", "content_hash"],
+        "_source": ["doc_id", field],
         "track_total_hits": False,
     }
     if search_after:

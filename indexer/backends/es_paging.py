@@ -15,15 +15,15 @@ Search = Callable[[dict[str, Any]], dict[str, Any]]
 Filters = dict[str, list[str]]
 
 
-def document_hashes(search: Search, page: int) -> dict[str, str]:
-    """doc_id -> content hash of every document."""
+def document_hashes(search: Search, page: int, field: str = "content_hash") -> dict[str, str]:
+    """doc_id -> content hash (or another keyword ``field``: source_path) of every document."""
     out: dict[str, str] = {}
     after: list[Any] | None = None
     while True:
-        hits = r.hits(search(q.document_hashes_body(page, after)))
+        hits = r.hits(search(q.document_hashes_body(page, after, field)))
         for hit in hits:
             src = hit.get("_source", {})
-            out[str(src.get("doc_id"))] = str(src.get("content_hash", ""))
+            out[str(src.get("doc_id"))] = str(src.get(field, ""))
         if len(hits) < page:
             return out
         after = hits[-1]["sort"]

@@ -99,6 +99,13 @@ class EmbeddedBackend:
         except IndexNotFound:
             return {}
 
+    def document_sources(self) -> dict[str, str]:
+        try:
+            g = self._live()
+        except IndexNotFound:
+            return {}
+        return {doc_id: shown[2] for doc_id, shown in zip(g.doc_ids, g.doc_shown)}
+
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         return None  # incremental writes carry unchanged documents over inside the writer
 
