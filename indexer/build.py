@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from indexer.backends import open_backend
-from indexer.build_files import OldSources, file_hash, refuse_a_partial_build, unclaimed, was_unread
+from indexer.build_files import OldSources, file_hash, note_twin, refuse_a_partial_build, unclaimed, was_unread
 from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
@@ -167,13 +167,11 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 report.errors.append(f"{path}: cannot read ({exc.strerror or exc}); its document is kept as it was")
                 report.unread.add(rel)
                 continue
-            twin = same_content.setdefault(content, str(path))
-            if twin != str(path):  # indexed all the same: a copy may be meant, but it shows twice
-                report.warnings.append(f"{path}: the same content as {twin}; both are indexed, so it shows twice")
             if digest in known_hashes:
                 kept_hashes.add(digest)
                 for doc_id in ids_of.get(digest, ()):
                     claimed.setdefault(doc_id, str(path))
+                note_twin(same_content, content, path, report.warnings)
                 continue
             t0 = time.perf_counter()
             try:
@@ -188,6 +186,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 report.errors.append(f"{path}: {type(exc).__name__}: {exc}" + sources.keep(rel, report.unread))
                 continue
             t1 = time.perf_counter()
+            note_twin(same_content, content, path, report.warnings)  # files that failed have no twin
             analysed = unclaimed(analysed, str(path), claimed, report.errors)
             for doc in analysed:
                 texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]

@@ -20,6 +20,14 @@ def file_hash(path: Path, rel: str, salt: str) -> tuple[str, str]:
     return h.hexdigest(), content.hexdigest()
 
 
+def note_twin(first_with: dict[str, str], content: str, path: Path, warnings: list[str]) -> None:
+    """Warn of a file with the content of one indexed before it (a copy may be meant, but it
+    shows twice); only files that are indexed count, so two empty files that fail are no pair."""
+    twin = first_with.setdefault(content, str(path))
+    if twin != str(path):
+        warnings.append(f"{path}: the same content as {twin}; both are indexed, so it shows twice")
+
+
 def unclaimed(docs: list, path: str, claimed: dict[str, str], errors: list[str]) -> list:
     """The documents of file ``path`` whose ids no earlier file of this build gave: the first
     file (in path order) keeps an id, on every build, and the other is reported each time."""

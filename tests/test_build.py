@@ -514,3 +514,18 @@ def test_a_file_that_fails_now_keeps_its_previous_version(settings, corpus_copy)
     story.write_text(good.replace("Rotterdam", "Rotterdam-Zuid", 1), encoding="utf-8")
     report = build_index([corpus_copy], settings, progress=False)
     assert report.indexed == 1 and not any("sport-rotterdam" in e for e in report.errors)
+
+
+def test_a_link_to_an_indexed_file_is_skipped_and_failed_files_are_no_copies(settings, tmp_path):
+    corpus = tmp_path / "c"
+    (corpus / "docs").mkdir(parents=True)
+    (corpus / "docs" / "origineel.md").write_text("# Origineel\n\nOuders helpen bij huiswerk.\n", encoding="utf-8")
+    (corpus / "link.md").symlink_to(corpus / "docs" / "origineel.md")
+    (corpus / "leeg1.md").write_text("", encoding="utf-8")
+    (corpus / "leeg2.txt").write_text("", encoding="utf-8")
+    report = build_index([corpus], settings, progress=False)
+    assert report.documents == 1
+    assert any("link.md (a link to" in line and "indexed itself" in line for line in report.skipped)
+    assert not any("same content" in w for w in report.warnings), report.warnings
+    assert not any("already that of" in e for e in report.errors), report.errors
+    assert sum("empty" in e for e in report.errors) == 2

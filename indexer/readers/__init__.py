@@ -101,7 +101,24 @@ def discover(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[
             elif file not in found:
                 found[file] = root
     pairs = sorted(found.items(), key=lambda pair: (str(pair[1]), pair[0].as_posix()))
-    return pairs, sorted(skipped), errors
+    return _without_links_to_found(pairs, skipped), sorted(skipped), errors
+
+
+def _without_links_to_found(pairs: list[tuple[Path, Path]], skipped: list[str]) -> list[tuple[Path, Path]]:
+    """A symlink to a file that is indexed itself would be the same document twice (one id
+    claimed by two files): skipped with a note instead."""
+    real = {}
+    for file, _ in pairs:
+        if not file.is_symlink():
+            real.setdefault(_resolved(file), file)
+    out = []
+    for file, root in pairs:
+        target = real.get(_resolved(file)) if file.is_symlink() else None
+        if target is not None:
+            skipped.append(f"{file} (a link to {target}, which is indexed itself)")
+        else:
+            out.append((file, root))
+    return out
 
 
 def _inside(file: Path, root: Path) -> bool:
