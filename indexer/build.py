@@ -84,6 +84,7 @@ def build_index(
 
     started = time.perf_counter()
     report = BuildReport()
+    _refuse_an_index_over_its_sources(Path(settings.index_dir), paths)
     files, report.skipped, missing = discover([Path(p) for p in paths], exclude=[Path(settings.index_dir)])
     report.errors.extend(f"{e} (hint: {e.hint})" if e.hint else str(e) for e in missing)
     # documents under a folder that could not be listed stay as they were
@@ -241,6 +242,16 @@ def _no_documents(paths, report: BuildReport) -> GkaError:
     return GkaError(f"nothing could be indexed: no documents in {', '.join(map(str, paths))}" + _listed(reasons),
                     hint="give the folder of the documents (PDF, DOCX, HTML, Markdown, text, YAML or JSON "
                          "records); an existing index is left unchanged")
+
+
+def _refuse_an_index_over_its_sources(index_dir: Path, paths) -> None:
+    """An index folder inside the corpus is left out of it, but one that is the corpus folder
+    itself would have its own files read as documents on the next build."""
+    index = index_dir.resolve()
+    for given in map(Path, paths):
+        if given.resolve() == index:
+            raise GkaError(f"the index folder {index_dir} is the folder of the documents given ({given})",
+                           hint="give --index (or GKA_INDEX_DIR) a folder of its own, e.g. var/index")
 
 
 def _built_with(meta: IndexMeta) -> str:

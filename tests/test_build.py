@@ -529,3 +529,13 @@ def test_a_link_to_an_indexed_file_is_skipped_and_failed_files_are_no_copies(set
     assert not any("same content" in w for w in report.warnings), report.warnings
     assert not any("already that of" in e for e in report.errors), report.errors
     assert sum("empty" in e for e in report.errors) == 2
+
+
+def test_an_index_that_is_its_own_corpus_folder_is_refused(corpus_copy):
+    from indexer.config import Settings
+    from indexer.errors import GkaError
+
+    settings = Settings.from_env(env={}, index_dir=corpus_copy, embedder="fake")
+    with pytest.raises(GkaError, match="is the folder of the documents given"):
+        build_index([corpus_copy], settings, progress=False)
+    assert not (corpus_copy / "CURRENT").exists()
