@@ -539,3 +539,22 @@ def test_an_index_that_is_its_own_corpus_folder_is_refused(corpus_copy):
     with pytest.raises(GkaError, match="is the folder of the documents given"):
         build_index([corpus_copy], settings, progress=False)
     assert not (corpus_copy / "CURRENT").exists()
+
+
+def test_a_build_that_writes_nothing_still_clears_what_killed_builds_left(settings, corpus_copy):
+    """A build killed between its swap and its pruning leaves an older generation; one killed
+    before its swap a newer one. The next build clears both even when nothing changed."""
+    import shutil
+
+    build_index([corpus_copy], settings, progress=False)
+    build_index([corpus_copy], settings, progress=False, rebuild=True)
+    index = settings.index_dir
+    live = (index / "CURRENT").read_text().strip()
+    gens = sorted(p.name for p in index.glob("gen-*"))
+    older, newer = index / "gen-000000", index / "gen-999999"
+    shutil.copytree(index / gens[0], older)
+    newer.mkdir()
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.indexed == 0 and report.unchanged == report.documents  # nothing written
+    left = sorted(p.name for p in index.glob("gen-*"))
+    assert live in left and len(left) == 2 and not older.exists() and not newer.exists()

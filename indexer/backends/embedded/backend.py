@@ -109,9 +109,13 @@ class EmbeddedBackend:
     def cached_document(self, doc_id: str) -> IndexedDocument | None:
         return None  # incremental writes carry unchanged documents over inside the writer
 
+    @contextmanager
     def build_guard(self):
-        """Held for a whole build, so a second build is refused before it reads anything."""
-        return layout.build_lock(self.index_dir)
+        """Held for a whole build, so a second build is refused before it reads anything; it
+        first clears what builds that died left behind."""
+        with layout.build_lock(self.index_dir):
+            layout.tidy(self.index_dir)
+            yield
 
     def writer(self, meta: IndexMeta, full: bool) -> EmbeddedWriter:
         return EmbeddedWriter(self.index_dir, meta, full, self.analyzer)

@@ -120,6 +120,19 @@ def remove_stale(index_dir: Path) -> None:
             shutil.rmtree(gen, ignore_errors=True)
 
 
+def tidy(index_dir: Path) -> None:
+    """What ``publish`` keeps, also when a build writes nothing: the live generation and the one
+    before it. A build killed between its swap and its pruning leaves an older one, which a
+    build of an unchanged corpus would otherwise never remove. Call with the build lock held."""
+    live = _live_or_none(index_dir)
+    if live is None:
+        return
+    remove_stale(index_dir)
+    older = [g for g in _generations(index_dir) if g.name < live.name]
+    for gen in older[:-1]:
+        shutil.rmtree(gen, ignore_errors=True)
+
+
 _HELD: dict[Path, int] = {}  # index dirs whose lock this process holds, with a nesting count
 _HELD_LOCK = threading.Lock()
 
