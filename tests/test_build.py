@@ -375,22 +375,27 @@ def test_one_document_id_from_two_files_keeps_the_first_on_every_build(settings,
             service.close()
 
 
-def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy, monkeypatch):
-    import os
-
+def _unreadable(monkeypatch, target):
+    """Reading ``target`` fails as a file under chmod 000 does (the tests run as root)."""
     from indexer import build as build_module
-    from indexer import readers
 
-    first = build_index([corpus_copy], settings, progress=False)
-    story = corpus_copy / "praktijkverhalen" / "sport-rotterdam.md"
     real_hash = build_module.file_hash
 
     def locked(path, rel, salt):
-        if path == story:
+        if path == target:
             raise PermissionError(13, "Permission denied")
         return real_hash(path, rel, salt)
 
     monkeypatch.setattr(build_module, "file_hash", locked)
+
+
+def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy, monkeypatch):
+    import os
+
+    from indexer import readers
+
+    first = build_index([corpus_copy], settings, progress=False)
+    _unreadable(monkeypatch, corpus_copy / "praktijkverhalen" / "sport-rotterdam.md")
     report = build_index([corpus_copy], settings, progress=False)
     assert report.removed == 0 and report.documents == first.documents
     assert any("sport-rotterdam.md: cannot read" in e and "kept" in e for e in report.errors)
@@ -476,18 +481,8 @@ def test_an_identical_copy_is_indexed_with_a_warning(settings, corpus_copy):
 def test_a_record_file_that_cannot_be_read_keeps_its_records(settings, corpus_copy, monkeypatch):
     """A record's id is its own, not the file's path: the unreadable file's record was removed
     while the error said it was kept."""
-    from indexer import build as build_module
-
     first = build_index([corpus_copy], settings, progress=False)
-    record = corpus_copy / "interventies" / "brede-brugklas-amsterdam.yaml"
-    real_hash = build_module.file_hash
-
-    def locked(path, rel, salt):
-        if path == record:
-            raise PermissionError(13, "Permission denied")
-        return real_hash(path, rel, salt)
-
-    monkeypatch.setattr(build_module, "file_hash", locked)
+    _unreadable(monkeypatch, corpus_copy / "interventies" / "brede-brugklas-amsterdam.yaml")
     report = build_index([corpus_copy], settings, progress=False)
     assert report.removed == 0 and report.documents == first.documents
 
