@@ -133,12 +133,12 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
     full = rebuild or old is None or (old.embedder, old.dim, old.pipeline, old.analyzer_version) != (
         meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
-    # what a rebuild the build chose itself (another embedder, pipeline or analyzer) would drop
-    previous = backend.document_hashes() if old is not None and full and not rebuild else {}
-    if previous:
+    # what the live index holds, unless this build replaces it on purpose (--rebuild)
+    live_docs = backend.document_hashes() if old is not None and not rebuild else {}
+    if full and live_docs:  # another embedder, pipeline or analyzer: a rebuild the build chose itself
         report.warnings.append(f"the index is rebuilt from scratch: it was built with {_built_with(old)}, "
                                f"this build uses {_built_with(meta)}")
-    old_hashes = {} if full else backend.document_hashes()
+    old_hashes = {} if full else live_docs
     sources = OldSources(backend, bool(old_hashes))
     known_hashes = set(old_hashes.values())
     salt = file_salt(settings, pipeline.name, analyzer.version)
@@ -212,20 +212,18 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     upserted = {d.id for d in ready}
     removed = [d for d, h in old_hashes.items()
                if h not in kept_hashes and d not in upserted
-               and not was_unread(sources.of(d) if report.unread else d, report.unread)]
-    report.removed = len(removed)
+               and not (report.unread and was_unread(sources.of(d), report.unread))]
+    # the documents the index will no longer hold (a rebuild from scratch removes none, it drops them)
+    gone = [d for d in live_docs if d not in upserted] if full else removed
+    report.removed = len(gone)
     report.indexed = len(ready)
-    lost = [d for d in previous if d not in upserted]
-    if previous:
-        report.removed = len(lost)
     t2 = time.perf_counter()
     if full or ready or removed:
         if not ready and not kept_hashes and files:
             # the caller never gets the report: the reasons travel with the error
             raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
-        refuse_a_partial_build(len(ready) + report.unchanged, old_hashes if not full else previous, removed if not full else lost,
-                                every=not kept_hashes if not full else len(lost) == len(previous), only_files=only_files)
+        refuse_a_partial_build(len(ready) + report.unchanged, len(live_docs), gone, only_files)
         _write(backend, meta, full, ready, removed, report)
     report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
     stats = backend.stats() if backend.meta() is not None else None

@@ -47,15 +47,12 @@ def was_unread(doc_id: str, unread: set[str]) -> bool:
     return doc_id in unread or any(p.endswith("/") and doc_id.startswith(p) for p in unread)
 
 
-def refuse_a_partial_build(found: int, old: dict, removed: list, every: bool, only_files: bool) -> None:
-    """An update is no replacement: refused when it would remove every document of the index
-    (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what is given)
-    or any document while only files were given (one file instead of the corpus folder)."""
-    if not old or not removed:
+def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool) -> None:
+    """An update is no replacement: refused when it would remove every one of the index's ``n``
+    documents (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what
+    is given) or any document while only files were given (one file instead of the corpus folder)."""
+    if not removed or (len(removed) < n and not only_files):
         return
-    if not (every and len(removed) == len(old)) and not only_files:
-        return
-    n = len(old)
     what = (f"and the index's {n} document{'s' if n != 1 else ''} would all be removed" if len(removed) == n
             else f"and {len(removed)} of the index's {n} documents would be removed")
     raise GkaError(f"{found} document{'s' if found != 1 else ''} found in the given "

@@ -95,17 +95,13 @@ def publish(index_dir: Path, gen: Path) -> None:
         with open(f, "rb") as fh:
             os.fsync(fh.fileno())
     _fsync_dir(gen)
-    previous = _live_or_none(index_dir)
     tmp = index_dir / (POINTER + ".tmp")
     tmp.write_text(gen.name + "\n", encoding="utf-8")
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / POINTER)
     _fsync_dir(index_dir)
-    keep = {gen.name} | ({previous.name} if previous else set())
-    for old in _generations(index_dir):
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+    tidy(index_dir)
 
 
 def discard(gen: Path) -> None:
@@ -121,9 +117,10 @@ def remove_stale(index_dir: Path) -> None:
 
 
 def tidy(index_dir: Path) -> None:
-    """What ``publish`` keeps, also when a build writes nothing: the live generation and the one
-    before it. A build killed between its swap and its pruning leaves an older one, which a
-    build of an unchanged corpus would otherwise never remove. Call with the build lock held."""
+    """Keep the live generation and the one before it (readers may still be on it), nothing
+    else: after each swap, and at the start of every build, since a build killed between its
+    swap and its pruning leaves an older one that an unchanged corpus would never prune. Call
+    with the build lock held."""
     live = _live_or_none(index_dir)
     if live is None:
         return
