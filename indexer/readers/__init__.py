@@ -32,8 +32,7 @@ from indexer.readers.text import TextReader
 # r13 a PDF table cut by a page break keeps its header on the next page; its rows are no running
 #     lines; the text below it makes paragraphs as without it
 # r14 an HTML page without <main> leaves out its chrome (a page-level header, footer, aside, cookie
-#     banners); the bump also re-reads every file for passages bounded in characters
-#     (indexer/passages.py MAX_CHARS, which the build's file salt does not name)
+#     banners)
 READER_VERSION = "r14"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
