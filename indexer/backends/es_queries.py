@@ -57,11 +57,15 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, fields: Fields = BODY
 
     Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
     ``match_phrase``); single-term clauses are alternatives, any one of which matches, as in
-    the embedded backend (``coordinated`` scores by how many); quoted phrases and OR-groups are
+    the embedded backend (``coordinated_keyword_query`` scores by how many); quoted phrases and OR-groups are
     ``must``; excluded words/phrases are ``must_not``; facet filters go to ``filter`` (no
     scoring). ``fields``: those of the index's mapping version (es_fields.fields_for).
     """
-    term_clauses, must = _clauses(query, fields)
+    return _keyword_bool(query, filters, *_clauses(query, fields), fields)
+
+
+def _keyword_bool(query: ParsedQuery, filters: Filters, term_clauses: list[Body], must: list[Body],
+                  fields: Fields) -> Body:
     must_not = [match_phrase(x, fields) if _is_phrase(x) else match_words(x, fields) for x in query.excluded]
     bool_query: Body = {"filter": [kind_filter(PASSAGE), *filter_clauses(filters)]}
     if term_clauses:
@@ -82,12 +86,13 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, fields: Fields = BODY
     return {"bool": bool_query}
 
 
-def coordinated(scored: Body, query: ParsedQuery, *, fields: Fields = BODY) -> Body:
-    """``scored`` (keyword_query's) with each passage's score multiplied by the share of the
-    query's words it holds: the embedded backend's coordination, linear here (a sum of filter
-    weights; the embedded square root measured alike on the judged sets, nDCG@10 within 0.02).
-    Without it a passage holding one rare word outranks one holding all the others."""
-    term_clauses, _ = _clauses(query, fields)
+def coordinated_keyword_query(query: ParsedQuery, filters: Filters, *, fields: Fields = BODY) -> Body:
+    """keyword_query with each passage's score multiplied by the share of the query's words it
+    holds: the embedded backend's coordination, linear here (a sum of filter weights; the
+    embedded square root measured alike on the judged sets, nDCG@10 within 0.02). Without it a
+    passage holding one rare word outranks one holding all the others."""
+    term_clauses, must = _clauses(query, fields)
+    scored = _keyword_bool(query, filters, term_clauses, must, fields)
     if len(term_clauses) < 2:
         return scored
     weight = 1.0 / len(term_clauses)
@@ -117,7 +122,7 @@ def keyword_search_body(query: ParsedQuery, filters: Filters, k: int, parts: Par
                         fields: Fields = BODY) -> Body:
     """``parts``: the compound query words' parts (analyzer.compound_surfaces); a hit that meets
     the WHOLE clause lists it in ``matched_queries``, one that does not matches only in part."""
-    bool_query = coordinated(keyword_query(query, filters, fields=fields), query, fields=fields)
+    bool_query = coordinated_keyword_query(query, filters, fields=fields)
     whole = whole_clause(query, parts, fields)
     if whole is not None:  # scored as before: the named clause adds nothing to the score
         bool_query = {"bool": {"must": [bool_query],
@@ -187,8 +192,7 @@ def hybrid_search_body(query: ParsedQuery, vector: Sequence[float], filters: Fil
         "retriever": {
             "rrf": {
                 "retrievers": [
-                    {"standard": {"query": coordinated(keyword_query(query, filters, fields=fields), query,
-                                                       fields=fields)}},
+                    {"standard": {"query": coordinated_keyword_query(query, filters, fields=fields)}},
                     {"knn": knn},
                 ],
                 "rank_window_size": max(k, rank_window_size),
