@@ -68,9 +68,10 @@ def worker_query(spec: dict) -> dict:
     unique = _time_unique(service, embedder, spec["unique"]) if spec.get("unique") else {}
     peak = peak_rss_mb()  # before a query model is loaded: the searcher's own memory
     live = {name: _time_live_hybrid(service, name, queries, spec["reps"]) for name in spec.get("live_embedders", [])}
+    model_peak = peak_rss_mb() if live else None  # what a searcher that embeds its queries holds
     service.close()
     return {"open_s": open_s, "rss_start_mb": rss0, "rss_loaded_mb": rss_loaded, "rss_after_mb": current_rss_mb(),
-            "peak_rss_mb": peak, "latency_ms": latency, "rank_latency_ms": rank_latency, "unique_latency_ms": unique,
+            "peak_rss_mb": peak, "peak_rss_with_query_model_mb": model_peak, "latency_ms": latency, "rank_latency_ms": rank_latency, "unique_latency_ms": unique,
             "live_hybrid_ms": live, "mean_hits": {m: statistics.mean(v) for m, v in totals.items()}}
 
 
