@@ -167,6 +167,16 @@ def test_a_synonym_word_without_its_siblings_is_not_marked(analyzer):
     assert "<mark>middelbare</mark>" in both and "<mark>school</mark>" in both
 
 
+def test_a_synonym_word_is_marked_only_in_a_sentence_with_its_siblings(analyzer):
+    # thuiszitters = "thuis zitten": the passage holds both words, the first sentence only "zit"
+    text = ("De kern van het probleem zit in de aanpak. Veel kinderen blijven thuis en zitten zonder "
+            "onderwijs. Ook thuis speelt dat.")
+    out = Snippeter(analyzer, "thuiszitters").snippet(text, max_words=80)
+    assert out.count("<mark>") == 2
+    assert "blijven <mark>thuis</mark> en <mark>zitten</mark>" in out
+    assert "probleem zit in" in out and "Ook thuis speelt" in out
+
+
 @pytest.mark.parametrize("order", [("reken", "lez", "schrijv"), ("schrijv", "lez", "reken"), ("lez", "reken", "schrijv")])
 def test_a_tie_between_sentences_does_not_hang_on_the_order_of_summing(analyzer, order):
     # 0.1 + 0.2 + 0.3 is 0.6000000000000001 or 0.6 by order; a sentence's terms are a set, whose

@@ -112,8 +112,8 @@ class Snippeter:
             hits = self._without_lonely(hits, terms_at)
         bounds = starts + [len(tokens)]
         scores = [0.0] * len(starts)
+        by_sentence: dict[int, set[str]] = {}
         if hits:
-            by_sentence: dict[int, set[str]] = {}
             for i in hits:
                 by_sentence.setdefault(bisect_right(starts, i) - 1, set()).update(terms_at(i))
             for s, terms in by_sentence.items():
@@ -137,7 +137,19 @@ class Snippeter:
                 break
             lo, hi = min(lo, nxt), max(hi, nxt)
             count += size
+        if self._spans and hits:
+            hits = self._marked_in_sentence(hits, terms_at, starts, by_sentence)
         return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits
+
+    def _marked_in_sentence(self, hits: list[int], terms_at, starts: list[int],
+                            by_sentence: dict[int, set[str]]) -> list[int]:
+        """The hits to mark: a multi-word synonym's word only in a sentence that holds the rest
+        of the synonym too ("zit" for "thuiszitters" not in "de kern zit in ..."). Choosing the
+        sentences counts such a word as ranking does, anywhere in the passage."""
+        lonely = {s: {t for t in terms if t in self._spans
+                      and not any(terms.issuperset(span) for span in self._spans[t])}
+                  for s, terms in by_sentence.items()}
+        return [i for i in hits if terms_at(i) - lonely[bisect_right(starts, i) - 1]]
 
     def _without_lonely(self, hits: list[int], terms_at) -> list[int]:
         """Hits minus those on a multi-word synonym's word whose other words the passage lacks
