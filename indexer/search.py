@@ -170,7 +170,7 @@ class Service:
         # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse"); a name
         # typed in lower case gets its capitals ("apel" -> "Apeldoornse")
         proper = proper_spelling() if word == low else {}
-        shown = [proper.get(w) or (word + w[len(low):] if w.startswith(low) else w)
+        shown = [proper.get(w.lower()) or (word + w[len(low):] if w.startswith(low) else w)
                  for w in self._current_speller().complete(low, TERM_SUGGESTIONS)]
         return [Suggestion(head + mark + w, "term") for w in shown]
 

@@ -127,6 +127,22 @@ def test_autocomplete_offers_a_place_adjective_with_its_capital(tmp_path):
     assert "aanpak" in texts  # ordinary words stay as they are
 
 
+def test_autocomplete_offers_a_name_as_the_texts_write_it(tmp_path):
+    # QA D11: every completed word came lower-cased ("klinkhamer"); a word the texts write with a
+    # capital inside sentences is a name and is offered so, a capital at a sentence's start is not
+    client = one_file_client(tmp_path, "klinkhamer.md",
+                             "# Agenda\n\nVolgens Klinkhamer werkt het. Ook Klinkhamer ziet het. "
+                             "Klassen doen mee, zoals klassen in Zwolle.\n")
+
+    def terms(prefix):
+        return [s["text"] for s in client.get(f"/api/suggest?q={prefix}").get_json()["suggestions"]
+                if s["kind"] == "term"]
+
+    assert "Klinkhamer" in terms("klin") and "klinkhamer" not in terms("klin")
+    assert "Klinkhamer" in terms("Klin")
+    assert "klassen" in terms("klas") and "Klassen" not in terms("klas")
+
+
 # D4: a quoted phrase with a typo ("brede brugklasen") or one that does not occur word for word
 #    found nothing and only "andere of minder woorden" was offered: the page links the query
 #    without its quotes, which finds the words

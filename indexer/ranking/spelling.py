@@ -22,7 +22,13 @@ _PUNCT = ".,;:!?()[]{}'\""  # around a word, not part of it
 
 class Speller:
     def __init__(self, vocabulary: Iterable[tuple[str, int]], analyzer, term_df: Callable[[str], int] | None = None):
-        self.freq = dict(vocabulary)
+        self.freq: dict[str, int] = {}
+        self.spelled: dict[str, str] = {}  # lower case -> as the index writes it (names: Klinkhamer)
+        for word, count in vocabulary:
+            low = word.lower()
+            self.freq[low] = self.freq.get(low, 0) + count
+            if word != low:
+                self.spelled[low] = word
         self.analyzer = analyzer
         self.term_df = term_df
         self._buckets = _buckets(self.freq)
@@ -34,7 +40,8 @@ class Speller:
 
     def complete(self, prefix: str, limit: int) -> list[str]:
         """The index's most frequent words that start with ``prefix`` (autocomplete), accents
-        ignored ("loopbaanorien" finds "loopbaanoriëntatie"), spelled as the index spells them."""
+        ignored ("loopbaanorien" finds "loopbaanoriëntatie"), spelled as the index spells them
+        (lower case, but for the names the texts write with a capital)."""
         if self._sorted is None:
             # abbreviations of three letters count (vve, vsv, gka), stop words do not
             stop = getattr(self.analyzer, "is_stopword", lambda w: False)
@@ -45,7 +52,7 @@ class Speller:
         lo = bisect_left(self._sorted, (key,))
         hi = bisect_left(self._sorted, (key + "\uffff",))
         words = [w for _, w in self._sorted[lo:hi] if w != prefix.lower()]
-        return sorted(words, key=lambda w: (-self.freq[w], w))[:limit]
+        return [self.spelled.get(w, w) for w in sorted(words, key=lambda w: (-self.freq[w], w))[:limit]]
 
     def known(self, word: str) -> bool:
         """In the index, or a real Dutch or common English word: not a typo, even when the index

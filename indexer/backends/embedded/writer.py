@@ -20,6 +20,8 @@ from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta, document_date
 
 _WORD = re.compile(r"[^\W\d_][^\W_]{2,}", re.UNICODE)
+# what stands before a sentence's (or a list item's) first word: its capital says nothing
+_OPENERS = frozenset(".!?:;•*([\"'“‘«–—-")
 
 
 class EmbeddedWriter:
@@ -182,11 +184,42 @@ class EmbeddedWriter:
         # what snippets need of each passage (an incremental build reuses the last one's analysis)
         snippet_tokens.write(self.gen, (t for (t,) in self.conn.execute("SELECT text FROM passages ORDER BY idx")),
                              self.analyzer, self.previous)
-        words = Counter()
-        for text, ordinal, title in self.conn.execute("SELECT p.text, p.ordinal, d.title" + order):
-            words.update(w.lower() for w in _WORD.findall(text if ordinal else f"{title} {text}"))
-        surface = {w: c for w, c in words.items() if c >= 2 or len(w) >= 6}
-        (self.gen / "surface_words.json").write_text(json.dumps(surface, ensure_ascii=False), encoding="utf-8")
+        texts = (text if ordinal else f"{title}. {text}"
+                 for text, ordinal, title in self.conn.execute("SELECT p.text, p.ordinal, d.title" + order))
+        (self.gen / "surface_words.json").write_text(json.dumps(surface_words(texts), ensure_ascii=False),
+                                                     encoding="utf-8")
+
+
+def surface_words(texts) -> dict[str, int]:
+    """The words of the texts (for completions and spelling) and their counts, lower-cased; a
+    word written with capitals inside sentences (Klinkhamer, Rotterdam, NT2) is keyed as
+    written, so a completion shows it so."""
+    words: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    cased: dict[str, Counter[str]] = {}
+    for text in texts:
+        for m in _WORD.finditer(text):
+            word = m.group()
+            low = word.lower()
+            words[low] += 1
+            if word == low:
+                lower[low] += 1
+            elif not _opens_sentence(text, m.start()):
+                cased.setdefault(low, Counter())[word] += 1
+    surface = {w: c for w, c in words.items() if c >= 2 or len(w) >= 6}
+    for low, forms in cased.items():
+        form, n = forms.most_common(1)[0]
+        # a name, or a short acronym; not a word set in capitals for emphasis
+        if low in surface and n >= 2 * lower[low] and (not form.isupper() or len(form) <= 5):
+            surface[form] = surface.pop(low)
+    return surface
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in _OPENERS
 
 
 def _doc_vector(doc: IndexedDocument, vectors: np.ndarray, dim: int) -> np.ndarray:
