@@ -142,6 +142,8 @@ def cmd_search(args) -> int:
     service = open_service(_settings(args))
     try:
         if args.batch:
+            if any(request.mode != "keyword" for _, request in batch):
+                service.load_models()
             for query_id, request in batch:
                 resp = service.search(request)
                 print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
@@ -195,7 +197,10 @@ def cmd_eval(args) -> int:
     service = open_service(_settings(args))
     results = {}
     try:
-        for mode in args.mode or list(MODES[1:]) + [MODES[0]]:
+        modes = args.mode or list(MODES[1:]) + [MODES[0]]
+        if any(mode != "keyword" for mode in modes):
+            service.load_models()
+        for mode in modes:
             def run(q: str, mode=mode) -> list[tuple[str, str]]:
                 return [(h.text, h.snippet) for h in service.search(SearchRequest(q, mode=mode, k=args.k)).hits]
 

@@ -87,9 +87,16 @@ class Service:
             request = replace(request, filters=self.canonical_filters(request.filters))
         return self.searcher.search(request)
 
+    def load_models(self) -> None:
+        """Load the query embedder and run it once, outside any search's time budget: a large
+        model's loading (seconds) would otherwise end the first search as timed out."""
+        self.embedder.embed_query("onderwijs")
+
     def warm_up(self, mode: str = "hybrid") -> None:
         """Load what a first search would (the query pipeline, ~1 s; the embedder; the spelling
         vocabulary) with one small search, so a search's took_ms is the search alone."""
+        if mode != "keyword":
+            self.load_models()
         self.search(SearchRequest(query="onderwijs", k=1, mode=mode))
         # a word the index lacks: the speller's word lists, read on first need (~30 ms)
         self.search(SearchRequest(query="onderwijsx", k=1, mode="keyword"))

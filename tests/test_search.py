@@ -302,6 +302,28 @@ def test_search_past_its_time_budget_stops_with_a_timeout(service):
     assert service.search(SearchRequest("ouders")).hits
 
 
+def test_a_slow_model_load_does_not_end_the_warm_up_search_as_timed_out(built_index, monkeypatch):
+    # a large query model takes seconds to load on first use; that is not the search's time
+    import time
+
+    import indexer.embeddings as embeddings
+    from indexer.search import open_service
+
+    real = embeddings.make_embedder
+
+    def slow_make(name, **kw):
+        time.sleep(0.3)
+        return real(name, **kw)
+
+    monkeypatch.setattr(embeddings, "make_embedder", slow_make)
+    svc = open_service(built_index[0].with_(search_timeout_s=0.25))
+    try:
+        svc.warm_up()
+        assert svc.search(SearchRequest("ouders")).hits
+    finally:
+        svc.close()
+
+
 def test_backends_without_in_memory_metadata_rank_the_same(service):
     """A backend without passage_meta (Elasticsearch) is ranked from its records instead."""
     from indexer.ranking.searcher import Searcher
