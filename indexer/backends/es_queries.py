@@ -57,9 +57,9 @@ def keyword_query(query: ParsedQuery, filters: Filters, *, fields: Fields = BODY
 
     Each clause becomes a should-group (its terms as one ``multi_match``, its phrases as
     ``match_phrase``); single-term clauses are alternatives, any one of which matches, as in
-    the embedded backend (``coordinated_keyword_query`` scores by how many); quoted phrases and OR-groups are
-    ``must``; excluded words/phrases are ``must_not``; facet filters go to ``filter`` (no
-    scoring). ``fields``: those of the index's mapping version (es_fields.fields_for).
+    the embedded backend (``coordinated_keyword_query`` scores by how many); quoted phrases
+    and OR-groups are ``must``; excluded words/phrases are ``must_not``; facet filters go to
+    ``filter`` (no scoring). ``fields``: those of the index's mapping version (es_fields.fields_for).
     """
     return _keyword_bool(query, filters, *_clauses(query, fields), fields)
 

@@ -4,8 +4,9 @@ reads as the embedded backend reads it.
 
 - A plain word that analyses to nothing (a stop word: the index's ``_dutch_`` list is the
   same Snowball list) is left out. Elasticsearch would keep it as a should-clause that matches
-  nothing, and coordination (es_queries.coordinated_keyword_query) would count it: every passage's share of
-  "hoe kan ik ouders bij school betrekken" would be out of seven words instead of three.
+  nothing, and coordination (es_queries.coordinated_keyword_query) would count it: every
+  passage's share of "hoe kan ik ouders bij school betrekken" would be out of seven words
+  instead of three.
 - An English glossary phrase ("early school leaving") becomes one clause of its words and its
   Dutch renderings ("voortijdig schoolverlaten"), as the embedded analyzer adds glossary terms.
 - A common English word the glossary does not translate and whose analysed form is no Dutch
