@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     from indexer.search import open_service
 
     service = open_service(Settings.from_env(index_dir=args.index))
-    vocabulary = dict(service.backend.vocabulary())
+    vocabulary = {w.lower(): c for w, c in service.backend.vocabulary()}  # names are keyed with their capitals
     queries = [json.loads(line)["query"] for path in SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     false = [(q, s) for q in queries if (s := service.search(SearchRequest(q)).suggestion)]
     print(f"clean queries: {len(false)} suggestions on {len(queries)}")

@@ -141,6 +141,8 @@ def test_autocomplete_offers_a_name_as_the_texts_write_it(tmp_path):
     assert "Klinkhamer" in terms("klin") and "klinkhamer" not in terms("klin")
     assert "Klinkhamer" in terms("Klin")
     assert "klassen" in terms("klas") and "Klassen" not in terms("klas")
+    # and "Bedoelde u" writes it so too
+    assert client.get("/api/search?q=klinkhamre").get_json()["suggestion"] == "Klinkhamer"
 
 
 # D4: a quoted phrase with a typo ("brede brugklasen") or one that does not occur word for word

@@ -133,7 +133,8 @@ class Backend(Protocol):
         ...
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
-        """Surface words of the index with their frequencies (spelling suggestions)."""
+        """Surface words of the index with their frequencies (spelling suggestions and
+        completions): lower case, except a name the texts write with capitals ("Klinkhamer")."""
         ...
 
     def stats(self) -> IndexStats: ...

@@ -128,6 +128,8 @@ class Speller:
             if fixed and fixed != word.lower():
                 if word[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
                     fixed = fixed[:1].upper() + fixed[1:]
+                else:  # a name as the texts write it: "roterdam" -> "Rotterdam"
+                    fixed = self.spelled.get(fixed, fixed)
                 out = out[:start] + fixed + out[end:]
                 changed = True
         return out if changed else None
