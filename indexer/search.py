@@ -9,7 +9,7 @@ from typing import Callable
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
-from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
+from indexer.errors import BackendUnavailable, DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.query_understanding import proper_spelling, query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
@@ -28,6 +28,7 @@ class Service:
         self.backend = backend
         self.analyzer = analyzer
         self._embedder = embedder
+        self._load_failure: tuple[tuple[str, str], GkaError] | None = None
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self._speller: tuple[object, Speller] | None = None
@@ -50,18 +51,38 @@ class Service:
         meta = self.backend.meta()
         if meta is None:
             raise _no_index(self.settings)
-        current = self._embedder
-        if current is None or current.name != meta.embedder:
-            # first use, or a rebuild with another embedder was published under us
+        if not _fits(self._embedder, meta):
+            # first use, or a rebuild with another embedder (or model files) was published under us
             with self._lock:
-                if self._embedder is None or self._embedder.name != meta.embedder:
-                    from indexer.embeddings import make_embedder
-
-                    if self._embedder is not None:  # another embedder now: its fusion profile too
-                        self.searcher.config = _ranking_config(self.settings, self.backend)
-                    self._embedder = make_embedder(meta.embedder, e5_engine=self.settings.e5_engine)
-                    self._query_vectors.clear()
+                if not _fits(self._embedder, meta):
+                    self._load_embedder(meta)
         return self._embedder
+
+    def _load_embedder(self, meta) -> None:
+        """Load the index's query model; a model that cannot be loaded, or whose files are not
+        the ones the index was built with, makes the semantic side unavailable (503), tried
+        again only after the next build."""
+        from indexer.embeddings import make_embedder
+
+        key = (meta.embedder, meta.created)
+        if self._load_failure is not None and self._load_failure[0] == key:
+            raise self._load_failure[1]
+        try:
+            loaded = make_embedder(meta.embedder, e5_engine=self.settings.e5_engine)
+            if not _fits(loaded, meta):
+                raise BackendUnavailable(
+                    f"the query model {meta.embedder} is not the one the index was built with (its files changed)",
+                    hint=f"rebuild the index with it: python -m indexer build --embedder {meta.embedder}")
+        except GkaError as exc:
+            failure = exc if isinstance(exc, BackendUnavailable) else BackendUnavailable(
+                f"the index's query model {meta.embedder} cannot be loaded: {exc}",
+                hint=exc.hint or "install or restore the model, or rebuild the index with another --embedder")
+            self._load_failure = (key, failure)
+            raise failure from exc
+        if self._embedder is not None:  # another embedder now: its fusion profile too
+            self.searcher.config = _ranking_config(self.settings, self.backend)
+        self._embedder, self._load_failure = loaded, None
+        self._query_vectors.clear()
 
     def _embed_query(self, text: str):
         embedder = self.embedder  # first: it notices a rebuild with another embedder
@@ -184,6 +205,7 @@ class Service:
     def health(self) -> dict:
         try:
             stats = self.backend.stats()
+            self.embedder  # the default (hybrid) search needs the index's query model
         except GkaError as exc:
             return {"ok": False, "documents": 0, "backend": self.backend.name, "embedder": "", "detail": str(exc)}
         return {
@@ -285,6 +307,15 @@ def open_service(settings: Settings, embedder=None) -> Service:
             f"the index was built with {meta.embedder} ({meta.dim}-d) but {embedder.name} ({embedder.dim}-d) was given"
         )
     return Service(settings, backend, analyzer, embedder)
+
+
+def _fits(embedder, meta) -> bool:
+    """``embedder`` embeds queries for the index of ``meta``: same name and, for a model read
+    from files, the same files (an index from before that digest was recorded takes any)."""
+    if embedder is None or embedder.name != meta.embedder:
+        return False
+    want = (meta.extra or {}).get("model")
+    return not want or getattr(embedder, "fingerprint", "") == want
 
 
 def _no_index(settings: Settings) -> IndexNotFound:

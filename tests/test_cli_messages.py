@@ -148,3 +148,21 @@ def test_the_hint_for_a_missing_index_builds_where_the_search_looked(tmp_path, c
     missing = tmp_path / "elders"
     assert cli.main(["search", "ouders", "--index", str(missing)]) == 2
     assert f"hint: build one first: python -m indexer build --index {missing}" in capsys.readouterr().err
+
+
+def test_a_plain_build_keeps_the_index_embedder_and_says_what_a_rebuild_changes(settings, corpus_copy, capsys,
+                                                                                 monkeypatch):
+    # QA: a routine re-run without --embedder replaced a deliberately chosen model by the default
+    monkeypatch.delenv("GKA_EMBEDDER", raising=False)
+    index = str(settings.index_dir)
+    assert cli.main(["build", str(corpus_copy), "--index", index, "--embedder", "fake:32", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["build", str(corpus_copy), "--index", index, "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "note: the index keeps its embedder fake:32" in out.err and "rebuilt" not in out.err
+    assert "0 indexed" in out.out and "fake:32" in out.out
+    assert cli.main(["build", str(corpus_copy), "--index", index, "--embedder", "fake:16", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    # only what differs is named, as "was → now"
+    assert "rebuilt from scratch: embedder fake:32 (32-d) → fake:16 (16-d)" in err and "pipeline" not in err
+    assert_english(err)

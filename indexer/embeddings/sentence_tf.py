@@ -9,6 +9,7 @@ names containing "e5" get the e5 convention "query: " / "passage: "; otherwise n
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
@@ -63,25 +64,37 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers is not installed: pip install sentence-transformers",
                 hint="install torch==2.13.0 (CPU) first so pip does not pull a CUDA build",
             ) from exc
-        self.name = name or f"st:{model_id}"
         path = Path(model_id).expanduser()
         looks_local = path.exists() or model_id.startswith((".", "/", "~"))
-        if looks_local and not path.is_dir():
-            raise ConfigError(f"sentence-transformers model directory not found: {path}")
+        if looks_local:
+            _check_folder(path)
+            path = path.resolve()  # "./m", "m/" and "/abs/m" are one model, wherever the build ran
+        self.name = name or f"st:{path if looks_local else model_id}"
         offline = _flag("HF_HUB_OFFLINE") or _flag("TRANSFORMERS_OFFLINE")
         local_only = looks_local or offline or not _flag("GKA_ALLOW_DOWNLOAD")
+        _quiet_loading()
         try:
             self._model = SentenceTransformer(
                 str(path) if looks_local else model_id, device=device, local_files_only=local_only
             )
         except (OSError, ValueError) as exc:  # HF raises OSError subclasses for missing files
-            hint = (
-                "pass a local directory (st:/path/to/model) or download it once with "
-                "GKA_ALLOW_DOWNLOAD=1 (HF_HUB_OFFLINE unset)"
-                if local_only
-                else "check the model name and your network"
-            )
-            raise ConfigError(f"cannot load sentence-transformers model {model_id!r}: {exc}", hint) from exc
+            if looks_local:
+                raise ConfigError(f"cannot load sentence-transformers model {str(path)!r}: {exc}",
+                                  "the folder must hold a complete model (config.json, weights, tokenizer)") from exc
+            if local_only:
+                raise ConfigError(f"sentence-transformers model {model_id!r} is not in the local Hugging Face cache",
+                                  "pass a local directory (st:/path/to/model) or download it once with "
+                                  "GKA_ALLOW_DOWNLOAD=1 (HF_HUB_OFFLINE unset)") from exc
+            raise ConfigError(f"cannot load sentence-transformers model {model_id!r}: {exc}",
+                              "check the model name and your network") from exc
+        folder = path if looks_local else _snapshot(model_id)
+        # the model's files, not its name, identify its vectors: a folder updated in place or a
+        # newer snapshot under the same name must not reuse an index's or a cache's old vectors
+        self.fingerprint = model_fingerprint(folder) if folder is not None else ""
+        self.cache_name = f"{self.name}#{self.fingerprint}" if self.fingerprint else self.name
+        self.notes = [] if folder is None or (folder / "modules.json").exists() else [
+            f"{folder} holds no sentence-transformers configuration (modules.json): its vectors are the mean "
+            "of the last layer, without the model's prompts or projection layers"]
         get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
             self._model, "get_sentence_embedding_dimension"
         )
@@ -112,6 +125,62 @@ class SentenceTransformerEmbedder:
 
     def __repr__(self) -> str:
         return f"SentenceTransformerEmbedder({self.name!r})"
+
+
+def _check_folder(path: Path) -> None:
+    if not path.exists():
+        raise ConfigError(f"sentence-transformers model directory not found: {path}")
+    if not path.is_dir():
+        raise ConfigError(f"{path} is a file, not a model directory", "pass the folder that holds the model's config.json")
+    if not any((path / f).exists() for f in ("modules.json", "config.json")):
+        raise ConfigError(f"{path} is not a model directory: it holds no modules.json or config.json",
+                          "pass the folder of a sentence-transformers or transformers model")
+
+
+def _quiet_loading() -> None:
+    # transformers draws a "Loading weights" bar on stderr next to the product's own lines
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - comes with sentence-transformers
+        pass
+
+
+def _snapshot(model_id: str) -> Path | None:
+    """The local snapshot folder of a hub model that has just loaded (None when unknown)."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(model_id, local_files_only=True))
+    except Exception:  # any failure: the name alone then identifies the model
+        return None
+
+
+_SKIPPED = (".md", ".ipynb", ".png", ".jpg", ".gif", ".lock")
+_SMALL = 64 << 20
+_BLOCK = 64 << 10
+
+
+def model_fingerprint(folder: Path) -> str:
+    """A digest of what in a model folder makes its vectors: every file's name and size, the
+    whole of files up to 64 MB, 32 blocks spread over larger ones (a fine-tune changes nearly
+    every weight; a 1.2 GB file costs 2 MB of reading). Documentation and hidden files do not count."""
+    digest = hashlib.sha1()
+    for file in sorted(folder.rglob("*")):
+        rel = file.relative_to(folder)
+        if not file.is_file() or file.suffix in _SKIPPED or any(part.startswith(".") for part in rel.parts):
+            continue
+        size = file.stat().st_size
+        digest.update(f"{rel.as_posix()}\0{size}\0".encode())
+        with open(file, "rb") as fh:
+            if size <= _SMALL:
+                digest.update(fh.read())
+                continue
+            for i in range(32):
+                fh.seek((size - _BLOCK) * i // 31)
+                digest.update(fh.read(_BLOCK))
+    return digest.hexdigest()[:16]
 
 
 def minilm() -> SentenceTransformerEmbedder:
