@@ -49,6 +49,11 @@ class BackendUnavailable(GkaError):
     """The search backend cannot be reached or is locked/corrupt right now (HTTP 503)."""
 
 
+class QueryModelUnavailable(BackendUnavailable):
+    """The index is readable but the query model it was built with cannot be used here (not
+    installed, moved, or its files changed since the build): semantic and hybrid search are 503."""
+
+
 class QueryError(GkaError):
     """The user's query or search parameters are invalid (HTTP 400)."""
 

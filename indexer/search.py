@@ -9,7 +9,7 @@ from typing import Callable
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
-from indexer.errors import BackendUnavailable, DocumentNotFound, GkaError, IndexMismatch, IndexNotFound
+from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound, QueryModelUnavailable
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.query_understanding import proper_spelling, query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
@@ -58,6 +58,12 @@ class Service:
                     self._load_embedder(meta)
         return self._embedder
 
+    @property
+    def query_model_failure(self) -> GkaError | None:
+        """Why the index's query model cannot be used, until the next build (None: it can, or
+        it was not tried yet)."""
+        return self._load_failure[1] if self._load_failure is not None else None
+
     def _load_embedder(self, meta) -> None:
         """Load the index's query model; a model that cannot be loaded, or whose files are not
         the ones the index was built with, makes the semantic side unavailable (503), tried
@@ -70,11 +76,11 @@ class Service:
         try:
             loaded = make_embedder(meta.embedder, e5_engine=self.settings.e5_engine)
             if not _fits(loaded, meta):
-                raise BackendUnavailable(
+                raise QueryModelUnavailable(
                     f"the query model {meta.embedder} is not the one the index was built with (its files changed)",
                     hint=f"rebuild the index with it: python -m indexer build --embedder {meta.embedder}")
         except GkaError as exc:
-            failure = exc if isinstance(exc, BackendUnavailable) else BackendUnavailable(
+            failure = exc if isinstance(exc, QueryModelUnavailable) else QueryModelUnavailable(
                 f"the index's query model {meta.embedder} cannot be loaded: {exc}",
                 hint=exc.hint or "install or restore the model, or rebuild the index with another --embedder")
             self._load_failure = (key, failure)
@@ -106,6 +112,8 @@ class Service:
             raise DocumentNotFound(f"no document {request.doc_id!r}")
         if request.filters:
             request = replace(request, filters=self.canonical_filters(request.filters))
+        if request.mode != "keyword":
+            self.embedder  # a model (re)loaded after a build switched it: not in the search's time budget
         return self.searcher.search(request)
 
     def load_models(self) -> None:

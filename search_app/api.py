@@ -73,16 +73,18 @@ def suggest():
 @bp.get("/healthz")
 def healthz():
     check_params(request.args)
-    error = None
+    error, service = None, None
     try:
-        health = jsonable(get_service().health())
+        service = get_service()
+        health = jsonable(service.health())
     except (IndexNotFound, BackendUnavailable) as exc:
         error, health = exc, {"ok": False, "documents": 0, "backend": "", "embedder": "", "detail": str(exc)}
     if not health["ok"]:
         # the library's reason names server paths: the log has it, the answer a short Dutch line
         current_app.logger.warning("health check failed: %s", health["detail"])
         health["detail"] = unavailable_message(error)
-        discard_failed_service()  # reopen on the next request: that is how the app recovers
+        if getattr(service, "query_model_failure", None) is None:
+            discard_failed_service()  # reopen on the next request: that is how the app recovers
     elif not health["documents"]:
         # an index of nothing (an empty or wrong corpus folder) finds nothing: not ready either
         health.update(ok=False, detail=EMPTY_INDEX_MESSAGE)

@@ -16,6 +16,7 @@ from indexer.errors import (
     DocumentNotFound,
     IndexNotFound,
     QueryError,
+    QueryModelUnavailable,
     SearchTimeout,
     UnknownFilterValue,
 )
@@ -45,7 +46,7 @@ EMPTY_INDEX_MESSAGE = "De zoekindex bevat geen documenten: er is niets geïndexe
 def init_app(app: Flask) -> None:
     app.register_error_handler(QueryError, _query_error)
     app.register_error_handler(DocumentNotFound, lambda e: error_response(404, _no_document_message()))
-    app.register_error_handler(SearchTimeout, lambda e: error_response(504, str(e)))
+    app.register_error_handler(SearchTimeout, _timeout)
     app.register_error_handler(IndexNotFound, _unavailable)
     app.register_error_handler(BackendUnavailable, _unavailable)
     app.register_error_handler(HTTPException, _http_error)
@@ -106,12 +107,20 @@ def _form_request() -> SearchRequest:
 
 
 def _unavailable(exc: Exception):
-    # Drop the broken service so a later request reopens it: recovery without a restart.
-    discard_failed_service()
+    # Drop the broken service so a later request reopens it: recovery without a restart. Not for a
+    # query model that cannot be used: the service remembers that until the next build, and a
+    # reopened one would load a large model again on every request.
+    if not isinstance(exc, QueryModelUnavailable):
+        discard_failed_service()
     # the library's reason names server paths and internals: the log has it, the visitor not
     current_app.logger.warning("backend unavailable on %s: %s", request.path, exc)
     message = unavailable_message(exc)
     return error_response(503, message, detail=message if message != PAGE_TEXT[503][1] else None)
+
+
+def _timeout(exc: SearchTimeout):
+    current_app.logger.warning("search timed out on %s: %s", request.path, exc)
+    return error_response(504, PAGE_TEXT[504][1])
 
 
 def unavailable_message(exc: Exception | None) -> str:

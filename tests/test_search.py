@@ -324,6 +324,26 @@ def test_a_slow_model_load_does_not_end_the_warm_up_search_as_timed_out(built_in
         svc.close()
 
 
+def test_a_model_switched_by_a_build_loads_outside_the_search_budget(settings, corpus_copy, monkeypatch):
+    # QA: a rebuild with another (large) model under a running app made its first search a 504
+    import time
+
+    import indexer.embeddings as embeddings
+    from indexer.build import build_index
+    from indexer.search import open_service
+
+    build_index([corpus_copy], settings, progress=False)
+    svc = open_service(settings.with_(search_timeout_s=0.25))
+    try:
+        assert svc.search(SearchRequest("ouders")).hits
+        build_index([corpus_copy], settings.with_(embedder="fake:32"), progress=False)
+        real = embeddings.make_embedder
+        monkeypatch.setattr(embeddings, "make_embedder", lambda name, **kw: (time.sleep(0.3), real(name, **kw))[1])
+        assert svc.search(SearchRequest("ouders")).hits and svc.embedder.dim == 32
+    finally:
+        svc.close()
+
+
 def test_backends_without_in_memory_metadata_rank_the_same(service):
     """A backend without passage_meta (Elasticsearch) is ranked from its records instead."""
     from indexer.ranking.searcher import Searcher

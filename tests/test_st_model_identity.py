@@ -139,3 +139,30 @@ def test_a_changed_model_rebuilds_and_never_reuses_old_vectors(model_copy, tmp_p
             moved.close()
     finally:
         svc.close()
+
+
+def test_the_app_answers_503_and_is_not_healthy_without_its_query_model(settings, corpus_copy, monkeypatch):
+    # QA: /healthz said ok while every hybrid search was a 500 (the index's model had moved)
+    import indexer.embeddings as embeddings
+    from indexer.build import build_index
+    from indexer.errors import ConfigError
+    from search_app import create_app
+
+    build_index([corpus_copy], settings, progress=False)
+    loads = []
+
+    def gone(name, **kw):
+        loads.append(name)
+        raise ConfigError(f"sentence-transformers model directory not found: /models/{name}")
+
+    monkeypatch.setattr(embeddings, "make_embedder", gone)
+    app = create_app({"GKA_SETTINGS": settings, "TESTING": True})
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and not health.get_json()["ok"]
+    assert "/models/" not in health.get_data(as_text=True)  # the reason goes to the log
+    for _ in range(3):
+        resp = client.get("/api/search?q=ouders")
+        assert resp.status_code == 503 and resp.headers["Retry-After"]
+    assert client.get("/api/search?q=ouders&mode=keyword").status_code == 200  # needs no model
+    assert len(loads) == 1  # remembered until the next build, not loaded again on every request
