@@ -81,6 +81,16 @@ def test_a_bundle_that_does_not_fit_is_left_unused(tmp_path, settings, corpus_co
     assert [s for s in report.skipped if str(path) in s and "not used" in s]
 
 
+def test_a_build_with_another_embedder_says_the_shipped_vectors_are_not_for_it(tmp_path, settings, corpus_copy):
+    # QA: a first start with a large model embedded for minutes with no word about the bundle
+    build_index([corpus_copy], settings, progress=False)
+    _export(settings, corpus_copy)
+    report = build_index([corpus_copy], _fresh(tmp_path, "other").with_(embedder="fake:32"), progress=False)
+    assert report.from_bundle == 0
+    assert any("holds vectors of other embedders only (embeddings-fake_64.npz); every text is embedded with "
+               "fake:32" in line for line in report.skipped), report.skipped
+
+
 def test_export_refuses_an_empty_cache(tmp_path):
     with EmbeddingCache(tmp_path / "c.sqlite") as cache:
         with pytest.raises(ValueError, match="no vectors"):

@@ -76,6 +76,10 @@ def import_bundles(roots: Iterable[Path], embedder, cache) -> tuple[int, list[st
     for root in sorted({Path(r) for r in roots if Path(r).is_dir()}):
         path = bundle_path(root, embedder.name)
         if not path.is_file():
+            others = sorted(p.name for p in (root / BUNDLE_DIR).glob("embeddings-*.npz"))
+            if others:  # a first build then takes minutes, not seconds: say why
+                notes.append(f"{root / BUNDLE_DIR}: not used, it holds vectors of other embedders only "
+                             f"({', '.join(others)}); every text is embedded with {embedder.name}")
             continue
         try:
             with np.load(path, allow_pickle=False) as data:
