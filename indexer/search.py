@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
@@ -68,11 +69,18 @@ class Service:
         """Load the index's query model; a model that cannot be loaded, or whose files are not
         the ones the index was built with, makes the semantic side unavailable (503), tried
         again only after the next build."""
-        from indexer.embeddings import make_embedder
-
         key = (meta.embedder, meta.created)
         if self._load_failure is not None and self._load_failure[0] == key:
             raise self._load_failure[1]
+        started = time.perf_counter()
+        try:
+            self._replace_embedder(meta, key)
+        finally:  # a model loaded by a search (a build switched it) is not that search's time
+            self.searcher.not_in_budget(time.perf_counter() - started)
+
+    def _replace_embedder(self, meta, key) -> None:
+        from indexer.embeddings import make_embedder
+
         try:
             loaded = make_embedder(meta.embedder, e5_engine=self.settings.e5_engine)
             if not _fits(loaded, meta):
@@ -115,8 +123,6 @@ class Service:
             raise DocumentNotFound(f"no document {request.doc_id!r}")
         if request.filters:
             request = replace(request, filters=self.canonical_filters(request.filters))
-        if request.mode != "keyword":
-            self.embedder  # a model (re)loaded after a build switched it: not in the search's time budget
         return self.searcher.search(request)
 
     def load_models(self) -> None:

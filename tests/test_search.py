@@ -316,8 +316,10 @@ def test_a_slow_model_load_does_not_end_the_warm_up_search_as_timed_out(built_in
         return real(name, **kw)
 
     monkeypatch.setattr(embeddings, "make_embedder", slow_make)
-    svc = open_service(built_index[0].with_(search_timeout_s=0.25))
+    svc = open_service(built_index[0])
     try:
+        svc.search(SearchRequest("ouders", mode="keyword"))  # the query pipeline loads: no model needed
+        svc.searcher.config.time_budget_s = 0.25
         svc.warm_up()
         assert svc.search(SearchRequest("ouders")).hits
     finally:
@@ -333,9 +335,11 @@ def test_a_model_switched_by_a_build_loads_outside_the_search_budget(settings, c
     from indexer.search import open_service
 
     build_index([corpus_copy], settings, progress=False)
-    svc = open_service(settings.with_(search_timeout_s=0.25))
+    svc = open_service(settings)
     try:
-        assert svc.search(SearchRequest("ouders")).hits
+        assert svc.search(SearchRequest("ouders")).hits  # the query pipeline loads with the first search
+        svc.settings = settings.with_(search_timeout_s=0.25)
+        svc.searcher.config.time_budget_s = 0.25
         build_index([corpus_copy], settings.with_(embedder="fake:32"), progress=False)
         real = embeddings.make_embedder
         monkeypatch.setattr(embeddings, "make_embedder", lambda name, **kw: (time.sleep(0.3), real(name, **kw))[1])
