@@ -92,6 +92,7 @@ def build_index(
     report.files = len(files)
 
     analyzer = get_analyzer()
+    fresh = not Path(settings.index_dir).exists()
     backend = open_backend(settings, analyzer=analyzer)
     guard = getattr(backend, "build_guard", None)
     try:
@@ -110,6 +111,19 @@ def build_index(
                           only_files)
     finally:
         backend.close()
+        if fresh:
+            _remove_if_unused(Path(settings.index_dir))
+
+
+def _remove_if_unused(index_dir: Path) -> None:
+    """A first build that failed before writing anything (a model that would not load, nothing
+    to index) leaves no index folder holding only its lock behind."""
+    try:
+        if index_dir.is_dir() and {p.name for p in index_dir.iterdir()} <= {"build.lock"}:
+            (index_dir / "build.lock").unlink(missing_ok=True)
+            index_dir.rmdir()
+    except OSError:  # in use or not ours to remove: leave it
+        pass
 
 
 def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,

@@ -166,3 +166,14 @@ def test_a_plain_build_keeps_the_index_embedder_and_says_what_a_rebuild_changes(
     # only what differs is named, as "was → now"
     assert "rebuilt from scratch: embedder fake:32 (32-d) → fake:16 (16-d)" in err and "pipeline" not in err
     assert_english(err)
+
+
+def test_a_first_build_that_fails_leaves_no_index_folder(tmp_path, corpus_copy, capsys):
+    # QA: a model that would not load left an empty index folder holding only build.lock
+    index = tmp_path / "nieuw"
+    assert cli.main(["build", str(corpus_copy), "--index", str(index), "--embedder", "fake:x", "--quiet"]) == 2
+    assert "fake embedder needs an integer dim" in capsys.readouterr().err
+    assert not index.exists()
+    assert cli.main(["build", str(corpus_copy), "--index", str(index), "--embedder", "fake", "--quiet"]) == 0
+    assert cli.main(["build", str(corpus_copy), "--index", str(index), "--embedder", "fake:x", "--quiet"]) == 2
+    assert (index / "CURRENT").exists()  # an existing index is never touched
