@@ -42,6 +42,7 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # indexed, but a declared value was not understood
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the build chose by itself
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     pipeline: str = ""
@@ -74,8 +75,11 @@ def build_index(
     progress: bool | None = None,
     rebuild: bool = False,
     embedder=None,
+    keep_embedder: bool = False,
 ) -> BuildReport:
     """Index ``paths`` into the backend named by ``settings``; see BuildReport for the outcome.
+    ``keep_embedder``: an existing index keeps the embedder it was built with (the command line's
+    choice when none is named: a routine re-run must not replace a chosen model by the default).
     Raises GkaError when the index cannot be written."""
     from indexer.analysis import get_analyzer
     from indexer.embeddings import make_embedder
@@ -100,6 +104,8 @@ def build_index(
         with guard() if guard else nullcontext():
             if not files:  # before any model loads
                 raise _no_documents(paths, report)
+            if keep_embedder and embedder is None:
+                settings = _index_embedder_kept(settings, backend, report)
             t0 = time.perf_counter()
             pipeline = load_pipeline()
             embedder = embedder or make_embedder(settings.embedder, e5_engine=settings.e5_engine)
@@ -113,6 +119,17 @@ def build_index(
         backend.close()
         if fresh:
             _remove_if_unused(Path(settings.index_dir))
+
+
+def _index_embedder_kept(settings: Settings, backend, report: BuildReport) -> Settings:
+    try:
+        meta = backend.meta()
+    except BackendUnavailable:  # a damaged index: the build says so and builds a new one
+        return settings
+    if meta is None or meta.embedder == settings.embedder:
+        return settings
+    report.notes.append(f"the index keeps its embedder {meta.embedder} (--embedder NAME builds with another)")
+    return settings.with_(embedder=meta.embedder)
 
 
 def _remove_if_unused(index_dir: Path) -> None:
@@ -141,7 +158,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         pipeline=pipeline.name,
         analyzer_version=analyzer.version,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        extra={"model": model_identity(embedder)} if model_identity(embedder) else {},
+        extra={"model": model_files} if (model_files := model_identity(embedder)) else {},
     )
     report.warnings.extend(getattr(embedder, "notes", ()))
     try:
@@ -149,7 +166,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     except BackendUnavailable as exc:  # damaged live index: build a complete new one next to it
         old = None
         report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
-    full = rebuild or old is None or _identity(old) != _identity(meta)
+    full = rebuild or old is None or _makers(old) != _makers(meta)
     # what the live index holds, unless this build replaces it on purpose (--rebuild)
     live_docs = backend.document_hashes() if old is not None and not rebuild else {}
     if full and live_docs:  # another embedder, pipeline or analyzer: a rebuild the build chose itself
@@ -268,19 +285,17 @@ def _refuse_an_index_over_its_sources(index_dir: Path, paths) -> None:
                            hint="give --index (or GKA_INDEX_DIR) a folder of its own, e.g. var/index")
 
 
-def _identity(meta: IndexMeta) -> tuple:
-    # a model read from files (sentence-transformers) is also its files' digest
-    return (meta.embedder, meta.dim, str((meta.extra or {}).get("model", "")), meta.pipeline, meta.analyzer_version)
+def _makers(meta: IndexMeta) -> dict[str, str]:
+    """What built an index: another of any of these makes a rebuild from scratch. A model read
+    from files (sentence-transformers) is also its files' digest."""
+    model = f", model files {meta.model_files}" if meta.model_files else ""
+    return {"embedder": f"{meta.embedder} ({meta.dim}-d{model})", "pipeline": meta.pipeline,
+            "analyzer": meta.analyzer_version}
 
 
 def _changes(old: IndexMeta, new: IndexMeta) -> str:
     """What differs between the index's makers and this build's, each as "was → now"."""
-    def parts(meta: IndexMeta) -> dict[str, str]:
-        model = (meta.extra or {}).get("model")
-        return {"embedder": f"{meta.embedder} ({meta.dim}-d{f', model files {model}' if model else ''})",
-                "pipeline": meta.pipeline, "analyzer": meta.analyzer_version}
-
-    was, now = parts(old), parts(new)
+    was, now = _makers(old), _makers(new)
     return "; ".join(f"{key} {was[key]} → {now[key]}" for key in was if was[key] != now[key])
 
 

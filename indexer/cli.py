@@ -42,9 +42,10 @@ def cmd_build(args) -> int:
     if missing:  # before anything is read or written: the index stays as it is
         raise GkaError(f"no such file or folder: {', '.join(missing)}",
                        hint="give folders or files of documents; without any, the sample corpus is built")
-    if args.embedder is None and not os.environ.get("GKA_EMBEDDER"):
-        settings = _index_embedder_kept(settings)
-    report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild)
+    report = build_index(paths, settings, progress=None if not args.quiet else False, rebuild=args.rebuild,
+                         keep_embedder=args.embedder is None and not os.environ.get("GKA_EMBEDDER"))
+    for line in report.notes:
+        print(f"note: {line}", file=sys.stderr)
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
     for line in report.warnings:
@@ -65,25 +66,6 @@ def cmd_build(args) -> int:
         print(f"{ERROR} nothing could be indexed", file=sys.stderr)
         return 1
     return 0
-
-
-def _index_embedder_kept(settings: Settings) -> Settings:
-    """An existing index keeps the embedder it was built with unless one is named: a routine
-    re-run of the build must not replace a deliberately chosen model with the default."""
-    from indexer.backends import open_backend
-
-    try:
-        backend = open_backend(settings)
-        try:
-            meta = backend.meta()
-        finally:
-            backend.close()
-    except GkaError:  # no readable index: the build reports what it finds
-        return settings
-    if meta is None or meta.embedder == settings.embedder:
-        return settings
-    print(f"note: the index keeps its embedder {meta.embedder} (--embedder NAME builds with another)", file=sys.stderr)
-    return settings.with_(embedder=meta.embedder)
 
 
 def cmd_stats(args) -> int:

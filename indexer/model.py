@@ -131,6 +131,12 @@ class IndexMeta:
     created: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def model_files(self) -> str:
+        """The digest of the query model's files, for a model read from files ('' otherwise,
+        and for an index from before it was recorded)."""
+        return str((self.extra or {}).get("model", ""))
+
 
 # ---- search side -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
+from indexer.embeddings.base import model_identity
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound, QueryModelUnavailable
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.query_understanding import proper_spelling, query_detector, value_namer
@@ -345,8 +346,7 @@ def _fits(embedder, meta) -> bool:
     from files, the same files (an index from before that digest was recorded takes any)."""
     if embedder is None or embedder.name != meta.embedder:
         return False
-    want = (meta.extra or {}).get("model")
-    return not want or getattr(embedder, "fingerprint", "") == want
+    return not meta.model_files or model_identity(embedder) == meta.model_files
 
 
 def _no_index(settings: Settings) -> IndexNotFound:

@@ -83,8 +83,7 @@ def healthz():
         # the library's reason names server paths: the log has it, the answer a short Dutch line
         current_app.logger.warning("health check failed: %s", health["detail"])
         health["detail"] = unavailable_message(error)
-        if getattr(service, "query_model_failure", None) is None:
-            discard_failed_service()  # reopen on the next request: that is how the app recovers
+        discard_failed_service(error or getattr(service, "query_model_failure", None))
     elif not health["documents"]:
         # an index of nothing (an empty or wrong corpus folder) finds nothing: not ready either
         health.update(ok=False, detail=EMPTY_INDEX_MESSAGE)

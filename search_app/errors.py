@@ -16,7 +16,6 @@ from indexer.errors import (
     DocumentNotFound,
     IndexNotFound,
     QueryError,
-    QueryModelUnavailable,
     SearchTimeout,
     UnknownFilterValue,
 )
@@ -107,11 +106,7 @@ def _form_request() -> SearchRequest:
 
 
 def _unavailable(exc: Exception):
-    # Drop the broken service so a later request reopens it: recovery without a restart. Not for a
-    # query model that cannot be used: the service remembers that until the next build, and a
-    # reopened one would load a large model again on every request.
-    if not isinstance(exc, QueryModelUnavailable):
-        discard_failed_service()
+    discard_failed_service(exc)
     # the library's reason names server paths and internals: the log has it, the visitor not
     current_app.logger.warning("backend unavailable on %s: %s", request.path, exc)
     message = unavailable_message(exc)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from flask import Flask, current_app, g
 
-from indexer.errors import BackendUnavailable, IndexNotFound
+from indexer.errors import BackendUnavailable, IndexNotFound, QueryModelUnavailable
 from indexer.service import SearchService
 
 EXTENSION = "gka_service"
@@ -78,7 +78,12 @@ def get_service() -> SearchService:
     return g.gka_service
 
 
-def discard_failed_service() -> None:
+def discard_failed_service(failure: Exception | None = None) -> None:
+    """Drop the service so a later request reopens it: recovery without a restart. Not for a
+    query model that cannot be used: the service remembers that until the next build, and a
+    reopened one would load a large model again on every request."""
+    if isinstance(failure, QueryModelUnavailable):
+        return
     current_app.extensions[EXTENSION].discard(g.pop("gka_service", None))
 
 

@@ -62,12 +62,16 @@ def encode_in_batches(texts: Sequence[str], dim: int, size: int, encode, lock=No
     return normalise(out)
 
 
-def cache_name(embedder) -> str:
-    """What an embedder's vectors are cached under: its name, and for a model read from files
-    (sentence-transformers) also a digest of them, so a changed model never reuses old vectors."""
-    return getattr(embedder, "cache_name", None) or embedder.name
-
-
 def model_identity(embedder) -> str:
     """The digest of a model's files ('' for embedders whose name and package version say it all)."""
     return getattr(embedder, "fingerprint", "") or ""
+
+
+def cache_key(name: str, model_files: str = "") -> str:
+    """What vectors are cached under: the embedder's name, and for a model read from files
+    (sentence-transformers) also their digest, so a changed model never reuses old vectors."""
+    return f"{name}#{model_files}" if model_files else name
+
+
+def cache_name(embedder) -> str:
+    return cache_key(embedder.name, model_identity(embedder))

@@ -21,7 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
-from indexer.embeddings.base import cache_name, model_identity
+from indexer.embeddings.base import cache_key, cache_name, model_identity
 
 BUNDLE_DIR = ".gka"
 # embedder name -> the distribution that ships its weights (its version is the model's version)
@@ -46,8 +46,8 @@ def model_version(embedder_name: str) -> str:
 
 def export_bundle(cache, embedder_name: str, out: Path, model: str = "") -> int:
     """Write every vector ``cache`` holds for ``embedder_name`` to ``out`` (atomically); returns
-    how many. ``model``: the digest of a file-read model's files (IndexMeta.extra["model"])."""
-    rows = cache.rows(f"{embedder_name}#{model}" if model else embedder_name)
+    how many. ``model``: the digest of a file-read model's files (IndexMeta.model_files)."""
+    rows = cache.rows(cache_key(embedder_name, model))
     if not rows:
         raise ValueError(f"the cache holds no vectors of {embedder_name!r}")
     dims = {len(v) for _, v in rows}
@@ -117,7 +117,7 @@ def _index_embedder(index_dir: Path) -> tuple[str, str] | None:
         meta = backend.meta()
     finally:
         backend.close()
-    return (meta.embedder, str((meta.extra or {}).get("model", ""))) if meta is not None else None
+    return (meta.embedder, meta.model_files) if meta is not None else None
 
 
 def main(argv: list[str] | None = None) -> int:

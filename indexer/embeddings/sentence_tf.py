@@ -91,7 +91,6 @@ class SentenceTransformerEmbedder:
         # the model's files, not its name, identify its vectors: a folder updated in place or a
         # newer snapshot under the same name must not reuse an index's or a cache's old vectors
         self.fingerprint = model_fingerprint(folder) if folder is not None else ""
-        self.cache_name = f"{self.name}#{self.fingerprint}" if self.fingerprint else self.name
         self.notes = [] if folder is None or (folder / "modules.json").exists() else [
             f"{folder} holds no sentence-transformers configuration (modules.json): its vectors are the mean "
             "of the last layer, without the model's prompts or projection layers"]
