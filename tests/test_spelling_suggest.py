@@ -117,7 +117,7 @@ def test_english_verb_forms_are_no_typos(sample, query):
 
 
 def test_an_english_form_is_read_from_its_stem():
-    from indexer.ranking.spelling import is_english_form
+    from indexer.analysis.english import is_english_form
 
     assert all(map(is_english_form, ["evaluates", "evaluated", "studies", "motivating", "watches"]))
     assert not any(map(is_english_form, ["ouderbetrokkenhied", "huiswerkbegeleding", "taals"]))

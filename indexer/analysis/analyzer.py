@@ -11,6 +11,7 @@ from typing import Sequence
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
+from indexer.analysis.english import english_words, is_english_form
 from indexer.analysis.expansion import (
     GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans,
     parse_rules, source_words,
@@ -22,17 +23,19 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-# Bump whenever index_terms() output changes (stored in the index metadata). v9: lookup lemmas
+# Bump whenever index_terms() output changes (stored in the index metadata). v11: a common
+# English word is not split into Dutch parts (applied, discover); v10: verb stem overrides; v9: lookup lemmas
 # stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
 # v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
-VERSION = "nl-v10"
+VERSION = "nl-v11"
 PART_WEIGHT = 0.5  # compound part of a query word
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
 GLOSSARY_WEIGHT = 0.8
+SHARED_ORIGIN = "glossary-shared"  # translated, but a word Dutch writes too: the keyword side knows it
 WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
-GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows at all is left alone
+GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows is left alone, unless it leans English
 
 
 class DutchAnalyzer:
@@ -113,9 +116,8 @@ class DutchAnalyzer:
             for _, _, targets in self._synonyms.matches([piece]):
                 found.extend(expand_targets(targets, group, HYPHEN_WEIGHT * SYNONYM_WEIGHT, "synonym", {piece}))
         surfaces = [fold(t.surface) for t in toks]
-        for start, end, targets in self._glossary.matches(surfaces, longest_only=True):
-            if end - start > 1 or not self._is_dutch(surfaces[start]):
-                found.extend(expand_targets(targets, start, GLOSSARY_WEIGHT, "glossary", set()))
+        for start, _, targets, origin in self._glossary_matches(self._glossary, surfaces):
+            found.extend(expand_targets(targets, start, GLOSSARY_WEIGHT, origin, set()))
         return tuple(dedupe_terms(found))
 
     def compound_parts(self, text: str) -> list[tuple[str, ...]]:
@@ -172,8 +174,30 @@ class DutchAnalyzer:
         if self._glossary_surface is None:
             self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
         return [(start, end, tuple(" ".join(t) for t in targets))
-                for start, end, targets in self._glossary_surface.matches(list(words), longest_only=True)
-                if end - start > 1 or not self._is_dutch(words[start])]
+                for start, end, targets, _ in self._glossary_matches(self._glossary_surface, list(words))]
+
+    def _glossary_matches(self, index: SpanIndex, words: list[str]):
+        """(start, end, targets, origin) of the glossary phrases that apply to ``words`` (folded):
+        a phrase of two or more words, a word Dutch does not know, or a word Dutch writes too but
+        English more ("orchestra", "grant", "pupil") in a question without a word only Dutch has
+        ("college van b en w" is Dutch: no "hogeschool")."""
+        dutch_question = None
+        for start, end, targets in index.matches(words, longest_only=True):
+            if end - start > 1 or not self._is_dutch(words[start]):
+                yield start, end, targets, "glossary"
+            elif self._leans_english(words[start]):
+                if dutch_question is None:
+                    dutch_question = any(self._dutch_only(w) for w in words)
+                if not dutch_question:
+                    yield start, end, targets, SHARED_ORIGIN
+
+    def _leans_english(self, folded: str) -> bool:
+        # in the Dutch list (which holds English text too) but more frequent in English, and no
+        # form in the Dutch lemma table ("families", "studies" are Dutch plurals too)
+        return folded in english_words() and folded not in self._lemmas and folded not in self._stop
+
+    def _dutch_only(self, folded: str) -> bool:
+        return folded not in self._stop and self._is_dutch(folded) and not is_english_form(folded)
 
     def is_dutch_word(self, word: str) -> bool:
         """A Dutch word (a stop word, or common enough in Dutch): never read as English."""
@@ -236,6 +260,8 @@ class DutchAnalyzer:
         return _Word(term, tuple(parts))
 
     def _compound_parts(self, word: str, term: str, seen: set) -> list[tuple[str, str]]:
+        if is_english_form(word) and not self._is_dutch(word):
+            return []  # "applied" is no app + lied, "discover" no disco + ver
         out = []
         for part in self._decompounder.split(word.replace("'", "")):
             part_term = self._term(part)

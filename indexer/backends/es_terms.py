@@ -17,7 +17,7 @@ from __future__ import annotations
 from indexer.analysis.text_norm import fold, tokenize
 from indexer.backends.es_queries import PlannedQuery
 from indexer.ranking.query_syntax import Clause, ParsedQuery
-from indexer.ranking.spelling import is_english_form
+from indexer.analysis.english import is_english_form
 
 
 def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:

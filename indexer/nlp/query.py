@@ -34,8 +34,8 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         field = QUERY_FIELDS.get(ent.label_)
         if field is None:
             continue
-        if field == "type" and ent.start > 0 and doc[ent.start - 1].lower_ in topic:
-            continue  # "over nieuws": what the question is about, not the kind of document
+        if field == "type" and _after_topic_marker(doc, ent.start, topic):
+            continue  # "over (het) nieuws": what the question is about, not the kind of document
         if field == "type" and ent.ent_id_ == "agenda" and _for_a_meeting(doc, ent.end):
             continue
         taken.update(t.lower_ for t in ent)
@@ -50,6 +50,16 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if values:
             found[field] = values
     return tuple((field, tuple(values)) for field, values in found.items())
+
+
+def _after_topic_marker(doc, i: int, topic: frozenset) -> bool:
+    """Whether the words before ``i`` are a topic marker, with or without an article
+    ("over nieuws", "over het nieuws", "about the news")."""
+    articles = (resources.context_rules().get("query_meeting_agenda") or {}).get("articles", ())
+    j = i - 1
+    if j > 0 and doc[j].lower_ in articles:
+        j -= 1
+    return j >= 0 and doc[j].lower_ in topic
 
 
 def _for_a_meeting(doc, i: int) -> bool:

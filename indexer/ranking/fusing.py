@@ -57,6 +57,6 @@ def keyword_weight(analyzer, text: str, config: RankingConfig) -> float:
     Dutch words, so the keyword weight shrinks with the share of translated words."""
     terms = analyzer.query_terms(text)
     groups = {t.group for t in terms}
-    translated = {t.group for t in terms if t.origin == "glossary"}
+    translated = {t.group for t in terms if t.origin == "glossary"}  # not "glossary-shared": matched as typed too
     share = len(translated) / len(groups) if groups else 0.0
     return config.keyword_weight * (1.0 - config.glossary_discount * share)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from bisect import bisect_left
 from collections import defaultdict
-from functools import lru_cache
 from typing import Callable, Iterable
 
+from indexer.analysis.english import is_english_form
 from indexer.analysis.text_norm import fold
 from indexer.ranking.query_syntax import ParsedQuery, searched_word_spans
 
@@ -83,6 +83,9 @@ class Speller:
         the other way round, for a question that reads English: "shools" is "schools" there,
         not "schoolse")."""
         lw = word.lower()
+        twins = [w for w in _dt_twins(lw) if w in self.freq]
+        if twins and not english_first:
+            return max(twins, key=lambda w: self.freq[w])
         for buckets in (self._english, self._buckets) if english_first else (self._buckets, self._english):
             candidates: list[str] = []
             for length in range(len(lw) - 2, len(lw) + 3):
@@ -147,34 +150,19 @@ def _reads_english(analyzer, words: Iterable[str]) -> bool:
     return english >= 2 and english > dutch
 
 
+def _dt_twins(word: str) -> list[str]:
+    """The word with its last d, t or dt written another way: Dutch says them alike at the end
+    of a word, so "zuit" is "zuid" (difflib finds "zit" closer) and "vint" "vindt"."""
+    for ending in ("dt", "d", "t"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            return [stem + e for e in ("dt", "d", "t") if e != ending]
+    return []
+
+
 def _buckets(words: Iterable[str]) -> dict[tuple[str, int], list[str]]:
     """Words by (first letter, length): a typo keeps its first letter and about its length."""
     out: dict[tuple[str, int], list[str]] = defaultdict(list)
     for word in words:
         out[(word[:1], len(word))].append(word)
     return out
-
-
-def is_english_form(word: str) -> bool:
-    """A common English word, or a regular inflection of one: the list holds "evaluate" and
-    "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
-    english = _english_words()
-    if word in english:
-        return True
-    stems = []
-    if word.endswith("ies"):
-        stems.append(word[:-3] + "y")
-    if word.endswith(("s", "d")):
-        stems.append(word[:-1])  # evaluates, evaluated -> evaluate
-    if word.endswith(("es", "ed")):
-        stems.append(word[:-2])  # watches, worked
-    if word.endswith("ing"):
-        stems += [word[:-3], word[:-3] + "e"]  # working, motivating
-    return any(len(stem) >= 3 and stem in english for stem in stems)
-
-
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    from indexer.analysis.resources import DATA_FILES, read_lines
-
-    return frozenset(read_lines(DATA_FILES["english_common"]))

@@ -9,7 +9,7 @@ from typing import Callable
 
 from indexer.analysis.text_norm import tokenize
 from indexer.ranking.query_syntax import ParsedQuery
-from indexer.ranking.spelling import is_english_form
+from indexer.analysis.english import is_english_form
 
 
 def query_word_coverage(backend, analyzer, query: ParsedQuery) -> tuple[list[str], list[str]]:
@@ -48,7 +48,7 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
         if any(term_df(t) > 0 for t in parts):
             if "-" not in surface:
                 partial.append(surface)
-        elif any(t.origin == "glossary" for t in terms) or not is_english(surface.lower()):
+        elif any(t.origin.startswith("glossary") for t in terms) or not is_english(surface.lower()):
             missing.append(surface)
     return list(dict.fromkeys(partial)), list(dict.fromkeys(missing))
 

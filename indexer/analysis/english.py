@@ -1,0 +1,31 @@
+"""Common English words (`data/en_common.txt`: more frequent in English than in Dutch, from
+wordfreq by ``build_english``), for the analysis of English words in a Dutch index and for
+spelling suggestions."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+def is_english_form(word: str) -> bool:
+    """A common English word, or a regular inflection of one: the list holds "evaluate" and
+    "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
+    english = english_words()
+    if word in english:
+        return True
+    stems = []
+    if word.endswith("ies"):
+        stems.append(word[:-3] + "y")
+    if word.endswith(("s", "d")):
+        stems.append(word[:-1])  # evaluates, evaluated -> evaluate
+    if word.endswith(("es", "ed")):
+        stems.append(word[:-2])  # watches, worked
+    if word.endswith("ing"):
+        stems += [word[:-3], word[:-3] + "e"]  # working, motivating
+    return any(len(stem) >= 3 and stem in english for stem in stems)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    from indexer.analysis.resources import DATA_FILES, read_lines
+
+    return frozenset(read_lines(DATA_FILES["english_common"]))
