@@ -238,3 +238,25 @@ def test_text_after_a_page_broken_table_makes_paragraphs_as_without_the_table(tm
         plain = read(tmp_path, broken_table([], y, after=BODY)).text
         assert "Gemeente: Plaats N39; Aantal: 139." in text, y
         assert text[text.index(BODY[0][:30]):] == plain[plain.index(BODY[0][:30]):] == "\n\n".join(BODY), y
+
+
+def test_a_long_label_over_a_narrow_column_is_a_column_of_its_own(tmp_path):
+    # "Geïndiceerd" at 35 mm stands closer to "Geplaatst" than the label's length could reach by
+    # the layout's estimate, which had read the two as one label and the table as prose (QA)
+    rows = [["Locatie", "Wijk", "Geïndiceerd", "Geplaatst"],
+            ["Vlinder 1", "Diezerpoort", "10", "8"], ["Vlinder 2", "Holtenbroek", "11", "9"],
+            ["Vlinder 3", "Stadshagen", "12", "10"]]
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, INTRO, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 10)
+    for cells in rows:
+        for cell, width in zip(cells, (60, 45, 22, 22)):
+            pdf.cell(width, 7, cell.replace("ï", "i"), border=1)
+        pdf.ln(7)
+        pdf.set_font("Helvetica", "", 10)
+    doc = read(tmp_path, bytes(pdf.output()))
+    assert "Locatie: Vlinder 2; Wijk: Holtenbroek; Geindiceerd: 11; Geplaatst: 9." in doc.text

@@ -95,18 +95,20 @@ def _table_at(page: list[Line], i: int, carry: _Columns | None) -> tuple[int, li
     """(lines, rows, columns) of the table at line i: under ``carry``, the columns of a table from
     the page before, when line i is no header of its own; else under the header at line i. Rows
     may be fewer than _MIN_ROWS (the caller's choice)."""
-    header = _header(page[i])
+    headers = _headers(page[i])
+    header = headers[0] if headers else None
     if carry and not _own_header(page[i], header, carry):
         found = _body(page, i, carry)
         if found:
             return found[0], [carry.labels, *found[1]], carry
         if header and _same(carry.xs, [x for x, _ in header]):
             return None  # rows of the table before that do not read clearly: as plain text
-    if header is None:
-        return None
-    columns = _Columns([text for _, text in header], [x for x, _ in header], page[i].spans[0][2], page[i].bold)
-    found = _body(page, i + 1, columns)
-    if not found:
+    for header in headers:
+        columns = _Columns([text for _, text in header], [x for x, _ in header], page[i].spans[0][2], page[i].bold)
+        found = _body(page, i + 1, columns)
+        if found:
+            break
+    else:
         return None
     n, rows = found
     columns.bold = columns.bold and not any(line.bold for line in page[i + 1 : i + 1 + n])
@@ -179,11 +181,16 @@ def _a_data_row(table: list[list[str]]) -> bool:
     return False
 
 
-def _header(line: Line) -> list[tuple[float, str]] | None:
-    """(x, text) of a line's cells when it reads as a table's header row: two or more short labels
-    far apart on one baseline."""
+def _headers(line: Line) -> list[list[tuple[float, str]]]:
+    """The ways a line's cells, as (x, text), read as a table's header row: two or more short
+    labels far apart on one baseline; and where runs closer than their text could reach were
+    joined, also each run a label of its own, since a long label over a narrow column stands
+    closer to the next one than that reach ("Geïndiceerd  Geplaatst"). The rows under it decide."""
     if not line.cells or len(line.spans) < 2:
-        return None
+        return []
+    size = line.spans[0][2]
+    if any(abs(s[1] - line.spans[0][1]) > _TOL or abs(s[2] - size) > _SIZE_TOL * size for s in line.spans):
+        return []
     groups: list[list] = []
     for span in line.spans:
         prev = groups[-1][-1] if groups else None
@@ -191,13 +198,13 @@ def _header(line: Line) -> list[tuple[float, str]] | None:
             groups[-1].append(span)
         else:
             groups.append([span])
-    if len(groups) < 2:
-        return None
-    header = [(group[0][0], " ".join("".join(s[3] for s in group).split())) for group in groups]
-    size = line.spans[0][2]
-    if any(abs(s[1] - line.spans[0][1]) > _TOL or abs(s[2] - size) > _SIZE_TOL * size for s in line.spans):
-        return None
-    return header if all(_is_label(text) for _, text in header) else None
+    ways = [groups] + ([[[span] for span in line.spans]] if len(groups) < len(line.spans) else [])
+    out = []
+    for way in ways:
+        header = [(group[0][0], " ".join("".join(s[3] for s in group).split())) for group in way]
+        if len(header) >= 2 and all(_is_label(text) for _, text in header):
+            out.append(header)
+    return out
 
 
 def _is_label(text: str) -> bool:
