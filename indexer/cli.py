@@ -120,7 +120,8 @@ def _hit_json(hit) -> dict:
 def _request(args, query: str, filters: dict[str, list[str]]) -> SearchRequest:
     """What one search asks: the single and the --batch path both build it here, so a batch
     line gets every option a single search gets."""
-    return SearchRequest(query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse)
+    return SearchRequest(query, mode=args.mode, k=args.k, filters=filters, collapse=args.collapse,
+                         exact=args.exact)
 
 
 def cmd_search(args) -> int:
@@ -159,11 +160,14 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps({"query": args.query, "total": resp.total,
                           "hits": [asdict(h) for h in resp.hits],
-                          "facets": resp.facets, "suggestion": resp.suggestion, "detected": resp.detected,
+                          "facets": resp.facets, "suggestion": resp.suggestion, "corrected": resp.corrected,
+                          "detected": resp.detected,
                           "word_matches": resp.word_matches, "partial_words": resp.partial_words,
                           "missing_words": resp.missing_words},
                          ensure_ascii=False, indent=2))
         return 0
+    if resp.corrected:
+        print(f"Showing results for: {resp.corrected} (--exact searches the words as typed)")
     if resp.suggestion:
         print(f"Did you mean: {resp.suggestion}")
     if resp.total and resp.word_matches is False:
@@ -266,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--k", type=int, default=10)
     q.add_argument("--filter", action="append", default=[], metavar="FIELD=VALUE")
     q.add_argument("--collapse", action="store_true", help="one passage per document")
+    q.add_argument("--exact", action="store_true", help="search the words as typed: no typo corrected first")
     q.add_argument("--batch", metavar="QUERIES.jsonl")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_search)

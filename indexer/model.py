@@ -201,6 +201,7 @@ class SearchRequest:
     collapse: bool = False  # one best passage per document
     sort: str = "relevance"  # or "date"
     doc_id: str | None = None  # restrict to one document ("more passages of this document")
+    exact: bool = False  # search the words as typed, with no typo corrected first
 
 
 @dataclass
@@ -210,6 +211,7 @@ class SearchResponse:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None  # "Bedoelde u ..."
+    corrected: str | None = None  # the query searched instead, its typos corrected ("Resultaten voor ...")
     detected: dict[str, list[str]] = field(default_factory=dict)  # filters recognised in the query
     took_ms: float = 0.0
     # whether any result holds the query's words (or their variants); None: not looked (semantic)

@@ -44,6 +44,7 @@ class Service:
             _ranking_config(settings, backend),
             detect=query_detector(analyzer),
             suggest=self._suggest_spelling,
+            correct=self._correct_spelling,
         )
 
     # -- embedder -----------------------------------------------------------------------------
@@ -281,6 +282,12 @@ class Service:
             # word the index has: suggest only when the words found next to nothing
             return None
         return speller.suggest(query)
+
+    def _correct_spelling(self, query):
+        """The query with its typos corrected, to search instead; only where the index's whole
+        vocabulary tells a typo from a word it has (not Elasticsearch's title words)."""
+        speller = self._current_speller()
+        return speller.suggest(query) if speller.term_df is not None else None
 
 
 def _term_df(backend) -> Callable[[str], int] | None:

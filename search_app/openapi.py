@@ -81,6 +81,10 @@ SCHEMAS: dict[str, dict] = {
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": _FACET_COUNTS,
             "suggestion": {"type": ["string", "null"], "description": "'Bedoelde u ...'"},
+            "corrected": {"type": ["string", "null"], "description": (
+                "The query searched instead of q, its typos corrected ('praktijkonderwjs' -> "
+                "'praktijkonderwijs'); null when q was searched as typed. exact=1 searches q as typed.")},
+            "exact": {"type": "boolean", "description": "Whether q was searched as typed (exact=1)."},
             "detected": {**_FACET_MAP, "description": "Filters recognised in the query."},
             "took_ms": {"type": "number"},
             "word_matches": {"type": ["boolean", "null"], "description": (
@@ -220,6 +224,8 @@ SEARCH_PARAMS = [
     _query("sort", {"enum": [*SORTS, LISTED_SORT, *SORT_ALIASES]},
            "relevance (default) or date; title only for filters without a query (their default order)."),
     _query("doc_id", _STR, "Restrict to the passages of one document (needs q; an unknown id is 404)."),
+    _query("exact", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
+           "Search q as typed; by default a typo the speller corrects is searched corrected (see corrected)."),
 ] + [_filter_param(f) for f in FACET_FIELDS]
 
 DOC_ID_PARAM = {

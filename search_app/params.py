@@ -27,7 +27,7 @@ MODE_ALIASES = {"hybride": "hybrid", "trefwoord": "keyword", "semantisch": "sema
 LISTED_SORT = "title"
 SORT_ALIASES = {"relevantie": "relevance", "datum": "date", "titel": LISTED_SORT}
 SORTS = ("relevance", "date")
-CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id"})
+CONTROL_PARAMS = frozenset({"q", "mode", "k", "per_page", "page", "collapse", "sort", "doc_id", "exact"})
 # Tracking parameters that shared links pick up (newsletters, ads); the pages ignore them.
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
                              "ttclid", "li_fat_id", "igshid", "si", "mc_cid", "mc_eid", "_ga", "_gl", "ref",
@@ -72,6 +72,7 @@ def parse_search_args(
         collapse=collapse and doc_id is None,  # within one document there is nothing to collapse
         sort=sort,
         doc_id=doc_id,
+        exact=parse_bool("exact", args.get("exact"), False),
     )
 
 
@@ -256,6 +257,7 @@ def request_params(
         "sort": req.sort if req.sort != "relevance" else None,
         "collapse": ("1" if req.collapse else "0") if req.collapse != default_collapse else None,
         "doc_id": req.doc_id,
+        "exact": "1" if req.exact else None,
     }
     chosen = req.filters if filters is None else filters
     params.update({field: list(values) for field, values in chosen.items()})

@@ -71,6 +71,8 @@ def response_to_dict(response: SearchResponse) -> dict:
         "hits": [hit_to_dict(h) for h in response.hits],
         "facets": jsonable(response.facets),
         "suggestion": response.suggestion,
+        "corrected": response.corrected,
+        "exact": req.exact,
         "detected": jsonable(response.detected),
         "took_ms": round(float(response.took_ms), 3),
         "word_matches": response.word_matches,

@@ -172,11 +172,29 @@ def test_detected_place_without_documents_is_not_offered(client):
 
 def test_a_typo_next_to_matching_words_gets_a_real_suggestion(client):
     """Not injected: the app's own index and speller, with other words of the query matching."""
-    soup = soup_of(client.get("/?q=zomerscool+in+Zwolle"))  # a typo that splits into zomers + cool
+    soup = soup_of(client.get("/?q=zomerscool+in+Zwolle&exact=1"))  # a typo that splits into zomers + cool
     assert soup.select(".result")  # the other words found results
     suggestion = soup.select_one(".suggestion a")
     assert suggestion is not None and suggestion.get_text() == "zomerschool in Zwolle"
     assert soup_of(client.get("/?q=zomerschool+in+Zwolle")).select_one(".suggestion a") is None
+
+
+def test_a_corrected_typo_is_searched_corrected_and_the_page_says_so(client):
+    soup = soup_of(client.get("/?q=zomerscool+in+Zwolle&mode=keyword"))
+    corrected = soup.select_one(".corrected")
+    assert corrected is not None and corrected.strong.get_text() == "zomerschool in Zwolle"
+    assert soup.select_one(".suggestion") is None
+    assert soup.select_one(".result mark") is not None  # the corrected words are marked
+    # its link searches the words as typed, and the search box does not carry that along
+    link = corrected.a["href"]
+    assert "exact=1" in link and corrected.a.get_text() == "zomerscool in Zwolle"
+    exact = soup_of(client.get(link))
+    assert exact.select_one(".corrected") is None and exact.select_one(".suggestion a")
+    assert not exact.select('form input[name="exact"]')
+    api = client.get("/api/search?q=zomerscool+in+Zwolle").get_json()
+    assert api["corrected"] == "zomerschool in Zwolle" and api["suggestion"] is None and api["exact"] is False
+    api = client.get("/api/search?q=zomerscool+in+Zwolle&exact=1").get_json()
+    assert api["corrected"] is None and api["suggestion"] == "zomerschool in Zwolle" and api["exact"] is True
 
 
 def test_no_results_page_helps(client):

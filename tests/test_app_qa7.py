@@ -142,7 +142,8 @@ def test_autocomplete_offers_a_name_as_the_texts_write_it(tmp_path):
     assert "Klinkhamer" in terms("Klin")
     assert "klassen" in terms("klas") and "Klassen" not in terms("klas")
     # and "Bedoelde u" writes it so too
-    assert client.get("/api/search?q=klinkhamre").get_json()["suggestion"] == "Klinkhamer"
+    assert client.get("/api/search?q=klinkhamre&exact=1").get_json()["suggestion"] == "Klinkhamer"
+    assert client.get("/api/search?q=klinkhamre").get_json()["corrected"] == "Klinkhamer"
 
 
 # D4: a quoted phrase with a typo ("brede brugklasen") or one that does not occur word for word

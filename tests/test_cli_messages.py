@@ -47,8 +47,12 @@ def test_search_output_is_english(built_index, capsys):
     index = str(built_index[0].index_dir)
     assert cli.main(["search", "voorlezenn", "--index", index, "--k", "1"]) == 0
     out = capsys.readouterr().out
-    assert "Did you mean: voorlezen" in out
+    assert "Showing results for: voorlezen" in out
     assert re.search(r"^\d+ results? in [\d.]+ ms$", out, re.M), out
+    assert_english(out)
+    assert cli.main(["search", "voorlezenn", "--index", index, "--k", "1", "--exact"]) == 0
+    out = capsys.readouterr().out
+    assert "Did you mean: voorlezen" in out
     assert_english(out)
 
 

@@ -99,3 +99,37 @@ def test_a_final_t_for_d_is_corrected_to_the_d_word():
     assert speller.correct("zuit") == "zuid"
     assert speller.correct("vind") in (None, "vindt")  # a real word: suggest() never asks
     assert speller.correct("wort") == "wordt"
+
+
+# 7. A typo was only offered as "Bedoelde u …": "overstap van praktijkonderwjs naar mbo" ranked
+#    the story about exactly that third, until the user clicked the suggestion. A query whose
+#    typo the speller corrects (the confidence "Bedoelde u" has) is now searched as corrected,
+#    and says so; exact=True searches the words as typed
+
+def test_a_corrected_typo_is_searched_as_corrected(sample):
+    typo = "overstap van praktijkonderwjs naar mbo"
+    response = sample.search(SearchRequest(typo, mode="keyword", k=3, collapse=True))
+    assert response.corrected == "overstap van praktijkonderwijs naar mbo" and response.suggestion is None
+    assert response.hits[0].doc_id == "praktijkverhalen/schiedam-tobias-van-praktijkonderwijs-naar-mbo.md"
+    assert "praktijkonderwjs" not in response.missing_words
+    assert "<mark>praktijkonderwijs</mark>" in " ".join(h.snippet for h in response.hits)
+    exact = sample.search(SearchRequest(typo, mode="keyword", k=3, collapse=True, exact=True))
+    assert exact.corrected is None and exact.suggestion == response.corrected
+    assert "praktijkonderwjs" in exact.missing_words
+
+
+def test_a_query_without_typos_is_searched_as_typed(sample):
+    for query in ["overstap van praktijkonderwijs naar mbo", "inclusie", "how do schools involve parents"]:
+        assert sample.search(SearchRequest(query, k=3)).corrected is None
+
+
+def test_the_cli_says_which_query_it_searched(built_index, capsys):
+    from indexer.cli import main
+
+    index = str(built_index[0].index_dir)
+    assert main(["search", "oudres mbo", "--index", index, "--mode", "keyword", "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Showing results for: ouders mbo" in out and "Did you mean" not in out
+    assert main(["search", "oudres mbo", "--index", index, "--mode", "keyword", "--k", "1", "--exact"]) == 0
+    out = capsys.readouterr().out
+    assert "Did you mean: ouders mbo" in out and "Showing results for" not in out

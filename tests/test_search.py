@@ -3,6 +3,7 @@ import pytest
 
 from indexer.errors import QueryError
 from indexer.model import SearchRequest
+from test_spelling_suggest import offered
 
 
 def test_modes_and_validation(service):
@@ -175,9 +176,8 @@ def test_filter_values_match_regardless_of_case_and_accents(service):
 
 
 def test_spelling_suggestion(service):
-    resp = service.search(SearchRequest("huiswerkklsa", k=3))
-    assert resp.suggestion == "huiswerkklas"
-    assert service.search(SearchRequest("how do schools involve parents", k=3)).suggestion is None
+    assert offered(service, "huiswerkklsa") == "huiswerkklas"
+    assert offered(service, "how do schools involve parents") is None
 
 
 @pytest.mark.parametrize("query, suggestion", [
@@ -192,7 +192,7 @@ def test_spelling_suggestion(service):
     ("what do parents expect from the school", None),
 ])
 def test_spelling_suggests_for_typos_only(service, query, suggestion):
-    assert service.search(SearchRequest(query, k=3)).suggestion == suggestion
+    assert offered(service, query) == suggestion
 
 
 def test_autocomplete(service):

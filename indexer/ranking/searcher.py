@@ -47,6 +47,7 @@ class Ranking:
     keyword_more: bool = False  # keyword matches past the pool exist (counted, paged after it)
     partial_pool: frozenset[str] = frozenset()  # partial matches of the set (retrieval.Sides)
     deep_keyword: list[tuple[str, float]] | None = None  # read to MORE_PASSAGES_DEPTH, once asked
+    corrected: str | None = None  # the query text searched instead of the request's
 
 
 def validate(request: SearchRequest) -> None:
@@ -66,13 +67,16 @@ def validate(request: SearchRequest) -> None:
 
 
 class Searcher:
-    def __init__(self, backend, analyzer, embed_query, config: RankingConfig, detect=None, suggest=None):
+    def __init__(self, backend, analyzer, embed_query, config: RankingConfig, detect=None, suggest=None,
+                 correct=None):
         self.backend = backend
         self.analyzer = analyzer
         self.embed_query = embed_query  # callable text -> vector (lazy-loads the embedder)
         self.config = config
         self.detect = detect  # callable text -> {field: [values]}
         self.suggest = suggest  # callable (ParsedQuery, keyword hit count) -> str | None
+        # callable ParsedQuery -> the query with its typos corrected, or None: searched instead
+        self.correct = correct
         self.retriever = Retriever(backend, analyzer, embed_query, config.depth)
         self._local = threading.local()  # per search: seconds its time budget does not count
 
@@ -103,6 +107,11 @@ class Searcher:
     def _ranking(self, request: SearchRequest, start: float) -> "Ranking":
         query = parse_query(request.query)
         filters = {f: list(v) for f, v in request.filters.items() if v}
+        # a word the index lacks, corrected with the confidence "Bedoelde u" has ("praktijkonderwjs"):
+        # searched as corrected, as a search engine does, unless asked to search exactly
+        corrected = self.correct(query) if self.correct and not request.exact and not query.is_empty else None
+        if corrected:
+            query = parse_query(corrected)
         if query.is_empty or not self.analyzer.query_terms(query.text):
             # only stop words or punctuation ("het", "*"): the semantic side would return the
             # whole index in an arbitrary order
@@ -134,7 +143,7 @@ class Searcher:
         if tail:
             ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, ENTITY_BOOST)]
         return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
-                       sides.nearest, sides.keyword_more, sides.partial_pool)
+                       sides.nearest, sides.keyword_more, sides.partial_pool, corrected=corrected)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -171,7 +180,7 @@ class Searcher:
             hit.snippet = snippet
         # within one document ("more passages of this document") the query's facets mean nothing
         facets = {} if request.doc_id is not None else self._facets(r, request)
-        suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest else None
+        suggestion = self.suggest(r.query, len(r.keyword)) if self.suggest and not r.corrected else None
         partial, missing = self._word_coverage(r, request)
         return SearchResponse(
             request=request,
@@ -179,6 +188,7 @@ class Searcher:
             hits=page,
             facets=facets,
             suggestion=suggestion,
+            corrected=r.corrected,
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
             word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
