@@ -4,7 +4,7 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup
 
 from indexer.analysis import get_analyzer
@@ -218,11 +218,26 @@ def source(doc_id: str):
     path = present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path)
     if path is None:
         abort(404)
-    if path.suffix.lower() in _TEXT_SUFFIXES:
-        return send_file(path, mimetype="text/plain", max_age=300)  # Werkzeug adds charset=utf-8
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if path.suffix.lower() in _TEXT_SUFFIXES or mimetype == "text/html":
+        text = _as_read(path)
+        if text is not None:  # sent as UTF-8, whatever the file's encoding (cp1252, UTF-16)
+            response = Response(text, mimetype="text/plain" if path.suffix.lower() in _TEXT_SUFFIXES else mimetype)
+            response.cache_control.max_age = 300
+            return response
     inline = mimetype in ("text/html", "application/pdf", "text/plain")
     return send_file(path, mimetype=mimetype, as_attachment=not inline, max_age=300)
+
+
+def _as_read(path) -> str | None:
+    """A text file's characters decoded as the indexer decodes them; None when it cannot."""
+    from indexer.errors import ReadError
+    from indexer.repair import decode_bytes
+
+    try:
+        return decode_bytes(path.read_bytes(), path)
+    except (OSError, ReadError):
+        return None
 
 
 @bp.get("/interventies")

@@ -90,3 +90,27 @@ def test_a_source_line_that_starts_with_a_known_name_cites_its_file():
         {"file": "b.txt", "name": "Rapport A (2020), bijlage", "location": "p. 2"},  # the longest name wins
         {"file": "", "name": "Rapport AB: p. 3", "location": ""},  # not a whole name
     ]
+
+
+def test_a_source_file_in_cp1252_is_shown_with_its_characters(tmp_path):
+    # QA: the indexer reads cp1252 files, but /bron/ sent their bytes as UTF-8: "Taalcaf� … � 1,2 miljoen"
+    from search_app import create_app
+
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "taalcafe.txt").write_bytes("Taalcafé voor ouders\n\nDe gemeente investeert € 1,2 miljoen in "
+                                          "het taalcafé voor ouders van peuters.\n".encode("cp1252"))
+    (source / "nieuws.htm").write_bytes(
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "<title>Vve in de wijk</title></head><body><h1>Vve in de wijk</h1><p>De gemeente investeert € 1,2 "
+        "miljoen in voorschoolse educatie; ouders krijgen een café-avond.</p></body></html>".encode("cp1252"))
+    settings, corpus, _ = build_app_index(tmp_path / "index", source)
+    client = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus}).test_client()
+    for name, mimetype, words in (("taalcafe.txt", "text/plain", "Taalcafé voor ouders"),
+                                  ("nieuws.htm", "text/html", "café-avond")):
+        response = client.get(f"/bron/{name}")
+        assert response.status_code == 200 and response.mimetype == mimetype
+        assert response.mimetype_params.get("charset") == "utf-8"
+        text = response.get_data(as_text=True)
+        assert words in text and "€ 1,2 miljoen" in text
+        assert "Content-Security-Policy" in response.headers  # still sandboxed
