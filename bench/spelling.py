@@ -1,5 +1,6 @@
-"""How well "Bedoelde u ..." works: suggestions on clean queries (all false) and corrections of
-queries with one typo (not a test).
+"""How well the speller works: corrections on clean queries (all false) and of queries with one
+typo (not a test). A correction is what a search is run with instead of the query (the response's
+``corrected``), and what "Bedoelde u ..." offers when the words are searched as typed.
 
     python bench/spelling.py --index var/seeds-index
 
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     service = open_service(Settings.from_env(index_dir=args.index))
     vocabulary = {w.lower(): c for w, c in service.backend.vocabulary()}  # names are keyed with their capitals
     queries = [json.loads(line)["query"] for path in SETS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    false = [(q, s) for q in queries if (s := service.search(SearchRequest(q)).suggestion)]
+    false = [(q, s) for q in queries if (s := service.search(SearchRequest(q)).corrected)]
     print(f"clean queries: {len(false)} suggestions on {len(queries)}")
     for q, s in false:
         print(f"  {q!r} -> {s!r}")
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         typos = [t for q in group if (t := with_typo(q, words))]
         fixed = missed = wrong = 0
         for query, word in typos:
-            s = service.search(SearchRequest(query)).suggestion
+            s = service.search(SearchRequest(query)).corrected
             if s is None:
                 missed += 1
             elif word in s.lower().split():

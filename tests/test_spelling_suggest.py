@@ -165,3 +165,9 @@ def test_two_swapped_letters_are_corrected_to_the_word_with_those_letters():
     # difflib finds "gemeente" (one letter less) more alike than "gemeenten" (two swapped)
     speller = Speller([("gemeente", 90), ("gemeenten", 40), ("teachers", 1)], get_analyzer())
     assert speller.suggest(parse_query("vijftig gemeentne")) == "vijftig gemeenten"
+
+
+def test_a_form_of_a_glossary_word_is_no_typo(speller):
+    # "reimbursing" was "corrected" to the glossary's "reimburse": a real English form, not a typo
+    assert speller.known("reimbursing") and speller.known("reimbursed")
+    assert not speller.known("reimbursnig")

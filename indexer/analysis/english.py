@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 
-def is_english_form(word: str) -> bool:
-    """A common English word, or a regular inflection of one: the list holds "evaluate" and
-    "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
-    english = english_words()
+def is_english_form(word: str, english: frozenset[str] | None = None) -> bool:
+    """A common English word (or one of ``english``), or a regular inflection of one: the list
+    holds "evaluate" and "study", a question says "evaluates", "studies", "evaluated", "motivating"."""
+    english = english_words() if english is None else english
     if word in english:
         return True
     stems = []

@@ -35,7 +35,8 @@ class Speller:
         # an English typo ("homewrok") has no Dutch index word near it: the glossary's English
         # words are its candidates, after the index's, so a Dutch typo still gets a Dutch word
         english = getattr(analyzer, "glossary_words", None)
-        self._english = _buckets(w for w in (english() if english else ()) if w.isalpha())
+        self._glossary_english = frozenset(w for w in (english() if english else ()) if w.isalpha())
+        self._english = _buckets(self._glossary_english)
         self._sorted: list[tuple[str, str]] | None = None  # (folded, word), made on first completion
 
     def complete(self, prefix: str, limit: int) -> list[str]:
@@ -58,8 +59,8 @@ class Speller:
         """In the index, or a real Dutch or common English word: not a typo, even when the index
         lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
         lw = word.lower()
-        if lw in self.freq or is_english_form(lw):
-            return True
+        if lw in self.freq or is_english_form(lw) or is_english_form(lw, self._glossary_english):
+            return True  # "reimbursing": a form of the glossary's "reimburse", no typo
         dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
         if dutch_zipf is not None and dutch_zipf(lw) > 0:
             return True
