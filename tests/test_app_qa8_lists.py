@@ -1,0 +1,39 @@
+"""QA review 2 (web UI and API), result lists and the API contract: facets, filters, the pager,
+the search form, the error page and the API's edges; against the tiny real app index."""
+from __future__ import annotations
+
+from app_fake import client, real_index, shared_app  # noqa: F401
+from bs4 import BeautifulSoup
+
+
+def soup_of(response, status: int = 200) -> BeautifulSoup:
+    assert response.status_code == status, response.data[:300]
+    return BeautifulSoup(response.data, "html.parser")
+
+
+# 3. A chosen facet value past the first eight was listed inside the closed "Toon alle N" list:
+#    the filter panel looked as if nothing was chosen in that group
+
+
+def test_a_chosen_facet_value_is_never_hidden_in_the_closed_list(client):
+    thema = soup_of(client.get("/?type=agenda&type=nieuws&type=onderzoek&type=beleidsbrief&type=praktijkverhaal"
+                               "&type=interventie")).select_one("#facet-thema").parent
+    hidden = thema.select("details.facet-more .facet-link")
+    assert hidden  # more than eight themes: the last ones are behind "Toon alle"
+    soup = soup_of(client.get(hidden[-1]["href"]))
+    active = soup.select_one("#facet-thema").parent.select(".facet-link.is-active")
+    assert len(active) == 1 and not active[0].find_parent("details")  # the catalogue's list is this one
+
+
+# 6. Filter values that mean the same (po, PO, basisonderwijs) were kept apart: the API echoed
+#    ["po", "po", "po"] and the page showed two chips, removing one left the filter on
+
+
+def test_equivalent_filter_values_are_one_value(client):
+    api = client.get("/api/search?q=school&sector=po&sector=PO&sector=basisonderwijs").get_json()
+    assert api["filters"] == {"sector": ["po"]}
+    soup = soup_of(client.get("/?q=school&sector=po&sector=PO"))
+    chips = soup.select(".active-filters .chip-remove")
+    assert [" ".join(c.get_text().split()) for c in chips] == ["Sector: primair onderwijs, filter verwijderen ×"]
+    assert "sector" not in chips[0]["href"]
+    assert soup.title.get_text().count("primair onderwijs") == 1
