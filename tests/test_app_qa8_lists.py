@@ -37,3 +37,35 @@ def test_equivalent_filter_values_are_one_value(client):
     assert [" ".join(c.get_text().split()) for c in chips] == ["Sector: primair onderwijs, filter verwijderen ×"]
     assert "sector" not in chips[0]["href"]
     assert soup.title.get_text().count("primair onderwijs") == 1
+
+
+# 4. The 400 page's search box kept the unknown filter value that caused it as a hidden field,
+#    so every new search from that box failed again with the same error
+
+
+def test_the_error_pages_search_box_leaves_out_the_refused_filter_value(client):
+    soup = soup_of(client.get("/?q=ouders&sector=xx&sector=vo&thema=armoede"), 400)
+    assert "Onbekende waarde 'xx'" in soup.select_one(".error-detail").get_text()
+    form = soup.select_one("form.search-form")
+    hidden = [(i["name"], i["value"]) for i in form.select("input[type=hidden]")]
+    assert hidden == [("sector", "vo"), ("thema", "armoede")]
+    resubmitted = client.get("/", query_string=[("q", "school"), *hidden])
+    assert resubmitted.status_code == 200
+
+
+# 5. Nothing led to the filters: on a phone they are below every result (about 8 screens down)
+#    and by keyboard the first facet came 49 Tabs after "Naar de resultaten"
+
+
+def test_a_skip_link_and_a_link_near_the_count_lead_to_the_filters(client):
+    soup = soup_of(client.get("/?q=ouders"))
+    skips = [(a.get_text(), a["href"]) for a in soup.select("a.skip-link")]
+    assert skips[1:] == [("Naar de resultaten", "#resultaten"), ("Naar de filters", "#filters")]
+    target = soup.find(id="filters")
+    assert target.name == "aside" and target["tabindex"] == "-1" and target.select(".facet-link")
+    near = soup.select_one("#resultaten-kop").find_next_sibling()
+    assert near.select_one("a")["href"] == "#filters"
+    # no filters to go to within one document ("Meer passages")
+    doc_id = client.get("/api/search?q=ouders").get_json()["hits"][0]["doc_id"]
+    inside = soup_of(client.get("/", query_string={"q": "ouders", "doc_id": doc_id}))
+    assert inside.find(id="filters") is None and not inside.select("a[href='#filters']")
