@@ -69,3 +69,34 @@ def test_a_skip_link_and_a_link_near_the_count_lead_to_the_filters(client):
     doc_id = client.get("/api/search?q=ouders").get_json()["hits"][0]["doc_id"]
     inside = soup_of(client.get("/", query_string={"q": "ouders", "doc_id": doc_id}))
     assert inside.find(id="filters") is None and not inside.select("a[href='#filters']")
+
+
+# 8. A list of filters alone (sorted by title) showed "Relevantie" as its order, offered no way
+#    back to the title order after "Datum", and a page past its end spoke of "deze zoekvraag"
+
+
+def sort_options(soup) -> list[tuple[str, str, bool]]:
+    return [(o["value"], o.get_text(), o.has_attr("selected")) for o in soup.select("#sort option")]
+
+
+def test_a_list_of_filters_alone_names_its_title_order(client):
+    listed = soup_of(client.get("/?sector=po"))
+    assert "op titel" in listed.select_one("#resultaten-kop").get_text()
+    assert sort_options(listed) == [("relevance", "Titel", True), ("date", "Datum (nieuwste eerst)", False)]
+    by_date = soup_of(client.get("/?sector=po&sort=date"))
+    assert sort_options(by_date) == [("relevance", "Titel", False), ("date", "Datum (nieuwste eerst)", True)]
+    # the option's value is the default order: with a query typed next it is relevance, no 400
+    assert "op titel" in soup_of(client.get("/?sector=po&sort=relevance")).select_one("#resultaten-kop").get_text()
+    assert client.get("/?q=school&sector=po&sort=relevance").status_code == 200
+    assert sort_options(soup_of(client.get("/?q=school&sector=po")))[0] == ("relevance", "Relevantie", True)
+    past = soup_of(client.get("/?sector=po&page=9")).select_one(".past-last-page").get_text()
+    assert "bestaat niet voor deze filters" in past and "zoekvraag" not in past.split(":")[0]
+
+
+# 9. The search form dropped per_page, so the next search from a link with per_page=5 showed 10
+
+
+def test_the_search_form_keeps_a_page_size_that_is_not_the_default(client):
+    form = soup_of(client.get("/?q=ouders&per_page=5")).select_one("form.search-form")
+    assert form.select_one("input[name=per_page]")["value"] == "5"
+    assert soup_of(client.get("/?q=ouders")).select_one("form.search-form input[name=per_page]") is None
