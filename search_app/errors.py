@@ -147,7 +147,11 @@ def _http_error(exc: HTTPException):
         return error_response(404, "Niet gevonden.")
     # Werkzeug's descriptions are English: Dutch text for the statuses we know.
     message = PAGE_TEXT[status][1] if status in PAGE_TEXT else exc.description
-    return error_response(status, message or PAGE_TEXT[500][0])
+    response = error_response(status, message or PAGE_TEXT[500][0])
+    for name, value in exc.get_headers():  # a 405's Allow (RFC 9110 requires it); not its Content-Type
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(exc: Exception):
