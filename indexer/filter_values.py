@@ -44,12 +44,13 @@ def vocabulary() -> dict[str, dict[str, str]]:
 
 def canonical(filters: Mapping[str, list[str]], index_values: Mapping[str, Mapping[str, str]],
               name: Name | None = None) -> dict[str, list[str]]:
-    """``filters`` with each value as the index (else the vocabulary) spells it. ``index_values``:
+    """``filters`` with each value as the index (else the vocabulary) spells it, once. ``index_values``:
     field -> {folded value: value} of the index. Raises QueryError for a controlled field's
     value that neither knows (UnknownFilterValue, a QueryError)."""
     out: dict[str, list[str]] = {}
     for field, values in filters.items():
-        out[field] = [_value(field, str(v), index_values.get(field, {}), name) for v in values]
+        # po, PO and basisonderwijs are one value: listed once (one chip, removed at once)
+        out[field] = list(dict.fromkeys(_value(field, str(v), index_values.get(field, {}), name) for v in values))
     return out
 
 

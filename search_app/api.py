@@ -34,6 +34,9 @@ def search():
         # a document's passages are shown for a question; without one the answer was silently empty
         raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
                          f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
+    if not req.query.strip() and not req.filters:
+        # the answer was "0 results" with the whole index's facets: a total and facets that disagree
+        raise QueryError("Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op om te zoeken.")
     return jsonify(response_to_dict(get_service().search(req)))  # an unknown doc_id: 404
 
 
@@ -46,6 +49,7 @@ def document(doc_id: str):
 @bp.get("/api/documents/<path:doc_id>/related")
 def related(doc_id: str):
     check_params(request.args, RELATED_PARAMS)
+    check_single(request.args, RELATED_PARAMS)
     k = parse_int("k", request.args.get("k"), 5, 1, 20)
     items = get_service().related(doc_id, k=k)  # an unknown id: 404, not an empty list
     return jsonify({"doc_id": doc_id, "related": [related_to_dict(r) for r in items]})

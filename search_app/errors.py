@@ -100,9 +100,27 @@ def _form_request() -> SearchRequest:
     query = clean_query(args.get("q"))
     rest = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "q"])
     try:  # the other choices too, when they are valid (only the query may be what failed)
-        return replace(parse_search_args(rest, default_k=per_page, default_collapse=True, any_page=True), query=query)
+        req = parse_search_args(rest, default_k=per_page, default_collapse=True, any_page=True)
     except QueryError:
         return SearchRequest(query=query, k=per_page, collapse=True)
+    return replace(req, query=query, filters=_known_values(req.filters))
+
+
+def _known_values(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``filters`` less the values a fixed vocabulary refuses (sector=xx): the form sends its
+    filters as hidden fields, so one kept would fail every next search again, unseen."""
+    from indexer.filter_values import canonical
+    from indexer.query_understanding import value_namer
+
+    def known(field: str, value: str) -> bool:
+        try:
+            canonical({field: [value]}, {}, value_namer())
+        except QueryError:
+            return False
+        return True
+
+    kept = {field: [v for v in values if known(field, v)] for field, values in filters.items()}
+    return {field: values for field, values in kept.items() if values}
 
 
 def _unavailable(exc: Exception):
@@ -129,7 +147,11 @@ def _http_error(exc: HTTPException):
         return error_response(404, "Niet gevonden.")
     # Werkzeug's descriptions are English: Dutch text for the statuses we know.
     message = PAGE_TEXT[status][1] if status in PAGE_TEXT else exc.description
-    return error_response(status, message or PAGE_TEXT[500][0])
+    response = error_response(status, message or PAGE_TEXT[500][0])
+    for name, value in exc.get_headers():  # a 405's Allow (RFC 9110 requires it); not its Content-Type
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(exc: Exception):

@@ -41,6 +41,7 @@ TYPE_LABELS_PLURAL: dict[str, str] = {
 
 MODE_LABELS: dict[str, str] = {"hybrid": "Hybride", "keyword": "Trefwoord", "semantic": "Semantisch"}
 SORT_LABELS: dict[str, str] = {"relevance": "Relevantie", "date": "Datum (nieuwste eerst)"}
+LISTED_SORT_LABEL = "Titel"  # the default order of filters alone
 
 # Metadata fields shown on the document page, in this order; others follow alphabetically.
 METADATA_LABELS: dict[str, str] = {

@@ -100,10 +100,11 @@ SCHEMAS: dict[str, dict] = {
     },
     "Document": {
         "type": "object",
-        "required": ["id", "title", "type", "source_path", "text", "facets", "metadata", "sources", "entities",
-                     "passages"],
+        "required": ["id", "doc_id", "title", "type", "source_path", "text", "facets", "metadata", "sources",
+                     "entities", "passages"],
         "properties": {
             "id": _STR,
+            "doc_id": {**_STR, "description": "The same as id, under the name hits and related documents use."},
             "title": _STR,
             "type": _STR,
             "source_path": _STR,
@@ -130,8 +131,9 @@ SCHEMAS: dict[str, dict] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["id", "ordinal", "heading", "text"],
-                    "properties": {"id": _STR, "ordinal": {"type": "integer"}, "heading": _STR, "text": _STR},
+                    "required": ["id", "passage_id", "ordinal", "heading", "text"],
+                    "properties": {"id": _STR, "passage_id": {**_STR, "description": "The same as id, as hits name it."},
+                                   "ordinal": {"type": "integer"}, "heading": _STR, "text": _STR},
                 },
             },
         },
@@ -211,7 +213,8 @@ def _filter_param(field: str) -> dict:
 
 SEARCH_PARAMS = [
     _query("q", {"type": "string", "maxLength": MAX_QUERY_CHARS},
-           'Query; supports "exacte zin", -uitsluiten and OF/OR.'),
+           'Query; supports "exacte zin", -uitsluiten and OF/OR. Without q, a filter lists the documents '
+           "that pass it; with neither the answer is 400."),
     _query("mode", {"enum": list(MODES) + list(MODE_ALIASES)}, "Retrieval mode (Dutch aliases accepted)."),
     _query("k", {"type": "integer", "minimum": 1, "maximum": MAX_K, "default": 10}, "Results per page."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_K},
@@ -219,8 +222,9 @@ SEARCH_PARAMS = [
     _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
            f"Page number, 1 to {MAX_PAGE}; outside that range (or not a whole number) the answer is 400 "
            "naming the limit. A page past the last one within the range is 200 with no hits (see total)."),
-    _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"]},
-           "One best passage per document."),
+    _query("collapse", {"enum": ["1", "0", "true", "false", "ja", "nee", "on", "off", "yes", "no"], "default": "0"},
+           "One best passage per document. Default 0 here (every passage; total counts passages); the "
+           "search page and the exports default to 1, so their links copied here count passages."),
     _query("sort", {"enum": [*SORTS, LISTED_SORT, *SORT_ALIASES]},
            "relevance (default) or date; title only for filters without a query (their default order)."),
     _query("doc_id", _STR, "Restrict to the passages of one document (needs q; an unknown id is 404)."),

@@ -5,16 +5,15 @@ import mimetypes
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
-from markupsafe import Markup
 
 from indexer.analysis import get_analyzer
 from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
 from indexer.ranking.query_syntax import parse_query
 from search_app import present
+from search_app.document_view import matching_passages, shown_passages
 from search_app.marking import Marker
 from search_app.params import (
-    MAX_K,
     MAX_PAGE,
     parse_bool,
     parse_filters,
@@ -129,17 +128,19 @@ def document(doc_id: str):
     query = req.query
     texts = present.passage_texts(doc)
     show_passages = present.passages_cover_text(doc, texts)
-    marked = _marked_passages(service, doc, texts, query)
+    matching = matching_passages(service, doc.id, query)
+    marker = Marker(_analyzer(service), query) if matching else None
+    shown = shown_passages(doc, texts, matching, marker)
     return render_template(
-        "document.html", doc=doc, query=query, req=req, matched=marked, related=service.related(doc_id, k=5),
-        list_back=_list_back(req),
+        "document.html", doc=doc, query=query, req=req, shown=shown, related=service.related(doc_id, k=5),
+        matches=[sp for sp in shown if sp.matched], list_back=_list_back(req),
         # the plain text is marked only when passages matched, so its marks agree with the count
-        plain_text=Marker(_analyzer(service), query).mark(doc.text) if marked and not show_passages else doc.text,
+        plain_text=marker.mark(doc.text) if marker and not show_passages else doc.text,
         entities=present.group_entities(doc.entities),
         # a municipality has a page only when some document carries it as a facet value
         municipality_pages=set(service.facets().get("gemeente", {})),
         metadata=present.metadata_items(doc.metadata, app_source_names()),
-        passage_texts=texts, show_passages=show_passages, facet_fields=FACET_FIELDS,
+        show_passages=show_passages, facet_fields=FACET_FIELDS,
         has_source=present.safe_source_path(current_app.config["CORPUS_DIR"], doc.source_path) is not None,
     )
 
@@ -179,37 +180,9 @@ def _search_state(doc_id: str) -> SearchRequest:
     return replace(req, doc_id=doc_id if in_document else None)
 
 
-def _marked_passages(service, doc, texts: list[str], query: str) -> dict[str, Markup]:
-    """Passage id -> its shown text with the query's words marked, for the passages that match
-    ``query`` and show a mark: what "N passages met ..." counts is what the page marks."""
-    matching = _matching_passages(service, doc.id, query)
-    if not matching:
-        return {}
-    marker = Marker(_analyzer(service), query)
-    marked = {p.id: marker.mark(text) for p, text in zip(doc.passages, texts) if p.id in matching}
-    return {pid: text for pid, text in marked.items() if Marker.has_marks(text)}
-
-
 def _analyzer(service):
     # the service's own (the one its snippets use); the shared default for a service without one
     return getattr(service, "analyzer", None) or get_analyzer()
-
-
-def _matching_passages(service, doc_id: str, query: str) -> set[str]:
-    """Ids of this document's passages that match ``query`` as words (keyword mode: semantic
-    search would 'match' every passage), over as many pages as the document needs."""
-    found: set[str] = set()
-    if not query:
-        return found
-    for page in range(1, MAX_PAGE + 1):
-        try:
-            response = service.search(SearchRequest(query=query, mode="keyword", k=MAX_K, page=page, doc_id=doc_id))
-        except QueryError:
-            return found
-        found.update(hit.passage_id for hit in response.hits)
-        if not response.hits or page * MAX_K >= response.total:
-            return found
-    return found
 
 
 @bp.get("/bron/<path:doc_id>")

@@ -85,6 +85,7 @@ def document_to_dict(doc: DocumentRecord, source_names: dict[str, str] | None = 
     """``metadata`` as stored; ``sources`` its cited files (``bronnen``) with readable names."""
     return {
         "id": doc.id,
+        "doc_id": doc.id,  # the name hits use; id stays for the clients that read it
         "title": doc.title,
         "type": doc.doc_type,
         "source_path": doc.source_path,
@@ -97,7 +98,7 @@ def document_to_dict(doc: DocumentRecord, source_names: dict[str, str] | None = 
             for e in doc.entities
         ],
         "passages": [
-            {"id": p.id, "ordinal": p.ordinal, "heading": p.heading, "text": p.text}
+            {"id": p.id, "passage_id": p.id, "ordinal": p.ordinal, "heading": p.heading, "text": p.text}
             for p in doc.passages
         ],
     }

@@ -38,6 +38,7 @@ def init_app(app: Flask, asset_version: str) -> None:
         type_label_plural=lambda t: labels.TYPE_LABELS_PLURAL.get(t, t),
         MODE_LABELS=labels.MODE_LABELS,
         SORT_LABELS=labels.SORT_LABELS,
+        LISTED_SORT_LABEL=labels.LISTED_SORT_LABEL,
         MAX_QUERY_CHARS=MAX_QUERY_CHARS,  # the search boxes' maxlength: what the params accept
     )
     app.jinja_env.filters["nl_number"] = nl_number

@@ -62,6 +62,16 @@ def test_past_the_page_limit_the_note_says_it_is_the_limit(many):
     assert len(soup_of(many.get(last)).select(".result")) == 1
 
 
+def test_the_last_page_the_pager_shows_says_more_results_exist(many, client):
+    """QA2 #7: page MAX_PAGE ended the pager with no "Volgende" and no word of the results past it."""
+    last = soup_of(many.get(f"/?q=zomerschool&mode=keyword&per_page=1&page={MAX_PAGE}"))
+    assert not last.select("a[rel=next]")
+    assert "er zijn meer resultaten" in last.select_one(".capped-note").get_text()
+    assert soup_of(many.get(f"/?q=zomerschool&mode=keyword&per_page=1&page={MAX_PAGE - 1}")).select_one(
+        ".capped-note") is None
+    assert soup_of(client.get("/?q=zomerschool&per_page=1&page=2")).select_one(".capped-note") is None  # all shown
+
+
 def test_page_without_a_query_is_the_empty_state(client):
     soup = soup_of(client.get(f"/?page={MAX_PAGE + 1}"))
     assert soup.select(".example-group a")

@@ -175,6 +175,17 @@ def test_browse_pages(server, browser):
     assert _csp_errors(browser) == []
 
 
+def test_a_skip_link_leads_past_the_results_to_the_filters(server, browser):
+    browser.get(server + "/?q=ouders")
+    assert not browser.find_element(By.CSS_SELECTOR, ".to-filters").is_displayed()  # beside the results here
+    ActionChains(browser).send_keys(Keys.TAB, Keys.TAB, Keys.TAB).perform()
+    assert _active(browser, "textContent") == "Naar de filters"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, 5).until(lambda d: _active(d, "id") == "filters")
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.execute_script("return document.activeElement.classList.contains('facet-link')")
+
+
 def test_autocomplete_and_mobile_layout(server, browser):
     browser.get(server + "/")
     box = browser.find_element(By.ID, "q")
@@ -200,6 +211,10 @@ def test_autocomplete_and_mobile_layout(server, browser):
         # one column in source order: the filters below the results, where Tab reaches them
         results, facets = (browser.find_element(By.CSS_SELECTOR, c).rect for c in (".results", ".facets"))
         assert facets["y"] >= results["y"] + results["height"]
+        # so a link near the result count leads there
+        browser.find_element(By.CSS_SELECTOR, ".to-filters a").click()
+        WebDriverWait(browser, 5).until(lambda d: -5 < d.find_element(By.ID, "filters-kop").rect["y"]
+                                        - d.execute_script("return window.scrollY") < 700)  # on screen
     finally:
         browser.set_window_size(1280, 1000)
     assert _csp_errors(browser) == []
