@@ -136,3 +136,48 @@ def test_a_misspelled_metadata_key_is_a_warning(tmp_path, run):
         assert re.search(rf"^warning: .*kampen\.md: unknown key '{key}' \(did you mean '{meant}'\?\); "
                          r"its value is not used$", err, re.M), err
     assert "auteur" not in err and "site.html" not in err  # keys of their own, no typos of ours
+
+
+def test_a_date_written_the_dutch_way_is_read_as_a_date_and_sorts_as_one(tmp_path, run):
+    from indexer.model import SearchRequest
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for name, datum in (("a.md", "12-03-2024"), ("c.md", "2019-05-01"), ("d.md", "voorjaar 2024")):
+        (kb / name).write_text(f"---\ntitel: Ouders {name}\ndatum: {datum}\n---\n\nOuders praten mee over school.\n",
+                               encoding="utf-8")
+    (kb / "b.html").write_text('<html><head><title>Ouders b</title><meta name="datum" content="5 maart 2024">'
+                               "</head><body><p>Ouders praten mee over school.</p></body></html>", encoding="utf-8")
+    err, service = run(kb)
+    try:
+        assert re.search(r"^warning: .*d\.md: datum 'voorjaar 2024' is no date the index can read \(write "
+                         r"2024-03-12, 12-03-2024 or 12 maart 2024\); not used as the document's date$", err, re.M), err
+        assert len(re.findall(r"^warning: ", err, re.M)) == 1, err
+        hits = service.search(SearchRequest("ouders", mode="keyword", k=10, sort="date")).hits
+        # a date kept as written sorted as text: "12-03-2024" came after 2019, "5 maart 2024" first
+        assert [(h.doc_id, h.date) for h in hits] == [("a.md", "2024-03-12"), ("b.html", "2024-03-05"),
+                                                     ("d.md", "2024"), ("c.md", "2019-05-01")]
+        assert service.get_document("d.md").metadata.get("datum") is None  # not shown raw as the date
+    finally:
+        service.close()
+
+
+def test_a_school_year_as_jaar_names_both_years(tmp_path, run):
+    from indexer.model import SearchRequest
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.md").write_text("---\ntitel: Schooljaar\njaar: 2023/2024\n---\n\nOuders praten mee over school.\n",
+                             encoding="utf-8")
+    (kb / "b.html").write_text('<html><head><title>Schooljaar b</title><meta name="jaar" content="2023-2024">'
+                               "</head><body><p>Ouders praten mee over school.</p></body></html>", encoding="utf-8")
+    docx_with_keywords(kb / "c.docx", "jaar: 2023/2024", "Ouders praten mee over school.")
+    err, service = run(kb)
+    try:
+        assert "warning" not in err, err
+        for doc_id in ("a.md", "b.html", "c.docx"):
+            assert facets(service, doc_id)["jaar"] == ["2023", "2024"], doc_id
+        found = service.search(SearchRequest("", filters={"jaar": ["2024"]}, k=10)).hits
+        assert {h.doc_id for h in found} == {"a.md", "b.html", "c.docx"}
+    finally:
+        service.close()

@@ -15,7 +15,7 @@ from typing import Any
 from indexer.model import DOC_TYPES, FACET_FIELDS, Analysis, Document
 from indexer.nlp import resources
 from indexer.nlp.declared import unknown_keys, unknown_municipality, unknown_value
-from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of
+from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of, years_of
 from indexer.nlp.doctype import infer_doc_type
 from indexer.nlp.themes import assign_themes
 
@@ -29,7 +29,8 @@ from indexer.nlp.themes import assign_themes
 # e9: a year in a sentence that looks ahead ("zal", "verwachten") is no evidence of the text's year
 # e10: a count is no year ("ruim 2000 leerlingen", "2019 vrijwilligers"; query_filters.v1.yaml)
 # e11: an evidence level the index does not know is dropped (with a warning), not read as "niet beoordeeld"
-ENRICH_VERSION = "e11"
+# e12: a datum written 12-03-2024 or "5 maart 2024" is read as a date; a school year as jaar names both years
+ENRICH_VERSION = "e12"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
@@ -160,20 +161,24 @@ def _themes(meta: dict, document: Document, analysis: Analysis, warnings: list[s
     return out
 
 
-def _year_and_date(meta: dict, text: str, warnings: list[str] | None = None) -> tuple[list[str], str | None]:
-    datum = iso_date(meta.get("datum"))
-    year = year_of(meta.get("jaar")) or year_of(meta.get("datum"))
-    if meta.get("jaar") not in (None, "") and year_of(meta.get("jaar")) is None and warnings is not None:
+def _year_and_date(meta: dict, text: str, warnings: list[str]) -> tuple[list[str], str | None]:
+    raw = meta.get("datum")
+    datum = iso_date(raw)
+    if raw not in (None, "") and datum is None:
+        warnings.append(f"datum {raw!r} is no date the index can read (write 2024-03-12, 12-03-2024 or "
+                        "12 maart 2024); not used as the document's date")
+    declared = years_of(meta.get("jaar"))
+    if meta.get("jaar") not in (None, "") and not declared:
         warnings.append(f"jaar {meta.get('jaar')!r} is no year; ignored (a year is written 2019)")
-    if year is None and "jaar" in meta and meta["jaar"] in (None, ""):
+    years = declared or ([datum[:4]] if datum else []) or [y for y in [year_of(raw)] if y]
+    if not years and "jaar" in meta and meta["jaar"] in (None, ""):
         return [], datum  # declared unknown
-    if year is None or datum is None:
+    if not years or datum is None:
         found = dated_line(text)
         if found is not None:
             datum = datum or found.isoformat()
-            year = year or str(found.year)
-    year = year or frequent_year(text)
-    return ([year] if year else []), datum
+            years = years or [str(found.year)]
+    return years or [y for y in [frequent_year(text)] if y], datum
 
 
 def _evidence(doc_type: str, meta: dict, warnings: list[str]) -> list[str]:
@@ -218,8 +223,8 @@ def enrich(document: Document, analysis: Analysis,
     }
     assert tuple(facets) == FACET_FIELDS  # the facet contract with backends and the app
     extra: dict[str, Any] = {"entities_summary": _entities_summary(analysis)}
-    if datum:
-        extra["datum"] = datum
+    if datum or meta.get("datum") not in (None, ""):
+        extra["datum"] = datum  # ISO, or None for one that cannot be read: a raw one sorted as text
     for key in PASSTHROUGH:
         if meta.get(key) not in (None, "", []):
             extra[key] = meta[key]
