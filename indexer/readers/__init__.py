@@ -38,6 +38,8 @@ READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader,
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
 SKIPPED_NAMES = frozenset({"readme.md"})
+# What Word, Excel and PowerPoint leave beside an open document ("~$rslag.docx"), on shared drives too.
+OFFICE_LOCK_PREFIX = "~$"
 
 __all__ = ["READER_VERSION", "SUPPORTED_EXTENSIONS", "Reader", "discover", "read_file", "reader_for"]
 
@@ -208,6 +210,11 @@ def _walk(folder: Path, errors: list[ReadError] | None = None, excluded: set = f
         dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or name.lower() in SKIPPED_NAMES:
+                continue
+            if name.startswith(OFFICE_LOCK_PREFIX):  # not a document: was reported as a broken one
+                if skipped is not None:
+                    skipped.append(f"{here / name} (an Office lock file: its document is open in Word, Excel "
+                                   "or PowerPoint)")
                 continue
             if ignored(here / name):
                 continue
