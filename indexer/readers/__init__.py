@@ -33,7 +33,9 @@ from indexer.readers.text import TextReader
 #     lines; the text below it makes paragraphs as without it
 # r14 an HTML page without <main> leaves out its chrome (a page-level header, footer, aside, cookie
 #     banners)
-READER_VERSION = "r14"
+# r15 and an HTML page's chrome in divs with the id of one (header, footer, nav, menu, sidebar) or
+#     role="navigation"
+READER_VERSION = "r15"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
