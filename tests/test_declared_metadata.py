@@ -130,12 +130,15 @@ def test_a_misspelled_metadata_key_is_a_warning(tmp_path, run):
         '<html><head><title>Pagina</title><meta property="og:type" content="article">'
         '<meta name="description" content="Over de zomerschool"></head>'
         "<body><p>De zomerschool helpt leerlingen.</p></body></html>", encoding="utf-8")
+    docx_with_keywords(kb / "kampen.docx", "gemeentes: Kampen; auteur: Els; sectoren: vo", "Extra lestijd in Kampen.")
     err, service = run(kb)
     service.close()
     for key, meant in (("gemeentes", "gemeenten"), ("sectors", "sectoren"), ("thema's", "themas")):
         assert re.search(rf"^warning: .*kampen\.md: unknown key '{key}' \(did you mean '{meant}'\?\); "
                          r"its value is not used$", err, re.M), err
+    assert re.search(r"^warning: .*kampen\.docx: unknown key 'gemeentes' \(did you mean 'gemeenten'\?\)", err, re.M), err
     assert "auteur" not in err and "site.html" not in err  # keys of their own, no typos of ours
+    assert len(re.findall(r"^warning: ", err, re.M)) == 4, err
 
 
 def test_a_date_written_the_dutch_way_is_read_as_a_date_and_sorts_as_one(tmp_path, run):

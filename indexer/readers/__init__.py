@@ -35,7 +35,8 @@ from indexer.readers.text import TextReader
 #     banners)
 # r15 and an HTML page's chrome in divs with the id of one (header, footer, nav, menu, sidebar) or
 #     role="navigation"
-READER_VERSION = "r15"
+# r16 a PDF or DOCX Keywords key that is a typo of a field key ("gemeentes: Kampen") is kept, to be warned about
+READER_VERSION = "r16"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
