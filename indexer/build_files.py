@@ -87,3 +87,29 @@ class OldSources:
             return ""
         unread.add(rel)
         return "; its previous version is kept"
+
+
+class FileWarnings:
+    """Each file's warnings (a type or theme the index cannot use), kept in the index's meta by
+    file hash: an unchanged file is not read again, and a nightly build's log fell silent about a
+    typo that was still there, while errors and twins are repeated on every build."""
+
+    KEY = "warnings"
+
+    def __init__(self, old_meta, full: bool):
+        extra = {} if full or old_meta is None else (old_meta.extra or {})
+        self._old: dict[str, list[str]] = dict(extra.get(self.KEY) or {})
+        self.now: dict[str, list[str]] = {}
+
+    def repeat(self, digest: str) -> list[str]:
+        """The warnings of an unchanged file, as its last reading gave them."""
+        self.keep(digest, self._old.get(digest, []))
+        return self._old.get(digest, [])
+
+    def keep(self, digest: str, notes: list[str]) -> None:
+        if notes:
+            self.now[digest] = list(notes)
+
+    def store(self, meta) -> None:
+        if self.now:
+            meta.extra[self.KEY] = self.now

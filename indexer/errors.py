@@ -32,7 +32,7 @@ class RecordError(ReadError):
 class IndexNotFound(GkaError):
     """No index exists at the given location."""
 
-    hint = "build one first: python -m indexer build"
+    hint = "build one first: python -m indexer build FOLDER (FOLDER: your documents; without it the sample corpus is built)"
 
 
 class IndexMismatch(GkaError):

@@ -361,4 +361,6 @@ def _no_index(settings: Settings) -> IndexNotFound:
     if settings.backend != "embedded":
         return IndexNotFound("no index in the cluster")
     where = "" if Path(settings.index_dir).resolve() == DEFAULT_INDEX_DIR.resolve() else f" --index {settings.index_dir}"
-    return IndexNotFound(f"no index at {settings.index_dir}", hint=f"build one first: python -m indexer build{where}")
+    # the folder of the documents named: "build --index X" alone fills X with the sample corpus
+    return IndexNotFound(f"no index at {settings.index_dir}", hint=f"build one first: python -m indexer build FOLDER{where} "
+                         "(FOLDER: your documents; without it the sample corpus is built)")

@@ -447,6 +447,25 @@ def test_a_declared_value_the_index_cannot_use_is_a_warning(settings, corpus_cop
         service.close()
 
 
+def test_the_warnings_of_an_unchanged_file_are_repeated_on_every_build(settings, corpus_copy):
+    story = corpus_copy / "praktijkverhalen" / "odd.md"
+    story.write_text("---\ntitel: Zomerschool\ntype: praktijkverhal\nthemas: [taal]\n---\n\n"
+                     "Leerlingen gaan in de zomer naar school om hun taal bij te houden.\n", encoding="utf-8")
+    first = build_index([corpus_copy], settings, progress=False)
+    about = [w for w in first.warnings if "odd.md" in w]
+    assert len(about) == 2 and "type 'praktijkverhal'" in about[0] and "thema 'taal'" in about[1], first.warnings
+    again = build_index([corpus_copy], settings, progress=False)  # nothing changed, nothing re-read
+    assert again.indexed == 0 and again.unchanged == first.documents
+    assert [w for w in again.warnings if "odd.md" in w] == about  # the typo is still there: so is its warning
+    (corpus_copy / "praktijkverhalen" / "sport-rotterdam.md").unlink()  # a write of the other files' changes
+    assert [w for w in build_index([corpus_copy], settings, progress=False).warnings if "odd.md" in w] == about
+    story.write_text(story.read_text(encoding="utf-8").replace("praktijkverhal\n", "praktijkverhaal\n")
+                     .replace("[taal]", "[taalontwikkeling]"), encoding="utf-8")
+    fixed = build_index([corpus_copy], settings, progress=False)
+    assert fixed.indexed == 1 and not [w for w in fixed.warnings if "odd.md" in w]
+    assert not [w for w in build_index([corpus_copy], settings, progress=False).warnings if "odd.md" in w]
+
+
 def test_a_corpus_inside_the_folder_given_keeps_its_gkaignore_and_folder_links_are_named(tmp_path):
     import shutil
 

@@ -176,3 +176,33 @@ def test_the_character_cap_leaves_prose_as_it_was(monkeypatch):
     for name in ("MAX_CHARS", "MAX_SENTENCE_CHARS", "MAX_TOKEN_CHARS"):
         monkeypatch.setattr(f"indexer.passages.{name}", 10**9)
     assert capped == [split_passages(doc, sents) for doc, sents in zip(docs, sentences)]
+
+
+def test_an_opening_quote_after_a_full_stop_stays_with_its_word(tmp_path):
+    """QA3 11: the sentencizer ended "… te praten. ‘" and passages join sentences with a space,
+    so passages and snippets read "' Ik wil"."""
+    import html
+
+    from indexer import cli
+    from indexer.config import Settings
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "taalcafe.txt").write_text(
+        "Taalcafé voor ouders\n\nOuders komen elke week in de bibliotheek om Nederlands te praten. ‘Ik wil mijn "
+        "dochter helpen met lezen,’ zegt Fatma. Hij zei: \u201cDat lukt.\u201d \u201cJa\u201d, zei ze. "
+        "De vrijwilligers oefenen met gesprekken die ouders echt voeren.\n", encoding="utf-8")
+    assert cli.main(["build", str(kb), "--index", str(tmp_path / "index"), "--embedder", "fake", "--quiet"]) == 0
+    service = open_service(Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake"))
+    try:
+        hit = service.search(SearchRequest("Fatma dochter lezen", mode="keyword", k=1)).hits[0]
+        stored = service.get_document("taalcafe.txt").text
+    finally:
+        service.close()
+    quote = stored[stored.index("praten.") + len("praten. ")]  # as the reader normalised it
+    assert f"praten. {quote}Ik wil" in hit.text and f"{quote} Ik" not in hit.text, hit.text
+    snippet = html.unescape(re.sub(r"</?mark>", "", hit.snippet))  # the snippet is HTML
+    assert f"{quote} Ik" not in snippet and f"{quote}Ik wil" in snippet, snippet
+    assert not re.search(r"[\u201c\u201d\"] Ja", hit.text), hit.text

@@ -590,3 +590,41 @@ def test_html_page_chrome_that_holds_the_page_title_or_the_whole_page_stays(tmp_
     only_chrome = write(tmp_path, "alleen.html",
                         "<html><body><aside>Een kader over de brede brugklas</aside></body></html>")
     assert "brede brugklas" in read_one(only_chrome, tmp_path).text
+
+
+def test_an_older_sites_chrome_in_divs_with_its_id_is_left_out(tmp_path):
+    """<div id="header">, id="footer", role="navigation" (QA3 15): a page-level menu and footer
+    were document text and found for "privacyverklaring sitemap"; a card's class="header" and a
+    header div holding the page's <h1> stay."""
+    from indexer import cli
+    from indexer.config import Settings
+    from indexer.model import SearchRequest
+    from indexer.search import open_service
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    write(kb, "oude-site.html",
+          '<html><head><title>Voorleesproject - Wijkplatform</title></head><body>'
+          '<div id="header"><div class="logo">Wijkplatform Holtenbroek</div><ul class="menu"><li>Home</li>'
+          "<li>Agenda</li><li>Contact</li></ul></div>"
+          '<div role="navigation"><a href="/">Wijkkrant</a> | <a href="/">Buurtbus</a></div>'
+          '<div id="content"><h1>Voorleesproject in Holtenbroek</h1><div class="card"><div class="header">'
+          "Elke woensdag</div><p>Vrijwilligers lezen elke woensdagmiddag voor aan peuters en kleuters in het "
+          "wijkcentrum. Ouders lezen mee en krijgen tips om thuis voor te lezen.</p></div></div>"
+          '<div id="footer"><p>Wijkplatform Holtenbroek, Ganzenmarkt 1. Deze website maakt gebruik van cookies. '
+          "Privacyverklaring | Disclaimer | Sitemap</p></div></body></html>")
+    write(kb, "titelkop.html",
+          '<html><body><div id="header"><h1>Brede brugklas in Zwolle</h1></div>'
+          "<p>Leerlingen kiezen pas na twee jaar een niveau.</p></body></html>")
+    assert cli.main(["build", str(kb), "--index", str(tmp_path / "index"), "--embedder", "fake", "--quiet"]) == 0
+    service = open_service(Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake"))
+    try:
+        text = service.get_document("oude-site.html").text
+        for chrome in ("Wijkplatform Holtenbroek", "Home", "Buurtbus", "Privacyverklaring", "Sitemap"):
+            assert chrome not in text, chrome
+        assert "Elke woensdag" in text and "Vrijwilligers lezen" in text
+        assert "Brede brugklas in Zwolle" in service.get_document("titelkop.html").text
+        found = service.search(SearchRequest("privacyverklaring sitemap", mode="keyword", k=5)).hits
+        assert found == []
+    finally:
+        service.close()

@@ -77,4 +77,23 @@ def analyse(text: str, pipeline: Pipeline | None = None) -> Analysis:
             entity = _entity(ent, offset)
             if entity is not None:
                 entities.append(entity)
-    return Analysis(sentences=sentences, lemmas=lemmas, entities=entities, pipeline=pipeline.name)
+    return Analysis(sentences=_opening_quotes_moved(sentences, text or ""), lemmas=lemmas, entities=entities,
+                    pipeline=pipeline.name)
+
+
+_OPENING_QUOTES = frozenset("‘“„«'\"")
+
+
+def _opening_quotes_moved(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """An opening quote the sentencizer left at the end of a sentence ("… te praten. ‘" and "Ik
+    wil …") starts the sentence it opens: passages join sentences with a space, so snippets read
+    "' Ik wil". A quote after a space is an opening one; a closing one follows its word."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        start, end = out[i]
+        if end - start >= 3 and text[end - 1] in _OPENING_QUOTES and text[end - 2].isspace():
+            cut = end - 1
+            while cut > start and text[cut - 1].isspace():
+                cut -= 1
+            out[i], out[i + 1] = (start, cut), (end - 1, out[i + 1][1])
+    return out

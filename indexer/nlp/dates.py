@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from indexer.nlp import resources
-from indexer.nlp.query_filters import counts_not_year
+from indexer.nlp.query_filters import counts_not_year, named_years
 
 _YEAR = re.compile(r"(?<![\d.,/-])(\d{4})(?![\d])")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
@@ -60,6 +60,11 @@ def frequent_year(text: str) -> str | None:
     return str(max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0])
 
 
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ][\d:.+z-]*)?")  # lower case: matched lowered
+_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")  # Dutch order: 12-03-2024 is 12 March
+_WRITTEN = re.compile(r"(\d{1,2})\s+([^\W\d]+)\.?,?\s+(\d{4})")  # 5 maart 2024, 5 mrt. 2024
+
+
 def year_of(value: Any) -> str | None:
     """Year of a metadata value: 2019, "2019", "2019-11-19", date/datetime."""
     if value is None or value == "":
@@ -70,9 +75,37 @@ def year_of(value: Any) -> str | None:
     return match.group(0) if match else None
 
 
+def years_of(value: Any) -> list[str]:
+    """The years a declared jaar names: 2019 -> ["2019"]; a school year "2023/2024" or
+    "2023-2024" both, as a question's school year does (query_filters.named_years)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (int, date)):
+        return [year_of(value)] if year_of(value) else []
+    named = named_years(str(value))
+    return named or ([year_of(value)] if year_of(value) else [])
+
+
 def iso_date(value: Any) -> str | None:
+    """A declared date as YYYY-MM-DD: a date, 2024-03-12, the Dutch 12-03-2024 (12/3/2024,
+    12.03.2024) or "5 maart 2024"; None when it is none of these or no day of the calendar.
+    A date kept as written sorted as text: "12-03-2024" before 2019."""
     if value is None or value == "":
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
-    return str(value)
+    text = " ".join(str(value).split()).lower()
+    months = _config()[0]
+    parts = None
+    if match := _ISO.fullmatch(text):
+        parts = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    elif match := _DAY_FIRST.fullmatch(text):
+        parts = int(match.group(3)), int(match.group(2)), int(match.group(1))
+    elif (match := _WRITTEN.fullmatch(text)) and match.group(2) in months:
+        parts = int(match.group(3)), months[match.group(2)], int(match.group(1))
+    if parts is None or not 1900 <= parts[0] <= 2100:
+        return None
+    try:
+        return date(*parts).isoformat()
+    except ValueError:  # 31-02-2024
+        return None

@@ -14,7 +14,8 @@ from typing import Any
 
 from indexer.model import DOC_TYPES, FACET_FIELDS, Analysis, Document
 from indexer.nlp import resources
-from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of
+from indexer.nlp.declared import unknown_keys, unknown_municipality, unknown_value
+from indexer.nlp.dates import dated_line, frequent_year, iso_date, year_of, years_of
 from indexer.nlp.doctype import infer_doc_type
 from indexer.nlp.themes import assign_themes
 
@@ -27,7 +28,9 @@ from indexer.nlp.themes import assign_themes
 # e8: a sector held by another (vmbo by vo, vocab.v1.yaml sector_parts) brings that one along
 # e9: a year in a sentence that looks ahead ("zal", "verwachten") is no evidence of the text's year
 # e10: a count is no year ("ruim 2000 leerlingen", "2019 vrijwilligers"; query_filters.v1.yaml)
-ENRICH_VERSION = "e10"
+# e11: an evidence level the index does not know is dropped (with a warning), not read as "niet beoordeeld"
+# e12: a datum written 12-03-2024 or "5 maart 2024" is read as a date; a school year as jaar names both years
+ENRICH_VERSION = "e12"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
@@ -93,21 +96,25 @@ def _known_type(value: str) -> str | None:
         return None
 
 
-def _municipalities(meta: dict, analysis: Analysis) -> list[str]:
+def _municipalities(meta: dict, analysis: Analysis, warnings: list[str]) -> list[str]:
     aliases = resources.municipality_aliases()
     out: list[str] = []
     for name in _as_list(meta.get("gemeenten") or meta.get("gemeente")):
+        if name.lower() not in aliases:
+            warnings.append(unknown_municipality(name, aliases))
         _add(out, aliases.get(name.lower(), name))  # unknown names stay: the record is authoritative
     for name in [] if _declares(meta, "gemeenten", "gemeente") else _entity_values(analysis, "GEMEENTE"):
         _add(out, name)
     return out
 
 
-def _provinces(meta: dict, analysis: Analysis, municipalities: list[str]) -> list[str]:
+def _provinces(meta: dict, analysis: Analysis, municipalities: list[str], warnings: list[str]) -> list[str]:
     aliases = resources.province_aliases()
     province_of = municipalities_map()
     out: list[str] = []
     for name in _as_list(meta.get("provincies") or meta.get("provincie")):
+        if name.lower() not in aliases:
+            warnings.append(unknown_value("provincie", name, "province", resources.vocab()["provinces"], aliases))
         _add(out, aliases.get(name.lower()))
     declared = _declares(meta, "provincies", "provincie", "gemeenten", "gemeente")
     for name in [] if declared else _entity_values(analysis, "PROVINCIE"):
@@ -117,7 +124,7 @@ def _provinces(meta: dict, analysis: Analysis, municipalities: list[str]) -> lis
     return out
 
 
-def _sectors(meta: dict, analysis: Analysis) -> list[str]:
+def _sectors(meta: dict, analysis: Analysis, warnings: list[str]) -> list[str]:
     from indexer.nlp.query import detect_query_entities  # lazy: the query pipeline is only needed here
 
     allowed = resources.vocab()["sectors"]
@@ -126,7 +133,10 @@ def _sectors(meta: dict, analysis: Analysis) -> list[str]:
         if value.lower() in allowed:
             _add(out, value.lower())
         else:  # "basisonderwijs" in front matter -> po, via the same patterns
-            for sector in detect_query_entities(value).get("sector", []):
+            found = detect_query_entities(value).get("sector", [])
+            if not found:
+                warnings.append(unknown_value("sector", value, "sector", allowed))
+            for sector in found:
                 _add(out, sector)
     for value in [] if _declares(meta, "sectoren", "sector") else _entity_values(analysis, "SECTOR"):
         if value in allowed:
@@ -138,39 +148,52 @@ def _sectors(meta: dict, analysis: Analysis) -> list[str]:
     return out
 
 
-def _themes(meta: dict, document: Document, analysis: Analysis) -> list[str]:
+def _themes(meta: dict, document: Document, analysis: Analysis, warnings: list[str]) -> list[str]:
     allowed = resources.vocab()["themes"]
     by_lower = {t.lower(): t for t in allowed}
     out: list[str] = []
     for value in _as_list(meta.get("themas") or meta.get("thema")):
+        if value.lower() not in by_lower:
+            warnings.append(unknown_value("thema", value, "theme", allowed))
         _add(out, by_lower.get(value.lower()))
     for theme in assign_themes(analysis.lemmas, document.text):
         _add(out, theme)
     return out
 
 
-def _year_and_date(meta: dict, text: str, warnings: list[str] | None = None) -> tuple[list[str], str | None]:
-    datum = iso_date(meta.get("datum"))
-    year = year_of(meta.get("jaar")) or year_of(meta.get("datum"))
-    if meta.get("jaar") not in (None, "") and year_of(meta.get("jaar")) is None and warnings is not None:
+def _year_and_date(meta: dict, text: str, warnings: list[str]) -> tuple[list[str], str | None]:
+    raw = meta.get("datum")
+    datum = iso_date(raw)
+    if raw not in (None, "") and datum is None:
+        warnings.append(f"datum {raw!r} is no date the index can read (write 2024-03-12, 12-03-2024 or "
+                        "12 maart 2024); not used as the document's date")
+    declared = years_of(meta.get("jaar"))
+    if meta.get("jaar") not in (None, "") and not declared:
         warnings.append(f"jaar {meta.get('jaar')!r} is no year; ignored (a year is written 2019)")
-    if year is None and "jaar" in meta and meta["jaar"] in (None, ""):
+    years = declared or ([datum[:4]] if datum else []) or [y for y in [year_of(raw)] if y]
+    if not years and "jaar" in meta and meta["jaar"] in (None, ""):
         return [], datum  # declared unknown
-    if year is None or datum is None:
+    if not years or datum is None:
         found = dated_line(text)
         if found is not None:
             datum = datum or found.isoformat()
-            year = year or str(found.year)
-    year = year or frequent_year(text)
-    return ([year] if year else []), datum
+            years = years or [str(found.year)]
+    return years or [y for y in [frequent_year(text)] if y], datum
 
 
-def _evidence(doc_type: str, meta: dict) -> list[str]:
+def _evidence(doc_type: str, meta: dict, warnings: list[str]) -> list[str]:
+    """An intervention's level; none declared is "niet beoordeeld", but a level the index does
+    not know is dropped with a warning: read as "niet beoordeeld" it claimed the opposite."""
     if doc_type != "interventie":
         return []
     levels = resources.vocab()["evidence_levels"]
-    value = str(meta.get("bewijskracht") or "").strip().lower()
-    return [value if value in levels else DEFAULT_EVIDENCE]
+    value = str(meta.get("bewijskracht") or "").strip()
+    if not value:
+        return [DEFAULT_EVIDENCE]
+    if value.lower() not in levels:
+        warnings.append(unknown_value("bewijskracht", value, "evidence level", levels))
+        return []
+    return [value.lower()]
 
 
 def _entities_summary(analysis: Analysis) -> dict[str, list[str]]:
@@ -184,22 +207,24 @@ def enrich(document: Document, analysis: Analysis,
            warnings: list[str] | None = None) -> tuple[dict[str, list[str]], dict]:
     """(facets, extra_metadata) for ``document``; facets has exactly the FACET_FIELDS keys."""
     meta = document.metadata or {}
+    warnings = [] if warnings is None else warnings
+    warnings.extend(unknown_keys(meta))
     doc_type = _doc_type(document, analysis, warnings)
-    municipalities = _municipalities(meta, analysis)
+    municipalities = _municipalities(meta, analysis, warnings)
     years, datum = _year_and_date(meta, document.text, warnings)
     facets = {
         "type": [doc_type],
-        "thema": _themes(meta, document, analysis),
-        "sector": _sectors(meta, analysis),
+        "thema": _themes(meta, document, analysis, warnings),
+        "sector": _sectors(meta, analysis, warnings),
         "gemeente": municipalities,
-        "provincie": _provinces(meta, analysis, municipalities),
+        "provincie": _provinces(meta, analysis, municipalities, warnings),
         "jaar": years,
-        "bewijskracht": _evidence(doc_type, meta),
+        "bewijskracht": _evidence(doc_type, meta, warnings),
     }
     assert tuple(facets) == FACET_FIELDS  # the facet contract with backends and the app
     extra: dict[str, Any] = {"entities_summary": _entities_summary(analysis)}
-    if datum:
-        extra["datum"] = datum
+    if datum or meta.get("datum") not in (None, ""):
+        extra["datum"] = datum  # ISO, or None for one that cannot be read: a raw one sorted as text
     for key in PASSTHROUGH:
         if meta.get(key) not in (None, "", []):
             extra[key] = meta[key]

@@ -33,11 +33,16 @@ from indexer.readers.text import TextReader
 #     lines; the text below it makes paragraphs as without it
 # r14 an HTML page without <main> leaves out its chrome (a page-level header, footer, aside, cookie
 #     banners)
-READER_VERSION = "r14"
+# r15 and an HTML page's chrome in divs with the id of one (header, footer, nav, menu, sidebar) or
+#     role="navigation"
+# r16 a PDF or DOCX Keywords key that is a typo of a field key ("gemeentes: Kampen") is kept, to be warned about
+READER_VERSION = "r16"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
 SKIPPED_NAMES = frozenset({"readme.md"})
+# What Word, Excel and PowerPoint leave beside an open document ("~$rslag.docx"), on shared drives too.
+OFFICE_LOCK_PREFIX = "~$"
 
 __all__ = ["READER_VERSION", "SUPPORTED_EXTENSIONS", "Reader", "discover", "read_file", "reader_for"]
 
@@ -208,6 +213,11 @@ def _walk(folder: Path, errors: list[ReadError] | None = None, excluded: set = f
         dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or name.lower() in SKIPPED_NAMES:
+                continue
+            if name.startswith(OFFICE_LOCK_PREFIX):  # not a document: was reported as a broken one
+                if skipped is not None:
+                    skipped.append(f"{here / name} (an Office lock file: its document is open in Word, Excel "
+                                   "or PowerPoint)")
                 continue
             if ignored(here / name):
                 continue

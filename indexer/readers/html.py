@@ -29,7 +29,11 @@ _BLOCK_TAGS = (
 _IGNORED_META = frozenset({"viewport", "generator", "robots", "referrer", "theme-color", "format-detection"})
 # Page chrome: a site header, footer or sidebar outside the page's content, and cookie banners.
 _CHROME_TAGS = ("header", "footer", "aside")
-_CHROME_ROLES = frozenset({"banner", "contentinfo", "complementary"})
+_CHROME_ROLES = frozenset({"banner", "contentinfo", "complementary", "navigation"})
+# An older site's chrome is a div named by its (page-unique) id; a class is not enough: a card's
+# class="header" holds its title.
+_CHROME_IDS = frozenset({"header", "footer", "nav", "navbar", "navigation", "menu", "sidebar", "site-header",
+                         "site-footer"})
 _CHROME_NAME = re.compile(r"cookie|consent|banner", re.IGNORECASE)
 _COOKIE_NAME = re.compile(r"cookie|consent", re.IGNORECASE)
 _CONTENT_TAGS = frozenset({"article", "main", "section"})
@@ -69,8 +73,9 @@ class HtmlReader:
 
 def _drop_page_chrome(body) -> None:
     """Drop a page's chrome when it has no <main> to read alone: a <header>, <footer> or <aside>
-    (or an element with the matching ARIA role) that is not inside an <article>, <main> or
-    <section>, and such an element whose id or class names a cookie, consent or banner. An
+    (or an element with the matching ARIA role, or navigation, or an id such as "header", "footer",
+    "nav", "menu", "sidebar") that is not inside an <article>, <main> or <section>, and such an
+    element whose id or class names a cookie, consent or banner. An
     <article>'s own header stays, and so does a chrome element holding an <h1> (a page's title
     header), a "banner" holding a heading, an element named so that holds most of the page (a
     wrapper such as class="has-cookie-bar"), or, when nothing else is left, the whole page."""
@@ -89,15 +94,18 @@ def _drop_page_chrome(body) -> None:
 
 
 def _chrome_kind(tag) -> str:
-    """"tag" for a page-level header, footer or aside (by tag or role), "name" for an element
-    whose id or class says it is a cookie, consent or banner element; "" for anything else."""
+    """"tag" for a page-level header, footer, aside or navigation (by tag or role), "id" for an
+    element with the id of one (<div id="footer">), "name" for an element whose id or class says
+    it is a cookie, consent or banner element; "" for anything else."""
     role = str(tag.get("role") or "").strip().lower()
     classes = tag.get("class") or []
     names = " ".join([str(tag.get("id") or ""), *([classes] if isinstance(classes, str) else classes)])
     kind = "tag" if tag.name in _CHROME_TAGS or role in _CHROME_ROLES else "name"
+    if kind == "name" and str(tag.get("id") or "").strip().lower() in _CHROME_IDS:
+        kind = "id"
     if kind == "name" and not _CHROME_NAME.search(names):
         return ""
-    headings = ("h1",) if kind == "tag" or _COOKIE_NAME.search(names) else ("h1", "h2", "h3")
+    headings = ("h1",) if kind != "name" or _COOKIE_NAME.search(names) else ("h1", "h2", "h3")
     if tag.find(headings) is not None:
         return ""
     if any(parent.name in _CONTENT_TAGS for parent in tag.parents):

@@ -17,7 +17,8 @@ FIELD_KEYS = LIST_FIELDS | {"jaar", "type"}
 
 
 def property_metadata(keywords: Any = "", subject: Any = "", category: Any = "", comments: Any = "") -> dict[str, Any]:
-    from indexer.nlp.resources import vocab  # lazy: only files with properties need it
+    from indexer.nlp.declared import unknown_keys  # lazy: only files with properties need them
+    from indexer.nlp.resources import vocab
 
     meta: dict[str, Any] = {}
     text = " ".join(str(keywords or "").split())
@@ -31,6 +32,8 @@ def property_metadata(keywords: Any = "", subject: Any = "", category: Any = "",
                 meta[key] = value.strip()
             elif key in LIST_FIELDS:  # "gemeenten: ;" states "none in particular", as [] does
                 meta[key] = []
+        elif sep and value.strip() and unknown_keys({key: None}):
+            meta[key] = value.strip()  # a typo of a field key ("gemeentes"): kept, so the build names it
     if text and not fielded:
         meta["trefwoorden"] = text
     doc_types = set(vocab()["doc_types"])

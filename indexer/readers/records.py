@@ -68,6 +68,7 @@ class RecordReader:
             label = label if isinstance(label, str) and label else f"#{number}"
             if not isinstance(record, dict):
                 raise RecordError(path, f"record {label}: expected a mapping of fields")
+            record = allowed_case(record)
             # every problem of the record at once, not one per build
             problems = record_problems(record)
             if len(records) == 1 and records[0] is data:
@@ -104,6 +105,22 @@ def _record_list(data: Any, path: Path) -> list[Any]:
     if data is None or data == []:
         raise ReadError(path, "no records in file")
     raise RecordError(path, "expected a record (mapping) or a list of records")
+
+
+def allowed_case(record: dict[str, Any]) -> dict[str, Any]:
+    """A value that differs from an allowed one only in case ("Niet beoordeeld", "PO",
+    "overijssel") is that value, as filters and front matter read it; the whole record was refused."""
+    properties = _validator().schema.get("properties") or {}
+    out = dict(record)
+    for key, value in record.items():
+        spec = properties.get(key) if isinstance(key, str) else None
+        allowed = (spec or {}).get("enum") or ((spec or {}).get("items") or {}).get("enum")
+        if not allowed:
+            continue
+        by_fold = {str(a).casefold(): a for a in allowed}
+        fold = lambda v: by_fold.get(v.strip().casefold(), v) if isinstance(v, str) else v  # noqa: E731
+        out[key] = [fold(v) for v in value] if isinstance(value, list) else fold(value)
+    return out
 
 
 def record_problems(record: dict[str, Any]) -> list[str]:

@@ -55,9 +55,29 @@ def load_yaml(text: str, path: Path, where: str = "", first_line: int = 1) -> An
         mark = exc.problem_mark or exc.context_mark
         line = f" at line {mark.line + first_line}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ReadError(path, f"YAML error{line}{suffix}: {problem}") from None
+        raise ReadError(path, f"YAML error{line}{suffix}: {problem}", hint=_hint(text, exc, problem)) from None
     except yaml.YAMLError as exc:
         raise ReadError(path, f"YAML error{suffix}: {exc}") from None
+
+
+# a "key: value" line whose value holds ": " itself (titel: Zomerschool: evaluatie)
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"\[{][^:#]*?):\s+(\S.*?:\s.*?)\s*$")
+_QUOTES_HINT = ("check the quotes, brackets and indentation at and above that line (a value with ': ' in it "
+                "goes in quotes)")
+
+
+def _hint(text: str, exc: yaml.MarkedYAMLError, problem: str) -> str:
+    """How to fix a syntax error: the parser's words alone ("mapping values are not allowed here")
+    did not say that the commonest cause is a colon in a title that needs quotes."""
+    if not isinstance(exc, (yaml.scanner.ScannerError, yaml.parser.ParserError)):
+        return ""  # anchors refused, not a slip of the pen
+    mark, lines = exc.problem_mark or exc.context_mark, text.splitlines()
+    if mark is not None and "mapping values are not allowed" in problem and mark.line < len(lines):
+        match = _KEY_VALUE.match(lines[mark.line])
+        if match:
+            value = match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+            return f'put the value in quotes: {match.group(1)}: "{value}"'
+    return _QUOTES_HINT
 
 
 def load_json(text: str, path: Path) -> Any:
