@@ -65,18 +65,22 @@ def _carried_end(text: str, following: Passage, following_text: str) -> str:
     return head if head and len(head) < len(text) and text.endswith(head) else ""
 
 
-def matching_passages(service, doc_id: str, query: str) -> set[str]:
-    """Ids of this document's passages that match ``query`` as words (keyword mode: semantic
-    search would 'match' every passage), over as many pages as the document needs."""
+def matching_passages(service, doc_id: str, query: str, exact: bool = False) -> tuple[set[str], str]:
+    """(ids of this document's passages that match ``query`` as words, the query text they
+    match: corrected, as the search corrected it, unless ``exact``). Keyword mode: semantic search
+    would 'match' every passage; over as many pages as the document needs."""
     found: set[str] = set()
+    searched = query
     if not query:
-        return found
+        return found, searched
     for page in range(1, MAX_PAGE + 1):
         try:
-            response = service.search(SearchRequest(query=query, mode="keyword", k=MAX_K, page=page, doc_id=doc_id))
+            response = service.search(SearchRequest(query=query, mode="keyword", k=MAX_K, page=page, doc_id=doc_id,
+                                                    exact=exact))
         except QueryError:
-            return found
+            break
+        searched = response.corrected or query
         found.update(hit.passage_id for hit in response.hits)
         if not response.hits or page * MAX_K >= response.total:
-            return found
-    return found
+            break
+    return found, searched

@@ -40,7 +40,7 @@ def csv_safe(value: object) -> object:
 
 @bp.get("/export.csv")
 def export_csv():
-    _, hits = _collect()
+    _, hits, _ = _collect()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # Excel with Dutch settings splits on ";"
     writer.writerow(CSV_COLUMNS)
@@ -53,9 +53,10 @@ def export_csv():
 
 @bp.get("/export.json")
 def export_json():
-    req, hits = _collect()
+    req, hits, corrected = _collect()
     payload = {
-        "query": req.query, "mode": req.mode, "filters": jsonable(req.filters),
+        "query": req.query, "corrected": corrected, "exact": req.exact, "mode": req.mode,
+        "filters": jsonable(req.filters),
         "collapse": req.collapse, "sort": listed_sort(req), "doc_id": req.doc_id,
         "count": len(hits),
         "hits": [hit_to_dict(h) for h in hits],
@@ -64,9 +65,9 @@ def export_json():
     return _download(body, "application/json; charset=utf-8", "zoekresultaten.json")
 
 
-def _collect() -> tuple[SearchRequest, list[Hit]]:
+def _collect() -> tuple[SearchRequest, list[Hit], str | None]:
     """The results (or browsed documents) the search page lists, over all its pages, until
-    EXPORT_MAX_ROWS or the end.
+    EXPORT_MAX_ROWS or the end, and the query searched instead of the request's (corrected).
     Read in the largest pages: a search's results and their order do not depend on the page
     size, and a small one (per_page=1) would meet the page limit long before the end."""
     args = without_tracking(request.args)
@@ -80,14 +81,15 @@ def _collect() -> tuple[SearchRequest, list[Hit]]:
     service = get_service()
     if req.filters:  # as the page does, so the export names the values as the page shows them
         req = replace(req, filters=service.canonical_filters(req.filters))
-    hits, reading = [], replace(req, k=MAX_K)
+    hits, reading, corrected = [], replace(req, k=MAX_K), None
     for page in range(1, MAX_PAGE + 1):
         response = service.search(replace(reading, page=page))
         hits.extend(response.hits)
+        corrected = response.corrected
         # by the total, not a short page: browsing skips a document without text, mid-list
         if len(hits) >= cap or not response.hits or page * reading.k >= response.total:
             break
-    return req, hits[:cap]
+    return req, hits[:cap], corrected
 
 
 def _csv_row(rank: int, hit: Hit) -> list[object]:

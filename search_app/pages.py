@@ -31,7 +31,7 @@ CATALOGUE_FIELDS = ("sector", "thema", "provincie", "gemeente", "doelgroep", "be
 CATALOGUE_PER_PAGE = 20
 BROWSE_CAP = 2000  # catalogue and municipality pages list at most this many documents
 # Plain-text formats are shown as text; markup formats are sandboxed by a strict CSP (see __init__).
-_TEXT_SUFFIXES = {".md", ".txt", ".yaml", ".yml", ".json", ".csv"}
+_TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".csv"}
 
 
 @bp.get("/")
@@ -128,11 +128,11 @@ def document(doc_id: str):
     query = req.query
     texts = present.passage_texts(doc)
     show_passages = present.passages_cover_text(doc, texts)
-    matching = matching_passages(service, doc.id, query)
-    marker = Marker(_analyzer(service), query) if matching else None
+    matching, searched = matching_passages(service, doc.id, query, req.exact)
+    marker = Marker(_analyzer(service), searched) if matching else None
     shown = shown_passages(doc, texts, matching, marker)
     return render_template(
-        "document.html", doc=doc, query=query, req=req, shown=shown, related=service.related(doc_id, k=5),
+        "document.html", doc=doc, query=query, searched=searched, req=req, shown=shown, related=service.related(doc_id, k=5),
         matches=[sp for sp in shown if sp.matched], list_back=_list_back(req),
         # the plain text is marked only when passages matched, so its marks agree with the count
         plain_text=marker.mark(doc.text) if marker and not show_passages else doc.text,

@@ -384,3 +384,24 @@ def test_a_hit_link_opens_the_document_at_its_passage(client):
     for href in anchored[:3]:
         page = soup_of(client.get(href.split("#")[0]))
         assert page.select_one(f"#{href.split('#')[1]}")  # the anchor exists on the page
+
+
+def test_a_document_opened_from_a_corrected_search_marks_the_corrected_words(client):
+    # the result link carries the query as typed; the page searched it corrected, so it counts
+    # and marks "zomerschool"; with exact=1 it searches the words as typed
+    doc = "/documenten/praktijkverhaal-zwolle-zomerschool.md"
+    soup = soup_of(client.get(f"{doc}?q=zomerscool"))
+    assert "zomerschool" in soup.select_one("#treffers-kop").get_text()
+    assert "school" in [m.get_text().lower() for m in soup.select("mark")]  # a part of "zomerschool"
+    assert "webadres" not in soup.get_text()
+    exact = soup_of(client.get(f"{doc}?q=zomerscool&exact=1"))
+    assert "zomerscool" in exact.select_one("#treffers-kop").get_text()
+    assert "school" not in [m.get_text().lower() for m in exact.select("mark")]
+
+
+def test_the_json_export_says_which_query_it_searched(client):
+    payload = client.get("/export.json?q=zomerscool+in+Zwolle").get_json()
+    assert payload["query"] == "zomerscool in Zwolle" and payload["corrected"] == "zomerschool in Zwolle"
+    assert payload["exact"] is False and payload["count"]
+    payload = client.get("/export.json?q=zomerscool+in+Zwolle&exact=1").get_json()
+    assert payload["corrected"] is None and payload["exact"] is True

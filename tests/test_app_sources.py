@@ -104,10 +104,13 @@ def test_a_source_file_in_cp1252_is_shown_with_its_characters(tmp_path):
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
         "<title>Vve in de wijk</title></head><body><h1>Vve in de wijk</h1><p>De gemeente investeert € 1,2 "
         "miljoen in voorschoolse educatie; ouders krijgen een café-avond.</p></body></html>".encode("cp1252"))
+    (source / "ouderavond.markdown").write_bytes("# Ouderavond in het café\n\nDe school betaalt € 1,2 miljoen "
+                                                  "niet; de ouderavond is in het café.\n".encode("cp1252"))
     settings, corpus, _ = build_app_index(tmp_path / "index", source)
     client = create_app({"TESTING": True, "GKA_SETTINGS": settings, "CORPUS_DIR": corpus}).test_client()
     for name, mimetype, words in (("taalcafe.txt", "text/plain", "Taalcafé voor ouders"),
-                                  ("nieuws.htm", "text/html", "café-avond")):
+                                  ("nieuws.htm", "text/html", "café-avond"),
+                                  ("ouderavond.markdown", "text/plain", "Ouderavond in het café")):
         response = client.get(f"/bron/{name}")
         assert response.status_code == 200 and response.mimetype == mimetype
         assert response.mimetype_params.get("charset") == "utf-8"

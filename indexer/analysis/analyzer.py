@@ -11,7 +11,7 @@ from typing import Sequence
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
-from indexer.analysis.english import english_words, is_english_form
+from indexer.analysis.english import english_words, is_english_form, reads_dutch
 from indexer.analysis.expansion import (
     GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans,
     parse_rules, source_words,
@@ -58,6 +58,7 @@ class DutchAnalyzer:
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
+        self._neutral = (frozenset(self._abbreviations) | resources.load_place_words(fold)) - self._stop
         self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER)
         self._glossary = load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
                                           plurals=True)
@@ -167,37 +168,34 @@ class DutchAnalyzer:
             pos = end
         return " ".join(out + surfaces[pos:]) if pos else ""
 
-    def glossary_spans(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    def glossary_spans(self, words: Sequence[str], context: Sequence[str] | None = None
+                       ) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, Dutch renderings) of the English glossary phrases in ``words`` (folded,
         as typed): a phrase of two or more words, or one word that is not also Dutch ("school",
         "team" stay as they are)."""
         if self._glossary_surface is None:
             self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
         return [(start, end, tuple(" ".join(t) for t in targets))
-                for start, end, targets, _ in self._glossary_matches(self._glossary_surface, list(words))]
+                for start, end, targets, _ in self._glossary_matches(self._glossary_surface, list(words), context)]
 
-    def _glossary_matches(self, index: SpanIndex, words: list[str]):
+    def _glossary_matches(self, index: SpanIndex, words: list[str], context: Sequence[str] | None = None):
         """(start, end, targets, origin) of the glossary phrases that apply to ``words`` (folded):
         a phrase of two or more words, a word Dutch does not know, or a word Dutch writes too but
-        English more ("orchestra", "grant", "pupil") in a question without a word only Dutch has
-        ("college van b en w" is Dutch: no "hogeschool")."""
+        English more ("orchestra", "grant", "pupil") in a question (``context``: all its words)
+        without a word only Dutch has."""
         dutch_question = None
         for start, end, targets in index.matches(words, longest_only=True):
-            if end - start > 1 or not self._is_dutch(words[start]):
+            word = words[start]
+            if end - start > 1 or not self._is_dutch(word):
                 yield start, end, targets, "glossary"
-            elif self._leans_english(words[start]):
+            elif word in english_words() and word not in self._lemmas and word not in self._stop:
+                # in the Dutch list (which holds English text too) but more frequent in English,
+                # and no form in the Dutch lemma table ("families", "studies" are Dutch plurals too)
                 if dutch_question is None:
-                    dutch_question = any(self._dutch_only(w) for w in words)
+                    dutch_question = reads_dutch(context or words, is_dutch=self._is_dutch,
+                                                 is_stop=self._stop.__contains__, neutral=self._neutral)
                 if not dutch_question:
                     yield start, end, targets, SHARED_ORIGIN
-
-    def _leans_english(self, folded: str) -> bool:
-        # in the Dutch list (which holds English text too) but more frequent in English, and no
-        # form in the Dutch lemma table ("families", "studies" are Dutch plurals too)
-        return folded in english_words() and folded not in self._lemmas and folded not in self._stop
-
-    def _dutch_only(self, folded: str) -> bool:
-        return folded not in self._stop and self._is_dutch(folded) and not is_english_form(folded)
 
     def is_dutch_word(self, word: str) -> bool:
         """A Dutch word (a stop word, or common enough in Dutch): never read as English."""

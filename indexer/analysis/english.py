@@ -24,6 +24,22 @@ def is_english_form(word: str, english: frozenset[str] | None = None) -> bool:
     return any(len(stem) >= 3 and stem in english for stem in stems)
 
 
+# Dutch stop words that English uses as much (wordfreq en zipf >= 4): no evidence of Dutch
+SHARED_FUNCTION_WORDS = frozenset({"in", "is", "was", "had", "me", "men", "of", "over", "want", "door", "die"})
+
+
+def reads_dutch(words, *, is_dutch, is_stop, neutral: frozenset[str]) -> bool:
+    """Whether a question (its folded words) holds a word only Dutch has: a Dutch stop word or
+    content word that is no English form ("het college", "college van b en w"). Names and
+    abbreviations ("Rotterdam", "vmbo") are neither language's."""
+    for word in words:
+        if word in neutral or word in SHARED_FUNCTION_WORDS or not word.isalpha() or is_english_form(word):
+            continue
+        if is_stop(word) or is_dutch(word):
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     from indexer.analysis.resources import DATA_FILES, read_lines

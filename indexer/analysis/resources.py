@@ -99,6 +99,15 @@ def load_keep_whole(fold) -> frozenset[str]:
     return frozenset(words | {fold(n) for n in names if n.isalpha()})
 
 
+def load_place_words(fold) -> frozenset[str]:
+    """The folded words of the gazetteer's place names ("den", "haag", "rotterdam"): names, no
+    language's words, when a question's language is weighed."""
+    from indexer.nlp.resources import load_provinces, municipality_aliases
+
+    names = list(municipality_aliases()) + [n for p, aliases in load_provinces().items() for n in (p, *aliases)]
+    return frozenset(w for n in names for w in fold(n).replace("-", " ").split() if w.isalpha())
+
+
 def _place_adjectives(fold) -> dict[str, str]:
     """Folded place adjective -> the place's word (rotterdamse -> rotterdam), from the query
     patterns' list, so that "Rotterdamse scholen" matches text about Rotterdam."""

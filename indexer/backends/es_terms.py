@@ -26,9 +26,12 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
     clauses: list[Clause] = []
     soft: list[str] = []
     run: list[tuple[str, str]] = []  # adjacent one-word clauses: (word as typed, folded)
+    # the whole question decides whether it is Dutch, as for the embedded backend's query terms
+    context = [fold(t.surface) for t in tokenize(query.text)]
 
     def flush() -> None:
-        spans = {start: (end, renderings) for start, end, renderings in analyzer.glossary_spans([w for _, w in run])}
+        spans = {start: (end, renderings)
+                 for start, end, renderings in analyzer.glossary_spans([w for _, w in run], context)}
         i = 0
         while i < len(run):
             if i in spans:
