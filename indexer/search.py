@@ -34,6 +34,7 @@ class Service:
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self._speller: tuple[object, Speller] | None = None
+        self._last_spelled: tuple[Speller, str, str | None] | None = None
         self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
         self._facets: tuple[object, dict[str, dict[str, int]]] | None = None
         self._values: tuple[object, dict[str, dict[str, str]]] | None = None
@@ -281,13 +282,25 @@ class Service:
             # a partial vocabulary (Elasticsearch: title words only) cannot tell a typo from a
             # word the index has: suggest only when the words found next to nothing
             return None
-        return speller.suggest(query)
+        return self._spelled(speller, query)
 
     def _correct_spelling(self, query):
-        """The query with its typos corrected, to search instead; only where the index's whole
-        vocabulary tells a typo from a word it has (not Elasticsearch's title words)."""
+        """The query with its typos corrected, to search instead; only where the speller's
+        candidates are the index's whole vocabulary (not Elasticsearch's title words, which made
+        "vetrouwen" "vrouwen")."""
+        if not getattr(self.backend, "whole_vocabulary", False):
+            return None
         speller = self._current_speller()
-        return speller.suggest(query) if speller.term_df is not None else None
+        return self._spelled(speller, query) if speller.term_df is not None else None
+
+    def _spelled(self, speller: Speller, query):
+        # a search asks twice (to correct before retrieval, to suggest after): checked once
+        last = self._last_spelled
+        if last is not None and last[0] is speller and last[1] == query.raw:
+            return last[2]
+        result = speller.suggest(query)
+        self._last_spelled = (speller, query.raw, result)
+        return result
 
 
 def _term_df(backend) -> Callable[[str], int] | None:

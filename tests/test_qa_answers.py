@@ -147,3 +147,25 @@ def test_the_cli_says_which_query_it_searched(built_index, capsys):
     assert main(["search", "oudres mbo", "--index", index, "--mode", "keyword", "--k", "1", "--exact"]) == 0
     out = capsys.readouterr().out
     assert "Did you mean: ouders mbo" in out and "Showing results for" not in out
+
+
+def test_a_backend_without_its_whole_vocabulary_only_suggests(built_index):
+    # Elasticsearch lists its titles' words: a word missing there may be one the index holds
+    # ("vetrouwen" was searched as "vrouwen"), so its corrections stay "Bedoelde u"
+    from indexer.search import open_service
+
+    service = open_service(built_index[0])
+    try:
+        assert service.search(SearchRequest("oudres mbo", k=3)).corrected == "ouders mbo"
+        service.backend.whole_vocabulary = False
+        response = service.search(SearchRequest("oudres mbo", k=3))
+        assert response.corrected is None and response.suggestion == "ouders mbo"
+    finally:
+        service.close()
+
+
+def test_the_elasticsearch_backend_says_its_vocabulary_is_partial():
+    from indexer.backends.elasticsearch_backend import ElasticsearchBackend
+    from indexer.backends.embedded.backend import EmbeddedBackend
+
+    assert ElasticsearchBackend.whole_vocabulary is False and EmbeddedBackend.whole_vocabulary is True

@@ -47,6 +47,9 @@ class Writer(Protocol):
 
 class Backend(Protocol):
     name: str  # "embedded" | "elasticsearch"
+    # whether vocabulary() lists every word of the index: only then can a word it lacks be told
+    # for a typo and searched corrected (else the correction is only suggested)
+    whole_vocabulary: bool
 
     # -- lifecycle / metadata
     def meta(self) -> IndexMeta | None:

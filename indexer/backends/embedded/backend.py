@@ -28,6 +28,7 @@ SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored e
 
 class EmbeddedBackend:
     name = "embedded"
+    whole_vocabulary = True
     marks_partial = True  # keyword hits say when they match a compound query word only in part
 
     def __init__(self, index_dir: Path, analyzer=None, nprobe: int | None = None):
