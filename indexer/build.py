@@ -261,7 +261,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             raise GkaError("nothing could be indexed: every file failed" + _listed(report.errors),
                            hint="fix or remove the files above; an existing index is left unchanged")
         refuse_a_partial_build(len(ready) + report.unchanged, len(live_docs), gone, only_files)
-        file_warnings.store(meta)
+        # a file that failed this time keeps its old version in the index, and so its warnings
+        file_warnings.store(meta, {h for d, h in old_hashes.items() if d not in upserted and d not in removed})
         _write(backend, meta, full, ready, removed, report)
     report.timings.update(read_nlp=t_read, embed=t_embed, write=time.perf_counter() - t2)
     stats = backend.stats() if backend.meta() is not None else None

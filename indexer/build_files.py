@@ -110,6 +110,11 @@ class FileWarnings:
         if notes:
             self.now[digest] = list(notes)
 
-    def store(self, meta) -> None:
+    def store(self, meta, kept: set[str] = frozenset()) -> None:
+        """Into ``meta``: this build's warnings, and the old ones of the versions it kept (``kept``:
+        their digests) though it could not read their files again."""
+        for digest, notes in self._old.items():
+            if digest in kept:
+                self.now.setdefault(digest, notes)
         if self.now:
             meta.extra[self.KEY] = self.now

@@ -572,3 +572,21 @@ def test_a_build_that_writes_nothing_still_clears_what_killed_builds_left(settin
     assert report.indexed == 0 and report.unchanged == report.documents  # nothing written
     left = sorted(p.name for p in index.glob("gen-*"))
     assert live in left and len(left) == 2 and not older.exists() and not newer.exists()
+
+
+def test_the_warnings_of_a_kept_version_survive_a_build_that_could_not_read_its_file(settings, corpus_copy):
+    # review: a file broken in a build that wrote other changes kept its old version in the index
+    # but lost its stored warnings, so once restored every later build was silent about its typo
+    story = corpus_copy / "praktijkverhalen" / "odd.md"
+    good = ("---\ntitel: Zomerschool\ntype: praktijkverhal\n---\n\n"
+            "Leerlingen gaan in de zomer naar school om hun taal bij te houden.\n")
+    story.write_text(good, encoding="utf-8")
+    about = [w for w in build_index([corpus_copy], settings, progress=False).warnings if "odd.md" in w]
+    assert about
+    story.write_text("---\ntitel: [kapot\n---\n\nTekst.\n", encoding="utf-8")  # unreadable now
+    (corpus_copy / "praktijkverhalen" / "sport-rotterdam.md").unlink()  # and another change is written
+    broken = build_index([corpus_copy], settings, progress=False)
+    assert any("odd.md" in e for e in broken.errors) and broken.removed == 1
+    story.write_text(good, encoding="utf-8")  # restored: unchanged against the kept version
+    restored = build_index([corpus_copy], settings, progress=False)
+    assert restored.indexed == 0 and [w for w in restored.warnings if "odd.md" in w] == about

@@ -21,6 +21,11 @@ def is_english_form(word: str, english: frozenset[str] | None = None) -> bool:
         stems.append(word[:-2])  # watches, worked
     if word.endswith("ing"):
         stems += [word[:-3], word[:-3] + "e"]  # working, motivating
+    if word.endswith(("er", "est")):
+        stem = word[:-2] if word.endswith("er") else word[:-3]
+        stems += [stem, stem + "e"] + ([stem[:-1] + "y"] if stem.endswith("i") else [])  # smoother, safest, easier
+    if word.endswith("ly"):
+        stems += [word[:-2], word[:-3] + "y" if word.endswith("ily") else word[:-2]]  # clearly, easily
     return any(len(stem) >= 3 and stem in english for stem in stems)
 
 

@@ -24,7 +24,8 @@ _CUTOFF = 0.8  # "gemeentes"/"gemeenten" 0.89, "sectors"/"sectoren" 0.8; "type"/
 _LETTERS = re.compile(r"[^a-zà-ÿ]")
 
 
-def closest(value: str, choices: Iterable[str] | dict[str, str], cutoff: float = _CUTOFF) -> str | None:
+def closest(value: str, choices: Iterable[str] | dict[str, str], cutoff: float = _CUTOFF,
+            prefix: bool = True) -> str | None:
     """The choice ``value`` most probably meant (case-insensitive), or None: a near spelling, or
     the one choice that begins with it ("goede aanwijzingen" for "goede aanwijzingen voor …").
     ``choices`` may map spellings to the value they stand for (aliases)."""
@@ -33,7 +34,7 @@ def closest(value: str, choices: Iterable[str] | dict[str, str], cutoff: float =
     folded = value.strip().casefold()
     if len(folded) < 3:
         return None
-    starting = {v for f, v in by_fold.items() if f.startswith(folded)}
+    starting = {v for f, v in by_fold.items() if f.startswith(folded)} if prefix else set()
     if len(starting) == 1 and len(folded) >= 4:
         return starting.pop()
     match = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=cutoff)
@@ -65,10 +66,11 @@ def unknown_keys(meta: dict) -> list[str]:
     out = []
     for key in meta:
         key = str(key)
-        if key in KNOWN_KEYS or ":" in key or "." in key:  # og:type, dc.date: another vocabulary's
+        if key in KNOWN_KEYS or any(c in key for c in ":._-"):  # og:type, dc.date, titel_en: another vocabulary's
             continue
         letters = _LETTERS.sub("", key.casefold())
-        guess = letters if letters in SUGGESTED_KEYS else closest(letters, SUGGESTED_KEYS)
+        # a near spelling only: "doel" is a key of its own, no "doelgroep" cut short
+        guess = letters if letters in SUGGESTED_KEYS else closest(letters, SUGGESTED_KEYS, prefix=False)
         if guess:
             out.append(f"unknown key '{key}' (did you mean {guess!r}?); its value is not used")
     return out
