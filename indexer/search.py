@@ -6,17 +6,16 @@ import time
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.embeddings.base import model_identity
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound, QueryModelUnavailable
+from indexer.index_spelling import IndexSpelling
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
 from indexer.query_understanding import proper_spelling, query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
 from indexer.ranking.searcher import Searcher
-from indexer.ranking.spelling import Speller
 from indexer.service import Related, Suggestion
 
 TERM_SUGGESTIONS = 4  # completions of the word being typed among the autocomplete suggestions
@@ -33,8 +32,7 @@ class Service:
         self._load_failure: tuple[tuple[str, str], GkaError] | None = None
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
-        self._speller: tuple[object, Speller] | None = None
-        self._last_spelled: tuple[Speller, str, str | None] | None = None
+        self.spelling = IndexSpelling(backend, analyzer, self._generation_key)
         self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
         self._facets: tuple[object, dict[str, dict[str, int]]] | None = None
         self._values: tuple[object, dict[str, dict[str, str]]] | None = None
@@ -44,8 +42,8 @@ class Service:
             self._embed_query,
             _ranking_config(settings, backend),
             detect=query_detector(analyzer),
-            suggest=self._suggest_spelling,
-            correct=self._correct_spelling,
+            suggest=self.spelling.suggest,
+            correct=self.spelling.correct,
         )
 
     # -- embedder -----------------------------------------------------------------------------
@@ -219,7 +217,7 @@ class Service:
         # typed in lower case gets its capitals ("apel" -> "Apeldoornse")
         proper = proper_spelling() if word == low else {}
         shown = [proper.get(w.lower()) or (word + w[len(low):] if w.startswith(low) else w)
-                 for w in self._current_speller().complete(low, TERM_SUGGESTIONS)]
+                 for w in self.spelling.speller().complete(low, TERM_SUGGESTIONS)]
         return [Suggestion(head + mark + w, "term") for w in shown]
 
     def health(self) -> dict:
@@ -269,46 +267,6 @@ class Service:
             table = {f: {value_key(v): v for v in values} for f, values in self.facets().items()}
             self._values = (key, table)
         return canonical(filters, self._values[1], value_namer())
-
-    def _current_speller(self) -> Speller:
-        key = self._generation_key()
-        if self._speller is None or self._speller[0] != key:
-            self._speller = (key, Speller(self.backend.vocabulary(), self.analyzer, _term_df(self.backend)))
-        return self._speller[1]
-
-    def _suggest_spelling(self, query, keyword_hits: int = 0):
-        speller = self._current_speller()
-        if speller.term_df is None and keyword_hits >= 3:
-            # a partial vocabulary (Elasticsearch: title words only) cannot tell a typo from a
-            # word the index has: suggest only when the words found next to nothing
-            return None
-        return self._spelled(speller, query)
-
-    def _correct_spelling(self, query):
-        """The query with its typos corrected, to search instead; only where the speller's
-        candidates are the index's whole vocabulary (not Elasticsearch's title words, which made
-        "vetrouwen" "vrouwen")."""
-        if not getattr(self.backend, "whole_vocabulary", False):
-            return None
-        speller = self._current_speller()
-        return self._spelled(speller, query) if speller.term_df is not None else None
-
-    def _spelled(self, speller: Speller, query):
-        # a search asks twice (to correct before retrieval, to suggest after): checked once
-        last = self._last_spelled
-        if last is not None and last[0] is speller and last[1] == query.raw:
-            return last[2]
-        result = speller.suggest(query)
-        self._last_spelled = (speller, query.raw, result)
-        return result
-
-
-def _term_df(backend) -> Callable[[str], int] | None:
-    """How many passages hold one analysed term, when the backend can tell (spelling)."""
-    term_dfs = getattr(backend, "term_dfs", None)
-    if term_dfs is None or term_dfs([]) is None:
-        return None
-    return lambda term: term_dfs([term]).get(term, 0)
 
 
 def _ranking_config(settings: Settings, backend) -> RankingConfig:

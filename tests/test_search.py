@@ -490,11 +490,11 @@ def test_a_partial_vocabulary_suggests_only_when_the_words_found_little(service)
     from indexer.ranking.spelling import Speller
 
     query = parse_query("huiswerkklsa voor leerlingen")
-    assert service._suggest_spelling(query, keyword_hits=10) == "huiswerkklas voor leerlingen"
+    assert service.spelling.suggest(query, keyword_hits=10) == "huiswerkklas voor leerlingen"
     partial = Speller(service.backend.vocabulary(), service.analyzer, term_df=None)
-    service._speller = (service._generation_key(), partial)
-    assert service._suggest_spelling(query, keyword_hits=10) is None
-    assert service._suggest_spelling(query, keyword_hits=2) == "huiswerkklas voor leerlingen"
+    service.spelling._speller = (service._generation_key(), partial)
+    assert service.spelling.suggest(query, keyword_hits=10) is None
+    assert service.spelling.suggest(query, keyword_hits=2) == "huiswerkklas voor leerlingen"
 
 
 def test_warm_up_loads_what_a_first_search_would(built_index):
@@ -513,7 +513,7 @@ def test_warm_up_loads_what_a_first_search_would(built_index):
         assert load_query_pipeline.cache_info().currsize == 1
         assert svc._embedder is None  # a keyword search embeds nothing
         svc.warm_up()
-        assert svc._embedder is not None and svc._speller is not None
+        assert svc._embedder is not None and svc.spelling._speller is not None
     finally:
         svc.close()
 
