@@ -186,3 +186,28 @@ def test_english_comparatives_and_adverbs_are_no_typos(sample):
 def test_switch_and_complex_reach_their_dutch_words():
     assert {"overstap", "wissel"} <= _terms("students who switch after the first year")
     assert "complex" in _terms("ingewikkeld", "synonym")
+
+
+# 9. The ministers' letter was tagged gemeente Den Haag (and listed under that filter) for its
+#    letterhead alone: "Postbus 20018 2500 EA Den Haag", "Rijnstraat 50 / Den Haag"
+
+def test_a_place_in_a_postal_address_is_no_mention(tmp_path):
+    from indexer.build import build_index
+    from indexer.config import Settings
+    from indexer.search import open_service
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "brief.txt").write_text(
+        "Aan de Voorzitter van de Tweede Kamer\nPostbus 20018\n2500 EA Den Haag\n\nRijnstraat 50\nDen Haag\n\n"
+        "Betreft Voortgang gelijke kansen\n\nIn Rotterdam werken scholen en de gemeente samen aan "
+        "gelijke kansen voor leerlingen. Ook in Utrecht loopt een aanpak voor ouders.\n", encoding="utf-8")
+    settings = Settings.from_env(env={}, index_dir=tmp_path / "index", embedder="fake")
+    build_index([kb], settings, progress=False)
+    service = open_service(settings)
+    try:
+        facets = service.get_document("brief.txt").facets
+        assert facets["gemeente"] == ["Rotterdam", "Utrecht"], facets
+        assert "Zuid-Holland" in facets.get("provincie", [])  # Rotterdam's province, no address's
+    finally:
+        service.close()

@@ -75,10 +75,22 @@ def analyse(text: str, pipeline: Pipeline | None = None) -> Analysis:
             lemmas.append((token.lemma_ or token.text).lower())
         for ent in doc.ents:
             entity = _entity(ent, offset)
-            if entity is not None:
+            if entity is not None and not _in_an_address(entity, text or ""):
                 entities.append(entity)
     return Analysis(sentences=_opening_quotes_moved(sentences, text or ""), lemmas=lemmas, entities=entities,
                     pipeline=pipeline.name)
+
+
+# a place right after a postcode ("2500 BJ Den Haag"), a street and number ("Rijnstraat 50 Den
+# Haag") or a PO box is where a letter is sent, not what it is about
+_ADDRESS_BEFORE = re.compile(r"(?:\b\d{4} ?[A-Z]{2}|\b[A-Z][a-z]+(?:straat|weg|laan|plein|gracht|kade|singel|dijk)"
+                             r" \d+[a-zA-Z]?|\bPostbus \d+),?\s*$")
+
+
+def _in_an_address(entity: Entity, text: str) -> bool:
+    if entity.label not in ("GEMEENTE", "PROVINCIE") or entity.start < 0:
+        return False
+    return bool(_ADDRESS_BEFORE.search(text[max(0, entity.start - 60):entity.start]))  # the line before too
 
 
 _OPENING_QUOTES = frozenset("‘“„«'\"")

@@ -30,7 +30,8 @@ from indexer.nlp.themes import assign_themes
 # e10: a count is no year ("ruim 2000 leerlingen", "2019 vrijwilligers"; query_filters.v1.yaml)
 # e11: an evidence level the index does not know is dropped (with a warning), not read as "niet beoordeeld"
 # e12: a datum written 12-03-2024 or "5 maart 2024" is read as a date; a school year as jaar names both years
-ENRICH_VERSION = "e12"
+# e13: a place in a postal address (after a postcode, a street and number, a PO box) is no mention
+ENRICH_VERSION = "e13"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
