@@ -186,6 +186,7 @@ def test_english_comparatives_and_adverbs_are_no_typos(sample):
 def test_switch_and_complex_reach_their_dutch_words():
     assert {"overstap", "wissel"} <= _terms("students who switch after the first year")
     assert "complex" in _terms("ingewikkeld", "synonym")
+    assert "opstap" in _terms("het mbo als tussenstap naar het hbo", "synonym")
 
 
 # 9. The ministers' letter was tagged gemeente Den Haag (and listed under that filter) for its
