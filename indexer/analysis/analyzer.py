@@ -171,8 +171,8 @@ class DutchAnalyzer:
     def glossary_spans(self, words: Sequence[str], context: Sequence[str] | None = None
                        ) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, Dutch renderings) of the English glossary phrases in ``words`` (folded,
-        as typed): a phrase of two or more words, or one word that is not also Dutch ("school",
-        "team" stay as they are)."""
+        as typed), by the rules of the query terms (``_glossary_matches``; ``context``: the whole
+        question's words, when ``words`` are a part of it)."""
         if self._glossary_surface is None:
             self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
         return [(start, end, tuple(" ".join(t) for t in targets))
