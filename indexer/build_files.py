@@ -103,8 +103,9 @@ class FileWarnings:
 
     def repeat(self, digest: str) -> list[str]:
         """The warnings of an unchanged file, as its last reading gave them."""
-        self.keep(digest, self._old.get(digest, []))
-        return self._old.get(digest, [])
+        notes = self._old.get(digest, [])
+        self.keep(digest, notes)
+        return notes
 
     def keep(self, digest: str, notes: list[str]) -> None:
         if notes:

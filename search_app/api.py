@@ -10,7 +10,9 @@ from flask import Blueprint, current_app, jsonify, request
 from indexer.errors import BackendUnavailable, IndexNotFound, QueryError
 from search_app.errors import EMPTY_INDEX_MESSAGE, unavailable_message
 from search_app.openapi import build_openapi
-from search_app.params import check_params, check_single, parse_int, parse_query_text, parse_search_args
+from search_app.params import (
+    check_params, check_single, parse_int, parse_query_text, parse_search_args, require_query_or_filter,
+)
 from search_app.serialize import (
     document_to_dict,
     jsonable,
@@ -34,9 +36,7 @@ def search():
         # a document's passages are shown for a question; without one the answer was silently empty
         raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
                          f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
-    if not req.query.strip() and not req.filters:
-        # the answer was "0 results" with the whole index's facets: a total and facets that disagree
-        raise QueryError("Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op om te zoeken.")
+    require_query_or_filter(req, "om te zoeken")  # the answer was "0 results" beside the whole index's facets
     return jsonify(response_to_dict(get_service().search(req)))  # an unknown doc_id: 404
 
 

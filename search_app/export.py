@@ -15,9 +15,8 @@ from dataclasses import replace
 
 from flask import Blueprint, current_app, request, url_for
 
-from indexer.errors import QueryError
 from indexer.model import Hit, SearchRequest
-from search_app.params import MAX_K, MAX_PAGE, parse_search_args, without_tracking
+from search_app.params import MAX_K, MAX_PAGE, parse_search_args, require_query_or_filter, without_tracking
 from search_app.serialize import hit_to_dict, jsonable, listed_sort
 from search_app.service import get_service
 
@@ -74,9 +73,7 @@ def _collect() -> tuple[SearchRequest, list[Hit], str | None]:
     for name in _PAGING_PARAMS:  # the export reads every page itself; a stale page= is no error
         args.poplist(name)
     req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
-    if not req.query and not req.filters:
-        raise QueryError("Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op "
-                         "om resultaten te exporteren.")
+    require_query_or_filter(req, "om resultaten te exporteren")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
     service = get_service()
     if req.filters:  # as the page does, so the export names the values as the page shows them

@@ -86,6 +86,13 @@ def check_params(args: MultiDict, takes: Iterable[str] = ()) -> None:
         raise QueryError(f"Onbekende parameter {_short(repr(unknown))}; {hint}.")
 
 
+def require_query_or_filter(req: SearchRequest, purpose: str) -> None:
+    """Refuse a request with neither a query nor a filter (``purpose``: "om te zoeken"): its
+    answer would be no results beside the whole index's facets."""
+    if not req.query and not req.filters:
+        raise QueryError(f"Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op {purpose}.")
+
+
 def check_single(args: MultiDict, names: Iterable[str]) -> None:
     """Refuse a one-value parameter given twice ("?q=ouders&q=school"): one of the two would be
     dropped without a word."""

@@ -80,10 +80,12 @@ def years_of(value: Any) -> list[str]:
     "2023-2024" both, as a question's school year does (query_filters.named_years)."""
     if value is None or value == "":
         return []
-    if isinstance(value, (int, date)):
-        return [year_of(value)] if year_of(value) else []
-    named = named_years(str(value))
-    return named or ([year_of(value)] if year_of(value) else [])
+    if not isinstance(value, (int, date)):
+        named = named_years(str(value))
+        if named:
+            return named
+    year = year_of(value)
+    return [year] if year else []
 
 
 def iso_date(value: Any) -> str | None:
