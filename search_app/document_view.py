@@ -50,7 +50,8 @@ def shown_passages(doc: DocumentRecord, texts: list[str], matching: set[str],
         next_id = passages[i + 1].id if i + 1 < len(passages) else ""
         body, tail, heading = mark(body_text, p.id), mark(tails[i], p.id, next_id), mark(p.heading, p.id)
         carried_in = tails[i - 1] if i else ""
-        visible = [body, tail, heading] + ([mark(carried_in, p.id)] if carried_in else [])
+        # the carried sentence as the paragraph before shows it: marked when this passage matched
+        visible = [body, tail, heading] + ([shown[-1].tail] if carried_in else [])
         shown.append(ShownPassage(
             passage=p, body=body, tail=tail, anchored=not carried_in, heading=heading,
             matched=p.id in matching, marked=Marker.has_marks(body) or Marker.has_marks(tail),
