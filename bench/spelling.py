@@ -3,6 +3,7 @@ typo (not a test). A correction is what a search is run with instead of the quer
 ``corrected``), and what "Bedoelde u ..." offers when the words are searched as typed.
 
     python bench/spelling.py --index var/seeds-index
+    python bench/spelling.py --index var/seeds-index --ranking   # and what the typos cost the ranking
 
 The clean queries are the three judged sets' (dev, paraphrased, validation). Each Dutch one
 also gets one deterministic typo (a letter dropped or two swapped) in its longest word that the
@@ -40,9 +41,30 @@ def with_typo(query: str, vocabulary: dict[str, int]) -> tuple[str, str] | None:
     return " ".join(words[:i] + [bad] + words[i + 1:]), word.lower()
 
 
+def typo_ranking(service, vocabulary: dict[str, int]) -> None:
+    """Hybrid nDCG@10 of the judged questions that get a typo: as written, with the typo
+    searched as typed (exact), and with it searched as the engine corrects it."""
+    from indexer.evaluate import load_queries, score_run
+    from indexer.model import SearchRequest
+
+    for path in SETS:
+        scores: dict[str, list[float]] = {"clean": [], "typo as typed": [], "typo corrected": []}
+        for q in load_queries(path):
+            typo = with_typo(q.query, vocabulary) if q.items else None
+            if typo is None:
+                continue
+            for label, request in (("clean", SearchRequest(q.query)), ("typo as typed", SearchRequest(typo[0], exact=True)),
+                                   ("typo corrected", SearchRequest(typo[0]))):
+                scores[label].append(score_run([h.text for h in service.search(request).hits], q.items)["ndcg"])
+        n = len(scores["clean"])
+        print(f"{path.name}, {n} questions with a typo: " +
+              ", ".join(f"{label} {sum(v) / n:.3f}" for label, v in scores.items() if n))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", type=Path, default=ROOT / "var" / "seeds-index")
+    ap.add_argument("--ranking", action="store_true", help="also the hybrid nDCG@10 of the questions with a typo")
     args = ap.parse_args(argv)
     from indexer.config import Settings
     from indexer.model import SearchRequest
@@ -69,6 +91,9 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 wrong += 1
         print(f"{label}queries with one typo: {len(typos)}; corrected {fixed}, no suggestion {missed}, another word {wrong}")
+    if args.ranking:
+        service.load_models()
+        typo_ranking(service, vocabulary)
     service.close()
 
 
