@@ -16,6 +16,7 @@ from indexer.analysis.expansion import (
     GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans,
     parse_rules, source_words,
 )
+from indexer.analysis.separable import joined_verbs
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.suspended import SuspendedCompounds
 from indexer.analysis.suspended import Word as _Word
@@ -23,12 +24,14 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-# Bump whenever index_terms() output changes (stored in the index metadata). v11: a common
+# Bump whenever index_terms() output changes (stored in the index metadata). v12: separable
+# verbs joined ("richt ... in" -> inricht); v11: a common
 # English word is not split into Dutch parts (applied, discover); v10: verb stem overrides; v9: lookup lemmas
 # stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
 # v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
-VERSION = "nl-v11"
+VERSION = "nl-v12"
 PART_WEIGHT = 0.5  # compound part of a query word
+PARTICLE_WEIGHT = 0.5  # a separable verb read from word order ("richt ... in"): as sure as a part
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
 GLOSSARY_WEIGHT = 0.8
@@ -47,8 +50,8 @@ class DutchAnalyzer:
         self._lemmas = resources.load_lemmas(fold)
         self._lemma_values: frozenset[str] | None = None  # made on first use (spelling)
         self._zipf = resources.load_zipf()
-        self._decompounder = Decompounder(self._zipf, self._lemmas, resources.load_verbs(),
-                                        resources.load_keep_whole(fold))
+        self._verbs = resources.load_verbs()
+        self._decompounder = Decompounder(self._zipf, self._lemmas, self._verbs, resources.load_keep_whole(fold))
         self._stemmer = dutch_stemmer()
         self._word = lru_cache(maxsize=200_000)(self._analyze_word)
         self._suspended = SuspendedCompounds(self._word, self._decompounder.split, self._zipf, self._stop)
@@ -74,10 +77,14 @@ class DutchAnalyzer:
 
     def index_terms(self, text: str) -> list[str]:
         out: list[str] = []
-        for _, word in self._analyze_text(text):
+        toks = tokenize(text)
+        verbs = self._particle_verbs(text, toks)
+        for i, word in self._analyze_text(text, toks):
             if word.term:
                 out.append(word.term)
             out.extend(term for term, _ in word.parts)
+            if i in verbs:
+                out.append(verbs[i])
         return out
 
     def word_terms(self, word: str) -> set[str]:
@@ -109,6 +116,8 @@ class DutchAnalyzer:
                 found.append(QueryTerm(term, PART_WEIGHT if kind == "part" else HYPHEN_WEIGHT, group, "part"))
                 if kind == "hyphen":
                     pieces.append((group, term))
+        for group, term in self._particle_verbs(text, toks).items():  # "richt ... in": inrichten
+            found.append(QueryTerm(term, PARTICLE_WEIGHT, group, "particle"))
         terms = [t for _, t in seq]
         for start, end, targets in self._synonyms.matches(terms):
             own = set(terms[start:end])
@@ -266,6 +275,21 @@ class DutchAnalyzer:
             if part_term and part_term != term and part_term not in seen:
                 seen.add(part_term)
                 out.append((part_term, "part"))
+        return out
+
+    def separable_verbs(self, text: str, toks: list[Token] | None = None) -> dict[int, str]:
+        """Token index -> infinitive of the separable verb a word belongs to ("hoe richt je een
+        klas in": 1 -> inrichten), for an engine that analyses words itself (Elasticsearch)."""
+        toks = tokenize(text) if toks is None else toks
+        return joined_verbs(text, toks, self._lemmas, self._verbs.__contains__)
+
+    def _particle_verbs(self, text: str, toks: list[Token]) -> dict[int, str]:
+        """separable_verbs as terms, where that is not the word's own term (inricht)."""
+        out = {}
+        for i, verb in self.separable_verbs(text, toks).items():
+            term = self._term(verb)
+            if term and term != self._word(toks[i].surface).term:
+                out[i] = term
         return out
 
     def _analyze_text(self, text: str, toks: list[Token] | None = None):

@@ -111,7 +111,7 @@ class QueryTerm:
     term: str
     weight: float
     group: int  # index into tokens(query) of the user's word (first word of a matched span)
-    origin: str  # "word" | "part" | "synonym" | "glossary"
+    origin: str  # "word" | "part" | "particle" | "synonym" | "glossary" | "glossary-shared"
     # a multi-word synonym's term ("lokale overheid") counts only in a passage that holds the
     # rest of the synonym too: each span is one synonym's other terms; empty = no condition
     spans: tuple[tuple[str, ...], ...] = ()

@@ -11,6 +11,8 @@ reads as the embedded backend reads it.
   Dutch renderings ("voortijdig schoolverlaten"), as the embedded analyzer adds glossary terms.
 - A common English word the glossary does not translate and whose analysed form is no Dutch
   word either ("the", "after") is soft: it scores where it occurs but is not required.
+- A verb whose particle stands apart ("hoe pak je thuiszitten aan") is searched with the joined
+  verb too ("pak aanpakken"), as the embedded analyzer adds its term.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
     def flush() -> None:
         spans = {start: (end, renderings)
                  for start, end, renderings in analyzer.glossary_spans([w for _, w in run], context)}
+        joined = analyzer.separable_verbs(" ".join(typed for typed, _ in run))
         i = 0
         while i < len(run):
             if i in spans:
@@ -43,8 +46,8 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
             terms = analyzer.query_terms(typed)
             if _english_only(word, terms, analyzer):
                 soft.append(typed)
-            elif terms:
-                clauses.append(Clause(terms=(typed,)))
+            elif terms or i in joined:
+                clauses.append(Clause(terms=(f"{typed} {joined[i]}" if i in joined else typed,)))
             i += 1
         run.clear()
 
