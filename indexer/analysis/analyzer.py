@@ -11,11 +11,11 @@ from typing import Sequence
 
 from indexer.analysis import resources
 from indexer.analysis.decompound import Decompounder
-from indexer.analysis.english import english_words, is_english_form, reads_dutch
+from indexer.analysis.english import is_english_form
 from indexer.analysis.expansion import (
-    GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, SpanIndex, abbreviations, dedupe_terms, expand_targets, load_spans,
-    parse_rules, source_words,
+    GLOSSARY_HEADER, SYNONYM_HEADER, QueryTerm, abbreviations, dedupe_terms, expand_targets, load_spans, parse_rules,
 )
+from indexer.analysis.glossary import Glossary
 from indexer.analysis.separable import joined_verbs
 from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.suspended import SuspendedCompounds
@@ -35,7 +35,6 @@ PARTICLE_WEIGHT = 0.5  # a separable verb read from word order ("richt ... in"):
 HYPHEN_WEIGHT = 0.8  # piece of a hyphenated query word (mbo-student -> mbo, student)
 SYNONYM_WEIGHT = 0.7  # divided over the terms of a multiword expansion
 GLOSSARY_WEIGHT = 0.8
-SHARED_ORIGIN = "glossary-shared"  # translated, but a word Dutch writes too: the keyword side knows it
 WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows is left alone, unless it leans English
@@ -62,10 +61,8 @@ class DutchAnalyzer:
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
         self._neutral = (frozenset(self._abbreviations) | resources.load_place_words(fold)) - self._stop
-        self._glossary_rules = parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER)
-        self._glossary = load_spans(self._glossary_rules, self._surface_words, targets=self.analyze_phrase,
-                                          plurals=True)
-        self._glossary_surface: SpanIndex | None = None  # the same rules with Dutch words as written
+        self._glossary = Glossary(parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER), self.analyze_phrase,
+                                  self._is_dutch, self._lemmas, self._stop, self._neutral)
         # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about
         # "hoog" (which then matched "hogeschool"); the query keeps the word and its other part
         self._weak_modifiers = frozenset(self._stemmer.stemWord(w) for w in WEAK_MODIFIERS)
@@ -126,7 +123,7 @@ class DutchAnalyzer:
             for _, _, targets in self._synonyms.matches([piece]):
                 found.extend(expand_targets(targets, group, HYPHEN_WEIGHT * SYNONYM_WEIGHT, "synonym", {piece}))
         surfaces = [fold(t.surface) for t in toks]
-        for start, _, targets, origin in self._glossary_matches(self._glossary, surfaces):
+        for start, _, targets, origin in self._glossary.matches(self._glossary.terms, surfaces):
             found.extend(expand_targets(targets, start, GLOSSARY_WEIGHT, origin, set()))
         return tuple(dedupe_terms(found))
 
@@ -170,41 +167,14 @@ class DutchAnalyzer:
         ("how do schools improve parental involvement" -> "... scholen ... ouderbetrokkenheid"),
         by the same rules as the glossary's query terms; "" when nothing was translated. For query
         understanding, which names Dutch themes."""
-        surfaces = [fold(t.surface) for t in tokenize(text)]
-        out, pos = [], 0
-        for start, end, renderings in self.glossary_spans(surfaces):
-            out += surfaces[pos:start] + renderings[0].split()
-            pos = end
-        return " ".join(out + surfaces[pos:]) if pos else ""
+        return self._glossary.rendering(text)
 
     def glossary_spans(self, words: Sequence[str], context: Sequence[str] | None = None
                        ) -> list[tuple[int, int, tuple[str, ...]]]:
         """(start, end, Dutch renderings) of the English glossary phrases in ``words`` (folded,
-        as typed), by the rules of the query terms (``_glossary_matches``; ``context``: the whole
-        question's words, when ``words`` are a part of it)."""
-        if self._glossary_surface is None:
-            self._glossary_surface = load_spans(self._glossary_rules, self._surface_words, plurals=True)
-        return [(start, end, tuple(" ".join(t) for t in targets))
-                for start, end, targets, _ in self._glossary_matches(self._glossary_surface, list(words), context)]
-
-    def _glossary_matches(self, index: SpanIndex, words: list[str], context: Sequence[str] | None = None):
-        """(start, end, targets, origin) of the glossary phrases that apply to ``words`` (folded):
-        a phrase of two or more words, a word Dutch does not know, or a word Dutch writes too but
-        English more ("orchestra", "grant", "pupil") in a question (``context``: all its words)
-        without a word only Dutch has."""
-        dutch_question = None
-        for start, end, targets in index.matches(words, longest_only=True):
-            word = words[start]
-            if end - start > 1 or not self._is_dutch(word):
-                yield start, end, targets, "glossary"
-            elif word in english_words() and word not in self._lemmas and word not in self._stop:
-                # in the Dutch list (which holds English text too) but more frequent in English,
-                # and no form in the Dutch lemma table ("families", "studies" are Dutch plurals too)
-                if dutch_question is None:
-                    dutch_question = reads_dutch(context or words, is_dutch=self._is_dutch,
-                                                 is_stop=self._stop.__contains__, neutral=self._neutral)
-                if not dutch_question:
-                    yield start, end, targets, SHARED_ORIGIN
+        as typed), by the rules of the query terms (``context``: the whole question's words, when
+        ``words`` are a part of it)."""
+        return self._glossary.spans(words, context)
 
     def is_dutch_word(self, word: str) -> bool:
         """A Dutch word (a stop word, or common enough in Dutch): never read as English."""
@@ -319,15 +289,12 @@ class DutchAnalyzer:
     def glossary_words(self) -> frozenset[str]:
         """The English words the glossary knows, folded ("homework", "parental", "teachers"):
         what an English typo is corrected to (spelling)."""
-        return source_words(self._glossary_rules, self._surface_words)
+        return self._glossary.words()
 
     def is_stopword(self, word: str) -> bool:
         return fold(word) in self._stop
 
     # ---- data ---------------------------------------------------------------------------
-
-    def _surface_words(self, text: str) -> list[str]:
-        return [fold(t.surface) for t in tokenize(text)]
 
     def _is_dutch(self, folded: str) -> bool:
         word = strip_apostrophe_suffix(folded)
