@@ -13,7 +13,7 @@ from measure import current_rss_mb, dir_size, peak_rss_mb, percentiles, seed_win
 
 def worker_nlp(spec: dict) -> dict:
     """Parse + NLP (readers, spaCy pipeline, enrichment, passage split) on the real sample."""
-    from indexer.build import _analyse
+    from indexer.build_documents import analyse_document
     from indexer.nlp import analyse, enrich, load_pipeline
     from indexer.readers import discover, read_file
 
@@ -27,7 +27,7 @@ def worker_nlp(spec: dict) -> dict:
     for path, root in files:
         try:
             for d in read_file(path, root):
-                doc = _analyse(d, "bench", analyse, enrich, pipeline)
+                doc = analyse_document(d, "bench", analyse, enrich, pipeline)
                 passages += len(doc.passages)
                 docs += 1
         except Exception:  # noqa: BLE001 - a file the build would skip
@@ -143,8 +143,9 @@ def worker_incremental(spec: dict) -> dict:
     from scale_corpus import HashProjection, ScaleCorpus
     from indexer.analysis import get_analyzer
     from indexer.backends.embedded import EmbeddedBackend
-    from indexer.build import build_index, file_salt
+    from indexer.build import build_index
     from indexer.build_files import file_hash
+    from indexer.build_makers import file_salt
     from indexer.config import Settings
     from indexer.nlp import load_pipeline
 

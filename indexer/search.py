@@ -7,18 +7,17 @@ from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
+from indexer.autocomplete import Autocomplete
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.embeddings.base import model_identity
 from indexer.errors import DocumentNotFound, GkaError, IndexMismatch, IndexNotFound, QueryModelUnavailable
 from indexer.index_spelling import IndexSpelling
 from indexer.model import DocumentRecord, IndexStats, SearchRequest, SearchResponse
-from indexer.query_understanding import proper_spelling, query_detector, value_namer
+from indexer.query_understanding import query_detector, value_namer
 from indexer.ranking.fusing import RankingConfig, fusion_profile
 from indexer.ranking.searcher import Searcher
 from indexer.service import Related, Suggestion
-
-TERM_SUGGESTIONS = 4  # completions of the word being typed among the autocomplete suggestions
 
 
 class Service:
@@ -33,7 +32,8 @@ class Service:
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self.spelling = IndexSpelling(backend, analyzer, self._generation_key)
-        self._titles: tuple[object, list[tuple[str, str, str]]] | None = None
+        self.autocomplete = Autocomplete(backend, self._generation_key, lambda: self.facets().get("gemeente", {}),
+                                         self.spelling.speller)
         self._facets: tuple[object, dict[str, dict[str, int]]] | None = None
         self._values: tuple[object, dict[str, dict[str, str]]] | None = None
         self.searcher = Searcher(
@@ -178,47 +178,7 @@ class Service:
     def suggest(self, prefix: str, limit: int = 8, complete_word: bool = True) -> list[Suggestion]:
         """Places, titles and the last word completed for a search box's text; ``complete_word``
         False when the text ends in a space (its last word is finished)."""
-        from indexer.analysis.text_norm import fold
-
-        typed = prefix.strip()
-        prefix = fold(" ".join(typed.split()))  # places and titles match regardless of case and accents
-        if len(prefix) < 2:
-            return []
-        out: list[Suggestion] = []
-        for gemeente in self.facets().get("gemeente", {}):
-            if fold(gemeente).startswith(prefix):
-                out.append(Suggestion(gemeente, "gemeente"))
-        for doc_id, title, doc_type in self._title_list():
-            low = fold(title)
-            if low.startswith(prefix) or f" {prefix}" in low:
-                out.append(Suggestion(title, "interventie" if doc_type == "interventie" else "titel", doc_id))
-            if len(out) >= limit * 3:
-                break
-        out.sort(key=lambda s: (not fold(s.text).startswith(prefix), s.kind != "gemeente", s.text.lower()))
-        shown = {fold(s.text) for s in out}
-        terms = [s for s in self._completions(typed) if fold(s.text) not in shown] if complete_word else []
-        # places first, then the words being typed completed, then titles
-        places = [s for s in out if s.kind == "gemeente"]
-        return (places + terms + [s for s in out if s.kind != "gemeente"])[:limit]
-
-    def _completions(self, typed: str) -> list[Suggestion]:
-        """The last word of ``typed`` completed from the index. What comes before it stays as
-        typed (an "OF" lowercased would turn the operator into a word), a quote or "-" in
-        front of it too."""
-        words = typed.split()
-        token = words[-1] if words else ""
-        head = typed[: len(typed) - len(token)]
-        start = next((i for i, c in enumerate(token) if c.isalnum()), len(token))
-        mark, word = token[:start], token[start:]
-        if len(word) < 2:
-            return []
-        low = word.lower()
-        # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse"); a name
-        # typed in lower case gets its capitals ("apel" -> "Apeldoornse")
-        proper = proper_spelling() if word == low else {}
-        shown = [proper.get(w.lower()) or (word + w[len(low):] if w.startswith(low) else w)
-                 for w in self.spelling.speller().complete(low, TERM_SUGGESTIONS)]
-        return [Suggestion(head + mark + w, "term") for w in shown]
+        return self.autocomplete.suggest(prefix, limit, complete_word)
 
     def health(self) -> dict:
         try:
@@ -247,13 +207,6 @@ class Service:
     def _generation_key(self):
         meta = self.backend.meta()
         return (id(meta), meta.created if meta else None)
-
-    def _title_list(self) -> list[tuple[str, str, str]]:
-        key = self._generation_key()
-        if self._titles is None or self._titles[0] != key:
-            records, _ = self.backend.documents({}, 0, 10**6)
-            self._titles = (key, [(r.id, r.title, r.doc_type) for r in records])
-        return self._titles[1]
 
     def canonical_filters(self, filters: dict[str, list[str]]) -> dict[str, list[str]]:
         """Filter values as the index spells them: "rotterdam", "PO", "primair onderwijs" and

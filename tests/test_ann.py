@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from indexer.backends.embedded import ann
+from indexer.backends.embedded import ann, vector_scoring
 
 
 def _clustered(n, dim=32, centres=40, seed=1):
@@ -54,8 +54,8 @@ def test_probing_every_cluster_equals_exact_search_with_windows(monkeypatch, bui
     g.ivf = ann.build_ivf(vectors, nlist=3)
     monkeypatch.setattr(ann, "NPROBE", 3)
     q = make_embedder("fake").embed_query("huiswerk na schooltijd")
-    probed = backend._probe_vector_scores(g, q)
-    exact = backend._exact_vector_scores(g, q)
+    probed = vector_scoring.probe_scores(g, q)
+    exact = vector_scoring.exact_scores(g, q)
     n = len(g.passage_ids)
     assert np.array_equal(np.sort(probed.indices()), np.arange(n))  # every cluster probed: every passage scored
     assert np.allclose(probed.dense(n), exact.dense(n), atol=1e-6)
@@ -65,10 +65,10 @@ def test_probing_every_cluster_equals_exact_search_with_windows(monkeypatch, bui
 @pytest.mark.parametrize("subset_exact", [2_000, 0])  # score the allowed rows / probe wider
 def test_a_narrow_filter_still_gets_the_exact_best_passages(monkeypatch, built_index, subset_exact):
     from indexer.analysis import get_analyzer
-    from indexer.backends.embedded import EmbeddedBackend, backend as backend_module
+    from indexer.backends.embedded import EmbeddedBackend
     from indexer.embeddings import make_embedder
 
-    monkeypatch.setattr(backend_module, "SUBSET_EXACT", subset_exact)
+    monkeypatch.setattr(vector_scoring, "SUBSET_EXACT", subset_exact)
     settings, _ = built_index
     backend = EmbeddedBackend(settings.index_dir, analyzer=get_analyzer())
     g = backend._live()
@@ -77,7 +77,7 @@ def test_a_narrow_filter_still_gets_the_exact_best_passages(monkeypatch, built_i
     g.ivf = ann.build_ivf(vectors, nlist=min(6, len(vectors) // 2))
     monkeypatch.setattr(ann, "NPROBE", 1)  # one cluster of several: most filtered passages unprobed
     q = make_embedder("fake").embed_query("huiswerk na schooltijd")
-    exact = backend._exact_vector_scores(g, q).dense(len(g.passage_ids))
+    exact = vector_scoring.exact_scores(g, q).dense(len(g.passage_ids))
     for filters in ({"type": ["agenda"]}, {"gemeente": ["Apeldoorn"]}, {"type": ["interventie"]}):
         allowed = np.flatnonzero(g.facets.passage_mask(filters))
         want = allowed[np.lexsort((allowed, -exact[allowed]))][:5]
@@ -90,7 +90,6 @@ def test_an_ivf_index_keeps_the_vectors_once_and_answers_like_the_two_copies(mon
     """Through the writer: above MIN_VECTORS the passage vectors are stored only in cluster
     order; reads in passage order (narrow filters, carry-over of an incremental build) and the
     search results are those of an index without the IVF index."""
-    from indexer.backends.embedded import backend as backend_module
     from indexer.build import build_index
     from indexer.config import Settings
     from indexer.model import SearchRequest
@@ -100,7 +99,7 @@ def test_an_ivf_index_keeps_the_vectors_once_and_answers_like_the_two_copies(mon
     build_index([corpus_copy], plain, progress=False)
     monkeypatch.setattr(ann, "MIN_VECTORS", 1)
     monkeypatch.setattr(ann, "NPROBE", 10**6)  # probe every cluster: the same candidates as exact
-    monkeypatch.setattr(backend_module, "SUBSET_EXACT", 10**6)
+    monkeypatch.setattr(vector_scoring, "SUBSET_EXACT", 10**6)
     once = Settings.from_env(env={}, index_dir=tmp_path / "once", embedder="fake")
     build_index([corpus_copy], once, progress=False)
     a, b = open_service(plain), open_service(once)
@@ -192,9 +191,9 @@ def test_nprobe_setting_trades_reading_for_exactness(monkeypatch, built_index):
     for nprobe in (None, 0, 2):
         backend = open_backend(settings.with_(nprobe=nprobe)) if nprobe is not None else open_backend(settings)
         g = backend._live()
-        exact = backend._exact_vector_scores(g, q)
+        exact = vector_scoring.exact_scores(g, q)
         g.ivf = ann.build_ivf(np.asarray(g.vectors), nlist=6)
-        scores = backend._vector_scores(g, q)
+        scores = vector_scoring.vector_scores(g, q, backend.nprobe)
         scored[nprobe] = len(scores.indices())
         if nprobe == 0:
             n = len(g.passage_ids)

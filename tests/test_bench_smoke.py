@@ -94,7 +94,7 @@ def test_embedded_caches_give_uncached_results(built_index):
     text-less document rows) must not change any result."""
     from indexer.analysis import get_analyzer
     from indexer.backends.embedded import EmbeddedBackend
-    from indexer.backends.embedded import store
+    from indexer.backends.embedded import store, vector_scoring
     from indexer.embeddings import make_embedder
     from indexer.ranking.query_syntax import parse_query
 
@@ -123,7 +123,7 @@ def test_embedded_caches_give_uncached_results(built_index):
                     np.maximum.at(best, owner, np.asarray(g.windows.vectors @ v32, dtype=np.float32))
                     has = np.isfinite(best)
                     sims[has] = 0.5 * best[has] + 0.5 * sims[has]
-                assert np.allclose(cold._vector_scores(g, vec).dense(len(sims)), sims, atol=1e-6)
+                assert np.allclose(vector_scoring.vector_scores(g, vec, cold.nprobe).dense(len(sims)), sims, atol=1e-6)
                 uncached = g.facets._doc_mask(filters)
                 cached = warm._live().facets.doc_mask(filters)
                 assert (uncached is None and cached is None) or np.array_equal(uncached, cached)

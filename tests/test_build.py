@@ -318,9 +318,9 @@ def test_a_rebuild_the_build_chooses_itself_is_guarded_too(settings, corpus_copy
 
 
 def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corpus_copy, capsys, monkeypatch):
-    import indexer.build as build
+    import indexer.build_documents as build_documents
 
-    monkeypatch.setattr(build, "LARGE_DOCUMENT_TEXTS", 3)
+    monkeypatch.setattr(build_documents, "LARGE_DOCUMENT_TEXTS", 3)
     build_index([corpus_copy], settings, progress=None)  # pytest's stderr is no terminal: no bar
     err = capsys.readouterr().err
     assert re.search(r"^note: \S+: \d+ passages and \d+ sentence windows to embed with fake", err, re.M), err

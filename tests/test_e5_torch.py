@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 
 from indexer.config import Settings
-from indexer.embeddings.e5_torch import E5Tokenizer, ModelFileError, TorchE5, dequantize_q4
+from indexer.embeddings.e5_model_file import ModelFileError, dequantize_q4
+from indexer.embeddings.e5_tokenizer import E5Tokenizer
+from indexer.embeddings.e5_torch import TorchE5
 from indexer.errors import ConfigError
 
 

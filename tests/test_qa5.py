@@ -128,9 +128,9 @@ def test_the_page_and_the_api_name_what_lifted_a_hit(client):
 def test_a_listed_page_reads_keyword_ranks_only_to_the_explain_depth(shallow, monkeypatch):
     """Past EXPLAIN_DEPTH a listed hit's keyword rank is unknown (None), not read for: a full
     read cost a hybrid search ~1 ms; a collapsed page, which reads deeper anyway, knows it."""
-    from indexer.ranking import searcher
+    from indexer.ranking import beyond_pool
 
-    monkeypatch.setattr(searcher, "EXPLAIN_DEPTH", 2)
+    monkeypatch.setattr(beyond_pool, "EXPLAIN_DEPTH", 2)
     unknown = 0
     for query in ["ouders", "school", "onderwijs", "taal en huiswerk"]:
         matches = [s.passage_id for s in shallow.backend.keyword_search(parse_query(query), {}, 1000)]

@@ -405,10 +405,10 @@ def test_the_ranking_stage_alone_orders_like_the_full_search(service):
 
 
 def test_snippets_highlight_words_first_analysed_by_another_query(service, monkeypatch):
-    from indexer.ranking import snippets
+    from indexer.ranking import snippets, term_memo
 
     analyzer = service.analyzer
-    monkeypatch.setattr(snippets, "_CACHES", {})  # a fresh shared memo
+    monkeypatch.setattr(term_memo, "_CACHES", {})  # a fresh shared memo
     text = "De huiswerkbegeleiding start na schooltijd. Ouders helpen mee bij het lezen."
     mine = snippets.Snippeter(analyzer, "huiswerk")
     # a concurrent query analyses the passage's words first: they are no longer new to the
@@ -418,7 +418,7 @@ def test_snippets_highlight_words_first_analysed_by_another_query(service, monke
     # the memo emptied and refilled by another query that analysed the word: it is in no log
     # this query saw, and no longer new either
     later = snippets.Snippeter(analyzer, "voorlezen")
-    monkeypatch.setattr(snippets._TermMemo, "MAX_WORDS", 1)
+    monkeypatch.setattr(term_memo.TermMemo, "MAX_WORDS", 1)
     snippets.Snippeter(analyzer, "ouders").snippets(["voorlezen"])
     # (the very token "voorlezen", not "voorlezen." that no query has analysed yet)
     assert later.snippets(["Zij gaan samen voorlezen en zingen.", "Voorlezen, elke dag."]) == [

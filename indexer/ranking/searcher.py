@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
-from indexer.passages import document_of
+from indexer.ranking.beyond_pool import add_other_passages, keyword_tail, ranked_deeper
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
 from indexer.ranking.hits import name_boosts, page_hits, rank_pool
@@ -23,11 +23,6 @@ from indexer.ranking.word_coverage import query_word_coverage
 MAX_K = 50
 MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
-MAX_TAIL_DEPTH = 10_000  # keyword matches read for pages past the fused pool
-MORE_PASSAGES_DEPTH = 1_000  # keyword matches read for a collapsed hit's other passages
-# keyword ranks read for a listed hit the semantic side brought in from past the keyword pool
-# (a full MORE_PASSAGES_DEPTH read cost ~1 ms a hybrid search at 10k passages)
-EXPLAIN_DEPTH = 200
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
 
 
@@ -159,18 +154,19 @@ class Searcher:
         ranked, keyword = r.ranked, r.keyword
         wanted = min(total, DATE_SORT_LIMIT) if request.sort == "date" else min(total, hi)
         if wanted > len(ranked):
-            tail, keyword = self._keyword_tail(r, request, wanted - len(ranked))
+            meta = getattr(self.backend, "passage_meta", self._meta_from_records)
+            tail, keyword = keyword_tail(self.retriever, meta, r, request, wanted - len(ranked))
             ranked = ranked + tail
         if request.sort == "date":
             total = min(total, len(ranked))
-            hits = self._page_hits(ranked, self._ranked_deeper(r, keyword, ranked, request), r.semantic)
+            hits = self._page_hits(ranked, ranked_deeper(self.retriever, r, keyword, ranked, request), r.semantic)
             hits.sort(key=lambda h: h.date, reverse=True)
             page = hits[lo:hi]
         else:
-            page = self._page_hits(ranked[lo:hi], self._ranked_deeper(r, keyword, ranked[lo:hi], request),
+            page = self._page_hits(ranked[lo:hi], ranked_deeper(self.retriever, r, keyword, ranked[lo:hi], request),
                                    r.semantic)
         if request.doc_id is None:
-            self._add_other_passages(page, r, request)
+            add_other_passages(self.retriever, page, r, request)
         name_boosts(page, r.ranked, r.detected)
         self._check_budget(start)
         snippeter = Snippeter(self.analyzer, r.query.text)
@@ -196,43 +192,6 @@ class Searcher:
             missing_words=missing,
         )
 
-    def _add_other_passages(self, page: list[Hit], r: Ranking, request: SearchRequest) -> None:
-        """Each hit's other passages in the result set, as its document's "more passages" show
-        them: a collapsed hit's from the pool plus its document's keyword matches past the pool
-        (read to MORE_PASSAGES_DEPTH); a listed hit's from the pool."""
-        if request.collapse:
-            if not r.keyword_more or request.mode == "semantic":
-                return  # the pool holds every match: _rank listed them already
-            pids = [pid for pid, _ in self._deep_keyword(r)]
-        else:
-            pids = [pid for pid, _, _ in r.ranked]
-        by_doc = {hit.doc_id: hit for hit in page}
-        for pid in pids:  # the document from the id: no record read (a thousand on Elasticsearch)
-            hit = by_doc.get(document_of(pid))
-            if hit is not None and pid != hit.passage_id and pid not in hit.more_passages:
-                hit.more_passages.append(pid)
-
-    def _deep_keyword(self, r: Ranking) -> list[tuple[str, float]]:
-        if r.deep_keyword is None:
-            r.deep_keyword = self.retriever.keyword(r.query, r.filters, MORE_PASSAGES_DEPTH)
-        return r.deep_keyword
-
-    def _ranked_deeper(self, r: Ranking, keyword, ranked, request: SearchRequest) -> list[tuple[str, float]]:
-        """The keyword ranking, read deeper when a listed passage is missing from it: the semantic
-        side brings keyword matches from past the keyword side's depth into the pool, and their
-        explanation and ``keyword_rank`` should not say "no match". A collapsed page reads to
-        MORE_PASSAGES_DEPTH for its other passages anyway; others read to EXPLAIN_DEPTH."""
-        if not r.keyword_more or len(keyword) >= MORE_PASSAGES_DEPTH:
-            return keyword
-        have = {pid for pid, _ in keyword}
-        if all(pid in have for pid, _, _ in ranked):
-            return keyword
-        if request.collapse and request.doc_id is None and request.mode != "semantic":
-            return self._deep_keyword(r)
-        if len(keyword) >= EXPLAIN_DEPTH:
-            return keyword
-        return self.retriever.keyword(r.query, r.filters, EXPLAIN_DEPTH)
-
     def _facets(self, r: Ranking, request: SearchRequest):
         if request.mode == "semantic":
             return self.backend.facet_counts(None, [p for p, _ in r.nearest or ()], r.filters)
@@ -253,29 +212,6 @@ class Searcher:
             return len(r.ranked)
         return self.backend.result_count(r.query, [p for p, _ in r.semantic + r.keyword], r.filters,
                                          by_document=request.collapse)
-
-    def _keyword_tail(self, r: Ranking, request: SearchRequest, wanted: int):
-        """Results past the fused pool, for a page beyond it: the remaining keyword matches in
-        keyword order (the pool holds every semantic result). Their fused score is 0, as a
-        normalised keyword score below the pool's lowest is. Returns (tail, keyword ranking
-        extended by what was read, so its ranks show)."""
-        meta = getattr(self.backend, "passage_meta", self._meta_from_records)
-        seen = {pid for pid, _, more in r.ranked for pid in (pid, *more)}
-        seen_docs = {doc for doc, _ in meta(list(seen)).values()} if request.collapse else set()
-        n, keyword = r.depth, r.keyword
-        while True:
-            n = min(MAX_TAIL_DEPTH, max(2 * n, r.depth + 3 * wanted))
-            keyword, read, _ = self.retriever.keyword_read(r.query, r.filters, n)
-            fresh = [(pid, score) for pid, score in keyword if pid not in seen]
-            info = meta([pid for pid, _ in fresh])
-            tail, docs = [], set(seen_docs)
-            for pid, score in fresh:
-                if pid not in info or (request.collapse and info[pid][0] in docs):
-                    continue
-                docs.add(info[pid][0])
-                tail.append((pid, score if request.mode == "keyword" else 0.0, []))
-            if len(tail) >= wanted or read < n or n >= MAX_TAIL_DEPTH:
-                return tail, keyword
 
     def _window_evidence(self, page: list[Hit], vector):
         """Each hit's sentence-window similarities with the query, where the backend keeps

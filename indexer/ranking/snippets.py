@@ -14,9 +14,9 @@ import re
 from bisect import bisect_right
 from itertools import compress, filterfalse
 from operator import itemgetter
-from typing import NamedTuple
 
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
+from indexer.ranking.term_memo import WORD, word_terms_cache
 
 SNIPPET_WORDS = 45
 # a snippet is never longer than this (markup included), per SNIPPET_WORDS words asked for: only
@@ -24,8 +24,7 @@ SNIPPET_WORDS = 45
 # ~600 with their marks; a caller marking a whole text asks for all its words)
 SNIPPET_MAX_CHARS = 1500
 SEMANTIC_WEIGHT = 0.5  # of the best window, against 1.0 for the best keyword sentence
-_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_WORD_SPLIT = re.compile(rf"({_WORD.pattern})")  # a token's words at odd positions
+_WORD_SPLIT = re.compile(rf"({WORD.pattern})")  # a token's words at odd positions
 # a sentence ends at a token ending like one, followed by one starting like one
 # (indexer.passages.split_sentences's rule, on tokens)
 _ENDS = frozenset(SENTENCE_END_CHARS)
@@ -47,7 +46,7 @@ class Snippeter:
             self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
             if qt.spans:
                 self._spans[qt.term] = qt.spans
-        self._memo = _word_terms_cache(analyzer)
+        self._memo = word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
         self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
@@ -250,14 +249,6 @@ def sentence_starts(tokens: list[str]) -> list[int]:
     return [0] + [i for i in ends if i < n and _STARTS.match(tokens[i])]
 
 
-def token_terms(analyzer, token: str) -> frozenset[str]:
-    """The analysed terms of a whitespace token's words."""
-    words = _WORD.findall(token)
-    if len(words) == 1 and words[0] == token:
-        return frozenset(analyzer.word_terms(token))
-    return frozenset().union(*(analyzer.word_terms(w) for w in words))  # punctuation or several words
-
-
 def _with_semantic(scores: list[float], words: list[int], windows) -> list[float]:
     """Sentence scores: keyword evidence scaled to its best sentence, plus SEMANTIC_WEIGHT times
     the sentence's window similarity min-max scaled over the passage's windows. Windows that do
@@ -279,52 +270,3 @@ def _with_semantic(scores: list[float], words: list[int], windows) -> list[float
         for i in range(a, b):
             out[i] += bonus
     return out
-
-
-_CACHES: dict[int, "_TermMemo"] = {}
-
-
-def _word_terms_cache(analyzer) -> "_TermMemo":
-    """A memo of token -> analysed terms shared by all queries (the vocabulary of passages is
-    finite)."""
-    key = id(analyzer)
-    cache = _CACHES.get(key)
-    if cache is None:
-        cache = _CACHES[key] = _TermMemo(analyzer)
-    return cache
-
-
-class _MemoState(NamedTuple):
-    memo: dict[str, frozenset[str]]  # token -> terms
-    by_term: dict[str, set[str]]  # term -> tokens
-    log: list[tuple[str, frozenset[str]]]  # tokens in the order they were analysed
-
-    def tokens_with(self, terms) -> set[str]:
-        """The known tokens whose analysis contains any of ``terms``."""
-        return set().union(*(self.by_term.get(t, ()) for t in terms))
-
-
-class _TermMemo:
-    """whitespace token -> frozenset of the analysed terms of its words, the reverse
-    (term -> tokens), and a log, so a query finds the tokens that hit its terms by set unions
-    instead of a lookup per token. Plain dicts (a functools.lru_cache hit cost ~1 us here, a
-    dict hit ~0.1 us); emptied past MAX_WORDS by swapping in a new state in one assignment."""
-
-    MAX_WORDS = 200_000
-
-    def __init__(self, analyzer):
-        self.analyzer = analyzer
-        self.state = _MemoState({}, {}, [])
-
-    def __call__(self, token: str) -> frozenset[str]:
-        state = self.state
-        terms = state.memo.get(token)
-        if terms is None:
-            if len(state.memo) >= self.MAX_WORDS:
-                state = self.state = _MemoState({}, {}, [])
-            terms = token_terms(self.analyzer, token)
-            for term in terms:
-                state.by_term.setdefault(term, set()).add(token)
-            state.log.append((token, terms))  # logged before memoised: see Snippeter._catch_up
-            state.memo[token] = terms
-        return terms

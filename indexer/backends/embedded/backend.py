@@ -12,19 +12,19 @@ from typing import Collection, Iterator, Sequence
 
 import numpy as np
 
-from indexer.backends.embedded import ann, layout, records
+from indexer.backends.embedded import layout, records
 from indexer.backends.embedded.generation import Generation
 from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, score_plan
 from indexer.backends.embedded.keyword_plan import plan_query
-from indexer.backends.embedded.linalg import matvec as _matvec
 from indexer.backends.embedded.scores import ScoreSet
+from indexer.backends.embedded.vector_scoring import vector_scores, widened_top
 from indexer.backends.embedded.writer import EmbeddedWriter
 from indexer.errors import BackendUnavailable, ConfigError, DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, PageRecord, Passage, Scored
 from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
-SUBSET_EXACT = 2_000  # a filter allowing at most this many passages is scored exactly, row by row
+
 
 class EmbeddedBackend:
     name = "embedded"
@@ -137,35 +137,6 @@ class EmbeddedBackend:
         """The passages matching the query with their keyword scores (cached per generation)."""
         return g.keyword_cache.get(query, lambda: self._compute_keyword_scores(g, query))
 
-    def _vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
-        vector = np.asarray(vector, dtype=np.float32)
-        return g.vector_cache.get(vector.tobytes(), lambda: self._compute_vector_scores(g, vector))
-
-    def _compute_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
-        if g.ivf is not None:
-            return self._probe_vector_scores(g, vector, self._nprobe(g))
-        return self._exact_vector_scores(g, vector)
-
-    def _nprobe(self, g: Generation) -> int:
-        if self.nprobe == 0:
-            return len(g.ivf.centroids)  # every cluster: the same scores as an exact scan
-        return self.nprobe or ann.NPROBE
-
-    def _probe_vector_scores(self, g: Generation, vector: np.ndarray, nprobe: int | None = None) -> ScoreSet:
-        """Scores for the passages of the nearest IVF clusters only."""
-        return self._blend_windows(g, *g.ivf.probe(vector, g.vectors, nprobe), vector)
-
-    @staticmethod
-    def _blend_windows(g: Generation, idx: np.ndarray, part: np.ndarray, vector: np.ndarray) -> ScoreSet:
-        """Some passages' similarities, blended with their best sentence window's."""
-        if g.windows is not None:
-            part = g.windows.combine_subset(idx, part, vector)
-        return ScoreSet(idx, part)
-
-    def _exact_vector_scores(self, g: Generation, vector: np.ndarray) -> ScoreSet:
-        scores = _matvec(g.vectors, vector)
-        return ScoreSet(None, scores if g.windows is None else g.windows.blend(scores, vector))
-
     def _compute_keyword_scores(self, g: Generation, query: ParsedQuery) -> ScoreSet:
         plan = self._plan_cached(query)
         found = score_plan(plan, g.body, g.title)
@@ -190,29 +161,14 @@ class EmbeddedBackend:
         g = self._live()
         if len(g.passage_ids) == 0:
             return []
-        top = self._top(g, self._vector_scores(g, vector), filters, k)
+        top = self._top(g, vector_scores(g, vector, self.nprobe), filters, k)
         if min_score is not None:
             # the floor comes from the unfiltered search over the same scores, which probed every
             # passage that reaches it: no wider probe can add one
             return [s for s in top if s.score >= min_score]
         if g.ivf is None or len(top) >= min(k, len(g.passage_ids)):
             return top
-        # a filter left too few probed passages: probe wider, or for a very narrow filter score
-        # the passages it allows directly (gathering rows costs ~10x a contiguous probe per row)
-        vector = np.asarray(vector, dtype=np.float32)
-        mask = g.facets.passage_mask(filters)
-        allowed = np.flatnonzero(mask) if mask is not None else None
-        if allowed is not None and len(allowed) <= SUBSET_EXACT:
-            if len(top) >= len(allowed):
-                return top
-            part = _matvec(np.asarray(g.vectors[allowed], dtype=np.float32), vector)
-            return self._top(g, self._blend_windows(g, allowed, part, vector), {}, k)
-        want = min(k, len(g.passage_ids) if allowed is None else len(allowed))
-        nprobe, nlist = self._nprobe(g), len(g.ivf.centroids)
-        while len(top) < want and nprobe < nlist:
-            nprobe *= 4
-            top = self._top(g, self._probe_vector_scores(g, vector, nprobe), filters, k)
-        return top
+        return widened_top(g, vector, filters, k, top, self.nprobe, self._top)
 
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))

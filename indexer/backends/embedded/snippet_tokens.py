@@ -5,7 +5,7 @@ A snippet then finds a page's query hits with a few array operations over the pa
 ids, instead of a set lookup per token and an analysis of every token no query has met yet
 (a page of ten cost 0.35 ms with every token known, 0.6 ms in a service that had answered a
 hundred other queries). The tokens are ``text.split()`` of the stored passage text, the terms
-``snippets.token_terms``, the sentence starts ``snippets.sentence_starts``: what
+``term_memo.token_terms``, the sentence starts ``snippets.sentence_starts``: what
 ranking/snippets.py computes from the text itself, so its output is the same either way.
 
 Files of a generation (absent in indexes built before them, or of another VERSION: snippets
@@ -32,7 +32,8 @@ from typing import Collection, Iterable, Sequence
 import numpy as np
 
 from indexer.backends.embedded.layout import load_array, map_array
-from indexer.ranking.snippets import sentence_starts, token_terms
+from indexer.ranking.snippets import sentence_starts
+from indexer.ranking.term_memo import token_terms
 
 VERSION = 1  # of this data; the analyzer version it was made with is the index's (IndexMeta)
 _META, _TYPES, _TERMS = "snippet_meta.json", "snippet_types.json", "snippet_terms.json"
