@@ -23,7 +23,8 @@ SNIPPET_WORDS = 45
 # text without spaces or with absurd "words" reaches it (45 words of prose are ~350 characters,
 # ~600 with their marks; a caller marking a whole text asks for all its words)
 SNIPPET_MAX_CHARS = 1500
-SEMANTIC_WEIGHT = 0.5  # of the best window, against 1.0 for the best keyword sentence
+SEMANTIC_WEIGHT = 1.25  # of the best window, against 1.0 for the best keyword sentence
+MIN_SPREAD = 0.01  # cosine: windows closer than this differ by noise, and earn a share of the weight
 _WORD_SPLIT = re.compile(rf"({WORD.pattern})")  # a token's words at odd positions
 # a sentence ends at a token ending like one, followed by one starting like one
 # (indexer.passages.split_sentences's rule, on tokens)
@@ -251,7 +252,8 @@ def sentence_starts(tokens: list[str]) -> list[int]:
 
 def _with_semantic(scores: list[float], words: list[int], windows) -> list[float]:
     """Sentence scores: keyword evidence scaled to its best sentence, plus SEMANTIC_WEIGHT times
-    the sentence's window similarity min-max scaled over the passage's windows. Windows that do
+    the sentence's window similarity min-max scaled over the passage's windows (over at least
+    MIN_SPREAD, so a preference of noise size stays small). Windows that do
     not line up with the sentences (an index built with other windows), are all alike or hold a
     non-number add nothing."""
     groups = window_groups(words)
@@ -266,7 +268,7 @@ def _with_semantic(scores: list[float], words: list[int], windows) -> list[float
     top = max(scores)
     out = [s / top for s in scores] if top > 0 else list(scores)
     for (a, b), sim in zip(groups, windows):
-        bonus = SEMANTIC_WEIGHT * (sim - lo) / (hi - lo)
+        bonus = SEMANTIC_WEIGHT * (sim - lo) / max(hi - lo, MIN_SPREAD)
         for i in range(a, b):
             out[i] += bonus
     return out
