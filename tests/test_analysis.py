@@ -176,7 +176,7 @@ def test_hyphenated_words_index_joined_form_and_parts(a):
 def test_place_names_and_lexicalised_compounds_stay_whole(a):
     # Harderwijk is no wijk and Doesburg no doen; netwerk no net, deelname no naam
     for word in ("Harderwijk", "Doesburg", "Winterswijk", "Slotervaart", "netwerk", "deelname", "leerkrachten",
-                 "welkom", "achttien", "medewerking"):
+                 "welkom", "achttien", "medewerking", "zittenblijvers"):  # no zit + blij + ver
         assert len(a.index_terms(word)) == 1, word
     assert not set(a.index_terms("in de wijk")) & set(a.index_terms("Harderwijk"))
     # a kept word is still a part of a longer compound
@@ -216,6 +216,7 @@ def test_numbers(a):
         ("lage ses", "kinderen uit gezinnen met een lage sociaaleconomische status"),
         ("drop-outs", "minder uitval in het mbo"),
         ("kdv", "de kinderopvang in de wijk"),
+        ("zittenblijvers", "hoeveel kinderen blijven zitten of doubleren"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):

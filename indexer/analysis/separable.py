@@ -30,8 +30,8 @@ def joined_verbs(text: str, toks: list[Token], lemma_of: Mapping[str, str],
                  is_verb: Callable[[str], bool]) -> dict[int, str]:
     """Token index of a verb form whose particle stands apart -> the joined verb's infinitive:
     a particle right before "te" + verb ("in te richten"), or one that closes a clause after the
-    clause's verb ("richt je een klas in", "doen zij mee?", "stromen door naar het hbo"). Only where particle + verb is a verb
-    (``is_verb``), so "ze werken in Utrecht" joins nothing."""
+    clause's verb ("richt je een klas in", "doen zij mee?", "stromen door naar het hbo"). Only
+    where particle + verb is a verb (``is_verb``), so "ze werken in Utrecht" joins nothing."""
     words = [fold(t.surface) for t in toks]
     out: dict[int, str] = {}
     for j, word in enumerate(words):
