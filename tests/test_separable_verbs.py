@@ -29,6 +29,19 @@ def _joined(text: str) -> dict[str, str]:
     ("Steeds meer gemeenten sluiten zich aan bij de alliantie", {"sluiten": "aansluiten"}),
     ("Dus docent, zet je bluetooth aan.", {"zet": "aanzetten"}),
     ("hoe gaan scholen om met armoede", {"gaan": "omgaan"}),
+    ("Er doen veel scholen mee", {"doen": "meedoen"}),  # existential "er"
+    ("Leraren werken op die manier samen.", {"werken": "samenwerken"}),  # "die manier" is no clause
+    ("De bronnen lichten de inzet van coaches voor (dreigende) thuiszitters uit.", {"lichten": "uitlichten"}),
+    ("Ouders vinden de informatie terug.", {"vinden": "terugvinden"}),  # an infinitive in -nden
+    ("Hoe werken school en wijkteam samen?", {"werken": "samenwerken"}),  # past a joined subject
+    ("Hoeveel scholen nemen deel aan het programma?", {"nemen": "deelnemen"}),
+    ("De training vindt plaats in het najaar.", {"vindt": "plaatsvinden"}),
+    ("De leraar legt uit hoe het werkt.", {"legt": "uitleggen"}),
+    ("Ze geven aan dat de school te klein is.", {"geven": "aangeven"}),
+    ("docenten en leerlingen zoeken samen uit welke werkwijzen werken", {"zoeken": "uitzoeken"}),
+    ("In Arnhem trekken vier partijen samen op: TNO en het roc.", {"trekken": "optrekken"}),
+    ("Ouders vragen een vergoeding aan voor activiteiten binnen en buiten school.", {"vragen": "aanvragen"}),
+    ("voorstellen uit te voeren. Hiervoor is geld", {"voeren": "uitvoeren"}),
 ])
 def test_a_verb_whose_particle_stands_apart_is_joined(text, expected):
     assert _joined(text) == expected
@@ -42,6 +55,17 @@ def test_a_verb_whose_particle_stands_apart_is_joined(text, expected):
     "In de komende periode gaan wij verder",  # "komende" is an adjective here
     "Ze hebben het boek voor.",  # an auxiliary joins nothing
     "De school richt zich op ouders",  # "op" before a noun opens a phrase
+    # a preposition stranded from waar/daar/hier/er, which are no verbs either
+    "Waar gaat het onderzoek over?",
+    "Waar richt de school zich op?",
+    "Het gaat er om dat leerlingen zich veilig voelen.",
+    "Daar hebben ook de scholen zelf baat bij",
+    "Waar gaat het om?",
+    # "die"/"dat" as determiners close no clause
+    "Leerlingen krijgen in die tijd extra begeleiding.",
+    "Scholen zetten op dat moment een stap.",
+    "De kans op te laat komen is groot.",  # "te" before no infinitive
+    "werken gemeenten, scholen en maatschappelijke organisaties samen in de alliantie",  # scholen: a noun
 ])
 def test_prepositions_and_other_words_are_not_joined(text):
     assert _joined(text) == {}
