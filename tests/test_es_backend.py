@@ -25,7 +25,7 @@ def cluster() -> FakeCluster:
     c = FakeCluster()
     c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
     c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "5", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
     return c
 
@@ -92,7 +92,7 @@ def test_missing_alias_means_no_meta(cluster):
 
 def test_meta_reads_the_alias_index_meta(backend):
     meta = backend.meta()
-    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "5", "blank:nl")
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "6", "blank:nl")
 
 
 def test_meta_is_read_once_per_live_index(backend, cluster):
@@ -104,7 +104,7 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     # a build swapped the alias: the new index's meta, read once more
     cluster.on("GET", r"/_alias/gka", body={"gka-v4-new": {"aliases": {"gka": {}}}})
     cluster.on("GET", r"/gka-v4-new/_mapping", body={"gka-v4-new": {"mappings": {"_meta": {
-        "mapping_version": "5", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-02-02"}}}})
     rebuilt = backend.meta()
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
@@ -124,8 +124,8 @@ def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, clu
 
     create = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v5-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == "5"
+    assert new.startswith("gka-v6-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == "6"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
@@ -215,7 +215,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v5-20250301t120000000000z"
+    assert name == "gka-v6-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------

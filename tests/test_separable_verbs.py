@@ -138,3 +138,19 @@ def test_elasticsearch_searches_the_verb_with_its_joined_form():
     assert ("pak aanpakken",) in [c.terms for c in plan.clauses]
     plan = plan_query(parse_query("welke scholen doen mee"), get_analyzer())
     assert ("doen meedoen",) in [c.terms for c in plan.clauses]  # "doen" alone is a stop word
+
+
+def test_elasticsearch_indexes_a_passages_split_verbs_joined_in_its_body():
+    """Elasticsearch analyses one word at a time, so the writer adds the joined verbs to the
+    passage's body (heading and text reach it through copy_to), as the embedded index holds them."""
+    from dataclasses import replace
+
+    from indexer.backends.es_writer import document_actions
+    from test_es_backend import make_doc
+
+    doc = make_doc(n=2)
+    doc.passages[0] = replace(doc.passages[0], text="De school richt dit jaar een schakelklas in. Ze pakt het samen aan.")
+    sources = [a["_source"] for a in document_actions(doc, "gka-v6-x")]
+    assert sources[0]["body"] == "inrichten aanpakken"
+    assert "body" not in sources[1]  # no split verb
+    assert "body" not in sources[2]  # the document itself

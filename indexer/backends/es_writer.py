@@ -53,6 +53,16 @@ def _windows_by_passage(doc: IndexedDocument) -> dict[int, list[float]]:
     return out
 
 
+def _separable_verbs(passage) -> str:
+    """The passage's verbs whose particle stands apart, joined ("richt ... in" -> "inrichten"),
+    which the embedded backend indexes too (analyzer.index_terms): Elasticsearch's analysis sees
+    one word at a time."""
+    from indexer.analysis import get_analyzer
+
+    text = f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
+    return " ".join(dict.fromkeys(get_analyzer().separable_verbs(text).values()))
+
+
 def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any]]:
     """Bulk ``index`` actions: one per passage (kind=passage) and one for the document."""
     facets = _facet_fields(doc)
@@ -72,6 +82,9 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
             "source_path": doc.source_path,
             **facets,
         }
+        verbs = _separable_verbs(passage)
+        if verbs:
+            source["body"] = verbs  # with what copy_to adds: heading and text
         vector = _vector(vec)
         if vector is not None:
             source["vector"] = vector
