@@ -137,6 +137,7 @@ def test_an_english_form_is_read_from_its_stem():
     ("homewrok help after school", "homework help after school"),
     ("how do schools improve parantal involvment", "how do schools improve parental involvement"),
     ("Teachres and parents", "Teachers and parents"),  # a glossary plural, capital kept
+    ("earli school leaving", "early school leaving"),  # not "earlies", a plural made of "early"
 ])
 def test_an_english_typo_is_corrected_to_the_glossarys_english_word(speller, query, suggestion):
     # the index holds Dutch words only: an English typo had no candidate, so no suggestion

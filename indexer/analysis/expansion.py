@@ -135,16 +135,17 @@ def load_spans(rules, keys, targets=None, plurals: bool = False) -> SpanIndex:
     return index
 
 
-def source_words(rules, keys) -> frozenset[str]:
+def source_words(rules, keys, is_word=lambda w: True) -> frozenset[str]:
     """Every word of the rules' sources, and an English key's plural as load_spans(plurals=True)
-    matches it: the English words the glossary knows."""
+    matches it where ``is_word`` knows it ("teachers", not "earlies" of "early"): the English
+    words the glossary knows."""
     words: set[str] = set()
     for rule in rules:
         for source in rule.sources:
             key = tuple(keys(source))
             words.update(key)
             plural = _plural_key(key)
-            if plural:
+            if plural and is_word(plural[-1]):
                 words.add(plural[-1])
     return frozenset(words)
 

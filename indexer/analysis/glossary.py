@@ -68,5 +68,6 @@ class Glossary:
         return " ".join(out + surfaces[pos:]) if pos else ""
 
     def words(self) -> frozenset[str]:
-        """The English words the glossary knows, folded."""
-        return source_words(self._rules, surface_words)
+        """The English words the glossary knows, folded; a plural made from an entry only when
+        it is a common English word (what a typo may be corrected to)."""
+        return source_words(self._rules, surface_words, english_words().__contains__)
