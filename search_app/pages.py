@@ -51,6 +51,10 @@ def search():
     detected = present.detected_values(response.detected, response.facets, req.filters) \
         if response and not req.doc_id else []
     detected = [_exact_count(service, req, d) for d in detected]
+    if any(not d.count for d in detected):  # "goed onderbouwd" in no result, yet in the index
+        everywhere = service.facets()
+        detected = [d if d.count else replace(d, elsewhere=everywhere.get(d.field, {}).get(d.value, 0))
+                    for d in detected]
     multi = _with_other_passages(service, response.hits) if response and not req.doc_id else set()
     return render_template(
         "search.html", req=req, response=response, pages=pages, examples=present.EXAMPLE_QUERIES,

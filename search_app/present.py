@@ -180,6 +180,7 @@ class DetectedValue:
     value: str
     count: int  # documents the filter would leave (0: the knowledge base has none for this query;
     # the search page replaces the facet count by the filtered search's own total)
+    elsewhere: int = 0  # for a value no result holds: the knowledge base's documents that hold it
 
 
 def detected_values(detected: dict[str, list[str]], facets: dict[str, dict[str, int]],

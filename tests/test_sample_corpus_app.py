@@ -138,3 +138,20 @@ def test_a_doelgroep_filter_matches_regardless_of_case(sample):
         "/interventies?doelgroep=jongeren")
     page = BeautifulSoup(client.get("/interventies?doelgroep=JONGEREN").data, "html.parser")
     assert "jongeren" in page.select_one(".active-filters").get_text(" ")  # shown as the group is spelled
+
+
+def test_a_recognised_value_no_result_holds_links_to_the_documents_that_do(sample):
+    """"welke interventies zijn goed onderbouwd": no passage says so, but one intervention's
+    record is rated so; the page says none of its results is, and links the one that is."""
+    client, records = sample
+    rated = [r for r in records if "goed onderbouwd" in r.facets.get("bewijskracht", [])]
+    soup = BeautifulSoup(client.get("/?q=welke+interventies+zijn+goed+onderbouwd").data, "html.parser")
+    assert "bewijskracht goed onderbouwd" in soup.select_one(".not-found").get_text()
+    link = soup.select_one(".elsewhere a")
+    assert link["href"] == "/?bewijskracht=goed+onderbouwd"
+    assert f"({len(rated)} document" in soup.select_one(".elsewhere").get_text()
+    listed = BeautifulSoup(client.get(link["href"]).data, "html.parser").select(".result-title a")
+    assert {a["href"].split("?")[0].removeprefix("/documenten/") for a in listed} == {r.id for r in rated}
+    # a value the whole knowledge base lacks gets the note without a link
+    soup = BeautifulSoup(client.get("/?q=evidence-based+parental+involvement").data, "html.parser")
+    assert soup.select_one(".not-found") is not None and soup.select_one(".elsewhere") is None
