@@ -274,7 +274,9 @@ def test_an_agenda_for_a_meeting_is_the_topic_not_the_type_agenda():
 
     for query in ("agenda voor de ouderavond", "agenda van het teamoverleg", "agenda's voor de informatieavond",
                   "agenda voor een oudergesprek in Zwolle", "agenda voor de jaarlijkse ouderavond",
-                  "agenda ouderavond", "agenda MR-vergadering"):
+                  "agenda ouderavond", "agenda MR-vergadering",
+                  # English puts the meeting first
+                  "parents evening agenda", "staff meeting agenda", "ouderavond agenda"):
         assert "type" not in detect_query_entities(query), query
     assert detect_query_entities("agenda voor de ouderavond in Zwolle")["gemeente"] == ["Zwolle"]
     for query in ("lokale agenda Rotterdam", "agenda voor gelijke kansen in Zwolle", "agenda voor de gemeente"):

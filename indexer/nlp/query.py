@@ -36,7 +36,7 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             continue
         if field == "type" and _after_topic_marker(doc, ent.start, topic):
             continue  # "over (het) nieuws": what the question is about, not the kind of document
-        if field == "type" and ent.ent_id_ == "agenda" and _for_a_meeting(doc, ent.end):
+        if field == "type" and ent.ent_id_ == "agenda" and (_for_a_meeting(doc, ent.end) or _after_a_meeting(doc, ent.start)):
             continue
         taken.update(t.lower_ for t in ent)
         value = ent.ent_id_ or ent.text
@@ -90,6 +90,16 @@ def _for_a_meeting(doc, i: int) -> bool:
         if i < len(doc) and doc[i].text in ("'", "’"):  # "the parents' evening"
             i += 1
     return False
+
+
+def _after_a_meeting(doc, i: int) -> bool:
+    """Whether the word before ``i`` is a meeting, as English puts it before the agenda
+    ("parents evening agenda", "staff meeting agenda", "the parents' evening agenda")."""
+    ends = tuple((resources.context_rules().get("query_meeting_agenda") or {}).get("meeting_ends", ()))
+    j = i - 1
+    if j >= 0 and doc[j].text in ("'", "’"):
+        j -= 1
+    return j >= 0 and doc[j].lower_.endswith(ends)
 
 
 def _word_head(doc, i: int):
