@@ -71,7 +71,8 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "query": _STR,
             "mode": {"enum": list(MODES)},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0, "description": (
+                "Results of the query and filters: documents with collapse=1, passages with collapse=0.")},
             "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             "k": {"type": "integer", "minimum": 1, "maximum": MAX_K},
             "filters": _FACET_MAP,
@@ -79,7 +80,11 @@ SCHEMAS: dict[str, dict] = {
             "sort": {"enum": [*SORTS, LISTED_SORT], "description": "The rows' order; filters alone list by title."},
             "doc_id": {"type": ["string", "null"]},
             "hits": {"type": "array", "items": _ref("Hit")},
-            "facets": _FACET_COUNTS,
+            "facets": {**_FACET_COUNTS, "description": (
+                "field -> value -> documents among the results that hold it, counted with the other "
+                "fields' filters (not the field's own). Always documents: with collapse=1 a value's "
+                "count is the total its filter gives, with collapse=0 the passages of those documents "
+                "may number more.")},
             "suggestion": {"type": ["string", "null"], "description": "'Bedoelde u ...'"},
             "corrected": {"type": ["string", "null"], "description": (
                 "The query searched instead of q, its typos corrected ('praktijkonderwjs' -> "
