@@ -24,7 +24,7 @@ bp = Blueprint("export", __name__)
 
 CSV_COLUMNS = (
     "rang", "titel", "type", "kop", "passage", "score", "gemeente", "provincie", "sector", "thema",
-    "jaar", "bewijskracht", "doc_id", "url",
+    "jaar", "bewijskracht", "doc_id", "url", "datum",  # datum last: earlier columns keep their place
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PAGING_PARAMS = ("page", "k", "per_page")
@@ -98,7 +98,7 @@ def _csv_row(rank: int, hit: Hit) -> list[object]:
     return [
         rank, hit.title, hit.doc_type, hit.heading, hit.text, score,
         joined["gemeente"], joined["provincie"], joined["sector"], joined["thema"], joined["jaar"],
-        joined["bewijskracht"], hit.doc_id, url,
+        joined["bewijskracht"], hit.doc_id, url, getattr(hit, "date", "") or "",
     ]
 
 

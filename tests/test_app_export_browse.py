@@ -142,6 +142,10 @@ def test_browse_results_have_no_score(client):
     assert exported["hits"] and all(h[f] is None for h in exported["hits"] for f in RANK_FIELDS)
     rows = csv_rows(client.get("/export.csv?gemeente=Rotterdam"))
     assert rows[0][5] == "score" and len(rows) > 1 and all(row[5] == "" for row in rows[1:])
+    # the date the JSON export carries (by which sort=datum orders) is a column too
+    dates = {h["doc_id"]: h["date"] for h in exported["hits"]}
+    at = rows[0].index("datum")
+    assert any(dates.values()) and all(row[at] == dates[row[rows[0].index("doc_id")]] for row in rows[1:])
     page = soup_of(client.get("/?gemeente=Rotterdam"))
     assert page.select(".result") and not page.select(".result details.why")
     assert "score" not in " ".join(r.get_text(" ") for r in page.select(".result")).lower()
