@@ -66,6 +66,14 @@ class UnknownFilterValue(QueryError):
         self.field, self.value, self.valid = field, value, list(valid)
 
 
+class InvalidYear(QueryError):
+    """A jaar filter value that is no year of four digits ("tweeduizend"): it would find nothing."""
+
+    def __init__(self, value: str):
+        super().__init__(f"jaar {value!r} is no year of four digits", "a year filter looks like jaar=2019")
+        self.value = value
+
+
 class DocumentNotFound(GkaError):
     """No document with that id (HTTP 404)."""
 

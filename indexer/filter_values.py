@@ -6,21 +6,23 @@ value's label ("primair onderwijs" for po) and the words the query-understanding
 for it ("basisonderwijs", "agenda's", "Friesland"); a value none of these know is refused with the list of valid ones,
 because a typo there would otherwise find nothing without saying why. A pattern's name counts
 only when it is the whole value ("geen basisonderwijs" names no sector). gemeente also takes a
-place's other names ("Den Bosch", "Sittard"); free fields (gemeente, jaar) keep an unknown value:
-it finds nothing.
+place's other names ("Den Bosch", "Sittard"); gemeente keeps an unknown value: it finds
+nothing. jaar takes a year of four digits only.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Callable, Mapping
 
 from indexer.analysis.text_norm import fold
-from indexer.errors import UnknownFilterValue
+from indexer.errors import InvalidYear, UnknownFilterValue
 
 # facet field -> its list in vocab.v1.yaml
 CONTROLLED = {"type": "doc_types", "sector": "sectors", "thema": "themes", "provincie": "provinces",
               "bewijskracht": "evidence_levels"}
 
+YEAR = re.compile(r"(19|20)\d\d")
 Name = Callable[[str, str], "str | None"]  # (text, field) -> the value it names as a whole
 
 
@@ -66,10 +68,12 @@ def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) 
     named = name(value, field) if name and field != "thema" else None
     if named:
         return known.get(value_key(named), named)
+    if field == "jaar" and not YEAR.fullmatch(value):  # "tweeduizend" would find nothing, unsaid
+        raise InvalidYear(value)
     if field not in CONTROLLED:
         return value
     raise UnknownFilterValue(field, value, sorted(set(vocabulary()[field].values())),
-                             hint=f"filter values for {field} are fixed; other fields (gemeente, jaar) take any value")
+                             hint=f"filter values for {field} are fixed; gemeente takes any value, jaar any year")
 
 
 def value_key(value) -> str:

@@ -15,6 +15,7 @@ from indexer.errors import (
     BackendUnavailable,
     DocumentNotFound,
     IndexNotFound,
+    InvalidYear,
     QueryError,
     SearchTimeout,
     UnknownFilterValue,
@@ -73,7 +74,12 @@ def error_response(status: int, message: str, detail: str | None = None):
 
 
 def _query_error(exc: QueryError):
-    message = unknown_value_message(exc) if isinstance(exc, UnknownFilterValue) else str(exc)
+    if isinstance(exc, UnknownFilterValue):
+        message = unknown_value_message(exc)
+    elif isinstance(exc, InvalidYear):
+        message = f"Ongeldig jaar {exc.value!r}: een jaartal heeft vier cijfers, bijvoorbeeld jaar=2019."
+    else:
+        message = str(exc)
     return error_response(400, message, detail=message)
 
 

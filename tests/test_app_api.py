@@ -183,7 +183,7 @@ def test_openapi_parameters_match_implementation(client, spec):
         value = schema["enum"][0] if "enum" in schema else samples[schema["type"]]
         # the fields with a fixed vocabulary refuse other values (tests/test_filter_values.py)
         value = {"type": "agenda", "thema": "armoede", "sector": "po", "provincie": "Utrecht",
-                 "bewijskracht": "niet beoordeeld", "doc_id": known_doc}.get(param["name"], value)
+                 "bewijskracht": "niet beoordeeld", "jaar": "2019", "doc_id": known_doc}.get(param["name"], value)
         query = {"q": "taal", param["name"]: value}
         assert client.get("/api/search", query_string=query).status_code == 200, param["name"]
 

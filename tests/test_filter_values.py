@@ -25,6 +25,11 @@ def test_an_unknown_value_of_a_fixed_vocabulary_is_refused_with_the_valid_ones(s
         service.search(SearchRequest("", filters={"sector": ["taal"]}))
     # a place or year the index lacks is no error: it finds nothing
     assert service.search(SearchRequest("ouders", filters={"gemeente": ["Atlantis"]})).total == 0
+    assert service.search(SearchRequest("ouders", filters={"jaar": ["1901"]})).total == 0
+    # but a year that is no year is refused, as it could never find anything
+    for value in ("tweeduizend", "19", "2019-2020", "20199"):
+        with pytest.raises(QueryError, match="no year of four digits"):
+            service.search(SearchRequest("ouders", filters={"jaar": [value]}))
 
 
 def test_the_api_answers_400_for_an_unknown_filter_value(client):
@@ -32,6 +37,13 @@ def test_the_api_answers_400_for_an_unknown_filter_value(client):
     assert response.status_code == 400
     assert "Kies uit: agenda" in response.get_json()["error"]["message"]  # the app words it in Dutch
     assert client.get("/api/search?q=ouders&sector=primair+onderwijs").status_code == 200
+
+
+def test_a_year_filter_that_is_no_year_is_a_400_in_dutch(client):
+    response = client.get("/api/search?q=ouders&jaar=tweeduizend")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("Ongeldig jaar 'tweeduizend'")
+    assert client.get("/?q=ouders&jaar=tweeduizend").status_code == 400
 
 
 def test_the_search_page_says_which_values_a_filter_takes(client):
