@@ -33,6 +33,11 @@ def print_response(resp, query: str | None, as_json: bool) -> None:
         print(f"Showing results for: {resp.corrected} (--exact searches the words as typed)")
     if resp.suggestion:
         print(f"Did you mean: {resp.suggestion}")
+    if resp.detected:  # what the web page offers as filters ("Herkend in uw vraag")
+        named = "; ".join(f"{field}={', '.join(values)}" for field, values in resp.detected.items())
+        print(f"Recognised in the query: {named} (narrow with --filter FIELD=VALUE)")
+    if not resp.total and query and query.strip() and not _has_words(query):
+        print("The query holds only stop words, symbols or exclusions: nothing to search for.")
     if resp.total and resp.word_matches is False:
         print("No document holds the query's words; these passages are only close in meaning.")
     elif resp.total:
@@ -54,3 +59,12 @@ def _start(text: str) -> str:
 
     start = " ".join(text.split()[:40])
     return start if len(start) <= SNIPPET_MAX_CHARS else start[:SNIPPET_MAX_CHARS - 2] + " …"
+
+
+def _has_words(query: str) -> bool:
+    """Whether the query has a word the analyzer searches for (not only "de het" or "!@#")."""
+    from indexer.analysis import get_analyzer
+    from indexer.ranking.query_syntax import parse_query
+
+    parsed = parse_query(query)
+    return not parsed.is_empty and bool(get_analyzer().query_terms(parsed.text))

@@ -129,6 +129,18 @@ def test_search_text_shows_each_hits_snippet_as_plain_text(built_index, capsys):
     assert "<mark>" not in out and "&lt;" not in out and "(taal & rekenen, <3 uur per dag)" in out
 
 
+def test_search_text_names_what_the_query_names_and_why_nothing_was_searched(built_index, capsys):
+    index = str(built_index[0].index_dir)
+    assert cli.main(["search", "vve in Rotterdam", "--index", index, "--k", "1"]) == 0
+    assert "Recognised in the query: " in (out := capsys.readouterr().out) and "gemeente=Rotterdam" in out
+    for query in ("!@#", "de het"):  # the web page's "only stop words or symbols"
+        assert cli.main(["search", query, "--index", index]) == 0
+        out = capsys.readouterr().out
+        assert "only stop words, symbols or exclusions" in out and "0 results" in out
+    assert cli.main(["search", "xyzzyq", "--index", index, "--mode", "keyword"]) == 0
+    assert "only stop words" not in capsys.readouterr().out  # a word, just not in the index
+
+
 def test_a_query_starting_with_a_dash_gets_a_hint(built_index, capsys):
     import pytest
 
