@@ -57,8 +57,14 @@ class Autocomplete:
         # the typed letters keep their case ("Den Haag" -> "Den Haagse", not "Den haagse"); a name
         # typed in lower case gets its capitals ("apel" -> "Apeldoornse")
         proper = proper_spelling() if word == low else {}
-        shown = [proper.get(w.lower()) or (word + w[len(low):] if w.startswith(low) else w)
-                 for w in self._speller().complete(low, TERM_SUGGESTIONS)]
+        speller = self._speller()
+        # an English question completes in English ("early sch" -> school, not scholen), and a
+        # word the index has nothing for may be English ("homew" -> homework)
+        english = speller.reads_english(words[:-1])
+        found = [] if english else speller.complete(low, TERM_SUGGESTIONS)
+        if not found and hasattr(speller, "complete_english"):
+            found = speller.complete_english(low, TERM_SUGGESTIONS)
+        shown = [proper.get(w.lower()) or (word + w[len(low):] if w.startswith(low) else w) for w in found]
         return [Suggestion(head + mark + w, "term") for w in shown]
 
     def _title_list(self) -> list[tuple[str, str, str]]:

@@ -222,6 +222,16 @@ def test_autocomplete_completes_the_word_being_typed_from_the_index(service):
     assert not offered & longer
 
 
+def test_autocomplete_completes_an_english_question_in_english(service):
+    """QA: "early sch" offered "early scholen"; "homew" and "equal opp" offered nothing."""
+    terms = [s.text for s in service.suggest("early sch") if s.kind == "term"]
+    assert terms and terms[0] == "early school" and all(t.split()[1] in {"school", "schools", "scheme", "schemes"} for t in terms)
+    assert [s.text for s in service.suggest("homew") if s.kind == "term"][:1] == ["homework"]
+    assert "equal opportunities" in [s.text for s in service.suggest("equal opp") if s.kind == "term"]
+    # a Dutch question keeps the index's words
+    assert all(t.text.startswith("hulp bij huisw") for t in service.suggest("hulp bij huisw") if t.kind == "term")
+
+
 def test_health(service):
     h = service.health()
     assert h["ok"] and h["documents"] == 6 and h["embedder"] == "fake:64"

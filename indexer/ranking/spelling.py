@@ -55,6 +55,24 @@ class Speller:
         words = [w for _, w in self._sorted[lo:hi] if w != prefix.lower()]
         return [self.spelled.get(w, w) for w in sorted(words, key=lambda w: (-self.freq[w], w))[:limit]]
 
+    def complete_english(self, prefix: str, limit: int) -> list[str]:
+        """The glossary's English words that start with ``prefix`` ("homew" -> homework; "opp"
+        after "equal" -> opportunity): autocomplete for an English question. First those whose
+        Dutch rendering the index holds most ("sch" -> school before scheme)."""
+        key = prefix.lower()
+        render = getattr(self.analyzer, "dutch_rendering", lambda w: "")
+
+        def found(word: str) -> int:  # a word Dutch writes too ("school") is not rendered
+            return sum(self.freq.get(w, 0) for w in render(word).split() or [word])
+
+        words = [w for w in self._glossary_english if w.startswith(key) and w != key]
+        return sorted(words, key=lambda w: (-found(w), len(w), w))[:limit]
+
+    def reads_english(self, words: Iterable[str]) -> bool:
+        """Whether words typed before the one being completed are English: one English word and
+        no Dutch one is enough ("early sch" completes to "school", not "scholen")."""
+        return _reads_english(self.analyzer, [w.lower() for w in words if w.isalpha()], at_least=1)
+
     def known(self, word: str) -> bool:
         """In the index, or a real Dutch or common English word: not a typo, even when the index
         lacks it ("eten" is not corrected to "een", nor "parents" to "presents")."""
@@ -139,16 +157,16 @@ class Speller:
         return out if changed else None
 
 
-def _reads_english(analyzer, words: Iterable[str]) -> bool:
-    """Two or more of the words are English and not Dutch, and more of them than the other
-    way round ("how do shools involve parents"; not "ouders en school")."""
+def _reads_english(analyzer, words: Iterable[str], at_least: int = 2) -> bool:
+    """Two (``at_least``) or more of the words are English and not Dutch, and more of them than
+    the other way round ("how do shools involve parents"; not "ouders en school")."""
     dutch_zipf = getattr(analyzer, "dutch_zipf", lambda w: 0.0)
     english = dutch = 0
     for word in words:
         in_english, in_dutch = is_english_form(word), dutch_zipf(word) > 0 or analyzer.is_stopword(word)
         english += in_english and not in_dutch
         dutch += in_dutch and not in_english
-    return english >= 2 and english > dutch
+    return english >= at_least and english > dutch
 
 
 def _dt_twins(word: str) -> list[str]:
