@@ -90,8 +90,10 @@ def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_o
             continue
         if word in R_WORDS and (word != "er" or not _clause_start(text, toks, words, i)):
             return None  # existential "er" opens its clause: "er doen veel scholen mee"
-        if word in NO_VERB or (word.endswith(("nde", "nden")) and not is_verb(word)):
-            continue  # "de komende periode": a participle as adjective
+        if word in NO_VERB:
+            continue
+        if word.endswith(("nde", "nden")) and not is_verb(word):
+            continue  # a participle as adjective: "de komende periode"
         if not lemma_of.get(word, "n").endswith("n") and not is_verb(word):
             continue  # the table knows the form, as no verb's: "scholen" (school)
         joined = _join(particle, word, lemma_of, is_verb)
