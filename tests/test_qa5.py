@@ -68,6 +68,19 @@ def test_a_word_no_document_holds_in_any_form_is_named(service):
     assert service.search(SearchRequest("ouders en nieuwkomers", k=5, mode="semantic")).missing_words == []
 
 
+def test_an_english_phrase_the_glossary_translates_whole_is_named_whole():
+    """QA: "summer schools for newcomers" named "summer" as missing: the glossary translates the
+    phrase, and its second word alone ("schools") is found."""
+    from indexer.analysis import get_analyzer
+    from indexer.ranking.word_coverage import word_coverage
+
+    analyzer = get_analyzer()
+    found = set(analyzer.index_terms("school scholen"))
+    _, missing = word_coverage(analyzer, lambda term: int(term in found), "summer schools for newcomers",
+                               lambda w: True)
+    assert missing == ["summer schools", "newcomers"]
+
+
 def test_a_backend_that_cannot_count_terms_names_no_word(service, monkeypatch):
     """An Elasticsearch index of an older mapping answers None: its counts would mislead."""
     monkeypatch.setattr(service.backend, "term_dfs", lambda terms: None)

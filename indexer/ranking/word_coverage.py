@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from indexer.analysis.text_norm import tokenize
+from indexer.analysis.text_norm import fold, tokenize
 from indexer.ranking.query_syntax import ParsedQuery
 from indexer.analysis.english import is_english_form
 
@@ -36,11 +36,14 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
     groups: dict[int, list] = {}
     for qt in analyzer.query_terms(text):
         groups.setdefault(qt.group, []).append(qt)
+    # an English phrase the glossary translates as a whole is named whole ("summer schools")
+    spans = getattr(analyzer, "glossary_spans", None)
+    phrase_end = {start: end for start, end, _ in spans([fold(t.surface) for t in tokens])} if spans else {}
     partial, missing = [], []
     for group, terms in sorted(groups.items()):
         if group >= len(tokens) or not any(t.origin == "word" for t in terms):
             continue
-        surface = tokens[group].surface
+        surface = " ".join(t.surface for t in tokens[group:max(group + 1, phrase_end.get(group, 0))])
         whole = [t.term for t in terms if t.origin != "part"]
         parts = [t.term for t in terms if t.origin == "part"]
         if any(term_df(t) > 0 for t in whole):
