@@ -44,6 +44,23 @@ def test_convex_weight_one_is_keyword_order():
         fusion.convex(kw, sem, keyword_weight=1.5)
 
 
+def test_one_dominant_keyword_match_does_not_flatten_the_others():
+    """d04: a first hit with five times the BM25 of the second left the second a fifth of the
+    keyword weight, below passages that only the embedder liked."""
+    dominant = [("a", 30.0), ("b", 5.0), ("c", 4.0)]
+    assert fusion.keyword_reference(dominant) == pytest.approx(3 * 5.0)
+    assert fusion.max_normalise(dominant, fusion.KEYWORD_DOMINANCE_CAP) == pytest.approx(
+        {"a": 1.0, "b": 1 / 3, "c": 4 / 15})
+    assert fusion.max_normalise(dominant) == pytest.approx({"a": 1.0, "b": 1 / 6, "c": 4 / 30})  # no cap
+    even = [("a", 6.0), ("b", 5.0)]
+    assert fusion.keyword_reference(even) == 6.0 and fusion.keyword_reference([("a", 2.0)]) == 2.0
+    # in the fusion: the second keyword hit keeps its place above a passage only the embedder found
+    semantic = [("x", 0.85), ("a", 0.84), ("b", 0.83), ("z", 0.70)]
+    assert [i for i, _ in fusion.convex(dominant, semantic, keyword_weight=0.35)][:3] == ["a", "b", "x"]
+    uncapped = {**fusion.max_normalise(dominant)}
+    assert 0.35 * uncapped["b"] + 0.65 * (0.83 - 0.70) / 0.15 < 0.65  # x's score: b was below it
+
+
 def test_keyword_scale_damps_weak_keyword_matches():
     weak = [("a", 1.0)]
     assert fusion.convex(weak, [], 0.5, keyword_scale=10.0)[0][1] == pytest.approx(0.05)

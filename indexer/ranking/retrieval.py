@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.ranking import fusion
 from indexer.ranking.query_syntax import ParsedQuery, contains, normalise_for_match
 
 MAX_PHRASE_MATCHES = 10_000  # passages read to know which hold a quoted phrase (semantic side)
@@ -24,7 +25,7 @@ class Sides:
     vector: object = None
     nearest: list[tuple[str, float]] | None = None  # the semantic side of the result set, unfiltered
     floor: float | None = None  # the depth-th nearest passage's score (None: every passage is near)
-    keyword_scale: float | None = None  # the unfiltered best keyword score, when filters apply
+    keyword_scale: float | None = None  # the unfiltered keyword normaliser, when filters apply
     keyword_more: bool = False  # keyword matches exist that `keyword` leaves out (past the pool)
     partial_pool: frozenset[str] = frozenset()  # the unfiltered pool's matches of a compound word in part
 
@@ -49,7 +50,7 @@ class Retriever:
                 # fuse what the unfiltered search fused: matches at or above its depth-th keyword
                 # score; the filter's other matches follow the pool, as they did unfiltered
                 unfiltered = self.keyword(query, {}, depth)
-                sides.keyword_scale = unfiltered[0][1] if unfiltered else None
+                sides.keyword_scale = fusion.keyword_reference(unfiltered) if unfiltered else None
                 if len(unfiltered) >= depth:
                     kept = [(p, s) for p, s in keyword if s >= unfiltered[-1][1]]
                     sides.keyword_more = sides.keyword_more or len(kept) < len(keyword)
