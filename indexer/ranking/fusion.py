@@ -6,6 +6,7 @@ BM25 match is not dragged down by a weak embedder, and when the keyword side fin
 """
 from __future__ import annotations
 
+import heapq
 from typing import Mapping, Sequence
 
 Ranking = Sequence[tuple[str, float]]  # best first
@@ -45,7 +46,7 @@ def max_normalise(ranking: Ranking, cap: float | None = None) -> dict[str, float
 def keyword_reference(ranking: Ranking, cap: float | None = KEYWORD_DOMINANCE_CAP) -> float:
     """The score a keyword ranking is normalised by: its best, but at most ``cap`` times its
     second best, so that one dominant match does not flatten the evidence of all the others."""
-    scores = sorted((s for _, s in ranking), reverse=True)[:2]
+    scores = heapq.nlargest(2, (s for _, s in ranking))
     top = scores[0] if scores else 0.0
     if cap and len(scores) > 1 and scores[1] > 0:
         top = min(top, cap * scores[1])
