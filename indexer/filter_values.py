@@ -11,7 +11,6 @@ nothing. jaar takes a year of four digits only.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Callable, Mapping
 
@@ -22,7 +21,6 @@ from indexer.errors import InvalidYear, UnknownFilterValue
 CONTROLLED = {"type": "doc_types", "sector": "sectors", "thema": "themes", "provincie": "provinces",
               "bewijskracht": "evidence_levels"}
 
-YEAR = re.compile(r"(19|20)\d\d")
 Name = Callable[[str, str], "str | None"]  # (text, field) -> the value it names as a whole
 
 
@@ -68,8 +66,11 @@ def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) 
     named = name(value, field) if name and field != "thema" else None
     if named:
         return known.get(value_key(named), named)
-    if field == "jaar" and not YEAR.fullmatch(value):  # "tweeduizend" would find nothing, unsaid
-        raise InvalidYear(value)
+    if field == "jaar":
+        from indexer.nlp.query_filters import is_year  # the years a question names, the same range
+
+        if not is_year(value):  # "tweeduizend" would find nothing, unsaid
+            raise InvalidYear(value)
     if field not in CONTROLLED:
         return value
     raise UnknownFilterValue(field, value, sorted(set(vocabulary()[field].values())),

@@ -91,6 +91,12 @@ def _counted(word: str, rules: _Years) -> bool:
     return any(word.endswith(ending) and len(word) >= shortest for ending, shortest in rules.plural_endings)
 
 
+def is_year(value: str) -> bool:
+    """A year of four digits in the range this file names ("2019"; not "tweeduizend", "19")."""
+    rules = _years()
+    return len(value) == 4 and value.isdigit() and rules.low <= int(value) <= rules.high
+
+
 def named_years(text: str) -> list[str]:
     """The years ``text`` names, in order: "onderzoek uit 2021" -> ["2021"]; a school year or
     short period names each of its years ("2019-2020" -> ["2019", "2020"]); "groep 8", "2000
