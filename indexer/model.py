@@ -89,6 +89,11 @@ class Passage:
     text: str
     hash: str  # sha1 of heading + text (embedding cache key together with embedder name)
 
+    @property
+    def indexed_text(self) -> str:
+        """What the keyword side indexes of the passage: its heading and its text."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
+
 
 @dataclass
 class IndexedDocument:

@@ -59,8 +59,7 @@ def _separable_verbs(passage) -> str:
     one word at a time."""
     from indexer.analysis import get_analyzer
 
-    text = f"{passage.heading}\n{passage.text}" if passage.heading else passage.text
-    return " ".join(dict.fromkeys(get_analyzer().separable_verbs(text).values()))
+    return " ".join(dict.fromkeys(get_analyzer().separable_verbs(passage.indexed_text).values()))
 
 
 def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any]]:

@@ -81,7 +81,7 @@ class EmbeddedWriter:
         )
         rows = []
         for p in doc.passages:
-            terms = self.analyzer.index_terms(f"{p.heading}\n{p.text}" if p.heading else p.text)
+            terms = self.analyzer.index_terms(p.indexed_text)
             rows.append((self.n_passages + len(rows), p.id, self.n_docs, p.ordinal, p.heading, p.text, p.hash, " ".join(terms)))
         self.conn.executemany(f"INSERT INTO passages ({store.PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", rows)
         self.vectors.append(vectors)
