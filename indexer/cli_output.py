@@ -36,7 +36,7 @@ def print_response(resp, query: str | None, as_json: bool) -> None:
     if resp.detected:  # what the web page offers as filters ("Herkend in uw vraag")
         named = "; ".join(f"{field}={', '.join(values)}" for field, values in resp.detected.items())
         print(f"Recognised in the query: {named} (narrow with --filter FIELD=VALUE)")
-    if not resp.total and query and query.strip() and not _has_words(query):
+    if not resp.total and query and _nothing_to_search(query):
         print("The query holds only stop words, symbols or exclusions: nothing to search for.")
     if resp.total and resp.word_matches is False:
         print("No document holds the query's words; these passages are only close in meaning.")
@@ -61,10 +61,9 @@ def _start(text: str) -> str:
     return start if len(start) <= SNIPPET_MAX_CHARS else start[:SNIPPET_MAX_CHARS - 2] + " …"
 
 
-def _has_words(query: str) -> bool:
-    """Whether the query has a word the analyzer searches for (not only "de het" or "!@#")."""
+def _nothing_to_search(query: str) -> bool:
+    """Only stop words, symbols or exclusions ("de het", "!@#"), as the web page tells them."""
     from indexer.analysis import get_analyzer
-    from indexer.ranking.query_syntax import parse_query
+    from indexer.ranking.word_coverage import nothing_to_search
 
-    parsed = parse_query(query)
-    return not parsed.is_empty and bool(get_analyzer().query_terms(parsed.text))
+    return nothing_to_search(get_analyzer(), query) is not None

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from indexer.analysis import get_analyzer
 from indexer.errors import QueryError
 from indexer.model import FACET_FIELDS, SearchRequest
-from indexer.ranking.query_syntax import parse_query
+from indexer.ranking.word_coverage import nothing_to_search
 from search_app import present
 from search_app.document_view import matching_passages, shown_passages
 from search_app.marking import Marker
@@ -84,12 +84,8 @@ def _nothing_to_find(service, query: str) -> str | None:
     help there, so the page says this instead."""
     if not service.facets().get("type"):  # every document has a type
         return "leeg"
-    parsed = parse_query(query)
-    if not parsed.raw:  # filters alone: their own tips
-        return None
-    if parsed.is_empty:
-        return "uitsluiten" if parsed.excluded else "stopwoorden"
-    return None if _analyzer(service).query_terms(parsed.text) else "stopwoorden"
+    why = nothing_to_search(_analyzer(service), query)  # None for filters alone: their own tips
+    return {"exclusions": "uitsluiten", "stop words": "stopwoorden"}.get(why)
 
 
 def _semantic_finds(service, req: SearchRequest) -> bool:

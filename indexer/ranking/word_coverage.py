@@ -8,8 +8,20 @@ from __future__ import annotations
 from typing import Callable
 
 from indexer.analysis.text_norm import fold, tokenize
-from indexer.ranking.query_syntax import ParsedQuery
+from indexer.ranking.query_syntax import ParsedQuery, parse_query
 from indexer.analysis.english import is_english_form
+
+
+def nothing_to_search(analyzer, query: str) -> str | None:
+    """Why ``query`` has nothing to search for: "exclusions" (it only excludes: "-ouders"), "stop
+    words" (only stop words, symbols or syntax: "de het", "!@#", "OF"); None when it has a word
+    to search for, or no text at all (filters alone)."""
+    parsed = parse_query(query)
+    if not parsed.raw:
+        return None
+    if parsed.is_empty:
+        return "exclusions" if parsed.excluded else "stop words"
+    return None if analyzer.query_terms(parsed.text) else "stop words"
 
 
 def query_word_coverage(backend, analyzer, query: ParsedQuery) -> tuple[list[str], list[str]]:
