@@ -218,3 +218,21 @@ def test_the_character_cap_leaves_ordinary_snippets_as_they_were(analyzer, monke
     before = [Snippeter(analyzer, q).snippet(text) for q in ("ouders", "huiswerk", "")]
     monkeypatch.setattr(snippets, "SNIPPET_MAX_CHARS", 10**9)
     assert [Snippeter(analyzer, q).snippet(text) for q in ("ouders", "huiswerk", "")] == before
+
+
+def test_a_separable_verb_written_apart_is_shown_and_marked(analyzer):
+    # the keyword side finds "werken ... samen" for "samenwerking"; the snippet shows why
+    text = " ".join([FILLER] * 4 + ["De scholen in de wijk werken nauw samen met de buurthuizen."] + [FILLER] * 4)
+    out = Snippeter(analyzer, "samenwerking").snippet(text, max_words=12)
+    assert "<mark>werken</mark> nauw <mark>samen</mark> met de buurthuizen" in out
+    out = Snippeter(analyzer, "een schakelklas inrichten").snippet(
+        "Zo richten de scholen een schakelklas in voor nieuwkomers. Om een klas in te richten is geld nodig.")
+    assert "<mark>richten</mark> de scholen een <mark>schakelklas</mark> <mark>in</mark> voor" in out
+    assert "<mark>in</mark> te <mark>richten</mark> is" in out
+
+
+def test_words_of_no_separable_verb_are_not_marked_for_one(analyzer):
+    # "in" is a preposition here, and a passage saying "samenwerking" needs no verb marks
+    assert "<mark>" not in Snippeter(analyzer, "inrichten").snippet("Ze werken in Utrecht met plezier.")
+    out = Snippeter(analyzer, "samenwerking").snippet("Hun samenwerking loopt goed. Ze werken nauw samen.")
+    assert out == "Hun <mark>samenwerking</mark> loopt goed. Ze werken nauw samen."

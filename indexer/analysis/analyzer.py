@@ -294,6 +294,9 @@ class DutchAnalyzer:
         what an English typo is corrected to (spelling)."""
         return self._glossary.words()
 
+    def is_verb(self, word: str) -> bool:
+        return fold(word) in self._verbs
+
     def is_stopword(self, word: str) -> bool:
         return fold(word) in self._stop
 

@@ -16,6 +16,7 @@ from itertools import compress, filterfalse
 from operator import itemgetter
 
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
+from indexer.ranking.split_verbs import particle_terms, split_verb_hits
 from indexer.ranking.term_memo import WORD, word_terms_cache
 
 SNIPPET_WORDS = 45
@@ -49,6 +50,7 @@ class Snippeter:
                 self._spans[qt.term] = qt.spans
         self._memo = word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
+        self._particle_terms = particle_terms(analyzer, self._keys)  # a joined verb's terms ("samenwerk")
         self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
@@ -97,8 +99,9 @@ class Snippeter:
             hit = self._hits[token] = self._memo(token) & self._keys
         return hit
 
-    def _window(self, tokens: list[str], max_words: int, windows=None, layout=None) -> tuple[int, int, list[int]]:
-        """(first, end) token positions of the best-matching sentences, and the hit positions.
+    def _window(self, tokens: list[str], max_words: int, windows=None, layout=None):
+        """(first, end) token positions of the best-matching sentences, the hit positions, and
+        those of them that are a separable verb's words written apart (split_verbs).
         ``windows``: the query's similarity with each sentence window of the passage (the build's
         windows), the semantic evidence added to the keyword evidence of their sentences.
         ``layout``: (sentence starts, hit positions, their terms among the query's) from the index."""
@@ -108,6 +111,12 @@ class Snippeter:
         else:
             starts, hits, hit_terms = layout
             terms_at = dict(zip(hits, hit_terms)).__getitem__
+        split = {}
+        if self._particle_terms:
+            split = split_verb_hits(self.analyzer, tokens, self._particle_terms,
+                                    frozenset().union(*map(terms_at, hits)))
+            if split:
+                hits, terms_at = _with_split(hits, terms_at, split)
         if hits and self._spans:
             hits = self._without_lonely(hits, terms_at)
         bounds = starts + [len(tokens)]
@@ -139,7 +148,7 @@ class Snippeter:
             count += size
         if self._spans and hits:
             hits = self._marked_in_sentence(hits, terms_at, starts, by_sentence)
-        return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits
+        return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits, split.keys()
 
     def _marked_in_sentence(self, hits: list[int], terms_at, starts: list[int],
                             by_sentence: dict[int, set[str]]) -> list[int]:
@@ -163,7 +172,7 @@ class Snippeter:
             return hits
         return [i for i in hits if terms_at(i) - lonely]
 
-    def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int]) -> str:
+    def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int], split=()) -> str:
         """tokens[first:end] joined by spaces, HTML-escaped, matching words in <mark>;
         escaping works on the runs between hits, not token by token."""
         out, prev = [], first
@@ -174,7 +183,7 @@ class Snippeter:
                 break
             if i > prev:
                 out.append(html.escape(" ".join(tokens[prev:i])))
-            marked = self._marked.get(tokens[i])
+            marked = _mark_all(tokens[i]) if i in split else self._marked.get(tokens[i])
             if marked is None:
                 marked = self._marked[tokens[i]] = self._mark_words(tokens[i])
             out.append(marked)
@@ -209,17 +218,17 @@ class Snippeter:
             if not tokens:
                 out.append("")
                 continue
-            first, end, hits = self._window(tokens, max_words, windows[n] if windows is not None else None,
-                                            layouts[n] if layouts is not None else None)
-            snippet = (("… " if first > 0 else "") + self._highlight(tokens, first, end, hits)
+            first, end, hits, split = self._window(tokens, max_words, windows[n] if windows is not None else None,
+                                                   layouts[n] if layouts is not None else None)
+            snippet = (("… " if first > 0 else "") + self._highlight(tokens, first, end, hits, split)
                        + (" …" if end < len(tokens) else ""))
             limit = SNIPPET_MAX_CHARS * max(1, math.ceil(max_words / SNIPPET_WORDS))
             if len(snippet) > limit:
-                snippet = self._capped(tokens, first, end, hits, limit)
+                snippet = self._capped(tokens, first, end, hits, limit, split)
             out.append(snippet)
         return out
 
-    def _capped(self, tokens: list[str], first: int, end: int, hits: list[int], limit: int) -> str:
+    def _capped(self, tokens: list[str], first: int, end: int, hits: list[int], limit: int, split=()) -> str:
         """The snippet of tokens[first:end] cut to ``limit`` characters: the whole tokens that fit
         (as marked and escaped), or the start of a first token longer than that, unmarked."""
         head = "… " if first > 0 else ""
@@ -228,18 +237,38 @@ class Snippeter:
         used, stop = -1, first
         while stop < end:
             token = tokens[stop]
-            size = len(self._marked.get(token) or self._mark_words(token)) if stop in hit_set \
-                else len(html.escape(token))
+            size = len(_mark_all(token) if stop in split else self._marked.get(token) or self._mark_words(token)) \
+                if stop in hit_set else len(html.escape(token))
             if used + 1 + size > room:
                 break
             used += 1 + size
             stop += 1
         if stop > first:
-            return head + self._highlight(tokens, first, stop, hits) + (" …" if stop < len(tokens) else "")
+            return head + self._highlight(tokens, first, stop, hits, split) + (" …" if stop < len(tokens) else "")
         text = tokens[first][:room]
         while len(html.escape(text)) > room:  # escaping lengthens "&", "<", quotes
             text = text[: len(text) - max(1, (len(html.escape(text)) - room) // 5)]
         return head + html.escape(text) + " …"
+
+
+def _with_split(hits: list[int], terms_at, split: dict[int, frozenset[str]]):
+    """Hits and their terms with a split verb's words added."""
+    hit_set = set(hits)
+
+    def terms(i: int) -> frozenset[str]:
+        extra = split.get(i)
+        if extra is None:
+            return terms_at(i)
+        return extra | terms_at(i) if i in hit_set else extra
+    return sorted(hit_set.union(split)), terms
+
+
+def _mark_all(token: str) -> str:
+    """The token with every word marked: a split verb's words ("werken", "samen,")."""
+    if _ADDRESS.search(token):
+        return html.escape(token)
+    return "".join(f"<mark>{html.escape(p)}</mark>" if i % 2 else html.escape(p)
+                   for i, p in enumerate(_WORD_SPLIT.split(token)))
 
 
 def sentence_starts(tokens: list[str]) -> list[int]:

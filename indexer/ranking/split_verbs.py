@@ -1,0 +1,93 @@
+"""Snippet marks for a separable verb written apart. The keyword side indexes "de scholen werken
+nauw samen" under "samenwerken", so a question about "samenwerking" finds it; its snippet should
+show and mark "werken … samen" too, not a sentence without a mark."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Collection, Mapping
+
+from indexer.analysis.separable import MAX_DISTANCE, PARTICLES, verb_bases
+from indexer.analysis.text_norm import fold, tokenize
+
+_LONGEST_FIRST = sorted(PARTICLES, key=len, reverse=True)
+
+
+def particle_terms(analyzer, terms: Collection[str]) -> dict[str, tuple[str, str]]:
+    """The query terms that are a separable verb's ("samenwerk", "aanpak"; not "onderwijs" nor
+    "voorbeeld") -> (particle, the rest)."""
+    out = {}
+    for term in terms:
+        for particle in _LONGEST_FIRST:
+            if term.startswith(particle) and len(term) > len(particle) + 1:
+                if _is_verb_term(analyzer, term):
+                    out[term] = (particle, term[len(particle):])
+                break
+    return out
+
+
+def _is_verb_term(analyzer, term: str) -> bool:
+    return any(analyzer.is_verb(base) and term in analyzer.word_terms(base) for base in verb_bases(term, {}))
+
+
+def split_verb_hits(analyzer, tokens: list[str], wanted: Mapping[str, tuple[str, str]],
+                    present: Collection[str]) -> dict[int, frozenset[str]]:
+    """Positions in ``tokens`` (a passage's whitespace tokens) of the verb and the particle of a
+    separable verb written apart whose joined term is ``wanted`` and not ``present`` among the
+    terms the passage's words hit themselves (a passage saying "samenwerking" needs none)."""
+    missing = {term: pr for term, pr in wanted.items() if term not in present}
+    if not missing:
+        return {}
+    text = " ".join(tokens)
+    low = text.lower()
+    if not any(particle in low and any(form in low for form in _forms(rest)) and _as_word(particle).search(low)
+               and _word_start(rest).search(low) for particle, rest in missing.values()):
+        return {}  # cheap: the particle is no word of the passage, or no word starts like the verb
+    toks = tokenize(text)
+    starts, at = [], 0
+    for token in tokens:
+        starts.append(at)
+        at += len(token) + 1
+    out: dict[int, frozenset[str]] = {}
+    for i, verb in analyzer.separable_verbs(text, toks).items():
+        terms = frozenset(analyzer.word_terms(verb)).intersection(missing)
+        if not terms:
+            continue
+        particles = {missing[t][0] for t in terms}
+        for k in (i, _particle_of(toks, i, particles)):
+            if k is not None:
+                pos = bisect_right(starts, toks[k].start) - 1
+                out[pos] = out.get(pos, frozenset()) | terms
+    return out
+
+
+@lru_cache(maxsize=256)
+def _as_word(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])")
+
+
+@lru_cache(maxsize=256)
+def _forms(stem: str) -> tuple[str, ...]:
+    """How a form of the verb may start: "lez" as "lees", "gev" as "geef"."""
+    if len(stem) > 2 and stem[-2] in "aeou" and stem[-3] not in "aeiou":
+        lasts = {"z": "sz", "v": "fv"}.get(stem[-1], stem[-1])
+        return tuple(stem[:-1] + vowel + last for vowel in ("", stem[-2]) for last in lasts)
+    return (stem,)
+
+
+@lru_cache(maxsize=256)
+def _word_start(stem: str) -> re.Pattern:
+    """A word starting like a form of the verb (_forms)."""
+    return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, _forms(stem)))})")
+
+
+def _particle_of(toks, i: int, particles: set[str]) -> int | None:
+    """The particle of the verb at ``i``: after it in its clause ("werken nauw samen"), or before
+    "te" ("samen te werken")."""
+    for j in range(i + 1, min(len(toks), i + MAX_DISTANCE + 2)):
+        if fold(toks[j].surface) in particles:
+            return j
+    if i >= 2 and fold(toks[i - 2].surface) in particles:
+        return i - 2
+    return None
