@@ -42,6 +42,9 @@ def _joined(text: str) -> dict[str, str]:
     ("In Arnhem trekken vier partijen samen op: TNO en het roc.", {"trekken": "optrekken"}),
     ("Ouders vragen een vergoeding aan voor activiteiten binnen en buiten school.", {"vragen": "aanvragen"}),
     ("voorstellen uit te voeren. Hiervoor is geld", {"voeren": "uitvoeren"}),
+    # no R-word strands "samen"; an adverb-only particle before "om" ends its clause
+    ("Partners werken er nauw met de school samen om jongeren kansen te geven.", {"werken": "samenwerken"}),
+    ("Daar werken we samen aan.", {"werken": "samenwerken"}),
 ])
 def test_a_verb_whose_particle_stands_apart_is_joined(text, expected):
     assert _joined(text) == expected

@@ -37,6 +37,9 @@ QUESTION_WORDS = frozenset(("hoe", "wat", "waarom", "welke", "welk", "wie", "waa
 # preposition stranded from these; they are no verbs either ("waar" is a form of "waren")
 R_WORDS = frozenset(("waar", "daar", "hier", "er"))
 NO_VERB = QUESTION_WORDS | R_WORDS
+# particles no R-word strands (no "ersamen"): "ze werken er nauw samen" is "samenwerken"
+NEVER_STRANDED = frozenset(("samen", "terug", "weg", "los", "vast", "neer", "tekort", "plaats", "deel",
+                            "open", "dicht", "terecht", "vooruit", "achteruit", "voort", "les"))
 MAX_DISTANCE = 10  # words between a verb and its particle
 # not a line break (PDF text breaks mid-sentence), nor brackets ("voor (dreigende) thuiszitters uit")
 _BREAK = re.compile(r"[.,;:!?]")
@@ -88,7 +91,7 @@ def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_o
             if first or guessed or word not in COORDINATORS or (i and _verb_form(words[i - 1], lemma_of, is_verb)):
                 break
             continue
-        if word in R_WORDS and (word != "er" or not _clause_start(text, toks, words, i)):
+        if word in R_WORDS and particle not in NEVER_STRANDED and (word != "er" or not _clause_start(text, toks, words, i)):
             return None  # existential "er" opens its clause: "er doen veel scholen mee"
         if word in NO_VERB:
             continue
@@ -128,7 +131,7 @@ def _closes_clause(text: str, toks: list[Token], words: list[str], j: int) -> in
     """How surely the particle at ``j`` ends its clause, 0 (not) to 4: at the text's end or
     punctuation 4 ("trekken samen op:" is "optrekken"), before a question word (an adverb-only
     particle) or a clause word that subordinates 3 ("zoeken samen uit welke"), before a
-    preposition 2, before "en"/"of" 1 ("vragen een vergoeding aan voor activiteiten binnen en
+    preposition or an adverb-only particle before "om" 2, before "en"/"of" 1 ("vragen een vergoeding aan voor activiteiten binnen en
     buiten school" is "aanvragen")."""
     if j + 1 == len(toks) or _breaks(text, toks, j, j + 1):
         return 4
@@ -139,6 +142,8 @@ def _closes_clause(text: str, toks: list[Token], words: list[str], j: int) -> in
         return 2 if following == "met" else 0
     if words[j] in ADVERB_PARTICLES and following in QUESTION_WORDS:
         return 3
+    if words[j] in ADVERB_PARTICLES and following == "om":  # "werken samen om jongeren ... te geven"
+        return 2
     return 2 if following in PREPOSITIONS else 0
 
 
