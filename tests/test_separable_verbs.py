@@ -45,6 +45,8 @@ def _joined(text: str) -> dict[str, str]:
     # no R-word strands "samen"; an adverb-only particle before "om" ends its clause
     ("Partners werken er nauw met de school samen om jongeren kansen te geven.", {"werken": "samenwerken"}),
     ("Daar werken we samen aan.", {"werken": "samenwerken"}),
+    # "aanbeteren" (from "beter") is in the verb list, but no Dutch: the clause's verb wins
+    ("hoe sluiten po en vo beter op elkaar aan", {"sluiten": "aansluiten"}),
 ])
 def test_a_verb_whose_particle_stands_apart_is_joined(text, expected):
     assert _joined(text) == expected

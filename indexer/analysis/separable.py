@@ -48,12 +48,13 @@ AUXILIARIES = frozenset(("hebben", "zijn", "worden", "kunnen", "zullen", "moeten
 
 
 def joined_verbs(text: str, toks: list[Token], lemma_of: Mapping[str, str],
-                 is_verb: Callable[[str], bool]) -> dict[int, str]:
+                 is_verb: Callable[[str], bool], is_common: Callable[[str], bool] | None = None) -> dict[int, str]:
     """Token index of a verb form whose particle stands apart -> the joined verb's infinitive:
     a particle right before "te" + infinitive ("in te richten"), or one that closes a clause
     after the clause's verb ("richt je een klas in", "doen zij mee?", "stromen door naar het
     hbo"). Only where particle + verb is a verb (``is_verb``), so "ze werken in Utrecht" joins
-    nothing."""
+    nothing. After its verb, a joined verb general Dutch does not use (not ``is_common``:
+    "aanbeteren" from "beter") counts only where no other verb of the clause joins."""
     words = [fold(t.surface) for t in toks]
     out: dict[int, str] = {}
     strength: dict[int, int] = {}  # a verb two particles could take keeps the surer one
@@ -68,13 +69,13 @@ def joined_verbs(text: str, toks: list[Token], lemma_of: Mapping[str, str],
                 out[j + 2], strength[j + 2] = joined, 3
             continue
         sure = _closes_clause(text, toks, words, j)
-        found = _clause_verb(text, toks, words, j, lemma_of, is_verb) if sure else None
+        found = _clause_verb(text, toks, words, j, lemma_of, is_verb, is_common) if sure else None
         if found and sure > strength.get(found[0], 0):
             out[found[0]], strength[found[0]] = found[1], sure
     return out
 
 
-def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_of, is_verb):
+def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_of, is_verb, is_common=None):
     """(index, joined verb) of the verb the particle at ``j`` belongs to, scanning back through
     its clause: the clause's first verb that joins ("werkt de school nauw samen", not "school"),
     a form the lemma table knows as a verb before a guessed one ("sluiten zich aan", not "meer");
@@ -82,6 +83,7 @@ def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_o
     particle = words[j]
     first: tuple[int, str] | None = None  # the farthest candidate the table knows as a verb
     guessed: tuple[int, str] | None = None
+    rare: tuple[int, str] | None = None  # the nearest join general Dutch does not use
     for i in range(j - 1, max(-1, j - 1 - MAX_DISTANCE), -1):
         word = words[i]
         if _breaks(text, toks, i, i + 1):
@@ -100,7 +102,9 @@ def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_o
         if not lemma_of.get(word, "n").endswith("n") and not is_verb(word):
             continue  # the table knows the form, as no verb's: "scholen" (school)
         joined = _join(particle, word, lemma_of, is_verb)
-        if joined:
+        if joined and is_common is not None and not is_common(joined):
+            rare = rare or (i, joined)
+        elif joined:
             if _verb_form(word, lemma_of, is_verb):
                 first = (i, joined)
             else:
@@ -108,7 +112,7 @@ def _clause_verb(text: str, toks: list[Token], words: list[str], j: int, lemma_o
     if particle == "om" and j + 1 < len(words) and words[j + 1] == "met":
         # "om met" joins only "omgaan met": "vrijgeroosterd om met leerlingen te werken" does not
         return first if first and first[1] == "omgaan" else None
-    return first or guessed
+    return first or guessed or rare
 
 
 def _verb_form(word: str, lemma_of: Mapping[str, str], is_verb: Callable[[str], bool]) -> bool:
