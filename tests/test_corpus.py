@@ -159,3 +159,27 @@ def test_no_verbatim_copies_from_seeds():
                 copies.append(f"{where}: '{window.strip()}'")
                 break
     assert not copies, "letterlijk overgenomen uit de seeds:\n" + "\n".join(copies)
+
+
+def _titles():
+    """Every sample document's title as its file gives it (records, front matter, HTML, the
+    sources of the generated PDF and DOCX files)."""
+    for path, rec in _records():
+        yield path.name, rec["naam"]
+    sources = CORPUS / "tools" / "sources"
+    for path in sorted(CORPUS.glob("*/*.md")) + sorted(sources.glob("*.md")):
+        if path.parent.name == "onderzoek" and (sources / path.name).exists():
+            continue  # a copy of its source
+        yield path.name, _front_matter(path)[0]["titel"]
+    for path in sorted(CORPUS.glob("*/*.html")):
+        yield path.name, re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S).group(1)
+
+
+def test_no_two_sample_documents_share_a_title():
+    # a result list showing two documents named alike leaves a user guessing which is which
+    seen: dict[str, str] = {}
+    for name, title in _titles():
+        key = " ".join(title.lower().split())
+        assert key not in seen, f"{name} and {seen[key]} are both titled {title!r}"
+        seen[key] = name
+    assert len(seen) >= 100
