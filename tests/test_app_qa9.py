@@ -21,3 +21,25 @@ def test_start_page_examples_open_the_default_collapsed_view(client):
         query = parse_qs(urlsplit(a["href"]).query)
         assert "collapse" not in query, a["href"]
         assert query["q"] == [a.get_text()]
+
+
+# 2. a filtered search whose filtered results hold none of the words said "Geen document bevat
+#    uw zoekwoorden" (CLI: "No document holds ..."), though documents outside the filter do
+#    ("taalachterstand" in Fryslân on the sample corpus: 40 documents hold the word)
+def test_no_word_matches_within_filters_names_the_filters(client):
+    assert client.get("/api/search?q=schoolmaaltijden").get_json()["word_matches"] is True
+    assert client.get("/api/search?q=schoolmaaltijden&type=onderzoek").get_json()["word_matches"] is False
+    note = soup_of(client.get("/?q=schoolmaaltijden&type=onderzoek")).select_one(".no-word-matches").get_text()
+    assert note.startswith("Geen document met deze filters bevat uw zoekwoorden"), note
+    note = soup_of(client.get("/?q=qwxzyv+pizzarecept")).select_one(".no-word-matches").get_text()
+    assert note.startswith("Geen document bevat uw zoekwoorden"), note
+
+
+def test_cli_no_word_matches_within_filters_names_the_filters(real_index, capsys):
+    from indexer import cli
+
+    index = str(real_index[0].index_dir)
+    assert cli.main(["search", "schoolmaaltijden", "--index", index, "--filter", "type=onderzoek"]) == 0
+    assert "No document that passes the filters holds the query's words" in capsys.readouterr().out
+    assert cli.main(["search", "qwxzyv pizzarecept", "--index", index]) == 0
+    assert "\nNo document holds the query's words" in "\n" + capsys.readouterr().out
