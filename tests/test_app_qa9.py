@@ -59,3 +59,13 @@ def test_a_word_inside_a_translated_english_phrase_is_not_named_missing():
     # a phrase whose translation no passage holds is still named whole, once
     _, missing = word_coverage(analyzer, lambda term: 0, "early school leavers", lambda w: False)
     assert missing == ["early school leavers"]
+
+
+# 4. the catalogue's title was "Interventies" whatever its filters and page, while the search
+#    page's title names them: tabs and screen readers could not tell two catalogue pages apart
+def test_the_catalogue_title_names_its_filters_and_page(client):
+    site = " · Kennisbank Gelijke Kansen"
+    assert soup_of(client.get("/interventies")).title.get_text() == "Interventies" + site
+    title = soup_of(client.get("/interventies?sector=po&doelgroep=ouders+en+gezinnen")).title.get_text()
+    assert title == "Interventies (Sector: primair onderwijs; Doelgroep: ouders en gezinnen)" + site
+    assert soup_of(client.get("/interventies?page=2")).title.get_text() == "Interventies, pagina 2" + site
