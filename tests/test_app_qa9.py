@@ -69,3 +69,16 @@ def test_the_catalogue_title_names_its_filters_and_page(client):
     title = soup_of(client.get("/interventies?sector=po&doelgroep=ouders+en+gezinnen")).title.get_text()
     assert title == "Interventies (Sector: primair onderwijs; Doelgroep: ouders en gezinnen)" + site
     assert soup_of(client.get("/interventies?page=2")).title.get_text() == "Interventies, pagina 2" + site
+
+
+# 5. within one document ("Meer passages uit dit document") word_matches said whether the whole
+#    index held the words: true for a document found only by meaning (sample corpus:
+#    q=huiswerkbegeleiding&doc_id=urban-arts, two passages, neither with the word)
+def test_word_matches_within_one_document_is_that_documents(client, doc_ids):
+    peuters, rekenles = doc_ids["onderzoek-woordenschat-peuters"], doc_ids["praktijkverhaal-utrecht-rekenles"]
+    api = client.get(f"/api/search?q=rekenles&doc_id={peuters}").get_json()
+    assert api["hits"] and all(h["keyword_rank"] is None for h in api["hits"])
+    assert api["word_matches"] is False
+    assert client.get(f"/api/search?q=rekenles&doc_id={rekenles}").get_json()["word_matches"] is True
+    note = soup_of(client.get(f"/?q=rekenles&doc_id={peuters}")).select_one(".no-word-matches").get_text()
+    assert note.startswith("Geen passage uit dit document bevat uw zoekwoorden"), note
