@@ -39,7 +39,8 @@ def print_response(resp, query: str | None, as_json: bool) -> None:
     if not resp.total and query and _nothing_to_search(query):
         print("The query holds only stop words, symbols or exclusions: nothing to search for.")
     if resp.total and resp.word_matches is False:
-        print("No document holds the query's words; these passages are only close in meaning.")
+        where = "No document that passes the filters holds" if resp.request.filters else "No document holds"
+        print(f"{where} the query's words; these passages are only close in meaning.")
     elif resp.total:
         if resp.partial_words:
             print(f"In no document: {', '.join(resp.partial_words)}; the results hold parts of it.")

@@ -48,7 +48,7 @@ def init_app(app: Flask, asset_version: str) -> None:
 
 def search_url(req: SearchRequest | None = None, *, filters=None, **changes) -> str:
     """URL of the search page for ``req`` with ``changes`` (e.g. page=2, doc_id=...)."""
-    req = req or SearchRequest(query="")
+    req = req or SearchRequest(query="", collapse=True)  # the page's default: no collapse=0
     params = request_params(
         req, filters=filters, default_k=current_app.config["PER_PAGE"], default_collapse=True, **changes
     )

@@ -187,10 +187,19 @@ class Searcher:
             corrected=r.corrected,
             detected={f: v for f, v in r.detected.items() if v},
             took_ms=(time.perf_counter() - start) * 1000,
-            word_matches=None if request.mode == "semantic" else bool(r.keyword or r.keyword_more),
+            word_matches=None if request.mode == "semantic" else self._word_matches(r, request),
             partial_words=partial,
             missing_words=missing,
         )
+
+    @staticmethod
+    def _word_matches(r: Ranking, request: SearchRequest) -> bool:
+        """Whether a result holds the query's words; within one document, one of its passages
+        (the keyword side searched the whole index there)."""
+        if request.doc_id is None:
+            return bool(r.keyword or r.keyword_more)
+        matches = {pid for pid, _ in r.keyword}
+        return any(pid in matches for pid, _, _ in r.ranked)
 
     def _facets(self, r: Ranking, request: SearchRequest):
         if request.mode == "semantic":

@@ -51,9 +51,11 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
     # an English phrase the glossary translates as a whole is named whole ("summer schools")
     spans = getattr(analyzer, "glossary_spans", None)
     phrase_end = {start: end for start, end, _ in spans([fold(t.surface) for t in tokens])} if spans else {}
+    # the phrase's other words go with it: "leavers" is no missing word of "early school leavers"
+    inside = {g for start, end in phrase_end.items() for g in range(start + 1, end)}
     partial, missing = [], []
     for group, terms in sorted(groups.items()):
-        if group >= len(tokens) or not any(t.origin == "word" for t in terms):
+        if group >= len(tokens) or group in inside or not any(t.origin == "word" for t in terms):
             continue
         surface = " ".join(t.surface for t in tokens[group:max(group + 1, phrase_end.get(group, 0))])
         whole = [t.term for t in terms if t.origin != "part"]
