@@ -57,6 +57,10 @@ def test_the_suggestion_is_the_query_with_only_the_typos_replaced(sample, query,
     ("ouders -armoedde", None),  # an excluded word needs no correction
     ('"ouders betrekken"', None),  # known words are not corrected
     ('"xqzvbl plorkwn ouderbetrokkenhied"', None),  # mostly unknown words: another language
+    ("comment aider les enfants de rotterdam", None),
+    # a Dutch stop word is no unknown word: two typos in a short Dutch question are typos
+    ("betrekkn met oudrs", "betrekken met ouders"),
+    ("ouderbetrokkenhied bij Roterdam", "ouderbetrokkenheid bij Rotterdam"),
 ])
 def test_the_speller_keeps_the_query_syntax(speller, query, suggestion):
     assert speller.suggest(parse_query(query)) == suggestion

@@ -139,7 +139,9 @@ class Speller:
         # distinct words: a typo repeated (in the text and in a phrase) is still one typo
         distinct = set(w.lower() for _, _, w in words)
         unknown = [w for w in distinct if needed(w) == CUTOFF]
-        if len(distinct) >= 3 and len(unknown) * 2 > len(distinct):
+        # Dutch stop words speak for Dutch: "voorleesn met oudrs" holds two typos
+        content = [w for w in distinct if not self.analyzer.is_stopword(w)]
+        if len(content) >= 3 and len(unknown) * 2 > len(content):
             return None  # mostly unknown words: another language, not typos
         english = _reads_english(self.analyzer, distinct - set(unknown))
         out = raw
