@@ -50,3 +50,19 @@ def proper_spelling() -> dict[str, str]:
     forms += [form for name, aliases in load_provinces().items() for form in (name, *aliases)]
     # single words only: a completion is one word
     return {form.lower(): form for form in forms if " " not in form and form[:1].isupper()}
+
+
+def place_name_words(detected: dict[str, list[str]]) -> frozenset[str]:
+    """The words (lowercased) of every written form of the places ``detected`` in a query: "den"
+    and "bosch" for 's-Hertogenbosch. The place is reported as recognised (and whether any
+    document holds it); its words need no notice as words no document holds."""
+    places = set(detected.get("gemeente", ())) | set(detected.get("provincie", ()))
+    if not places:
+        return frozenset()
+    try:
+        from indexer.nlp.resources import municipality_aliases, province_aliases
+    except ImportError:
+        return frozenset()
+    forms = [form for table in (municipality_aliases(), province_aliases())
+             for form, name in table.items() if name in places]
+    return frozenset(word for form in forms for word in form.replace("-", " ").split())

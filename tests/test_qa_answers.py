@@ -212,3 +212,13 @@ def test_a_place_in_a_postal_address_is_no_mention(tmp_path):
         assert "Zuid-Holland" in facets.get("provincie", [])  # Rotterdam's province, no address's
     finally:
         service.close()
+
+
+def test_the_words_of_a_recognised_place_are_not_named_missing(sample):
+    # "Den Bosch" is 's-Hertogenbosch, recognised (and reported as such); "Bosch" is no word to
+    # tell the user no document holds
+    response = sample.search(SearchRequest("vve in Den Bosch", mode="keyword", k=3))
+    assert response.detected.get("gemeente") == ["'s-Hertogenbosch"]
+    assert "Bosch" not in response.missing_words
+    other = sample.search(SearchRequest("vve in Den Bosch kwallen", mode="keyword", k=3))
+    assert other.missing_words == ["kwallen"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
+from indexer.query_understanding import place_name_words
 from indexer.ranking.beyond_pool import add_other_passages, keyword_tail, ranked_deeper
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
@@ -212,7 +213,9 @@ class Searcher:
         """(query words found only through their parts, query words found in no form at all)."""
         if request.mode == "semantic" or not r.keyword:
             return [], []
-        return query_word_coverage(self.backend, self.analyzer, r.query)
+        partial, missing = query_word_coverage(self.backend, self.analyzer, r.query)
+        named = place_name_words(r.detected)  # "Bosch" of "Den Bosch": recognised as a place
+        return partial, [w for w in missing if w.lower() not in named]
 
     def _total(self, r: Ranking, request: SearchRequest) -> int:
         """Results in all: the ranked pool, plus the keyword matches beyond the keyword side's
