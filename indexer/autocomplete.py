@@ -4,12 +4,14 @@ from __future__ import annotations
 from indexer.query_understanding import proper_spelling
 from indexer.service import Suggestion
 
+PLACES = ("gemeente", "provincie")  # the suggestion kinds of places, offered first
 TERM_SUGGESTIONS = 4  # completions of the word being typed among the autocomplete suggestions
 
 
 class Autocomplete:
     """Suggestions from one index: ``places`` and ``speller`` are called when needed (the
-    index's gemeente values; its speller), ``generation_key`` tells when titles are stale."""
+    index's place values, {"gemeente"|"provincie": values}; its speller), ``generation_key``
+    tells when titles are stale."""
 
     def __init__(self, backend, generation_key, places, speller):
         self.backend = backend
@@ -26,21 +28,22 @@ class Autocomplete:
         if len(prefix) < 2:
             return []
         out: list[Suggestion] = []
-        for gemeente in self._places():
-            if fold(gemeente).startswith(prefix):
-                out.append(Suggestion(gemeente, "gemeente"))
+        loose = prefix.replace("-", " ")  # "noord br" is how Noord-Brabant starts too
+        for field, values in self._places().items():
+            out += [Suggestion(place, field) for place in values
+                    if fold(place).replace("-", " ").startswith(loose) and place not in {s.text for s in out}]
         for doc_id, title, doc_type in self._title_list():
             low = fold(title)
             if low.startswith(prefix) or f" {prefix}" in low:
                 out.append(Suggestion(title, "interventie" if doc_type == "interventie" else "titel", doc_id))
             if len(out) >= limit * 3:
                 break
-        out.sort(key=lambda s: (not fold(s.text).startswith(prefix), s.kind != "gemeente", s.text.lower()))
+        out.sort(key=lambda s: (not fold(s.text).startswith(prefix), s.kind not in PLACES, s.text.lower()))
         shown = {fold(s.text) for s in out}
         terms = [s for s in self._completions(typed) if fold(s.text) not in shown] if complete_word else []
         # places first, then the words being typed completed, then titles
-        places = [s for s in out if s.kind == "gemeente"]
-        return (places + terms + [s for s in out if s.kind != "gemeente"])[:limit]
+        places = [s for s in out if s.kind in PLACES]
+        return (places + terms + [s for s in out if s.kind not in PLACES])[:limit]
 
     def _completions(self, typed: str) -> list[Suggestion]:
         """The last word of ``typed`` completed from the index. What comes before it stays as

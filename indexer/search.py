@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.autocomplete import Autocomplete
+from indexer.autocomplete import PLACES, Autocomplete
 from indexer.backends import open_backend
 from indexer.config import DEFAULT_INDEX_DIR, Settings
 from indexer.embeddings.base import model_identity
@@ -32,8 +32,8 @@ class Service:
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self.spelling = IndexSpelling(backend, analyzer, self._generation_key)
-        self.autocomplete = Autocomplete(backend, self._generation_key, lambda: self.facets().get("gemeente", {}),
-                                         self.spelling.speller)
+        self.autocomplete = Autocomplete(backend, self._generation_key,
+                                         lambda: {f: self.facets().get(f, {}) for f in PLACES}, self.spelling.speller)
         self._facets: tuple[object, dict[str, dict[str, int]]] | None = None
         self._values: tuple[object, dict[str, dict[str, str]]] | None = None
         self.searcher = Searcher(

@@ -22,7 +22,7 @@ class Related:
 @dataclass(frozen=True)
 class Suggestion:
     text: str  # what to put in the search box
-    kind: str  # "titel" | "interventie" | "gemeente" | "term"
+    kind: str  # "titel" | "interventie" | "gemeente" | "provincie" | "term"
     doc_id: str | None = None  # set when the suggestion is a document (open it directly)
 
 

@@ -181,7 +181,7 @@ SCHEMAS: dict[str, dict] = {
                     "required": ["text", "kind"],
                     "properties": {
                         "text": _STR,
-                        "kind": {"enum": ["titel", "interventie", "gemeente", "term"]},
+                        "kind": {"enum": ["titel", "interventie", "gemeente", "provincie", "term"]},
                         "doc_id": {"type": ["string", "null"]},
                     },
                 },

@@ -176,3 +176,14 @@ def test_a_form_of_a_glossary_word_is_no_typo(speller):
     # "reimbursing" was "corrected" to the glossary's "reimburse": a real English form, not a typo
     assert speller.known("reimbursing") and speller.known("reimbursed")
     assert not speller.known("reimbursnig")
+
+
+@pytest.mark.parametrize("prefix, place", [("zuid-h", "Zuid-Holland"), ("frysl", "Fryslân"),
+                                           ("noord br", "Noord-Brabant"), ("Noord-Bra", "Noord-Brabant")])
+def test_autocomplete_offers_the_provinces_of_the_index(sample, prefix, place):
+    first = sample.suggest(prefix)[0]
+    assert (first.text, first.kind) == (place, "provincie")
+
+
+def test_a_place_that_is_a_municipality_and_a_province_is_offered_once(sample):
+    assert [(s.text, s.kind) for s in sample.suggest("utrech") if s.text == "Utrecht"] == [("Utrecht", "gemeente")]
