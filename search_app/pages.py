@@ -216,6 +216,9 @@ def _as_read(path) -> str | None:
 @bp.get("/interventies")
 def interventions():
     query = request.args.get("q") if "q" in request.args else None
+    # the catalogue's filters alone, with a question too: "jaar" or "type" is refused alike, not
+    # passed on to the search (jaar) or replaced unseen (type=agenda by the interventions)
+    filters = parse_filters(without_tracking(request.args), ignore={"page", "q"}, allowed=CATALOGUE_FIELDS)
     searchable = {k: request.args.getlist(k) for k in request.args if k in FACET_FIELDS and k != "type"}
     if query is not None and not any(v.strip() for v in request.args.getlist("doelgroep")):
         # a question about the catalogue is a search among the interventions, with the
@@ -225,7 +228,6 @@ def interventions():
     # filter's interventions and says the question was not searched, with a link that searches
     # it among all interventions, rather than dropping the filter unseen
     search_link = url_for("pages.search", q=query, type="interventie", **searchable) if (query or "").strip() else None
-    filters = parse_filters(without_tracking(request.args), ignore={"page", "q"}, allowed=CATALOGUE_FIELDS)
     page = parse_int("page", request.args.get("page"), 1, None, None)  # one it cannot show gets a note
     service = get_service()
     filters = service.canonical_filters(filters)

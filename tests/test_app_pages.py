@@ -256,6 +256,14 @@ def test_a_question_on_the_catalogue_searches_the_interventions(client):
     assert result_titles(found) and "Taalmaatjes Thuis" in result_titles(found)
 
 
+@pytest.mark.parametrize("query", ["", "&q=taal"])
+def test_the_catalogue_refuses_a_filter_of_its_own_alike_with_a_question(client, query):
+    # with a question, "jaar" went on to the search and "type=agenda" was replaced unseen
+    for field in ("jaar=2017", "type=agenda"):
+        response = client.get(f"/interventies?{field}{query}")
+        assert response.status_code == 400 and "Onbekend filter" in response.get_data(as_text=True)
+
+
 def test_intervention_document_page(client, doc_ids):
     soup = soup_of(client.get(f"/documenten/{doc_ids['taalmaatjes-thuis']}"))
     facts = soup.select_one("dl.facts").get_text(" ")
