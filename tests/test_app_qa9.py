@@ -82,3 +82,22 @@ def test_word_matches_within_one_document_is_that_documents(client, doc_ids):
     assert client.get(f"/api/search?q=rekenles&doc_id={rekenles}").get_json()["word_matches"] is True
     note = soup_of(client.get(f"/?q=rekenles&doc_id={peuters}")).select_one(".no-word-matches").get_text()
     assert note.startswith("Geen passage uit dit document bevat uw zoekwoorden"), note
+
+
+# 6. a keyword match past the fused pool (scored 0, listed in keyword order) showed
+#    "Totaalscore 0,000" beside "Trefwoorden plaats 2", which reads as a contradiction
+def test_a_keyword_match_past_the_fused_pool_says_why_it_has_no_total_score(shared_app):
+    from flask import render_template
+
+    from indexer.model import Hit, SearchRequest
+
+    past = Hit("d", "d#p1", "Titel", "nieuws", "", "tekst", "tekst", score=0.0, keyword_rank=2, keyword_score=1.0)
+    fused = Hit("e", "e#p1", "Titel", "nieuws", "", "tekst", "tekst", score=0.4, keyword_rank=1, keyword_score=1.1)
+    with shared_app.test_request_context("/?q=ouders"):
+        def why(hit, mode="hybrid"):
+            html = render_template("_result.html", hit=hit, hit_index=1, req=SearchRequest("ouders", mode=mode),
+                                   multi_passage_docs=set())
+            return BeautifulSoup(html, "html.parser").select_one("details.why dd").get_text()
+        assert why(past).startswith("niet berekend: gevonden op trefwoorden")
+        assert why(fused) == "0,400"
+        assert why(past, mode="keyword") == "0,000"
