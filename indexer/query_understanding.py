@@ -3,6 +3,7 @@ as the index spells them. Both come from the NLP package; without it a search st
 no query understanding."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -66,3 +67,23 @@ def place_name_words(detected: dict[str, list[str]]) -> frozenset[str]:
     forms = [form for table in (municipality_aliases(), province_aliases())
              for form, name in table.items() if name in places]
     return frozenset(word for form in forms for word in form.replace("-", " ").split())
+
+
+QUESTION_WORDS = frozenset(("welke", "welk", "wat", "waar", "wie", "hoe", "which", "what", "where"))
+# the words that name a field, not a topic: "provincie Utrecht", "agenda's uit gemeente Tilburg"
+FIELD_WORDS = frozenset(("gemeente", "gemeenten", "provincie", "provincies", "sector", "thema", "type", "jaar"))
+
+
+def names_only(text: str, detected: dict[str, list[str]], detect, is_stopword) -> bool:
+    """Whether every word of ``text`` but stop words names a value ``detected`` ("agenda's
+    Noord-Brabant", "vve in Groningen", "welke interventies zijn goed onderbouwd"): a question
+    for those values rather than about a topic."""
+    if not detected or not any(detected.values()):
+        return False
+    named = set(place_name_words(detected)) | FIELD_WORDS
+    for values in detected.values():
+        named.update(w for v in values for w in v.lower().replace("-", " ").split())
+    words = [w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", text)
+             if not is_stopword(w) and w.lower() not in QUESTION_WORDS]
+    return bool(words) and all(w.lower() in named or w.lower().replace("-", " ") in named
+                               or any(detect(w).values()) for w in words)

@@ -222,3 +222,25 @@ def test_the_words_of_a_recognised_place_are_not_named_missing(sample):
     assert "Bosch" not in response.missing_words
     other = sample.search(SearchRequest("vve in Den Bosch kwallen", mode="keyword", k=3))
     assert other.missing_words == ["kwallen"]
+
+
+@pytest.mark.parametrize("query", [
+    "agenda's Noord-Brabant",  # a news item was first
+    "provincie Utrecht",  # Proeftuinen ... provincie Limburg was first
+    "agenda's van 2019",  # a news item of 2019 was first
+])
+def test_a_query_that_only_names_values_puts_their_documents_first(sample, query):
+    hits = sample.search(SearchRequest(query, k=3, collapse=True)).hits
+    assert all(hit.boosted_by for hit in hits[:1]), [(h.title, h.boosted_by) for h in hits]
+
+
+def test_only_a_query_of_names_alone_gets_the_strong_boost():
+    from indexer.analysis import get_analyzer
+    from indexer.query_understanding import names_only, query_detector
+
+    analyzer = get_analyzer()
+    detect = query_detector(analyzer)
+    for query, expected in [("agenda's Noord-Brabant", True), ("vve in Groningen", True), ("Den Bosch", True),
+                            ("welke interventies zijn goed onderbouwd", True), ("ouders in Rotterdam", False),
+                            ("wat doet Apeldoorn tegen thuiszitters", False), ("taal", False)]:
+        assert names_only(query, detect(query), detect, analyzer.is_stopword) is expected, query

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from indexer.errors import QueryError, SearchTimeout
 from indexer.model import FACET_FIELDS, MODES, Hit, SearchRequest, SearchResponse
-from indexer.query_understanding import place_name_words
+from indexer.query_understanding import names_only, place_name_words
 from indexer.ranking.beyond_pool import add_other_passages, keyword_tail, ranked_deeper
 from indexer.ranking.browse import browse
 from indexer.ranking.fusing import RankingConfig, fuse_sides, keyword_weight, split_pool
@@ -25,6 +25,7 @@ MAX_K = 50
 MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
+NAMES_BOOST = 1.0  # the same when the query only names values ("agenda's Noord-Brabant"): they are what it asks for
 
 
 @dataclass
@@ -135,9 +136,10 @@ class Searcher:
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
-        ranked = rank_pool(fused, detected, request, meta, ENTITY_BOOST)
+        boost = NAMES_BOOST if names_only(query.text, detected, self.detect, self.analyzer.is_stopword) else ENTITY_BOOST
+        ranked = rank_pool(fused, detected, request, meta, boost)
         if tail:
-            ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, ENTITY_BOOST)]
+            ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, boost)]
         return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
                        sides.nearest, sides.keyword_more, sides.partial_pool, corrected=corrected)
 
