@@ -70,6 +70,7 @@ def place_name_words(detected: dict[str, list[str]]) -> frozenset[str]:
 
 
 QUESTION_WORDS = frozenset(("welke", "welk", "wat", "waar", "wie", "hoe", "which", "what", "where"))
+TOPIC_FIELDS = frozenset(("thema",))  # a theme named is the question's topic: "ouderbetrokkenheid mbo"
 # the words that name a field, not a topic: "provincie Utrecht", "agenda's uit gemeente Tilburg"
 FIELD_WORDS = frozenset(("gemeente", "gemeenten", "provincie", "provincies", "sector", "thema", "type", "jaar"))
 
@@ -77,13 +78,14 @@ FIELD_WORDS = frozenset(("gemeente", "gemeenten", "provincie", "provincies", "se
 def names_only(text: str, detected: dict[str, list[str]], detect, is_stopword) -> bool:
     """Whether every word of ``text`` but stop words names a value ``detected`` ("agenda's
     Noord-Brabant", "vve in Groningen", "welke interventies zijn goed onderbouwd"): a question
-    for those values rather than about a topic."""
-    if not detected or not any(detected.values()):
+    for those values rather than about a topic (a theme is one)."""
+    names = {f: v for f, v in detected.items() if v and f not in TOPIC_FIELDS}
+    if not names:
         return False
-    named = set(place_name_words(detected)) | FIELD_WORDS
-    for values in detected.values():
+    named = set(place_name_words(names)) | FIELD_WORDS
+    for values in names.values():
         named.update(w for v in values for w in v.lower().replace("-", " ").split())
     words = [w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", text)
              if not is_stopword(w) and w.lower() not in QUESTION_WORDS]
     return bool(words) and all(w.lower() in named or w.lower().replace("-", " ") in named
-                               or any(detect(w).values()) for w in words)
+                               or any(v for f, v in detect(w).items() if f not in TOPIC_FIELDS) for w in words)
