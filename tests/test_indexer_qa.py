@@ -99,7 +99,8 @@ def test_stats_leaves_out_the_rows_of_facets_without_values(qa_index, capsys):
 
 
 # "meta": no meta row, "old meta": one without a field this version needs (a TypeError traceback)
-@pytest.mark.parametrize("damage", ["pointer", "store", "vectors", "meta", "old meta"])
+# "words": a file only a search read (a disk-space hint, and a build kept the index as it was)
+@pytest.mark.parametrize("damage", ["pointer", "store", "vectors", "meta", "old meta", "words"])
 def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, damage):
     index = tmp_path / "index"
     shutil.copytree(qa_index[1], index)
@@ -110,6 +111,8 @@ def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, d
         (gen / "store.sqlite").write_bytes(b"geen database" * 100)
     elif damage == "vectors":
         (gen / "vectors.npy").unlink()
+    elif damage == "words":
+        (gen / "surface_words.json").unlink()
     else:
         import sqlite3
 
@@ -130,3 +133,4 @@ def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, d
     # as the hint says: the next build replaces the damaged index
     assert cli.main(["build", str(qa_index[0]), "--index", str(index), "--embedder", "fake", "--quiet"]) == 0
     assert cli.main(["stats", "--index", str(index)]) == 0
+    assert cli.main(["search", "ouders", "--mode", "keyword", "--index", str(index)]) == 0

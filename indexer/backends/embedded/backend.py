@@ -247,7 +247,11 @@ class EmbeddedBackend:
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         g = self._live()
-        words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
+        try:  # read lazily, by the first search: a damaged file is a damaged index, not a disk problem
+            words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}",
+                                     hint=layout.damaged_hint(self.index_dir)) from exc
         return iter(words.items())
 
     def term_dfs(self, terms: Sequence[str]) -> dict[str, int]:
