@@ -104,8 +104,9 @@ def build_index(
 def _index_embedder_kept(settings: Settings, backend, report: BuildReport) -> Settings:
     try:
         meta = backend.meta()
-    except BackendUnavailable:  # a damaged index: the build says so and builds a new one
-        return settings
+    except BackendUnavailable:  # a damaged index: the build says so and builds a new one, with its
+        recorded = getattr(backend, "recorded_meta", None)  # embedder if its store still says which
+        meta = recorded() if recorded else None
     if meta is None or meta.embedder == settings.embedder:
         return settings
     report.notes.append(f"the index keeps its embedder {meta.embedder} (--embedder NAME builds with another)")

@@ -342,6 +342,20 @@ def test_a_symbolic_link_that_loops_or_leads_nowhere_is_skipped(settings, corpus
     assert "weg.md (a broken symbolic link)" in skipped
 
 
+
+def test_a_named_pipe_is_skipped_not_waited_on(settings, corpus_copy):
+    # QA: a FIFO in the corpus (or given) hung the build: opening it to hash waits for a writer
+    import os
+
+    from indexer.readers import discover
+
+    os.mkfifo(corpus_copy / "pijp.md")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.documents == 6
+    assert any("pijp.md (not a regular file: a pipe, socket or device)" in s for s in report.skipped), report.skipped
+    files, _, errors = discover([corpus_copy / "pijp.md"])
+    assert files == [] and "not a regular file" in str(errors[0])
+
 def test_a_loop_given_directly_is_named_as_such():
     import tempfile
     from pathlib import Path

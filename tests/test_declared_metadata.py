@@ -192,3 +192,20 @@ def test_a_key_of_its_own_is_no_typo_of_a_known_one():
 
     assert unknown_keys({"doel": "x", "titel_en": "x", "bron-url": "x", "auteur": "x"}) == []
     assert len(unknown_keys({"gemeentes": "x", "sectors": "x", "thema's": "x"})) == 3
+
+
+def test_an_impossible_date_in_front_matter_is_a_warning_not_a_failed_file(tmp_path, run):
+    """YAML reads `datum: 2019-02-30` as a timestamp and raised ValueError: the whole file failed
+    ("could not be read (ValueError: day is out of range for month)") instead of the warning an
+    unreadable datum gets."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "a.md").write_text("---\ntitel: Ouders a\ndatum: 2019-02-30\n---\n\nOuders praten mee over school.\n",
+                             encoding="utf-8")
+    err, service = run(kb)
+    try:
+        assert re.search(r"^warning: .*a\.md: datum '2019-02-30' is no date the index can read", err, re.M), err
+        assert "error:" not in err, err
+        assert service.get_document("a.md").metadata.get("datum") is None
+    finally:
+        service.close()

@@ -98,7 +98,9 @@ def test_stats_leaves_out_the_rows_of_facets_without_values(qa_index, capsys):
     assert re.search(r"^type\s+\S", out, re.M), out
 
 
-@pytest.mark.parametrize("damage", ["pointer", "store", "vectors"])
+# "meta": no meta row, "old meta": one without a field this version needs (a TypeError traceback)
+# "words": a file only a search read (a disk-space hint, and a build kept the index as it was)
+@pytest.mark.parametrize("damage", ["pointer", "store", "vectors", "meta", "old meta", "words"])
 def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, damage):
     index = tmp_path / "index"
     shutil.copytree(qa_index[1], index)
@@ -107,10 +109,28 @@ def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, d
         (index / "CURRENT").write_text("gen-000099", encoding="utf-8")
     elif damage == "store":
         (gen / "store.sqlite").write_bytes(b"geen database" * 100)
-    else:
+    elif damage == "vectors":
         (gen / "vectors.npy").unlink()
+    elif damage == "words":
+        (gen / "surface_words.json").unlink()
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(gen / "store.sqlite")
+        if damage == "meta":
+            conn.execute("DELETE FROM meta")
+        else:
+            meta = json.loads(conn.execute("SELECT value FROM meta").fetchone()[0])
+            del meta["backend"]
+            conn.execute("UPDATE meta SET value = ?", (json.dumps(meta),))
+        conn.commit()
+        conn.close()
     for argv in (["stats"], ["search", "ouders", "--mode", "keyword"]):
         assert cli.main([*argv, "--index", str(index)]) == 2
         err = capsys.readouterr().err
         assert re.search(r"^error: .*", err, re.M), err
         assert re.search(rf"^hint: .*python -m indexer build .*--index {re.escape(str(index))}$", err, re.M), err
+    # as the hint says: the next build replaces the damaged index
+    assert cli.main(["build", str(qa_index[0]), "--index", str(index), "--embedder", "fake", "--quiet"]) == 0
+    assert cli.main(["stats", "--index", str(index)]) == 0
+    assert cli.main(["search", "ouders", "--mode", "keyword", "--index", str(index)]) == 0

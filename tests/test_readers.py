@@ -424,6 +424,31 @@ def test_deep_nesting_is_refused(tmp_path, name, data):
         read_file(write(tmp_path, name, data), tmp_path)
 
 
+
+def test_deeply_nested_html_is_refused_in_bounded_time(tmp_path):
+    # QA: 100,000 nested <div>s (600 kB) kept a build busy for minutes (flattening costs depth x page)
+    import time
+
+    page = write(tmp_path, "diep.html", "<html><body>" + "<div>" * 100_000 + "<p>Ouders</p></body></html>")
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match="HTML nested deeper than 500 levels"):
+        read_file(page, tmp_path)
+    assert time.perf_counter() - started < 20
+    shallow = write(tmp_path, "ondiep.html", "<html><body>" + "<div>" * 100 + "<p>Ouders praten mee.</p></body></html>")
+    assert "Ouders praten mee." in read_file(shallow, tmp_path)[0].text
+
+
+def test_a_docx_with_parts_outside_their_namespace_is_named_damaged(tmp_path):
+    # QA: "could not be read (AttributeError: 'lxml.etree._Element' object has no attribute 'overrides')"
+    import zipfile
+
+    path = tmp_path / "kapot.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document><unclosed")
+    with pytest.raises(ReadError, match=r"not a valid DOCX file \(damaged XML\)$"):
+        read_file(path, tmp_path)
+
 def test_front_matter_yaml_error_names_line(tmp_path):
     path = write(tmp_path, "x.md", "---\ntitel: Goed\njaar: [2017\n---\n\nTekst over gelijke kansen.\n")
     with pytest.raises(ReadError, match="YAML error at line 3 in front matter"):

@@ -91,7 +91,8 @@ def discover(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[
         elif given.is_file():
             candidates = [(given, given.parent)]
         else:
-            errors.append(ReadError(given, _link_problem(given) or "no such file or directory"))
+            errors.append(ReadError(given, _link_problem(given) or ("not a regular file: a pipe, socket or device"
+                                                                     if given.exists() else "no such file or directory")))
             continue
         for file, root in candidates:
             ext = file.suffix.lower()
@@ -102,6 +103,8 @@ def discover(paths: Sequence[Path], exclude: Sequence[Path] = ()) -> tuple[list[
                 skipped.append(f"{file} (symlink to a file outside {root})")
             elif ext not in SUPPORTED_EXTENSIONS:
                 skipped.append(f"{file} (unsupported extension {ext or '(none)'})")
+            elif not file.is_file():  # a named pipe: reading it waits for a writer, the build hung
+                skipped.append(f"{file} (not a regular file: a pipe, socket or device)")
             elif file not in found:
                 found[file] = root
     pairs = sorted(found.items(), key=lambda pair: (str(pair[1]), pair[0].as_posix()))

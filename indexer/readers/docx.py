@@ -41,8 +41,8 @@ class DocxReader:
             document = docx.Document(str(path))
         except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise ReadError(path, f"not a valid DOCX file ({type(exc).__name__})") from None
-        except Exception as exc:  # lxml syntax errors in damaged parts
-            if type(exc).__module__.startswith("lxml"):
+        except Exception as exc:  # lxml syntax errors in damaged parts, parts without their namespace
+            if type(exc).__module__.startswith("lxml") or isinstance(exc, AttributeError):
                 raise ReadError(path, "not a valid DOCX file (damaged XML)") from None
             raise
         sections, style_title = _sections(document)

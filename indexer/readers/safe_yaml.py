@@ -37,6 +37,18 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth = depth - 1
 
 
+    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+        # an impossible date (datum: 2019-02-30) stays text, which the readers warn about; PyYAML's
+        # ValueError failed the whole file with no field named
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp)
+
+
 class _TooDeep(Exception):
     pass
 

@@ -12,7 +12,7 @@ from typing import Collection, Iterator, Sequence
 
 import numpy as np
 
-from indexer.backends.embedded import layout, records
+from indexer.backends.embedded import layout, records, store
 from indexer.backends.embedded.generation import Generation
 from indexer.backends.embedded.keyword import apply_text_constraints, excluded_among, score_plan
 from indexer.backends.embedded.keyword_plan import plan_query
@@ -93,6 +93,22 @@ class EmbeddedBackend:
             return self._live().meta
         except IndexNotFound:
             return None
+
+    def recorded_meta(self) -> IndexMeta | None:
+        """What built the live generation, read from its store alone: the embedder a build of a
+        damaged index keeps (None when even that cannot be read)."""
+        try:
+            gen = layout.current_generation(self.index_dir)
+            conn = store.open_readonly(gen / store.DB_NAME) if gen is not None else None
+        except (BackendUnavailable, sqlite3.Error):
+            return None
+        try:
+            return store.read_meta(conn) if conn is not None else None
+        except (ValueError, sqlite3.Error):
+            return None
+        finally:
+            if conn is not None:
+                conn.close()
 
     def document_hashes(self) -> dict[str, str]:
         try:
@@ -247,7 +263,11 @@ class EmbeddedBackend:
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         g = self._live()
-        words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
+        try:  # read lazily, by the first search: a damaged file is a damaged index, not a disk problem
+            words = json.loads((g.path / "surface_words.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BackendUnavailable(f"the index in {self.index_dir} cannot be read: {exc}",
+                                     hint=layout.damaged_hint(self.index_dir)) from exc
         return iter(words.items())
 
     def term_dfs(self, terms: Sequence[str]) -> dict[str, int]:

@@ -75,6 +75,9 @@ class Generation:
         self.docvecs = layout.map_array(gen / "docvecs.npy")
         self.windows = Windows.load(gen, len(self.passage_ids))
         self.snippet_tokens = SnippetTokens.load(gen, n)  # None: built before snippets had their data
+        words = gen / "surface_words.json"  # read by the first search: missing, the index is damaged now,
+        if not words.is_file():  # so that a build replaces it instead of keeping it
+            raise FileNotFoundError(2, "No such file", str(words))
         self.keyword_cache = ScoreCache()
         self.vector_cache = ScoreCache()
         self._title_order: np.ndarray | None = None

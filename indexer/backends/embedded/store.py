@@ -61,8 +61,15 @@ def write_meta(conn: sqlite3.Connection, meta: IndexMeta) -> None:
 
 
 def read_meta(conn: sqlite3.Connection) -> IndexMeta:
+    """Raises ValueError (a damaged index to its readers) for a missing or odd record: a
+    TypeError from IndexMeta(**...) went up as a traceback from stats, search and build."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'index'").fetchone()
-    return IndexMeta(**json.loads(row[0]))
+    if row is None:
+        raise ValueError("the index records no meta data (what built it)")
+    try:
+        return IndexMeta(**json.loads(row[0]))
+    except TypeError as exc:
+        raise ValueError(f"the index's meta data is not this version's: {exc}") from None
 
 
 def entities_from_json(raw: str) -> list[Entity]:
