@@ -72,6 +72,7 @@ def cmd_stats(args) -> int:
 
     service = open_service(_settings(args))
     stats = service.stats()
+    outdated = service.outdated_analysis()
     service.close()
     data = {
         "documents": stats.documents,
@@ -80,6 +81,7 @@ def cmd_stats(args) -> int:
         "embedder": stats.meta.embedder,
         "dim": stats.meta.dim,
         "analyzer": stats.meta.analyzer_version,
+        "analyzer_current": service.analyzer.version,
         "backend": stats.meta.backend,
         "created": stats.meta.created,
         "size_bytes": stats.size_bytes,
@@ -90,7 +92,7 @@ def cmd_stats(args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     for key in ("documents", "passages", "pipeline", "embedder", "dim", "analyzer", "backend", "created", "location"):
-        print(f"{key:10} {data[key]}")
+        print(f"{key:10} {data[key]}" + (f" ({outdated})" if key == "analyzer" and outdated else ""))
     print(f"{'size':10} {stats.size_bytes / 2**20:.1f} MB")
     for field, counts in stats.by_facet.items():
         if not counts:  # no document has a value (bewijskracht without interventions)
@@ -139,6 +141,9 @@ def cmd_search(args) -> int:
                        "(or --filter FIELD=VALUE alone to list documents)")
     service = open_service(_settings(args))
     try:
+        outdated = service.outdated_analysis()
+        if outdated:
+            print(f"warning: the index's words were analysed by an older analyzer ({outdated})", file=sys.stderr)
         if args.batch:
             if any(request.mode != "keyword" for _, request in batch):
                 service.load_models()
@@ -173,6 +178,9 @@ def cmd_eval(args) -> int:
     service = open_service(_settings(args))
     results = {}
     try:
+        outdated = service.outdated_analysis()
+        if outdated:
+            print(f"warning: the index's words were analysed by an older analyzer ({outdated})", file=sys.stderr)
         modes = args.mode or list(MODES[1:]) + [MODES[0]]
         if any(mode != "keyword" for mode in modes):
             service.load_models()

@@ -199,6 +199,14 @@ class Service:
     def stats(self) -> IndexStats:
         return self.backend.stats()
 
+    def outdated_analysis(self) -> str | None:
+        """What to tell when the index's words were analysed otherwise than this code analyses a
+        query (an upgrade changed the analyzer): the two meet less well until a build re-indexes."""
+        meta = self.backend.meta()
+        if meta is None or not meta.analyzer_version or meta.analyzer_version == self.analyzer.version:
+            return None
+        return f"this code analyses with {self.analyzer.version}: run python -m indexer build to re-index"
+
     def close(self) -> None:
         self.backend.close()
 

@@ -134,3 +134,27 @@ def test_a_damaged_index_gives_an_error_and_a_hint(qa_index, tmp_path, capsys, d
     assert cli.main(["build", str(qa_index[0]), "--index", str(index), "--embedder", "fake", "--quiet"]) == 0
     assert cli.main(["stats", "--index", str(index)]) == 0
     assert cli.main(["search", "ouders", "--mode", "keyword", "--index", str(index)]) == 0
+
+
+def test_an_index_analysed_by_an_older_analyzer_is_named_so_until_a_build(qa_index, tmp_path, capsys):
+    # after an upgrade changed the analyzer, searches met the index's words less well, unsaid
+    import sqlite3
+
+    index = tmp_path / "index"
+    shutil.copytree(qa_index[1], index)
+    gen = index / (index / "CURRENT").read_text(encoding="utf-8").strip()
+    conn = sqlite3.connect(gen / "store.sqlite")
+    meta = json.loads(conn.execute("SELECT value FROM meta").fetchone()[0])
+    meta["analyzer_version"] = "nl-v1+00000000"
+    conn.execute("UPDATE meta SET value = ?", (json.dumps(meta),))
+    conn.commit()
+    conn.close()
+    assert cli.main(["stats", "--index", str(index)]) == 0
+    assert re.search(r"^analyzer +nl-v1\+00000000 \(this code analyses with nl-v\d+.*python -m indexer build",
+                     capsys.readouterr().out, re.M)
+    assert cli.main(["search", "ouders", "--mode", "keyword", "--index", str(index)]) == 0
+    assert "analysed by an older analyzer" in capsys.readouterr().err
+    assert cli.main(["build", str(qa_index[0]), "--index", str(index), "--embedder", "fake", "--quiet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["search", "ouders", "--mode", "keyword", "--index", str(index)]) == 0
+    assert "older analyzer" not in capsys.readouterr().err
