@@ -180,8 +180,8 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
             try:
                 digest, content = file_hash(path, rel, salt)
             except OSError as exc:
-                report.errors.append(f"{path}: cannot read ({exc.strerror or exc}); its document is kept as it was")
-                report.unread.add(rel)
+                # a file that gave documents keeps them; a new one (vanished mid-build) has none
+                report.errors.append(f"{path}: cannot read ({exc.strerror or exc}){sources.keep(rel, report.unread)}")
                 continue
             if digest in known_hashes:
                 kept_hashes.add(digest)

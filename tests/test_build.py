@@ -604,3 +604,26 @@ def test_the_warnings_of_a_kept_version_survive_a_build_that_could_not_read_its_
     story.write_text(good, encoding="utf-8")  # restored: unchanged against the kept version
     restored = build_index([corpus_copy], settings, progress=False)
     assert restored.indexed == 0 and [w for w in restored.warnings if "odd.md" in w] == about
+
+
+def test_a_file_that_cannot_be_read_keeps_only_documents_it_gave(settings, corpus_copy, monkeypatch):
+    # a file that vanished mid-build: "its document is kept as it was" was said of a new file too
+    import indexer.build as build
+
+    build_index([corpus_copy], settings, progress=False)
+    old = sorted(p for p in corpus_copy.rglob("*.md"))[0]
+    new = corpus_copy / "nieuw.md"
+    new.write_text("---\ntitel: Nieuw\n---\n\nOuders lezen voor in de klas.\n", encoding="utf-8")
+    real = build.file_hash
+
+    def vanished(path, rel, salt):
+        if path in (old, new):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(path, rel, salt)
+
+    monkeypatch.setattr(build, "file_hash", vanished)
+    report = build_index([corpus_copy], settings, progress=False)
+    said = {line.split(": cannot read")[0]: line for line in report.errors}
+    assert said[str(old)].endswith("; its previous version is kept")
+    assert said[str(new)].endswith("(No such file or directory)")
+    assert report.documents == 6 and report.removed == 0
