@@ -653,3 +653,20 @@ def test_an_older_sites_chrome_in_divs_with_its_id_is_left_out(tmp_path):
         assert found == []
     finally:
         service.close()
+
+
+def test_a_title_yaml_reads_as_a_number_is_the_title(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitel: 1984\n---\n\nOuders lezen voor in de klas.\n", encoding="utf-8")
+    (doc,) = read_file(tmp_path / "a.md", tmp_path)
+    assert doc.title == "1984"
+
+
+def test_a_declared_type_that_is_no_text_is_warned_about(tmp_path, settings):
+    # "type: 7" was ignored without a word, as "type: bestaatniet" is not
+    from indexer.build import build_index
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.md").write_text("---\ntitel: Voorlezen\ntype: 7\n---\n\nOuders lezen voor in de klas.\n",
+                                         encoding="utf-8")
+    report = build_index([tmp_path / "c"], settings, progress=False)
+    assert any("type '7' is no document type" in w for w in report.warnings), report.warnings

@@ -31,7 +31,8 @@ from indexer.nlp.themes import assign_themes
 # e11: an evidence level the index does not know is dropped (with a warning), not read as "niet beoordeeld"
 # e12: a datum written 12-03-2024 or "5 maart 2024" is read as a date; a school year as jaar names both years
 # e13: a place in a postal address (after a postcode, a street and number, a PO box) is no mention
-ENRICH_VERSION = "e13"
+# e14: a declared type YAML did not read as text ("type: 7") is warned about and read from the text
+ENRICH_VERSION = "e14"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
 SUMMARY_HEADINGS = frozenset({"samenvatting", "managementsamenvatting", "in het kort", "summary", "abstract"})
@@ -71,7 +72,9 @@ def _entity_values(analysis: Analysis, label: str) -> list[str]:
 
 
 def _doc_type(document: Document, analysis: Analysis, warnings: list[str] | None = None) -> str:
-    declared = [c.strip() for c in (document.doc_type, document.metadata.get("type")) if isinstance(c, str) and c.strip()]
+    # a declared type YAML did not read as text ("type: 7", a list) is warned about as unknown too
+    declared = [c.strip() if isinstance(c, str) else str(c) for c in (document.doc_type, document.metadata.get("type"))
+                if (isinstance(c, str) and c.strip()) or (c is not None and not isinstance(c, str))]
     for candidate in declared:
         value = _known_type(candidate)
         if value:

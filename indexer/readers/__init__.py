@@ -36,7 +36,8 @@ from indexer.readers.text import TextReader
 # r15 and an HTML page's chrome in divs with the id of one (header, footer, nav, menu, sidebar) or
 #     role="navigation"
 # r16 a PDF or DOCX Keywords key that is a typo of a field key ("gemeentes: Kampen") is kept, to be warned about
-READER_VERSION = "r16"
+# r17 a title YAML reads as a number ("titel: 1984") is the title
+READER_VERSION = "r17"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.

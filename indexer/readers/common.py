@@ -109,6 +109,8 @@ def to_plain(value: Any) -> Any:
 def metadata_title(meta: dict[str, Any]) -> str:
     for key in TITLE_KEYS:
         value = meta.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # "titel: 1984" is a title YAML reads as a number
         if isinstance(value, str) and value.strip():
             return shorten(value)
     return ""
