@@ -52,6 +52,8 @@ _FURNITURE_MIN_REPEATS = 3
 _FURNITURE_MAX_LEN = 80
 _WRAPPED_MAX_WIDTH = 120  # typical line width above which text is not line-wrapped
 
+_NOT_TEXT = "a .txt or .md file must hold text; save a word-processor file as DOCX or PDF instead"
+
 
 def normalize_chars(text: str) -> str:
     """Unicode NFC, straight quotes, plain spaces, no soft hyphens or ligatures, \\n line ends."""
@@ -74,9 +76,9 @@ def decode_bytes(data: bytes, path: object = "<bytes>") -> str:
         try:
             return _check_not_binary(data.decode("utf-16"), path)
         except UnicodeDecodeError:
-            raise ReadError(path, "binary content, not text") from None
+            raise ReadError(path, "binary content, not text", hint=_NOT_TEXT) from None
     if b"\x00" in data[:65536]:
-        raise ReadError(path, "binary content, not text")
+        raise ReadError(path, "binary content, not text", hint=_NOT_TEXT)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -91,7 +93,7 @@ def _check_not_binary(text: str, path: object) -> str:
     sample = text[:65536]
     controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
     if "\x00" in sample or (sample and controls / len(sample) > 0.01):
-        raise ReadError(path, "binary content, not text")
+        raise ReadError(path, "binary content, not text", hint=_NOT_TEXT)
     return text
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from indexer import cli
 from indexer.config import Settings
 from indexer.search import open_service
@@ -63,3 +65,18 @@ def test_a_record_value_that_differs_only_in_case_is_accepted(tmp_path, capsys):
         service.close()
     assert facets["bewijskracht"] == ["niet beoordeeld"] and facets["provincie"] == ["Overijssel"]
     assert facets["sector"][:2] == ["po", "vo"] and facets["thema"][0] == "verlengde leertijd"
+
+
+def test_the_common_unreadable_files_say_what_to_do(tmp_path):
+    # one error line each, with a hint: what is wrong and what to do about it
+    from indexer.errors import ReadError
+    from indexer.readers import read_file
+
+    (tmp_path / "leeg.md").write_bytes(b"")
+    (tmp_path / "kapot.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 20)
+    for name, hint in (("leeg.md", "save the document again"), ("kapot.pdf", "PDF viewer"),
+                       ("junk.txt", "must hold text")):
+        with pytest.raises(ReadError) as caught:
+            read_file(tmp_path / name, tmp_path)
+        assert hint in caught.value.hint, name

@@ -34,7 +34,7 @@ def check_size(path: Path, max_bytes: int) -> int:
     except OSError as exc:
         raise ReadError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if size == 0:
-        raise ReadError(path, "empty file")
+        raise ReadError(path, "empty file", hint="save the document again, or leave it out of the folder")
     if size > max_bytes:
         limit = f"{format_mb(max_bytes)} MB"
         if round(size / 2**20, 1) > round(max_bytes / 2**20, 1):

@@ -39,6 +39,7 @@ _HEADING_MARK = "\uffff"
 # keeps the table a paragraph of its own and joins no rows; afterwards each row is a line.
 _ROW_MARK = "\ufffe"
 _TABLE_GAP = [""] * 3  # more blank lines than repair joins a hyphenated word across
+_DAMAGED_PDF = "open it in a PDF viewer: a file that opens can be saved again (print to PDF); else get it again"
 
 
 class PdfReader:
@@ -50,7 +51,7 @@ class PdfReader:
     def read(self, path: Path, root: Path) -> list[Document]:
         data = read_bytes(path, self.max_bytes)
         if b"%PDF-" not in data[:1024] or b"%%EOF" not in data[-2048:]:
-            raise ReadError(path, "corrupt or truncated PDF")
+            raise ReadError(path, "corrupt or truncated PDF", hint=_DAMAGED_PDF)
         reader = _open(data, path)
         pages = _page_lines(reader, path)
         keep = _running_keep([[line.text for line in page] for page in pages])
@@ -70,7 +71,8 @@ class PdfReader:
         else:  # no font evidence of headings: the text as it always was
             sections = [Section(heading="", text=repair_text(raw, references))]
         if not any(s.heading.strip() or s.text.strip() for s in sections):
-            raise ReadError(path, "PDF has no extractable text (scanned?)")
+            raise ReadError(path, "PDF has no extractable text (scanned?)",
+                            hint="give it a text layer first, e.g. with OCR (ocrmypdf --language nld)")
         info = _info(reader)
         title, metadata = _metadata_title(info), property_metadata(info.get("/Keywords"), info.get("/Subject"))
         if references and "kenmerk" not in metadata:
@@ -94,7 +96,7 @@ def _open(data: bytes, path: Path):
     except DependencyError:
         raise ReadError(path, "encrypted PDF", hint="the cryptography package is needed") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
-        raise ReadError(path, "corrupt or truncated PDF") from None
+        raise ReadError(path, "corrupt or truncated PDF", hint=_DAMAGED_PDF) from None
     if reader.is_encrypted:
         try:
             # Owner-password-only PDFs (copy/print restrictions) open with an empty user password.
@@ -110,10 +112,10 @@ def _page_lines(reader, path: Path) -> list[list[Line]]:
     try:
         return [page_lines(page) for page in reader.pages]
     except RecursionError:
-        raise ReadError(path, "corrupt or truncated PDF") from None
+        raise ReadError(path, "corrupt or truncated PDF", hint=_DAMAGED_PDF) from None
     except Exception as exc:  # pypdf raises many types on damaged content streams
         if type(exc).__module__.startswith(("pypdf", "zlib", "struct", "builtins")):
-            raise ReadError(path, "corrupt or truncated PDF") from None
+            raise ReadError(path, "corrupt or truncated PDF", hint=_DAMAGED_PDF) from None
         raise
 
 
