@@ -598,6 +598,27 @@ def test_related_uses_document_vectors_excluding_itself(backend, cluster):
     assert knn["filter"]["bool"]["must_not"] == [{"ids": {"values": ["doc::d1"]}}]
 
 
+def test_a_built_document_is_written_with_the_embedded_writers_document_vector(backend, cluster):
+    """The build sets passage vectors only (build_documents.embed_document): the document's
+    vector, which related() searches, is their normalised mean, as the embedded writer makes it."""
+    from indexer.backends.embedded.writer import _doc_vector
+
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/_aliases", body={"acknowledged": True})
+    doc = make_doc()
+    doc.doc_vector = None  # as analyse_document leaves it
+    writer = backend.writer(META, full=True)
+    writer.upsert(doc)
+    writer.commit()
+    lines = cluster.last("PUT", r"/_bulk").body
+    stored = {next(iter(a.values()))["_id"]: src for a, src in zip(lines[0::2], lines[1::2])}
+    want = _doc_vector(doc, doc.vectors, DIM)
+    assert stored["doc::d1"]["vector"] == pytest.approx(want.tolist())
+    assert np.linalg.norm(stored["doc::d1"]["vector"]) == pytest.approx(1.0)
+
+
 def test_vectors_requested_plainly_from_servers_without_exclude_vectors(backend, cluster):
     def respond(request):
         if isinstance(request.body.get("_source"), dict):

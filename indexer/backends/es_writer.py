@@ -39,6 +39,17 @@ def _vector(values: Any) -> list[float] | None:
     return [float(x) for x in arr]
 
 
+def _document_vector(doc: IndexedDocument) -> Any:
+    """The document's vector for "related documents": its own, else the normalised mean of its
+    passage vectors, as the embedded writer computes it (the build sets no ``doc_vector``, so
+    without this no document had a vector and related() found nothing)."""
+    if doc.doc_vector is not None or doc.vectors is None or not len(doc.vectors):
+        return doc.doc_vector
+    mean = np.asarray(doc.vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
+
+
 def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
     return {f: [str(v) for v in doc.facets.get(f, [])] for f in FACET_FIELDS if doc.facets.get(f)}
 
@@ -102,7 +113,7 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
         "entities": [entity_to_dict(e) for e in doc.entities],
         **facets,
     }
-    vector = _vector(doc.doc_vector)
+    vector = _vector(_document_vector(doc))
     if vector is not None:
         source["vector"] = vector
     yield {"_op_type": "index", "_index": index, "_id": q.document_es_id(doc.id), "_source": source}
