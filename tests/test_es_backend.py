@@ -9,6 +9,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 
 from es_fake import FakeCluster, bulk_responder, error_body, search_response
 from indexer.backends.elasticsearch_backend import ElasticsearchBackend, physical_index_name
+from indexer.backends.es_queries import FACET_SIZE
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexMismatch
 from indexer.model import Entity, IndexedDocument, IndexMeta, Passage, Scored
@@ -491,11 +492,28 @@ def test_facet_counts_are_disjunctive_and_count_documents(backend, cluster):
     assert body["size"] == 0
     type_agg = body["aggs"]["type"]
     assert type_agg["filter"] == {"bool": {"filter": [{"terms": {"gemeente": ["Rotterdam"]}}]}}
-    assert type_agg["aggs"]["values"]["terms"] == {"field": "type", "size": 100}
+    assert type_agg["aggs"]["values"]["terms"] == {"field": "type", "size": FACET_SIZE}
     assert type_agg["aggs"]["values"]["aggs"] == {"docs": {"cardinality": {"field": "doc_id"}}}
     assert body["aggs"]["gemeente"]["filter"] == {"bool": {"filter": [{"terms": {"type": ["onderzoek"]}}]}}
     assert body["aggs"]["sector"]["filter"]["bool"]["filter"] == [{"terms": {"gemeente": ["Rotterdam"]}},
                                                                   {"terms": {"type": ["onderzoek"]}}]
+
+
+def test_facet_counts_and_stats_ask_for_every_value_of_a_field(backend, cluster):
+    """The embedded backend counts every value; 100 per field cut off most of the 342 Dutch
+    municipalities (no count, no filter spelling, no municipality page). Every field's values
+    together stay within search.max_buckets (65,535)."""
+    from indexer.model import FACET_FIELDS
+
+    cluster.on("POST", r"/gka/_search", body=search_response([], {}))
+    cluster.on("GET", r"/gka/_stats/store", body={"_all": {"primaries": {"store": {"size_in_bytes": 1}}}})
+    backend.facet_counts(None, None, {})
+    backend.facet_counts(parse_query("taal"), ["d1#0-abcd"], {})
+    backend.stats()
+    whole, query, stats = cluster.calls("POST", r"/gka/_search")
+    sizes = [b.body["aggs"][f]["aggs"]["values"]["terms"]["size"] for b in (whole, query) for f in FACET_FIELDS]
+    sizes += [stats.body["aggs"]["documents"]["aggs"][f]["terms"]["size"] for f in FACET_FIELDS]
+    assert min(sizes) >= 342 and max(sizes) * len(FACET_FIELDS) <= 65_535
 
 
 def test_facet_counts_over_keyword_matches_or_semantic_passages_and_without_query_documents(backend, cluster):
