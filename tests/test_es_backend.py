@@ -185,6 +185,36 @@ def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
     assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
 
 
+def test_a_full_build_failing_in_commit_deletes_its_new_index_and_leaves_the_alias(backend, cluster):
+    """The build aborts only failures before commit; one in commit's last bulk or refresh left
+    the unpublished index on the cluster, where no later build removes it."""
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", status=503,
+               body=error_body(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE]"))
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    with pytest.raises(BackendUnavailable, match="SERVICE_UNAVAILABLE"):
+        writer.commit()
+    new = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+").path
+    assert cluster.last("DELETE").path == new != f"/{OLD}"
+    assert cluster.calls("POST", r"/_aliases") == []
+
+
+def test_a_failed_alias_swap_keeps_the_new_index(backend, cluster):
+    """A swap that timed out may have published the new index: it is not deleted then."""
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/_aliases", error=TransportConnectionError("reset"))
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    with pytest.raises(BackendUnavailable):
+        writer.commit()
+    assert cluster.calls("DELETE") == []
+
+
 def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
     cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 3})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())

@@ -160,9 +160,17 @@ class ElasticsearchWriter:
 
     def commit(self) -> None:
         self._check_open()
-        self._flush()
-        with translated_errors(self._url, f"refresh {self.index}"):
-            self._client.indices.refresh(index=self.index)
+        try:
+            self._flush()
+            with translated_errors(self._url, f"refresh {self.index}"):
+                self._client.indices.refresh(index=self.index)
+        except BaseException:
+            # the build calls abort() only for a failure before commit: a full build's new index,
+            # never published, would stay on the cluster (no later build removes it). Not after
+            # the alias call: a timed-out swap may have published it.
+            if self.full:
+                self._discard()
+            raise
         if self.full:
             actions = alias_swap_actions(self.alias, self.index, self._old)
             with translated_errors(self._url, f"move alias {self.alias} to {self.index}"):
@@ -185,6 +193,13 @@ class ElasticsearchWriter:
                 self._client.indices.delete(index=self.index, ignore_unavailable=True)
 
     # -- internals
+    def _discard(self) -> None:
+        """abort(), best effort: its own failure (the cluster went away) must not hide the first."""
+        try:
+            self.abort()
+        except Exception as exc:  # noqa: BLE001 - reported, the original error follows
+            log.warning("could not delete the unfinished index %s: %s", self.index, exc)
+
     def _check_open(self) -> None:
         if self._done:
             raise RuntimeError("this writer was already committed or aborted")
