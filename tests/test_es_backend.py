@@ -9,6 +9,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 
 from es_fake import FakeCluster, bulk_responder, error_body, search_response
 from indexer.backends.elasticsearch_backend import ElasticsearchBackend, physical_index_name
+from indexer.backends.es_queries import FACET_SIZE
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexMismatch
 from indexer.model import Entity, IndexedDocument, IndexMeta, Passage, Scored
@@ -184,6 +185,36 @@ def test_abort_deletes_the_new_index_and_leaves_the_alias(backend, cluster):
     assert cluster.calls("POST", r"/_aliases") == [] and cluster.calls("PUT", r"/_bulk") == []
 
 
+def test_a_full_build_failing_in_commit_deletes_its_new_index_and_leaves_the_alias(backend, cluster):
+    """The build aborts only failures before commit; one in commit's last bulk or refresh left
+    the unpublished index on the cluster, where no later build removes it."""
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("DELETE", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", status=503,
+               body=error_body(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE]"))
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    with pytest.raises(BackendUnavailable, match="SERVICE_UNAVAILABLE"):
+        writer.commit()
+    new = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+").path
+    assert cluster.last("DELETE").path == new != f"/{OLD}"
+    assert cluster.calls("POST", r"/_aliases") == []
+
+
+def test_a_failed_alias_swap_keeps_the_new_index(backend, cluster):
+    """A swap that timed out may have published the new index: it is not deleted then."""
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/_aliases", error=TransportConnectionError("reset"))
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc())
+    with pytest.raises(BackendUnavailable):
+        writer.commit()
+    assert cluster.calls("DELETE") == []
+
+
 def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
     cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 3})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
@@ -203,6 +234,25 @@ def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(back
     assert order.index(("POST", f"/{OLD}/_delete_by_query")) < order.index(("PUT", "/_bulk"))
     assert cluster.calls("POST", r"/_aliases") == []
     assert cluster.last("PUT", rf"/{OLD}/_mapping").body["_meta"]["embedder"] == "fake"
+
+
+def test_incremental_deletes_stay_within_the_terms_query_limit(backend, cluster, monkeypatch):
+    """A terms query takes at most index.max_terms_count (65,536) ids: the changed and removed
+    documents' ids are deleted in chunks, not in one request the cluster refuses."""
+    from indexer.backends import es_writer
+
+    monkeypatch.setattr(es_writer, "DELETE_CHUNK", 2)
+    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 1})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", rf"/{OLD}/_refresh", body={})
+    cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
+    writer = backend.writer(META, full=False)
+    writer.upsert(make_doc("d1"))
+    for doc_id in ("d2", "d3", "d4", "d5"):
+        writer.delete(doc_id)
+    writer.commit()
+    chunks = [r.body["query"]["terms"]["doc_id"] for r in cluster.calls("POST", rf"/{OLD}/_delete_by_query")]
+    assert chunks == [["d1", "d2"], ["d3", "d4"], ["d5"]]
 
 
 def test_incremental_write_refuses_other_embedder(backend):
@@ -491,11 +541,28 @@ def test_facet_counts_are_disjunctive_and_count_documents(backend, cluster):
     assert body["size"] == 0
     type_agg = body["aggs"]["type"]
     assert type_agg["filter"] == {"bool": {"filter": [{"terms": {"gemeente": ["Rotterdam"]}}]}}
-    assert type_agg["aggs"]["values"]["terms"] == {"field": "type", "size": 100}
+    assert type_agg["aggs"]["values"]["terms"] == {"field": "type", "size": FACET_SIZE}
     assert type_agg["aggs"]["values"]["aggs"] == {"docs": {"cardinality": {"field": "doc_id"}}}
     assert body["aggs"]["gemeente"]["filter"] == {"bool": {"filter": [{"terms": {"type": ["onderzoek"]}}]}}
     assert body["aggs"]["sector"]["filter"]["bool"]["filter"] == [{"terms": {"gemeente": ["Rotterdam"]}},
                                                                   {"terms": {"type": ["onderzoek"]}}]
+
+
+def test_facet_counts_and_stats_ask_for_every_value_of_a_field(backend, cluster):
+    """The embedded backend counts every value; 100 per field cut off most of the 342 Dutch
+    municipalities (no count, no filter spelling, no municipality page). Every field's values
+    together stay within search.max_buckets (65,535)."""
+    from indexer.model import FACET_FIELDS
+
+    cluster.on("POST", r"/gka/_search", body=search_response([], {}))
+    cluster.on("GET", r"/gka/_stats/store", body={"_all": {"primaries": {"store": {"size_in_bytes": 1}}}})
+    backend.facet_counts(None, None, {})
+    backend.facet_counts(parse_query("taal"), ["d1#0-abcd"], {})
+    backend.stats()
+    whole, query, stats = cluster.calls("POST", r"/gka/_search")
+    sizes = [b.body["aggs"][f]["aggs"]["values"]["terms"]["size"] for b in (whole, query) for f in FACET_FIELDS]
+    sizes += [stats.body["aggs"]["documents"]["aggs"][f]["terms"]["size"] for f in FACET_FIELDS]
+    assert min(sizes) >= 342 and max(sizes) * len(FACET_FIELDS) <= 65_535
 
 
 def test_facet_counts_over_keyword_matches_or_semantic_passages_and_without_query_documents(backend, cluster):
@@ -596,6 +663,27 @@ def test_related_uses_document_vectors_excluding_itself(backend, cluster):
     knn = second.body["knn"]
     assert knn["filter"]["bool"]["filter"] == [{"term": {"kind": "document"}}]
     assert knn["filter"]["bool"]["must_not"] == [{"ids": {"values": ["doc::d1"]}}]
+
+
+def test_a_built_document_is_written_with_the_embedded_writers_document_vector(backend, cluster):
+    """The build sets passage vectors only (build_documents.embed_document): the document's
+    vector, which related() searches, is their normalised mean, as the embedded writer makes it."""
+    from indexer.backends.embedded.writer import _doc_vector
+
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
+    cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_refresh", body={})
+    cluster.on("POST", r"/_aliases", body={"acknowledged": True})
+    doc = make_doc()
+    doc.doc_vector = None  # as analyse_document leaves it
+    writer = backend.writer(META, full=True)
+    writer.upsert(doc)
+    writer.commit()
+    lines = cluster.last("PUT", r"/_bulk").body
+    stored = {next(iter(a.values()))["_id"]: src for a, src in zip(lines[0::2], lines[1::2])}
+    want = _doc_vector(doc, doc.vectors, DIM)
+    assert stored["doc::d1"]["vector"] == pytest.approx(want.tolist())
+    assert np.linalg.norm(stored["doc::d1"]["vector"]) == pytest.approx(1.0)
 
 
 def test_vectors_requested_plainly_from_servers_without_exclude_vectors(backend, cluster):

@@ -30,7 +30,10 @@ PASSAGE = "passage"
 DOCUMENT = "document"
 WHOLE_ANALYZER = "gka_dutch_search_whole"  # mapping v3: the search chain without the decompounder
 WHOLE = "whole"  # the name of the clause a passage meets when it matches the query not only in part
-FACET_SIZE = 100
+# values per facet field: every one, as the embedded backend counts them (gemeente alone has 342
+# Dutch municipalities; a value cut off had no count, filter spelling, municipality page or
+# "elsewhere" link), while all seven fields stay within search.max_buckets (65,535 by default)
+FACET_SIZE = 5_000
 MAX_NUM_CANDIDATES = 10_000
 PASSAGE_SOURCE = ["doc_id", "passage_id", "passage_hash", "ordinal", "heading", "text"]
 DOC_LIGHT_SOURCE = ["doc_id", "title", "doc_type", "source_path", "metadata", "entities", *FACET_FIELDS]

@@ -27,6 +27,9 @@ FLUSH_ACTIONS = 1000
 BULK_CHUNK = 500
 BULK_RETRIES = 3
 BULK_BACKOFF = 1.0
+# document ids per delete_by_query: a terms query takes at most index.max_terms_count (65,536 by
+# default) terms, and an incremental build that changed more documents was refused whole
+DELETE_CHUNK = 10_000
 
 
 def _vector(values: Any) -> list[float] | None:
@@ -37,6 +40,17 @@ def _vector(values: Any) -> list[float] | None:
     if arr.size == 0 or not np.any(arr):
         return None
     return [float(x) for x in arr]
+
+
+def _document_vector(doc: IndexedDocument) -> Any:
+    """The document's vector for "related documents": its own, else the normalised mean of its
+    passage vectors, as the embedded writer computes it (the build sets no ``doc_vector``, so
+    without this no document had a vector and related() found nothing)."""
+    if doc.doc_vector is not None or doc.vectors is None or not len(doc.vectors):
+        return doc.doc_vector
+    mean = np.asarray(doc.vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
 
 
 def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
@@ -102,7 +116,7 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
         "entities": [entity_to_dict(e) for e in doc.entities],
         **facets,
     }
-    vector = _vector(doc.doc_vector)
+    vector = _vector(_document_vector(doc))
     if vector is not None:
         source["vector"] = vector
     yield {"_op_type": "index", "_index": index, "_id": q.document_es_id(doc.id), "_source": source}
@@ -149,9 +163,17 @@ class ElasticsearchWriter:
 
     def commit(self) -> None:
         self._check_open()
-        self._flush()
-        with translated_errors(self._url, f"refresh {self.index}"):
-            self._client.indices.refresh(index=self.index)
+        try:
+            self._flush()
+            with translated_errors(self._url, f"refresh {self.index}"):
+                self._client.indices.refresh(index=self.index)
+        except BaseException:
+            # the build calls abort() only for a failure before commit: a full build's new index,
+            # never published, would stay on the cluster (no later build removes it). Not after
+            # the alias call: a timed-out swap may have published it.
+            if self.full:
+                self._discard()
+            raise
         if self.full:
             actions = alias_swap_actions(self.alias, self.index, self._old)
             with translated_errors(self._url, f"move alias {self.alias} to {self.index}"):
@@ -174,6 +196,13 @@ class ElasticsearchWriter:
                 self._client.indices.delete(index=self.index, ignore_unavailable=True)
 
     # -- internals
+    def _discard(self) -> None:
+        """abort(), best effort: its own failure (the cluster went away) must not hide the first."""
+        try:
+            self.abort()
+        except Exception as exc:  # noqa: BLE001 - reported, the original error follows
+            log.warning("could not delete the unfinished index %s: %s", self.index, exc)
+
     def _check_open(self) -> None:
         if self._done:
             raise RuntimeError("this writer was already committed or aborted")
@@ -182,11 +211,12 @@ class ElasticsearchWriter:
         stale = set(self._deleted)
         if not self.full:
             stale |= set(self._pending)
-        if stale:
+        ordered = sorted(stale)
+        for start in range(0, len(ordered), DELETE_CHUNK):
             with translated_errors(self._url, f"delete changed documents from {self.index}"):
                 self._client.delete_by_query(
                     index=self.index,
-                    query={"terms": {"doc_id": sorted(stale)}},
+                    query={"terms": {"doc_id": ordered[start:start + DELETE_CHUNK]}},
                     conflicts="proceed",
                     refresh=True,
                 )
