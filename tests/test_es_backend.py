@@ -408,7 +408,7 @@ def test_or_group_is_one_required_should_group(backend, cluster):
 def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     result = backend.vector_search(np.array([0.1, 0.2, 0.3, 0.4]), {"sector": ["po"]}, 30)
-    assert result[0] == Scored("d1#0-abcd", 7.5)
+    assert result[0] == Scored("d1#0-abcd", 2 * 7.5 - 1)  # as a cosine: (1 + cos) / 2 back
     body = cluster.last().body
     assert "query" not in body
     knn = body["knn"]
@@ -417,10 +417,11 @@ def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
     assert knn["query_vector"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
 
 
-def test_vector_search_floor_becomes_knn_similarity_in_cosine(backend, cluster):
-    # ES scores a cosine knn hit (1 + cos) / 2; ``similarity`` takes the raw cosine
-    cluster.on("POST", r"/gka/_search", body=search_response(HITS))
-    backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30, min_score=0.9)
+def test_vector_search_reports_cosines_and_takes_a_cosine_floor(backend, cluster):
+    # ES scores a cosine knn hit (1 + cos) / 2: reported as the cosine, as the embedded backend
+    # does (a hit's semantic_score, a related document's score); ``similarity`` takes the cosine
+    cluster.on("POST", r"/gka/_search", body=search_response([{"_id": "p1", "_score": 0.9}]))
+    assert backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30, min_score=0.8)[0].score == pytest.approx(0.8)
     assert cluster.last().body["knn"]["similarity"] == pytest.approx(0.8)
     backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30)
     assert "similarity" not in cluster.last().body["knn"]
@@ -676,7 +677,7 @@ def test_related_uses_document_vectors_excluding_itself(backend, cluster):
         search_response([{"_id": "doc::d7", "_score": 0.93, "_source": {"doc_id": "d7"}}]),
     ])
     cluster.on("POST", r"/gka/_search", responder=lambda _r: (200, next(responses)))
-    assert backend.related("d1", 5) == [Scored("d7", 0.93)]
+    assert backend.related("d1", 5) == [Scored("d7", pytest.approx(0.86))]  # the cosine of _score 0.93
     first, second = cluster.calls("POST", r"/gka/_search")
     assert first.body["_source"] == {"includes": ["doc_id", "vector"], "exclude_vectors": False}
     knn = second.body["knn"]

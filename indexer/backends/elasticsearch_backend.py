@@ -140,7 +140,7 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
                       min_score: float | None = None) -> list[Scored]:
         body = q.vector_search_body(_floats(vector), filters, k, min_score=min_score)
-        return r.scored(self._search(body))
+        return _as_cosines(r.scored(self._search(body)))
 
     def hybrid_search(self, query: ParsedQuery, vector: np.ndarray, filters: Filters, k: int,
                       rank_window_size: int, min_score: float | None = None) -> list[Scored] | None:
@@ -228,7 +228,7 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         vector = docs[0].get("_source", {}).get("vector")
         if not vector:
             return []
-        return r.scored(self._search(q.related_body(vector, doc_id, k)), id_field="doc_id")
+        return _as_cosines(r.scored(self._search(q.related_body(vector, doc_id, k)), id_field="doc_id"))
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         """Best effort: words of the most frequent document titles (Elasticsearch has no cheap
@@ -283,3 +283,8 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
 
 def _floats(vector: Any) -> list[float]:
     return [float(x) for x in np.asarray(vector, dtype=np.float32).ravel()]
+
+
+def _as_cosines(scored: list[Scored]) -> list[Scored]:
+    """knn scores on the embedded backend's scale (the cosine), one results contract for both."""
+    return [s._replace(score=q.cosine_of_score(s.score)) for s in scored]

@@ -149,7 +149,7 @@ def whole_clause(query: ParsedQuery, parts: Parts, fields: Fields = BODY) -> Bod
 def knn_clause(vector: Sequence[float], filters: Filters, k: int, *, kind: str = PASSAGE,
                exclude_ids: Sequence[str] = (), min_score: float | None = None) -> Body:
     """Top-level ``knn`` with the filters inside (pre-filtering, so k results survive them).
-    ``min_score`` is a knn ``_score`` this index returned; it becomes the knn's ``similarity``."""
+    ``min_score`` is a cosine (as vector_search reports scores); it becomes the knn's ``similarity``."""
     knn_filter: Body = {"bool": {"filter": [kind_filter(kind), *filter_clauses(filters)]}}
     if exclude_ids:
         knn_filter["bool"]["must_not"] = [{"ids": {"values": list(exclude_ids)}}]
@@ -161,13 +161,13 @@ def knn_clause(vector: Sequence[float], filters: Filters, k: int, *, kind: str =
         "filter": knn_filter,
     }
     if min_score is not None:
-        clause["similarity"] = similarity_of_score(min_score)
+        clause["similarity"] = float(min_score)  # a cosine, as ``similarity`` takes it
     return clause
 
 
-def similarity_of_score(score: float) -> float:
-    """A knn ``_score`` back to the raw cosine that ``similarity`` takes: for the mapping's
-    ``cosine`` similarity Elasticsearch scores (1 + cosine) / 2."""
+def cosine_of_score(score: float) -> float:
+    """A knn ``_score`` as the cosine the embedded backend reports: for the mapping's ``cosine``
+    similarity Elasticsearch scores (1 + cosine) / 2."""
     return 2.0 * float(score) - 1.0
 
 
