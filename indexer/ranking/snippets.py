@@ -32,6 +32,7 @@ _WORD_SPLIT = re.compile(rf"({WORD.pattern})")  # a token's words at odd positio
 _ENDS = frozenset(SENTENCE_END_CHARS)
 _STARTS = SENTENCE_START
 _LAST = itemgetter(-1)
+_OWN = frozenset(("word", "glossary"))  # query term origins whose split verbs a snippet marks
 # a web or e-mail address is shown as written, never marked: marks broke a link's slug up
 # ("…/<mark>ouderbetrokkenheid</mark>-in-de-klas"). Its words still count for choosing the
 # sentence, as the keyword side indexes them ("www.gelijke-kansen.nl" answers where to find more)
@@ -44,13 +45,16 @@ class Snippeter:
         self.analyzer = analyzer
         self.weights: dict[str, float] = {}
         self._spans: dict[str, tuple] = {}  # multi-word synonym terms -> their siblings
-        for qt in analyzer.query_terms(query_text) if query_text.strip() else ():
+        query = analyzer.query_terms(query_text) if query_text.strip() else ()
+        for qt in query:
             self.weights[qt.term] = max(self.weights.get(qt.term, 0.0), qt.weight)
             if qt.spans:
                 self._spans[qt.term] = qt.spans
         self._memo = word_terms_cache(analyzer)
         self._keys = frozenset(self.weights)
-        self._particle_terms = particle_terms(analyzer, self._keys)  # a joined verb's terms ("samenwerk")
+        # a joined verb's terms ("samenwerk") the user asked for: a synonym's "inkomen" (income) is
+        # no "komen ... in", and a question's own split verb ("stromen ... door") marks its words itself
+        self._particle_terms = particle_terms(analyzer, {qt.term for qt in query if qt.origin in _OWN})
         self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
@@ -113,7 +117,7 @@ class Snippeter:
             terms_at = dict(zip(hits, hit_terms)).__getitem__
         split = {}
         if self._particle_terms:
-            split = split_verb_hits(self.analyzer, tokens, self._particle_terms,
+            split = split_verb_hits(self.analyzer, tokens, starts, self._particle_terms,
                                     frozenset().union(*map(terms_at, hits)))
             if split:
                 hits, terms_at = _with_split(hits, terms_at, split)

@@ -17,49 +17,67 @@ _LONGEST_FIRST = sorted(PARTICLES, key=len, reverse=True)
 def particle_terms(analyzer, terms: Collection[str]) -> dict[str, tuple[str, str]]:
     """The query terms that are a separable verb's ("samenwerk", "aanpak"; not "onderwijs" nor
     "voorbeeld") -> (particle, the rest)."""
-    out = {}
-    for term in terms:
-        for particle in _LONGEST_FIRST:
-            if term.startswith(particle) and len(term) > len(particle) + 1:
-                if _is_verb_term(analyzer, term):
-                    out[term] = (particle, term[len(particle):])
-                break
-    return out
+    return {term: split for term in terms if (split := _particle_term(analyzer, term))}
 
 
-def _is_verb_term(analyzer, term: str) -> bool:
-    return any(analyzer.is_verb(base) and term in analyzer.word_terms(base) for base in verb_bases(term, {}))
+@lru_cache(maxsize=4096)
+def _particle_term(analyzer, term: str) -> tuple[str, str] | None:
+    """(particle, the rest) of a term of a verb general Dutch uses ("meesteren" from "meester" is
+    in the verb list, not in wordfreq: the index joins it only where nothing else joins)."""
+    for particle in _LONGEST_FIRST:
+        if term.startswith(particle) and len(term) > len(particle) + 1:
+            if any(analyzer.is_verb(base) and analyzer.dutch_zipf(base) > 0 and term in analyzer.word_terms(base)
+                   for base in verb_bases(term, {})):
+                return particle, term[len(particle):]
+            return None
+    return None
 
 
-def split_verb_hits(analyzer, tokens: list[str], wanted: Mapping[str, tuple[str, str]],
+def split_verb_hits(analyzer, tokens: list[str], starts: list[int], wanted: Mapping[str, tuple[str, str]],
                     present: Collection[str]) -> dict[int, frozenset[str]]:
-    """Positions in ``tokens`` (a passage's whitespace tokens) of the verb and the particle of a
-    separable verb written apart whose joined term is ``wanted`` and not ``present`` among the
-    terms the passage's words hit themselves (a passage saying "samenwerking" needs none)."""
+    """Positions in ``tokens`` (a passage's whitespace tokens; ``starts``: its sentence starts) of
+    the verb and the particle of a separable verb written apart whose joined term is ``wanted``
+    and not ``present`` among the terms the passage's words hit themselves (a passage saying
+    "samenwerking" needs none). Only sentences that hold the particle as a word and a word
+    starting like the verb are read: a split verb never spans sentences."""
     missing = {term: pr for term, pr in wanted.items() if term not in present}
-    if not missing:
-        return {}
-    text = " ".join(tokens)
-    low = text.lower()
-    if not any(particle in low and any(form in low for form in _forms(rest)) and _as_word(particle).search(low)
-               and _word_start(rest).search(low) for particle, rest in missing.values()):
-        return {}  # cheap: the particle is no word of the passage, or no word starts like the verb
-    toks = tokenize(text)
-    starts, at = [], 0
-    for token in tokens:
-        starts.append(at)
-        at += len(token) + 1
     out: dict[int, frozenset[str]] = {}
-    for i, verb in analyzer.separable_verbs(text, toks).items():
-        terms = frozenset(analyzer.word_terms(verb)).intersection(missing)
-        if not terms:
-            continue
-        particles = {missing[t][0] for t in terms}
-        for k in (i, _particle_of(toks, i, particles)):
-            if k is not None:
-                pos = bisect_right(starts, toks[k].start) - 1
-                out[pos] = out.get(pos, frozenset()) | terms
+    if not missing or not _may_hold(" ".join(tokens).lower(), missing):
+        return out
+    bounds = starts + [len(tokens)]
+    for first, end in zip(bounds, bounds[1:]):
+        text = " ".join(tokens[first:end])
+        low = text.lower()
+        if not any(particle in low and any(form in low for form in _forms(rest)) for particle, rest in missing.values()):
+            continue  # substrings only: the passage passed the word checks, joined_verbs decides
+        toks, joins = _joins(analyzer, text)
+        offsets, at = [], 0
+        for token in tokens[first:end]:
+            offsets.append(at)
+            at += len(token) + 1
+        for i, verb in joins:
+            terms = frozenset(analyzer.word_terms(verb)).intersection(missing)
+            if not terms:
+                continue
+            particles = {missing[t][0] for t in terms}
+            for k in (i, _particle_of(toks, i, particles)):
+                if k is not None:
+                    pos = first + bisect_right(offsets, toks[k].start) - 1
+                    out[pos] = out.get(pos, frozenset()) | terms
     return out
+
+
+@lru_cache(maxsize=8192)
+def _joins(analyzer, sentence: str):
+    """(tokens, (index, joined verb) pairs) of a sentence: popular passages come back query after query."""
+    toks = tokenize(sentence)
+    return toks, tuple(analyzer.separable_verbs(sentence, toks).items())
+
+
+def _may_hold(low: str, missing: Mapping[str, tuple[str, str]]) -> bool:
+    """Cheap: ``low`` holds one of the particles as a word and a word starting like its verb."""
+    return any(particle in low and any(form in low for form in _forms(rest)) and _as_word(particle).search(low)
+               and _word_start(rest).search(low) for particle, rest in missing.values())
 
 
 @lru_cache(maxsize=256)
