@@ -57,9 +57,12 @@ def place_name_words(detected: dict[str, list[str]]) -> frozenset[str]:
     """The words (lowercased) of every written form of the places ``detected`` in a query: "den"
     and "bosch" for 's-Hertogenbosch. The place is reported as recognised (and whether any
     document holds it); its words need no notice as words no document holds."""
-    places = set(detected.get("gemeente", ())) | set(detected.get("provincie", ()))
-    if not places:
-        return frozenset()
+    places = frozenset(detected.get("gemeente", ())) | frozenset(detected.get("provincie", ()))
+    return _place_words(places) if places else frozenset()
+
+
+@lru_cache(maxsize=1024)
+def _place_words(places: frozenset[str]) -> frozenset[str]:
     try:
         from indexer.nlp.resources import municipality_aliases, province_aliases
     except ImportError:
@@ -88,4 +91,10 @@ def names_only(text: str, detected: dict[str, list[str]], detect, is_stopword) -
     words = [w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", text)
              if not is_stopword(w) and w.lower() not in QUESTION_WORDS]
     return bool(words) and all(w.lower() in named or w.lower().replace("-", " ") in named
-                               or any(v for f, v in detect(w).items() if f not in TOPIC_FIELDS) for w in words)
+                               or _names_a_value(detect, w) for w in words)
+
+
+@lru_cache(maxsize=8192)
+def _names_a_value(detect, word: str) -> bool:
+    """The word alone names a value ("agenda's", "basisonderwijs"): words recur across queries."""
+    return any(v for f, v in detect(word).items() if f not in TOPIC_FIELDS)
