@@ -78,10 +78,11 @@ TOPIC_FIELDS = frozenset(("thema",))  # a theme named is the question's topic: "
 FIELD_WORDS = frozenset(("gemeente", "gemeenten", "provincie", "provincies", "sector", "thema", "type", "jaar"))
 
 
-def names_only(text: str, detected: dict[str, list[str]], detect, is_stopword) -> bool:
-    """Whether every word of ``text`` but stop words names a value ``detected`` ("agenda's
-    Noord-Brabant", "vve in Groningen", "welke interventies zijn goed onderbouwd"): a question
-    for those values rather than about a topic (a theme is one)."""
+def names_only(text: str, detected: dict[str, list[str]], analyzer) -> bool:
+    """Whether every word of ``text`` but stop and question words names a value ``detected``
+    ("agenda's Noord-Brabant", "vve in Groningen", "welke interventies zijn goed onderbouwd"): a
+    question for those values rather than about a topic (a theme is one). A word names a value
+    as written, or by its analysed terms or synonyms ("interventies", "basisonderwijs" for po)."""
     names = {f: v for f, v in detected.items() if v and f not in TOPIC_FIELDS}
     if not names:
         return False
@@ -89,12 +90,13 @@ def names_only(text: str, detected: dict[str, list[str]], detect, is_stopword) -
     for values in names.values():
         named.update(w for v in values for w in v.lower().replace("-", " ").split())
     words = [w for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", text)
-             if not is_stopword(w) and w.lower() not in QUESTION_WORDS]
-    return bool(words) and all(w.lower() in named or w.lower().replace("-", " ") in named
-                               or _names_a_value(detect, w) for w in words)
+             if not analyzer.is_stopword(w) and w.lower() not in QUESTION_WORDS]
+    if not words:
+        return False
+    named_terms = set().union(*(_terms(analyzer, w) for w in named))
+    return all(w.lower() in named or set(w.lower().replace("-", " ").split()) <= named  # Noord-Brabant
+               or not named_terms.isdisjoint(_terms(analyzer, w)) for w in words)
 
 
-@lru_cache(maxsize=8192)
-def _names_a_value(detect, word: str) -> bool:
-    """The word alone names a value ("agenda's", "basisonderwijs"): words recur across queries."""
-    return any(v for f, v in detect(word).items() if f not in TOPIC_FIELDS)
+def _terms(analyzer, word: str) -> frozenset[str]:
+    return frozenset(t.term for t in analyzer.query_terms(word) if t.origin in ("word", "synonym"))

@@ -243,4 +243,4 @@ def test_only_a_query_of_names_alone_gets_the_strong_boost():
     for query, expected in [("agenda's Noord-Brabant", True), ("vve in Groningen", True), ("Den Bosch", True),
                             ("welke interventies zijn goed onderbouwd", True), ("ouders in Rotterdam", False), ("ouderbetrokkenheid mbo", False),
                             ("wat doet Apeldoorn tegen thuiszitters", False), ("taal", False)]:
-        assert names_only(query, detect(query), detect, analyzer.is_stopword) is expected, query
+        assert names_only(query, detect(query), analyzer) is expected, query

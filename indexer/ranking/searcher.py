@@ -136,7 +136,7 @@ class Searcher:
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
-        boost = NAMES_BOOST if names_only(query.text, detected, self.detect, self.analyzer.is_stopword) else ENTITY_BOOST
+        boost = NAMES_BOOST if names_only(query.text, detected, self.analyzer) else ENTITY_BOOST
         ranked = rank_pool(fused, detected, request, meta, boost)
         if tail:
             ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, boost)]
