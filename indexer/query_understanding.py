@@ -93,10 +93,16 @@ def names_only(text: str, detected: dict[str, list[str]], analyzer) -> bool:
              if not analyzer.is_stopword(w) and w.lower() not in QUESTION_WORDS]
     if not words:
         return False
-    named_terms = set().union(*(_terms(analyzer, w) for w in named))
+    named_terms = _named_terms(analyzer, frozenset(named))
     return all(w.lower() in named or set(w.lower().replace("-", " ").split()) <= named  # Noord-Brabant
                or not named_terms.isdisjoint(_terms(analyzer, w)) for w in words)
 
 
+@lru_cache(maxsize=1024)
+def _named_terms(analyzer, named: frozenset[str]) -> frozenset[str]:
+    return frozenset().union(*(_terms(analyzer, w) for w in named))
+
+
+@lru_cache(maxsize=8192)
 def _terms(analyzer, word: str) -> frozenset[str]:
     return frozenset(t.term for t in analyzer.query_terms(word) if t.origin in ("word", "synonym"))

@@ -103,7 +103,7 @@ class Snippeter:
             hit = self._hits[token] = self._memo(token) & self._keys
         return hit
 
-    def _window(self, tokens: list[str], max_words: int, windows=None, layout=None):
+    def _window(self, text: str, tokens: list[str], max_words: int, windows=None, layout=None):
         """(first, end) token positions of the best-matching sentences, the hit positions, and
         those of them that are a separable verb's words written apart (split_verbs).
         ``windows``: the query's similarity with each sentence window of the passage (the build's
@@ -117,8 +117,8 @@ class Snippeter:
             terms_at = dict(zip(hits, hit_terms)).__getitem__
         split = {}
         if self._particle_terms:
-            split = split_verb_hits(self.analyzer, tokens, starts, self._particle_terms,
-                                    frozenset().union(*map(terms_at, hits)))
+            split = split_verb_hits(self.analyzer, text, tokens, starts, self._particle_terms,
+                                    lambda: frozenset().union(*map(terms_at, hits)))
             if split:
                 hits, terms_at = _with_split(hits, terms_at, split)
         if hits and self._spans:
@@ -222,7 +222,7 @@ class Snippeter:
             if not tokens:
                 out.append("")
                 continue
-            first, end, hits, split = self._window(tokens, max_words, windows[n] if windows is not None else None,
+            first, end, hits, split = self._window(text, tokens, max_words, windows[n] if windows is not None else None,
                                                    layouts[n] if layouts is not None else None)
             snippet = (("… " if first > 0 else "") + self._highlight(tokens, first, end, hits, split)
                        + (" …" if end < len(tokens) else ""))

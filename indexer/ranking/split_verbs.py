@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Collection, Mapping
+from typing import Callable, Collection, Mapping
 
 from indexer.analysis.separable import MAX_DISTANCE, PARTICLES, verb_bases
 from indexer.analysis.text_norm import fold, tokenize
@@ -33,15 +33,18 @@ def _particle_term(analyzer, term: str) -> tuple[str, str] | None:
     return None
 
 
-def split_verb_hits(analyzer, tokens: list[str], starts: list[int], wanted: Mapping[str, tuple[str, str]],
-                    present: Collection[str]) -> dict[int, frozenset[str]]:
-    """Positions in ``tokens`` (a passage's whitespace tokens; ``starts``: its sentence starts) of
+def split_verb_hits(analyzer, text: str, tokens: list[str], starts: list[int], wanted: Mapping[str, tuple[str, str]],
+                    present: Callable[[], Collection[str]]) -> dict[int, frozenset[str]]:
+    """Positions in ``tokens`` (``text``'s whitespace tokens; ``starts``: its sentence starts) of
     the verb and the particle of a separable verb written apart whose joined term is ``wanted``
-    and not ``present`` among the terms the passage's words hit themselves (a passage saying
+    and not in ``present()``, the terms the passage's words hit themselves (a passage saying
     "samenwerking" needs none). Only sentences that hold the particle as a word and a word
     starting like the verb are read: a split verb never spans sentences."""
-    missing = {term: pr for term, pr in wanted.items() if term not in present}
     out: dict[int, frozenset[str]] = {}
+    if not any(form in text or form.capitalize() in text for _, rest in wanted.values() for form in _forms(rest)):
+        return out  # the cheapest test first: most passages hold no form of the verb
+    hit = present()
+    missing = {term: pr for term, pr in wanted.items() if term not in hit}
     if not missing or not _may_hold(" ".join(tokens).lower(), missing):
         return out
     bounds = starts + [len(tokens)]
