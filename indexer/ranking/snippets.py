@@ -16,7 +16,7 @@ from itertools import compress, filterfalse
 from operator import itemgetter
 
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
-from indexer.ranking.split_verbs import particle_terms, split_verb_hits
+from indexer.ranking.split_verbs import particle_terms, split_verb_hits, verb_starts, with_split_hits
 from indexer.ranking.term_memo import WORD, word_terms_cache
 
 SNIPPET_WORDS = 45
@@ -55,6 +55,7 @@ class Snippeter:
         # a joined verb's terms ("samenwerk") the user asked for: a synonym's "inkomen" (income) is
         # no "komen ... in", and a question's own split verb ("stromen ... door") marks its words itself
         self._particle_terms = particle_terms(analyzer, {qt.term for qt in query if qt.origin in _OWN})
+        self._verb_starts = verb_starts(self._particle_terms)
         self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
@@ -116,11 +117,11 @@ class Snippeter:
             starts, hits, hit_terms = layout
             terms_at = dict(zip(hits, hit_terms)).__getitem__
         split = {}
-        if self._particle_terms:
+        if self._particle_terms and any(form in text for form in self._verb_starts):
             split = split_verb_hits(self.analyzer, text, tokens, starts, self._particle_terms,
                                     lambda: frozenset().union(*map(terms_at, hits)))
             if split:
-                hits, terms_at = _with_split(hits, terms_at, split)
+                hits, terms_at = with_split_hits(hits, terms_at, split)
         if hits and self._spans:
             hits = self._without_lonely(hits, terms_at)
         bounds = starts + [len(tokens)]
@@ -253,18 +254,6 @@ class Snippeter:
         while len(html.escape(text)) > room:  # escaping lengthens "&", "<", quotes
             text = text[: len(text) - max(1, (len(html.escape(text)) - room) // 5)]
         return head + html.escape(text) + " …"
-
-
-def _with_split(hits: list[int], terms_at, split: dict[int, frozenset[str]]):
-    """Hits and their terms with a split verb's words added."""
-    hit_set = set(hits)
-
-    def terms(i: int) -> frozenset[str]:
-        extra = split.get(i)
-        if extra is None:
-            return terms_at(i)
-        return extra | terms_at(i) if i in hit_set else extra
-    return sorted(hit_set.union(split)), terms
 
 
 def _mark_all(token: str) -> str:

@@ -33,16 +33,22 @@ def _particle_term(analyzer, term: str) -> tuple[str, str] | None:
     return None
 
 
+def verb_starts(wanted: Mapping[str, tuple[str, str]]) -> tuple[str, ...]:
+    """How the verbs of ``wanted`` may start in a text ("werk", "Werk"): a passage holding none
+    holds none of them."""
+    forms = {form for _, rest in wanted.values() for form in _forms(rest)}
+    return tuple(forms | {form.capitalize() for form in forms})
+
+
 def split_verb_hits(analyzer, text: str, tokens: list[str], starts: list[int], wanted: Mapping[str, tuple[str, str]],
                     present: Callable[[], Collection[str]]) -> dict[int, frozenset[str]]:
     """Positions in ``tokens`` (``text``'s whitespace tokens; ``starts``: its sentence starts) of
     the verb and the particle of a separable verb written apart whose joined term is ``wanted``
     and not in ``present()``, the terms the passage's words hit themselves (a passage saying
     "samenwerking" needs none). Only sentences that hold the particle as a word and a word
-    starting like the verb are read: a split verb never spans sentences."""
+    starting like the verb are read: a split verb never spans sentences. The caller tests
+    ``verb_starts`` on the text first, the cheapest test."""
     out: dict[int, frozenset[str]] = {}
-    if not any(form in text or form.capitalize() in text for _, rest in wanted.values() for form in _forms(rest)):
-        return out  # the cheapest test first: most passages hold no form of the verb
     hit = present()
     missing = {term: pr for term, pr in wanted.items() if term not in hit}
     if not missing or not _may_hold(" ".join(tokens).lower(), missing):
@@ -112,3 +118,15 @@ def _particle_of(toks, i: int, particles: set[str]) -> int | None:
     if i >= 2 and fold(toks[i - 2].surface) in particles:
         return i - 2
     return None
+
+
+def with_split_hits(hits: list[int], terms_at, split: dict[int, frozenset[str]]):
+    """Hits and their terms with a split verb's words added."""
+    hit_set = set(hits)
+
+    def terms(i: int) -> frozenset[str]:
+        extra = split.get(i)
+        if extra is None:
+            return terms_at(i)
+        return extra | terms_at(i) if i in hit_set else extra
+    return sorted(hit_set.union(split)), terms
