@@ -234,12 +234,17 @@ def test_a_failed_alias_swap_keeps_the_new_index(backend, cluster):
     assert cluster.calls("DELETE") == []
 
 
-def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
-    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 3})
+def _incremental_writer(backend, cluster, deleted: int):
+    """An incremental writer on the live index, whose writes the cluster accepts."""
+    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": deleted})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
     cluster.on("POST", rf"/{OLD}/_refresh", body={})
     cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
-    writer = backend.writer(META, full=False)
+    return backend.writer(META, full=False)
+
+
+def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
+    writer = _incremental_writer(backend, cluster, deleted=3)
     writer.upsert(make_doc("d1"))
     writer.delete("d2")
     assert cluster.calls("PUT", r"/_bulk") == []  # nothing written before commit
@@ -261,11 +266,7 @@ def test_incremental_deletes_stay_within_the_terms_query_limit(backend, cluster,
     from indexer.backends import es_writer
 
     monkeypatch.setattr(es_writer, "DELETE_CHUNK", 2)
-    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": 1})
-    cluster.on("PUT", r"/_bulk", responder=bulk_responder())
-    cluster.on("POST", rf"/{OLD}/_refresh", body={})
-    cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
-    writer = backend.writer(META, full=False)
+    writer = _incremental_writer(backend, cluster, deleted=1)
     writer.upsert(make_doc("d1"))
     for doc_id in ("d2", "d3", "d4", "d5"):
         writer.delete(doc_id)
