@@ -30,8 +30,9 @@ class Autocomplete:
         out: list[Suggestion] = []
         loose = prefix.replace("-", " ")  # "noord br" is how Noord-Brabant starts too
         for field, values in self._places().items():
-            out += [Suggestion(place, field) for place in values
-                    if fold(place).replace("-", " ").startswith(loose) and place not in {s.text for s in out}]
+            for place in values:  # Utrecht, municipality and province, once
+                if fold(place).replace("-", " ").startswith(loose) and all(s.text != place for s in out):
+                    out.append(Suggestion(place, field))
         for doc_id, title, doc_type in self._title_list():
             low = fold(title)
             if low.startswith(prefix) or f" {prefix}" in low:
