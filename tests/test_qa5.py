@@ -115,7 +115,6 @@ def test_a_hit_names_exactly_what_lifted_its_score(service, monkeypatch, mode, q
     request = SearchRequest(query, mode=mode, k=50)
     resp = service.search(request)
     monkeypatch.setattr(searcher, "ENTITY_BOOST", 0.0)
-    monkeypatch.setattr(searcher, "NAMES_BOOST", 0.0)
     plain = {h.passage_id: h.score for h in service.search(request).hits}
     lifted = [h for h in resp.hits if h.score != pytest.approx(plain[h.passage_id])]
     assert lifted

@@ -78,15 +78,18 @@ def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]]) -> None
 
 
 def rank_pool(fused, detected: dict[str, list[str]], request, meta,
-              boost: float) -> list[tuple[str, float, list[str]]]:
+              boost: float, names_only: bool = False) -> list[tuple[str, float, list[str]]]:
     """(passage id, final score, other passage ids of its document when collapsed), best first:
     the fused pool with the values the query names boosted (``boost`` a field), only one
-    document's passages for ``request.doc_id``. ``meta``: ids -> {id: (document id, facets)}."""
+    document's passages for ``request.doc_id``. ``meta``: ids -> {id: (document id, facets)}.
+    ``names_only`` (a query of names alone, "agenda's Noord-Brabant"): each named field a passage
+    carries adds the pool's best score, so carriers come first, the surer by more fields."""
     info = meta([pid for pid, _ in fused])
     wanted = boosted_fields(detected)  # once, not once per passage
     # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
     # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
     base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0
+    lift = max(score for _, score in fused) - base if names_only and fused else 0.0
     items: list[tuple[str, str, float]] = []
     for pid, score in fused:
         if pid not in info:
@@ -98,7 +101,7 @@ def rank_pool(fused, detected: dict[str, list[str]], request, meta,
         # passage above one that is only vve or only in Groningen
         carried = boosted_count(wanted, facets) if wanted else 0
         if carried:
-            score = base + (score - base) * (1.0 + boost * carried)
+            score = base + (score - base) * (1.0 + boost * carried) + lift * carried
         items.append((pid, doc_id, score))
     items.sort(key=lambda it: (-it[2], it[0]))
     if not (request.collapse and request.doc_id is None):

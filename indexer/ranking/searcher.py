@@ -25,7 +25,6 @@ MAX_K = 50
 MAX_PAGE = 50
 DATE_SORT_LIMIT = 500  # results ordered by date at most (read from disk for their dates)
 ENTITY_BOOST = 0.1  # share of the fused score added when a passage carries an entity named in the query
-NAMES_BOOST = 1.0  # the same when the query only names values ("agenda's Noord-Brabant"): they are what it asks for
 
 
 @dataclass
@@ -136,10 +135,10 @@ class Searcher:
         detected = self.detect(query.text) if self.detect else {}
         # rank from light metadata (in memory for the embedded backend); records are read for the page only
         meta = getattr(self.backend, "passage_meta", self._meta_from_records)
-        boost = NAMES_BOOST if names_only(query.text, detected, self.analyzer) else ENTITY_BOOST
-        ranked = rank_pool(fused, detected, request, meta, boost)
+        names = names_only(query.text, detected, self.analyzer)
+        ranked = rank_pool(fused, detected, request, meta, ENTITY_BOOST, names)
         if tail:
-            ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, boost)]
+            ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, ENTITY_BOOST, names)]
         return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
                        sides.nearest, sides.keyword_more, sides.partial_pool, corrected=corrected)
 
