@@ -670,3 +670,14 @@ def test_a_declared_type_that_is_no_text_is_warned_about(tmp_path, settings):
                                          encoding="utf-8")
     report = build_index([tmp_path / "c"], settings, progress=False)
     assert any("type '7' is no document type" in w for w in report.warnings), report.warnings
+
+
+def test_a_jaar_written_as_a_fraction_is_no_year(tmp_path, settings):
+    # "jaar: 2019.5" gave the jaar facet 2019 without a word
+    from indexer.build import build_index
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.md").write_text("---\ntitel: Voorlezen\njaar: 2019.5\n---\n\nOuders lezen voor.\n",
+                                         encoding="utf-8")
+    report = build_index([tmp_path / "c"], settings, progress=False)
+    assert any("jaar 2019.5 is no year" in w for w in report.warnings), report.warnings

@@ -78,8 +78,8 @@ def year_of(value: Any) -> str | None:
 def years_of(value: Any) -> list[str]:
     """The years a declared jaar names: 2019 -> ["2019"]; a school year "2023/2024" or
     "2023-2024" both, as a question's school year does (query_filters.named_years)."""
-    if value is None or value == "":
-        return []
+    if value is None or value == "" or isinstance(value, (float, bool)):
+        return []  # "jaar: 2019.5" is no year (it read as 2019), nor is "jaar: yes"
     if not isinstance(value, (int, date)):
         named = named_years(str(value))
         if named:

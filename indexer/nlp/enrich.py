@@ -31,7 +31,8 @@ from indexer.nlp.themes import assign_themes
 # e11: an evidence level the index does not know is dropped (with a warning), not read as "niet beoordeeld"
 # e12: a datum written 12-03-2024 or "5 maart 2024" is read as a date; a school year as jaar names both years
 # e13: a place in a postal address (after a postcode, a street and number, a PO box) is no mention
-# e14: a declared type YAML did not read as text ("type: 7") is warned about and read from the text
+# e14: a declared type YAML did not read as text ("type: 7") is warned about and read from the text;
+#      a jaar written as a fraction ("2019.5") is no year
 ENRICH_VERSION = "e14"
 PASSTHROUGH = ("samenvatting", "doelgroep", "uitvoerders", "looptijd", "resultaten", "bronnen")
 DEFAULT_EVIDENCE = "niet beoordeeld"
