@@ -187,3 +187,18 @@ def test_autocomplete_offers_the_provinces_of_the_index(sample, prefix, place):
 
 def test_a_place_that_is_a_municipality_and_a_province_is_offered_once(sample):
     assert [(s.text, s.kind) for s in sample.suggest("utrech") if s.text == "Utrecht"] == [("Utrecht", "gemeente")]
+
+
+def test_autocomplete_completes_a_hyphenated_word(sample):
+    # the index's word list held no hyphenated word: "mbo-st" offered nothing
+    assert "mbo-studenten" in _terms(sample, "mbo-st")
+    assert all("maatwerk" not in t for t in _terms(sample, "ouderbetr"))  # no web-address slug
+
+
+def test_the_word_list_keeps_hyphenated_words_but_no_address_parts():
+    from indexer.backends.embedded.writer import surface_words
+
+    words = surface_words(["De mbo-student leest www.nji.nl/ouderbetrokkenheid-is-maatwerk en mailt "
+                           "info@gelijke-kansen.nl. Voor- en vroegschoolse educatie."])
+    assert words.get("mbo-student") == 1 and words.get("student") == 1
+    assert not [w for w in words if w.count("-") and ("maatwerk" in w or "kansen" in w or w.startswith("voor"))]

@@ -9,6 +9,7 @@ import json
 import re
 from collections import Counter
 from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,9 @@ from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta, document_date
 
 _WORD = re.compile(r"[^\W\d_][^\W_]{2,}", re.UNICODE)
+# a hyphenated word is one too, besides its parts: "mbo-st" completes to "mbo-student"; two parts
+# at most, and none from a web address ("…/ouderbetrokkenheid-is-maatwerk")
+_HYPHENATED = re.compile(r"(?<![\w/.@-])[^\W\d_][^\W_]*-[^\W\d_][^\W_]*(?![\w/@-]|\.\w)", re.UNICODE)
 # what stands before a sentence's (or a list item's) first word: its capital says nothing
 _OPENERS = frozenset(".!?:;•*([\"'“‘«–—-")
 
@@ -198,7 +202,7 @@ def surface_words(texts) -> dict[str, int]:
     lower: Counter[str] = Counter()
     cased: dict[str, Counter[str]] = {}
     for text in texts:
-        for m in _WORD.finditer(text):
+        for m in chain(_WORD.finditer(text), _HYPHENATED.finditer(text)):
             word = m.group()
             low = word.lower()
             words[low] += 1
