@@ -182,8 +182,11 @@ def _dt_twins(word: str) -> list[str]:
 
 
 def _buckets(words: Iterable[str]) -> dict[tuple[str, int], list[str]]:
-    """Words by (first letter, length): a typo keeps its first letter and about its length."""
+    """Words by (first letter, length): a typo keeps its first letter and about its length. A
+    hyphenated word is for completion only: a typo is corrected word by word, and the hyphenated
+    ones would only make every bucket longer to compare against."""
     out: dict[tuple[str, int], list[str]] = defaultdict(list)
     for word in words:
-        out[(word[:1], len(word))].append(word)
+        if "-" not in word:
+            out[(word[:1], len(word))].append(word)
     return out
