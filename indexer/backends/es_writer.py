@@ -19,6 +19,7 @@ import numpy as np
 from indexer.backends import es_queries as q
 from indexer.backends.es_client import translated_errors
 from indexer.backends.es_results import entity_to_dict
+from indexer.embeddings.base import normalise
 from indexer.model import FACET_FIELDS, IndexedDocument
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,11 @@ def _vector(values: Any) -> list[float] | None:
 
 def _document_vector(doc: IndexedDocument) -> Any:
     """The document's vector for "related documents": its own, else the normalised mean of its
-    passage vectors, as the embedded writer computes it (the build sets no ``doc_vector``, so
-    without this no document had a vector and related() found nothing)."""
+    passage vectors, as the embedded writer makes it (the build sets no ``doc_vector``, so without
+    this no document had a vector and related() found nothing)."""
     if doc.doc_vector is not None or doc.vectors is None or not len(doc.vectors):
         return doc.doc_vector
-    mean = np.asarray(doc.vectors, dtype=np.float32).mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm else mean
+    return normalise(np.asarray(doc.vectors, dtype=np.float32).mean(axis=0))
 
 
 def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ import numpy as np
 from indexer.backends.embedded import layout, snippet_tokens, store
 from indexer.backends.embedded.ann import build_ivf, load_passage_vectors
 from indexer.backends.embedded.bm25 import build_term_index
+from indexer.embeddings.base import normalise
 from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta, document_date
 
@@ -231,6 +232,4 @@ def _doc_vector(doc: IndexedDocument, vectors: np.ndarray, dim: int) -> np.ndarr
         return np.asarray(doc.doc_vector, dtype=np.float32).reshape(dim)
     if len(vectors) == 0:
         return np.zeros(dim, dtype=np.float32)
-    mean = vectors.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm else mean).astype(np.float32)
+    return normalise(vectors.mean(axis=0))
