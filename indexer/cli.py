@@ -102,6 +102,12 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def _warn_if_outdated(service) -> None:
+    warning = service.outdated_warning()
+    if warning:
+        print(warning, file=sys.stderr)
+
+
 def _parse_filters(items: list[str]) -> dict[str, list[str]]:
     filters: dict[str, list[str]] = {}
     for item in items:
@@ -141,9 +147,7 @@ def cmd_search(args) -> int:
                        "(or --filter FIELD=VALUE alone to list documents)")
     service = open_service(_settings(args))
     try:
-        outdated = service.outdated_analysis()
-        if outdated:
-            print(f"warning: the index's words were analysed by an older analyzer ({outdated})", file=sys.stderr)
+        _warn_if_outdated(service)
         if args.batch:
             if any(request.mode != "keyword" for _, request in batch):
                 service.load_models()
@@ -178,9 +182,7 @@ def cmd_eval(args) -> int:
     service = open_service(_settings(args))
     results = {}
     try:
-        outdated = service.outdated_analysis()
-        if outdated:
-            print(f"warning: the index's words were analysed by an older analyzer ({outdated})", file=sys.stderr)
+        _warn_if_outdated(service)
         modes = args.mode or list(MODES[1:]) + [MODES[0]]
         if any(mode != "keyword" for mode in modes):
             service.load_models()

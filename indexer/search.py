@@ -207,6 +207,11 @@ class Service:
             return None
         return f"this code analyses with {self.analyzer.version}: run python -m indexer build to re-index"
 
+    def outdated_warning(self) -> str | None:
+        """outdated_analysis as the warning line a command or the app's start prints."""
+        outdated = self.outdated_analysis()
+        return f"warning: the index's words were analysed by an older analyzer ({outdated})" if outdated else None
+
     def close(self) -> None:
         self.backend.close()
 

@@ -72,12 +72,12 @@ def warm_up(app) -> None:
             service = app.extensions[EXTENSION].get()
             service.warm_up()
             built_with = service.stats().meta.embedder
-            outdated = service.outdated_analysis()
+            outdated = service.outdated_warning()
     except GkaError as exc:  # the app still starts; requests answer 503 until the backend works
         print(f"warning: the search index is not usable yet: {exc}", file=sys.stderr)
         return
     if outdated:
-        print(f"warning: the index's words were analysed by an older analyzer ({outdated})", file=sys.stderr)
+        print(outdated, file=sys.stderr)
     wanted = os.environ.get("GKA_EMBEDDER", "").strip()
     if wanted and wanted != built_with:  # searches use the model the index was built with
         print(f"note: GKA_EMBEDDER={wanted} applies to builds; this index was built with {built_with}, "
