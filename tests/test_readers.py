@@ -661,23 +661,15 @@ def test_a_title_yaml_reads_as_a_number_is_the_title(tmp_path):
     assert doc.title == "1984"
 
 
-def test_a_declared_type_that_is_no_text_is_warned_about(tmp_path, settings):
-    # "type: 7" was ignored without a word, as "type: bestaatniet" is not
+@pytest.mark.parametrize("line, warning", [
+    ("type: 7", "type '7' is no document type"),  # ignored without a word, as "type: bestaatniet" is not
+    ("jaar: 2019.5", "jaar 2019.5 is no year"),  # gave the jaar facet 2019 without a word
+])
+def test_a_declared_value_yaml_reads_as_no_such_value_is_warned_about(tmp_path, settings, line, warning):
     from indexer.build import build_index
 
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "a.md").write_text("---\ntitel: Voorlezen\ntype: 7\n---\n\nOuders lezen voor in de klas.\n",
+    (tmp_path / "c" / "a.md").write_text(f"---\ntitel: Voorlezen\n{line}\n---\n\nOuders lezen voor in de klas.\n",
                                          encoding="utf-8")
     report = build_index([tmp_path / "c"], settings, progress=False)
-    assert any("type '7' is no document type" in w for w in report.warnings), report.warnings
-
-
-def test_a_jaar_written_as_a_fraction_is_no_year(tmp_path, settings):
-    # "jaar: 2019.5" gave the jaar facet 2019 without a word
-    from indexer.build import build_index
-
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "a.md").write_text("---\ntitel: Voorlezen\njaar: 2019.5\n---\n\nOuders lezen voor.\n",
-                                         encoding="utf-8")
-    report = build_index([tmp_path / "c"], settings, progress=False)
-    assert any("jaar 2019.5 is no year" in w for w in report.warnings), report.warnings
+    assert any(warning in w for w in report.warnings), report.warnings
