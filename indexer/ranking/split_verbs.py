@@ -57,7 +57,7 @@ def split_verb_hits(analyzer, text: str, tokens: list[str], starts: list[int], w
     for first, end in zip(bounds, bounds[1:]):
         text = " ".join(tokens[first:end])
         low = text.lower()
-        if not any(particle in low and any(form in low for form in _forms(rest)) for particle, rest in missing.values()):
+        if not _may_hold(low, missing, as_words=False):
             continue  # substrings only: the passage passed the word checks, joined_verbs decides
         toks, joins = _joins(analyzer, text)
         offsets, at = [], 0
@@ -83,10 +83,12 @@ def _joins(analyzer, sentence: str):
     return toks, tuple(analyzer.separable_verbs(sentence, toks).items())
 
 
-def _may_hold(low: str, missing: Mapping[str, tuple[str, str]]) -> bool:
-    """Cheap: ``low`` holds one of the particles as a word and a word starting like its verb."""
-    return any(particle in low and any(form in low for form in _forms(rest)) and _as_word(particle).search(low)
-               and _word_start(rest).search(low) for particle, rest in missing.values())
+def _may_hold(low: str, missing: Mapping[str, tuple[str, str]], as_words: bool = True) -> bool:
+    """Cheap: ``low`` holds one of the particles and a start of its verb, as substrings, and
+    (``as_words``) the particle as a word and a word starting like the verb."""
+    return any(particle in low and any(form in low for form in _forms(rest))
+               and (not as_words or (_as_word(particle).search(low) and _word_start(rest).search(low)))
+               for particle, rest in missing.values())
 
 
 @lru_cache(maxsize=256)
