@@ -101,20 +101,16 @@ def verbs_service(tmp_path_factory):
     root = tmp_path_factory.mktemp("separable")
     docs = root / "docs"
     docs.mkdir()
-    (docs / "aanpak.md").write_text(
-        "---\ntitle: Thuiszitters in beeld\n---\n"
-        "De gemeente beschrijft haar aanpak van thuiszitters: een coach en een plek op school.\n",
-        encoding="utf-8")
-    (docs / "pakket.md").write_text(
-        "---\ntitle: Een pakket voor thuiszitters\n---\n"
-        "Thuiszitters krijgen een pakket met boeken en een laptop van de gemeente.\n", encoding="utf-8")
-    (docs / "inrichten.md").write_text(
-        "---\ntitle: Nieuwkomers in Tiel\n---\n"
-        "De school richt dit jaar een schakelklas in voor kinderen die net in Nederland zijn.\n",
-        encoding="utf-8")
-    (docs / "sluiten.md").write_text(
-        "---\ntitle: Krimp in Tiel\n---\n"
-        "De school sluit dit jaar een schakelklas omdat er te weinig kinderen zijn.\n", encoding="utf-8")
+    for name, title, text in [
+        ("aanpak", "Thuiszitters in beeld",
+         "De gemeente beschrijft haar aanpak van thuiszitters: een coach en een plek op school."),
+        ("pakket", "Een pakket voor thuiszitters",
+         "Thuiszitters krijgen een pakket met boeken en een laptop van de gemeente."),
+        ("inrichten", "Nieuwkomers in Tiel",
+         "De school richt dit jaar een schakelklas in voor kinderen die net in Nederland zijn."),
+        ("sluiten", "Krimp in Tiel", "De school sluit dit jaar een schakelklas omdat er te weinig kinderen zijn."),
+    ]:
+        (docs / f"{name}.md").write_text(f"---\ntitle: {title}\n---\n{text}\n", encoding="utf-8")
     settings = Settings.from_env(env={}, index_dir=root / "index", embedder="fake")
     build_index([docs], settings, progress=False)
     svc = open_service(settings)
