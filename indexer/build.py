@@ -138,6 +138,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         dim=embedder.dim,
         pipeline=pipeline.name,
         analyzer_version=analyzer.version,
+        mapping_version=backend.layout_version,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         extra={"model": model_files} if (model_files := model_identity(embedder)) else {},
     )

@@ -26,10 +26,11 @@ def file_salt(settings: Settings, pipeline_name: str, analyzer_version: str) -> 
 
 def makers(meta: IndexMeta) -> dict[str, str]:
     """What built an index: another of any of these makes a rebuild from scratch. A model read
-    from files (sentence-transformers) is also its files' digest."""
+    from files (sentence-transformers) is also its files' digest; the layout is the backend's
+    (Elasticsearch's mapping version), which an incremental build cannot change."""
     model = f", model files {meta.model_files}" if meta.model_files else ""
     return {"embedder": f"{meta.embedder} ({meta.dim}-d{model})", "pipeline": meta.pipeline,
-            "analyzer": meta.analyzer_version}
+            "analyzer": meta.analyzer_version, "index layout": meta.mapping_version or "-"}
 
 
 def changes(old: IndexMeta, new: IndexMeta) -> str:

@@ -317,6 +317,25 @@ def test_a_rebuild_the_build_chooses_itself_is_guarded_too(settings, corpus_copy
     assert any("rebuilt from scratch" in w and "fake:32" in w for w in report.warnings)
 
 
+def test_an_index_of_another_layout_is_rebuilt_not_refused(settings, corpus_copy, monkeypatch):
+    """A backend whose index layout changed (Elasticsearch's mapping version) cannot update an
+    index of the old layout in place: the build rebuilds it from scratch and says why, as for
+    another analyzer, instead of refusing it after reading and embedding every file."""
+    from indexer.backends.embedded.backend import EmbeddedBackend
+    from indexer.search import open_service
+
+    build_index([corpus_copy], settings, progress=False)
+    monkeypatch.setattr(EmbeddedBackend, "layout_version", "7")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert report.indexed == 6 and report.unchanged == 0
+    assert any("rebuilt from scratch: index layout - → 7" in w for w in report.warnings), report.warnings
+    svc = open_service(settings)
+    assert svc.stats().meta.mapping_version == "7" and svc.stats().documents == 6
+    svc.close()
+    again = build_index([corpus_copy], settings, progress=False)
+    assert again.indexed == 0 and again.unchanged == 6 and not again.warnings
+
+
 def test_a_large_document_gets_a_note_off_a_terminal_unless_quiet(settings, corpus_copy, capsys, monkeypatch):
     import indexer.build_documents as build_documents
 
@@ -375,7 +394,6 @@ def test_one_document_id_from_two_files_keeps_the_first_on_every_build(settings,
         (tmp_path / folder / "x.md").write_text(f"# Aanpak in {town}\n\nOuders en scholen in {town} werken samen.\n",
                                                 encoding="utf-8")
     from indexer.search import open_service
-    from indexer.model import SearchRequest
 
     for _ in range(3):
         report = build_index([tmp_path / "a", tmp_path / "b"], settings, progress=False)

@@ -47,6 +47,9 @@ class Writer(Protocol):
 
 class Backend(Protocol):
     name: str  # "embedded" | "elasticsearch"
+    # the index layout this code writes ("" when the backend has none to tell): an index of
+    # another is rebuilt from scratch, as for another analyzer
+    layout_version: str
     # whether vocabulary() lists every word of the index: only then can a word it lacks be told
     # for a typo and searched corrected (else the correction is only suggested)
     whole_vocabulary: bool

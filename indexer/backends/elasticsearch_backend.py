@@ -53,6 +53,7 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
     :param node_class: transport node class (tests inject a fake node here)."""
 
     name = "elasticsearch"
+    layout_version = MAPPING_VERSION
     whole_vocabulary = False  # the most frequent titles' words (vocabulary())
 
     def __init__(self, settings: Settings, *, node_class: Any = None):

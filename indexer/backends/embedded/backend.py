@@ -28,6 +28,7 @@ Filters = dict[str, list[str]]
 
 class EmbeddedBackend:
     name = "embedded"
+    layout_version = ""  # no versions: an older store lacks only files it is read without
     whole_vocabulary = True
     marks_partial = True  # keyword hits say when they match a compound query word only in part
 
