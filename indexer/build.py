@@ -15,7 +15,8 @@ from typing import Sequence
 
 from indexer.backends import open_backend
 from indexer.build_documents import analyse_document, embed_document
-from indexer.build_files import FileWarnings, OldSources, file_hash, note_twin, refuse_a_partial_build, unclaimed, was_unread
+from indexer.build_files import (FileWarnings, OldSources, file_hash, note_twin, refuse_a_partial_build,
+                                 refuse_a_sure_removal, unclaimed, was_unread)
 from indexer.build_makers import changes, file_salt, makers
 from indexer.build_progress import Progress
 from indexer.config import Settings
@@ -155,6 +156,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
         report.warnings.append(f"the index is rebuilt from scratch: {changes(old, meta)}")
     old_hashes = {} if full else live_docs
     sources = OldSources(backend, bool(old_hashes))
+    refuse_a_sure_removal(files, live_docs, sources, report.unread, only_files)
     file_warnings = FileWarnings(old, full)
     known_hashes = set(old_hashes.values())
     salt = file_salt(settings, pipeline.name, analyzer.version)

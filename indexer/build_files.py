@@ -47,7 +47,7 @@ def was_unread(doc_id: str, unread: set[str]) -> bool:
     return doc_id in unread or any(p.endswith("/") and doc_id.startswith(p) for p in unread)
 
 
-def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool) -> None:
+def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool, found_what: str = "document") -> None:
     """An update is no replacement: refused when it would remove every one of the index's ``n``
     documents (an empty folder, a wrong one, a subfolder of the corpus: ids are relative to what
     is given) or any document while only files were given (one file instead of the corpus folder)."""
@@ -55,10 +55,24 @@ def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool) 
         return
     what = (f"and the index's {n} document{'s' if n != 1 else ''} would all be removed" if len(removed) == n
             else f"and {len(removed)} of the index's {n} documents would be removed")
-    raise GkaError(f"{found} document{'s' if found != 1 else ''} found in the given "
+    raise GkaError(f"{found} {found_what}{'s' if found != 1 else ''} found in the given "
                    f"{'files' if only_files else 'paths'}, {what}",
                    hint="give the folder the index was built from; an existing index is left "
                         "unchanged (to replace it on purpose: add --rebuild)")
+
+
+def refuse_a_sure_removal(files, live_docs: dict, sources: "OldSources", unread: set[str], only_files: bool) -> None:
+    """``refuse_a_partial_build`` before any file is read or embedded, where the outcome is
+    sure: with no record file given (a record keeps its id in another file), a document can only
+    come again from the file its id names, so one whose file is not given is removed."""
+    from indexer.readers.common import relative_id
+    from indexer.readers.records import RecordReader
+
+    if not live_docs or any(path.suffix.lower() in RecordReader.extensions for path, _ in files):
+        return
+    given = {relative_id(path, root) for path, root in files}
+    gone = [d for d in live_docs if d not in given and not (unread and was_unread(sources.of(d), unread))]
+    refuse_a_partial_build(len(files), len(live_docs), gone, only_files, found_what="file")
 
 
 class OldSources:

@@ -252,10 +252,11 @@ def test_cli_output_cut_short_by_its_reader_is_not_an_index_error(built_index, t
     assert "error" not in err and "disk space" not in err
 
 
-def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corpus_copy, tmp_path):
-    """A folder whose every file fails, an empty or wrong folder, one file or a subfolder of the
-    corpus: no reason to replace every document. The build is refused and the live index keeps
-    serving what it had."""
+def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corpus_copy, tmp_path, monkeypatch):
+    """A wrong or empty folder, one file or a subfolder of the corpus, a corpus whose every file
+    fails: no reason to remove any document. The build is refused and the live index keeps
+    serving what it had; where the file names already tell, before any file is read."""
+    import indexer.readers
     from indexer.errors import GkaError
     from indexer.search import open_service
 
@@ -264,12 +265,19 @@ def test_an_update_that_would_empty_the_index_leaves_it_unchanged(settings, corp
     broken.mkdir(), empty.mkdir()
     (broken / "leeg.md").write_text("", encoding="utf-8")
     (broken / "kapot.pdf").write_bytes(b"geen pdf")
-    with pytest.raises(GkaError, match="every file failed"):
+    real_read, read = indexer.readers.read_file, []
+    monkeypatch.setattr(indexer.readers, "read_file", lambda path, *a, **kw: read.append(path) or real_read(path, *a, **kw))
+    with pytest.raises(GkaError, match="2 files found in the given paths, and the index's 6 documents would all be removed"):
         build_index([broken], settings, progress=False)
+    assert read == []
+    for path in corpus_copy.rglob("*.*"):  # the corpus itself, every file now unreadable: each keeps its version
+        path.write_bytes(b"")
+    report = build_index([corpus_copy], settings, progress=False)
+    assert len(read) == 6 and len(report.errors) == 6 and report.removed == 0
     with pytest.raises(GkaError, match="nothing could be indexed: no documents in"):
         build_index([empty], settings, progress=False)
     # one file or a subfolder of the corpus given instead of it: ids are relative to what is given
-    with pytest.raises(GkaError, match="1 document found .* 6 documents would all be removed"):
+    with pytest.raises(GkaError, match="1 file found .* 6 documents would all be removed"):
         build_index([corpus_copy / "agendas" / "apeldoorn.md"], settings, progress=False)
     with pytest.raises(GkaError, match="would all be removed"):
         build_index([corpus_copy / "praktijkverhalen"], settings, progress=False)
@@ -291,7 +299,7 @@ def test_one_file_given_instead_of_the_corpus_removes_nothing(settings, corpus_c
     top = corpus_copy / "bovenaan.md"
     top.write_text("# Bovenaan\n\nOuders helpen bij huiswerk in de bibliotheek van de wijk.\n", encoding="utf-8")
     build_index([corpus_copy], settings, progress=False)
-    with pytest.raises(GkaError, match="1 document found in the given files, and 6 of the index's 7 documents"):
+    with pytest.raises(GkaError, match="1 file found in the given files, and 6 of the index's 7 documents"):
         build_index([top], settings, progress=False)
     svc = open_service(settings)
     assert svc.stats().documents == 7
