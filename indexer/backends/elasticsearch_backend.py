@@ -33,7 +33,7 @@ from indexer.backends.es_lock import build_lock
 from indexer.backends.es_features import QueryFeatures
 from indexer.backends.es_transport import EsTransport
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
-from indexer.backends.es_writer import ElasticsearchWriter
+from indexer.backends.es_writer import ElasticsearchWriter, cloned_writer
 from indexer.config import Settings
 from indexer.errors import DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
@@ -124,9 +124,8 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         if not old:
             raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}; "
                                 "an incremental build needs a live index")
-        live = self.meta()
-        check_compatible(live, meta)
-        return ElasticsearchWriter(self._client, self._url, self.alias, sorted(old)[-1], False, old, meta_body)
+        check_compatible(self.meta(), meta)
+        return cloned_writer(self._client, self._url, self.alias, sorted(old)[-1], old, meta_body)
 
     # -- retrieval --------------------------------------------------------------------------
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:
