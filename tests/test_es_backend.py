@@ -112,25 +112,6 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
 
 
-def test_an_incremental_build_s_meta_is_seen_without_a_restart(backend, cluster, monkeypatch):
-    """An incremental build rewrites the live index's meta in place: a running app cached it per
-    index name and served the old build's whole-index data until a restart."""
-    from indexer.backends import elasticsearch_backend as es
-
-    clock = [1000.0]
-    monkeypatch.setattr(es.time, "monotonic", lambda: clock[0])
-    first = backend.meta()
-    clock[0] += es.META_TTL_S + 1
-    assert backend.meta() is first  # read again, unchanged: the same object (caches by identity hit)
-    assert len(cluster.calls("GET", r"/[^/]+/_mapping")) == 2
-    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
-        "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-06-01"}}}})
-    assert backend.meta() is first  # within the interval: no request
-    clock[0] += es.META_TTL_S + 1
-    assert backend.meta().created == "2024-06-01"
-
-
 # -- writing ---------------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ the requests themselves are in es_transport.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -43,9 +42,6 @@ log = logging.getLogger(__name__)
 
 Filters = dict[str, list[str]]
 PAGE = 1000
-# an incremental build rewrites the live index's meta in place (same index name): a running app
-# reads it again this often, so it sees the build without a restart
-META_TTL_S = 5.0
 
 
 class ElasticsearchBackend(EsTransport, QueryFeatures):
@@ -63,9 +59,9 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         self._rrf_unlicensed = False
         self._source_exclude_vectors: bool | None = None  # server understands _source.exclude_vectors
         # (live index, its meta): one object per build, as the embedded backend's, so callers that
-        # cache per generation by the meta's identity hit; and one request per call, not two
+        # cache per generation by the meta's identity hit; and one request per call, not two. Read
+        # once per index: every build, incremental too, publishes a new index (es_writer)
         self._meta: tuple[str, IndexMeta | None] | None = None
-        self._meta_read = 0.0  # time.monotonic() of that read
         self._pin = IndexPin(self.alias)
 
     # -- lifecycle / metadata -------------------------------------------------------------
@@ -82,15 +78,12 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         index = self._pin.index or self._live_index()
         if index is None:
             return None
-        now = time.monotonic()
-        if self._meta is not None and self._meta[0] == index and now - self._meta_read < META_TTL_S:
+        if self._meta is not None and self._meta[0] == index:
             return self._meta[1]
         with self._errors(f"read the mapping of {index}"):
             resp = self._client.indices.get_mapping(index=index)
         meta = r.meta_of(resp.body.get(index, {}).get("mappings", {}).get("_meta"))
-        if self._meta is not None and self._meta[0] == index and self._meta[1] == meta:
-            meta = self._meta[1]  # the same build: the same object, so caches by identity still hit
-        self._meta, self._meta_read = (index, meta), now
+        self._meta = (index, meta)
         return meta
 
     def document_hashes(self) -> dict[str, str]:
