@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pytest
@@ -111,25 +112,6 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
 
 
-def test_an_incremental_build_s_meta_is_seen_without_a_restart(backend, cluster, monkeypatch):
-    """An incremental build rewrites the live index's meta in place: a running app cached it per
-    index name and served the old build's whole-index data until a restart."""
-    from indexer.backends import elasticsearch_backend as es
-
-    clock = [1000.0]
-    monkeypatch.setattr(es.time, "monotonic", lambda: clock[0])
-    first = backend.meta()
-    clock[0] += es.META_TTL_S + 1
-    assert backend.meta() is first  # read again, unchanged: the same object (caches by identity hit)
-    assert len(cluster.calls("GET", r"/[^/]+/_mapping")) == 2
-    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
-        "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-06-01"}}}})
-    assert backend.meta() is first  # within the interval: no request
-    clock[0] += es.META_TTL_S + 1
-    assert backend.meta().created == "2024-06-01"
-
-
 # -- writing ---------------------------------------------------------------------------------
 
 
@@ -234,30 +216,123 @@ def test_a_failed_alias_swap_keeps_the_new_index(backend, cluster):
     assert cluster.calls("DELETE") == []
 
 
-def _incremental_writer(backend, cluster, deleted: int):
-    """An incremental writer on the live index, whose writes the cluster accepts."""
-    cluster.on("POST", rf"/{OLD}/_delete_by_query", body={"deleted": deleted})
+NEW = rf"(?!{OLD}\b)gka-v[0-9]+-[0-9tz]+"  # a build's new index: any versioned name but the live one
+
+
+def _cloning(cluster: FakeCluster) -> FakeCluster:
+    """The cluster clones the live index and accepts a build's writes to the clone."""
+    cluster.on("PUT", rf"/{OLD}/_settings", body={"acknowledged": True})
+    cluster.on("PUT", rf"/{OLD}/_clone/{NEW}", responder=lambda request: (200, {
+        "acknowledged": True, "shards_acknowledged": True, "index": request.path.rsplit("/", 1)[1]}))
+    cluster.on("POST", rf"/{NEW}/_delete_by_query", body={"deleted": 3})
     cluster.on("PUT", r"/_bulk", responder=bulk_responder())
-    cluster.on("POST", rf"/{OLD}/_refresh", body={})
-    cluster.on("PUT", rf"/{OLD}/_mapping", body={"acknowledged": True})
-    return backend.writer(META, full=False)
+    cluster.on("PUT", rf"/{NEW}/_mapping", body={"acknowledged": True})
+    cluster.on("POST", rf"/{NEW}/_refresh", body={})
+    cluster.on("POST", r"/_aliases", body={"acknowledged": True})
+    cluster.on("DELETE", rf"/{NEW}", body={"acknowledged": True})
+    return cluster
 
 
-def test_incremental_upsert_replaces_passages_and_delete_removes_both_kinds(backend, cluster):
-    writer = _incremental_writer(backend, cluster, deleted=3)
+def _steps(cluster: FakeCluster) -> list[tuple[str, str]]:
+    """The requests that change something, the new index's name written NEW."""
+    return [(r.method, re.sub(NEW, "NEW", r.path)) for r in cluster.requests if r.method != "GET"]
+
+
+def _live_writes(cluster: FakeCluster) -> list:
+    """Requests that changed the live index's documents or mapping (its write block and clone aside)."""
+    direct = [r for r in cluster.requests if r.method != "GET" and r.path.split("/")[1] == OLD
+              and not re.fullmatch(rf"/{OLD}/(_settings|_clone/.+)", r.path)]
+    bulk = [a for r in cluster.calls("PUT", r"/_bulk") for a in r.body[0::2]
+            if next(iter(a.values()))["_index"] == OLD]
+    return direct + bulk
+
+
+def _write_blocks(cluster: FakeCluster) -> list:
+    return [r.body for r in cluster.calls("PUT", rf"/{OLD}/_settings")]
+
+
+BLOCKED_AND_FREED = [{"index.blocks.write": True}, {"index.blocks.write": None}]
+
+
+def test_an_incremental_build_writes_a_clone_and_publishes_it_as_a_full_build_does(backend, cluster):
+    """A build that died half-way, or a failing bulk, left the live index half-updated, and
+    searches during the write saw a mix: now the live index is cloned, the clone written and
+    published by the one alias call of a full build."""
+    _cloning(cluster)
+    writer = backend.writer(META, full=False)
     writer.upsert(make_doc("d1"))
     writer.delete("d2")
-    assert cluster.calls("PUT", r"/_bulk") == []  # nothing written before commit
+    assert cluster.calls("PUT", r"/_bulk") == []  # a few documents: written at commit
     writer.commit()
-    dbq = cluster.last("POST", rf"/{OLD}/_delete_by_query")
-    assert dbq.body == {"query": {"terms": {"doc_id": ["d1", "d2"]}}}
-    assert "conflicts=proceed" in dbq.query
+
+    assert _steps(cluster) == [
+        ("PUT", f"/{OLD}/_settings"), ("PUT", f"/{OLD}/_clone/NEW"), ("PUT", f"/{OLD}/_settings"),
+        ("POST", "/NEW/_delete_by_query"), ("PUT", "/_bulk"), ("PUT", "/NEW/_mapping"),
+        ("POST", "/NEW/_refresh"), ("POST", "/_aliases")]
+    assert _write_blocks(cluster) == BLOCKED_AND_FREED
+    clone = cluster.last("PUT", rf"/{OLD}/_clone/{NEW}")
+    new = clone.path.rsplit("/", 1)[1]
+    assert new.startswith("gka-v") and new == writer.index
+    assert clone.body == {"settings": {"index.blocks.write": None}}  # the block it inherits
+    assert "wait_for_active_shards=1" in clone.query
+    dbq = cluster.last("POST", rf"/{NEW}/_delete_by_query")
+    assert dbq.body == {"query": {"terms": {"doc_id": ["d1", "d2"]}}} and "conflicts=proceed" in dbq.query
     lines = cluster.last("PUT", r"/_bulk").body
-    assert {a["index"]["_index"] for a in lines[0::2]} == {OLD}
-    order = [(r.method, r.path) for r in cluster.requests]
-    assert order.index(("POST", f"/{OLD}/_delete_by_query")) < order.index(("PUT", "/_bulk"))
+    assert {a["index"]["_index"] for a in lines[0::2]} == {new}
+    assert cluster.last("PUT", rf"/{NEW}/_mapping").body["_meta"]["embedder"] == "fake"
+    assert cluster.last("POST", r"/_aliases").body == {"actions": [{"add": {"index": new, "alias": "gka"}},
+                                                                   {"remove_index": {"index": OLD}}]}
+    assert _live_writes(cluster) == []
+
+
+@pytest.mark.parametrize("failure", ["bulk", "refresh", "abort"])
+def test_an_incremental_build_that_fails_deletes_its_clone_and_leaves_the_live_index(backend, cluster, failure):
+    _cloning(cluster)
+    if failure == "bulk":
+        cluster.on("PUT", r"/_bulk", error=TransportConnectionError("reset"))
+    elif failure == "refresh":
+        cluster.on("POST", rf"/{NEW}/_refresh", status=503,
+                   body=error_body(503, "cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE]"))
+    writer = backend.writer(META, full=False)
+    writer.upsert(make_doc("d1"))
+    if failure == "abort":  # the build failed before commit
+        writer.abort()
+    else:
+        with pytest.raises(BackendUnavailable):
+            writer.commit()
+    assert cluster.last("DELETE").path == f"/{writer.index}"
     assert cluster.calls("POST", r"/_aliases") == []
-    assert cluster.last("PUT", rf"/{OLD}/_mapping").body["_meta"]["embedder"] == "fake"
+    assert _write_blocks(cluster) == BLOCKED_AND_FREED
+    assert _live_writes(cluster) == []
+
+
+@pytest.mark.parametrize("answer", [
+    (400, error_body(400, "illegal_state_exception", "index must be read-only to resize index")),
+    (200, {"acknowledged": True, "shards_acknowledged": False, "index": "x"}),  # not started in time
+])
+def test_a_failed_clone_leaves_the_live_index_writable_and_nothing_else(backend, cluster, answer):
+    _cloning(cluster)
+    cluster.on("PUT", rf"/{OLD}/_clone/{NEW}", status=answer[0], body=answer[1])
+    with pytest.raises(BackendUnavailable) as info:
+        backend.writer(META, full=False)
+    assert "clone" in str(info.value) and "--rebuild" in info.value.hint
+    assert _write_blocks(cluster) == BLOCKED_AND_FREED
+    assert _steps(cluster) == [("PUT", f"/{OLD}/_settings"), ("PUT", f"/{OLD}/_clone/NEW"),
+                               ("PUT", f"/{OLD}/_settings"), ("DELETE", "/NEW")]  # a clone that may exist
+    assert "ignore_unavailable=true" in cluster.last("DELETE").query
+    assert _live_writes(cluster) == []
+
+
+def test_a_write_block_that_cannot_be_removed_is_reported_and_the_build_goes_on(backend, cluster, caplog):
+    """A block left on the live index stops no search and no build; it is deleted at the swap."""
+    _cloning(cluster)
+    cluster.on("PUT", rf"/{OLD}/_settings", responder=lambda request: (
+        (200, {"acknowledged": True}) if request.body["index.blocks.write"] else TransportConnectionError("reset")))
+    writer = backend.writer(META, full=False)
+    assert "could not remove the write block" in caplog.text
+    writer.upsert(make_doc("d1"))
+    writer.commit()
+    assert _steps(cluster)[-1] == ("POST", "/_aliases")
 
 
 def test_incremental_deletes_stay_within_the_terms_query_limit(backend, cluster, monkeypatch):
@@ -266,12 +341,13 @@ def test_incremental_deletes_stay_within_the_terms_query_limit(backend, cluster,
     from indexer.backends import es_writer
 
     monkeypatch.setattr(es_writer, "DELETE_CHUNK", 2)
-    writer = _incremental_writer(backend, cluster, deleted=1)
+    _cloning(cluster)
+    writer = backend.writer(META, full=False)
     writer.upsert(make_doc("d1"))
     for doc_id in ("d2", "d3", "d4", "d5"):
         writer.delete(doc_id)
     writer.commit()
-    chunks = [r.body["query"]["terms"]["doc_id"] for r in cluster.calls("POST", rf"/{OLD}/_delete_by_query")]
+    chunks = [r.body["query"]["terms"]["doc_id"] for r in cluster.calls("POST", rf"/{NEW}/_delete_by_query")]
     assert chunks == [["d1", "d2"], ["d3", "d4"], ["d5"]]
 
 

@@ -12,7 +12,6 @@ the requests themselves are in es_transport.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -33,7 +32,7 @@ from indexer.backends.es_lock import build_lock
 from indexer.backends.es_features import QueryFeatures
 from indexer.backends.es_transport import EsTransport
 from indexer.backends.es_mappings import MAPPING_VERSION, load_index_body
-from indexer.backends.es_writer import ElasticsearchWriter
+from indexer.backends.es_writer import ElasticsearchWriter, cloned_writer
 from indexer.config import Settings
 from indexer.errors import DocumentNotFound, IndexNotFound
 from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats, Passage, Scored
@@ -43,9 +42,6 @@ log = logging.getLogger(__name__)
 
 Filters = dict[str, list[str]]
 PAGE = 1000
-# an incremental build rewrites the live index's meta in place (same index name): a running app
-# reads it again this often, so it sees the build without a restart
-META_TTL_S = 5.0
 
 
 class ElasticsearchBackend(EsTransport, QueryFeatures):
@@ -64,9 +60,9 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         self._rrf_unlicensed = False
         self._source_exclude_vectors: bool | None = None  # server understands _source.exclude_vectors
         # (live index, its meta): one object per build, as the embedded backend's, so callers that
-        # cache per generation by the meta's identity hit; and one request per call, not two
+        # cache per generation by the meta's identity hit; and one request per call, not two. Read
+        # once per index: every build, incremental too, publishes a new index (es_writer)
         self._meta: tuple[str, IndexMeta | None] | None = None
-        self._meta_read = 0.0  # time.monotonic() of that read
         self._pin = IndexPin(self.alias)
 
     # -- lifecycle / metadata -------------------------------------------------------------
@@ -83,15 +79,12 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         index = self._pin.index or self._live_index()
         if index is None:
             return None
-        now = time.monotonic()
-        if self._meta is not None and self._meta[0] == index and now - self._meta_read < META_TTL_S:
+        if self._meta is not None and self._meta[0] == index:
             return self._meta[1]
         with self._errors(f"read the mapping of {index}"):
             resp = self._client.indices.get_mapping(index=index)
         meta = r.meta_of(resp.body.get(index, {}).get("mappings", {}).get("_meta"))
-        if self._meta is not None and self._meta[0] == index and self._meta[1] == meta:
-            meta = self._meta[1]  # the same build: the same object, so caches by identity still hit
-        self._meta, self._meta_read = (index, meta), now
+        self._meta = (index, meta)
         return meta
 
     def document_hashes(self) -> dict[str, str]:
@@ -125,9 +118,8 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         if not old:
             raise IndexNotFound(f"alias {self.alias} does not exist at {safe_url(self._url)}; "
                                 "an incremental build needs a live index")
-        live = self.meta()
-        check_compatible(live, meta)
-        return ElasticsearchWriter(self._client, self._url, self.alias, sorted(old)[-1], False, old, meta_body)
+        check_compatible(self.meta(), meta)
+        return cloned_writer(self._client, self._url, self.alias, sorted(old)[-1], old, meta_body)
 
     # -- retrieval --------------------------------------------------------------------------
     def keyword_search(self, query: ParsedQuery, filters: Filters, k: int) -> list[Scored]:

@@ -1,13 +1,12 @@
 """Writing to Elasticsearch: bulk actions from IndexedDocuments and the Writer of a build.
 
-Full build: a new physical index ``<alias>-v<version>-<UTC timestamp>`` is filled while
-readers keep using the alias; ``commit`` refreshes it and moves the alias in ONE
-``POST _aliases`` call (``add`` the new index, ``remove_index`` the old one: deleting the
-old index drops its alias in the same cluster-state update); ``abort`` deletes the new index.
-
-Incremental build: changes are kept until ``commit``, which deletes the changed/removed
-documents' ES docs (``delete_by_query`` on ``doc_id``), bulk-indexes the new versions and
-refreshes; ``abort`` therefore writes nothing.
+Every build writes to a new physical index ``<alias>-v<version>-<UTC timestamp>`` while readers
+keep using the alias: a full build creates it empty, an incremental build clones the live index
+into it (es_clone) and deletes the changed/removed documents' ES docs (``delete_by_query`` on
+``doc_id``) before indexing their new versions. ``commit`` refreshes it and moves the alias in ONE
+``POST _aliases`` call (``add`` the new index, ``remove_index`` the old one: deleting the old index
+drops its alias in the same cluster-state update); ``abort``, or a failure in ``commit`` before that
+call, deletes the new index. The live index is never written to.
 """
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ import numpy as np
 
 from indexer.backends import es_queries as q
 from indexer.backends.es_client import translated_errors
+from indexer.backends.es_clone import clone_index
+from indexer.backends.es_index import physical_index_name
 from indexer.backends.es_results import entity_to_dict
 from indexer.embeddings.base import normalise
 from indexer.model import FACET_FIELDS, IndexedDocument
@@ -152,7 +153,7 @@ class ElasticsearchWriter:
         self._check_open()
         self._pending[doc.id] = doc
         self._buffered_actions += len(doc.passages) + 1
-        if self.full and self._buffered_actions >= FLUSH_ACTIONS:
+        if self._buffered_actions >= FLUSH_ACTIONS:
             self._flush()
 
     def delete(self, doc_id: str) -> None:
@@ -164,22 +165,20 @@ class ElasticsearchWriter:
         self._check_open()
         try:
             self._flush()
+            if self._meta_body is not None:  # a clone still has the live index's meta
+                with translated_errors(self._url, f"update _meta of {self.index}"):
+                    self._client.indices.put_mapping(index=self.index, meta=self._meta_body)
             with translated_errors(self._url, f"refresh {self.index}"):
                 self._client.indices.refresh(index=self.index)
         except BaseException:
-            # the build calls abort() only for a failure before commit: a full build's new index,
-            # never published, would stay on the cluster (no later build removes it). Not after
-            # the alias call: a timed-out swap may have published it.
-            if self.full:
-                self._discard()
+            # the build calls abort() only for a failure before commit: the new index, never
+            # published, would stay on the cluster (no later build removes it). Not after the
+            # alias call: a timed-out swap may have published it.
+            self.discard()
             raise
-        if self.full:
-            actions = alias_swap_actions(self.alias, self.index, self._old)
-            with translated_errors(self._url, f"move alias {self.alias} to {self.index}"):
-                self._client.indices.update_aliases(actions=actions)
-        elif self._meta_body is not None:
-            with translated_errors(self._url, f"update _meta of {self.index}"):
-                self._client.indices.put_mapping(index=self.index, meta=self._meta_body)
+        actions = alias_swap_actions(self.alias, self.index, self._old)
+        with translated_errors(self._url, f"move alias {self.alias} to {self.index}"):
+            self._client.indices.update_aliases(actions=actions)
         self._done = True
         if self.errors:
             log.warning("%d document(s) could not be indexed into %s", len(self.errors), self.index)
@@ -190,18 +189,17 @@ class ElasticsearchWriter:
         self._pending.clear()
         self._deleted.clear()
         self._done = True
-        if self.full:
-            with translated_errors(self._url, f"delete {self.index}"):
-                self._client.indices.delete(index=self.index, ignore_unavailable=True)
+        with translated_errors(self._url, f"delete {self.index}"):
+            self._client.indices.delete(index=self.index, ignore_unavailable=True)
 
-    # -- internals
-    def _discard(self) -> None:
+    def discard(self) -> None:
         """abort(), best effort: its own failure (the cluster went away) must not hide the first."""
         try:
             self.abort()
         except Exception as exc:  # noqa: BLE001 - reported, the original error follows
             log.warning("could not delete the unfinished index %s: %s", self.index, exc)
 
+    # -- internals
     def _check_open(self) -> None:
         if self._done:
             raise RuntimeError("this writer was already committed or aborted")
@@ -244,6 +242,19 @@ class ElasticsearchWriter:
             ):
                 if not ok:
                     self.errors.append(_bulk_error(item, owner))
+
+
+def cloned_writer(client: Any, url: str, alias: str, live: str, old_indices: list[str],
+                  meta_body: dict[str, Any]) -> ElasticsearchWriter:
+    """The writer of an incremental build, on a clone of ``live``. A failed clone is deleted by
+    the writer's own abort, as after a failed commit (it may exist: a timed-out request)."""
+    writer = ElasticsearchWriter(client, url, alias, physical_index_name(alias), False, old_indices, meta_body)
+    try:
+        clone_index(client, url, live, writer.index)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer
 
 
 def _bulk_error(item: dict[str, Any], owner: dict[str, str]) -> str:

@@ -352,3 +352,27 @@ def test_alias_swap_keeps_old_index_readable_until_commit_then_delete(setup):
     writer.commit()
     assert "d1" not in backend.document_hashes()
     assert "d1" not in _docs(backend, backend.keyword_search(parse_query("kinderopvang"), {}, 10))
+
+
+def test_an_incremental_build_writes_a_writable_clone_and_leaves_the_live_index_alone(setup):
+    """The clone API's contract as es_clone relies on it: a clone of the write-blocked live index,
+    without the block (reset in the clone request) and without the alias; the live index unblocked."""
+    from indexer.ranking.query_syntax import parse_query
+    backend, _, meta, make_doc = setup
+    client = backend._client
+    live = backend._live_index()
+    writer = backend.writer(meta, full=False)
+    clone = writer.index
+    assert clone != live
+    blocks = client.indices.get_settings(index=[live, clone], name="index.blocks.write", flat_settings=True).body
+    assert all(s.get("settings", {}).get("index.blocks.write", "false") == "false" for s in blocks.values()), blocks
+    assert client.indices.get_alias(index=clone).body[clone]["aliases"] == {}
+    writer.delete("d3")
+    writer.abort()
+    assert not client.indices.exists(index=clone) and backend._live_index() == live
+    assert "d3" in _docs(backend, backend.keyword_search(parse_query("zomerschool"), {}, 10))
+    writer = backend.writer(meta, full=False)
+    writer.upsert(make_doc("d1"))
+    writer.commit()
+    assert backend._live_index() == writer.index and not client.indices.exists(index=live)
+    assert "d1" in _docs(backend, backend.keyword_search(parse_query("kinderopvang"), {}, 10))
