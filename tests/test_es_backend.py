@@ -10,6 +10,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 
 from es_fake import FakeCluster, bulk_responder, error_body, search_response
 from indexer.backends.elasticsearch_backend import ElasticsearchBackend, physical_index_name
+from indexer.backends.es_mappings import MAPPING_VERSION
 from indexer.backends.es_queries import FACET_SIZE
 from indexer.config import Settings
 from indexer.errors import BackendUnavailable, DocumentNotFound, IndexMismatch
@@ -27,7 +28,7 @@ def cluster() -> FakeCluster:
     c = FakeCluster()
     c.on("GET", r"/_alias/gka", body={OLD: {"aliases": {"gka": {}}}})
     c.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": MAPPING_VERSION, "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-01-01"}}}})
     return c
 
@@ -94,7 +95,7 @@ def test_missing_alias_means_no_meta(cluster):
 
 def test_meta_reads_the_alias_index_meta(backend):
     meta = backend.meta()
-    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, "6", "blank:nl")
+    assert (meta.embedder, meta.dim, meta.mapping_version, meta.pipeline) == ("fake", DIM, MAPPING_VERSION, "blank:nl")
 
 
 def test_meta_is_read_once_per_live_index(backend, cluster):
@@ -106,7 +107,7 @@ def test_meta_is_read_once_per_live_index(backend, cluster):
     # a build swapped the alias: the new index's meta, read once more
     cluster.on("GET", r"/_alias/gka", body={"gka-v4-new": {"aliases": {"gka": {}}}})
     cluster.on("GET", r"/gka-v4-new/_mapping", body={"gka-v4-new": {"mappings": {"_meta": {
-        "mapping_version": "6", "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
+        "mapping_version": MAPPING_VERSION, "embedder": "fake", "dim": DIM, "backend": "elasticsearch",
         "pipeline": "blank:nl", "analyzer_version": "1", "created": "2024-02-02"}}}})
     rebuilt = backend.meta()
     assert rebuilt is not first and rebuilt.created == "2024-02-02" and backend.meta() is rebuilt
@@ -126,8 +127,8 @@ def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, clu
 
     create = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v6-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == "6"
+    assert new.startswith("gka-v7-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == MAPPING_VERSION == "7"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
@@ -361,7 +362,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v6-20250301t120000000000z"
+    assert name == "gka-v7-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------
@@ -431,11 +432,16 @@ def test_matches_of_a_compound_word_only_in_part_are_marked_and_not_counted(back
     assert backend.marks_partial
 
 
+def _index_of_mapping(cluster: FakeCluster, version: str) -> ElasticsearchBackend:
+    """A backend whose live index was made with an older mapping version (searched until rebuilt)."""
+    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
+        "mapping_version": version, "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
+    return ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+
+
 def test_an_index_of_mapping_v2_counts_as_before(cluster):
     """It lacks the analyzer: no named clause, no hit marked, until it is rebuilt."""
-    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "2", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
-    old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+    old = _index_of_mapping(cluster, "2")
     cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_search", body=search_response([{"_id": "d2#3-ffff", "_score": 2.0}]))
     with old.pinned():
         assert old.keyword_search(parse_query("schooladvies"), {}, 10) == [Scored("d2#3-ffff", 2.0)]
@@ -445,9 +451,7 @@ def test_an_index_of_mapping_v2_counts_as_before(cluster):
 
 def test_an_index_of_mapping_v3_reads_phrases_through_the_main_fields(cluster):
     """It has no .exact subfields (a phrase there would find nothing) until it is rebuilt."""
-    cluster.on("GET", rf"/{OLD}/_mapping", body={OLD: {"mappings": {"_meta": {
-        "mapping_version": "3", "embedder": "fake", "dim": DIM, "backend": "elasticsearch"}}}})
-    old = ElasticsearchBackend(Settings(es_url="http://localhost:9200"), node_class=cluster.node_class)
+    old = _index_of_mapping(cluster, "3")
     cluster.on("POST", r"/gka-v[0-9]-[0-9tz]+/_search", body=search_response([]))
     with old.pinned():
         old.keyword_search(parse_query('"brede brugklas" -"hele zin"'), {}, 10)
@@ -482,7 +486,9 @@ def test_or_group_is_one_required_should_group(backend, cluster):
     assert "should" not in bool_q
 
 
-def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
+def test_an_index_of_mapping_v6_is_searched_by_passage_vector_alone(cluster):
+    """Its passages have no nested windows: one top-level knn with the filters inside."""
+    backend = _index_of_mapping(cluster, "6")
     cluster.on("POST", r"/gka/_search", body=search_response(HITS))
     result = backend.vector_search(np.array([0.1, 0.2, 0.3, 0.4]), {"sector": ["po"]}, 30)
     assert result[0] == Scored("d1#0-abcd", 2 * 7.5 - 1)  # as a cosine: (1 + cos) / 2 back
@@ -494,14 +500,131 @@ def test_vector_search_uses_top_level_knn_with_filters_inside(backend, cluster):
     assert knn["query_vector"] == pytest.approx([0.1, 0.2, 0.3, 0.4])
 
 
-def test_vector_search_reports_cosines_and_takes_a_cosine_floor(backend, cluster):
+def test_an_index_of_mapping_v6_reports_cosines_and_takes_a_cosine_floor(cluster):
     # ES scores a cosine knn hit (1 + cos) / 2: reported as the cosine, as the embedded backend
     # does (a hit's semantic_score, a related document's score); ``similarity`` takes the cosine
+    backend = _index_of_mapping(cluster, "6")
     cluster.on("POST", r"/gka/_search", body=search_response([{"_id": "p1", "_score": 0.9}]))
     assert backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30, min_score=0.8)[0].score == pytest.approx(0.8)
     assert cluster.last().body["knn"]["similarity"] == pytest.approx(0.8)
     backend.vector_search(np.ones(DIM), {"sector": ["po"]}, 30)
     assert "similarity" not in cluster.last().body["knn"]
+
+
+def _windowed_doc() -> IndexedDocument:
+    """Passage 0 has two sentence windows, passage 1 none (a short one), passage 2 one."""
+    doc = make_doc(n=3)
+    doc.window_vectors = np.array([[0, 0, 0, 1], [1, 0, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
+    doc.window_owner = [0, 0, 2]
+    return doc
+
+
+def _knn_as_elasticsearch_scores(sources: dict[str, dict]):
+    """Answer a top-level knn search as Elasticsearch scores it: each clause's boost times
+    (1 + cosine) / 2 of its field (a nested one: the passage's nearest window), summed over the
+    clauses; every passage is taken to be among each clause's candidates."""
+    def respond(request):
+        clauses = request.body["knn"] if isinstance(request.body["knn"], list) else [request.body["knn"]]
+        hits = []
+        for es_id, src in sources.items():
+            score = 0.0
+            for clause in clauses:
+                query = np.asarray(clause["query_vector"])
+                field = [src["vector"]] if clause["field"] == "vector" else [w["vector"] for w in src["rank_windows"]]
+                cosine = max(float(np.dot(v, query) / np.linalg.norm(v) / np.linalg.norm(query)) for v in field)
+                score += clause.get("boost", 1.0) * (1 + cosine) / 2
+            hits.append({"_id": es_id, "_score": score})
+        hits.sort(key=lambda h: -h["_score"])
+        return 200, search_response(hits[:request.body["size"]])
+    return respond
+
+
+def test_passages_are_written_with_their_windows_nested_and_the_mapping_does_not_store_them():
+    """Mapping v7: a passage's windows are what its window clause searches; one without windows
+    has its own vector as its one window, so that its blend is its own similarity."""
+    from indexer.backends.es_mappings import load_index_body
+    from indexer.backends.es_writer import document_actions
+
+    sources = {a["_id"]: a["_source"] for a in document_actions(_windowed_doc(), "gka-v7-x")}
+    assert sources["d1#0-abcd"]["rank_windows"] == [{"vector": [0, 0, 0, 1]}, {"vector": [1, 0, 0, 0]}]
+    assert sources["d1#1-abcd"]["rank_windows"] == [{"vector": sources["d1#1-abcd"]["vector"]}]
+    assert sources["d1#2-abcd"]["rank_windows"] == [{"vector": [0, 0, 1, 0]}]
+    assert "rank_windows" not in sources["doc::d1"]
+    mappings = load_index_body(DIM, "fake")["mappings"]
+    assert mappings["_source"] == {"excludes": ["rank_windows"]}  # window_vectors has them for reading
+    assert mappings["properties"]["rank_windows"]["properties"]["vector"] == mappings["properties"]["vector"]
+
+
+def test_a_zero_window_is_not_written_for_knn():
+    """``cosine`` refuses a vector of zero magnitude: the passage's whole document would fail."""
+    from indexer.backends.es_writer import document_actions
+
+    doc = make_doc(n=1)
+    doc.window_vectors, doc.window_owner = np.zeros((2, DIM), dtype=np.float32), [0, 0]
+    source = next(iter(document_actions(doc, "gka-v7-x")))["_source"]
+    assert source["rank_windows"] == [{"vector": source["vector"]}]
+
+
+def test_semantic_scores_blend_the_best_window_with_the_passage_as_the_embedded_backend(backend, cluster):
+    from indexer.backends.base import WINDOW_WEIGHT
+    from indexer.backends.embedded.scores import Windows
+    from indexer.backends.es_writer import document_actions
+
+    doc = _windowed_doc()
+    sources = {a["_id"]: a["_source"] for a in document_actions(doc, "gka-v7-x") if a["_source"]["kind"] == "passage"}
+    cluster.on("POST", r"/gka/_search", responder=_knn_as_elasticsearch_scores(sources))
+    query = np.array([0.5, 0.55, 0.0, 0.9], dtype=np.float32)
+    query /= np.linalg.norm(query)
+    found = backend.vector_search(query, {"sector": ["po"]}, 3)
+
+    windows = Windows(doc.window_vectors, np.asarray(doc.window_owner), len(doc.passages))
+    blended = windows.combine(doc.vectors @ query, doc.window_vectors @ query)
+    assert [s.passage_id for s in found] == ["d1#0-abcd", "d1#1-abcd", "d1#2-abcd"]  # 0 passes 1 by its window
+    assert [s.score for s in found] == pytest.approx(blended.tolist(), abs=1e-6)
+    own, window = cluster.last().body["knn"]
+    assert (own["field"], window["field"]) == ("vector", "rank_windows.vector")
+    assert (own["boost"], window["boost"]) == (1 - WINDOW_WEIGHT, WINDOW_WEIGHT)
+    assert own["filter"] == window["filter"] == {
+        "bool": {"filter": [{"term": {"kind": "passage"}}, {"terms": {"sector": ["po"]}}]}}
+    # more candidates than k, so that the best passages are found by both clauses
+    assert own["k"] == window["k"] == 100 and own["num_candidates"] == window["num_candidates"] == 400
+    assert cluster.last().body["size"] == 3
+
+
+def test_a_document_reads_back_whole_without_the_fields_the_mapping_does_not_store(backend, cluster):
+    """An incremental build carries a document over from what Elasticsearch stored: its passage
+    and window vectors come from ``vector`` and ``window_vectors``, not the nested windows."""
+    from indexer.backends.es_mappings import load_index_body
+    from indexer.backends.es_writer import document_actions
+
+    doc = _windowed_doc()
+    excluded = load_index_body(DIM, "fake")["mappings"]["_source"]["excludes"]
+    stored = {a["_id"]: {k: v for k, v in a["_source"].items() if k not in excluded}
+              for a in document_actions(doc, "gka-v7-x")}
+
+    def respond(request):
+        wanted = request.body["_source"]["includes"]
+        ids = request.body["query"].get("ids", {}).get("values") or sorted(i for i in stored if i.startswith("d1#"))
+        return 200, search_response([{"_id": i, "_score": None, "sort": [stored[i].get("ordinal", 0), i],
+                                      "_source": {k: v for k, v in stored[i].items() if "*" in wanted or k in wanted}}
+                                     for i in ids])
+    cluster.on("POST", r"/gka/_search", responder=respond)
+    again = backend.cached_document("d1")
+    assert again.window_owner == doc.window_owner
+    np.testing.assert_array_equal(again.window_vectors, doc.window_vectors)
+    np.testing.assert_array_equal(again.vectors, doc.vectors)
+
+
+def test_a_cosine_floor_applies_to_the_blend(backend, cluster):
+    """Not as each clause's ``similarity``: a passage whose window lifts it above the floor stays
+    although its own cosine is below it."""
+    cluster.on("POST", r"/gka/_search", body=search_response([
+        {"_id": "p1", "_score": 0.5 * (1 + 0.9) / 2 + 0.5 * (1 + 0.5) / 2},  # window 0.9, own 0.5
+        {"_id": "p2", "_score": 0.5 * (1 + 0.6) / 2 + 0.5 * (1 + 0.6) / 2}]))  # no windows: own 0.6
+    found = backend.vector_search(np.ones(DIM), {}, 10, min_score=0.65)
+    assert found == [Scored("p1", pytest.approx(0.7))]
+    assert all("similarity" not in clause for clause in cluster.last().body["knn"])
+    assert [s.passage_id for s in backend.vector_search(np.ones(DIM), {}, 10)] == ["p1", "p2"]
 
 
 def _match_texts(node) -> list[str]:

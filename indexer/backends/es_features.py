@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from indexer.backends.es_fields import Fields, fields_for
 from indexer.backends.es_terms import plan_query
+from indexer.backends.es_windows import WINDOWS_FROM
 from indexer.model import IndexMeta
 from indexer.ranking.query_syntax import ParsedQuery
 
@@ -20,6 +21,12 @@ class QueryFeatures:
         """Whether keyword hits say when they match a compound query word only in part: an
         index of mapping v3 on (older ones lack the analyzer; their counts include such hits)."""
         return self._mapping_from(3)
+
+    @property
+    def ranks_windows(self) -> bool:
+        """Whether semantic scores blend each passage's best sentence window with its own, as the
+        embedded backend's: an index of mapping v7 on (es_windows; older ones rank by the passage)."""
+        return self._mapping_from(WINDOWS_FROM)
 
     def _mapping_from(self, version: int) -> bool:
         meta = self.meta()

@@ -1,12 +1,12 @@
 """The versioned Elasticsearch index body: load the JSON files in mappings/, fill, validate.
 
-``mappings/es_settings.v6.json`` holds the analysis chain, ``mappings/es_mappings.v6.json``
-the fields. Placeholders (strings like ``"{{dim}}"``) are filled at index-creation time:
-the embedder and its dimension, the compound-word list, the synonym rules and the stem rules
-(read from ``mappings/compound_words.txt``, ``mappings/synonyms.txt`` and
-``mappings/stem_rules.txt`` when they exist). A filter
-whose list ends up empty is left out of the analyzer chains, because Elasticsearch
-refuses an empty ``word_list`` / ``synonyms``.
+``mappings/es_settings.v<MAPPING_VERSION>.json`` holds the analysis chain,
+``mappings/es_mappings.v<MAPPING_VERSION>.json`` the fields. Placeholders (strings like
+``"{{dim}}"``) are filled at index-creation time: the embedder and its dimension, the
+compound-word list, the synonym rules and the stem rules (read from
+``mappings/compound_words.txt``, ``mappings/synonyms.txt`` and ``mappings/stem_rules.txt``
+when they exist). A filter whose list ends up empty is left out of the analyzer chains,
+because Elasticsearch refuses an empty ``word_list`` / ``synonyms``.
 """
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from typing import Any, Iterable
 from indexer.config import MAPPINGS_DIR
 from indexer.errors import ConfigError
 
-MAPPING_VERSION = "6"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
+MAPPING_VERSION = "7"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
 # 4: .exact subfields (gka_dutch_exact) for quoted phrases; 5: the embedded analyzer's lemma terms (stem_rules.txt);
-# 6: a passage's body also holds its separable verbs, joined by the client (es_writer)
+# 6: a passage's body also holds its separable verbs, joined by the client (es_writer); 7: the window vectors
+# also nested and searched (rank_windows, es_windows), so semantic scores blend windows as the embedded backend
 SETTINGS_FILE = f"es_settings.v{MAPPING_VERSION}.json"
 MAPPINGS_FILE = f"es_mappings.v{MAPPING_VERSION}.json"
 COMPOUND_WORDS_FILE = "compound_words.txt"

@@ -20,6 +20,7 @@ from indexer.backends.es_client import translated_errors
 from indexer.backends.es_clone import clone_index
 from indexer.backends.es_index import physical_index_name
 from indexer.backends.es_results import entity_to_dict
+from indexer.backends.es_windows import RANK_WINDOWS, rank_windows
 from indexer.embeddings.base import normalise
 from indexer.model import FACET_FIELDS, IndexedDocument
 
@@ -57,14 +58,13 @@ def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
     return {f: [str(v) for v in doc.facets.get(f, [])] for f in FACET_FIELDS if doc.facets.get(f)}
 
 
-def _windows_by_passage(doc: IndexedDocument) -> dict[int, list[float]]:
-    """passage ordinal in the document -> its sentence-window vectors, concatenated."""
+def _windows_by_passage(doc: IndexedDocument) -> dict[int, np.ndarray]:
+    """passage ordinal in the document -> its sentence-window vectors, one a row, in order."""
     if doc.window_vectors is None or not len(doc.window_owner):
         return {}
-    out: dict[int, list[float]] = {}
-    for owner, vec in zip(doc.window_owner, np.asarray(doc.window_vectors, dtype=np.float32)):
-        out.setdefault(int(owner), []).extend(float(x) for x in vec)
-    return out
+    owners = np.asarray(doc.window_owner, dtype=np.int64)
+    vectors = np.asarray(doc.window_vectors, dtype=np.float32)
+    return {int(n): vectors[owners == n] for n in np.unique(owners)}
 
 
 def _separable_verbs(passage) -> str:
@@ -101,8 +101,11 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
         vector = _vector(vec)
         if vector is not None:
             source["vector"] = vector
-        if n in windows:
-            source["window_vectors"] = windows[n]  # flat, window after window: for snippets
+        if n in windows:  # flat, window after window: for snippets
+            source["window_vectors"] = [float(x) for x in windows[n].ravel()]
+        nested = rank_windows(vector, windows.get(n, ()))
+        if nested:
+            source[RANK_WINDOWS] = nested  # searched, not stored (es_windows)
         yield {"_op_type": "index", "_index": index, "_id": passage.id, "_source": source}
     source = {
         "kind": q.DOCUMENT,

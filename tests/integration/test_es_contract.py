@@ -115,6 +115,24 @@ def test_vector_search_respects_filters(setup):
     assert hits and _docs(backend, hits) <= {"d2", "d3"}
 
 
+def test_semantic_scores_blend_sentence_windows_as_the_embedded_backend(setup):
+    """Mapping v7: a passage with windows scores WINDOW_WEIGHT x its best window's cosine plus the
+    rest x its own, one without keeps its own (int8_hnsw quantises: agreement to about 0.02)."""
+    from indexer.backends.base import WINDOW_WEIGHT
+    backend, embedder, _, make_doc = setup
+    query = embedder.embed_query("peuters leren woorden in de kinderopvang")
+    found = {s.passage_id: s.score for s in backend.vector_search(query, {}, 6)}
+    want = {}
+    for doc in map(make_doc, TEXTS):
+        rows = doc.window_vectors if doc.window_vectors is not None else []
+        for n, (passage, own) in enumerate(zip(doc.passages, doc.vectors @ query)):
+            windows = [float(w @ query) for w, o in zip(rows, doc.window_owner) if o == n]
+            want[passage.id] = WINDOW_WEIGHT * max(windows) + (1 - WINDOW_WEIGHT) * own if windows else own
+    assert set(found) == set(want)
+    for pid, score in found.items():
+        assert score == pytest.approx(want[pid], abs=0.02), pid
+
+
 def test_vector_floor_and_result_count(setup):
     backend, embedder, *_ = setup
     vector = embedder.embed_query("taal")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.backends.base import WINDOW_WEIGHT
 from indexer.backends.embedded.layout import load_array, map_array
 from indexer.backends.embedded.linalg import matvec
 
@@ -119,7 +120,6 @@ class ScoreCache:
 class Windows:
     """Sentence-window vectors, stored grouped by passage (owner ascending)."""
 
-    WEIGHT = 0.5  # share of the best window's similarity in a passage's semantic score
     # exact search over many windows blends them for this many passages only, the best by their
     # own similarity (the rest keep it): reading every window was 3.2 of 8.5 ms a hybrid search at
     # 10k passages and 14 of 20 ms at 40k; top-50 overlap with blending all: 0.995 / 0.978
@@ -149,7 +149,7 @@ class Windows:
 
     def _mix(self, best_window: np.ndarray, own: np.ndarray) -> np.ndarray:
         """A passage's similarity: its best window's and its own, weighted (the one formula)."""
-        return self.WEIGHT * best_window + (1.0 - self.WEIGHT) * own
+        return WINDOW_WEIGHT * best_window + (1.0 - WINDOW_WEIGHT) * own
 
     def blend(self, passage_scores: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """Every passage's similarity blended with its best window's (see CANDIDATES)."""
