@@ -217,12 +217,21 @@ def test_numbers(a):
         ("drop-outs", "minder uitval in het mbo"),
         ("kdv", "de kinderopvang in de wijk"),
         ("zittenblijvers", "hoeveel kinderen blijven zitten of doubleren"),
+        ("experimenten op provinciaal niveau", "proeftuinen op provincieniveau"),
+        ("talige achterstanden", "achterstanden in taal"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):
     extra = {q.term for q in a.query_terms(query) if q.origin != "word"}
     assert extra & set(a.index_terms(text))
     assert any(q.origin == "synonym" for q in a.query_terms(query))
+
+
+def test_an_adjective_finds_its_noun_but_not_the_reverse(a):
+    """One way: "provinciaal beleid" is also about the provincie; a question about the
+    provincie (the place) is not about everything provincial."""
+    assert "provincie" in {q.term for q in a.query_terms("provinciaal beleid")}
+    assert not {q.term for q in a.query_terms("provincie")} & set(a.index_terms("provinciaal"))
 
 
 def test_multiword_synonym_weight_is_divided_and_grouped(a):
