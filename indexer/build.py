@@ -20,7 +20,7 @@ from indexer.build_files import (FileWarnings, OldSources, file_hash, note_twin,
 from indexer.build_makers import changes, file_salt, makers
 from indexer.build_progress import Progress
 from indexer.config import Settings
-from indexer.errors import BackendUnavailable, GkaError, ReadError
+from indexer.errors import BackendUnavailable, GkaError, IndexNotFound, ReadError
 from indexer.model import IndexedDocument, IndexMeta
 
 MAX_ERRORS_SHOWN = 10  # per-file reasons in the error when every file failed
@@ -279,6 +279,8 @@ def _write(backend, meta: IndexMeta, full: bool, ready, removed, report: BuildRe
         for doc in ready:
             try:
                 writer.upsert(doc)
+            except (BackendUnavailable, IndexNotFound):
+                raise  # the writer's own requests failed (a flush): no per-document problem
             except GkaError as exc:
                 report.errors.append(str(exc))
         for doc_id in removed:

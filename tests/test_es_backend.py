@@ -1215,3 +1215,63 @@ def test_a_query_is_planned_once_for_its_hits_count_and_facets(backend, cluster,
     backend.facet_counts(query, None, {})
     assert calls == ["hoe kan ik ouders bij school betrekken"]
     es_features._planned.cache_clear()
+
+
+# -- review s25: incremental flushes, the rrf floor of a windowed index ----------------------
+
+
+def _ids(request) -> list[str]:
+    return [next(iter(a.values()))["_id"] for a in request.body[0::2]]
+
+
+def test_an_incremental_build_flushes_as_it_goes_each_document_deleted_before_it_is_indexed(
+        backend, cluster, monkeypatch):
+    """Flushed every FLUSH_ACTIONS actions as a full build (not all at commit); within each flush
+    the documents' old passages go first, and no later flush deletes a document written before."""
+    from indexer.backends import es_writer
+
+    monkeypatch.setattr(es_writer, "FLUSH_ACTIONS", 3)  # one document (2 passages + 1) a flush
+    _cloning(cluster)
+    writer = backend.writer(META, full=False)
+    writer.upsert(make_doc("d1"))
+    assert len(cluster.calls("PUT", r"/_bulk")) == 1  # before commit
+    writer.upsert(make_doc("d2"))
+    writer.delete("d3")
+    writer.commit()
+    steps = [(r.path.rsplit("/", 1)[-1], r.body["query"]["terms"]["doc_id"] if "delete_by_query" in r.path
+              else sorted({i.split("#")[0].removeprefix("doc::") for i in _ids(r)}))
+             for r in cluster.requests if r.path.endswith(("_delete_by_query", "_bulk"))]
+    assert steps == [("_delete_by_query", ["d1"]), ("_bulk", ["d1"]),
+                     ("_delete_by_query", ["d2"]), ("_bulk", ["d2"]),
+                     ("_delete_by_query", ["d3"])]
+
+
+def test_a_failed_flush_fails_the_build_instead_of_publishing_a_clone_without_the_documents(
+        backend, cluster, monkeypatch):
+    """d1's old passages were deleted from the clone and its bulk failed (connection reset after
+    the client's retries): the build caught it as one document's error and published the clone,
+    d1 missing from the index until the next build."""
+    from indexer.backends import es_writer
+
+    monkeypatch.setattr(es_writer, "FLUSH_ACTIONS", 3)
+    _cloning(cluster)
+    cluster.on("PUT", r"/_bulk", responder=lambda request: TransportConnectionError("reset")
+               if any(i.startswith(("d1#", "doc::d1")) for i in _ids(request)) else bulk_responder()(request))
+    from indexer.build import BuildReport, _write
+
+    with pytest.raises(BackendUnavailable):
+        _write(backend, META, False, [make_doc("d1"), make_doc("d2")], [], BuildReport())
+    assert cluster.calls("POST", r"/_aliases") == []
+    assert cluster.calls("DELETE", rf"/{NEW}")  # the clone, deleted
+
+
+def test_server_rrf_on_a_windowed_index_takes_no_floor_of_blended_scores(cluster):
+    """The floor is the depth-th blended cosine of the unfiltered vector_search; the rrf retriever's
+    knn scores the passage vector alone, so as its ``similarity`` it cut passages within depth."""
+    cluster.on("POST", r"/gka/_search", body=search_response([]))
+    backend = ElasticsearchBackend(Settings(es_url="http://localhost:9200", es_server_rrf=True),
+                                   node_class=cluster.node_class)
+    assert backend.ranks_windows
+    backend.hybrid_search(parse_query("taal"), np.ones(DIM), {"jaar": ["2023"]}, 10, 50, min_score=0.7)
+    knn = cluster.last().body["retriever"]["rrf"]["retrievers"][1]["knn"]
+    assert "similarity" not in knn

@@ -146,6 +146,8 @@ class ElasticsearchBackend(EsTransport, QueryFeatures):
         if not self.settings.es_server_rrf or self._rrf_unlicensed or query.is_empty:
             return None
         query = self._plan(query)
+        if self.ranks_windows:  # the floor is a blended cosine; this knn scores the passage vector alone
+            min_score = None
         body = q.hybrid_search_body(query, _floats(vector), filters, k, rank_window_size, min_score=min_score,
                                     fields=self._fields())
         es = import_elasticsearch()
