@@ -63,14 +63,20 @@ def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool, 
 
 def refuse_a_sure_removal(files, live_docs: dict, sources: "OldSources", unread: set[str], only_files: bool) -> None:
     """``refuse_a_partial_build`` before any file is read or embedded, where the outcome is
-    sure: with no record file given (a record keeps its id in another file), a document can only
-    come again from the file its id names, so one whose file is not given is removed."""
+    sure: with no record file given (a record keeps its id in another file) and no symbolic link
+    on a file's way (its id is the resolved path, while a document is also kept by the hash of
+    its file under the given path: a link repointed to renamed content keeps it), a document
+    can only come again from the file its id names, so one whose file is not given is removed."""
     from indexer.readers.common import relative_id
     from indexer.readers.records import RecordReader
 
     if not live_docs or any(path.suffix.lower() in RecordReader.extensions for path, _ in files):
         return
-    given = {relative_id(path, root) for path, root in files}
+    ids = [(relative_id(path, root), path.relative_to(root).as_posix() if path != root else path.name)
+           for path, root in files]
+    if any(doc_id != rel for doc_id, rel in ids):
+        return
+    given = {doc_id for doc_id, _ in ids}
     gone = [d for d in live_docs if d not in given and not (unread and was_unread(sources.of(d), unread))]
     refuse_a_partial_build(len(files), len(live_docs), gone, only_files, found_what="file")
 

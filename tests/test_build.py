@@ -456,6 +456,58 @@ def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy,
     assert any("agendas: folder cannot be read" in e for e in report.errors), report.errors
 
 
+def test_the_refusal_before_reading_stands_down_where_it_cannot_be_sure(settings, corpus_copy, tmp_path, monkeypatch):
+    """The early refusal goes by file names: it leaves alone the documents of a folder that
+    cannot be listed, and stands down when a record file is given (a record's id is its own)
+    or a symbolic link makes an id differ from the given path (the file's hash keeps it)."""
+    import os
+    import shutil
+
+    import indexer.readers
+    from indexer import readers
+    from indexer.errors import GkaError
+
+    records = tmp_path / "records"
+    shutil.copytree(corpus_copy / "interventies", records)
+    shutil.rmtree(corpus_copy / "interventies")  # no record file: the early check applies
+    alone = tmp_path / "alone"
+    shutil.copytree(corpus_copy / "agendas", alone / "agendas")
+    assert build_index([alone], settings, progress=False).indexed == 1
+    (alone / "nieuw.md").write_text("# Nieuw\n\nOuders lezen voor in de bibliotheek.\n", encoding="utf-8")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kw):  # the folder cannot be listed, as for chmod 000
+        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kw):
+            if "agendas" in dirnames:
+                dirnames.remove("agendas")
+                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, "agendas")))
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(readers.os, "walk", walk)
+    report = build_index([alone], settings, progress=False)  # not "the index's 1 document would be removed"
+    assert report.removed == 0 and report.indexed == 1 and report.documents == 2
+    monkeypatch.undo()
+    assert build_index([corpus_copy], settings, progress=False, rebuild=True).indexed == 5
+
+    real_read, read = indexer.readers.read_file, []
+    monkeypatch.setattr(indexer.readers, "read_file", lambda path, *a, **kw: read.append(path) or real_read(path, *a, **kw))
+    with pytest.raises(GkaError, match="1 document found in the given paths, and the index's 5 documents would all be"):
+        build_index([records], settings, progress=False)
+    assert read  # read first: a record could have moved here from another file
+
+    linked = tmp_path / "linked"
+    (linked / ".bron").mkdir(parents=True)
+    (linked / ".bron" / "a.md").write_text("# Taal\n\nVoorlezen met ouders thuis.\n", encoding="utf-8")
+    (linked / "a.md").symlink_to(linked / ".bron" / "a.md")
+    other = settings.with_(index_dir=tmp_path / "linked-index")
+    build_index([linked], other, progress=False)
+    (linked / ".bron" / "a.md").rename(linked / ".bron" / "b.md")
+    (linked / "a.md").unlink()
+    (linked / "a.md").symlink_to(linked / ".bron" / "b.md")
+    again = build_index([linked], other, progress=False)
+    assert again.unchanged == 1 and again.removed == 0 and again.errors == []
+
+
 def test_an_index_inside_the_corpus_folder_is_not_read_as_documents(corpus_copy):
     from indexer.config import Settings
 
