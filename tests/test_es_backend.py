@@ -152,6 +152,19 @@ def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, clu
     assert writer.errors == []
 
 
+def test_a_second_document_with_the_same_id_is_refused_as_by_the_embedded_writer(backend, cluster):
+    """Two documents of one id in a build: the second would be flushed after the first, and its
+    delete could miss the first's passages (not yet searchable); both writers refuse it."""
+    from indexer.errors import GkaError
+
+    cluster.on("PUT", r"/gka-v[0-9]-[0-9tz]+", body={"acknowledged": True})
+    writer = backend.writer(META, full=True)
+    writer.upsert(make_doc("d1"))
+    with pytest.raises(GkaError, match="duplicate document id 'd1'"):
+        writer.upsert(make_doc("d1"))
+    writer.upsert(make_doc("d2"))
+
+
 def test_a_guessed_title_is_not_searched_but_still_shown(backend, cluster):
     """As in the embedded index: a title guessed from the text gives passages no title terms,
     while the document (whose title hits show) keeps it."""

@@ -22,6 +22,7 @@ from indexer.backends.es_index import physical_index_name
 from indexer.backends.es_results import entity_to_dict
 from indexer.backends.es_windows import RANK_WINDOWS, rank_windows
 from indexer.embeddings.base import normalise
+from indexer.errors import GkaError
 from indexer.model import FACET_FIELDS, IndexedDocument
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,9 @@ class ElasticsearchWriter:
         self._meta_body = meta_body
         self._pending: dict[str, IndexedDocument] = {}
         self._deleted: set[str] = set()
+        # ids upserted in this build: a second one would be flushed after the first, and its
+        # delete_by_query could miss the first's passages (not yet searchable), as the embedded writer refuses it
+        self._touched: set[str] = set()
         self._buffered_actions = 0
         self._done = False
         self.errors: list[str] = []
@@ -154,6 +158,9 @@ class ElasticsearchWriter:
     # -- Writer protocol
     def upsert(self, doc: IndexedDocument) -> None:
         self._check_open()
+        if doc.id in self._touched:
+            raise GkaError(f"duplicate document id {doc.id!r} ({doc.source_path})")
+        self._touched.add(doc.id)
         self._pending[doc.id] = doc
         self._buffered_actions += len(doc.passages) + 1
         if self._buffered_actions >= FLUSH_ACTIONS:
