@@ -429,11 +429,25 @@ def _unreadable(monkeypatch, target):
     monkeypatch.setattr(build_module, "file_hash", locked)
 
 
-def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy, monkeypatch):
+def _unlistable(monkeypatch, name):
+    """Folders called ``name`` cannot be listed, as under chmod 000 (the tests run as root)."""
     import os
 
     from indexer import readers
 
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kw):
+        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kw):
+            if name in dirnames:
+                dirnames.remove(name)
+                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, name)))
+            yield dirpath, dirnames, filenames
+
+    monkeypatch.setattr(readers.os, "walk", walk)
+
+
+def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy, monkeypatch):
     first = build_index([corpus_copy], settings, progress=False)
     _unreadable(monkeypatch, corpus_copy / "praktijkverhalen" / "sport-rotterdam.md")
     report = build_index([corpus_copy], settings, progress=False)
@@ -441,16 +455,7 @@ def test_an_unreadable_file_or_folder_keeps_its_documents(settings, corpus_copy,
     assert any("sport-rotterdam.md: cannot read" in e and "kept" in e for e in report.errors)
     monkeypatch.undo()
 
-    real_walk = os.walk
-
-    def walk(top, onerror=None, **kw):  # the folder cannot be listed, as for chmod 000
-        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kw):
-            if "agendas" in dirnames:
-                dirnames.remove("agendas")
-                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, "agendas")))
-            yield dirpath, dirnames, filenames
-
-    monkeypatch.setattr(readers.os, "walk", walk)
+    _unlistable(monkeypatch, "agendas")
     report = build_index([corpus_copy], settings, progress=False)
     assert report.removed == 0 and report.documents == first.documents
     assert any("agendas: folder cannot be read" in e for e in report.errors), report.errors
@@ -460,11 +465,9 @@ def test_the_refusal_before_reading_stands_down_where_it_cannot_be_sure(settings
     """The early refusal goes by file names: it leaves alone the documents of a folder that
     cannot be listed, and stands down when a record file is given (a record's id is its own)
     or a symbolic link makes an id differ from the given path (the file's hash keeps it)."""
-    import os
     import shutil
 
     import indexer.readers
-    from indexer import readers
     from indexer.errors import GkaError
 
     records = tmp_path / "records"
@@ -474,16 +477,7 @@ def test_the_refusal_before_reading_stands_down_where_it_cannot_be_sure(settings
     shutil.copytree(corpus_copy / "agendas", alone / "agendas")
     assert build_index([alone], settings, progress=False).indexed == 1
     (alone / "nieuw.md").write_text("# Nieuw\n\nOuders lezen voor in de bibliotheek.\n", encoding="utf-8")
-    real_walk = os.walk
-
-    def walk(top, onerror=None, **kw):  # the folder cannot be listed, as for chmod 000
-        for dirpath, dirnames, filenames in real_walk(top, onerror=onerror, **kw):
-            if "agendas" in dirnames:
-                dirnames.remove("agendas")
-                onerror(PermissionError(13, "Permission denied", os.path.join(dirpath, "agendas")))
-            yield dirpath, dirnames, filenames
-
-    monkeypatch.setattr(readers.os, "walk", walk)
+    _unlistable(monkeypatch, "agendas")
     report = build_index([alone], settings, progress=False)  # not "the index's 1 document would be removed"
     assert report.removed == 0 and report.indexed == 1 and report.documents == 2
     monkeypatch.undo()
