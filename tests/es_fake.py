@@ -23,6 +23,7 @@ class Request:
     query: str
     body: Any  # parsed JSON, list of parsed NDJSON lines, or None
     headers: dict[str, str]
+    request_timeout: Any = None  # the client's own timeout for this request, as the node gets it
 
 
 Responder = Callable[[Request], "tuple[int, Any] | BaseException"]
@@ -36,7 +37,7 @@ class FakeCluster:
 
         class FakeNode(BaseNode):
             def perform_request(self, method, target, body=None, headers=None, request_timeout=None):
-                return cluster._answer(self.config, method, target, body, headers)
+                return cluster._answer(self.config, method, target, body, headers, request_timeout)
 
         self.node_class = FakeNode
 
@@ -63,10 +64,11 @@ class FakeCluster:
         return found[-1]
 
     # -- the node side
-    def _answer(self, config: NodeConfig, method: str, target: str, body: bytes | None, headers: Any):
+    def _answer(self, config: NodeConfig, method: str, target: str, body: bytes | None, headers: Any,
+                request_timeout: Any = None):
         parts = urlsplit(target)
         request = Request(method.upper(), parts.path, parts.query, _parse(body),
-                          dict(headers.items()) if headers else {})
+                          dict(headers.items()) if headers else {}, request_timeout)
         self.requests.append(request)
         for route_method, pattern, responder in self._routes:
             if route_method == request.method and pattern.fullmatch(request.path):

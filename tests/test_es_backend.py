@@ -289,6 +289,9 @@ def test_an_incremental_build_writes_a_clone_and_publishes_it_as_a_full_build_do
     assert new.startswith("gka-v") and new == writer.index
     assert clone.body == {"settings": {"index.blocks.write": None}}  # the block it inherits
     assert "wait_for_active_shards=1" in clone.query
+    # the server may wait 60 s for the clone's shards; the client (10 s by default) waits longer
+    assert "timeout=60s" in clone.query and clone.request_timeout > 60
+    assert cluster.last("POST", r"/_aliases").request_timeout != clone.request_timeout
     dbq = cluster.last("POST", rf"/{NEW}/_delete_by_query")
     assert dbq.body == {"query": {"terms": {"doc_id": ["d1", "d2"]}}} and "conflicts=proceed" in dbq.query
     lines = cluster.last("PUT", r"/_bulk").body

@@ -19,6 +19,7 @@ from indexer.errors import BackendUnavailable, GkaError
 log = logging.getLogger(__name__)
 
 WRITE_BLOCK = "index.blocks.write"
+CLONE_WAIT_S = 60  # how long the server may wait for the clone's primary shards to start
 CLONE_HINT = ("an incremental build clones the live index: the cluster must be healthy (green) with disk "
               "for a second copy, and the API key needs the manage privilege on gka*; "
               "or rebuild it whole: python -m indexer build --rebuild")
@@ -33,8 +34,11 @@ def clone_index(client: Any, url: str, live: str, target: str) -> None:
         client.indices.put_settings(index=live, settings={WRITE_BLOCK: True})
     try:
         with _hinted(), translated_errors(url, f"clone {live} to {target}"):
-            resp = client.indices.clone(index=live, target=target, settings={WRITE_BLOCK: None},
-                                        wait_for_active_shards=1)
+            # the server waits up to CLONE_WAIT_S for the clone's primaries; the client, whose
+            # own timeout (GKA_ES_TIMEOUT, 10 s) is shorter, waits longer than that
+            resp = client.options(request_timeout=CLONE_WAIT_S + 30).indices.clone(
+                index=live, target=target, settings={WRITE_BLOCK: None}, wait_for_active_shards=1,
+                timeout=f"{CLONE_WAIT_S}s")
         if not resp.body.get("shards_acknowledged"):
             raise BackendUnavailable(f"the clone {target} of {live} did not start within the request's timeout",
                                      hint=CLONE_HINT)
