@@ -219,6 +219,12 @@ def test_numbers(a):
         ("zittenblijvers", "hoeveel kinderen blijven zitten of doubleren"),
         ("experimenten op provinciaal niveau", "proeftuinen op provincieniveau"),
         ("talige achterstanden", "achterstanden in taal"),
+        ("naar de bieb", "huiswerkbegeleiding in de bibliotheek"),
+        ("allochtone ouders", "ouders met een migratieachtergrond"),
+        ("praktisch opgeleide ouders", "laagopgeleide ouders"),
+        ("spijbelende jongeren", "het aantal thuiszitters"),
+        ("zwarte scholen", "segregatie in het onderwijs"),
+        ("kiezen voor een opleiding", "de keuze voor een opleiding"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):
