@@ -163,6 +163,12 @@ def test_forms_of_one_word_share_a_term(a):
     assert set(a.index_terms("betrekken")) <= set(a.index_terms("ouderbetrokkenheid"))
     assert a.index_terms("lager") == a.index_terms("laag") == a.index_terms("lage")
     assert a.index_terms("betere") == a.index_terms("beter") != a.index_terms("goed")
+    # a compound participle's first term hung on its ending (laagopgeleid: laagopleid, laagopgeleide:
+    # laagopgeleid); maatje (a buddy) was the diminutive of mat
+    assert a.index_terms("laagopgeleid")[0] == a.index_terms("laagopgeleide")[0] == a.index_terms("laagopgeleiden")[0]
+    assert a.index_terms("laaggeletterd")[0] == a.index_terms("laaggeletterde")[0] == a.index_terms("laaggeletterden")[0]
+    assert a.index_terms("maatje") == a.index_terms("maatjes") != a.index_terms("mat")
+    assert a.index_terms("onderpresteert") == a.index_terms("onderpresteren")
 
 
 def test_hyphenated_words_index_joined_form_and_parts(a):
