@@ -306,6 +306,17 @@ def test_glossary_knows_the_inflected_forms_of_its_verbs(a, query, dutch):
     assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
 
 
+@pytest.mark.parametrize("query, dutch", [
+    ("dropout among first-year students", "eerstejaars"),  # a hyphenated word is one token
+    ("schools that refused to admit pupils", "weigeren toelating"),
+    ("flexible start times in mainstream education", "flexibele begintijd regulier"),
+    ("pupils with hearing disabilities", "gehoor beperkingen"),
+    ("handover from the day care centre", "kinderdagverblijf"),
+])
+def test_glossary_version_10_words_reach_the_documents_words(a, query, dutch):
+    assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
+
+
 def test_glossary_file_is_versioned(tmp_path):
     from indexer.analysis.expansion import GLOSSARY_HEADER
     from indexer.errors import ConfigError
