@@ -278,6 +278,10 @@ def test_glossary_plurals_of_y_words_and_phrases():
     assert targets(youth, "youths") == [("jongeren",), ("jeugd",)]
 
 
+def test_a_dutch_plural_in_apostrophe_s_is_not_read_as_an_english_possessive(a):
+    assert not {q.term for q in a.query_terms("agenda's van gemeenten") if q.origin == "glossary"}
+
+
 def test_glossary_leaves_dutch_words_alone(a):
     assert not [q for q in a.query_terms("school minister agenda") if q.origin == "glossary"]
 
@@ -312,6 +316,7 @@ def test_glossary_knows_the_inflected_forms_of_its_verbs(a, query, dutch):
     ("flexible start times in mainstream education", "flexibele begintijd regulier"),
     ("pupils with hearing disabilities", "gehoor beperkingen"),
     ("handover from the day care centre", "kinderdagverblijf"),
+    ("children's books at home", "kind boek"),  # a possessive is its word
 ])
 def test_glossary_version_10_words_reach_the_documents_words(a, query, dutch):
     assert set(a.analyze_phrase(dutch)) <= _translated(a, query)

@@ -16,6 +16,12 @@ def surface_words(text: str) -> list[str]:
     return [fold(t.surface) for t in tokenize(text)]
 
 
+def _without_possessive(word: str) -> str:
+    """An English possessive's base ("children's" -> children), which the glossary knows; a Dutch
+    plural in 's ("agenda's") is a word Dutch knows, so it stays untranslated as before."""
+    return word[:-2] if len(word) > 3 and word.endswith("'s") else word
+
+
 class Glossary:
     def __init__(self, rules: list[Rule], analyze_phrase: Callable[[str], list[str]],
                  is_dutch: Callable[[str], bool], lemmas: Mapping[str, str], stop: Collection[str],
@@ -34,6 +40,7 @@ class Glossary:
         English more ("orchestra", "grant", "pupil") in a question (``context``: all its words)
         without a word only Dutch has."""
         dutch_question = None
+        words = [_without_possessive(w) for w in words]  # one word each: the positions stay
         for start, end, targets in index.matches(words, longest_only=True):
             word = words[start]
             if end - start > 1 or not self._is_dutch(word):
