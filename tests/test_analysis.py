@@ -246,6 +246,17 @@ def test_an_adjective_finds_its_noun_but_not_the_reverse(a):
     assert not {q.term for q in a.query_terms("provincie")} & set(a.index_terms("provinciaal"))
 
 
+def test_a_joined_particle_verb_gets_its_synonyms_as_weak_as_itself(a):
+    """ "om door te leren" joins doorleren (a particle term); its synonyms (stapelen) follow at
+    the particle's weight times the synonyms', as a hyphen piece's do."""
+    from indexer.analysis.analyzer import PARTICLE_WEIGHT, SYNONYM_WEIGHT
+
+    terms = {q.term: q for q in a.query_terms("om door te leren")}
+    stapelen = a.analyze_phrase("stapelen")[0]
+    assert terms[stapelen].origin == "synonym"
+    assert terms[stapelen].weight == pytest.approx(PARTICLE_WEIGHT * SYNONYM_WEIGHT)
+
+
 def test_multiword_synonym_weight_is_divided_and_grouped(a):
     terms = a.query_terms("wat doet de vve")
     syn = [q for q in terms if q.origin == "synonym"]

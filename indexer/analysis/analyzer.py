@@ -119,7 +119,8 @@ class DutchAnalyzer:
                 found.append(QueryTerm(term, PART_WEIGHT if kind == "part" else HYPHEN_WEIGHT, group, "part"))
                 if kind == "hyphen":
                     pieces.append((group, term))
-        for group, term in self._particle_verbs(text, toks).items():  # "richt ... in": inrichten
+        particles = self._particle_verbs(text, toks)
+        for group, term in particles.items():  # "richt ... in": inrichten
             found.append(QueryTerm(term, PARTICLE_WEIGHT, group, "particle"))
         terms = [t for _, t in seq]
         for start, end, targets in self._synonyms.matches(terms):
@@ -128,6 +129,9 @@ class DutchAnalyzer:
         for group, piece in pieces:  # "po-vo", "vo-scholen": a piece's own synonyms, as weak as the piece
             for _, _, targets in self._synonyms.matches([piece]):
                 found.extend(expand_targets(targets, group, HYPHEN_WEIGHT * SYNONYM_WEIGHT, "synonym", {piece}))
+        for group, verb in particles.items():  # "om door te leren": doorleren's synonyms, as weak as it
+            for _, _, targets in self._synonyms.matches([verb]):
+                found.extend(expand_targets(targets, group, PARTICLE_WEIGHT * SYNONYM_WEIGHT, "synonym", {verb}))
         surfaces = [fold(t.surface) for t in toks]
         for start, _, targets, origin in self._glossary.matches(self._glossary.terms, surfaces):
             found.extend(expand_targets(targets, start, GLOSSARY_WEIGHT, origin, set()))
