@@ -289,6 +289,17 @@ def test_glossary_plurals_of_y_words_and_phrases():
     assert targets(youth, "youths") == [("jongeren",), ("jeugd",)]
 
 
+def test_a_word_both_languages_use_does_not_make_an_english_question_dutch(a):
+    """ "diverse", "open", "minister" are as common in English as in Dutch: a question holding one
+    still gets its English words translated ("urban" => stedelijk); a Dutch stop word still tells."""
+    def shared(q):
+        return {t.term for t in a.query_terms(q) if t.origin == "glossary-shared"}
+
+    assert set(a.analyze_phrase("stedelijk")) <= shared("teaching in a diverse urban classroom")
+    assert set(a.analyze_phrase("stedelijk")) <= shared("teaching in an urban classroom")
+    assert not shared("data van de gemeente")
+
+
 def test_a_dutch_plural_in_apostrophe_s_is_not_read_as_an_english_possessive(a):
     assert not {q.term for q in a.query_terms("agenda's van gemeenten") if q.origin == "glossary"}
 

@@ -66,7 +66,9 @@ class DutchAnalyzer:
         synonyms = parse_rules(resources.DATA_FILES["synonyms"], SYNONYM_HEADER)  # read once, used twice
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
-        self._neutral = (frozenset(self._abbreviations) | resources.load_place_words(fold)) - self._stop
+        # names, abbreviations and words both languages use ("open", "app", "minister") tell no language
+        self._neutral = (frozenset(self._abbreviations) | resources.load_place_words(fold)
+                         | frozenset(resources.read_lines(resources.DATA_FILES["english_dutch_shared"]))) - self._stop
         self._glossary = Glossary(parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER), self.analyze_phrase,
                                   self._is_dutch, self._lemmas, self._stop, self._neutral)
         # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about

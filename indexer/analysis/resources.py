@@ -20,6 +20,7 @@ DATA_FILES: dict[str, Path] = {
     "lemma_overrides": _HERE_DATA / "lemma_overrides.tsv",
     "compound_keep": _HERE_DATA / "compound_keep.txt",
     "english_common": _HERE_DATA / "en_common.txt",
+    "english_dutch_shared": _HERE_DATA / "en_nl_shared.txt",
 }
 
 # Exception tables of spacy-lookups-data, most trusted first: "scholen" is school (noun)
