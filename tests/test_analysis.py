@@ -300,6 +300,15 @@ def test_a_word_both_languages_use_does_not_make_an_english_question_dutch(a):
     assert not shared("data van de gemeente")
 
 
+def test_a_hyphenated_english_word_is_its_phrase(a):
+    """ "after-school" is one token: the glossary's "after school" did not apply to it."""
+    def glossary(q):
+        return {t.term for t in a.query_terms(q) if t.origin.startswith("glossary")}
+
+    assert glossary("after-school activities") == glossary("after school activities") != set()
+    assert not glossary("po-vo overgang") and not glossary("mbo-studenten in het hbo")
+
+
 def test_a_dutch_plural_in_apostrophe_s_is_not_read_as_an_english_possessive(a):
     assert not {q.term for q in a.query_terms("agenda's van gemeenten") if q.origin == "glossary"}
 

@@ -65,6 +65,9 @@ class SpanIndex:
     def __contains__(self, key: tuple[str, ...]) -> bool:
         return key in self._targets
 
+    def targets(self, key: tuple[str, ...]) -> list[tuple[str, ...]] | None:
+        return self._targets.get(key)
+
     def matches(self, seq: list[str], longest_only: bool = False):
         """Yield (start, end, targets) for every span of ``seq`` that is a key.
 

@@ -16,6 +16,20 @@ def surface_words(text: str) -> list[str]:
     return [fold(t.surface) for t in tokenize(text)]
 
 
+def _with_hyphenated_phrases(index, words: list[str]) -> list[tuple[int, int, list]]:
+    """``index``'s longest matches in ``words``, and a hyphenated word whose pieces are a phrase
+    ("after-school", "first-year": one token each) as that phrase, where no match covers it."""
+    found = list(index.matches(words, longest_only=True))
+    covered = {i for start, end, _ in found for i in range(start, end)}
+    for i, word in enumerate(words):
+        if "-" in word and i not in covered:
+            pieces = tuple(p for p in word.split("-") if p)
+            targets = index.targets(pieces) if len(pieces) > 1 else None
+            if targets:
+                found.append((i, i + 1, targets))
+    return sorted(found, key=lambda m: m[0])
+
+
 def _without_possessive(word: str) -> str:
     """An English possessive's base ("children's" -> children), which the glossary knows; a Dutch
     plural in 's ("agenda's") is a word Dutch knows, so it stays untranslated as before."""
@@ -41,9 +55,9 @@ class Glossary:
         without a word only Dutch has."""
         dutch_question = None
         words = [_without_possessive(w) for w in words]  # one word each: the positions stay
-        for start, end, targets in index.matches(words, longest_only=True):
+        for start, end, targets in _with_hyphenated_phrases(index, words):
             word = words[start]
-            if end - start > 1 or not self._is_dutch(word):
+            if end - start > 1 or "-" in word or not self._is_dutch(word):
                 yield start, end, targets, GLOSSARY_ORIGIN
             elif word in english_words() and word not in self._lemmas and word not in self._stop:
                 # in the Dutch list (which holds English text too) but more frequent in English,
