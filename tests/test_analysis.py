@@ -169,6 +169,8 @@ def test_forms_of_one_word_share_a_term(a):
     assert a.index_terms("laaggeletterd")[0] == a.index_terms("laaggeletterde")[0] == a.index_terms("laaggeletterden")[0]
     assert a.index_terms("maatje") == a.index_terms("maatjes") != a.index_terms("mat")
     assert a.index_terms("onderpresteert") == a.index_terms("onderpresteren")
+    # Snowball drops peer's doubled vowel: "rejection by peers" matched every "per jaar"
+    assert a.index_terms("peers") == a.index_terms("peer") != a.index_terms("per")
 
 
 def test_hyphenated_words_index_joined_form_and_parts(a):

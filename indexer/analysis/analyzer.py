@@ -25,7 +25,7 @@ from indexer.analysis.text_norm import (
 )
 
 # Bump whenever index_terms() output changes (stored in the index metadata). v16: lemma
-# overrides of QA pass 25 (laagopgeleid(e), laaggeletterd(e), maatje, onderpresteert); v15: a joined
+# overrides of QA pass 25 (laagopgeleid(e), laaggeletterd(e), maatje, onderpresteert, peer); v15: a joined
 # verb general Dutch does not use only where no other joins ("sluiten ... beter aan"); v14: "samen" and
 # other never-stranded particles past an R-word ("werken er nauw samen"), before "om"; v13: separable
 # verbs read more precisely (stranded prepositions, "die"/"dat" as determiners); v12: separable
