@@ -21,7 +21,7 @@ from indexer.backends.es_clone import clone_index
 from indexer.backends.es_index import physical_index_name
 from indexer.backends.es_results import entity_to_dict
 from indexer.backends.es_windows import RANK_WINDOWS, rank_windows
-from indexer.embeddings.base import normalise
+from indexer.embeddings.base import document_vector
 from indexer.errors import GkaError
 from indexer.model import FACET_FIELDS, IndexedDocument
 
@@ -44,15 +44,6 @@ def _vector(values: Any) -> list[float] | None:
     if arr.size == 0 or not np.any(arr):
         return None
     return [float(x) for x in arr]
-
-
-def _document_vector(doc: IndexedDocument) -> Any:
-    """The document's vector for "related documents": its own, else the normalised mean of its
-    passage vectors, as the embedded writer makes it (the build sets no ``doc_vector``, so without
-    this no document had a vector and related() found nothing)."""
-    if doc.doc_vector is not None or doc.vectors is None or not len(doc.vectors):
-        return doc.doc_vector
-    return normalise(np.asarray(doc.vectors, dtype=np.float32).mean(axis=0))
 
 
 def _facet_fields(doc: IndexedDocument) -> dict[str, list[str]]:
@@ -120,7 +111,8 @@ def document_actions(doc: IndexedDocument, index: str) -> Iterator[dict[str, Any
         "entities": [entity_to_dict(e) for e in doc.entities],
         **facets,
     }
-    vector = _vector(_document_vector(doc))
+    # the build sets no doc_vector: without the passages' mean no document had one for related()
+    vector = _vector(document_vector(doc.doc_vector, doc.vectors))
     if vector is not None:
         source["vector"] = vector
     yield {"_op_type": "index", "_index": index, "_id": q.document_es_id(doc.id), "_source": source}

@@ -75,3 +75,13 @@ def cache_key(name: str, model_files: str = "") -> str:
 
 def cache_name(embedder) -> str:
     return cache_key(embedder.name, model_identity(embedder))
+
+
+def document_vector(own, passage_vectors) -> np.ndarray | None:
+    """A document's vector ("related documents"): its own, else the normalised mean of its
+    passage vectors; None with neither. The one rule of both backends' writers."""
+    if own is not None:
+        return np.asarray(own, dtype=np.float32)
+    if passage_vectors is None or not len(passage_vectors):
+        return None
+    return normalise(np.asarray(passage_vectors, dtype=np.float32).mean(axis=0))

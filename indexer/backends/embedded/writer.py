@@ -17,7 +17,7 @@ import numpy as np
 from indexer.backends.embedded import layout, snippet_tokens, store
 from indexer.backends.embedded.ann import build_ivf, load_passage_vectors
 from indexer.backends.embedded.bm25 import build_term_index
-from indexer.embeddings.base import normalise
+from indexer.embeddings.base import document_vector
 from indexer.errors import GkaError, IndexMismatch
 from indexer.model import IndexedDocument, IndexMeta, document_date
 
@@ -228,8 +228,5 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 
 def _doc_vector(doc: IndexedDocument, vectors: np.ndarray, dim: int) -> np.ndarray:
-    if doc.doc_vector is not None:
-        return np.asarray(doc.doc_vector, dtype=np.float32).reshape(dim)
-    if len(vectors) == 0:
-        return np.zeros(dim, dtype=np.float32)
-    return normalise(vectors.mean(axis=0))
+    vector = document_vector(doc.doc_vector, vectors)
+    return np.zeros(dim, dtype=np.float32) if vector is None else vector.reshape(dim)
