@@ -15,7 +15,7 @@ from typing import Sequence
 
 from indexer.backends import open_backend
 from indexer.build_documents import analyse_document, embed_document
-from indexer.build_files import (FileWarnings, OldSources, file_hash, note_twin, refuse_a_partial_build,
+from indexer.build_files import (FileWarnings, OldSources, file_hash, given_path, note_twin, refuse_a_partial_build,
                                  refuse_a_sure_removal, unclaimed, was_unread)
 from indexer.build_makers import changes, file_salt, makers
 from indexer.build_progress import Progress
@@ -178,7 +178,7 @@ def _build(files, report: BuildReport, settings: Settings, pipeline, analyzer, e
     bar = Progress(len(files), progress)
     try:
         for path, root in files:
-            rel = path.relative_to(root).as_posix() if path != root else path.name
+            rel = given_path(path, root)
             bar.step(rel)
             try:
                 digest, content = file_hash(path, rel, salt)

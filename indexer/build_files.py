@@ -61,6 +61,12 @@ def refuse_a_partial_build(found: int, n: int, removed: list, only_files: bool, 
                         "unchanged (to replace it on purpose: add --rebuild)")
 
 
+def given_path(path: Path, root: Path) -> str:
+    """A file's path as given, relative to its root (salted into its hash; its id when no link
+    on the way resolves elsewhere)."""
+    return path.relative_to(root).as_posix() if path != root else path.name
+
+
 def refuse_a_sure_removal(files, live_docs: dict, sources: "OldSources", unread: set[str], only_files: bool) -> None:
     """``refuse_a_partial_build`` before any file is read or embedded, where the outcome is
     sure: with no record file given (a record keeps its id in another file) and no symbolic link
@@ -72,8 +78,7 @@ def refuse_a_sure_removal(files, live_docs: dict, sources: "OldSources", unread:
 
     if not live_docs or any(path.suffix.lower() in RecordReader.extensions for path, _ in files):
         return
-    ids = [(relative_id(path, root), path.relative_to(root).as_posix() if path != root else path.name)
-           for path, root in files]
+    ids = [(relative_id(path, root), given_path(path, root)) for path, root in files]
     if any(doc_id != rel for doc_id, rel in ids):
         return
     given = {doc_id for doc_id, _ in ids}
