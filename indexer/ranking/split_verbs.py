@@ -51,15 +51,15 @@ def split_verb_hits(analyzer, text: str, tokens: list[str], starts: list[int], w
     out: dict[int, frozenset[str]] = {}
     hit = present()
     missing = {term: pr for term, pr in wanted.items() if term not in hit}
-    if not missing or not _may_hold(" ".join(tokens).lower(), missing):
+    # the particles and verb starts hold no whitespace: the text tests as its joined tokens would
+    if not missing or not _may_hold(text.lower(), missing):
         return out
     bounds = starts + [len(tokens)]
     for first, end in zip(bounds, bounds[1:]):
-        text = " ".join(tokens[first:end])
-        low = text.lower()
-        if not _may_hold(low, missing, as_words=False):
+        sentence = " ".join(tokens[first:end])
+        if not _may_hold(sentence.lower(), missing, as_words=False):
             continue  # substrings only: the passage passed the word checks, joined_verbs decides
-        toks, joins = _joins(analyzer, text)
+        toks, joins = _joins(analyzer, sentence)
         offsets, at = [], 0
         for token in tokens[first:end]:
             offsets.append(at)
