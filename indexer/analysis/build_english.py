@@ -21,42 +21,35 @@ SHARED_MIN_ZIPF = 4.0  # a word English uses this much ...
 SHARED_MAX_MORE_DUTCH = 1.0  # ... and Dutch at most this much more (zipf): "diverse" 4.24 / 5.11
 
 
-def build() -> list[str]:
+def build() -> tuple[list[str], list[str]]:
+    """(the common English words, the words both languages use), from one pass over English's
+    most frequent words."""
     from wordfreq import top_n_list, zipf_frequency  # build-time only
 
-    words = []
+    common, shared = set(), set()
     for word in top_n_list("en", 50_000):
-        if word.isalpha() and word.isascii() and len(word) >= 2:
-            en = zipf_frequency(word, "en")
-            if en >= MIN_ZIPF and zipf_frequency(word, "nl") < en:
-                words.append(word)
-    return sorted(set(words))
+        if not (word.isalpha() and word.isascii() and len(word) >= 2):
+            continue
+        en, nl = zipf_frequency(word, "en"), zipf_frequency(word, "nl")
+        if en >= MIN_ZIPF and nl < en:
+            common.add(word)
+        elif len(word) >= 3 and en >= SHARED_MIN_ZIPF and en <= nl <= en + SHARED_MAX_MORE_DUTCH:
+            shared.add(word)
+    return sorted(common), sorted(shared)
 
 
-def build_shared() -> list[str]:
-    from wordfreq import top_n_list, zipf_frequency  # build-time only
-
-    words = []
-    for word in top_n_list("en", 50_000):
-        if word.isalpha() and word.isascii() and len(word) >= 3:
-            en, nl = zipf_frequency(word, "en"), zipf_frequency(word, "nl")
-            if en >= SHARED_MIN_ZIPF and en <= nl <= en + SHARED_MAX_MORE_DUTCH:
-                words.append(word)
-    return sorted(set(words))
+def _write(name: str, header: str, words: list[str]) -> None:
+    DATA_FILES[name].write_text(f"# {header}, see build_english.py\n" + "\n".join(words) + "\n", encoding="utf-8")
+    print(f"{len(words)} words -> {DATA_FILES[name]}")
 
 
 def main(argv: list[str]) -> int:
-    words = build()
-    header = "# common English words (wordfreq en, zipf >= 3.5, more frequent than in Dutch), see build_english.py\n"
-    DATA_FILES["english_common"].write_text(header + "\n".join(words) + "\n", encoding="utf-8")
-    print(f"{len(words)} words -> {DATA_FILES['english_common']}")
-    shared = build_shared()
-    header = ("# words English and Dutch both use (wordfreq en zipf >= 4.0, nl at most 1.0 more), "
-              "see build_english.py\n")
-    DATA_FILES["english_dutch_shared"].write_text(header + "\n".join(shared) + "\n", encoding="utf-8")
-    print(f"{len(shared)} words -> {DATA_FILES['english_dutch_shared']}")
+    common, shared = build()
+    _write("english_common", f"common English words (wordfreq en, zipf >= {MIN_ZIPF}, more frequent than in Dutch)",
+           common)
+    _write("english_dutch_shared", f"words English and Dutch both use (wordfreq en zipf >= {SHARED_MIN_ZIPF}, "
+           f"nl at most {SHARED_MAX_MORE_DUTCH} more)", shared)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
