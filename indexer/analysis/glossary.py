@@ -6,7 +6,7 @@ from typing import Callable, Collection, Mapping, Sequence
 
 from indexer.analysis.english import english_words, reads_dutch
 from indexer.analysis.expansion import Rule, SpanIndex, load_spans, source_words
-from indexer.analysis.text_norm import fold, tokenize
+from indexer.analysis.text_norm import fold, strip_possessive, tokenize
 
 GLOSSARY_ORIGIN = "glossary"
 SHARED_ORIGIN = "glossary-shared"  # translated, but a word Dutch writes too: the keyword side knows it
@@ -30,12 +30,6 @@ def _with_hyphenated_phrases(index, words: list[str]) -> list[tuple[int, int, li
     return sorted(found, key=lambda m: m[0])
 
 
-def _without_possessive(word: str) -> str:
-    """An English possessive's base ("children's" -> children), which the glossary knows; a Dutch
-    plural in 's ("agenda's") is a word Dutch knows, so it stays untranslated as before."""
-    return word[:-2] if len(word) > 3 and word.endswith("'s") else word
-
-
 class Glossary:
     def __init__(self, rules: list[Rule], analyze_phrase: Callable[[str], list[str]],
                  is_dutch: Callable[[str], bool], lemmas: Mapping[str, str], stop: Collection[str],
@@ -54,7 +48,9 @@ class Glossary:
         English more ("orchestra", "grant", "pupil") in a question (``context``: all its words)
         without a word only Dutch has."""
         dutch_question = None
-        words = [_without_possessive(w) for w in words]  # one word each: the positions stay
+        # an English possessive is its word, which the glossary knows ("children's"); a Dutch plural
+        # in 's ("agenda's") is a word Dutch knows and stays untranslated. One word each: positions stay
+        words = [strip_possessive(w) for w in words]
         for start, end, targets in _with_hyphenated_phrases(index, words):
             word = words[start]
             if end - start > 1 or "-" in word or not self._is_dutch(word):

@@ -56,12 +56,18 @@ def normalize_number(word: str) -> str:
 ABBREVIATION_SUFFIXES = ("er", "ers", "tje", "tjes")
 
 
+def strip_possessive(word: str) -> str:
+    """A plural or possessive "'s" goes: baby's -> baby, agenda's -> agenda, children's -> children."""
+    return word[:-2] if len(word) > 3 and word.endswith("'s") else word
+
+
 def strip_apostrophe_suffix(word: str) -> str:
     """A suffix after an apostrophe goes: plural/possessive "'s" (baby's -> baby, agenda's ->
     agenda) and the person or diminutive of an abbreviation (mbo'ers -> mbo, vsv'er -> vsv,
     vmbo-ers -> vmbo, havo'tje -> havo); a leading "'s-" stays."""
-    if len(word) > 3 and word.endswith("'s"):
-        return word[:-2]
+    base = strip_possessive(word)
+    if base != word:
+        return base
     for mark in ("'", "-"):  # vmbo'ers, also written vmbo-ers
         base, found, suffix = word.rpartition(mark)
         if found and suffix in ABBREVIATION_SUFFIXES and 2 <= len(base) <= 6 and base.isalpha():
