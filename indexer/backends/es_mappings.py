@@ -3,9 +3,9 @@
 ``mappings/es_settings.v<MAPPING_VERSION>.json`` holds the analysis chain,
 ``mappings/es_mappings.v<MAPPING_VERSION>.json`` the fields. Placeholders (strings like
 ``"{{dim}}"``) are filled at index-creation time: the embedder and its dimension, the
-compound-word list, the synonym rules and the stem rules (read from
-``mappings/compound_words.txt``, ``mappings/synonyms.txt`` and ``mappings/stem_rules.txt``
-when they exist). A filter whose list ends up empty is left out of the analyzer chains,
+stop words, the compound-word list, the synonym rules and the stem rules (read from
+``mappings/stopwords_nl.txt``, ``mappings/compound_words.txt``, ``mappings/synonyms.txt`` and
+``mappings/stem_rules.txt`` when they exist). A filter whose list ends up empty is left out of the analyzer chains,
 because Elasticsearch refuses an empty ``word_list`` / ``synonyms``.
 """
 from __future__ import annotations
@@ -18,19 +18,21 @@ from typing import Any, Iterable
 from indexer.config import MAPPINGS_DIR
 from indexer.errors import ConfigError
 
-MAPPING_VERSION = "7"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
+MAPPING_VERSION = "8"  # 2: passages keep their sentence-window vectors (window_vectors); 3: gka_dutch_search_whole;
 # 4: .exact subfields (gka_dutch_exact) for quoted phrases; 5: the embedded analyzer's lemma terms (stem_rules.txt);
 # 6: a passage's body also holds its separable verbs, joined by the client (es_writer); 7: the window vectors
-# also nested and searched (rank_windows, es_windows), so semantic scores blend windows as the embedded backend
+# also nested and searched (rank_windows, es_windows), so semantic scores blend windows as the embedded backend;
+# 8: the stop words are the embedded analyzer's list (mappings/stopwords_nl.txt), not the built-in _dutch_
 SETTINGS_FILE = f"es_settings.v{MAPPING_VERSION}.json"
 MAPPINGS_FILE = f"es_mappings.v{MAPPING_VERSION}.json"
+STOPWORDS_FILE = "stopwords_nl.txt"
 COMPOUND_WORDS_FILE = "compound_words.txt"
 SYNONYMS_FILE = "synonyms.txt"
 STEM_RULES_FILE = "stem_rules.txt"
 MAX_DIMS = 4096
 
 # filter name in the settings file -> placeholder filled from a word-list file
-_LIST_FILTERS = {"gka_decompound": "{{compound_words}}", "gka_synonyms": "{{synonyms}}",
+_LIST_FILTERS = {"gka_dutch_stop": "{{stopwords}}", "gka_decompound": "{{compound_words}}", "gka_synonyms": "{{synonyms}}",
                  "gka_dutch_override": "{{stem_rules}}"}
 _BUILTIN_ANALYZERS = {"standard", "simple", "whitespace", "keyword", "dutch", "english"}
 _BUILTIN_SIMILARITIES = {"BM25", "boolean"}
@@ -68,6 +70,7 @@ def load_index_body(
     embedder: str,
     *,
     mappings_dir: Path | None = None,
+    stopwords: Iterable[str] | None = None,
     compound_words: Iterable[str] | None = None,
     synonyms: Iterable[str] | None = None,
     stem_rules: Iterable[str] | None = None,
@@ -76,6 +79,7 @@ def load_index_body(
 
     :param dim: the embedder's vector dimension (1..4096).
     :param embedder: the embedder name recorded in ``_meta``.
+    :param stopwords: overrides mappings/stopwords_nl.txt.
     :param compound_words: overrides mappings/compound_words.txt (tests use small fixtures).
     :param synonyms: Solr-format rules; overrides mappings/synonyms.txt.
     :param stem_rules: ``stemmer_override`` rules; override mappings/stem_rules.txt.
@@ -85,6 +89,8 @@ def load_index_body(
     base = Path(mappings_dir or MAPPINGS_DIR)
     settings = _strip_comments(read_json(base / SETTINGS_FILE))
     mappings = _strip_comments(read_json(base / MAPPINGS_FILE))
+    if stopwords is None:
+        stopwords = read_word_list(base / STOPWORDS_FILE)
     if compound_words is None:
         compound_words = read_compound_words(base / COMPOUND_WORDS_FILE)
     if synonyms is None:
@@ -94,6 +100,7 @@ def load_index_body(
     values = {
         "{{dim}}": int(dim),
         "{{embedder}}": str(embedder),
+        "{{stopwords}}": list(stopwords),
         "{{compound_words}}": list(compound_words),
         "{{synonyms}}": list(synonyms),
         "{{stem_rules}}": list(stem_rules),

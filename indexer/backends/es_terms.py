@@ -2,8 +2,8 @@
 project's own analyzer before the bodies are built (es_queries.keyword_query), so a question
 reads as the embedded backend reads it.
 
-- A plain word that analyses to nothing (a stop word: the index's ``_dutch_`` list is the
-  same Snowball list) is left out. Elasticsearch would keep it as a should-clause that matches
+- A plain word that analyses to nothing (a stop word: since mapping v8 the index's stop filter
+  holds the same list, mappings/stopwords_nl.txt) is left out. Elasticsearch would keep it as a should-clause that matches
   nothing, and coordination (es_queries.coordinated_keyword_query) would count it: every
   passage's share of "hoe kan ik ouders bij school betrekken" would be out of seven words
   instead of three.
