@@ -367,6 +367,17 @@ def test_glossary_version_10_words_reach_the_documents_words(a, query, dutch):
     assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
 
 
+@pytest.mark.parametrize("query, dutch", [
+    ("longitudinal study on parental education and higher education degrees", "opleidingsniveau diploma"),
+    ("randomised experiment comparing two similar groups of pupils", "vergelijkbaar groepen"),
+    ("experiment with a control group", "controlegroep"),
+    ("sample size and findings of a qualitative study", "steekproef bevindingen kwalitatief"),
+    ("doctoral research on street culture", "promovendus"),
+])
+def test_glossary_version_11_research_words_reach_the_documents_words(a, query, dutch):
+    assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
+
+
 def test_glossary_file_is_versioned(tmp_path):
     from indexer.analysis.expansion import GLOSSARY_HEADER
     from indexer.errors import ConfigError
