@@ -246,6 +246,11 @@ def test_numbers(a):
         ("spijbelende jongeren", "het aantal thuiszitters"),
         ("zwarte scholen", "segregatie in het onderwijs"),
         ("kiezen voor een opleiding", "de keuze voor een opleiding"),
+        ("promotieonderzoek naar straatcultuur", "promovendus aan de Erasmus Universiteit"),
+        ("effectstudie naar de maatregelen", "de evaluatie van de maatregelen"),
+        ("percentage mbo'ers dat doorstroomt", "voor 40 procent van de studenten"),
+        ("longitudinaal onderzoek", "een cohortonderzoek van het CBS"),
+        ("experiment met een controlegroep", "twee vergelijkbare groepen leerlingen"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):
@@ -259,6 +264,13 @@ def test_an_adjective_finds_its_noun_but_not_the_reverse(a):
     provincie (the place) is not about everything provincial."""
     assert "provincie" in {q.term for q in a.query_terms("provinciaal beleid")}
     assert not {q.term for q in a.query_terms("provincie")} & set(a.index_terms("provinciaal"))
+
+
+def test_a_cohort_study_is_longitudinal_but_not_the_reverse(a):
+    """One way: a question about longitudinal research may take a cohort study; a question about
+    a cohort study does not ask for every longitudinal one."""
+    assert "cohortonderzoek" in {q.term for q in a.query_terms("longitudinaal onderzoek")}
+    assert not {q.term for q in a.query_terms("cohortonderzoek")} & set(a.index_terms("longitudinaal"))
 
 
 def test_a_joined_particle_verb_gets_its_synonyms_as_weak_as_itself(a):
@@ -365,6 +377,17 @@ def test_glossary_knows_the_inflected_forms_of_its_verbs(a, query, dutch):
     ("children's books at home", "kind boek"),  # a possessive is its word
 ])
 def test_glossary_version_10_words_reach_the_documents_words(a, query, dutch):
+    assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
+
+
+@pytest.mark.parametrize("query, dutch", [
+    ("longitudinal study on parental education and higher education degrees", "opleidingsniveau diploma"),
+    ("randomised experiment comparing two similar groups of pupils", "vergelijkbaar groepen"),
+    ("experiment with a control group", "controlegroep"),
+    ("sample size and findings of a qualitative study", "steekproef bevindingen kwalitatief"),
+    ("doctoral research on street culture", "promovendus"),
+])
+def test_glossary_version_11_research_words_reach_the_documents_words(a, query, dutch):
     assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
 
 
