@@ -235,6 +235,18 @@ def test_a_query_that_only_names_values_puts_their_documents_first(sample, query
     assert all(hit.boosted_by for hit in hits[:3]), [(h.title, h.boosted_by) for h in hits]
 
 
+@pytest.mark.parametrize("query", ["goed onderbouwd", "welke interventies zijn goed onderbouwd"])
+def test_a_query_naming_an_evidence_level_alone_finds_its_rated_record(sample, query):
+    # the rating is the record's text too, and a query of names alone asks for it: De
+    # Transformatieve School, the one record rated so, was in no mode's top 20
+    hit = sample.search(SearchRequest(query, k=3, collapse=True)).hits[0]
+    assert hit.doc_id == "de-transformatieve-school", [h.title for h in sample.search(SearchRequest(query, k=3)).hits]
+    assert hit.boosted_by.get("bewijskracht") == ["goed onderbouwd"]
+    # in a question about a topic the rating still only filters: no boost for it
+    topical = sample.search(SearchRequest("docenten straatcultuur goed onderbouwd", k=10)).hits
+    assert all("bewijskracht" not in h.boosted_by for h in topical)
+
+
 def test_only_a_query_of_names_alone_gets_the_strong_boost():
     from indexer.analysis import get_analyzer
     from indexer.query_understanding import names_only, query_detector
@@ -261,3 +273,18 @@ def test_names_only_ranks_carriers_first_the_surer_by_more_fields(mode):
     assert ranked == ["a#p0", "c#p0", "b#p0", "d#p0"]
     # a question about a topic keeps the small boost: the text decides
     assert [pid for pid, _, _ in rank_pool(fused, detected, request, meta, 0.1)][0] == "d#p0"
+
+
+def test_names_only_asks_for_a_year_or_level_too_but_not_a_theme():
+    from indexer.ranking.hits import rank_pool
+
+    facets = {"a": {"type": ["beleidsbrief"], "jaar": ["2019"], "thema": ["armoede"]},
+              "b": {"type": ["beleidsbrief"], "jaar": ["2017"]}, "c": {"type": ["nieuws"], "thema": ["armoede"]}}
+    fused = [("c#p0", 9.0), ("b#p0", 3.0), ("a#p0", 1.0)]
+    meta = lambda ids: {pid: (pid.split("#")[0], facets[pid.split("#")[0]]) for pid in ids}  # noqa: E731
+    detected = {"type": ["beleidsbrief"], "jaar": ["2019"], "thema": ["armoede"]}
+    request = SearchRequest("beleidsbrieven 2019", mode="hybrid")
+    ranked = rank_pool(fused, detected, request, meta, 0.1, names_only=True)
+    assert [pid for pid, _, _ in ranked] == ["a#p0", "b#p0", "c#p0"]
+    # a topical question: the year only filters, the type is the small boost
+    assert [pid for pid, _, _ in rank_pool(fused, detected, request, meta, 0.1)][0] == "c#p0"

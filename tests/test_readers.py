@@ -164,6 +164,17 @@ def test_record_fields_read_as_prose(tmp_path):
     assert "taalachterstand.\n\nResultaten\n\nonbekend." in doc.text
 
 
+def test_a_records_rating_is_text_unless_unrated(tmp_path):
+    """A rating is what "goed onderbouwde interventies" asks for, so it is searchable text;
+    "niet beoordeeld", most records' value, is left out (it answers no question)."""
+    rated = read_one(write(tmp_path, "interventies/alliantie-voor-talent.json",
+                           json.dumps(dict(RECORD, bewijskracht="goed onderbouwd"))), tmp_path)
+    texts = {s.heading: s.text for s in rated.sections}
+    assert texts["Bewijskracht"] == "goed onderbouwd." and rated.metadata["bewijskracht"] == "goed onderbouwd"
+    unrated = read_one(write(tmp_path, "interventies/alliantie-voor-talent.json", json.dumps(RECORD)), tmp_path)
+    assert "Bewijskracht" not in {s.heading for s in unrated.sections} and "beoordeeld" not in unrated.text
+
+
 def test_json_record(tmp_path):
     doc = read_one(write(tmp_path, "interventies/alliantie-voor-talent.json", json.dumps(RECORD)), tmp_path)
     assert doc.id == "alliantie-voor-talent" and doc.sections[0].heading == "Samenvatting"

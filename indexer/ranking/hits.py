@@ -4,17 +4,21 @@ that raised a passage's score."""
 from __future__ import annotations
 
 from indexer.model import Hit, PageRecord, document_date
+from indexer.query_understanding import TOPIC_FIELDS
 from indexer.ranking import fusion
 
 # offered as filters only: a theme's trigger words are what the keyword side matches already
 # (boosting it too was no better on the eval sets); a year or an evidence level says when or how
-# well, not what a passage is about
+# well, not what a passage is about, unless the query names nothing else ("goed onderbouwd",
+# "beleidsbrieven 2019"): then it is what the query asks for
 UNBOOSTED_FIELDS = frozenset({"thema", "jaar", "bewijskracht"})
 
 
-def boosted_fields(detected: dict[str, list[str]]) -> dict[str, set[str]]:
-    """The facet values named in the query (query understanding) that raise a passage's score."""
-    return {f: set(v) for f, v in detected.items() if v and f not in UNBOOSTED_FIELDS}
+def boosted_fields(detected: dict[str, list[str]], names_only: bool = False) -> dict[str, set[str]]:
+    """The facet values named in the query (query understanding) that raise a passage's score;
+    for a query of names alone (``names_only``) every named value but a theme."""
+    unboosted = TOPIC_FIELDS if names_only else UNBOOSTED_FIELDS
+    return {f: set(v) for f, v in detected.items() if v and f not in unboosted}
 
 
 def boosts(wanted: dict[str, set[str]], facets: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -64,11 +68,11 @@ def page_records(backend, passage_ids: list[str]) -> dict[str, PageRecord]:
             for p, d in backend.passages(passage_ids)}
 
 
-def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]]) -> None:
+def name_boosts(page: list[Hit], ranked, detected: dict[str, list[str]], names_only: bool = False) -> None:
     """Set what the ranking raised each hit for ("Waarom dit resultaat?"): only the ranked pool
     (``ranked``) was boosted (a keyword tail past it is in keyword order), and a score of 0
     gained nothing."""
-    wanted = boosted_fields(detected)
+    wanted = boosted_fields(detected, names_only)
     if not wanted:
         return
     pooled = {pid for pid, _, _ in ranked}
@@ -85,7 +89,7 @@ def rank_pool(fused, detected: dict[str, list[str]], request, meta,
     ``names_only`` (a query of names alone, "agenda's Noord-Brabant"): each named field a passage
     carries adds the pool's best score, so carriers come first, the surer by more fields."""
     info = meta([pid for pid, _ in fused])
-    wanted = boosted_fields(detected)  # once, not once per passage
+    wanted = boosted_fields(detected, names_only)  # once, not once per passage
     # cosines of one pool differ by hundredths: the boost scales their spread above the pool's
     # lowest, else a tenth of the whole cosine would lift every carrier above every other passage
     base = min(score for _, score in fused) if request.mode == "semantic" and fused else 0.0

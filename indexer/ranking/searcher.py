@@ -44,6 +44,7 @@ class Ranking:
     partial_pool: frozenset[str] = frozenset()  # partial matches of the set (retrieval.Sides)
     deep_keyword: list[tuple[str, float]] | None = None  # read to MORE_PASSAGES_DEPTH, once asked
     corrected: str | None = None  # the query text searched instead of the request's
+    names_only: bool = False  # the query only names values (query_understanding.names_only)
 
 
 def validate(request: SearchRequest) -> None:
@@ -140,7 +141,7 @@ class Searcher:
         if tail:
             ranked += [(pid, 0.0, more) for pid, _, more in rank_pool(tail, detected, request, meta, ENTITY_BOOST, names)]
         return Ranking(query, filters, sides.keyword, semantic, sides.vector, detected, ranked, depth,
-                       sides.nearest, sides.keyword_more, sides.partial_pool, corrected=corrected)
+                       sides.nearest, sides.keyword_more, sides.partial_pool, corrected=corrected, names_only=names)
 
     def _search(self, request: SearchRequest) -> SearchResponse:
         start = time.perf_counter()
@@ -169,7 +170,7 @@ class Searcher:
                                    r.semantic)
         if request.doc_id is None:
             add_other_passages(self.retriever, page, r, request)
-        name_boosts(page, r.ranked, r.detected)
+        name_boosts(page, r.ranked, r.detected, r.names_only)
         self._check_budget(start)
         snippeter = Snippeter(self.analyzer, r.query.text)
         snippets = snippeter.snippets([hit.text for hit in page], windows=self._window_evidence(page, r.vector),

@@ -32,8 +32,12 @@ SECTION_FIELDS = (
     ("beschrijving", "Beschrijving"),
     ("doelgroep", "Doelgroep"),
     ("resultaten", "Resultaten"),
+    ("bewijskracht", "Bewijskracht"),
     ("uitvoerders", "Uitvoerders"),
 )
+# a rating is text too, so "goed onderbouwde interventies" finds the record by its words; "niet
+# beoordeeld" (most records) says nothing a question asks for
+UNRATED = "niet beoordeeld"
 _END_PUNCTUATION = frozenset(".!?…:;)\"'”’")
 _TYPE_NAMES = {"integer": "integer", "string": "text", "array": "a list", "object": "a mapping",
                "number": "a number", "boolean": "true or false"}
@@ -245,7 +249,8 @@ def record_document(record: dict[str, Any], source: str) -> Document:
     metadata = normalize_metadata(record)
     sections = []
     for key, heading in SECTION_FIELDS:
-        text = _prose(metadata.get(key)) if isinstance(metadata.get(key), (str, list)) else ""
+        value = metadata.get(key)
+        text = _prose(value) if isinstance(value, (str, list)) and value != UNRATED else ""
         if text:
             sections.append(Section(heading=heading, text=text))
     return Document(
