@@ -152,6 +152,7 @@ def test_an_english_typo_is_corrected_to_the_glossarys_english_word(speller, que
     ("ouderbetrokkenhied", "ouderbetrokkenheid"),  # the index's Dutch word, not an English one
     ("parents involvement", None),  # real English words are not corrected, into English either
     ("inclusie onderwijs", None),  # nor real Dutch words the index lacks
+    ("longitudinale studie", None),  # nor a Dutch form the glossary's English word stems alike
 ])
 def test_english_candidates_never_replace_a_dutch_correction_or_a_real_word(speller, query, suggestion):
     assert speller.suggest(parse_query(query)) == suggestion

@@ -91,6 +91,12 @@ class Speller:
             return bool(terms) and self.term_df(terms[0]) > 0
         return False
 
+    def _same_term(self, word: str, fixed: str) -> bool:
+        """A candidate analysed as the word is (Dutch "longitudinale" and the glossary's
+        "longitudinal" both stem to longitudinal) searches nothing else: another form, no typo."""
+        own = self.analyzer.index_terms(word.lower())
+        return bool(own) and own[:1] == self.analyzer.index_terms(fixed)[:1]
+
     def cutoff(self, word: str) -> float | None:
         """The similarity a correction of ``word`` needs; None for a word that is no typo."""
         if self.known(word):
@@ -149,7 +155,7 @@ class Speller:
         for start, end, word in reversed(words):  # from the end: earlier offsets stay valid
             cutoff = needed(word)
             fixed = self.correct(word, cutoff, english) if cutoff is not None else None
-            if fixed and fixed != word.lower():
+            if fixed and fixed != word.lower() and not self._same_term(word, fixed):
                 if word[:1].isupper():  # "Rotterdamm" -> "Rotterdam", not "rotterdam"
                     fixed = fixed[:1].upper() + fixed[1:]
                 else:  # a name as the texts write it: "roterdam" -> "Rotterdam"
