@@ -185,6 +185,9 @@ def test_forms_of_one_word_share_a_term(a):
     assert a.index_terms("genoten") == a.index_terms("genoot") != a.index_terms("genot")
     assert a.index_terms("leeftijdgenoten") == a.index_terms("leeftijdsgenoten")
     assert a.index_terms("state") != a.index_terms("staat")
+    # nl-v19: a sample is no stek + proef (proeftuin), a size no groot (grote steden)
+    assert a.index_terms("steekproeven") == a.index_terms("steekproef") == ["steekproef"]
+    assert a.index_terms("grootte") != a.index_terms("grote") and "grootte" in a.index_terms("effectgrootte")
     # a light verb's past form stays apart: "centraal staan" is not every "stond"
     assert a.index_terms("stond") != a.index_terms("staan")
 
