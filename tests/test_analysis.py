@@ -188,6 +188,10 @@ def test_forms_of_one_word_share_a_term(a):
     # nl-v19: a sample is no stek + proef (proeftuin), a size no groot (grote steden)
     assert a.index_terms("steekproeven") == a.index_terms("steekproef") == ["steekproef"]
     assert a.index_terms("grootte") != a.index_terms("grote") and "grootte" in a.index_terms("effectgrootte")
+    # nl-v20: a number's % sign reads as procent, so "percentage" (synonym procent) meets "36%"
+    assert a.index_terms("36% van de studenten") == a.index_terms("36 procent van de studenten")
+    assert a.index_terms("36 %") == ["36", "procent"] and "procent" not in a.index_terms("% van 36")
+    assert "procent" in {t.term for t in a.query_terms("welk percentage stroomt door")}
     # a light verb's past form stays apart: "centraal staan" is not every "stond"
     assert a.index_terms("stond") != a.index_terms("staan")
 

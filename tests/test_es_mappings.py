@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -94,8 +95,12 @@ def test_dutch_chain_matches_the_dutch_analyzer(small_dir: Path):
     assert analysis["filter"]["gka_dutch_override"] == {
         "type": "stemmer_override", "rules": ["kinder, kinderen => kind", "liep, lopen => lop"]}
     # mbo'ers -> mbo before tokenizing, at index and search time, as the embedded analyzer does
+    # and a number's % sign reads as procent (36% ~ "36 procent"), as the embedded analyzer adds the term
     assert index_chain["char_filter"] == analysis["analyzer"]["gka_dutch_search"]["char_filter"] == [
-        "gka_apostrophe_suffix"]
+        "gka_percent", "gka_apostrophe_suffix"]
+    percent = analysis["char_filter"]["gka_percent"]
+    assert re.sub(percent["pattern"].replace("\\u00a0", "\u00a0"), percent["replacement"], "36% en 5,5 %") == \
+        "36 procent en 5,5 procent"
     assert analysis["char_filter"]["gka_apostrophe_suffix"]["type"] == "pattern_replace"
     assert analysis["filter"]["gka_dutch_stop"] == {"type": "stop", "stopwords": ["de", "en", "van"]}
     assert analysis["filter"]["gka_dutch_stemmer"] == {"type": "stemmer", "language": "dutch"}

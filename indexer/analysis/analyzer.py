@@ -6,6 +6,7 @@ term; at query time synonyms (mappings/synonyms.txt) and the English glossary ad
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Sequence
 
@@ -24,7 +25,8 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-# Bump whenever index_terms() output changes (stored in the index metadata). v19: steekproef whole,
+# Bump whenever index_terms() output changes (stored in the index metadata). v20: a number with
+# a % sign also has the term procent; v19: steekproef whole,
 # grootte no groot; v18: the stop verbs'
 # other forms are stop words too (hadden, werden, moeten); v17: strong past forms,
 # genoot, leeftijdgenoot, state; "zonder" no stop word; v16: lemma
@@ -36,7 +38,7 @@ from indexer.analysis.text_norm import (
 # English word is not split into Dutch parts (applied, discover); v10: verb stem overrides; v9: lookup lemmas
 # stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
 # v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
-VERSION = "nl-v19"
+VERSION = "nl-v20"
 # query term weights, against 1.0 for a query word's own term (re-measured on five judged sets in
 # the twenty-third session: docs/relevance.md)
 PART_WEIGHT = 0.6  # compound part of a query word
@@ -47,6 +49,7 @@ GLOSSARY_WEIGHT = 0.8
 WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows is left alone, unless it leans English
+_PERCENT = re.compile(r"[ \u00a0]?%")  # "36%", "36 %": the tokenizer drops the sign, a reader of procent needs it
 
 
 class DutchAnalyzer:
@@ -77,6 +80,7 @@ class DutchAnalyzer:
         # a compound's adjective modifier says little on its own: "hoogbegaafde" is not about
         # "hoog" (which then matched "hogeschool"); the query keeps the word and its other part
         self._weak_modifiers = frozenset(self._stemmer.stemWord(w) for w in WEAK_MODIFIERS)
+        self._percent = self._term("procent")
 
     # ---- public API -------------------------------------------------------------------
 
@@ -285,6 +289,8 @@ class DutchAnalyzer:
             side = dangling_hyphen(text, tok)
             if side:
                 word = self._suspended.complete(word, toks, i, side)
+            if word.term and tok.surface[:1].isdigit() and _PERCENT.match(text, tok.end):
+                word = _Word(word.term, (*word.parts, (self._percent, "part")))  # 36% holds procent
             yield i, word
 
     def dutch_zipf(self, word: str) -> float:
