@@ -98,6 +98,12 @@ def is_year(value: str) -> bool:
     return len(value) == 4 and value.isascii() and value.isdigit() and rules.low <= int(value) <= rules.high
 
 
+def year_range() -> tuple[int, int]:
+    """The first and last year ``is_year`` takes."""
+    rules = _years()
+    return rules.low, rules.high
+
+
 def named_years(text: str) -> list[str]:
     """The years ``text`` names, in order: "onderzoek uit 2021" -> ["2021"]; a school year or
     short period names each of its years ("2019-2020" -> ["2019", "2020"]); "groep 8", "2000
