@@ -244,7 +244,7 @@ def interventions():
     )
 
 
-@bp.get("/gemeente/<naam>")
+@bp.get("/gemeente/<path:naam>")  # a name kept as written may hold a slash ("Bergen/Schoorl")
 def municipality(naam: str):
     service = get_service()
     records = _browse(service, {"gemeente": [naam]})

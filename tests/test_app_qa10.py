@@ -1,0 +1,20 @@
+"""QA pass 10 (teacher, researcher and coordinator walkthroughs, and their mistakes) on tiny real indexes."""
+from __future__ import annotations
+
+from app_fake import one_file_client
+from bs4 import BeautifulSoup
+
+
+# 1. a municipality the index does not know is kept as written ("Bergen/Schoorl"); the document
+#    page linked it to /gemeente/Bergen/Schoorl, a 404: the route took no slash in a name
+def test_a_municipality_named_with_a_slash_has_a_page_the_document_links(tmp_path):
+    client = one_file_client(tmp_path, "verhaal.md", (
+        "---\ntitel: Huiswerkklas\ntype: praktijkverhaal\ngemeenten: [Bergen/Schoorl]\n---\n\n"
+        "# Huiswerkklas\n\nOuders en school helpen leerlingen met huiswerk in de huiswerkklas.\n"))
+    page = BeautifulSoup(client.get("/documenten/verhaal.md").data, "html.parser")
+    links = [a["href"] for a in page.select("dl.facts a") if a["href"].startswith("/gemeente/")]
+    assert links == ["/gemeente/Bergen/Schoorl"]
+    response = client.get(links[0])
+    assert response.status_code == 200
+    assert "Gemeente Bergen/Schoorl" in response.get_data(as_text=True)
+    assert "Huiswerkklas" in response.get_data(as_text=True)
