@@ -1,7 +1,7 @@
 """QA pass 10 (teacher, researcher and coordinator walkthroughs, and their mistakes) on tiny real indexes."""
 from __future__ import annotations
 
-from app_fake import one_file_client
+from app_fake import client, doc_ids, one_file_client, real_index, shared_app  # noqa: F401  (pytest fixtures)
 from bs4 import BeautifulSoup
 
 
@@ -18,3 +18,14 @@ def test_a_municipality_named_with_a_slash_has_a_page_the_document_links(tmp_pat
     assert response.status_code == 200
     assert "Gemeente Bergen/Schoorl" in response.get_data(as_text=True)
     assert "Huiswerkklas" in response.get_data(as_text=True)
+
+
+# 2. the catalogue took the first of two questions or pages: /interventies?q=taal&q=rekenen
+#    searched "taal" alone, unsaid, where every other endpoint answers such a request with a 400
+def test_the_catalogue_refuses_a_question_or_page_given_twice(client):
+    for query in ("q=taal&q=rekenen", "page=1&page=2", "q=taal&doelgroep=kinderen&q=rekenen"):
+        response = client.get(f"/interventies?{query}")
+        assert response.status_code == 400, query
+        assert "staat er meer dan eens in" in response.get_data(as_text=True)
+    assert client.get("/interventies?q=taal").status_code == 302
+    assert client.get("/interventies?page=2").status_code == 200
