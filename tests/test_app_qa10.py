@@ -29,3 +29,10 @@ def test_the_catalogue_refuses_a_question_or_page_given_twice(client):
         assert "staat er meer dan eens in" in response.get_data(as_text=True)
     assert client.get("/interventies?q=taal").status_code == 302
     assert client.get("/interventies?page=2").status_code == 200
+
+
+# 3. the start page (no question, no filter) has no pages, yet /?page=3 was titled "Zoeken, pagina 3"
+def test_the_start_page_title_names_no_page(client):
+    title = BeautifulSoup(client.get("/?page=3").data, "html.parser").title.get_text()
+    assert title.startswith("Zoeken ·"), title
+    assert "pagina 2" in BeautifulSoup(client.get("/?q=ouders&page=2").data, "html.parser").title.get_text()
