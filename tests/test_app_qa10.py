@@ -36,3 +36,16 @@ def test_the_start_page_title_names_no_page(client):
     title = BeautifulSoup(client.get("/?page=3").data, "html.parser").title.get_text()
     assert title.startswith("Zoeken ·"), title
     assert "pagina 2" in BeautifulSoup(client.get("/?q=ouders&page=2").data, "html.parser").title.get_text()
+
+
+# 4. an export of one document's passages with a filter and no question (doc_id=X&gemeente=Y)
+#    was an empty list (200), where the API answers the same parameters with a 400 that says why
+def test_an_export_of_a_document_without_a_question_is_a_400_as_in_the_api(client, doc_ids):
+    doc_id = doc_ids["agenda-groningen"]
+    api = client.get("/api/search", query_string={"doc_id": doc_id, "jaar": "2019"})
+    assert api.status_code == 400 and "geef ook q" in api.get_json()["error"]["message"]
+    for url in ("/export.json", "/export.csv"):
+        response = client.get(url, query_string={"doc_id": doc_id, "jaar": "2019"})
+        assert response.status_code == 400, url
+        assert "geef ook q" in response.get_data(as_text=True)
+    assert client.get("/export.json", query_string={"doc_id": doc_id, "q": "ouders"}).status_code == 200
