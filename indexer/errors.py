@@ -67,11 +67,14 @@ class UnknownFilterValue(QueryError):
 
 
 class InvalidYear(QueryError):
-    """A jaar filter value that is no year of four digits ("tweeduizend"): it would find nothing."""
+    """A jaar filter value that is no year of four digits ("tweeduizend") or outside the years
+    the index knows (``years``: first, last; "1899"): it would find nothing."""
 
-    def __init__(self, value: str):
-        super().__init__(f"jaar {value!r} is no year of four digits", "a year filter looks like jaar=2019")
-        self.value = value
+    def __init__(self, value: str, years: tuple[int, int]):
+        first, last = years
+        super().__init__(f"jaar {value!r} is no year of four digits from {first} to {last}",
+                         "a year filter looks like jaar=2019")
+        self.value, self.years = value, years
 
 
 class DocumentNotFound(GkaError):

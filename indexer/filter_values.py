@@ -67,10 +67,10 @@ def _value(field: str, value: str, known: Mapping[str, str], name: Name | None) 
     if named:
         return known.get(value_key(named), named)
     if field == "jaar":
-        from indexer.nlp.query_filters import is_year  # the years a question names, the same range
+        from indexer.nlp.query_filters import is_year, year_range  # a question's years, the same range
 
-        if not is_year(value):  # "tweeduizend" would find nothing, unsaid
-            raise InvalidYear(value)
+        if not is_year(value):  # "tweeduizend" or "1899" would find nothing, unsaid
+            raise InvalidYear(value, year_range())
     if field not in CONTROLLED:
         return value
     raise UnknownFilterValue(field, value, sorted(set(vocabulary()[field].values())),

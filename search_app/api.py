@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.errors import BackendUnavailable, IndexNotFound, QueryError
+from indexer.errors import BackendUnavailable, IndexNotFound
 from search_app.errors import EMPTY_INDEX_MESSAGE, unavailable_message
 from search_app.openapi import build_openapi
 from search_app.params import (
-    check_params, check_single, parse_int, parse_query_text, parse_search_args, require_query_or_filter,
+    check_params, check_single, parse_int, parse_query_text, parse_search_args, require_query_for_document,
+    require_query_or_filter,
 )
 from search_app.serialize import (
     document_to_dict,
@@ -32,10 +33,7 @@ SUGGEST_PARAMS = ("q", "limit")
 @bp.get("/api/search")
 def search():
     req = parse_search_args(request.args)
-    if req.doc_id and not req.query.strip():
-        # a document's passages are shown for a question; without one the answer was silently empty
-        raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
-                         f"geef ook q, of vraag het document op via /api/documents/{req.doc_id}.")
+    require_query_for_document(req, f"vraag het document op via /api/documents/{req.doc_id}")
     require_query_or_filter(req, "om te zoeken")  # the answer was "0 results" beside the whole index's facets
     return jsonify(response_to_dict(get_service().search(req)))  # an unknown doc_id: 404
 

@@ -77,7 +77,9 @@ def _query_error(exc: QueryError):
     if isinstance(exc, UnknownFilterValue):
         message = unknown_value_message(exc)
     elif isinstance(exc, InvalidYear):
-        message = f"Ongeldig jaar {exc.value!r}: een jaartal heeft vier cijfers, bijvoorbeeld jaar=2019."
+        first, last = exc.years  # "1899" has four digits: the message names the range too
+        message = (f"Ongeldig jaar {exc.value!r}: een jaartal heeft vier cijfers, van {first} tot en met {last}, "
+                   "bijvoorbeeld jaar=2019.")
     else:
         message = str(exc)
     return error_response(400, message, detail=message)

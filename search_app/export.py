@@ -16,7 +16,9 @@ from dataclasses import replace
 from flask import Blueprint, current_app, request, url_for
 
 from indexer.model import Hit, SearchRequest
-from search_app.params import MAX_K, MAX_PAGE, parse_search_args, require_query_or_filter, without_tracking
+from search_app.params import (
+    MAX_K, MAX_PAGE, parse_search_args, require_query_for_document, require_query_or_filter, without_tracking,
+)
 from search_app.serialize import hit_to_dict, jsonable, listed_sort
 from search_app.service import get_service
 
@@ -74,6 +76,8 @@ def _collect() -> tuple[SearchRequest, list[Hit], str | None]:
         args.poplist(name)
     req = parse_search_args(args, default_k=current_app.config["PER_PAGE"], default_collapse=True)
     require_query_or_filter(req, "om resultaten te exporteren")
+    if req.doc_id:  # as the API: with filters and no question the export was an empty list, unsaid
+        require_query_for_document(req, f"open het document: {url_for('pages.document', doc_id=req.doc_id)}")
     cap = int(current_app.config["EXPORT_MAX_ROWS"])
     service = get_service()
     if req.filters:  # as the page does, so the export names the values as the page shows them

@@ -211,7 +211,7 @@ def _filter_param(field: str) -> dict:
     text = f"Filter on facet '{field}'; repeat the parameter for OR (?{field}=a&{field}=b)."
     if field == "jaar":
         items = {"type": "string", "pattern": "^(19|20)[0-9]{2}$"}
-        text += " A year of four digits; another value is a 400."
+        text += " A year of four digits from 1900 to 2099; another value is a 400."
     if field in CONTROLLED:
         values = ", ".join(sorted(set(vocabulary()[field].values())))
         text += (f" One of: {values} (case and accents ignored; a value's label or common name, such as"

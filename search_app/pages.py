@@ -15,6 +15,7 @@ from search_app.document_view import matching_passages, shown_passages
 from search_app.marking import Marker
 from search_app.params import (
     MAX_PAGE,
+    check_single,
     parse_bool,
     parse_filters,
     parse_int,
@@ -215,6 +216,7 @@ def _as_read(path) -> str | None:
 
 @bp.get("/interventies")
 def interventions():
+    check_single(request.args, ("q", "page"))  # as every page: one of two would be dropped unseen
     query = request.args.get("q") if "q" in request.args else None
     # the catalogue's filters alone, with a question too: "jaar" or "type" is refused alike, not
     # passed on to the search (jaar) or replaced unseen (type=agenda by the interventions)
@@ -244,7 +246,7 @@ def interventions():
     )
 
 
-@bp.get("/gemeente/<naam>")
+@bp.get("/gemeente/<path:naam>")  # a name kept as written may hold a slash ("Bergen/Schoorl")
 def municipality(naam: str):
     service = get_service()
     records = _browse(service, {"gemeente": [naam]})

@@ -93,6 +93,14 @@ def require_query_or_filter(req: SearchRequest, purpose: str) -> None:
         raise QueryError(f"Geef een zoekvraag (parameter q) of een filter (zoals gemeente=Rotterdam) op {purpose}.")
 
 
+def require_query_for_document(req: SearchRequest, instead: str) -> None:
+    """Refuse ``doc_id`` without a query: a document's passages are shown for a question, and
+    the answer was silently empty. ``instead``: where the document itself is."""
+    if req.doc_id and not req.query.strip():
+        raise QueryError("De parameter doc_id toont de passages van één document voor een zoekvraag; "
+                         f"geef ook q, of {instead}.")
+
+
 def check_single(args: MultiDict, names: Iterable[str]) -> None:
     """Refuse a one-value parameter given twice ("?q=ouders&q=school"): one of the two would be
     dropped without a word."""

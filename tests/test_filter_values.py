@@ -74,3 +74,21 @@ def test_the_openapi_document_does_not_narrow_what_a_filter_takes(client):
     assert "enum" not in params["type"]["schema"]["items"]  # "Interventie", "interventies" are taken too
     assert "One of: agenda" in params["type"]["description"]
     assert client.get("/api/search?q=ouders&type=interventies").status_code == 200
+
+
+def test_a_year_filter_of_digits_other_than_ascii_is_a_400_not_a_500(client):
+    # "201²": str.isdigit() takes the superscript, int() refused it (a 500 on every search
+    # endpoint and its error page); "٢٠١٩" passed as a year and found nothing, unsaid
+    for value in ("201²", "٢٠١٩"):
+        for url in ("/api/search", "/export.json", "/"):
+            response = client.get(url, query_string={"q": "ouders", "jaar": value})
+            assert response.status_code == 400, (url, value)
+        message = client.get("/api/search", query_string={"q": "ouders", "jaar": value}).get_json()["error"]["message"]
+        assert message.startswith(f"Ongeldig jaar {value!r}")
+
+
+def test_a_four_digit_year_outside_the_range_is_refused_with_the_range(client):
+    # "1899" has four digits: the message said a year has four digits, and no more
+    message = client.get("/api/search?q=ouders&jaar=1899").get_json()["error"]["message"]
+    assert message.startswith("Ongeldig jaar '1899'") and "van 1900 tot en met 2099" in message
+    assert "van 1900 tot en met 2099" in client.get("/?q=ouders&jaar=2100").get_data(as_text=True)

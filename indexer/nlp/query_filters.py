@@ -92,9 +92,16 @@ def _counted(word: str, rules: _Years) -> bool:
 
 
 def is_year(value: str) -> bool:
-    """A year of four digits in the range this file names ("2019"; not "tweeduizend", "19")."""
+    """A year of four ASCII digits in the range this file names ("2019"; not "tweeduizend", "19",
+    nor "201²", which isdigit() takes and int() refuses, nor other scripts' digits)."""
     rules = _years()
-    return len(value) == 4 and value.isdigit() and rules.low <= int(value) <= rules.high
+    return len(value) == 4 and value.isascii() and value.isdigit() and rules.low <= int(value) <= rules.high
+
+
+def year_range() -> tuple[int, int]:
+    """The first and last year ``is_year`` takes."""
+    rules = _years()
+    return rules.low, rules.high
 
 
 def named_years(text: str) -> list[str]:
