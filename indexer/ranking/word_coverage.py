@@ -59,7 +59,10 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
             continue
         surface = " ".join(t.surface for t in tokens[group:max(group + 1, phrase_end.get(group, 0))])
         whole = [t.term for t in terms if t.origin != "part"]
-        parts = [t.term for t in terms if t.origin == "part"]
+        # a phrase's other words are its parts: "summer school" untranslated in the index but
+        # "school" found is held in parts, as "zomerschool" is, not missing with a "rest" to match
+        parts = [t.term for t in terms if t.origin == "part"] + [
+            t.term for g in range(group + 1, phrase_end.get(group, 0)) for t in groups.get(g, ()) if t.origin == "word"]
         if any(term_df(t) > 0 for t in whole):
             continue
         if any(term_df(t) > 0 for t in parts):
