@@ -4,6 +4,7 @@ no query understanding."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 
@@ -25,6 +26,9 @@ def query_detector(analyzer):
         return None
 
     def detect(text: str) -> dict[str, list[str]]:
+        # compatibility forms as their letters: the ligature "Ĳsselstein" is IJsselstein, as the
+        # analyzer folds it; the patterns match the letters
+        text = unicodedata.normalize("NFKC", text)
         found = detect_query_entities(text)
         # an English question names themes in English ("parental involvement"): its Dutch
         # rendering by the glossary names them in the taxonomy's words. Themes only: places need

@@ -247,6 +247,15 @@ def test_a_query_naming_an_evidence_level_alone_finds_its_rated_record(sample, q
     assert all("bewijskracht" not in h.boosted_by for h in topical)
 
 
+def test_a_place_typed_with_a_ligature_is_recognised():
+    # "Ĳ" is one character on some keyboards and in pasted text: the patterns match letters
+    from indexer.analysis import get_analyzer
+    from indexer.query_understanding import query_detector
+
+    detect = query_detector(get_analyzer())
+    assert detect("scholen in Ĳsselstein")["gemeente"] == detect("scholen in IJsselstein")["gemeente"] == ["IJsselstein"]
+
+
 def test_only_a_query_of_names_alone_gets_the_strong_boost():
     from indexer.analysis import get_analyzer
     from indexer.query_understanding import names_only, query_detector
