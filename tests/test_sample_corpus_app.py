@@ -141,11 +141,14 @@ def test_a_doelgroep_filter_matches_regardless_of_case(sample):
 
 
 def test_a_recognised_value_no_result_holds_links_to_the_documents_that_do(sample):
-    """"welke interventies zijn goed onderbouwd": no passage says so, but one intervention's
-    record is rated so; the page says none of its results is, and links the one that is."""
+    """"welke interventies zijn goed onderbouwd" among mbo documents: the one intervention rated
+    so is a vo programme; the page says none of its results is, and links the one that is.
+    Without the filter the record is among the results (its rating is its text too)."""
     client, records = sample
     rated = [r for r in records if "goed onderbouwd" in r.facets.get("bewijskracht", [])]
-    soup = BeautifulSoup(client.get("/?q=welke+interventies+zijn+goed+onderbouwd").data, "html.parser")
+    unfiltered = BeautifulSoup(client.get("/?q=welke+interventies+zijn+goed+onderbouwd").data, "html.parser")
+    assert unfiltered.select_one(".not-found") is None
+    soup = BeautifulSoup(client.get("/?q=welke+interventies+zijn+goed+onderbouwd&sector=mbo").data, "html.parser")
     assert "bewijskracht goed onderbouwd" in soup.select_one(".not-found").get_text()
     link = soup.select_one(".elsewhere a")
     assert link["href"] == "/?bewijskracht=goed+onderbouwd"
