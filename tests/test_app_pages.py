@@ -166,6 +166,10 @@ def test_detected_place_without_documents_is_not_offered(client):
     count = int(chips[0].select_one(".count").get_text(" ", strip=True).split()[1])
     filtered = soup_of(client.get(chips[0]["href"]))
     assert count >= 1 and len(result_titles(filtered)) == count  # collapsed: one result a document
+    # among all passages the chip counts passages, beside facets that count documents: it says so
+    passages = soup_of(client.get("/?q=wat+doen+Zwolle+en+Apeldoorn+met+de+zomerschool&collapse=0"))
+    shown = passages.select_one(".detected a.chip-add .count").get_text(" ", strip=True)
+    assert shown.endswith(("passage", "passages")) and "passage" not in chips[0].select_one(".count").get_text()
     note = soup.select_one(".detected .not-found").get_text(" ", strip=True)
     assert "Apeldoorn" in note and "Zwolle" not in note
 
