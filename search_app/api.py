@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.errors import BackendUnavailable, IndexNotFound
-from search_app.errors import EMPTY_INDEX_MESSAGE, unavailable_message
+from search_app.errors import EMPTY_INDEX_MESSAGE, RETRY_AFTER_SECONDS, unavailable_message
 from search_app.openapi import build_openapi
 from search_app.params import (
     check_params, check_single, parse_int, parse_query_text, parse_search_args, require_query_for_document,
@@ -89,7 +89,9 @@ def healthz():
     elif not health["documents"]:
         # an index of nothing (an empty or wrong corpus folder) finds nothing: not ready either
         health.update(ok=False, detail=EMPTY_INDEX_MESSAGE)
-    return jsonify(health), 200 if health["ok"] else 503
+    if health["ok"]:
+        return jsonify(health), 200
+    return jsonify(health), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}  # as every other 503
 
 
 @bp.get("/api/openapi.json")

@@ -43,9 +43,10 @@ def test_healthz_is_503_while_the_index_is_gone_and_200_when_it_is_back(moved_ge
         health = client.get("/healthz")
         assert health.status_code == 503, health.data[:300]
         assert health.get_json()["ok"] is False and health.headers["Cache-Control"] == "no-store"
+        assert health.headers["Retry-After"] == "5"  # as every other 503 says when to ask again
     restore()
     health = client.get("/healthz")
-    assert health.status_code == 200 and health.get_json()["ok"] is True
+    assert health.status_code == 200 and health.get_json()["ok"] is True and "Retry-After" not in health.headers
 
 
 # 2. a 503 said "Zoekindex niet beschikbaar: zoekindex niet beschikbaar: the index pointer in
