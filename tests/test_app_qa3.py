@@ -110,8 +110,11 @@ def test_municipality_page_lists_agenda_and_interventions_first(client):
     order = ["agenda", "interventie", "praktijkverhaal", "onderzoek", "beleidsbrief", "nieuws"]
     for naam, first in (("Rotterdam", "agenda"), ("Zwolle", "interventie")):  # Zwolle: a story and an intervention
         soup = BeautifulSoup(client.get(f"/gemeente/{naam}").data, "html.parser")
-        assert "lokale agenda's, interventies, praktijkverhalen" in soup.select_one("p.lead").get_text(" ", strip=True)
         groups = [h["id"].removeprefix("groep-") for h in soup.select("section.type-group h2")]
+        # the lead names the kinds the page holds, in its order (it named practice stories always)
+        lead = soup.select_one("p.lead").get_text(" ", strip=True)
+        named = [h.get_text(" ", strip=True).rsplit(" (", 1)[0].lower() for h in soup.select("section.type-group h2")]
+        assert lead.endswith(", ".join(named[:-1]) + " en " + named[-1] + "."), lead
         assert len(groups) > 1 and groups[0] == first and groups == [t for t in order if t in groups], (naam, groups)
 
 
