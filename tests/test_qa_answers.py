@@ -288,3 +288,13 @@ def test_names_only_asks_for_a_year_or_level_too_but_not_a_theme():
     assert [pid for pid, _, _ in ranked] == ["a#p0", "b#p0", "c#p0"]
     # a topical question: the year only filters, the type is the small boost
     assert [pid for pid, _, _ in rank_pool(fused, detected, request, meta, 0.1)][0] == "c#p0"
+
+
+# Coordinator QA pass (session 26): "lokale educatieve agenda" (the LEA) was read as the type agenda,
+# and the page offered type=agenda, which leaves out the 2019 letter that answers
+
+def test_the_local_education_agenda_offers_no_agenda_filter(sample):
+    response = sample.search(SearchRequest("wat is een lokale educatieve agenda", k=3, collapse=True))
+    assert "type" not in response.detected
+    assert response.hits[0].doc_id == "beleid/2019-11-19-kamerbrief-voortgangsrapportage-gka.md"
+
