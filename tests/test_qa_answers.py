@@ -298,3 +298,15 @@ def test_the_local_education_agenda_offers_no_agenda_filter(sample):
     assert "type" not in response.detected
     assert response.hits[0].doc_id == "beleid/2019-11-19-kamerbrief-voortgangsrapportage-gka.md"
 
+
+# The same pass: a coordinator's words beside the documents' (synonyms v9, glossary v12).
+# "schoolmaaltijden" met "De gezonde basisschool van de toekomst" (gezonde lunches) only through
+# the compound's part "maaltijd" (5th in keyword mode), and "simplify" reached no Dutch word (the
+# Leeuwarden agenda, "van acht naar vier" regelingen, 3rd)
+
+@pytest.mark.parametrize("query, doc", [
+    ("schoolmaaltijden", "gezonde-basisschool-van-de-toekomst"),
+    ("how did Leeuwarden simplify its benefit schemes for low income families", "agendas/leeuwarden.md"),
+])
+def test_a_coordinators_word_finds_the_documents_word(sample, query, doc):
+    assert _top(sample, query, k=1) == [doc]
