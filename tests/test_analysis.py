@@ -261,6 +261,10 @@ def test_numbers(a):
         ("percentage mbo'ers dat doorstroomt", "voor 40 procent van de studenten"),
         ("longitudinaal onderzoek", "een cohortonderzoek van het CBS"),
         ("experiment met een controlegroep", "twee vergelijkbare groepen leerlingen"),
+        ("medefinanciering van het rijk", "cofinanciering uit een subsidieregeling"),
+        ("tegemoetkoming in de schoolkosten", "een vergoeding voor schoolspullen"),
+        ("een convenant tussen gemeente en ministerie", "samenwerkingsafspraken tussen gemeenten"),
+        ("schoolmaaltijden op de basisschool", "een gezonde lunch op school"),
     ],
 )
 def test_synonyms_expand_queries(a, query, text):
@@ -281,6 +285,16 @@ def test_a_cohort_study_is_longitudinal_but_not_the_reverse(a):
     a cohort study does not ask for every longitudinal one."""
     assert "cohortonderzoek" in {q.term for q in a.query_terms("longitudinaal onderzoek")}
     assert not {q.term for q in a.query_terms("cohortonderzoek")} & set(a.index_terms("longitudinaal"))
+
+
+def test_a_covenant_is_an_agreement_and_a_school_meal_a_lunch_but_not_the_reverse(a):
+    """One way (synonyms v9): a covenant question may take the texts' (samenwerkings)afspraken and a
+    school-meal question their lunch; a question about agreements or lunch is not about covenants
+    or school meals."""
+    assert "samenwerkingsafsprak" in {q.term for q in a.query_terms("convenant")}
+    assert not {q.term for q in a.query_terms("samenwerkingsafspraken")} & set(a.index_terms("convenant"))
+    assert "lunch" in {q.term for q in a.query_terms("schoolmaaltijd")}
+    assert not {q.term for q in a.query_terms("lunch")} & set(a.index_terms("schoolmaaltijd"))
 
 
 def test_a_joined_particle_verb_gets_its_synonyms_as_weak_as_itself(a):
@@ -398,6 +412,14 @@ def test_glossary_version_10_words_reach_the_documents_words(a, query, dutch):
     ("doctoral research on street culture", "promovendus"),
 ])
 def test_glossary_version_11_research_words_reach_the_documents_words(a, query, dutch):
+    assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
+
+
+@pytest.mark.parametrize("query, dutch", [
+    ("how did Leeuwarden simplify its benefit schemes", "vereenvoudigen eenvoudig"),
+    ("a simplified application for families", "vereenvoudigd eenvoudig"),
+])
+def test_glossary_version_12_coordinator_words_reach_the_documents_words(a, query, dutch):
     assert set(a.analyze_phrase(dutch)) <= _translated(a, query)
 
 

@@ -192,6 +192,21 @@ def test_a_place_adjective_names_its_place():
     assert detect_query_entities("schools in The Hague") == {"gemeente": ["Den Haag"]}
 
 
+def test_noord_and_zuid_hollandse_name_their_province():
+    """Coordinator QA pass: "gelijke kansen Noord-Hollandse gemeenten" named no province (Noord-Brabantse
+    did, through Brabantse); Holland alone is two provinces and names none."""
+    assert detect_query_entities("gelijke kansen Noord-Hollandse gemeenten") == {"provincie": ["Noord-Holland"]}
+    assert detect_query_entities("Zuid-Hollandse scholen") == {"provincie": ["Zuid-Holland"]}
+    assert detect_query_entities("het Noord-Hollands beleid") == {"provincie": ["Noord-Holland"]}
+    assert detect_query_entities("Hollandse scholen") == {}
+
+
+def test_dordt_is_dordrecht():
+    """Coordinator QA pass: "Dordt", the everyday name, named no municipality."""
+    assert detect_query_entities("vve innovatiecentrum Dordt") == {"sector": ["vve"], "gemeente": ["Dordrecht"]}
+    assert detect_query_entities("wat doet de gemeente Dordt voor peuters") == {"gemeente": ["Dordrecht"], "sector": ["vve"]}
+
+
 def test_query_entities_are_case_insensitive_but_careful_with_words():
     assert detect_query_entities("interventies in den bosch voor het po") == {
         "type": ["interventie"],
@@ -310,3 +325,20 @@ def test_an_agenda_for_a_meeting_in_english_is_the_topic():
     for query in ("agenda for the parents in Rotterdam", "agenda for schools in Zwolle",
                   "agenda for equal opportunities"):
         assert detect_query_entities(query)["type"] == ["agenda"], query
+
+
+def test_the_local_education_agenda_is_no_gka_agenda(pipeline):
+    """Coordinator QA pass: "lokale educatieve agenda" (the LEA, the consultation of a municipality
+    and its schools) was read as asking for the type agenda, the municipalities' GKA agendas; the
+    page offered type=agenda, which leaves out the letter that answers. It is an organisation now."""
+    from indexer.nlp.query import detect_query_entities
+
+    for query in ("lokale educatieve agenda", "welke rol speelt de Lokale Educatieve Agenda bij gelijke kansen",
+                  "de lokale educatieve agenda's", "role of the local education agenda for municipalities",
+                  "local educational agenda"):
+        assert "type" not in detect_query_entities(query), query
+    for query in ("lokale agenda Rotterdam", "GKA-agenda Tilburg", "agenda's van gemeenten"):
+        assert detect_query_entities(query)["type"] == ["agenda"], query
+    analysis = analyse("Bestaande overlegvormen, zoals de Lokale Educatieve Agenda (LEA), kunnen helpen.", pipeline)
+    assert values(analysis, "ORGANISATIE") == {"Lokale Educatieve Agenda"}
+

@@ -297,3 +297,25 @@ def test_names_only_asks_for_a_year_or_level_too_but_not_a_theme():
     assert [pid for pid, _, _ in ranked] == ["a#p0", "b#p0", "c#p0"]
     # a topical question: the year only filters, the type is the small boost
     assert [pid for pid, _, _ in rank_pool(fused, detected, request, meta, 0.1)][0] == "c#p0"
+
+
+# Coordinator QA pass (session 26): "lokale educatieve agenda" (the LEA) was read as the type agenda,
+# and the page offered type=agenda, which leaves out the 2019 letter that answers
+
+def test_the_local_education_agenda_offers_no_agenda_filter(sample):
+    response = sample.search(SearchRequest("wat is een lokale educatieve agenda", k=3, collapse=True))
+    assert "type" not in response.detected
+    assert response.hits[0].doc_id == "beleid/2019-11-19-kamerbrief-voortgangsrapportage-gka.md"
+
+
+# The same pass: a coordinator's words beside the documents' (synonyms v9, glossary v12).
+# "schoolmaaltijden" met "De gezonde basisschool van de toekomst" (gezonde lunches) only through
+# the compound's part "maaltijd" (5th in keyword mode), and "simplify" reached no Dutch word (the
+# Leeuwarden agenda, "van acht naar vier" regelingen, 3rd)
+
+@pytest.mark.parametrize("query, doc", [
+    ("schoolmaaltijden", "gezonde-basisschool-van-de-toekomst"),
+    ("how did Leeuwarden simplify its benefit schemes for low income families", "agendas/leeuwarden.md"),
+])
+def test_a_coordinators_word_finds_the_documents_word(sample, query, doc):
+    assert _top(sample, query, k=1) == [doc]
