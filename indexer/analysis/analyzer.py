@@ -73,7 +73,8 @@ class DutchAnalyzer:
         self._synonyms = load_spans(synonyms, self.analyze_phrase)
         self._abbreviations = abbreviations(synonyms, fold)
         # names, abbreviations and words both languages use ("open", "app", "minister") tell no language
-        self._neutral = (frozenset(self._abbreviations) | resources.load_place_words(fold)
+        self._places = resources.load_place_words(fold)
+        self._neutral = (frozenset(self._abbreviations) | self._places
                          | frozenset(resources.read_lines(resources.DATA_FILES["english_dutch_shared"]))) - self._stop
         self._glossary = Glossary(parse_rules(resources.DATA_FILES["glossary"], GLOSSARY_HEADER), self.analyze_phrase,
                                   self._is_dutch, self._lemmas, self._stop, self._neutral)
@@ -314,6 +315,11 @@ class DutchAnalyzer:
 
     def is_verb(self, word: str) -> bool:
         return fold(word) in self._verbs
+
+    def is_place_word(self, word: str) -> bool:
+        """A word of a municipality's or province's name ("dordt", "heumen", "wolden"): a name,
+        not a typo, though the index may not hold it."""
+        return fold(word) in self._places
 
     def is_stopword(self, word: str) -> bool:
         return fold(word) in self._stop

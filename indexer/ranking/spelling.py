@@ -82,6 +82,9 @@ class Speller:
         dutch_zipf = getattr(self.analyzer, "dutch_zipf", None)
         if dutch_zipf is not None and dutch_zipf(lw) > 0:
             return True
+        is_place = getattr(self.analyzer, "is_place_word", None)
+        if is_place is not None and is_place(lw):  # "Dordt" is no "doordat", "Heumen" no "heen"
+            return True
         in_lemmas = getattr(self.analyzer, "in_lemma_table", None)
         if in_lemmas is not None and in_lemmas(lw):  # rare but real: "inclusie" is no "inclusief"
             return True
