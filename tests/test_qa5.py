@@ -86,6 +86,22 @@ def test_an_english_phrase_the_glossary_translates_whole_is_named_whole():
         [], ["summer schools", "newcomers"])
 
 
+def test_a_phrase_whose_translation_another_word_already_gave_is_not_missing():
+    """QA: "youth coaches for young people" named "young people" as in no document: "youth" had
+    added its translation jongeren first, so the phrase's own group kept no Dutch term."""
+    from indexer.analysis import get_analyzer
+    from indexer.ranking.word_coverage import word_coverage
+
+    analyzer = get_analyzer()
+    found = set(analyzer.index_terms("jongeren coaches"))
+    _, missing = word_coverage(analyzer, lambda term: int(term in found), "youth coaches for young people",
+                               lambda w: True)
+    assert missing == []
+    # found nowhere, the phrase is named with the other translated word
+    assert word_coverage(analyzer, lambda term: 0, "youth coaches for young people", lambda w: True)[1] == [
+        "youth", "young people"]
+
+
 def test_a_backend_that_cannot_count_terms_names_no_word(service, monkeypatch):
     """An Elasticsearch index of an older mapping answers None: its counts would mislead."""
     monkeypatch.setattr(service.backend, "term_dfs", lambda terms: None)

@@ -50,7 +50,12 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
         groups.setdefault(qt.group, []).append(qt)
     # an English phrase the glossary translates as a whole is named whole ("summer schools")
     spans = getattr(analyzer, "glossary_spans", None)
-    phrase_end = {start: end for start, end, _ in spans([fold(t.surface) for t in tokens])} if spans else {}
+    found_spans = spans([fold(t.surface) for t in tokens]) if spans else []
+    phrase_end = {start: end for start, end, _ in found_spans}
+    # a translation's terms, though another word of the question already added them ("youth" and
+    # "young people" are both jongeren: the terms are kept once, in the first word's group)
+    renderings = {start: [term for target in targets for term in analyzer.analyze_phrase(target)]
+                  for start, _, targets in found_spans}
     # the phrase's other words go with it: "leavers" is no missing word of "early school leavers"
     inside = {g for start, end in phrase_end.items() for g in range(start + 1, end)}
     partial, missing = [], []
@@ -58,7 +63,7 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
         if group >= len(tokens) or group in inside or not any(t.origin == "word" for t in terms):
             continue
         surface = " ".join(t.surface for t in tokens[group:max(group + 1, phrase_end.get(group, 0))])
-        whole = [t.term for t in terms if t.origin != "part"]
+        whole = [t.term for t in terms if t.origin != "part"] + renderings.get(group, [])
         # a phrase's other words are its parts: "summer school" untranslated in the index but
         # "school" found is held in parts, as "zomerschool" is, not missing with a "rest" to match
         parts = [t.term for t in terms if t.origin == "part"] + [
@@ -68,7 +73,8 @@ def word_coverage(analyzer, term_df: Callable[[str], int], text: str,
         if any(term_df(t) > 0 for t in parts):
             if "-" not in surface:
                 partial.append(surface)
-        elif any(t.origin.startswith("glossary") for t in terms) or not is_english(surface.lower()):
+        elif any(t.origin.startswith("glossary") for t in terms) or renderings.get(group) \
+                or not is_english(surface.lower()):
             missing.append(surface)
     return list(dict.fromkeys(partial)), list(dict.fromkeys(missing))
 
