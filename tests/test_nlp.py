@@ -283,6 +283,17 @@ def test_a_document_type_after_over_is_the_topic_of_a_query():
     assert detect_query_entities("praktijkverhalen over onderzoek")["type"] == ["praktijkverhaal"]
 
 
+def test_on_the_agenda_is_an_idiom_not_the_type_agenda():
+    """QA (coordinator pass): "gelijke kansen op de agenda zetten" offered the type agenda."""
+    from indexer.nlp.query import detect_query_entities
+
+    for query in ("hoe zet je gelijke kansen op de agenda", "kansengelijkheid op de agenda in Apeldoorn",
+                  "putting equal opportunities on the agenda"):
+        assert "type" not in detect_query_entities(query), query
+    for query in ("lokale agenda Rotterdam", "de agenda van Tilburg", "op de lokale agenda"):
+        assert detect_query_entities(query)["type"] == ["agenda"], query
+
+
 def test_an_agenda_for_a_meeting_is_the_topic_not_the_type_agenda():
     """QA: "agenda voor de ouderavond" was read as asking for municipalities' GKA agendas."""
     from indexer.nlp.query import detect_query_entities

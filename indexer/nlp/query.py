@@ -36,7 +36,8 @@ def _detect(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             continue
         if field == "type" and _after_topic_marker(doc, ent.start, topic):
             continue  # "over (het) nieuws": what the question is about, not the kind of document
-        if field == "type" and ent.ent_id_ == "agenda" and (_for_a_meeting(doc, ent.end) or _after_a_meeting(doc, ent.start)):
+        if field == "type" and ent.ent_id_ == "agenda" and (_for_a_meeting(doc, ent.end) or _after_a_meeting(doc, ent.start)
+                                                             or _in_idiom(doc, ent.start)):
             continue
         taken.update(t.lower_ for t in ent)
         value = ent.ent_id_ or ent.text
@@ -89,6 +90,15 @@ def _for_a_meeting(doc, i: int) -> bool:
         i = after
         if i < len(doc) and doc[i].text in ("'", "’"):  # "the parents' evening"
             i += 1
+    return False
+
+
+def _in_idiom(doc, i: int) -> bool:
+    """Whether the words before ``i`` make "op de agenda" ("gelijke kansen op de agenda zetten")."""
+    for words in resources.context_rules().get("query_idiom_agenda") or ():
+        start = i - len(words)
+        if start >= 0 and [t.lower_ for t in doc[start:i]] == list(words):
+            return True
     return False
 
 
