@@ -7,6 +7,7 @@ from dataclasses import replace
 import sqlite3
 import threading
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Collection, Iterator, Sequence
 
@@ -24,6 +25,7 @@ from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats
 from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
+_new_tuple = tuple.__new__
 
 
 class EmbeddedBackend:
@@ -190,9 +192,9 @@ class EmbeddedBackend:
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
         ids = map(g.passage_ids.__getitem__, idx.tolist())  # tolist: Python ints and floats
-        if scores.partial is None:
-            return list(map(Scored, ids, sc.tolist()))
-        return list(map(Scored, ids, sc.tolist(), scores.partial[idx].tolist()))
+        partial = repeat(False) if scores.partial is None else scores.partial[idx].tolist()
+        # Scored(...) runs the named tuple's Python __new__ per entry: 24 -> 9 us for 50
+        return list(map(_new_tuple, repeat(Scored), zip(ids, sc.tolist(), partial)))
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
