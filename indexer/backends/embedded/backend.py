@@ -201,12 +201,10 @@ class EmbeddedBackend:
         has_query = query is not None and not query.is_empty
         if not has_query and passage_ids is None:
             return g.facets.counts(None, filters)
-        passage_ids = passage_ids or ()
-        docs = np.zeros(g.facets.n_docs, dtype=bool)
-        if has_query:
-            docs |= g.facets.docs_of(self._keyword_scores(g, query).whole())
-        idx = np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64)
-        docs |= g.facets.docs_of(idx)
+        # docs_of gives a fresh mask: the query's matches' documents, then the named passages' added
+        docs = g.facets.docs_of(self._keyword_scores(g, query).whole() if has_query else np.zeros(0, dtype=np.int64))
+        if passage_ids is not None and len(passage_ids):  # keyword mode: few or none (the pool's partial matches)
+            docs |= g.facets.docs_of(np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64))
         return g.facets.counts(docs, filters)
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,
