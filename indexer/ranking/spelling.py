@@ -145,6 +145,8 @@ class Speller:
                 cutoffs[word] = self.cutoff(word) if len(word) >= MIN_LENGTH and word.isalpha() else None
             return cutoffs[word]
 
+        if all(needed(w) is None for _, _, w in words):
+            return None  # no word to correct (most queries): without the language checks below
         # distinct words: a typo repeated (in the text and in a phrase) is still one typo
         distinct = set(w.lower() for _, _, w in words)
         unknown = [w for w in distinct if needed(w) == CUTOFF]

@@ -7,6 +7,7 @@ from dataclasses import replace
 import sqlite3
 import threading
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Collection, Iterator, Sequence
 
@@ -24,6 +25,7 @@ from indexer.model import DocumentRecord, IndexedDocument, IndexMeta, IndexStats
 from indexer.ranking.query_syntax import ParsedQuery
 
 Filters = dict[str, list[str]]
+_new_tuple = tuple.__new__
 
 
 class EmbeddedBackend:
@@ -190,21 +192,19 @@ class EmbeddedBackend:
     def _top(self, g: Generation, scores: ScoreSet, filters: Filters, k: int) -> list[Scored]:
         idx, sc = scores.top(k, g.facets.passage_mask(filters))
         ids = map(g.passage_ids.__getitem__, idx.tolist())  # tolist: Python ints and floats
-        if scores.partial is None:
-            return list(map(Scored, ids, sc.tolist()))
-        return list(map(Scored, ids, sc.tolist(), scores.partial[idx].tolist()))
+        partial = repeat(False) if scores.partial is None else scores.partial[idx].tolist()
+        # Scored(...) runs the named tuple's Python __new__ per entry: 24 -> 9 us for 50
+        return list(map(_new_tuple, repeat(Scored), zip(ids, sc.tolist(), partial)))
 
     def facet_counts(self, query: ParsedQuery | None, passage_ids: Sequence[str] | None, filters: Filters):
         g = self._live()
         has_query = query is not None and not query.is_empty
         if not has_query and passage_ids is None:
             return g.facets.counts(None, filters)
-        passage_ids = passage_ids or ()
-        docs = np.zeros(g.facets.n_docs, dtype=bool)
-        if has_query:
-            docs |= g.facets.docs_of(self._keyword_scores(g, query).whole())
-        idx = np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64)
-        docs |= g.facets.docs_of(idx)
+        # docs_of gives a fresh mask: the query's matches' documents, then the named passages' added
+        docs = g.facets.docs_of(self._keyword_scores(g, query).whole() if has_query else np.zeros(0, dtype=np.int64))
+        if passage_ids is not None and len(passage_ids):  # keyword mode: few or none (the pool's partial matches)
+            docs |= g.facets.docs_of(np.array(sorted(records.row_indexes(g, passage_ids)), dtype=np.int64))
         return g.facets.counts(docs, filters)
 
     def result_count(self, query: ParsedQuery | None, passage_ids: Sequence[str], filters: Filters,

@@ -68,6 +68,8 @@ class FacetIndex:
         ).astype(np.int64)
 
     def _cached(self, kind: str, filters: dict[str, list[str]], skip: str | None, compute):
+        if not any(filters.values()):
+            return None  # nothing filters (what compute() gives then), without the cache's key and lock
         key = (kind, skip, tuple(sorted((f, tuple(v)) for f, v in filters.items() if v)))
         with self._masks_lock:
             if key in self._masks:

@@ -107,14 +107,15 @@ class Generation:
         return {d: int(self.doc_passages[self.doc_index[d]]) for d in doc_ids if d in self.doc_index}
 
     def passage_meta(self, passage_ids) -> dict[str, tuple[str, dict[str, list[str]]]]:
-        """passage id -> (document id, document facets), from memory."""
-        out = {}
-        for pid in passage_ids:
-            i = self.passage_index.get(pid)
-            if i is not None:
-                d = int(self.passage_doc[i])
-                out[pid] = (self.doc_ids[d], self.doc_facets[d])
-        return out
+        """passage id -> (document id, document facets), from memory (unknown ids left out)."""
+        rows = list(map(self.passage_index.get, passage_ids))
+        if None in rows:
+            passage_ids = [p for p, i in zip(passage_ids, rows) if i is not None]
+            rows = [i for i in rows if i is not None]
+        ids, facets = self.doc_ids, self.doc_facets
+        # the documents in one gather, not a numpy scalar per passage (a pool of 50 in a search:
+        # 64 -> 54 us with the caches cold, as a search finds them)
+        return {p: (ids[d], facets[d]) for p, d in zip(passage_ids, np.take(self.passage_doc, rows).tolist())}
 
     def window_similarities(self, passage_ids, vector: np.ndarray) -> dict[str, np.ndarray]:
         """passage id -> the query's similarity with each of its sentence windows, in order (an

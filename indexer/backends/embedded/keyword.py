@@ -6,6 +6,7 @@ passage that answers the whole question beats one that repeats a single word.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -75,8 +76,16 @@ def _allowed(spans, body: TermIndex, title: TermIndex) -> np.ndarray | None:
 
 
 def _coord(plan: KeywordPlan) -> np.ndarray:
-    groups = max(plan.n_groups, 1)
-    return ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
+    return _coord_table(max(plan.n_groups, 1))
+
+
+@lru_cache(maxsize=64)
+def _coord_table(groups: int) -> np.ndarray:
+    """The coordination factor for each number of matched groups (read-only; four numpy calls
+    a query before it was kept)."""
+    table = ((np.arange(groups + 1) / groups) ** COORD_POWER).astype(np.float32)
+    table.setflags(write=False)
+    return table
 
 
 def _score_all(plan: KeywordPlan, lists: list[_Postings], n: int) -> ScoreSet:

@@ -40,7 +40,8 @@ _META, _TYPES, _TERMS = "snippet_meta.json", "snippet_types.json", "snippet_term
 _ARRAYS = ("tokens", "token_starts", "sentences", "sentence_starts", "type_terms", "type_term_starts",
            "term_types", "term_type_starts")
 
-Layout = tuple[list[int], list[int], list[frozenset[str]]]  # sentence starts, hit positions, terms of each hit
+# sentence starts, hit positions, terms of each hit, token count
+Layout = tuple[list[int], list[int], list[frozenset[str]], int]
 
 
 def _path(gen: Path, name: str) -> Path:
@@ -136,14 +137,16 @@ class SnippetTokens:
 
     def layouts(self, rows: Sequence[int], keys: Collection[str]) -> list[Layout]:
         """For each passage row: its sentence starts, the positions of its tokens whose terms
-        include any of ``keys``, and those tokens' terms among ``keys``."""
+        include any of ``keys``, those tokens' terms among ``keys``, and its number of tokens."""
         terms, term_ids = self._vocabulary()
         wanted = sorted(term_ids[k] for k in keys if k in term_ids)
         rows = np.asarray(rows, dtype=np.int64)
         s_lo, s_hi = self.sentence_starts[rows].tolist(), self.sentence_starts[rows + 1].tolist()
         sentences = [self.sentences[a:b].tolist() for a, b in zip(s_lo, s_hi)]
+        lo, hi = self.token_starts[rows], self.token_starts[rows + 1]
+        counts = (hi - lo).tolist()
         if not wanted or len(wanted) > 64:  # more than 64 terms: _scan's way (never seen in a query)
-            return [(s, [], []) for s in sentences] if not wanted else None
+            return [(s, [], [], n) for s, n in zip(sentences, counts)] if not wanted else None
         # one bit per wanted term on each type that has it: a token's bits say which terms it hits
         # (a lookup per page token instead of a set lookup per token, or np.isin: 45 us a page)
         ts = self.term_type_starts
@@ -152,7 +155,6 @@ class SnippetTokens:
         bits = np.zeros(len(self.type_term_starts) - 1, dtype=dtype)
         np.bitwise_or.at(bits, np.concatenate(of_term),  # or.at: a type may have two of the terms
                          np.repeat((1 << np.arange(len(wanted), dtype=np.uint64)).astype(dtype), [len(t) for t in of_term]))
-        lo, hi = self.token_starts[rows], self.token_starts[rows + 1]
         page = bits[np.concatenate([self.tokens[a:b] for a, b in zip(lo.tolist(), hi.tolist())])]
         at = np.flatnonzero(page)
         ends = np.cumsum(hi - lo)
@@ -163,8 +165,8 @@ class SnippetTokens:
         for mask in set(found):
             named[mask] = frozenset(terms[t] for j, t in enumerate(wanted) if mask >> j & 1)
         out, start = [], 0
-        for s, stop in zip(sentences, split):
-            out.append((s, positions[start:stop], [named[m] for m in found[start:stop]]))
+        for s, stop, n in zip(sentences, split, counts):
+            out.append((s, positions[start:stop], [named[m] for m in found[start:stop]], n))
             start = stop
         return out
 
