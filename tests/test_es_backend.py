@@ -1291,3 +1291,22 @@ def test_server_rrf_on_a_windowed_index_takes_no_floor_of_blended_scores(cluster
     backend.hybrid_search(parse_query("taal"), np.ones(DIM), {"jaar": ["2023"]}, 10, 50, min_score=0.7)
     knn = cluster.last().body["retriever"]["rrf"]["retrievers"][1]["knn"]
     assert "similarity" not in knn
+
+
+# -- review s26: a % sign typed apart from its number -----------------------------------------
+
+
+def test_a_percent_sign_typed_apart_goes_with_its_number():
+    # the embedded analyzer reads "36 %" as 36 and procent; searched as two clauses, Elasticsearch
+    # dropped the "%" (it analyses to nothing) and never asked for procent
+    from indexer.analysis import get_analyzer
+    from indexer.backends.es_terms import plan_query
+
+    analyzer = get_analyzer()
+    assert "procent" in {t.term for t in analyzer.query_terms("jongeren 36 %")}
+    for typed in ("jongeren 36 %", "jongeren 36\u00a0%", "jongeren 36%"):
+        plan = plan_query(parse_query(typed), analyzer)
+        assert [c.terms for c in plan.clauses] == [("jongeren",), ("36%",)], typed
+    assert [c.terms for c in plan_query(parse_query("36,5 %"), analyzer).clauses] == [("36,5%",)]
+    # a sign after a word is no number's: left out as before
+    assert [c.terms for c in plan_query(parse_query("jongeren %"), analyzer).clauses] == [("jongeren",)]

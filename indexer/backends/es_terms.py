@@ -11,6 +11,8 @@ reads as the embedded backend reads it.
   Dutch renderings ("voortijdig schoolverlaten"), as the embedded analyzer adds glossary terms.
 - A common English word the glossary does not translate and whose analysed form is no Dutch
   word either ("the", "after") is soft: it scores where it occurs but is not required.
+- A % sign typed apart from its number ("36 %") goes with the number ("36%"), which the index's
+  gka_percent char filter reads as "36 procent", as the embedded analyzer adds procent.
 - A verb whose particle stands apart ("hoe pak je thuiszitten aan") is searched with the joined
   verb too ("pak aanpakken"), as the embedded analyzer adds its term.
 """
@@ -56,6 +58,12 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
         words = [fold(t.surface) for t in tokenize(clause.terms[0])] if plain else []
         if plain and len(words) == 1:
             run.append((clause.terms[0], words[0]))
+        elif plain and clause.terms[0] == "%" and run and run[-1][0][:1].isdigit():
+            # "36 %": the sign is a clause of its own, searched alone it is nothing; the embedded
+            # analyzer reads it after the number (36 and procent), so the number is sent with it
+            # for the index's gka_percent char filter ("36%" -> "36 procent")
+            typed, word = run[-1]
+            run[-1] = (typed + "%", word)
         elif not plain or words:  # a plain "?" or "-" analyses to nothing, as a stop word
             flush()
             clauses.append(clause)
