@@ -510,3 +510,22 @@ def test_an_edited_data_table_changes_the_analyzer_version(a, tmp_path, monkeypa
                       encoding="utf-8")
     monkeypatch.setitem(resources.DATA_FILES, "lemma_overrides", edited)
     assert resources.index_data_fingerprint() != before
+
+
+@pytest.mark.parametrize("text", ["36%", "36 %", "36,5%", "10-15%", "covid19%", "2e%", "\u0663\u0666%", "%", "% van 36",
+                                  "36\u00a0%", "H2O%-oplossing"])
+def test_a_percent_sign_reads_as_procent_where_elasticsearch_reads_it(a, text):
+    """Mapping v8's char filter gka_percent writes " procent" for a % sign right after a digit
+    (Java's \\d: 0-9 only) or one space after it; the embedded analyzer adds procent for the same
+    signs, so both backends index and search the same terms (review s26: the embedded one read
+    "2e%" and Arabic-Indic digits as a percentage, and not "covid19%")."""
+    import json
+    import re
+
+    from indexer.config import MAPPINGS_DIR
+
+    settings = json.loads((MAPPINGS_DIR / "es_settings.v8.json").read_text(encoding="utf-8"))
+    char_filter = settings["analysis"]["char_filter"]["gka_percent"]
+    java_like = char_filter["pattern"].replace("\\d", "[0-9]").replace("\\u00a0", "\u00a0")
+    es_count = re.sub(java_like, char_filter["replacement"], text).split().count("procent")
+    assert a.index_terms(text).count("procent") == es_count

@@ -25,8 +25,9 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-# Bump whenever index_terms() output changes (stored in the index metadata). v20: a number with
-# a % sign also has the term procent; v19: steekproef whole,
+# Bump whenever index_terms() output changes (stored in the index metadata). v21: the % sign's
+# procent after an ASCII digit, as Elasticsearch's gka_percent reads it (not "2e%", "٣٦%"; "covid19%"
+# too); v20: a number with a % sign also has the term procent; v19: steekproef whole,
 # grootte no groot; v18: the stop verbs'
 # other forms are stop words too (hadden, werden, moeten); v17: strong past forms,
 # genoot, leeftijdgenoot, state; "zonder" no stop word; v16: lemma
@@ -38,7 +39,7 @@ from indexer.analysis.text_norm import (
 # English word is not split into Dutch parts (applied, discover); v10: verb stem overrides; v9: lookup lemmas
 # stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
 # v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
-VERSION = "nl-v20"
+VERSION = "nl-v21"
 # query term weights, against 1.0 for a query word's own term (re-measured on five judged sets in
 # the twenty-third session: docs/relevance.md)
 PART_WEIGHT = 0.6  # compound part of a query word
@@ -49,7 +50,10 @@ GLOSSARY_WEIGHT = 0.8
 WEAK_MODIFIERS = ("hoog", "laag", "groot", "klein", "nieuw", "oud")  # not searched as a query compound's part
 SHORT_QUERY_WORDS = 3  # spelled_out: queries this short get their abbreviations spelled out
 GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows is left alone, unless it leans English
-_PERCENT = re.compile(r"[ \u00a0]?%")  # "36%", "36 %": the tokenizer drops the sign, a reader of procent needs it
+# "36%", "36 %": the tokenizer drops the sign, a reader of procent needs it. After an ASCII digit
+# only, as Elasticsearch's char filter gka_percent ((?<=\d): Java's \d is [0-9]) reads it
+_PERCENT = re.compile(r"[ \u00a0]?%")
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 class DutchAnalyzer:
@@ -290,7 +294,7 @@ class DutchAnalyzer:
             side = dangling_hyphen(text, tok)
             if side:
                 word = self._suspended.complete(word, toks, i, side)
-            if word.term and tok.surface[:1].isdigit() and _PERCENT.match(text, tok.end):
+            if word.term and tok.surface[-1:] in _ASCII_DIGITS and _PERCENT.match(text, tok.end):
                 word = _Word(word.term, (*word.parts, (self._percent, "part")))  # 36% holds procent
             yield i, word
 

@@ -58,7 +58,7 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
         words = [fold(t.surface) for t in tokenize(clause.terms[0])] if plain else []
         if plain and len(words) == 1:
             run.append((clause.terms[0], words[0]))
-        elif plain and clause.terms[0] == "%" and run and run[-1][0][:1].isdigit():
+        elif plain and clause.terms[0] == "%" and run and run[-1][0][-1] in "0123456789":  # ends in a digit
             # "36 %": the sign is a clause of its own, searched alone it is nothing; the embedded
             # analyzer reads it after the number (36 and procent), so the number is sent with it
             # for the index's gka_percent char filter ("36%" -> "36 procent")
