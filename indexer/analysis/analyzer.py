@@ -25,20 +25,8 @@ from indexer.analysis.text_norm import (
     Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
-# Bump whenever index_terms() output changes (stored in the index metadata). v21: the % sign's
-# procent after an ASCII digit, as Elasticsearch's gka_percent reads it (not "2e%", "٣٦%"; "covid19%"
-# too); v20: a number with a % sign also has the term procent; v19: steekproef whole,
-# grootte no groot; v18: the stop verbs'
-# other forms are stop words too (hadden, werden, moeten); v17: strong past forms,
-# genoot, leeftijdgenoot, state; "zonder" no stop word; v16: lemma
-# overrides of QA pass 25 (laagopgeleid(e), laaggeletterd(e), maatje, onderpresteert, peer); v15: a joined
-# verb general Dutch does not use only where no other joins ("sluiten ... beter aan"); v14: "samen" and
-# other never-stranded particles past an R-word ("werken er nauw samen"), before "om"; v13: separable
-# verbs read more precisely (stranded prepositions, "die"/"dat" as determiners); v12: separable
-# verbs joined ("richt ... in" -> inricht); v11: a common
-# English word is not split into Dutch parts (applied, discover); v10: verb stem overrides; v9: lookup lemmas
-# stripped; v8: a compound's head lemma; v7: second QA pass overrides; v6: place adjectives;
-# v5: whole words; v4: abbreviation suffix ('ers); v3: stem and lemma overrides; v2: lemma overrides.
+# Bump whenever index_terms() output changes (stored in the index metadata); what each version
+# changed: docs/analyzer-versions.md
 VERSION = "nl-v21"
 # query term weights, against 1.0 for a query word's own term (re-measured on five judged sets in
 # the twenty-third session: docs/relevance.md)
