@@ -37,7 +37,8 @@ from indexer.readers.text import TextReader
 #     role="navigation"
 # r16 a PDF or DOCX Keywords key that is a typo of a field key ("gemeentes: Kampen") is kept, to be warned about
 # r17 a title YAML reads as a number ("titel: 1984") is the title
-READER_VERSION = "r17"
+# r18 an intervention record's rating ("goed onderbouwd", not "niet beoordeeld") is a section of its text
+READER_VERSION = "r18"
 READER_CLASSES = (PdfReader, DocxReader, HtmlReader, MarkdownReader, TextReader, RecordReader)
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(ext for cls in READER_CLASSES for ext in cls.extensions)
 # Files that document a corpus folder rather than hold knowledge.
