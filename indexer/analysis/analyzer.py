@@ -22,7 +22,7 @@ from indexer.analysis.stemming import dutch_stemmer
 from indexer.analysis.suspended import SuspendedCompounds
 from indexer.analysis.suspended import Word as _Word
 from indexer.analysis.text_norm import (
-    Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
+    PERCENT_DIGITS, Token, dangling_hyphen, fold, normalize_number, split_hyphens, strip_apostrophe_suffix, tokenize,
 )
 
 # Bump whenever index_terms() output changes (stored in the index metadata); what each version
@@ -41,7 +41,6 @@ GLOSSARY_MAX_NL_ZIPF = 0.0  # an English word the Dutch list knows is left alone
 # "36%", "36 %": the tokenizer drops the sign, a reader of procent needs it. After an ASCII digit
 # only, as Elasticsearch's char filter gka_percent ((?<=\d): Java's \d is [0-9]) reads it
 _PERCENT = re.compile(r"[ \u00a0]?%")
-_ASCII_DIGITS = frozenset("0123456789")
 
 
 class DutchAnalyzer:
@@ -282,7 +281,7 @@ class DutchAnalyzer:
             side = dangling_hyphen(text, tok)
             if side:
                 word = self._suspended.complete(word, toks, i, side)
-            if word.term and tok.surface[-1:] in _ASCII_DIGITS and _PERCENT.match(text, tok.end):
+            if word.term and tok.surface[-1:] in PERCENT_DIGITS and _PERCENT.match(text, tok.end):
                 word = _Word(word.term, (*word.parts, (self._percent, "part")))  # 36% holds procent
             yield i, word
 

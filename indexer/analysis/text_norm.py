@@ -16,6 +16,9 @@ _WORD_RE = re.compile(
 )
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# the digits a % sign reads as procent after: Elasticsearch's gka_percent filter matches (?<=\d),
+# and Java's \d is [0-9] only (the embedded analyzer and es_terms follow it)
+PERCENT_DIGITS = frozenset("0123456789")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ project's own analyzer before the bodies are built (es_queries.keyword_query), s
 reads as the embedded backend reads it.
 
 - A plain word that analyses to nothing (a stop word: since mapping v8 the index's stop filter
-  holds the same list, mappings/stopwords_nl.txt) is left out. Elasticsearch would keep it as a should-clause that matches
-  nothing, and coordination (es_queries.coordinated_keyword_query) would count it: every
+  holds the same list, mappings/stopwords_nl.txt) is left out. Elasticsearch would keep it as a
+  should-clause that matches nothing, and coordination (es_queries.coordinated_keyword_query) would count it: every
   passage's share of "hoe kan ik ouders bij school betrekken" would be out of seven words
   instead of three.
 - An English glossary phrase ("early school leaving") becomes one clause of its words and its
@@ -18,7 +18,7 @@ reads as the embedded backend reads it.
 """
 from __future__ import annotations
 
-from indexer.analysis.text_norm import fold, tokenize
+from indexer.analysis.text_norm import PERCENT_DIGITS, fold, tokenize
 from indexer.backends.es_queries import PlannedQuery
 from indexer.ranking.query_syntax import Clause, ParsedQuery
 from indexer.analysis.english import is_english_form
@@ -58,7 +58,7 @@ def plan_query(query: ParsedQuery, analyzer) -> ParsedQuery:
         words = [fold(t.surface) for t in tokenize(clause.terms[0])] if plain else []
         if plain and len(words) == 1:
             run.append((clause.terms[0], words[0]))
-        elif plain and clause.terms[0] == "%" and run and run[-1][0][-1] in "0123456789":  # ends in a digit
+        elif plain and clause.terms[0] == "%" and run and run[-1][0][-1] in PERCENT_DIGITS:
             # "36 %": the sign is a clause of its own, searched alone it is nothing; the embedded
             # analyzer reads it after the number (36 and procent), so the number is sent with it
             # for the index's gka_percent char filter ("36%" -> "36 procent")
